@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+// Ember: a Spark-like dataflow engine. Module graph (one-way edges):
+//   Planner <- Shuffle <- Executor <- Engine <- ember (CLI), examples
+//   CZstd (system library over Debian's libzstd-dev) <- Shuffle
+import PackageDescription
+
+let package = Package(
+    name: "Ember",
+    products: [
+        .library(name: "Engine", targets: ["Engine"]),
+        .executable(name: "ember", targets: ["ember"]),
+        .executable(name: "ember-executor", targets: ["ember-executor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "Planner", path: "Sources/Planner"),
+        .target(name: "Shuffle", dependencies: ["Planner", "CZstd"], path: "Sources/Shuffle"),
+        .target(name: "Executor", dependencies: ["Planner", "Shuffle"], path: "Sources/Executor"),
+        .target(name: "Engine", dependencies: ["Planner", "Shuffle", "Executor"], path: "Sources/Engine"),
+        .executableTarget(
+            name: "ember",
+            dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/EmberCLI"),
+        .executableTarget(name: "ember-executor", dependencies: ["Executor"], path: "Sources/EmberExecutorMain"),
+        .executableTarget(name: "WordCountExample", dependencies: ["Engine"], path: "Examples/WordCount"),
+        .executableTarget(name: "GroupByExample", dependencies: ["Engine"], path: "Examples/GroupBy"),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Planner", "Shuffle", "Executor", "ember", "ember-executor"],
+            path: "Tests/EngineTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

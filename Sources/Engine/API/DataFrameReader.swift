@@ -1,0 +1,87 @@
+// DataFrameReader: `session.read` (Spark's DataFrameReader). Reading lists the files, splits them
+// into byte ranges and settles the schema (header, inference or the given schema); the data itself
+// is read later, by the tasks of the job that needs it.
+
+import Planner
+import Executor
+
+public struct DataFrameReader: Sendable {
+    let session: Session
+    var csvOptions = CSVOptions()
+    var userSchema: StructType? = nil
+
+    init(session: Session) { self.session = session }
+
+    /// Sets an option. CSV: header, inferSchema, sep/delimiter, quote, escape, nullValue, mode, comment.
+    public func option(_ key: String, _ value: String) throws -> DataFrameReader {
+        var r = self
+        func byte() throws -> UInt8 {
+            guard value.utf8.count == 1 else {
+                throw EmberError(.configuration, "option \(key) must be a single character, got '\(value)'")
+            }
+            return value.utf8.first!
+        }
+        func bool() throws -> Bool {
+            switch value.lowercased() {
+            case "true": return true
+            case "false": return false
+            default: throw EmberError(.configuration, "option \(key) must be true or false, got '\(value)'")
+            }
+        }
+        switch key.lowercased() {
+        case "header": r.csvOptions.header = try bool()
+        case "inferschema": r.csvOptions.inferSchema = try bool()
+        case "sep", "delimiter": r.csvOptions.delimiter = try byte()
+        case "quote": r.csvOptions.quote = try byte()
+        case "escape": r.csvOptions.escape = try byte()
+        case "comment": r.csvOptions.comment = try byte()
+        case "nullvalue": r.csvOptions.nullValue = value
+        case "mode":
+            guard let mode = ParseMode.parse(value) else {
+                throw EmberError(.configuration, "unknown parse mode '\(value)'", hint: "use PERMISSIVE, DROPMALFORMED or FAILFAST")
+            }
+            r.csvOptions.mode = mode
+        default:
+            throw EmberError(.configuration, "unknown read option '\(key)'",
+                             hint: "supported: header, inferSchema, sep, quote, escape, comment, nullValue, mode")
+        }
+        return r
+    }
+
+    public func option(_ key: String, _ value: Bool) throws -> DataFrameReader { try option(key, value ? "true" : "false") }
+
+    public func options(_ pairs: [String: String]) throws -> DataFrameReader {
+        var r = self
+        for (k, v) in pairs.sorted(by: { $0.key < $1.key }) { r = try r.option(k, v) }
+        return r
+    }
+
+    public func schema(_ schema: StructType) -> DataFrameReader { var r = self; r.userSchema = schema; return r }
+    /// A DDL schema string: `"k STRING, x BIGINT"`.
+    public func schema(_ ddl: String) throws -> DataFrameReader { schema(try StructType.fromDDL(ddl)) }
+
+    /// Text files: one row per line in a `value` column.
+    public func text(_ paths: String...) throws -> DataFrame { try text(paths) }
+    public func text(_ paths: [String]) throws -> DataFrame {
+        let splits = try session.splitFiles(paths)
+        let schema = StructType([StructField("value", .string)])
+        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: .text, schema: schema, splits: splits)))
+    }
+
+    /// CSV files, with the options set on this reader.
+    public func csv(_ paths: String...) throws -> DataFrame { try csv(paths) }
+    public func csv(_ paths: [String]) throws -> DataFrame {
+        let splits = try session.splitFiles(paths)
+        let files = Array(Set(splits.map(\.path))).sorted()
+        let schema: StructType
+        if let userSchema {
+            schema = userSchema
+        } else if files.isEmpty {
+            throw EmberError(.input, "no input files to infer a CSV schema from", context: [.init("paths", paths.joined(separator: ", "))],
+                             hint: "give the schema explicitly with .schema(\"k STRING, x BIGINT\")")
+        } else {
+            schema = try CSVSchemaInference.inferSchema(paths: files, options: csvOptions)
+        }
+        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: .csv(csvOptions), schema: schema, splits: splits)))
+    }
+}

@@ -1,0 +1,78 @@
+// DataFrameWriter: writes a DataFrame's result. `csv(path)` writes ONE CSV file (Spark writes a
+// directory of part files; Ember's output is a single file, like coalesce(1)), committed
+// atomically: a temp file in the same directory renamed into place only after the job succeeded.
+
+import Planner
+import Executor
+
+public enum SaveMode: String, Sendable {
+    /// Fail if the output exists (Spark's default, `errorifexists`).
+    case errorIfExists
+    case overwrite
+    /// Do nothing if the output exists.
+    case ignore
+}
+
+public struct DataFrameWriter: Sendable {
+    let df: DataFrame
+    var saveMode: SaveMode = .errorIfExists
+    var options = CSVWriteOptions()
+
+    init(df: DataFrame) { self.df = df }
+
+    public func mode(_ mode: SaveMode) -> DataFrameWriter { var w = self; w.saveMode = mode; return w }
+
+    /// Spark's mode names: "error", "errorifexists", "overwrite", "ignore".
+    public func mode(_ name: String) throws -> DataFrameWriter {
+        switch name.lowercased() {
+        case "error", "errorifexists", "default": return mode(.errorIfExists)
+        case "overwrite": return mode(.overwrite)
+        case "ignore": return mode(.ignore)
+        default:
+            throw EmberError(.configuration, "unknown save mode '\(name)'", hint: "use error, errorifexists, overwrite or ignore")
+        }
+    }
+
+    /// CSV options: header (default true here), sep/delimiter, nullValue.
+    public func option(_ key: String, _ value: String) throws -> DataFrameWriter {
+        var w = self
+        switch key.lowercased() {
+        case "header": w.options.header = value.lowercased() == "true"
+        case "sep", "delimiter":
+            guard value.utf8.count == 1 else { throw EmberError(.configuration, "the CSV delimiter must be one byte, got '\(value)'") }
+            w.options.delimiter = value.utf8.first!
+        case "nullvalue": w.options.nullValue = value
+        default: throw EmberError(.configuration, "unknown CSV write option '\(key)'", hint: "supported: header, sep, nullValue")
+        }
+        return w
+    }
+
+    public func option(_ key: String, _ value: Bool) throws -> DataFrameWriter { try option(key, value ? "true" : "false") }
+
+    /// Runs the query and writes its rows to one CSV file at `path`.
+    public func csv(_ path: String) throws {
+        if saveMode == .ignore && FileManagerShim.exists(path) { return }
+        let schema = try df.schema()
+        // Open (and validate) the output before running the job, so a bad path fails fast.
+        let writer = try CSVFileWriter(path: path, schema: schema, options: options, overwrite: saveMode == .overwrite)
+        do {
+            let (_, batches) = try df.session.execute(df.plan)
+            for b in batches { try writer.write(b) }
+            try writer.commit()
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+}
+
+enum FileManagerShim {
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

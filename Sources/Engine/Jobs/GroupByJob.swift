@@ -1,0 +1,59 @@
+// GroupByJob: the aggregation behind `ember groupby` and the GroupBy example: read a CSV with a
+// header (types inferred), group by key columns, compute aggregates named `count`, `sum_x`,
+// `avg_x`, `min_x`, `max_x`, `count_x`, sorted by the keys ascending.
+
+import Planner
+
+public enum GroupByJob {
+    /// One aggregate of the `--agg` list: `count` (rows) or `fn(column)`.
+    public struct AggregateSpec: Sendable, Equatable {
+        public var function: AggregateFunction
+        public var column: String?
+        public var outputName: String { column.map { "\(function.rawValue)_\($0)" } ?? function.rawValue }
+    }
+
+    /// Parses `"count,sum(x),avg(x),min(x),max(x)"`.
+    public static func parseAggregates(_ text: String) throws -> [AggregateSpec] {
+        var specs: [AggregateSpec] = []
+        for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let item = String(raw).trimming(" ")
+            if item.lowercased() == "count" || item.lowercased() == "count(*)" {
+                specs.append(AggregateSpec(function: .count, column: nil))
+                continue
+            }
+            guard let open = item.firstIndex(of: "("), item.hasSuffix(")"),
+                  let function = AggregateFunction(rawValue: item[..<open].lowercased().trimming(" ")) else {
+                throw EmberError(.configuration, "cannot parse aggregate '\(item)'",
+                                 hint: "write aggregates as count, count(x), sum(x), avg(x), min(x) or max(x), separated by commas")
+            }
+            let column = String(item[item.index(after: open)..<item.index(before: item.endIndex)]).trimming(" ")
+            guard !column.isEmpty else {
+                throw EmberError(.configuration, "aggregate '\(item)' names no column", hint: "e.g. sum(amount)")
+            }
+            specs.append(AggregateSpec(function: function, column: column))
+        }
+        if specs.isEmpty { throw EmberError(.configuration, "no aggregates given", hint: "e.g. --agg \"count,sum(x)\"") }
+        return specs
+    }
+
+    public static func dataFrame(_ session: Session, input: String, keys: [String], aggregates: [AggregateSpec],
+                                 nullValue: String = "", mode: ParseMode = .permissive) throws -> DataFrame {
+        guard !keys.isEmpty else {
+            throw EmberError(.configuration, "no grouping keys given", hint: "e.g. --by country,device")
+        }
+        let table = try session.read.option("header", true).option("inferSchema", true)
+            .option("nullValue", nullValue).option("mode", mode.rawValue).csv(input)
+        let columns = aggregates.map { spec -> Column in
+            let c: Column
+            switch spec.function {
+            case .count: c = spec.column.map { count(col($0)) } ?? count(col("*"))
+            case .sum: c = sum(col(spec.column!))
+            case .avg: c = avg(col(spec.column!))
+            case .min: c = min(col(spec.column!))
+            case .max: c = max(col(spec.column!))
+            }
+            return c.alias(spec.outputName)
+        }
+        return table.groupBy(keys.map { col($0) }).agg(columns).orderBy(keys.map { col($0).asc() })
+    }
+}

@@ -1,0 +1,317 @@
+// DAGScheduler: runs a job's StageGraph on the executors. One event loop (the calling thread)
+// owns all scheduler state; executors' messages and losses arrive as ClusterEvents.
+//
+//   submit(result stage) ─► parents missing? submit them first, wait ─► TaskSetManager per stage
+//   attempt ─► offer free slots round-robin across executors ─► status updates:
+//     map task finished    → MapStatus into the MapOutputTracker; stage done → submit waiting children
+//     result task finished → keep its rows; all partitions done → job done
+//     FetchFailed          → unregister that map output, fail the stage attempt, resubmit the parent's
+//                            missing map tasks, then the stage (at most 4 consecutive attempts)
+//     other failure        → retry up to task.maxFailures (4), then fail the job with the first and
+//                            last error; deterministic errors (bad input, analysis) fail at once
+//     executor lost        → its running tasks are re-queued (not counted) and a replacement starts;
+//                            its map outputs stay registered: the files live in the app directory
+//
+// Checklist when changing this type: every new per-job structure lives in `JobState`; every
+// per-application one must be cleaned when executors are lost.
+
+import Foundation
+import Executor
+import Planner
+import Shuffle
+
+final class DAGScheduler {
+    let cluster: LocalCluster
+    let config: SessionConfig
+
+    struct ExecutorSlot {
+        let info: ExecutorInfo
+        var freeCores: Int
+    }
+    private(set) var executors: [ExecutorID: ExecutorSlot] = [:]
+    private var tracker = MapOutputTracker()
+    private var nextTaskId = 0
+    /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
+    private var runningTasks: [TaskID: ExecutorID] = [:]
+    private var executorLosses = 0
+    /// Executors launched whose registration is still awaited.
+    private var launching: Set<ExecutorID> = []
+
+    init(cluster: LocalCluster, config: SessionConfig) {
+        self.cluster = cluster
+        self.config = config
+    }
+
+    var executorCount: Int { executors.count }
+
+    // MARK: startup
+
+    /// Launches `count` executors and waits until all have registered.
+    func start(executors count: Int) throws {
+        for _ in 0..<count { launching.insert(try cluster.launchExecutor()) }
+        let deadline = Date(timeIntervalSinceNow: config.executorStartTimeoutSeconds)
+        while !launching.isEmpty {
+            guard let event = cluster.events.take(timeout: max(0.01, deadline.timeIntervalSinceNow)) else {
+                throw EmberError(.executor, "executors did not register within \(Int(config.executorStartTimeoutSeconds)) s",
+                                 context: [.init("waiting for", launching.sorted().map(\.value).joined(separator: ", "))],
+                                 hint: "the machine may be overloaded; see the executor logs in \(cluster.appDir)")
+            }
+            if case .lost(let id, let reason) = event, launching.contains(id) {
+                let tail = ExecutorLauncher.stderrTail(localDir: cluster.appDir, executorId: id)
+                throw EmberError(.executor, "executor \(id) could not be launched: \(reason.message) before registering",
+                                 context: [.init("executor log", ExecutorLauncher.stderrLogPath(localDir: cluster.appDir, executorId: id))],
+                                 hint: "the executor's last output was: \(tail.isEmpty ? "(nothing)" : tail)")
+            }
+            handleClusterEvent(event, job: nil)
+        }
+    }
+
+    // MARK: jobs
+
+    struct JobState {
+        let graph: StageGraph
+        var waiting: Set<StageID> = []
+        var running: [StageID: TaskSetManager] = [:]
+        var attempts: [StageID: Int] = [:]
+        var consecutiveFailures: [StageID: Int] = [:]
+        var taskStage: [TaskID: (StageID, Int)] = [:]
+        var results: [Int: [ColumnarBatch]] = [:]
+        var firstErrors: [Int: EmberError] = [:]
+        var failure: EmberError? = nil
+        var done = false
+        /// Partitions of each shuffle's reduce side.
+        var shufflePartitions: [ShuffleID: Int] = [:]
+        var shuffleWriter: [ShuffleID: StageID] = [:]
+    }
+
+    /// Runs a job to completion and returns the result rows per result partition.
+    func runJob(_ graph: StageGraph) throws -> [Int: [ColumnarBatch]] {
+        var job = JobState(graph: graph)
+        for stage in graph.stages {
+            if case .shuffle(let id, let partitioning) = stage.output {
+                tracker.register(shuffle: id, numMaps: stage.numPartitions)
+                job.shufflePartitions[id] = partitioning.numPartitions
+                job.shuffleWriter[id] = stage.id
+            }
+        }
+        submit(graph.resultStage, &job)
+        while !job.done && job.failure == nil {
+            launchTasks(&job)
+            if job.done || job.failure != nil { break }
+            if let event = cluster.events.take(timeout: 1) { handleClusterEvent(event, job: &job) }
+            if executors.isEmpty && launching.isEmpty {
+                job.failure = EmberError(.executor, "no executors are left to run the job",
+                                         hint: "see the executor logs in \(cluster.appDir)")
+            }
+        }
+        for key in job.running.keys { job.running[key]?.isZombie = true }
+        if let failure = job.failure { throw failure }
+        return job.results
+    }
+
+    private func submit(_ stage: Stage, _ job: inout JobState) {
+        if job.running[stage.id] != nil || job.waiting.contains(stage.id) { return }
+        let missingParents = stage.parents.compactMap { job.graph.stage($0) }.filter { parent in
+            guard case .shuffle(let id, _) = parent.output else { return false }
+            return !tracker.isAvailable(id)
+        }
+        if missingParents.isEmpty {
+            submitMissingTasks(stage, &job)
+        } else {
+            job.waiting.insert(stage.id)
+            for parent in missingParents { submit(parent, &job) }
+        }
+    }
+
+    private func submitMissingTasks(_ stage: Stage, _ job: inout JobState) {
+        let partitions: [Int]
+        switch stage.output {
+        case .shuffle(let id, _): partitions = tracker.missing(id)
+        case .result: partitions = (0..<stage.numPartitions).filter { job.results[$0] == nil }
+        }
+        if partitions.isEmpty {
+            stageCompleted(stage, &job)
+            return
+        }
+        let attempt = job.attempts[stage.id, default: 0]
+        job.attempts[stage.id] = attempt + 1
+        job.running[stage.id] = TaskSetManager(stage: stage, attempt: attempt, partitions: partitions)
+    }
+
+    private func stageCompleted(_ stage: Stage, _ job: inout JobState) {
+        job.running[stage.id] = nil
+        job.consecutiveFailures[stage.id] = 0
+        if case .shuffle(let id, _) = stage.output, !tracker.isAvailable(id) {
+            submitMissingTasks(stage, &job)   // an output was lost while the stage ran
+            return
+        }
+        if !stage.isShuffleMap {
+            job.done = true
+            return
+        }
+        for waitingID in job.waiting.sorted() {
+            guard let waitingStage = job.graph.stage(waitingID) else { continue }
+            let ready = waitingStage.parents.allSatisfy { parentID in
+                guard let parent = job.graph.stage(parentID), case .shuffle(let id, _) = parent.output else { return true }
+                return tracker.isAvailable(id)
+            }
+            if ready {
+                job.waiting.remove(waitingID)
+                submitMissingTasks(waitingStage, &job)
+            }
+        }
+    }
+
+    /// Offers free slots to pending tasks, one task per executor per round so work spreads evenly.
+    private func launchTasks(_ job: inout JobState) {
+        var progress = true
+        while progress {
+            progress = false
+            for id in executors.keys.sorted() where executors[id]!.freeCores > 0 {
+                guard let stageID = job.running.keys.sorted().first(where: { job.running[$0]!.hasPending }) else { return }
+                let taskId = TaskID(nextTaskId)
+                guard let (partition, attempt) = job.running[stageID]!.next(taskId: taskId, executor: id) else { continue }
+                nextTaskId += 1
+                let tsm = job.running[stageID]!
+                let stage = tsm.stage
+                let inputs = stage.inputShuffles.map { shuffle in
+                    ShuffleInput(shuffleId: shuffle, numPartitions: job.shufflePartitions[shuffle] ?? 1,
+                                 blocks: tracker.blocks(shuffle: shuffle, reduceId: partition))
+                }
+                let task = TaskDescription(taskId: taskId, stageId: stage.id, stageAttempt: tsm.stageAttempt, partition: partition,
+                                           attempt: attempt, plan: stage.plan, output: stage.output, shuffleInputs: inputs,
+                                           compressionLevel: config.shuffleCompressionLevel)
+                job.taskStage[taskId] = (stage.id, tsm.stageAttempt)
+                runningTasks[taskId] = id
+                executors[id]!.freeCores -= 1
+                progress = true
+                if !cluster.send(.launchTask(task), to: id) {
+                    // The executor's connection is gone; its loss event will re-queue the task.
+                    continue
+                }
+            }
+        }
+    }
+
+    // MARK: events
+
+    private func handleClusterEvent(_ event: ClusterEvent, job: inout JobState) {
+        switch event {
+        case .registered(let info):
+            launching.remove(info.id)
+            executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
+        case .heartbeat:
+            break
+        case .statusUpdate(let status, let binary):
+            handleStatus(status, binary, &job)
+        case .lost(let id, let reason):
+            handleExecutorLost(id, reason, &job)
+        }
+    }
+
+    private func handleClusterEvent(_ event: ClusterEvent, job: JobState?) {
+        var scratch = job ?? JobState(graph: StageGraph(stages: []))
+        handleClusterEvent(event, job: &scratch)
+    }
+
+    private func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {
+        if let executor = runningTasks.removeValue(forKey: status.taskId) {
+            executors[executor]?.freeCores += 1
+        }
+        guard let (stageID, stageAttempt) = job.taskStage.removeValue(forKey: status.taskId),
+              let stage = job.graph.stage(stageID) else { return }
+        let current = job.running[stageID].map { $0.stageAttempt == stageAttempt } ?? false
+        switch status.state {
+        case .finished:
+            if let mapStatus = status.mapStatus { tracker.add(mapStatus) }
+            guard current else { return }
+            guard let partition = job.running[stageID]!.partition(of: status.taskId),
+                  job.running[stageID]!.succeeded(status.taskId) else { return }
+            if !stage.isShuffleMap {
+                do {
+                    job.results[partition] = try decodeResult(binary, count: status.resultBatches, schema: stage.plan.schema)
+                } catch {
+                    job.failure = EmberError.wrap(error, .internal, "could not decode the result of partition \(partition)")
+                    return
+                }
+            }
+            if job.running[stageID]!.isComplete { stageCompleted(stage, &job) }
+        case .failed, .killed:
+            guard current else { return }
+            let error = status.error ?? EmberError(.execution, "task failed without an error")
+            if error.code == .fetchFailed {
+                handleFetchFailed(stage, status.taskId, error, &job)
+                return
+            }
+            let partition = job.running[stageID]!.partition(of: status.taskId) ?? -1
+            if job.firstErrors[partition] == nil { job.firstErrors[partition] = error }
+            if !error.isRetryable {
+                job.failure = error
+                return
+            }
+            let failures = job.running[stageID]!.failed(status.taskId, counts: error.countsTowardTaskFailures)
+            if failures >= config.taskMaxFailures {
+                var final = EmberError(.execution,
+                    "task \(partition) in stage \(stageID) failed \(failures) times (task.maxFailures = \(config.taskMaxFailures)); most recent failure: \(error.message)",
+                    context: error.context, hint: error.hint)
+                if let first = job.firstErrors[partition], first.message != error.message {
+                    final = final.with("first failure", first.message)
+                }
+                final.cause = error.cause
+                job.failure = final
+            }
+        }
+    }
+
+    private func handleFetchFailed(_ stage: Stage, _ taskId: TaskID, _ error: EmberError, _ job: inout JobState) {
+        job.running[stage.id]?.isZombie = true
+        job.running[stage.id] = nil
+        let failures = job.consecutiveFailures[stage.id, default: 0] + 1
+        job.consecutiveFailures[stage.id] = failures
+        if failures >= config.stageMaxConsecutiveAttempts {
+            job.failure = EmberError(.fetchFailed,
+                "stage \(stage.id) failed \(failures) consecutive attempts because shuffle data could not be read; most recent: \(error.message)",
+                context: error.context, hint: error.hint ?? "check the application directory \(cluster.appDir) and the disk")
+            return
+        }
+        if let shuffleText = error.context("shuffle"), let shuffle = Int(shuffleText),
+           let mapText = error.context("mapIndex"), let mapIndex = Int(mapText) {
+            tracker.remove(shuffle: ShuffleID(shuffle), mapIndex: mapIndex)
+        } else {
+            // Without a named map output, recompute every input of the stage.
+            for shuffle in stage.inputShuffles {
+                for s in tracker.statuses(shuffle) { tracker.remove(shuffle: shuffle, mapIndex: s.mapIndex) }
+            }
+        }
+        submit(stage, &job)
+    }
+
+    private func handleExecutorLost(_ id: ExecutorID, _ reason: ExecutorLossReason, _ job: inout JobState) {
+        launching.remove(id)
+        guard executors.removeValue(forKey: id) != nil else { return }
+        for (task, executor) in runningTasks where executor == id { runningTasks[task] = nil }
+        for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
+        executorLosses += 1
+        let limit = 10 * max(1, config.totalCores)
+        if executorLosses > limit {
+            job.failure = EmberError(.executor, "too many executors lost (\(executorLosses)); the last: \(reason.message)",
+                                     context: [.init("executor", id.value)],
+                                     hint: "see the executor logs in \(cluster.appDir)")
+            return
+        }
+        do {
+            launching.insert(try cluster.launchExecutor())
+        } catch {
+            job.failure = EmberError.wrap(error, .executor)
+        }
+    }
+
+    private func decodeResult(_ binary: [UInt8], count: Int, schema: StructType) throws -> [ColumnarBatch] {
+        var batches: [ColumnarBatch] = []
+        try binary.withUnsafeBytes { raw in
+            var offset = 0
+            for _ in 0..<count { batches.append(try BatchCodec.decode(raw, offset: &offset, schema: schema)) }
+        }
+        return batches
+    }
+}

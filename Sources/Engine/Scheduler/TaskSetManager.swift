@@ -1,0 +1,65 @@
+// TaskSetManager: the tasks of one stage attempt. It hands out pending partitions when executors
+// offer free slots (low partition indices first), tracks running attempts, and counts failures per
+// partition against `task.maxFailures`. Failures that are not the task's fault (executor lost,
+// fetch failures) do not count. Locality preferences and delay scheduling build on this type.
+
+import Planner
+
+struct TaskSetManager {
+    let stage: Stage
+    let stageAttempt: Int
+    private(set) var pending: [Int]
+    private(set) var running: [TaskID: (partition: Int, executor: ExecutorID)] = [:]
+    private(set) var finished: Set<Int> = []
+    private(set) var failures: [Int: Int] = [:]
+    private var attempts: [Int: Int] = [:]
+    /// A zombie task set launches nothing more (its stage attempt failed or finished).
+    var isZombie = false
+    let partitions: [Int]
+
+    init(stage: Stage, attempt: Int, partitions: [Int]) {
+        self.stage = stage
+        self.stageAttempt = attempt
+        self.partitions = partitions
+        self.pending = partitions.reversed()   // popLast gives low indices first
+    }
+
+    var isComplete: Bool { finished.count == partitions.count }
+    var hasPending: Bool { !pending.isEmpty && !isZombie }
+
+    /// Takes the next partition to launch and records the attempt.
+    mutating func next(taskId: TaskID, executor: ExecutorID) -> (partition: Int, attempt: Int)? {
+        guard !isZombie else { return nil }
+        while let p = pending.popLast() {
+            if finished.contains(p) { continue }
+            let attempt = attempts[p, default: 0]
+            attempts[p] = attempt + 1
+            running[taskId] = (p, executor)
+            return (p, attempt)
+        }
+        return nil
+    }
+
+    func partition(of taskId: TaskID) -> Int? { running[taskId]?.partition }
+
+    /// Marks a task finished; returns false if the partition had already finished (a duplicate).
+    mutating func succeeded(_ taskId: TaskID) -> Bool {
+        guard let (p, _) = running.removeValue(forKey: taskId) else { return false }
+        return finished.insert(p).inserted
+    }
+
+    /// Records a failure and re-queues the partition. Returns the partition's failure count.
+    mutating func failed(_ taskId: TaskID, counts: Bool) -> Int {
+        guard let (p, _) = running.removeValue(forKey: taskId) else { return 0 }
+        if counts { failures[p, default: 0] += 1 }
+        if !finished.contains(p) && !isZombie { pending.append(p) }
+        return failures[p, default: 0]
+    }
+
+    /// Tasks running on an executor that was lost; they are re-queued without counting a failure.
+    mutating func executorLost(_ executor: ExecutorID) -> [TaskID] {
+        let lost = running.filter { $0.value.executor == executor }.map(\.key)
+        for t in lost { _ = failed(t, counts: false) }
+        return lost
+    }
+}

@@ -1,0 +1,145 @@
+// Session: the entry point (Spark's SparkSession). Creating one starts the executor processes of
+// its master; `read` makes DataFrames; actions on them run here, one job at a time; `stop()` shuts
+// the executors down and removes the application's local directory.
+
+import Foundation
+import Executor
+import Planner
+import Synchronization
+
+public final class Session: Sendable {
+    public let config: SessionConfig
+    /// Application id, e.g. `ember-1763740000000-4f2a`.
+    public let appId: String
+    /// Local directory of the application (shuffle files, executor logs).
+    public let appDir: String
+
+    struct DriverState {
+        var scheduler: DAGScheduler?
+        var nextStageID = 0
+        var nextShuffleID = 0
+        var stopped = false
+    }
+    private let driver: Mutex<DriverState>
+    private let cluster: LocalCluster
+
+    /// Call first thing in `main` of a program that creates Sessions: when the program was launched as an
+    /// executor it runs the executor and never returns; otherwise it records that the program may
+    /// re-execute itself as its executors (so user code is the same in driver and executors).
+    public static func runExecutorIfRequested() {
+        if ExecutorProcess.isLaunchedAsExecutor { ExecutorProcess.main() }
+        programCanRunExecutors.store(true, ordering: .relaxed)
+    }
+
+    public convenience init(master: Master, appName: String = "ember") throws {
+        var config = SessionConfig()
+        config.master = master
+        config.appName = appName
+        try self.init(config: config)
+    }
+
+    public init(config: SessionConfig) throws {
+        signal(SIGPIPE, SIG_IGN)
+        guard case .local(let executors, let cores, let memory) = config.master, executors >= 1, cores >= 1, memory > 0 else {
+            throw EmberError(.configuration, "a local master needs at least 1 executor, 1 core and some memory",
+                             hint: "e.g. .local(executors: 2, cores: 2)")
+        }
+        self.config = config
+        let millis = Int64(Date().timeIntervalSince1970 * 1000)
+        self.appId = "ember-\(millis)-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+        let base = config.localDir ?? ProcessInfo.processInfo.environment["EMBER_LOCAL_DIR"] ?? NSTemporaryDirectory()
+        self.appDir = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + appId
+        do {
+            try FileManager.default.createDirectory(atPath: appDir, withIntermediateDirectories: true)
+        } catch {
+            throw EmberError(.configuration, "cannot create the application directory", context: [.init("path", appDir)],
+                             hint: "set SessionConfig.localDir or EMBER_LOCAL_DIR to a writable directory", cause: error)
+        }
+        do {
+            cluster = try LocalCluster(config: config, appDir: appDir)
+            let scheduler = DAGScheduler(cluster: cluster, config: config)
+            driver = Mutex(DriverState(scheduler: scheduler))
+            try driver.withLock { try $0.scheduler!.start(executors: executors) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: appDir)
+            throw error
+        }
+    }
+
+    deinit { stop() }
+
+    public var read: DataFrameReader { DataFrameReader(session: self) }
+
+    /// Executors currently registered.
+    public var executorCount: Int { driver.withLock { $0.scheduler?.executorCount ?? 0 } }
+
+    /// Process ids of the running executors (for tests and diagnostics).
+    public var executorPIDs: [Int32] {
+        driver.withLock { state in
+            (state.scheduler?.executors.keys.sorted() ?? []).compactMap { cluster.pid(of: $0) }
+        }
+    }
+
+    /// Stops the executors and deletes the application directory. Safe to call more than once.
+    public func stop() {
+        let wasRunning = driver.withLock { state -> Bool in
+            defer { state.stopped = true; state.scheduler = nil }
+            return !state.stopped
+        }
+        guard wasRunning else { return }
+        cluster.stop()
+        try? FileManager.default.removeItem(atPath: appDir)
+    }
+
+    // MARK: query execution
+
+    struct PlannedQuery {
+        let analyzed: ResolvedPlan
+        let optimized: ResolvedPlan
+        let physical: PhysicalQuery
+    }
+
+    func planQuery(_ plan: LogicalPlan) throws -> PlannedQuery {
+        let analyzed = try Analyzer.resolve(plan)
+        let optimized = Optimizer.optimize(analyzed)
+        let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions)
+        return PlannedQuery(analyzed: analyzed, optimized: optimized, physical: physical)
+    }
+
+    /// Plans and runs a query; returns the result schema and batches in result order.
+    func execute(_ plan: LogicalPlan) throws -> (StructType, [ColumnarBatch]) {
+        let q = try planQuery(plan)
+        let schema = q.physical.plan.schema
+        let partitions: [Int: [ColumnarBatch]] = try driver.withLock { state in
+            guard let scheduler = state.scheduler, !state.stopped else {
+                throw EmberError(.configuration, "the session was stopped", hint: "create a new Session")
+            }
+            let graph = StageGraph.build(q.physical.plan, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
+            return try scheduler.runJob(graph)
+        }
+        let ordered = partitions.keys.sorted().map { partitions[$0]! }
+        var batches: [ColumnarBatch]
+        if let ordering = q.physical.resultOrdering {
+            batches = try ResultMerger.mergeSorted(ordered.map { ColumnarBatch.concat($0, schema: schema) }, orders: ordering, schema: schema)
+        } else {
+            batches = ordered.flatMap { $0 }
+        }
+        if let limit = q.physical.resultLimit {
+            var kept: [ColumnarBatch] = []
+            var remaining = limit
+            for b in batches where remaining > 0 {
+                if b.numRows <= remaining { kept.append(b); remaining -= b.numRows } else {
+                    kept.append(b.take((0..<remaining).map { Int32($0) }))
+                    remaining = 0
+                }
+            }
+            batches = kept
+        }
+        return (schema, batches)
+    }
+
+    /// Splits input files into byte ranges for map tasks.
+    func splitFiles(_ paths: [String]) throws -> [FileSplit] {
+        try FileSplitter.splits(paths: paths, targetSplitBytes: config.maxPartitionBytes, minSplits: config.totalCores)
+    }
+}

@@ -1,0 +1,68 @@
+// Session configuration: the master (how many executor processes, cores and memory each) and
+// engine settings, named after Spark's where Spark has one.
+
+import Planner
+
+/// Where tasks run.
+public enum Master: Sendable, Hashable {
+    /// `executors` local executor processes, each running up to `cores` tasks at once on threads,
+    /// with a memory budget of `memory` bytes.
+    case local(executors: Int, cores: Int, memory: Int64)
+
+    /// Convenience: `.local(executors: 2, cores: 2)` with 1 GiB per executor.
+    public static func local(executors: Int, cores: Int) -> Master {
+        .local(executors: executors, cores: cores, memory: 1 << 30)
+    }
+}
+
+/// Byte sizes written the way users write them.
+public enum ByteSize {
+    public static func megabytes(_ n: Int64) -> Int64 { n << 20 }
+    public static func gigabytes(_ n: Int64) -> Int64 { n << 30 }
+
+    /// Parses "512m", "1g", "64k", "1048576".
+    public static func parse(_ text: String) -> Int64? {
+        let t = text.lowercased().trimming(" ")
+        let units: [(String, Int64)] = [("gb", 1 << 30), ("g", 1 << 30), ("mb", 1 << 20), ("m", 1 << 20), ("kb", 1 << 10), ("k", 1 << 10), ("b", 1)]
+        for (suffix, factor) in units where t.hasSuffix(suffix) {
+            guard let n = Int64(t.dropLast(suffix.count)) else { return nil }
+            return n * factor
+        }
+        return Int64(t)
+    }
+}
+
+public struct SessionConfig: Sendable {
+    public var appName: String = "ember"
+    public var master: Master = .local(executors: 2, cores: 2)
+    /// Partitions of every shuffle (Spark's `spark.sql.shuffle.partitions`). Spark's default is 200;
+    /// Ember's default is 2 × the total task slots, which suits a single machine.
+    public var shufflePartitions: Int? = nil
+    /// Maximum bytes per file split (Spark's `spark.sql.files.maxPartitionBytes`, 128 MB).
+    public var maxPartitionBytes: Int64 = 128 << 20
+    /// zstd level of shuffle files (Spark's `spark.io.compression.zstd.level`, 1).
+    public var shuffleCompressionLevel: Int32 = 1
+    /// Attempts per task before the job fails (Spark's `spark.task.maxFailures`, 4).
+    public var taskMaxFailures: Int = 4
+    /// Consecutive failed attempts per stage before the job fails (Spark's `spark.stage.maxConsecutiveAttempts`, 4).
+    public var stageMaxConsecutiveAttempts: Int = 4
+    /// Executor program; nil = find one (see `ExecutorLauncher`).
+    public var executorPath: String? = nil
+    /// Base directory for the application's local directory (shuffle files, executor logs).
+    public var localDir: String? = nil
+    /// How long to wait for executors to register at startup.
+    public var executorStartTimeoutSeconds: Double = 60
+    /// Executor heartbeat interval (Spark's `spark.executor.heartbeatInterval`, 10 s; shorter here
+    /// because executors are local).
+    public var heartbeatIntervalMillis: Int = 1000
+
+    public init() {}
+
+    public var totalCores: Int {
+        switch master {
+        case .local(let e, let c, _): return max(1, e * c)
+        }
+    }
+
+    public var effectiveShufflePartitions: Int { shufflePartitions ?? max(2, 2 * totalCores) }
+}

@@ -1,0 +1,245 @@
+// Accumulators: per-group aggregate state stored column-wise, indexed by dense group id.
+// Each one updates from raw input (Partial mode), merges partial buffers (Final mode), emits its
+// buffer columns (what crosses the shuffle) and its final result, with Spark's null semantics:
+// count(*) counts rows, count(x) non-null values; sum/avg/min/max skip nulls; over only nulls they
+// are null (count is 0).
+
+import Planner
+
+protocol Accumulator: AnyObject {
+    /// Grows state to `groups` groups.
+    func resize(_ groups: Int)
+    /// Partial mode: folds raw input values (nil input = count(*)).
+    func update(_ groupIds: [Int32], _ input: ColumnVector?)
+    /// Final mode: folds buffer columns produced by `buffers()` of partial aggregates.
+    func merge(_ groupIds: [Int32], _ buffers: ArraySlice<ColumnVector>)
+    /// Buffer columns for all groups.
+    func buffers() -> [ColumnVector]
+    /// Final values for all groups.
+    func result() -> ColumnVector
+}
+
+/// Builds the accumulator for an aggregate.
+func makeAccumulator(_ agg: BoundAggregate) -> any Accumulator {
+    switch agg.function {
+    case .count: return CountAccumulator()
+    case .sum: return agg.inputType == .double ? SumDoubleAccumulator() : SumLongAccumulator()
+    case .avg: return AvgAccumulator()
+    case .min, .max:
+        let isMin = agg.function == .min
+        switch agg.inputType ?? .long {
+        case .double: return MinMaxDoubleAccumulator(isMin: isMin)
+        case .string, .array: return MinMaxStringAccumulator(isMin: isMin)
+        case let t: return MinMaxIntegerAccumulator(isMin: isMin, type: t)
+        }
+    }
+}
+
+@inline(__always) func validityOf(_ seen: [Bool]) -> Bitmap? {
+    var bits = Bitmap(count: seen.count, value: true)
+    var any = false
+    for (i, s) in seen.enumerated() where !s { bits[i] = false; any = true }
+    return any ? bits : nil
+}
+
+final class CountAccumulator: Accumulator {
+    var counts: [Int64] = []
+    func resize(_ groups: Int) { if counts.count < groups { counts.append(contentsOf: repeatElement(0, count: groups - counts.count)) } }
+    func update(_ g: [Int32], _ input: ColumnVector?) {
+        if let input, let validity = input.validity {
+            for r in 0..<g.count where validity[r] { counts[Int(g[r])] &+= 1 }
+        } else {
+            for r in 0..<g.count { counts[Int(g[r])] &+= 1 }
+        }
+    }
+    func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) {
+        guard case .long(let v) = b[b.startIndex].values else { return }
+        for r in 0..<g.count { counts[Int(g[r])] &+= v[r] }
+    }
+    func buffers() -> [ColumnVector] { [ColumnVector(.long(counts))] }
+    func result() -> ColumnVector { ColumnVector(.long(counts)) }
+}
+
+final class SumLongAccumulator: Accumulator {
+    var sums: [Int64] = []
+    var seen: [Bool] = []
+    func resize(_ groups: Int) {
+        if sums.count < groups {
+            sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
+            seen.append(contentsOf: repeatElement(false, count: groups - seen.count))
+        }
+    }
+    func fold(_ g: [Int32], _ c: ColumnVector) {
+        guard case .long(let v) = c.values else { return }
+        let validity = c.validity
+        for r in 0..<g.count where validity?[r] ?? true {
+            let k = Int(g[r])
+            sums[k] &+= v[r]
+            seen[k] = true
+        }
+    }
+    func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
+    func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
+    func buffers() -> [ColumnVector] { [result()] }
+    func result() -> ColumnVector { ColumnVector(.long(sums), validity: validityOf(seen)) }
+}
+
+final class SumDoubleAccumulator: Accumulator {
+    var sums: [Double] = []
+    var seen: [Bool] = []
+    func resize(_ groups: Int) {
+        if sums.count < groups {
+            sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
+            seen.append(contentsOf: repeatElement(false, count: groups - seen.count))
+        }
+    }
+    func fold(_ g: [Int32], _ c: ColumnVector) {
+        guard case .double(let v) = c.values else { return }
+        let validity = c.validity
+        for r in 0..<g.count where validity?[r] ?? true {
+            let k = Int(g[r])
+            sums[k] += v[r]
+            seen[k] = true
+        }
+    }
+    func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
+    func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
+    func buffers() -> [ColumnVector] { [result()] }
+    func result() -> ColumnVector { ColumnVector(.double(sums), validity: validityOf(seen)) }
+}
+
+final class AvgAccumulator: Accumulator {
+    var sums: [Double] = []
+    var counts: [Int64] = []
+    func resize(_ groups: Int) {
+        if sums.count < groups {
+            sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
+            counts.append(contentsOf: repeatElement(0, count: groups - counts.count))
+        }
+    }
+    func update(_ g: [Int32], _ input: ColumnVector?) {
+        guard let input else { return }
+        let validity = input.validity
+        switch input.values {
+        case .long(let v):
+            for r in 0..<g.count where validity?[r] ?? true { sums[Int(g[r])] += Double(v[r]); counts[Int(g[r])] &+= 1 }
+        case .double(let v):
+            for r in 0..<g.count where validity?[r] ?? true { sums[Int(g[r])] += v[r]; counts[Int(g[r])] &+= 1 }
+        default: break
+        }
+    }
+    func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) {
+        guard case .double(let s) = b[b.startIndex].values, case .long(let c) = b[b.startIndex + 1].values else { return }
+        for r in 0..<g.count { sums[Int(g[r])] += s[r]; counts[Int(g[r])] &+= c[r] }
+    }
+    func buffers() -> [ColumnVector] { [ColumnVector(.double(sums)), ColumnVector(.long(counts))] }
+    func result() -> ColumnVector {
+        let values = zip(sums, counts).map { $1 == 0 ? 0 : $0 / Double($1) }
+        return ColumnVector(.double(values), validity: validityOf(counts.map { $0 > 0 }))
+    }
+}
+
+/// min/max over bigint, date, timestamp and boolean, kept as Int64.
+final class MinMaxIntegerAccumulator: Accumulator {
+    let isMin: Bool
+    let type: DataType
+    var values: [Int64] = []
+    var seen: [Bool] = []
+    init(isMin: Bool, type: DataType) { self.isMin = isMin; self.type = type }
+    func resize(_ groups: Int) {
+        if values.count < groups {
+            values.append(contentsOf: repeatElement(0, count: groups - values.count))
+            seen.append(contentsOf: repeatElement(false, count: groups - seen.count))
+        }
+    }
+    func fold(_ g: [Int32], _ c: ColumnVector) {
+        let validity = c.validity
+        func run(_ get: (Int) -> Int64) {
+            for r in 0..<g.count where validity?[r] ?? true {
+                let k = Int(g[r]), v = get(r)
+                if !seen[k] || (isMin ? v < values[k] : v > values[k]) { values[k] = v; seen[k] = true }
+            }
+        }
+        switch c.values {
+        case .long(let v), .timestamp(let v): run { v[$0] }
+        case .date(let v): run { Int64(v[$0]) }
+        case .boolean(let v): run { v[$0] ? 1 : 0 }
+        default: break
+        }
+    }
+    func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
+    func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
+    func buffers() -> [ColumnVector] { [result()] }
+    func result() -> ColumnVector {
+        let validity = validityOf(seen)
+        switch type {
+        case .date: return ColumnVector(.date(values.map { Int32(truncatingIfNeeded: $0) }), validity: validity)
+        case .timestamp: return ColumnVector(.timestamp(values), validity: validity)
+        case .boolean: return ColumnVector(.boolean(values.map { $0 != 0 }), validity: validity)
+        default: return ColumnVector(.long(values), validity: validity)
+        }
+    }
+}
+
+final class MinMaxDoubleAccumulator: Accumulator {
+    let isMin: Bool
+    var values: [Double] = []
+    var seen: [Bool] = []
+    init(isMin: Bool) { self.isMin = isMin }
+    func resize(_ groups: Int) {
+        if values.count < groups {
+            values.append(contentsOf: repeatElement(0, count: groups - values.count))
+            seen.append(contentsOf: repeatElement(false, count: groups - seen.count))
+        }
+    }
+    func fold(_ g: [Int32], _ c: ColumnVector) {
+        guard case .double(let v) = c.values else { return }
+        let validity = c.validity
+        for r in 0..<g.count where validity?[r] ?? true {
+            let k = Int(g[r])
+            let cmp = doubleCompare(v[r], values[k])
+            if !seen[k] || (isMin ? cmp < 0 : cmp > 0) { values[k] = v[r]; seen[k] = true }
+        }
+    }
+    func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
+    func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
+    func buffers() -> [ColumnVector] { [result()] }
+    func result() -> ColumnVector { ColumnVector(.double(values), validity: validityOf(seen)) }
+}
+
+final class MinMaxStringAccumulator: Accumulator {
+    let isMin: Bool
+    var values: [[UInt8]] = []
+    var seen: [Bool] = []
+    init(isMin: Bool) { self.isMin = isMin }
+    func resize(_ groups: Int) {
+        if values.count < groups {
+            values.append(contentsOf: repeatElement([], count: groups - values.count))
+            seen.append(contentsOf: repeatElement(false, count: groups - seen.count))
+        }
+    }
+    func fold(_ g: [Int32], _ c: ColumnVector) {
+        guard case .string(let s) = c.values else { return }
+        let validity = c.validity
+        for r in 0..<g.count where validity?[r] ?? true {
+            let k = Int(g[r])
+            let candidate = s.bytes[Int(s.offsets[r])..<Int(s.offsets[r + 1])]
+            if !seen[k] {
+                values[k] = Array(candidate)
+                seen[k] = true
+            } else {
+                let less = candidate.lexicographicallyPrecedes(values[k])
+                let greater = values[k].lexicographicallyPrecedes(candidate)
+                if isMin ? less : greater { values[k] = Array(candidate) }
+            }
+        }
+    }
+    func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
+    func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
+    func buffers() -> [ColumnVector] { [result()] }
+    func result() -> ColumnVector {
+        var out = StringArray()
+        for v in values { out.append(utf8: v) }
+        return ColumnVector(.string(out), validity: validityOf(seen))
+    }
+}

@@ -1,0 +1,51 @@
+// The push-based operator pipeline of one task: a source (file scan or shuffle read) pushes
+// batches into a chain of BatchConsumers ending in a sink (shuffle writer or result collector).
+//
+//   FileScan ──batch──► FilterExec ──► ProjectExec ──► HashAggregateExec(Partial) ──► ShuffleWriteSink
+//
+// Blocking operators (aggregate, sort) emit their output from `finish()`. Calls happen per batch,
+// never per row, so the protocol dispatch costs nothing measurable.
+
+import Planner
+
+/// One stage of a task's pipeline.
+public protocol BatchConsumer: AnyObject {
+    /// Takes one batch of input.
+    func consume(_ batch: ColumnarBatch) throws
+    /// Called once after the last batch; blocking operators produce their output here.
+    func finish() throws
+}
+
+/// Thrown by an operator that needs no more input (a satisfied limit); the source stops reading
+/// and calls `finish()` on the pipeline as if the input had ended.
+public struct PipelineStop: Error {}
+
+/// Counters a task reports with its status (Spark's TaskMetrics, the parts this engine fills).
+public struct TaskMetrics: Sendable, Codable, Hashable {
+    public var inputRows: Int64 = 0
+    public var inputBytes: Int64 = 0
+    public var outputRows: Int64 = 0
+    public var shuffleReadRows: Int64 = 0
+    public var shuffleReadBytes: Int64 = 0
+    public var shuffleWriteRows: Int64 = 0
+    public var shuffleWriteBytes: Int64 = 0
+    public var durationNanos: UInt64 = 0
+    public init() {}
+}
+
+/// Pushes batches produced in `finish()` of a blocking operator, then finishes downstream.
+/// A downstream limit that is satisfied early stops the emission without error.
+func emitAll(_ batches: [ColumnarBatch], to downstream: any BatchConsumer) throws {
+    do {
+        for b in batches where b.numRows > 0 { try downstream.consume(b) }
+    } catch is PipelineStop {}
+    try downstream.finish()
+}
+
+/// Splits a batch into batches of at most `size` rows.
+func chunked(_ batch: ColumnarBatch, size: Int = ColumnarBatch.defaultCapacity) -> [ColumnarBatch] {
+    if batch.numRows <= size { return [batch] }
+    return stride(from: 0, to: batch.numRows, by: size).map { start in
+        batch.take((start..<min(start + size, batch.numRows)).map { Int32($0) })
+    }
+}

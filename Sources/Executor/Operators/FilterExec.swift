@@ -1,0 +1,25 @@
+// FilterExec: keeps the rows for which the predicate is true (null counts as false).
+
+import Planner
+
+public final class FilterExec: BatchConsumer {
+    let predicate: BoundExpression
+    let downstream: any BatchConsumer
+
+    public init(predicate: BoundExpression, downstream: any BatchConsumer) {
+        self.predicate = predicate
+        self.downstream = downstream
+    }
+
+    public func consume(_ batch: ColumnarBatch) throws {
+        let selected = try predicate.selectedRows(batch)
+        if selected.isEmpty { return }
+        if selected.count == batch.numRows {
+            try downstream.consume(batch)
+        } else {
+            try downstream.consume(batch.take(selected))
+        }
+    }
+
+    public func finish() throws { try downstream.finish() }
+}

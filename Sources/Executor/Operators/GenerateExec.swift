@@ -1,0 +1,40 @@
+// GenerateExec: Spark's explode. Each input row is repeated once per element of its array;
+// the output is the input columns followed by the element. Null and empty arrays yield no rows.
+
+import Planner
+
+public final class GenerateExec: BatchConsumer {
+    let generator: BoundExpression
+    let schema: StructType
+    let downstream: any BatchConsumer
+
+    public init(generator: BoundExpression, schema: StructType, downstream: any BatchConsumer) {
+        self.generator = generator
+        self.schema = schema
+        self.downstream = downstream
+    }
+
+    public func consume(_ batch: ColumnarBatch) throws {
+        let arrays = try generator.evaluate(batch)
+        guard case .list(let offsets, let child) = arrays.values else {
+            throw EmberError(.internal, "explode evaluated to \(arrays.dataType), not an array")
+        }
+        var parentRows: [Int32] = []
+        var elementRows: [Int32] = []
+        parentRows.reserveCapacity(child.count)
+        elementRows.reserveCapacity(child.count)
+        for i in 0..<batch.numRows where !arrays.isNull(i) {
+            for j in offsets[i]..<offsets[i + 1] {
+                parentRows.append(Int32(i))
+                elementRows.append(j)
+            }
+        }
+        if parentRows.isEmpty { return }
+        var columns = batch.columns.map { $0.take(parentRows) }
+        let contiguous = elementRows.count == child.count && elementRows.first == 0
+        columns.append(contiguous ? child : child.take(elementRows))
+        try downstream.consume(ColumnarBatch(schema: schema, columns: columns, numRows: parentRows.count))
+    }
+
+    public func finish() throws { try downstream.finish() }
+}

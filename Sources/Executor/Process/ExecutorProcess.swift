@@ -1,0 +1,96 @@
+// ExecutorProcess: the main loop of an executor process. It connects to the driver over loopback
+// TCP, registers with the application secret, then runs each launched task on its own thread (the
+// driver never launches more tasks than the executor has cores) and reports status updates.
+// A heartbeat thread tells the driver it is alive. When the driver goes away, the executor exits.
+//
+// Exit codes (classified by the driver when an executor is lost):
+//   0  normal shutdown or driver gone      50  could not start (bad environment, cannot connect)
+//   52 out of memory (Spark's code)        other / signals: crash
+
+import Foundation
+import Planner
+import Synchronization
+
+public enum ExecutorExitCode {
+    public static let normal: Int32 = 0
+    public static let startupFailure: Int32 = 50
+    public static let outOfMemory: Int32 = 52
+}
+
+public enum ExecutorProcess {
+    /// True when this process was launched as an executor (the role variable is set).
+    public static var isLaunchedAsExecutor: Bool {
+        ProcessInfo.processInfo.environment[ExecutorEnvironment.role] == "1"
+    }
+
+    /// Runs the executor until the driver shuts it down; never returns.
+    public static func main() -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        let env = ProcessInfo.processInfo.environment
+        func required(_ key: String) -> String {
+            guard let v = env[key], !v.isEmpty else {
+                FileHandle.standardError.write(Data("ember executor: missing environment variable \(key); executors are started by a Session, not by hand\n".utf8))
+                exit(ExecutorExitCode.startupFailure)
+            }
+            return v
+        }
+        let address = required(ExecutorEnvironment.driverAddress)
+        let secret = required(ExecutorEnvironment.secret)
+        let executorId = ExecutorID(required(ExecutorEnvironment.executorId))
+        let cores = Int(env[ExecutorEnvironment.cores] ?? "1") ?? 1
+        let localDir = required(ExecutorEnvironment.localDir)
+        let heartbeatMillis = Int(env[ExecutorEnvironment.heartbeatInterval] ?? "1000") ?? 1000
+
+        let connection: FrameConnection
+        do {
+            connection = FrameConnection(fd: try LoopbackSocket.connect(address))
+            try connection.send(ExecutorMessage.register(ExecutorRegistration(
+                secret: secret, executorId: executorId, pid: getpid(), host: ProcessInfo.processInfo.hostName, cores: cores)))
+            let (reply, _) = try connection.receive(DriverMessage.self)
+            guard case .registered = reply else {
+                throw ConnectionError.protocolViolation("expected a registration reply")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("ember executor \(executorId): cannot register with the driver at \(address): \(error)\n".utf8))
+            exit(ExecutorExitCode.startupFailure)
+        }
+
+        let running = Mutex<Set<TaskID>>([])
+        let heartbeat = Thread {
+            while true {
+                Thread.sleep(forTimeInterval: Double(heartbeatMillis) / 1000)
+                let tasks = running.withLock { Array($0) }
+                do { try connection.send(ExecutorMessage.heartbeat(executorId, runningTasks: tasks)) } catch { exit(ExecutorExitCode.normal) }
+            }
+        }
+        heartbeat.start()
+
+        let runner = TaskRunner(executorId: executorId, localDir: localDir)
+        while true {
+            let message: DriverMessage
+            do {
+                (message, _) = try connection.receive(DriverMessage.self)
+            } catch {
+                exit(ExecutorExitCode.normal)   // the driver is gone: nothing left to do
+            }
+            switch message {
+            case .registered:
+                continue
+            case .launchTask(let task):
+                running.withLock { _ = $0.insert(task.taskId) }
+                let thread = Thread {
+                    let (status, binary) = runner.run(task)
+                    running.withLock { _ = $0.remove(task.taskId) }
+                    do { try connection.send(ExecutorMessage.statusUpdate(status), binary: binary) } catch { exit(ExecutorExitCode.normal) }
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+            case .killTask:
+                // Tasks are short; a killed task's result is ignored by the driver.
+                continue
+            case .shutdown:
+                exit(ExecutorExitCode.normal)
+            }
+        }
+    }
+}

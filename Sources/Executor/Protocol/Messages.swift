@@ -1,0 +1,118 @@
+// Messages between the driver and executor processes. Each message is one frame (see
+// FrameConnection); the JSON part carries the message, the binary part carries result batches.
+//
+//   executor → driver: register (first, with the application secret), statusUpdate, heartbeat
+//   driver → executor: registered, launchTask, killTask, shutdown
+
+import Planner
+import Shuffle
+
+/// The shuffle blocks one reduce task reads from one shuffle.
+public struct ShuffleInput: Sendable, Codable, Hashable {
+    public var shuffleId: ShuffleID
+    public var numPartitions: Int
+    public var blocks: [ShuffleBlockRef]
+    public init(shuffleId: ShuffleID, numPartitions: Int, blocks: [ShuffleBlockRef]) {
+        self.shuffleId = shuffleId
+        self.numPartitions = numPartitions
+        self.blocks = blocks
+    }
+}
+
+/// Everything an executor needs to run one task attempt.
+public struct TaskDescription: Sendable, Codable {
+    public var taskId: TaskID
+    public var stageId: StageID
+    public var stageAttempt: Int
+    public var partition: Int
+    public var attempt: Int
+    public var plan: PhysicalPlan
+    public var output: StageOutput
+    public var shuffleInputs: [ShuffleInput]
+    public var compressionLevel: Int32
+
+    public init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
+                output: StageOutput, shuffleInputs: [ShuffleInput], compressionLevel: Int32 = 1) {
+        self.taskId = taskId
+        self.stageId = stageId
+        self.stageAttempt = stageAttempt
+        self.partition = partition
+        self.attempt = attempt
+        self.plan = plan
+        self.output = output
+        self.shuffleInputs = shuffleInputs
+        self.compressionLevel = compressionLevel
+    }
+
+    /// "task 3.0 in stage 1.0" as Spark names attempts.
+    public var displayName: String { "task \(partition).\(attempt) in stage \(stageId).\(stageAttempt) (TID \(taskId))" }
+}
+
+public enum TaskState: String, Sendable, Codable {
+    case finished = "FINISHED"
+    case failed = "FAILED"
+    case killed = "KILLED"
+}
+
+public struct TaskStatus: Sendable, Codable {
+    public var taskId: TaskID
+    public var executorId: ExecutorID
+    public var state: TaskState
+    /// For shuffle map tasks: the map output they committed.
+    public var mapStatus: MapStatus?
+    /// For result tasks: number of encoded batches in the frame's binary part.
+    public var resultBatches: Int
+    public var error: EmberError?
+    public var metrics: TaskMetrics
+    public init(taskId: TaskID, executorId: ExecutorID, state: TaskState, mapStatus: MapStatus? = nil, resultBatches: Int = 0,
+                error: EmberError? = nil, metrics: TaskMetrics) {
+        self.taskId = taskId
+        self.executorId = executorId
+        self.state = state
+        self.mapStatus = mapStatus
+        self.resultBatches = resultBatches
+        self.error = error
+        self.metrics = metrics
+    }
+}
+
+public struct ExecutorRegistration: Sendable, Codable {
+    public var secret: String
+    public var executorId: ExecutorID
+    public var pid: Int32
+    public var host: String
+    public var cores: Int
+    public init(secret: String, executorId: ExecutorID, pid: Int32, host: String, cores: Int) {
+        self.secret = secret
+        self.executorId = executorId
+        self.pid = pid
+        self.host = host
+        self.cores = cores
+    }
+}
+
+public enum ExecutorMessage: Sendable, Codable {
+    case register(ExecutorRegistration)
+    case statusUpdate(TaskStatus)
+    case heartbeat(ExecutorID, runningTasks: [TaskID])
+}
+
+public enum DriverMessage: Sendable, Codable {
+    case registered
+    case launchTask(TaskDescription)
+    case killTask(TaskID)
+    case shutdown
+}
+
+/// Environment variables through which the driver configures an executor process.
+public enum ExecutorEnvironment {
+    /// Set (to "1") in an executor process; a program that re-executes itself checks it first.
+    public static let role = "EMBER_EXECUTOR"
+    public static let driverAddress = "EMBER_DRIVER_ADDRESS"
+    public static let secret = "EMBER_APP_SECRET"
+    public static let executorId = "EMBER_EXECUTOR_ID"
+    public static let cores = "EMBER_EXECUTOR_CORES"
+    public static let memory = "EMBER_EXECUTOR_MEMORY"
+    public static let localDir = "EMBER_LOCAL_DIR"
+    public static let heartbeatInterval = "EMBER_HEARTBEAT_INTERVAL_MS"
+}

@@ -1,0 +1,175 @@
+// CSVScanner: Spark's CSV reader over one split: lines → fields → typed columns of the required
+// columns only, with PERMISSIVE / DROPMALFORMED / FAILFAST handling of malformed records.
+
+import Planner
+
+/// Scans a split of a CSV file into batches of the required columns.
+///
+/// Per line the split owns (see ``LineReader``):
+/// 1. Blank lines (only bytes ≤ space) and lines starting with `options.comment` are skipped.
+/// 2. With `options.header`, the split that starts at byte 0 skips the first remaining line.
+/// 3. The line is split into fields by ``CSVTokenizer`` (one record per line).
+/// 4. A field is null when it is empty and unquoted, or its content equals `options.nullValue`
+///    (so with the default `nullValue = ""` both `,,` and `,"",` read as null, as in Spark).
+/// 5. Required columns are converted from bytes (``ValueParsers``); other columns are not
+///    converted at all (Spark's CSV column pruning), so a bad value there is not noticed.
+///
+/// A record is malformed when its field count differs from the schema's, or a required field
+/// cannot be converted to its column's type. Then, by `options.mode`:
+/// - PERMISSIVE: missing trailing fields and unconvertible fields are null, extra fields dropped;
+/// - DROPMALFORMED: the record is skipped;
+/// - FAILFAST: the scan throws an `.input` error naming the file and the 1-based line.
+public enum CSVScanner {
+    static let failFastHint = "fix the record, or read with mode PERMISSIVE (malformed fields become null) or DROPMALFORMED (malformed records are skipped)"
+
+    public static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
+                            batchSize: Int = ColumnarBatch.defaultCapacity,
+                            _ body: (ColumnarBatch) throws -> Void) throws {
+        var decoder = try CSVRecordDecoder(options: options, dataSchema: dataSchema, requiredColumns: requiredColumns,
+                                           rowsPerBatch: max(1, batchSize))
+        let reader = try LineReader(split: split)
+        let tokenizer = CSVTokenizer(options: options, expectedFields: dataSchema.count)
+        let comment = options.comment
+        var skipHeader = options.header && split.start == 0
+
+        try reader.forEachLine { line, offset in
+            if LineReader.isBlank(line) { return true }
+            if let comment, line[0] == comment { return true }
+            if skipHeader {
+                skipHeader = false
+                return true
+            }
+            tokenizer.tokenize(line)
+            if let problem = decoder.decode(tokenizer) {
+                throw EmberError(.input, problem,
+                                 context: [.init("file", split.path), .init("line", String(try reader.lineNumber(at: offset)))],
+                                 hint: failFastHint)
+            }
+            if decoder.isBatchFull { try body(decoder.finishBatch()) }
+            return true
+        }
+        if decoder.rows > 0 { try body(decoder.finishBatch()) }
+    }
+}
+
+/// Converts tokenized records into the accumulating columns of one batch.
+struct CSVRecordDecoder {
+    let mode: ParseMode
+    let dataSchema: StructType
+    let outputSchema: StructType
+    /// Index in the record of each output column.
+    let sources: [Int]
+    let kinds: [ScanKind]
+    let stringColumns: [Int]
+    let rowsPerBatch: Int
+    let nullValue: [UInt8]
+    private var columns: [ColumnAccumulator]
+    private(set) var rows = 0
+
+    static let maxBatchBytes = 64 << 20
+
+    init(options: CSVOptions, dataSchema: StructType, requiredColumns: [Int], rowsPerBatch: Int) throws {
+        var kinds: [ScanKind] = []
+        for c in requiredColumns {
+            guard c >= 0 && c < dataSchema.count else {
+                throw EmberError(.internal, "CSV scan asks for column \(c) of a \(dataSchema.count)-column schema",
+                                 context: [.init("schema", dataSchema.description)])
+            }
+            guard let kind = ScanKind(dataSchema.fields[c].dataType) else {
+                let field = dataSchema.fields[c]
+                throw EmberError(.analysis, "CSV data source does not support \(field.dataType.simpleString) columns",
+                                 context: [.init("column", field.name)],
+                                 hint: "read the column as string and convert it with an expression")
+            }
+            kinds.append(kind)
+        }
+        self.mode = options.mode
+        self.dataSchema = dataSchema
+        self.outputSchema = StructType(requiredColumns.map { dataSchema.fields[$0] })
+        self.sources = requiredColumns
+        self.kinds = kinds
+        self.stringColumns = kinds.indices.filter { kinds[$0] == .string }
+        self.rowsPerBatch = rowsPerBatch
+        self.nullValue = Array(options.nullValue.utf8)
+        self.columns = kinds.map { ColumnAccumulator(kind: $0, rowsPerBatch: rowsPerBatch) }
+    }
+
+    var isBatchFull: Bool {
+        if rows >= rowsPerBatch { return true }
+        for j in stringColumns where columns[j].byteCount >= Self.maxBatchBytes { return true }
+        return false
+    }
+
+    mutating func finishBatch() -> ColumnarBatch {
+        let batch = ColumnarBatch(schema: outputSchema, columns: columns.indices.map { columns[$0].finish() }, numRows: rows)
+        rows = 0
+        return batch
+    }
+
+    @inline(__always)
+    private func isNull(_ field: UnsafeRawBufferPointer, quoted: Bool) -> Bool {
+        let n = field.count
+        if n == 0 { return !quoted || nullValue.isEmpty }
+        if n != nullValue.count { return false }
+        for k in 0..<n where field[k] != nullValue[k] { return false }
+        return true
+    }
+
+    /// Appends the record to the batch (or drops it). Returns the FAILFAST error message when
+    /// the record is malformed and the mode is FAILFAST, nil otherwise.
+    mutating func decode(_ record: CSVTokenizer) -> String? {
+        let found = record.count
+        if found != dataSchema.count {
+            switch mode {
+            case .permissive: break
+            case .dropMalformed: return nil
+            case .failFast: return "malformed CSV record: expected \(dataSchema.count) fields, found \(found)"
+            }
+        }
+        for j in 0..<kinds.count {
+            let c = sources[j]
+            if c >= found {
+                columns[j].appendNull()
+                continue
+            }
+            let field = record.field(c)
+            if isNull(field, quoted: record.isQuoted(c)) {
+                columns[j].appendNull()
+                continue
+            }
+            switch kinds[j] {
+            case .string:
+                columns[j].appendString(field)
+                continue
+            case .long:
+                if let v = ValueParsers.parseLong(field) { columns[j].appendLong(v); continue }
+            case .double:
+                if let v = ValueParsers.parseDouble(field) { columns[j].appendDouble(v); continue }
+            case .boolean:
+                if let v = ValueParsers.parseBoolean(field) { columns[j].appendBool(v); continue }
+            case .date:
+                if let v = ValueParsers.parseDate(field) { columns[j].appendDate(v); continue }
+            case .timestamp:
+                if let v = ValueParsers.parseTimestamp(field) { columns[j].appendTimestamp(v); continue }
+            }
+            // The field cannot be converted.
+            switch mode {
+            case .permissive:
+                columns[j].appendNull()
+            case .dropMalformed:
+                for k in 0..<j { columns[k].removeLast() }
+                return nil
+            case .failFast:
+                return "cannot parse '\(Self.excerpt(field))' as \(dataSchema.fields[c].dataType.simpleString) in column \(dataSchema.fields[c].name)"
+            }
+        }
+        rows += 1
+        return nil
+    }
+
+    /// The field as text for an error message, cut at 100 bytes.
+    static func excerpt(_ field: UnsafeRawBufferPointer) -> String {
+        if field.count <= 100 { return String(decoding: field, as: UTF8.self) }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: field[0..<100]), as: UTF8.self) + "…"
+    }
+}

@@ -1,0 +1,147 @@
+// CSVSchemaInference: the schema of CSV files, Spark-style: column names from the header (or
+// _c0, _c1, …) and, with inferSchema, each column's type from a full pass over every value.
+
+import Planner
+
+/// Column names and types of CSV files.
+///
+/// Names: with `header`, the fields of the first non-blank, non-comment line of the first file
+/// that has one (empty files are passed over, as Spark reads the first line of the whole input);
+/// without, `_c0, _c1, …` for the fields of that line. Header names are made safe as Spark's
+/// `CSVUtils.makeSafeHeader` (case-insensitive, like Ember's name resolution): an empty name or
+/// one equal to `nullValue` becomes `_c<i>`, and names that occur more than once get their column
+/// index appended (`a,b,a` → `a0,b,a2`).
+///
+/// Types (with `inferSchema`; otherwise every column is a string): every record of every file is
+/// read (the header and blank/comment lines excepted); null fields (see ``CSVScanner``) do not
+/// count. A value's own type is the first that parses it of bigint, double, date, timestamp,
+/// boolean, else string (a bigint that overflows Int64 is a double, as Spark without
+/// `prefersDecimal`). A column's type merges its values' types as Spark's `CSVInferSchema`:
+/// equal types stay, bigint + double → double, date + timestamp → timestamp, anything else →
+/// string. A column with no non-null value is a string column. Fields past the header's count are
+/// ignored; missing fields count as null.
+public enum CSVSchemaInference {
+    /// The header fields of the first line of `path` (after blank and comment lines), unmodified.
+    /// Throws an `.input` error naming the file when it has no such line.
+    public static func header(path: String, options: CSVOptions) throws -> [String] {
+        let files = try FileSplitter.listFiles([path])
+        for file in files {
+            if let fields = try firstRecord(file, options: options) { return fields }
+        }
+        throw emptyInput(path)
+    }
+
+    public static func inferSchema(paths: [String], options: CSVOptions) throws -> StructType {
+        let files = try FileSplitter.listFiles(paths)
+        var first: [String]? = nil
+        for file in files {
+            first = try firstRecord(file, options: options)
+            if first != nil { break }
+        }
+        guard let first else {
+            if options.header { throw emptyInput(files.first?.path ?? paths.first ?? "") }
+            return StructType([])   // no lines at all and no header expected: no columns (as Spark)
+        }
+        let names = options.header ? safeNames(first, nullValue: options.nullValue)
+                                   : first.indices.map { "_c\($0)" }
+        guard options.inferSchema else { return StructType(names.map { StructField($0, .string) }) }
+
+        var types = [InferredType](repeating: .null, count: names.count)
+        let nullValue = Array(options.nullValue.utf8)
+        let tokenizer = CSVTokenizer(options: options, expectedFields: names.count)
+        for file in files where file.length > 0 {
+            let reader = try LineReader(split: LineReader.wholeFile(file))
+            var skipHeader = options.header
+            try reader.forEachLine { line, _ in
+                if LineReader.isBlank(line) { return true }
+                if let comment = options.comment, line[0] == comment { return true }
+                if skipHeader {
+                    skipHeader = false
+                    return true
+                }
+                tokenizer.tokenize(line)
+                for c in 0..<min(tokenizer.count, types.count) where types[c] != .string {
+                    let field = tokenizer.field(c)
+                    if isNull(field, quoted: tokenizer.isQuoted(c), nullValue: nullValue) { continue }
+                    types[c] = types[c].merged(with: InferredType.of(field))
+                }
+                return true
+            }
+        }
+        return StructType(zip(names, types).map { StructField($0, $1.dataType) })
+    }
+
+    /// The first non-blank, non-comment line of a file, as fields; nil for a file without one.
+    static func firstRecord(_ file: InputFile, options: CSVOptions) throws -> [String]? {
+        guard file.length > 0 else { return nil }
+        let reader = try LineReader(split: LineReader.wholeFile(file), chunkSize: 1 << 16)
+        let tokenizer = CSVTokenizer(options: options)
+        var fields: [String]? = nil
+        try reader.forEachLine { line, _ in
+            if LineReader.isBlank(line) { return true }
+            if let comment = options.comment, line[0] == comment { return true }
+            tokenizer.tokenize(line)
+            fields = tokenizer.strings()
+            return false
+        }
+        return fields
+    }
+
+    /// Spark's `makeSafeHeader`, case-insensitive.
+    static func safeNames(_ header: [String], nullValue: String) -> [String] {
+        var seen: [String: Int] = [:]
+        for name in header { seen[name.lowercased(), default: 0] += 1 }
+        return header.enumerated().map { index, name in
+            if name.isEmpty || name == nullValue { return "_c\(index)" }
+            if seen[name.lowercased(), default: 0] > 1 { return "\(name)\(index)" }
+            return name
+        }
+    }
+
+    static func isNull(_ field: UnsafeRawBufferPointer, quoted: Bool, nullValue: [UInt8]) -> Bool {
+        if field.count == 0 { return !quoted || nullValue.isEmpty }
+        return field.elementsEqual(nullValue)
+    }
+
+    static func emptyInput(_ path: String) -> EmberError {
+        EmberError(.input, "CSV input has no header line: the file is empty", context: [.init("file", path)],
+                   hint: "read it with header=false, give a schema explicitly, or check that the right file was written")
+    }
+}
+
+/// The type lattice of CSV inference.
+enum InferredType: Sendable, Equatable {
+    case null, long, double, boolean, date, timestamp, string
+
+    /// The narrowest type of one non-null value.
+    static func of(_ field: UnsafeRawBufferPointer) -> InferredType {
+        if ValueParsers.parseLong(field) != nil { return .long }
+        if ValueParsers.parseDouble(field) != nil { return .double }
+        if ValueParsers.parseDate(field) != nil { return .date }
+        if ValueParsers.parseTimestamp(field) != nil { return .timestamp }
+        if ValueParsers.parseBoolean(field) != nil { return .boolean }
+        return .string
+    }
+
+    /// Spark's `CSVInferSchema.compatibleType` restricted to Ember's types.
+    func merged(with other: InferredType) -> InferredType {
+        if self == other { return self }
+        switch (self, other) {
+        case (.null, let t), (let t, .null): return t
+        case (.long, .double), (.double, .long): return .double
+        case (.date, .timestamp), (.timestamp, .date): return .timestamp
+        default: return .string
+        }
+    }
+
+    var dataType: DataType {
+        switch self {
+        case .null, .string: return .string
+        case .long: return .long
+        case .double: return .double
+        case .boolean: return .boolean
+        case .date: return .date
+        case .timestamp: return .timestamp
+        }
+    }
+}

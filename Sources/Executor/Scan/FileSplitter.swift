@@ -1,0 +1,151 @@
+// FileSplitter: turns input paths (files and directories) into byte-range FileSplits, one per map
+// task, with a split size chosen like Spark's `FilePartition.maxSplitBytes`.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Planner
+
+/// One input file found by ``FileSplitter/listFiles(_:)``.
+public struct InputFile: Sendable, Hashable {
+    public var path: String
+    public var length: Int64
+    public init(path: String, length: Int64) {
+        self.path = path
+        self.length = length
+    }
+}
+
+/// Plans the byte ranges of a file scan.
+///
+/// Listing: a path naming a file is taken as is; a path naming a directory contributes its regular
+/// files (symlinks followed), sorted by name byte-wise. Names starting with `.` or `_` are hidden
+/// and skipped, as Spark's file index does (`_SUCCESS`, `.part-0.crc`, our writers' `.tmp` files).
+/// Subdirectories are not descended into (Ember has no partition discovery).
+///
+/// Split size (Spark's `FilePartition.maxSplitBytes`, with `targetSplitBytes` in the role of
+/// `spark.sql.files.maxPartitionBytes` and `minSplits` in the role of the default parallelism):
+///
+///     openCost      = min(4 MiB, targetSplitBytes)        // spark.sql.files.openCostInBytes
+///     totalBytes    = Σ (fileLength + openCost)
+///     bytesPerSplit = totalBytes / max(minSplits, 1)
+///     maxSplitBytes = max(1, min(targetSplitBytes, max(openCost, bytesPerSplit)))
+///
+/// Each file is then cut into ranges of `maxSplitBytes`; to avoid a tiny tail (Hadoop's
+/// `SPLIT_SLOP`), the last range absorbs the remainder when it is at most 10 % of a split.
+/// Unlike Spark, small files are not packed together: each split is one task.
+///
+/// Empty files give no split at all (as in Spark): they contain no rows. Callers that need an
+/// empty file's header (schema inference) list files with ``listFiles(_:)`` instead.
+public enum FileSplitter {
+    /// Spark's `spark.sql.files.maxPartitionBytes` default.
+    public static let defaultTargetSplitBytes: Int64 = 128 << 20
+    /// Spark's `spark.sql.files.openCostInBytes` default.
+    public static let openCostInBytes: Int64 = 4 << 20
+
+    public static func splits(paths: [String], targetSplitBytes: Int64 = defaultTargetSplitBytes,
+                              minSplits: Int) throws -> [FileSplit] {
+        guard targetSplitBytes > 0 else {
+            throw EmberError(.configuration, "split size must be positive, got \(targetSplitBytes)",
+                             hint: "set the target split size to a positive number of bytes (default 128 MiB)")
+        }
+        let files = try listFiles(paths)
+        let size = maxSplitBytes(fileLengths: files.map(\.length), targetSplitBytes: targetSplitBytes,
+                                 minSplits: minSplits)
+        var result: [FileSplit] = []
+        for file in files where file.length > 0 {
+            var offset: Int64 = 0
+            while offset < file.length {
+                let remaining = file.length - offset
+                // Last split absorbs a remainder of up to 10 % of a split (no tiny tail task).
+                let length = remaining <= size + size / 10 ? remaining : size
+                result.append(FileSplit(path: file.path, start: offset, length: length, fileLength: file.length))
+                offset += length
+            }
+        }
+        return result
+    }
+
+    /// The split size for files of these lengths (see the type's documentation).
+    public static func maxSplitBytes(fileLengths: [Int64], targetSplitBytes: Int64, minSplits: Int) -> Int64 {
+        let openCost = min(openCostInBytes, targetSplitBytes)
+        let total = fileLengths.reduce(Int64(0)) { $0 + $1 + openCost }
+        let perSplit = total / Int64(max(minSplits, 1))
+        return max(1, min(targetSplitBytes, max(openCost, perSplit)))
+    }
+
+    /// The input files of `paths`: files as given, directories expanded to their visible regular
+    /// files in name order. A missing path is an input error naming it.
+    public static func listFiles(_ paths: [String]) throws -> [InputFile] {
+        var files: [InputFile] = []
+        for path in paths {
+            guard let status = PathStatus(path: path) else {
+                throw EmberError(.input, "input path does not exist", context: [.init("file", path)],
+                                 hint: "check the path (relative paths resolve against the driver's working directory)")
+            }
+            if status.isDirectory {
+                for name in try directoryEntries(path) where !isHidden(name) {
+                    let child = path.hasSuffix("/") ? path + name : path + "/" + name
+                    if let s = PathStatus(path: child), s.isRegular {
+                        files.append(InputFile(path: child, length: s.size))
+                    }
+                }
+            } else if status.isRegular {
+                files.append(InputFile(path: path, length: status.size))
+            } else {
+                throw EmberError(.input, "input path is not a regular file or directory", context: [.init("file", path)],
+                                 hint: "point the reader at a file or a directory of files")
+            }
+        }
+        return files
+    }
+
+    /// Spark's file index skips names starting with `_` or `.` (metadata, checksums, temp files).
+    static func isHidden(_ name: String) -> Bool {
+        name.utf8.first == UInt8(ascii: ".") || name.utf8.first == UInt8(ascii: "_")
+    }
+
+    /// The names in a directory (without `.` and `..`), sorted byte-wise.
+    static func directoryEntries(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else {
+            throw EmberError(.input, "cannot list input directory: \(posixErrorText())", context: [.init("file", path)],
+                             hint: "check that the directory is readable")
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
+                    String(cString: $0)
+                }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+}
+
+/// What `stat(2)` says about a path (symlinks followed).
+struct PathStatus {
+    var isDirectory: Bool
+    var isRegular: Bool
+    var size: Int64
+
+    /// nil when the path does not exist (or cannot be examined).
+    init?(path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        let kind = st.st_mode & S_IFMT
+        isDirectory = kind == S_IFDIR
+        isRegular = kind == S_IFREG
+        size = Int64(st.st_size)
+    }
+}
+
+/// The text of the current `errno`.
+func posixErrorText(_ code: Int32 = errno) -> String {
+    guard let text = strerror(code) else { return "error \(code)" }
+    return String(cString: text)
+}

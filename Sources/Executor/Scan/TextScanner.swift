@@ -1,0 +1,42 @@
+// TextScanner: Spark's `read.text` over one split: one row per line in a single string column
+// `value`, bytes copied straight from the read buffer into the batch's StringArray.
+
+import Planner
+
+/// Scans a split of a text file into batches of one `value: string` column.
+///
+/// Every line the split owns is a row, empty lines included (as Spark's text source); `\n` and a
+/// trailing `\r` are not part of the value. Bytes are taken as they are (UTF-8 is not validated,
+/// like Spark, which also passes the bytes through).
+public enum TextScanner {
+    /// The schema of the batches: `value: string`.
+    public static let schema = StructType([StructField("value", .string)])
+
+    /// A batch is also cut when its string bytes reach this size, so offsets stay far from
+    /// `Int32.max` even for very long lines.
+    static let maxBatchBytes = 64 << 20
+
+    public static func scan(_ split: FileSplit, batchSize: Int = ColumnarBatch.defaultCapacity,
+                            _ body: (ColumnarBatch) throws -> Void) throws {
+        let rowsPerBatch = max(1, batchSize)
+        let reader = try LineReader(split: split)
+        var strings = StringArray()
+        var byteEstimate = 1 << 16
+        strings.reserveCapacity(count: rowsPerBatch, bytes: byteEstimate)
+
+        func flush() throws {
+            let batch = ColumnarBatch(schema: schema, columns: [ColumnVector(.string(strings))], numRows: strings.count)
+            byteEstimate = max(byteEstimate, strings.bytes.count)
+            strings = StringArray()
+            strings.reserveCapacity(count: rowsPerBatch, bytes: byteEstimate + byteEstimate / 8)
+            try body(batch)
+        }
+
+        try reader.forEachLine { line, _ in
+            strings.append(bytes: line)
+            if strings.count >= rowsPerBatch || strings.bytes.count >= maxBatchBytes { try flush() }
+            return true
+        }
+        if strings.count > 0 { try flush() }
+    }
+}

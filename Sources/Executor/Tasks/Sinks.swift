@@ -1,0 +1,49 @@
+// The two ends of a task pipeline: ShuffleWriteSink (map tasks: partition rows by the exchange's
+// keys and write the shuffle files) and ResultSink (result tasks: keep batches for the driver).
+
+import Planner
+import Shuffle
+
+final class ShuffleWriteSink: BatchConsumer {
+    let writer: ShuffleMapWriter
+    let partitioning: Partitioning
+    var partitioner: HashPartitioner
+    var partitionIds: [Int32] = []
+    private(set) var status: MapStatus?
+    var rows: Int64 = 0
+
+    init(writer: ShuffleMapWriter, partitioning: Partitioning) {
+        self.writer = writer
+        self.partitioning = partitioning
+        self.partitioner = HashPartitioner(numPartitions: partitioning.numPartitions)
+    }
+
+    func consume(_ batch: ColumnarBatch) throws {
+        if batch.numRows == 0 { return }
+        rows += Int64(batch.numRows)
+        switch partitioning {
+        case .single:
+            partitionIds = [Int32](repeating: 0, count: batch.numRows)
+        case .hash(let keys, _):
+            let keyColumns = try keys.map { try $0.evaluate(batch) }
+            partitioner.partitionIds(keys: keyColumns, numRows: batch.numRows, into: &partitionIds)
+        }
+        try writer.write(batch, partitionIds: partitionIds)
+    }
+
+    func finish() throws {
+        status = try writer.commit()
+    }
+}
+
+final class ResultSink: BatchConsumer {
+    private(set) var batches: [ColumnarBatch] = []
+    var rows: Int64 = 0
+    func consume(_ batch: ColumnarBatch) throws {
+        if batch.numRows > 0 {
+            batches.append(batch)
+            rows += Int64(batch.numRows)
+        }
+    }
+    func finish() throws {}
+}

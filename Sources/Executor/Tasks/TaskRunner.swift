@@ -1,0 +1,139 @@
+// TaskRunner: runs one task attempt inside an executor process. It turns the stage's operator
+// tree into a push pipeline (source → operators → sink), runs the source for the task's partition
+// and reports a TaskStatus: the MapStatus of a shuffle map task, or the rows of a result task
+// (encoded batches in the status frame's binary part).
+
+import Foundation
+import Planner
+import Shuffle
+
+public struct TaskRunner: Sendable {
+    public let executorId: ExecutorID
+    /// The application's local directory (shuffle files live here and outlive the executor).
+    public let localDir: String
+
+    public init(executorId: ExecutorID, localDir: String) {
+        self.executorId = executorId
+        self.localDir = localDir
+    }
+
+    /// Runs a task; never throws — failures become a FAILED status with an EmberError.
+    public func run(_ task: TaskDescription) -> (TaskStatus, [UInt8]) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var metrics = TaskMetrics()
+        do {
+            var binary: [UInt8] = []
+            var status = TaskStatus(taskId: task.taskId, executorId: executorId, state: .finished, metrics: metrics)
+            switch task.output {
+            case .shuffle(let shuffleId, let partitioning):
+                let writer = try ShuffleMapWriter(
+                    shuffleId: shuffleId, mapId: task.taskId, mapIndex: task.partition, executorId: executorId,
+                    numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
+                    compressionLevel: task.compressionLevel)
+                let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
+                do {
+                    try runPipeline(task, sink: sink, metrics: &metrics)
+                } catch {
+                    writer.abort()
+                    throw error
+                }
+                guard let mapStatus = sink.status else {
+                    throw EmberError(.internal, "shuffle map task finished without committing its output")
+                }
+                status.mapStatus = mapStatus
+                metrics.shuffleWriteRows = sink.rows
+                metrics.shuffleWriteBytes = mapStatus.partitionLengths.reduce(0, +)
+            case .result:
+                let sink = ResultSink()
+                try runPipeline(task, sink: sink, metrics: &metrics)
+                for batch in sink.batches { BatchCodec.encode(batch, into: &binary) }
+                status.resultBatches = sink.batches.count
+                metrics.outputRows = sink.rows
+            }
+            metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
+            status.metrics = metrics
+            return (status, binary)
+        } catch {
+            metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
+            var failure = EmberError.wrap(error)
+            if failure.context("task") == nil {
+                failure = failure.with("task", task.displayName).with("executor", executorId.value)
+            }
+            return (TaskStatus(taskId: task.taskId, executorId: executorId, state: .failed, error: failure, metrics: metrics), [])
+        }
+    }
+
+    /// Builds the operator chain above the plan's leaf and pushes the leaf's batches through it.
+    func runPipeline(_ task: TaskDescription, sink: any BatchConsumer, metrics: inout TaskMetrics) throws {
+        var node = task.plan
+        var head: any BatchConsumer = sink
+        var chain: [PhysicalPlan] = []
+        while true {
+            switch node {
+            case .project(_, _, let c), .filter(_, let c), .generate(_, _, let c), .hashAggregate(_, _, _, _, let c),
+                 .sort(_, let c), .limit(_, let c):
+                chain.append(node)
+                node = c
+                continue
+            case .exchange:
+                throw EmberError(.internal, "a stage plan still contains an exchange")
+            case .fileScan, .shuffleRead:
+                break
+            }
+            break
+        }
+        // chain[0] is the root: wrap from the sink downward so each operator knows its downstream.
+        for op in chain {
+            switch op {
+            case .project(let e, let s, _): head = ProjectExec(expressions: e, schema: s, downstream: head)
+            case .filter(let e, _): head = FilterExec(predicate: e, downstream: head)
+            case .generate(let e, let s, _): head = GenerateExec(generator: e, schema: s, downstream: head)
+            case .hashAggregate(let m, let k, let a, let s, _):
+                head = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head)
+            case .sort(let o, let c): head = SortExec(orders: o, schema: c.schema, downstream: head)
+            case .limit(let n, _): head = LimitExec(limit: n, downstream: head)
+            default: break
+            }
+        }
+        let pipeline = head
+        var rows: Int64 = 0
+        var bytes: Int64 = 0
+        do {
+            switch node {
+            case .fileScan(let scan):
+                guard task.partition < scan.splits.count else { break }
+                let split = scan.splits[task.partition]
+                bytes = split.length
+                switch scan.format {
+                case .text:
+                    try TextScanner.scan(split, batchSize: ColumnarBatch.defaultCapacity) { batch in
+                        rows += Int64(batch.numRows)
+                        try pipeline.consume(batch)
+                    }
+                case .csv(let options):
+                    try CSVScanner.scan(split, options: options, dataSchema: scan.dataSchema, requiredColumns: scan.requiredColumns,
+                                        batchSize: ColumnarBatch.defaultCapacity) { batch in
+                        rows += Int64(batch.numRows)
+                        try pipeline.consume(batch)
+                    }
+                }
+                metrics.inputRows = rows
+                metrics.inputBytes = bytes
+            case .shuffleRead(let shuffleId, let schema, let numPartitions):
+                guard let input = task.shuffleInputs.first(where: { $0.shuffleId == shuffleId }) else {
+                    throw EmberError(.internal, "task has no map output locations for shuffle \(shuffleId)")
+                }
+                var reader = ShuffleReader(schema: schema)
+                try reader.read(reduceId: task.partition, numPartitions: numPartitions, blocks: input.blocks) { batch in
+                    rows += Int64(batch.numRows)
+                    try pipeline.consume(batch)
+                }
+                metrics.shuffleReadRows = rows
+                metrics.shuffleReadBytes = input.blocks.reduce(0) { $0 + $1.length }
+            default:
+                break
+            }
+        } catch is PipelineStop {}
+        try pipeline.finish()
+    }
+}

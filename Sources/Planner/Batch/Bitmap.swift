@@ -1,0 +1,40 @@
+// Bitmap: a packed validity bitmap (bit set = value present), 64 rows per word.
+
+public struct Bitmap: Sendable, Equatable {
+    public var words: [UInt64]
+    public var count: Int
+
+    /// A bitmap of `count` bits, all set (`true`) or all clear.
+    public init(count: Int, value: Bool) {
+        self.count = count
+        let n = (count + 63) >> 6
+        words = [UInt64](repeating: value ? ~0 : 0, count: n)
+        if value, count & 63 != 0, n > 0 { words[n - 1] = (1 << UInt64(count & 63)) - 1 }
+    }
+
+    public init(words: [UInt64], count: Int) {
+        self.words = words
+        self.count = count
+    }
+
+    @inlinable public subscript(i: Int) -> Bool {
+        get { (words[i >> 6] >> UInt64(i & 63)) & 1 == 1 }
+        set {
+            if newValue { words[i >> 6] |= (1 << UInt64(i & 63)) } else { words[i >> 6] &= ~(1 << UInt64(i & 63)) }
+        }
+    }
+
+    public mutating func append(_ bit: Bool) {
+        if count & 63 == 0 { words.append(0) }
+        if bit { words[count >> 6] |= (1 << UInt64(count & 63)) }
+        count += 1
+    }
+
+    public mutating func reserveCapacity(_ n: Int) { words.reserveCapacity((n + 63) >> 6) }
+
+    /// Number of set bits.
+    public var nonzeroBitCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
+
+    /// True when every bit is set.
+    public var allSet: Bool { nonzeroBitCount == count }
+}

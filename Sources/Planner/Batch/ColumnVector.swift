@@ -1,0 +1,175 @@
+// ColumnVector: one column of a batch. Typed values buffer + optional validity bitmap
+// (nil = no nulls). Operators switch once per batch on `values`, then loop over a typed array.
+//
+//   ColumnVector
+//   ├── values:   .long([Int64]) | .double([Double]) | .boolean([Bool]) | .string(StringArray)
+//   │             | .date([Int32]) | .timestamp([Int64]) | .list(offsets, child ColumnVector)
+//   └── validity: Bitmap? (bit i set = row i not null)
+//
+// Null slots still hold a value (0, "", false) so that buffers stay dense and branch-free loops work.
+
+public indirect enum ColumnValues: Sendable, Equatable {
+    case long([Int64])
+    case double([Double])
+    case boolean([Bool])
+    case string(StringArray)
+    case date([Int32])
+    case timestamp([Int64])
+    /// Arrays: row i holds child values offsets[i] ..< offsets[i + 1].
+    case list(offsets: [Int32], child: ColumnVector)
+}
+
+public struct ColumnVector: Sendable, Equatable {
+    public var values: ColumnValues
+    public var validity: Bitmap?
+
+    public init(_ values: ColumnValues, validity: Bitmap? = nil) {
+        self.values = values
+        self.validity = (validity?.allSet ?? true) ? nil : validity
+    }
+
+    public var count: Int {
+        switch values {
+        case .long(let v): return v.count
+        case .double(let v): return v.count
+        case .boolean(let v): return v.count
+        case .string(let v): return v.count
+        case .date(let v): return v.count
+        case .timestamp(let v): return v.count
+        case .list(let o, _): return o.count - 1
+        }
+    }
+
+    public var dataType: DataType {
+        switch values {
+        case .long: return .long
+        case .double: return .double
+        case .boolean: return .boolean
+        case .string: return .string
+        case .date: return .date
+        case .timestamp: return .timestamp
+        case .list(_, let child): return .array(child.dataType)
+        }
+    }
+
+    @inlinable public func isNull(_ i: Int) -> Bool { validity.map { !$0[i] } ?? false }
+    public var hasNulls: Bool { validity != nil }
+    public var nullCount: Int { validity.map { $0.count - $0.nonzeroBitCount } ?? 0 }
+
+    /// An empty column of a type.
+    public static func empty(_ type: DataType) -> ColumnVector {
+        switch type {
+        case .long: return ColumnVector(.long([]))
+        case .double: return ColumnVector(.double([]))
+        case .boolean: return ColumnVector(.boolean([]))
+        case .string: return ColumnVector(.string(StringArray()))
+        case .date: return ColumnVector(.date([]))
+        case .timestamp: return ColumnVector(.timestamp([]))
+        case .array(let e): return ColumnVector(.list(offsets: [0], child: .empty(e)))
+        }
+    }
+
+    /// A column of `count` copies of one value (nulls if `value` is null).
+    public static func constant(_ value: Value, type: DataType, count: Int) -> ColumnVector {
+        var b = ColumnBuilder(type: type, capacity: count)
+        for _ in 0..<count { b.append(value) }
+        return b.finish()
+    }
+
+    /// Value i as a `Value` (for results and tests, not for hot loops).
+    public func value(at i: Int) -> Value {
+        if isNull(i) { return .null }
+        switch values {
+        case .long(let v): return .long(v[i])
+        case .double(let v): return .double(v[i])
+        case .boolean(let v): return .boolean(v[i])
+        case .string(let v): return .string(v[i])
+        case .date(let v): return .date(v[i])
+        case .timestamp(let v): return .timestamp(v[i])
+        case .list(let o, let child):
+            return .array((Int(o[i])..<Int(o[i + 1])).map { child.value(at: $0) })
+        }
+    }
+
+    /// Gathers rows by index (the columnar "take"): result row k = self row indices[k].
+    public func take(_ indices: [Int32]) -> ColumnVector {
+        let newValidity: Bitmap? = validity.map { bits in
+            var out = Bitmap(count: indices.count, value: true)
+            for (k, i) in indices.enumerated() where !bits[Int(i)] { out[k] = false }
+            return out
+        }
+        switch values {
+        case .long(let v): return ColumnVector(.long(indices.map { v[Int($0)] }), validity: newValidity)
+        case .double(let v): return ColumnVector(.double(indices.map { v[Int($0)] }), validity: newValidity)
+        case .boolean(let v): return ColumnVector(.boolean(indices.map { v[Int($0)] }), validity: newValidity)
+        case .date(let v): return ColumnVector(.date(indices.map { v[Int($0)] }), validity: newValidity)
+        case .timestamp(let v): return ColumnVector(.timestamp(indices.map { v[Int($0)] }), validity: newValidity)
+        case .string(let s):
+            var out = StringArray()
+            var total = 0
+            for i in indices { total += s.length(at: Int(i)) }
+            out.reserveCapacity(count: indices.count, bytes: total)
+            s.bytes.withUnsafeBufferPointer { src in
+                for i in indices {
+                    let a = Int(s.offsets[Int(i)]), b = Int(s.offsets[Int(i) + 1])
+                    out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: src[a..<b]))
+                    out.offsets.append(Int32(out.bytes.count))
+                }
+            }
+            return ColumnVector(.string(out), validity: newValidity)
+        case .list(let o, let child):
+            var childIdx: [Int32] = []
+            var newOffsets: [Int32] = [0]
+            newOffsets.reserveCapacity(indices.count + 1)
+            for i in indices {
+                for j in o[Int(i)]..<o[Int(i) + 1] { childIdx.append(j) }
+                newOffsets.append(Int32(childIdx.count))
+            }
+            return ColumnVector(.list(offsets: newOffsets, child: child.take(childIdx)), validity: newValidity)
+        }
+    }
+
+    /// Rows `range` of this column.
+    public func slice(_ range: Range<Int>) -> ColumnVector {
+        take(range.map { Int32($0) })
+    }
+
+    /// Concatenates columns of the same type.
+    public static func concat(_ parts: [ColumnVector], type: DataType) -> ColumnVector {
+        if parts.count == 1 { return parts[0] }
+        let total = parts.reduce(0) { $0 + $1.count }
+        var validity: Bitmap? = nil
+        if parts.contains(where: { $0.hasNulls }) {
+            var bits = Bitmap(count: 0, value: true)
+            bits.reserveCapacity(total)
+            for p in parts { for i in 0..<p.count { bits.append(!p.isNull(i)) } }
+            validity = bits
+        }
+        switch type {
+        case .long: return ColumnVector(.long(parts.flatMap { if case .long(let v) = $0.values { return v } else { return [] } }), validity: validity)
+        case .double: return ColumnVector(.double(parts.flatMap { if case .double(let v) = $0.values { return v } else { return [] } }), validity: validity)
+        case .boolean: return ColumnVector(.boolean(parts.flatMap { if case .boolean(let v) = $0.values { return v } else { return [] } }), validity: validity)
+        case .date: return ColumnVector(.date(parts.flatMap { if case .date(let v) = $0.values { return v } else { return [] } }), validity: validity)
+        case .timestamp: return ColumnVector(.timestamp(parts.flatMap { if case .timestamp(let v) = $0.values { return v } else { return [] } }), validity: validity)
+        case .string:
+            var out = StringArray()
+            for p in parts {
+                guard case .string(let s) = p.values else { continue }
+                let base = Int32(out.bytes.count)
+                out.bytes.append(contentsOf: s.bytes)
+                for k in 1..<s.offsets.count { out.offsets.append(s.offsets[k] + base) }
+            }
+            return ColumnVector(.string(out), validity: validity)
+        case .array(let e):
+            var offsets: [Int32] = [0]
+            var children: [ColumnVector] = []
+            for p in parts {
+                guard case .list(let o, let child) = p.values else { continue }
+                let base = offsets.last!
+                for k in 1..<o.count { offsets.append(o[k] + base) }
+                children.append(child)
+            }
+            return ColumnVector(.list(offsets: offsets, child: concat(children.isEmpty ? [.empty(e)] : children, type: e)), validity: validity)
+        }
+    }
+}

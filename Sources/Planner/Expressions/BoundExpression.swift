@@ -1,0 +1,131 @@
+// BoundExpression: a resolved expression. Column references are indices into the input batch,
+// every node knows its result type. This is what tasks carry to executors and evaluate per batch.
+
+public indirect enum BoundExpression: Sendable, Codable, Hashable {
+    case column(Int, DataType)
+    case literal(Value, DataType)
+    case arithmetic(BinaryOperator, BoundExpression, BoundExpression, DataType)
+    /// Comparison; operands already coerced to a common type.
+    case comparison(BinaryOperator, BoundExpression, BoundExpression)
+    case and(BoundExpression, BoundExpression)
+    case or(BoundExpression, BoundExpression)
+    case not(BoundExpression)
+    case negate(BoundExpression)
+    case isNull(BoundExpression)
+    case isNotNull(BoundExpression)
+    case lower(BoundExpression)
+    case upper(BoundExpression)
+    case length(BoundExpression)
+    case trim(BoundExpression)
+    case split(BoundExpression, pattern: String)
+    case coalesce([BoundExpression], DataType)
+    case cast(BoundExpression, DataType)
+
+    public var dataType: DataType {
+        switch self {
+        case .column(_, let t), .literal(_, let t), .arithmetic(_, _, _, let t), .coalesce(_, let t), .cast(_, let t): return t
+        case .comparison, .and, .or, .not, .isNull, .isNotNull: return .boolean
+        case .negate(let e): return e.dataType
+        case .lower, .upper, .trim: return .string
+        case .length: return .long
+        case .split: return .array(.string)
+        }
+    }
+
+    /// Input column indices this expression reads.
+    public var referencedColumns: Set<Int> {
+        var out = Set<Int>()
+        collectColumns(into: &out)
+        return out
+    }
+
+    func collectColumns(into out: inout Set<Int>) {
+        switch self {
+        case .column(let i, _): out.insert(i)
+        case .literal: break
+        case .arithmetic(_, let l, let r, _), .comparison(_, let l, let r), .and(let l, let r), .or(let l, let r):
+            l.collectColumns(into: &out); r.collectColumns(into: &out)
+        case .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .lower(let e), .upper(let e),
+             .length(let e), .trim(let e), .split(let e, _), .cast(let e, _):
+            e.collectColumns(into: &out)
+        case .coalesce(let es, _): for e in es { e.collectColumns(into: &out) }
+        }
+    }
+
+    /// Rewrites column indices through `mapping` (old index → new index).
+    public func remapColumns(_ mapping: [Int: Int]) -> BoundExpression {
+        switch self {
+        case .column(let i, let t): return .column(mapping[i] ?? i, t)
+        case .literal: return self
+        case .arithmetic(let op, let l, let r, let t): return .arithmetic(op, l.remapColumns(mapping), r.remapColumns(mapping), t)
+        case .comparison(let op, let l, let r): return .comparison(op, l.remapColumns(mapping), r.remapColumns(mapping))
+        case .and(let l, let r): return .and(l.remapColumns(mapping), r.remapColumns(mapping))
+        case .or(let l, let r): return .or(l.remapColumns(mapping), r.remapColumns(mapping))
+        case .not(let e): return .not(e.remapColumns(mapping))
+        case .negate(let e): return .negate(e.remapColumns(mapping))
+        case .isNull(let e): return .isNull(e.remapColumns(mapping))
+        case .isNotNull(let e): return .isNotNull(e.remapColumns(mapping))
+        case .lower(let e): return .lower(e.remapColumns(mapping))
+        case .upper(let e): return .upper(e.remapColumns(mapping))
+        case .length(let e): return .length(e.remapColumns(mapping))
+        case .trim(let e): return .trim(e.remapColumns(mapping))
+        case .split(let e, let p): return .split(e.remapColumns(mapping), pattern: p)
+        case .coalesce(let es, let t): return .coalesce(es.map { $0.remapColumns(mapping) }, t)
+        case .cast(let e, let t): return .cast(e.remapColumns(mapping), t)
+        }
+    }
+
+    /// Compact text for `explain()`, e.g. `lower(#0)`.
+    public func describe(_ schema: StructType? = nil) -> String {
+        func name(_ i: Int) -> String {
+            if let schema, i < schema.count { return "\(schema.fields[i].name)#\(i)" }
+            return "#\(i)"
+        }
+        switch self {
+        case .column(let i, _): return name(i)
+        case .literal(let v, _): return v.isNull ? "null" : (v.stringValue.map { "'\($0)'" } ?? v.description)
+        case .arithmetic(let op, let l, let r, _), .comparison(let op, let l, let r):
+            return "(\(l.describe(schema)) \(op.rawValue) \(r.describe(schema)))"
+        case .and(let l, let r): return "(\(l.describe(schema)) AND \(r.describe(schema)))"
+        case .or(let l, let r): return "(\(l.describe(schema)) OR \(r.describe(schema)))"
+        case .not(let e): return "NOT \(e.describe(schema))"
+        case .negate(let e): return "-\(e.describe(schema))"
+        case .isNull(let e): return "isnull(\(e.describe(schema)))"
+        case .isNotNull(let e): return "isnotnull(\(e.describe(schema)))"
+        case .lower(let e): return "lower(\(e.describe(schema)))"
+        case .upper(let e): return "upper(\(e.describe(schema)))"
+        case .length(let e): return "length(\(e.describe(schema)))"
+        case .trim(let e): return "trim(\(e.describe(schema)))"
+        case .split(let e, let p): return "split(\(e.describe(schema)), \(p))"
+        case .coalesce(let es, _): return "coalesce(\(es.map { $0.describe(schema) }.joined(separator: ", ")))"
+        case .cast(let e, let t): return "cast(\(e.describe(schema)) as \(t.simpleString))"
+        }
+    }
+}
+
+/// A resolved aggregate: function, input expression (nil = `count(*)`), output name.
+public struct BoundAggregate: Sendable, Codable, Hashable {
+    public var function: AggregateFunction
+    public var input: BoundExpression?
+    public var name: String
+    public init(function: AggregateFunction, input: BoundExpression?, name: String) {
+        self.function = function
+        self.input = input
+        self.name = name
+    }
+    public var inputType: DataType? { input?.dataType }
+    public var resultType: DataType { function.resultType(input: inputType) }
+    public var bufferTypes: [DataType] { function.bufferTypes(input: inputType) }
+}
+
+/// A resolved sort key.
+public struct BoundSortOrder: Sendable, Codable, Hashable {
+    public var expression: BoundExpression
+    public var ascending: Bool
+    public var nullsFirst: Bool
+    public init(expression: BoundExpression, ascending: Bool, nullsFirst: Bool) {
+        self.expression = expression
+        self.ascending = ascending
+        self.nullsFirst = nullsFirst
+    }
+}

@@ -1,0 +1,258 @@
+// Vectorized evaluation of BoundExpressions: one call per batch and node, producing a whole
+// ColumnVector. Each node switches once on the column types, then runs a tight typed loop.
+// Semantics follow Spark with `spark.sql.ansi.enabled=false`: integer arithmetic wraps, division
+// by zero gives null, `/` always returns double.
+
+extension BoundExpression {
+    /// Evaluates the expression over every row of `batch`.
+    public func evaluate(_ batch: ColumnarBatch) throws -> ColumnVector {
+        let n = batch.numRows
+        switch self {
+        case .column(let i, _):
+            return batch.columns[i]
+        case .literal(let v, let t):
+            return .constant(v, type: t, count: n)
+        case .arithmetic(let op, let l, let r, let t):
+            return try Arithmetic.evaluate(op, try l.evaluate(batch), try r.evaluate(batch), resultType: t)
+        case .comparison(let op, let l, let r):
+            return Comparison.evaluate(op, try l.evaluate(batch), try r.evaluate(batch))
+        case .and(let l, let r):
+            return Logic.and(try l.evaluate(batch), try r.evaluate(batch))
+        case .or(let l, let r):
+            return Logic.or(try l.evaluate(batch), try r.evaluate(batch))
+        case .not(let e):
+            let c = try e.evaluate(batch)
+            guard case .boolean(let v) = c.values else { throw typeError("NOT", c) }
+            return ColumnVector(.boolean(v.map { !$0 }), validity: c.validity)
+        case .negate(let e):
+            let c = try e.evaluate(batch)
+            switch c.values {
+            case .long(let v): return ColumnVector(.long(v.map { 0 &- $0 }), validity: c.validity)
+            case .double(let v): return ColumnVector(.double(v.map { -$0 }), validity: c.validity)
+            default: throw typeError("negation", c)
+            }
+        case .isNull(let e):
+            let c = try e.evaluate(batch)
+            return ColumnVector(.boolean((0..<n).map { c.isNull($0) }))
+        case .isNotNull(let e):
+            let c = try e.evaluate(batch)
+            return ColumnVector(.boolean((0..<n).map { !c.isNull($0) }))
+        case .lower(let e):
+            return try StringFunctions.mapCase(try e.evaluate(batch), upper: false)
+        case .upper(let e):
+            return try StringFunctions.mapCase(try e.evaluate(batch), upper: true)
+        case .length(let e):
+            return try StringFunctions.length(try e.evaluate(batch))
+        case .trim(let e):
+            return try StringFunctions.trim(try e.evaluate(batch))
+        case .split(let e, let pattern):
+            return try StringSplitter.compile(pattern).split(try e.evaluate(batch))
+        case .coalesce(let es, let t):
+            let cols = try es.map { try $0.evaluate(batch) }
+            var b = ColumnBuilder(type: t, capacity: n)
+            for i in 0..<n {
+                if let c = cols.first(where: { !$0.isNull(i) }) { b.append(c.value(at: i)) } else { b.appendNull() }
+            }
+            return b.finish()
+        case .cast(let e, let t):
+            return try Cast.evaluate(try e.evaluate(batch), to: t)
+        }
+    }
+
+    /// Evaluates a boolean predicate and returns the indices of rows where it is true (null = false).
+    public func selectedRows(_ batch: ColumnarBatch) throws -> [Int32] {
+        let c = try evaluate(batch)
+        guard case .boolean(let v) = c.values else { throw typeError("a filter condition", c) }
+        var out: [Int32] = []
+        out.reserveCapacity(v.count)
+        if let validity = c.validity {
+            for i in 0..<v.count where v[i] && validity[i] { out.append(Int32(i)) }
+        } else {
+            for i in 0..<v.count where v[i] { out.append(Int32(i)) }
+        }
+        return out
+    }
+}
+
+func typeError(_ what: String, _ c: ColumnVector) -> EmberError {
+    EmberError(.internal, "\(what) cannot be applied to a column of type \(c.dataType)",
+               hint: "the analyzer should have rejected this; please report it")
+}
+
+/// AND of two validity bitmaps (nil = all valid).
+func mergeValidity(_ a: Bitmap?, _ b: Bitmap?) -> Bitmap? {
+    guard let a else { return b }
+    guard let b else { return a }
+    var out = a
+    for w in 0..<out.words.count { out.words[w] &= b.words[w] }
+    return out
+}
+
+/// Widens a long column to double (other types unchanged).
+func asDoubles(_ c: ColumnVector) -> [Double]? {
+    switch c.values {
+    case .double(let v): return v
+    case .long(let v): return v.map { Double($0) }
+    default: return nil
+    }
+}
+
+enum Arithmetic {
+    static func evaluate(_ op: BinaryOperator, _ l: ColumnVector, _ r: ColumnVector, resultType: DataType) throws -> ColumnVector {
+        var validity = mergeValidity(l.validity, r.validity)
+        let n = l.count
+        if resultType == .long, case .long(let a) = l.values, case .long(let b) = r.values {
+            var out = [Int64](repeating: 0, count: n)
+            switch op {
+            case .add: for i in 0..<n { out[i] = a[i] &+ b[i] }
+            case .subtract: for i in 0..<n { out[i] = a[i] &- b[i] }
+            case .multiply: for i in 0..<n { out[i] = a[i] &* b[i] }
+            case .remainder:
+                for i in 0..<n {
+                    if b[i] == 0 {
+                        if validity == nil { validity = Bitmap(count: n, value: true) }
+                        validity![i] = false
+                    } else { out[i] = a[i] == .min && b[i] == -1 ? 0 : a[i] % b[i] }
+                }
+            default: throw EmberError(.internal, "operator \(op.rawValue) is not arithmetic on bigint")
+            }
+            return ColumnVector(.long(out), validity: validity)
+        }
+        guard let a = asDoubles(l), let b = asDoubles(r) else { throw typeError("operator \(op.rawValue)", l) }
+        var out = [Double](repeating: 0, count: n)
+        switch op {
+        case .add: for i in 0..<n { out[i] = a[i] + b[i] }
+        case .subtract: for i in 0..<n { out[i] = a[i] - b[i] }
+        case .multiply: for i in 0..<n { out[i] = a[i] * b[i] }
+        case .divide, .remainder:
+            for i in 0..<n {
+                if b[i] == 0 {
+                    if validity == nil { validity = Bitmap(count: n, value: true) }
+                    validity![i] = false
+                } else {
+                    out[i] = op == .divide ? a[i] / b[i] : a[i].truncatingRemainder(dividingBy: b[i])
+                }
+            }
+        default: throw EmberError(.internal, "operator \(op.rawValue) is not arithmetic")
+        }
+        return ColumnVector(.double(out), validity: validity)
+    }
+}
+
+enum Comparison {
+    @inline(__always) static func holds(_ op: BinaryOperator, _ c: Int) -> Bool {
+        switch op {
+        case .equal: return c == 0
+        case .notEqual: return c != 0
+        case .less: return c < 0
+        case .lessOrEqual: return c <= 0
+        case .greater: return c > 0
+        case .greaterOrEqual: return c >= 0
+        default: return false
+        }
+    }
+
+    static func compareLoop<T: Comparable>(_ op: BinaryOperator, _ a: [T], _ b: [T]) -> [Bool] {
+        let n = a.count
+        var out = [Bool](repeating: false, count: n)
+        switch op {
+        case .equal: for i in 0..<n { out[i] = a[i] == b[i] }
+        case .notEqual: for i in 0..<n { out[i] = a[i] != b[i] }
+        case .less: for i in 0..<n { out[i] = a[i] < b[i] }
+        case .lessOrEqual: for i in 0..<n { out[i] = a[i] <= b[i] }
+        case .greater: for i in 0..<n { out[i] = a[i] > b[i] }
+        case .greaterOrEqual: for i in 0..<n { out[i] = a[i] >= b[i] }
+        default: break
+        }
+        return out
+    }
+
+    static func evaluate(_ op: BinaryOperator, _ l: ColumnVector, _ r: ColumnVector) -> ColumnVector {
+        let validity = mergeValidity(l.validity, r.validity)
+        let n = l.count
+        let out: [Bool]
+        switch (l.values, r.values) {
+        case (.long(let a), .long(let b)), (.timestamp(let a), .timestamp(let b)): out = compareLoop(op, a, b)
+        case (.date(let a), .date(let b)): out = compareLoop(op, a, b)
+        case (.boolean(let a), .boolean(let b)): out = compareLoop(op, a.map { $0 ? 1 : 0 }, b.map { $0 ? 1 : 0 })
+        case (.string(let a), .string(let b)):
+            var o = [Bool](repeating: false, count: n)
+            if op == .equal || op == .notEqual {
+                for i in 0..<n { o[i] = a.equals(i, b, i) == (op == .equal) }
+            } else {
+                for i in 0..<n { o[i] = holds(op, a.compare(i, b, i)) }
+            }
+            out = o
+        default:
+            if let a = asDoubles(l), let b = asDoubles(r) { out = compareLoop(op, a, b) } else {
+                out = (0..<n).map { holds(op, compareValues(l.value(at: $0), r.value(at: $0))) }
+            }
+        }
+        return ColumnVector(.boolean(out), validity: validity)
+    }
+}
+
+/// Total order over values of the same type (used by sorts and slow paths). Nulls compare lowest.
+public func compareValues(_ a: Value, _ b: Value) -> Int {
+    switch (a, b) {
+    case (.null, .null): return 0
+    case (.null, _): return -1
+    case (_, .null): return 1
+    case (.long(let x), .long(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.date(let x), .date(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.timestamp(let x), .timestamp(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.boolean(let x), .boolean(let y)): return x == y ? 0 : (!x ? -1 : 1)
+    case (.string(let x), .string(let y)):
+        return x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : (x == y ? 0 : 1)
+    case (.array(let x), .array(let y)):
+        for (u, v) in zip(x, y) { let c = compareValues(u, v); if c != 0 { return c } }
+        return x.count < y.count ? -1 : (x.count == y.count ? 0 : 1)
+    default:
+        if let x = a.doubleValue, let y = b.doubleValue { return doubleCompare(x, y) }
+        return a.description < b.description ? -1 : (a.description == b.description ? 0 : 1)
+    }
+}
+
+/// Spark's double ordering: NaN is larger than any other value and equal to itself.
+@inline(__always) public func doubleCompare(_ x: Double, _ y: Double) -> Int {
+    if x < y { return -1 }
+    if x > y { return 1 }
+    if x == y { return 0 }
+    return x.isNaN ? (y.isNaN ? 0 : 1) : -1
+}
+
+enum Logic {
+    /// Three-valued AND: false wins over null.
+    static func and(_ l: ColumnVector, _ r: ColumnVector) -> ColumnVector {
+        guard case .boolean(let a) = l.values, case .boolean(let b) = r.values else { return l }
+        let n = a.count
+        var out = [Bool](repeating: false, count: n)
+        if l.validity == nil && r.validity == nil {
+            for i in 0..<n { out[i] = a[i] && b[i] }
+            return ColumnVector(.boolean(out))
+        }
+        var valid = Bitmap(count: n, value: true)
+        for i in 0..<n {
+            let ln = l.isNull(i), rn = r.isNull(i)
+            if (!ln && !a[i]) || (!rn && !b[i]) { out[i] = false } else if ln || rn { valid[i] = false } else { out[i] = true }
+        }
+        return ColumnVector(.boolean(out), validity: valid)
+    }
+
+    /// Three-valued OR: true wins over null.
+    static func or(_ l: ColumnVector, _ r: ColumnVector) -> ColumnVector {
+        guard case .boolean(let a) = l.values, case .boolean(let b) = r.values else { return l }
+        let n = a.count
+        var out = [Bool](repeating: false, count: n)
+        if l.validity == nil && r.validity == nil {
+            for i in 0..<n { out[i] = a[i] || b[i] }
+            return ColumnVector(.boolean(out))
+        }
+        var valid = Bitmap(count: n, value: true)
+        for i in 0..<n {
+            let ln = l.isNull(i), rn = r.isNull(i)
+            if (!ln && a[i]) || (!rn && b[i]) { out[i] = true } else if ln || rn { valid[i] = false } else { out[i] = false }
+        }
+        return ColumnVector(.boolean(out), validity: valid)
+    }
+}

@@ -1,0 +1,97 @@
+// String functions over StringArray columns: lower/upper (ASCII fast path, Unicode fallback),
+// length (in characters, as Spark), trim (spaces).
+
+enum StringFunctions {
+    static func strings(_ c: ColumnVector, _ what: String) throws -> StringArray {
+        guard case .string(let s) = c.values else { throw typeError(what, c) }
+        return s
+    }
+
+    static func mapCase(_ c: ColumnVector, upper: Bool) throws -> ColumnVector {
+        let s = try strings(c, upper ? "upper" : "lower")
+        var isASCII = true
+        s.bytes.withUnsafeBufferPointer { p in
+            var acc: UInt8 = 0
+            for b in p { acc |= b }
+            isASCII = acc < 0x80
+        }
+        if isASCII {
+            var bytes = s.bytes
+            bytes.withUnsafeMutableBufferPointer { p in
+                if upper {
+                    for i in 0..<p.count where p[i] &- 0x61 < 26 { p[i] &-= 0x20 }
+                } else {
+                    for i in 0..<p.count where p[i] &- 0x41 < 26 { p[i] |= 0x20 }
+                }
+            }
+            return ColumnVector(.string(StringArray(offsets: s.offsets, bytes: bytes)), validity: c.validity)
+        }
+        var out = StringArray()
+        out.reserveCapacity(count: s.count, bytes: s.bytes.count)
+        for i in 0..<s.count {
+            let v = s[i]
+            out.append(upper ? v.uppercased() : v.lowercased())
+        }
+        return ColumnVector(.string(out), validity: c.validity)
+    }
+
+    static func length(_ c: ColumnVector) throws -> ColumnVector {
+        let s = try strings(c, "length")
+        var out = [Int64](repeating: 0, count: s.count)
+        s.bytes.withUnsafeBufferPointer { p in
+            for i in 0..<s.count {
+                var n: Int64 = 0
+                for k in Int(s.offsets[i])..<Int(s.offsets[i + 1]) where p[k] & 0xC0 != 0x80 { n += 1 }
+                out[i] = n
+            }
+        }
+        return ColumnVector(.long(out), validity: c.validity)
+    }
+
+    static func trim(_ c: ColumnVector) throws -> ColumnVector {
+        let s = try strings(c, "trim")
+        var out = StringArray()
+        out.reserveCapacity(count: s.count, bytes: s.bytes.count)
+        s.bytes.withUnsafeBufferPointer { p in
+            for i in 0..<s.count {
+                var a = Int(s.offsets[i]), b = Int(s.offsets[i + 1])
+                while a < b && p[a] == 0x20 { a += 1 }
+                while b > a && p[b - 1] == 0x20 { b -= 1 }
+                out.append(utf8: UnsafeBufferPointer(rebasing: p[a..<b]))
+            }
+        }
+        return ColumnVector(.string(out), validity: c.validity)
+    }
+}
+
+enum Cast {
+    static func evaluate(_ c: ColumnVector, to t: DataType) throws -> ColumnVector {
+        if c.dataType == t { return c }
+        switch (c.values, t) {
+        case (.long(let v), .double): return ColumnVector(.double(v.map { Double($0) }), validity: c.validity)
+        case (.double(let v), .long):
+            return ColumnVector(.long(v.map { $0.isFinite ? Int64(max(min($0, 9.2e18), -9.2e18)) : 0 }), validity: c.validity)
+        case (.boolean(let v), .long): return ColumnVector(.long(v.map { $0 ? 1 : 0 }), validity: c.validity)
+        default:
+            // General path through text (e.g. string → bigint, anything → string); unparsable → null.
+            var b = ColumnBuilder(type: t, capacity: c.count)
+            for i in 0..<c.count {
+                let v = c.value(at: i)
+                if v.isNull { b.appendNull(); continue }
+                switch t {
+                case .string: b.appendString(v.description)
+                case .long: if let x = Int64(v.description.trimming(" ")) { b.appendLong(x) } else { b.appendNull() }
+                case .double: if let x = Double(v.description.trimming(" ")) { b.appendDouble(x) } else { b.appendNull() }
+                case .boolean:
+                    switch v.description.lowercased() {
+                    case "true", "t", "yes", "y", "1": b.appendBool(true)
+                    case "false", "f", "no", "n", "0": b.appendBool(false)
+                    default: b.appendNull()
+                    }
+                default: b.appendNull()
+                }
+            }
+            return b.finish()
+        }
+    }
+}

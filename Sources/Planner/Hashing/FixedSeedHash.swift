@@ -1,0 +1,111 @@
+// FixedSeedHash: deterministic 64-bit hashing of column values, identical in every process
+// (never Swift's per-process-seeded Hasher). The shuffle partitioner and the aggregate's group
+// table use different seeds so that a partition's keys do not collide into the same buckets.
+
+public enum FixedSeedHash {
+    /// Seed of the shuffle partitioner (Spark uses Murmur3 with seed 42).
+    public static let partitionSeed: UInt64 = 42
+    /// Seed of the hash aggregate's group table.
+    public static let aggregateSeed: UInt64 = 0x5EED_A66A_7E00_0001
+    /// Hash contributed by a null value.
+    public static let nullHash: UInt64 = 0x6E75_6C6C_6E75_6C6C
+
+    /// Murmur3's 64-bit finalizer: a strong bijective mix.
+    @inlinable public static func mix64(_ x0: UInt64) -> UInt64 {
+        var x = x0
+        x ^= x >> 33
+        x &*= 0xff51_afd7_ed55_8ccd
+        x ^= x >> 33
+        x &*= 0xc4ce_b9fe_1a85_ec53
+        x ^= x >> 33
+        return x
+    }
+
+    @inlinable public static func hash(_ v: UInt64, seed: UInt64) -> UInt64 {
+        mix64(v ^ (seed &* 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// Hash of a byte string, 8 bytes at a time.
+    @inlinable public static func hash(bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        var h = seed ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ mix64(w)) &* 0x8766_4B3B_4C2C_1E27 &+ 0x52DC_E729
+            i += 8
+        }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ mix64(tail)) &* 0x8766_4B3B_4C2C_1E27 &+ 0x52DC_E729
+        }
+        return mix64(h)
+    }
+
+    /// Combines a running row hash with the hash of the next key column.
+    @inlinable public static func combine(_ h: UInt64, _ v: UInt64) -> UInt64 {
+        mix64(h &* 31 &+ v)
+    }
+
+    /// Hashes the given key columns of a batch, one hash per row, into `out` (resized to the row count).
+    /// Vectorized: one pass per column, combining into the row hashes.
+    public static func hashRows(_ columns: [ColumnVector], numRows: Int, seed: UInt64, into out: inout [UInt64]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: repeatElement(seed, count: numRows))
+        for column in columns {
+            hashColumn(column, seed: seed, into: &out)
+        }
+    }
+
+    static func hashColumn(_ column: ColumnVector, seed: UInt64, into out: inout [UInt64]) {
+        out.withUnsafeMutableBufferPointer { h in
+            switch column.values {
+            case .long(let v), .timestamp(let v):
+                v.withUnsafeBufferPointer { p in
+                    for i in 0..<h.count { h[i] = combine(h[i], hash(UInt64(bitPattern: p[i]), seed: seed)) }
+                }
+            case .double(let v):
+                v.withUnsafeBufferPointer { p in
+                    for i in 0..<h.count {
+                        let d = p[i] == 0 ? 0.0 : (p[i].isNaN ? Double.nan : p[i])   // -0.0 == 0.0; one NaN
+                        h[i] = combine(h[i], hash(d.bitPattern, seed: seed))
+                    }
+                }
+            case .date(let v):
+                v.withUnsafeBufferPointer { p in
+                    for i in 0..<h.count { h[i] = combine(h[i], hash(UInt64(bitPattern: Int64(p[i])), seed: seed)) }
+                }
+            case .boolean(let v):
+                v.withUnsafeBufferPointer { p in
+                    for i in 0..<h.count { h[i] = combine(h[i], hash(p[i] ? 1 : 0, seed: seed)) }
+                }
+            case .string(let s):
+                s.bytes.withUnsafeBytes { raw in
+                    s.offsets.withUnsafeBufferPointer { o in
+                        for i in 0..<h.count {
+                            let piece = UnsafeRawBufferPointer(rebasing: raw[Int(o[i])..<Int(o[i + 1])])
+                            h[i] = combine(h[i], hash(bytes: piece, seed: seed))
+                        }
+                    }
+                }
+            case .list(let offsets, let child):
+                var childHashes: [UInt64] = []
+                hashRows([child], numRows: child.count, seed: seed, into: &childHashes)
+                for i in 0..<h.count {
+                    var acc: UInt64 = seed
+                    for j in Int(offsets[i])..<Int(offsets[i + 1]) { acc = combine(acc, childHashes[j]) }
+                    h[i] = combine(h[i], acc)
+                }
+            }
+            if let validity = column.validity {
+                for i in 0..<h.count where !validity[i] { h[i] = combine(h[i] ^ 0x1234, nullHash) }
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+// Analyzer: resolves names and types of a LogicalPlan into a ResolvedPlan, with errors that say
+// what is wrong and what is available (an unknown column lists the columns it could have meant).
+
+public enum Analyzer {
+    public static func resolve(_ plan: LogicalPlan) throws -> ResolvedPlan {
+        switch plan {
+        case .relation(let r):
+            return .scan(FileScan(paths: r.paths, format: r.format, dataSchema: r.schema, splits: r.splits))
+        case .filter(let condition, let child):
+            let c = try resolve(child)
+            let bound = try bind(condition, c.schema)
+            guard bound.dataType == .boolean else {
+                throw EmberError(.analysis, "filter condition '\(condition.displayName)' is of type \(bound.dataType), not boolean",
+                                 hint: "compare the column with a value, e.g. col(\"x\") > 0")
+            }
+            return .filter(bound, c)
+        case .project(let exprs, let child):
+            return try resolveProject(exprs, try resolve(child))
+        case .aggregate(let keys, let aggs, let child):
+            return try resolveAggregate(keys, aggs, try resolve(child))
+        case .sort(let orders, let child):
+            let c = try resolve(child)
+            let bound = try orders.map {
+                BoundSortOrder(expression: try bind($0.expression, c.schema), ascending: $0.ascending, nullsFirst: $0.nullsFirst)
+            }
+            return .sort(bound, c)
+        case .limit(let n, let child):
+            guard n >= 0 else {
+                throw EmberError(.analysis, "limit must be non-negative, got \(n)")
+            }
+            return .limit(n, try resolve(child))
+        }
+    }
+
+    // MARK: select / withColumn (with at most one generator, like Spark)
+
+    static func resolveProject(_ exprs: [Expression], _ child: ResolvedPlan) throws -> ResolvedPlan {
+        var input = child
+        var list = exprs
+        let generators = exprs.indices.filter { exprs[$0].containsGenerator }
+        if generators.count > 1 {
+            throw EmberError(.analysis, "only one generator (explode) is allowed per select, found \(generators.count)",
+                             hint: "split the query into two selects")
+        }
+        if let g = generators.first {
+            var expr = exprs[g]
+            var alias: String? = nil
+            if case .alias(let inner, let name) = expr { expr = inner; alias = name }
+            guard case .explode(let arrayExpr) = expr else {
+                throw EmberError(.analysis, "explode must be the whole select item (optionally aliased), not nested in '\(exprs[g].displayName)'")
+            }
+            let bound = try bind(arrayExpr, child.schema)
+            guard case .array(let elementType) = bound.dataType else {
+                throw EmberError(.analysis, "explode expects an array, but '\(arrayExpr.displayName)' is \(bound.dataType)",
+                                 hint: "use split(col, pattern) to make an array of strings")
+            }
+            let name = alias ?? "col"
+            let schema = StructType(child.schema.fields + [StructField(name, elementType)])
+            input = .generate(bound, schema, child)
+            list[g] = .column("#generated")
+        }
+        let schema = input.schema
+        var bound: [BoundExpression] = []
+        var fields: [StructField] = []
+        for (k, e) in list.enumerated() {
+            if case .star = e {
+                for (i, f) in child.schema.fields.enumerated() {
+                    bound.append(.column(i, f.dataType))
+                    fields.append(f)
+                }
+                continue
+            }
+            if case .column("#generated") = e {
+                let i = schema.count - 1
+                bound.append(.column(i, schema.fields[i].dataType))
+                fields.append(schema.fields[i])
+                continue
+            }
+            if e.containsAggregate {
+                throw EmberError(.analysis, "aggregate function in select: '\(exprs[k].displayName)'",
+                                 hint: "use groupBy(...).agg(...) (or agg(...) for a global aggregate)")
+            }
+            let b = try bind(e, schema)
+            bound.append(b)
+            fields.append(StructField(e.displayName, b.dataType))
+        }
+        return .project(bound, StructType(fields), input)
+    }
+
+    // MARK: groupBy().agg()
+
+    static func resolveAggregate(_ keys: [Expression], _ aggs: [Expression], _ child: ResolvedPlan) throws -> ResolvedPlan {
+        let schema = child.schema
+        var fields: [StructField] = []
+        var boundKeys: [BoundExpression] = []
+        for k in keys {
+            if k.containsAggregate || k.containsGenerator {
+                throw EmberError(.analysis, "grouping expression '\(k.displayName)' may not contain aggregates or generators")
+            }
+            let b = try bind(k, schema)
+            if case .array = b.dataType {
+                throw EmberError(.analysis, "cannot group by '\(k.displayName)' of type \(b.dataType)",
+                                 hint: "explode the array first, or group by a scalar column")
+            }
+            boundKeys.append(b)
+            fields.append(StructField(k.displayName, b.dataType))
+        }
+        var boundAggs: [BoundAggregate] = []
+        for a in aggs {
+            var expr = a
+            var name = a.displayName
+            if case .alias(let inner, let n) = a { expr = inner; name = n }
+            guard case .aggregate(let f, let arg) = expr else {
+                throw EmberError(.analysis, "'\(a.displayName)' is not an aggregate function",
+                                 hint: "agg takes count, sum, avg, min or max of a column, e.g. sum(col(\"x\")).alias(\"total\")")
+            }
+            var input: BoundExpression? = nil
+            if let arg {
+                if arg.containsAggregate {
+                    throw EmberError(.analysis, "nested aggregate in '\(a.displayName)'")
+                }
+                if case .star = arg {
+                    guard f == .count else {
+                        throw EmberError(.analysis, "\(f.rawValue)(*) is not defined", hint: "name a column, e.g. \(f.rawValue)(col(\"x\"))")
+                    }
+                } else if case .literal(let v) = arg, f == .count, !v.isNull {
+                    input = nil   // count(1) == count(*)
+                } else {
+                    let b = try bind(arg, schema)
+                    switch f {
+                    case .sum, .avg:
+                        guard b.dataType.isNumeric else {
+                            throw EmberError(.analysis, "\(f.rawValue) needs a numeric column, but '\(arg.displayName)' is \(b.dataType)",
+                                             hint: "cast it first, e.g. col(\"\(arg.displayName)\").cast(.double)")
+                        }
+                    case .min, .max:
+                        if case .array = b.dataType {
+                            throw EmberError(.analysis, "\(f.rawValue) is not defined on arrays ('\(arg.displayName)')")
+                        }
+                    case .count: break
+                    }
+                    input = b
+                }
+            }
+            let agg = BoundAggregate(function: f, input: input, name: name)
+            boundAggs.append(agg)
+            fields.append(StructField(name, agg.resultType, nullable: f != .count))
+        }
+        return .aggregate(keys: boundKeys, aggregates: boundAggs, StructType(fields), child)
+    }
+
+    // MARK: expressions
+
+    /// Binds an expression against an input schema.
+    public static func bind(_ e: Expression, _ schema: StructType) throws -> BoundExpression {
+        switch e {
+        case .column(let name):
+            guard let i = schema.index(of: name) else { throw unresolvedColumn(name, schema) }
+            return .column(i, schema.fields[i].dataType)
+        case .star:
+            throw EmberError(.analysis, "'*' can only be used as a select item or in count(*)")
+        case .literal(let v):
+            return .literal(v, v.dataType ?? .string)
+        case .alias(let inner, _):
+            return try bind(inner, schema)
+        case .binary(let op, let l, let r):
+            return try bindBinary(op, try bind(l, schema), try bind(r, schema), e)
+        case .not(let inner):
+            let b = try bind(inner, schema)
+            guard b.dataType == .boolean else {
+                throw EmberError(.analysis, "NOT needs a boolean, but '\(inner.displayName)' is \(b.dataType)")
+            }
+            return .not(b)
+        case .negate(let inner):
+            let b = try bind(inner, schema)
+            guard b.dataType.isNumeric else {
+                throw EmberError(.analysis, "cannot negate '\(inner.displayName)' of type \(b.dataType)")
+            }
+            return .negate(b)
+        case .isNull(let inner): return .isNull(try bind(inner, schema))
+        case .isNotNull(let inner): return .isNotNull(try bind(inner, schema))
+        case .function(let f, let args):
+            let bound = try args.map { try bind($0, schema) }
+            func stringArg() throws -> BoundExpression {
+                guard bound.count == 1 else { throw EmberError(.analysis, "\(e.displayName) takes one argument") }
+                if bound[0].dataType == .string { return bound[0] }
+                if case .array = bound[0].dataType {
+                    throw EmberError(.analysis, "'\(e.displayName)' needs a string, but its argument is \(bound[0].dataType)")
+                }
+                return .cast(bound[0], .string)
+            }
+            switch f {
+            case .lower: return .lower(try stringArg())
+            case .upper: return .upper(try stringArg())
+            case .length: return .length(try stringArg())
+            case .trim: return .trim(try stringArg())
+            case .split(let pattern):
+                _ = try StringSplitter.compile(pattern)
+                return .split(try stringArg(), pattern: pattern)
+            case .coalesce:
+                guard let first = bound.first(where: { !isNullLiteral($0) }) else { return .literal(.null, .string) }
+                let t = bound.reduce(first.dataType) { acc, b in isNullLiteral(b) ? acc : (commonType(acc, b.dataType) ?? acc) }
+                return .coalesce(bound.map { $0.dataType == t ? $0 : .cast($0, t) }, t)
+            }
+        case .cast(let inner, let t): return .cast(try bind(inner, schema), t)
+        case .explode:
+            throw EmberError(.analysis, "explode is only allowed as a select item", hint: "df.select(explode(col(\"arr\")).alias(\"x\"))")
+        case .aggregate:
+            throw EmberError(.analysis, "aggregate function '\(e.displayName)' is only allowed in groupBy(...).agg(...)")
+        }
+    }
+
+    static func isNullLiteral(_ b: BoundExpression) -> Bool {
+        if case .literal(.null, _) = b { return true }
+        return false
+    }
+
+    static func commonType(_ a: DataType, _ b: DataType) -> DataType? {
+        if a == b { return a }
+        if a.isNumeric && b.isNumeric { return .double }
+        return nil
+    }
+
+    static func bindBinary(_ op: BinaryOperator, _ l0: BoundExpression, _ r0: BoundExpression, _ e: Expression) throws -> BoundExpression {
+        var l = l0, r = r0
+        // A null literal takes the other side's type.
+        if isNullLiteral(l) { l = .literal(.null, r.dataType) }
+        if isNullLiteral(r) { r = .literal(.null, l.dataType) }
+        let lt = l.dataType, rt = r.dataType
+        if op.isLogical {
+            guard lt == .boolean, rt == .boolean else {
+                throw EmberError(.analysis, "\(op.rawValue) needs boolean operands in '\(e.displayName)', got \(lt) and \(rt)")
+            }
+            return op == .and ? .and(l, r) : .or(l, r)
+        }
+        if op.isArithmetic {
+            guard lt.isNumeric, rt.isNumeric else {
+                throw EmberError(.analysis, "cannot apply '\(op.rawValue)' to \(lt) and \(rt) in '\(e.displayName)'",
+                                 hint: "arithmetic needs numeric columns; cast strings with .cast(.long) or .cast(.double)")
+            }
+            let t: DataType = (op == .divide || lt == .double || rt == .double) ? .double : .long
+            return .arithmetic(op, l, r, t)
+        }
+        // Comparison: coerce to a common type (numbers widen; a string compared with a number is cast).
+        if lt == rt { return .comparison(op, l, r) }
+        if lt.isNumeric && rt.isNumeric {
+            return .comparison(op, lt == .double ? l : .cast(l, .double), rt == .double ? r : .cast(r, .double))
+        }
+        if lt == .string && (rt.isNumeric || rt == .boolean) { return .comparison(op, .cast(l, rt), r) }
+        if rt == .string && (lt.isNumeric || lt == .boolean) { return .comparison(op, l, .cast(r, lt)) }
+        throw EmberError(.analysis, "cannot compare \(lt) with \(rt) in '\(e.displayName)'",
+                         hint: "cast one side so both have the same type")
+    }
+
+    static func unresolvedColumn(_ name: String, _ schema: StructType) -> EmberError {
+        let available = schema.names.map { "`\($0)`" }.joined(separator: ", ")
+        let lower = name.lowercased()
+        let similar = schema.names.filter { editDistance($0.lowercased(), lower) <= max(1, lower.count / 3) }
+        var hint = "available columns: [\(available)]"
+        if let best = similar.first { hint = "did you mean `\(best)`? " + hint }
+        return EmberError(.analysis, "a column with name `\(name)` cannot be resolved", context: [.init("column", name)], hint: hint)
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var prev = Array(0...y.count)
+        for i in 1...x.count {
+            var cur = [i] + [Int](repeating: 0, count: y.count)
+            for j in 1...y.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        return prev[y.count]
+    }
+}

@@ -1,0 +1,90 @@
+// Data sources as plan values: which files, in what format, with which options, split into
+// byte ranges. Everything here is Codable so a task can carry its split to an executor.
+
+/// How CSV parsing treats malformed records (wrong number of fields, unparsable values),
+/// with Spark's names and semantics.
+public enum ParseMode: String, Sendable, Codable, CaseIterable {
+    /// Malformed fields become null; a row with too few fields is padded with nulls, extra fields are dropped.
+    case permissive = "PERMISSIVE"
+    /// Malformed rows are dropped.
+    case dropMalformed = "DROPMALFORMED"
+    /// The first malformed row fails the job, naming the file and line.
+    case failFast = "FAILFAST"
+
+    public static func parse(_ text: String) -> ParseMode? {
+        ParseMode(rawValue: text.uppercased())
+    }
+}
+
+/// CSV reader options (Spark's `header`, `inferSchema`, `sep`/`delimiter`, `quote`, `escape`,
+/// `nullValue`, `mode`, `comment`).
+public struct CSVOptions: Sendable, Codable, Hashable {
+    public var header: Bool = false
+    public var inferSchema: Bool = false
+    public var delimiter: UInt8 = UInt8(ascii: ",")
+    public var quote: UInt8 = UInt8(ascii: "\"")
+    public var escape: UInt8 = UInt8(ascii: "\\")
+    /// Text that stands for null (Spark's default is the empty string).
+    public var nullValue: String = ""
+    public var mode: ParseMode = .permissive
+    /// Lines starting with this byte are skipped (Spark: disabled by default).
+    public var comment: UInt8? = nil
+
+    public init() {}
+}
+
+/// Options for writing CSV output.
+public struct CSVWriteOptions: Sendable, Codable, Hashable {
+    public var header: Bool = true
+    public var delimiter: UInt8 = UInt8(ascii: ",")
+    public var nullValue: String = ""
+    public init() {}
+}
+
+/// The format of a file source.
+public enum FileFormat: Sendable, Codable, Hashable {
+    /// One row per line, a single `value: string` column (Spark's `read.text`).
+    case text
+    case csv(CSVOptions)
+}
+
+/// A byte range of one input file. The split owns every line whose first byte lies in
+/// `[start, start + length)`; the last line may extend past the end. A split that does not start
+/// at 0 skips ahead to the first line start at or after `start`.
+public struct FileSplit: Sendable, Codable, Hashable {
+    public var path: String
+    public var start: Int64
+    public var length: Int64
+    /// Total size of the file when it was planned (a change is reported, not silently ignored).
+    public var fileLength: Int64
+    public init(path: String, start: Int64, length: Int64, fileLength: Int64) {
+        self.path = path
+        self.start = start
+        self.length = length
+        self.fileLength = fileLength
+    }
+    public var end: Int64 { start + length }
+}
+
+/// A scan of files: format, full schema of the files, the columns to produce (pruning), and splits.
+public struct FileScan: Sendable, Codable, Hashable {
+    public var paths: [String]
+    public var format: FileFormat
+    /// The schema of the files.
+    public var dataSchema: StructType
+    /// Indices into `dataSchema` of the columns to produce, in order (column pruning).
+    public var requiredColumns: [Int]
+    /// One split per map task.
+    public var splits: [FileSplit]
+
+    public init(paths: [String], format: FileFormat, dataSchema: StructType, requiredColumns: [Int]? = nil, splits: [FileSplit]) {
+        self.paths = paths
+        self.format = format
+        self.dataSchema = dataSchema
+        self.requiredColumns = requiredColumns ?? Array(dataSchema.fields.indices)
+        self.splits = splits
+    }
+
+    /// The schema of the batches the scan produces.
+    public var outputSchema: StructType { StructType(requiredColumns.map { dataSchema.fields[$0] }) }
+}

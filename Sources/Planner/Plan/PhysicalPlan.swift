@@ -1,0 +1,101 @@
+// PhysicalPlan: how a query runs. Exchange nodes mark shuffles; the StageGraph cuts the tree there
+// and replaces each Exchange by a ShuffleRead in the consuming stage. Everything is Codable: a task
+// carries its stage's operator tree to an executor process.
+
+/// How an exchange distributes rows to reduce partitions.
+public enum Partitioning: Sendable, Codable, Hashable {
+    /// `pmod(hash(keys, seed 42), n)` with a fixed seed.
+    case hash([BoundExpression], Int)
+    /// Everything to one partition (global aggregates, global limits, sorts below other operators).
+    case single
+
+    public var numPartitions: Int {
+        switch self {
+        case .hash(_, let n): return n
+        case .single: return 1
+        }
+    }
+}
+
+/// Phase of a two-phase aggregation (Spark's AggregateMode).
+public enum AggregateMode: String, Sendable, Codable, Hashable {
+    /// Raw rows in, `keys ++ buffers` out (before the shuffle).
+    case partial = "Partial"
+    /// `keys ++ buffers` in, results out (after the shuffle).
+    case final = "Final"
+}
+
+public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
+    /// Scans the split with the task's partition index.
+    case fileScan(FileScan)
+    /// Reads this task's reduce partition of a shuffle from every map output.
+    case shuffleRead(ShuffleID, StructType, numPartitions: Int)
+    case project([BoundExpression], StructType, PhysicalPlan)
+    case filter(BoundExpression, PhysicalPlan)
+    case generate(BoundExpression, StructType, PhysicalPlan)
+    case hashAggregate(AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], StructType, PhysicalPlan)
+    /// Sorts the partition's rows.
+    case sort([BoundSortOrder], PhysicalPlan)
+    /// Keeps the partition's first n rows.
+    case limit(Int, PhysicalPlan)
+    case exchange(Partitioning, PhysicalPlan)
+
+    public var schema: StructType {
+        switch self {
+        case .fileScan(let s): return s.outputSchema
+        case .shuffleRead(_, let s, _): return s
+        case .project(_, let s, _), .generate(_, let s, _), .hashAggregate(_, _, _, let s, _): return s
+        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .exchange(_, let c): return c.schema
+        }
+    }
+
+    /// Number of partitions (tasks) this plan produces.
+    public var numPartitions: Int {
+        switch self {
+        case .fileScan(let s): return max(s.splits.count, 1)
+        case .shuffleRead(_, _, let n): return n
+        case .exchange(let p, _): return p.numPartitions
+        case .project(_, _, let c), .generate(_, _, let c), .hashAggregate(_, _, _, _, let c),
+             .filter(_, let c), .sort(_, let c), .limit(_, let c):
+            return c.numPartitions
+        }
+    }
+
+    public func treeString(_ indent: String = "") -> String {
+        func line(_ s: String, _ child: PhysicalPlan) -> String { indent + s + "\n" + child.treeString(indent + "   ") }
+        switch self {
+        case .fileScan(let s):
+            return indent + "FileScan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), splits=\(s.splits.count)\n"
+        case .shuffleRead(let id, let s, let n):
+            return indent + "ShuffleRead shuffle=\(id) [\(s.names.joined(separator: ","))] partitions=\(n)\n"
+        case .project(let es, let s, let c):
+            return line("Project [\(zip(es, s.fields).map { "\($0.describe(c.schema)) AS \($1.name)" }.joined(separator: ", "))]", c)
+        case .filter(let e, let c): return line("Filter \(e.describe(c.schema))", c)
+        case .generate(let e, let s, let c): return line("Generate explode(\(e.describe(c.schema))) AS \(s.fields.last!.name)", c)
+        case .hashAggregate(let mode, let k, let a, _, let c):
+            let cs = c.schema
+            let fs = a.map { "\($0.function.rawValue)(\(mode == .partial ? ($0.input?.describe(cs) ?? "*") : "buffer")) AS \($0.name)" }
+            return line("HashAggregate(mode=\(mode.rawValue), keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))], functions=[\(fs.joined(separator: ", "))])", c)
+        case .sort(let o, let c): return line("Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]", c)
+        case .limit(let n, let c): return line("LocalLimit \(n)", c)
+        case .exchange(let p, let c):
+            switch p {
+            case .hash(let keys, let n): return line("Exchange hashpartitioning(\(keys.map { $0.describe(c.schema) }.joined(separator: ", ")), \(n))", c)
+            case .single: return line("Exchange SinglePartition", c)
+            }
+        }
+    }
+}
+
+/// A physical plan plus what the driver does with the result partitions: merge them in order
+/// (a top-level sort) and/or keep the first n rows (a top-level limit).
+public struct PhysicalQuery: Sendable {
+    public var plan: PhysicalPlan
+    public var resultOrdering: [BoundSortOrder]?
+    public var resultLimit: Int?
+    public init(plan: PhysicalPlan, resultOrdering: [BoundSortOrder]?, resultLimit: Int?) {
+        self.plan = plan
+        self.resultOrdering = resultOrdering
+        self.resultLimit = resultLimit
+    }
+}

@@ -1,0 +1,54 @@
+// PhysicalPlanner: ResolvedPlan → PhysicalPlan with Exchanges.
+//
+//   Aggregate(keys, fns)        HashAggregate(Final, keys, fns)
+//        │              ──►           │
+//      child                  Exchange hashpartitioning(keys, n)   (SinglePartition if no keys)
+//                                     │
+//                             HashAggregate(Partial, keys, fns)    rows out: keys ++ buffers
+//                                     │
+//                                   child
+//
+// A Sort and/or Limit at the top of the query run per partition in the last stage, and the driver
+// merges the sorted partitions and keeps the first n rows (Spark's TakeOrderedAndProject /
+// CollectLimit). Below other operators they become a shuffle to one partition.
+
+public enum PhysicalPlanner {
+    public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int) -> PhysicalQuery {
+        let planner = Builder(shufflePartitions: max(1, shufflePartitions))
+        var node = resolved
+        var limit: Int? = nil
+        var ordering: [BoundSortOrder]? = nil
+        if case .limit(let n, let c) = node { limit = n; node = c }
+        if case .sort(let o, let c) = node { ordering = o; node = c }
+        var physical = planner.convert(node)
+        if let ordering { physical = .sort(ordering, physical) }
+        if let limit { physical = .limit(limit, physical) }
+        return PhysicalQuery(plan: physical, resultOrdering: ordering, resultLimit: limit)
+    }
+
+    struct Builder {
+        let shufflePartitions: Int
+
+        func convert(_ plan: ResolvedPlan) -> PhysicalPlan {
+            switch plan {
+            case .scan(let s): return .fileScan(s)
+            case .project(let e, let s, let c): return .project(e, s, convert(c))
+            case .filter(let e, let c): return .filter(e, convert(c))
+            case .generate(let e, let s, let c): return .generate(e, s, convert(c))
+            case .sort(let o, let c): return .sort(o, .exchange(.single, convert(c)))
+            case .limit(let n, let c): return .limit(n, .exchange(.single, .limit(n, convert(c))))
+            case .aggregate(let keys, let aggs, let schema, let child):
+                let k = keys.count
+                var partialFields = Array(schema.fields.prefix(k))
+                for a in aggs {
+                    for (j, t) in a.bufferTypes.enumerated() { partialFields.append(StructField("\(a.name)#buf\(j)", t)) }
+                }
+                let partialSchema = StructType(partialFields)
+                let partial = PhysicalPlan.hashAggregate(.partial, keys: keys, aggregates: aggs, partialSchema, convert(child))
+                let keyRefs = (0..<k).map { BoundExpression.column($0, partialFields[$0].dataType) }
+                let partitioning: Partitioning = k == 0 ? .single : .hash(keyRefs, shufflePartitions)
+                return .hashAggregate(.final, keys: keyRefs, aggregates: aggs, schema, .exchange(partitioning, partial))
+            }
+        }
+    }
+}

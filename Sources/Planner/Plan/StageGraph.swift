@@ -1,0 +1,99 @@
+// StageGraph: the physical plan cut at each Exchange into ShuffleMapStages and one ResultStage
+// (Spark's DAGScheduler stage building). Each Exchange becomes a shuffle: the child subtree is a map
+// stage that writes it, and the consumer reads it through a ShuffleRead leaf.
+//
+//   ResultStage 2: HashAggregate(Final) ← ShuffleRead(shuffle 0)
+//        ▲ shuffle 0 (hash, n partitions)
+//   ShuffleMapStage 1: HashAggregate(Partial) ← Filter ← FileScan (one task per split)
+
+/// What a stage's tasks do with their output.
+public enum StageOutput: Sendable, Codable, Hashable {
+    /// Write a shuffle (data + index file per task).
+    case shuffle(ShuffleID, Partitioning)
+    /// Send the rows to the driver.
+    case result
+}
+
+public struct Stage: Sendable, Hashable {
+    public let id: StageID
+    /// The operator tree one task runs, with ShuffleRead leaves for its inputs.
+    public let plan: PhysicalPlan
+    public let numPartitions: Int
+    public let output: StageOutput
+    /// Stages that must finish first (those writing the shuffles this stage reads).
+    public let parents: [StageID]
+    /// Shuffles this stage reads.
+    public let inputShuffles: [ShuffleID]
+
+    public var isShuffleMap: Bool { if case .shuffle = output { return true } else { return false } }
+
+    public var name: String {
+        switch output {
+        case .shuffle(let id, _): return "ShuffleMapStage \(self.id) (writes shuffle \(id))"
+        case .result: return "ResultStage \(id)"
+        }
+    }
+}
+
+public struct StageGraph: Sendable {
+    /// Stages in an order where parents come before children; the last one is the result stage.
+    public let stages: [Stage]
+    public init(stages: [Stage]) { self.stages = stages }
+    public var resultStage: Stage { stages[stages.count - 1] }
+
+    public func stage(_ id: StageID) -> Stage? { stages.first { $0.id == id } }
+
+    /// Cuts `plan` into stages. Stage and shuffle ids are drawn from the given counters so that they
+    /// are unique in the application.
+    public static func build(_ plan: PhysicalPlan, nextStageID: inout Int, nextShuffleID: inout Int) -> StageGraph {
+        var stages: [Stage] = []
+        func cut(_ p: PhysicalPlan, _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> PhysicalPlan {
+            switch p {
+            case .exchange(let partitioning, let child):
+                var childParents: [StageID] = []
+                var childShuffles: [ShuffleID] = []
+                let childPlan = cut(child, &childParents, &childShuffles)
+                let shuffle = ShuffleID(nextShuffleID)
+                nextShuffleID += 1
+                let stage = Stage(id: StageID(nextStageID), plan: childPlan, numPartitions: childPlan.numPartitions,
+                                  output: .shuffle(shuffle, partitioning), parents: childParents, inputShuffles: childShuffles)
+                nextStageID += 1
+                stages.append(stage)
+                parents.append(stage.id)
+                shuffles.append(shuffle)
+                return .shuffleRead(shuffle, child.schema, numPartitions: partitioning.numPartitions)
+            case .fileScan, .shuffleRead: return p
+            case .project(let e, let s, let c): return .project(e, s, cut(c, &parents, &shuffles))
+            case .filter(let e, let c): return .filter(e, cut(c, &parents, &shuffles))
+            case .generate(let e, let s, let c): return .generate(e, s, cut(c, &parents, &shuffles))
+            case .hashAggregate(let m, let k, let a, let s, let c): return .hashAggregate(m, keys: k, aggregates: a, s, cut(c, &parents, &shuffles))
+            case .sort(let o, let c): return .sort(o, cut(c, &parents, &shuffles))
+            case .limit(let n, let c): return .limit(n, cut(c, &parents, &shuffles))
+            }
+        }
+        var parents: [StageID] = []
+        var shuffles: [ShuffleID] = []
+        let root = cut(plan, &parents, &shuffles)
+        stages.append(Stage(id: StageID(nextStageID), plan: root, numPartitions: root.numPartitions, output: .result,
+                            parents: parents, inputShuffles: shuffles))
+        nextStageID += 1
+        return StageGraph(stages: stages)
+    }
+
+    /// Text for `explain()`: one block per stage.
+    public var treeString: String {
+        var s = ""
+        for stage in stages {
+            let kind: String
+            switch stage.output {
+            case .shuffle(let id, let p):
+                kind = "ShuffleMapStage \(stage.id): \(stage.numPartitions) tasks, writes shuffle \(id) (\(p.numPartitions) partitions)"
+            case .result:
+                kind = "ResultStage \(stage.id): \(stage.numPartitions) tasks"
+            }
+            let parents = stage.parents.isEmpty ? "" : ", parents [\(stage.parents.map(\.description).joined(separator: ", "))]"
+            s += kind + parents + "\n" + stage.plan.treeString("   ")
+        }
+        return s
+    }
+}
