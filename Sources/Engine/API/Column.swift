@@ -1,5 +1,6 @@
 // Column: an expression in the DataFrame API (Spark's Column). Build them with `col`, `lit` and
-// the functions, combine them with operators: `col("x") + 1`, `col("a") > 3 && col("b") === "x"`.
+// the functions, combine them with operators: `col("x") + 1`, `col("a") > 3 && col("b") === "x"`
+// (equality is `===` and inequality `=!=`, as in Spark's Scala API).
 
 import Planner
 
@@ -64,16 +65,13 @@ extension Column {
     public static func % (l: Column, r: some LiteralConvertible) -> Column { binary(.remainder, l, r) }
     public static prefix func - (c: Column) -> Column { Column(.negate(c.expression)) }
 
-    /// Equality (Spark's `===`); `==` works too.
+    /// Equality (Spark's `===`). There is deliberately no `==` overload on Column: it would slow
+    /// down type-checking of every `==` in programs that import Engine.
     public static func === (l: Column, r: Column) -> Column { binary(.equal, l, r) }
     public static func === (l: Column, r: some LiteralConvertible) -> Column { binary(.equal, l, r) }
-    /// Inequality (Spark's `=!=`); `!=` works too.
+    /// Inequality (Spark's `=!=`).
     public static func =!= (l: Column, r: Column) -> Column { binary(.notEqual, l, r) }
     public static func =!= (l: Column, r: some LiteralConvertible) -> Column { binary(.notEqual, l, r) }
-    public static func == (l: Column, r: Column) -> Column { binary(.equal, l, r) }
-    public static func == (l: Column, r: some LiteralConvertible) -> Column { binary(.equal, l, r) }
-    public static func != (l: Column, r: Column) -> Column { binary(.notEqual, l, r) }
-    public static func != (l: Column, r: some LiteralConvertible) -> Column { binary(.notEqual, l, r) }
     public static func < (l: Column, r: Column) -> Column { binary(.less, l, r) }
     public static func < (l: Column, r: some LiteralConvertible) -> Column { binary(.less, l, r) }
     public static func <= (l: Column, r: Column) -> Column { binary(.lessOrEqual, l, r) }

@@ -11,7 +11,7 @@ public enum WordCountJob {
     public static func dataFrame(_ session: Session, inputs: [String]) throws -> DataFrame {
         let lines = try session.read.text(inputs)
         let words = lines.select(explode(split(col("value"), "[^A-Za-z]+")).alias("token"))
-            .filter(col("token") != "")
+            .filter(col("token") =!= "")
             .select(lower(col("token")).alias("word"))
         return words.groupBy("word").count().orderBy(col("count").desc(), col("word").asc())
     }

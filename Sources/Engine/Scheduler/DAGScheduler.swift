@@ -36,6 +36,8 @@ final class DAGScheduler {
     private var executorLosses = 0
     /// Executors launched whose registration is still awaited.
     private var launching: Set<ExecutorID> = []
+    /// Tasks that finished successfully in the last job, in completion order.
+    private(set) var lastJobTasks: [TaskRecord] = []
 
     init(cluster: LocalCluster, config: SessionConfig) {
         self.cluster = cluster
@@ -87,6 +89,7 @@ final class DAGScheduler {
     /// Runs a job to completion and returns the result rows per result partition.
     func runJob(_ graph: StageGraph) throws -> [Int: [ColumnarBatch]] {
         var job = JobState(graph: graph)
+        lastJobTasks = []
         for stage in graph.stages {
             if case .shuffle(let id, let partitioning) = stage.output {
                 tracker.register(shuffle: id, numMaps: stage.numPartitions)
@@ -227,6 +230,9 @@ final class DAGScheduler {
             guard current else { return }
             guard let partition = job.running[stageID]!.partition(of: status.taskId),
                   job.running[stageID]!.succeeded(status.taskId) else { return }
+            lastJobTasks.append(TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
+                                           executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
+                                           metrics: status.metrics))
             if !stage.isShuffleMap {
                 do {
                     job.results[partition] = try decodeResult(binary, count: status.resultBatches, schema: stage.plan.schema)
@@ -314,4 +320,15 @@ final class DAGScheduler {
         }
         return batches
     }
+}
+
+/// A task that finished successfully: where it ran and what it did.
+public struct TaskRecord: Sendable {
+    public let taskId: TaskID
+    public let stageId: StageID
+    public let partition: Int
+    public let executorId: ExecutorID
+    /// Process id of the executor that ran it.
+    public let executorPid: Int32
+    public let metrics: TaskMetrics
 }

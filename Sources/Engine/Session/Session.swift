@@ -80,6 +80,9 @@ public final class Session: Sendable {
         }
     }
 
+    /// The tasks of the most recent job that finished successfully (where they ran, their metrics).
+    public var lastJobTasks: [TaskRecord] { driver.withLock { $0.scheduler?.lastJobTasks ?? [] } }
+
     /// Stops the executors and deletes the application directory. Safe to call more than once.
     public func stop() {
         let wasRunning = driver.withLock { state -> Bool in

@@ -20,19 +20,6 @@ public protocol BatchConsumer: AnyObject {
 /// and calls `finish()` on the pipeline as if the input had ended.
 public struct PipelineStop: Error {}
 
-/// Counters a task reports with its status (Spark's TaskMetrics, the parts this engine fills).
-public struct TaskMetrics: Sendable, Codable, Hashable {
-    public var inputRows: Int64 = 0
-    public var inputBytes: Int64 = 0
-    public var outputRows: Int64 = 0
-    public var shuffleReadRows: Int64 = 0
-    public var shuffleReadBytes: Int64 = 0
-    public var shuffleWriteRows: Int64 = 0
-    public var shuffleWriteBytes: Int64 = 0
-    public var durationNanos: UInt64 = 0
-    public init() {}
-}
-
 /// Pushes batches produced in `finish()` of a blocking operator, then finishes downstream.
 /// A downstream limit that is satisfied early stops the emission without error.
 func emitAll(_ batches: [ColumnarBatch], to downstream: any BatchConsumer) throws {

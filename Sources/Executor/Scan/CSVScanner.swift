@@ -25,34 +25,46 @@ public enum CSVScanner {
     public static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
                             batchSize: Int = ColumnarBatch.defaultCapacity,
                             _ body: (ColumnarBatch) throws -> Void) throws {
-        var decoder = try CSVRecordDecoder(options: options, dataSchema: dataSchema, requiredColumns: requiredColumns,
+        let decoder = try CSVRecordDecoder(options: options, dataSchema: dataSchema, requiredColumns: requiredColumns,
                                            rowsPerBatch: max(1, batchSize))
         let reader = try LineReader(split: split)
         let tokenizer = CSVTokenizer(options: options, expectedFields: dataSchema.count)
         let comment = options.comment
         var skipHeader = options.header && split.start == 0
-
-        try reader.forEachLine { line, offset in
-            if LineReader.isBlank(line) { return true }
-            if let comment, line[0] == comment { return true }
-            if skipHeader {
-                skipHeader = false
-                return true
+        var columns = decoder.makeColumns()
+        var rows = 0
+        try columns.withUnsafeMutableBufferPointer { columns in
+            while let (line, offset) = try reader.next() {
+                if LineReader.isBlank(line) { continue }
+                if let comment, line[0] == comment { continue }
+                if skipHeader {
+                    skipHeader = false
+                    continue
+                }
+                tokenizer.tokenize(line)
+                switch decoder.decode(tokenizer, into: columns) {
+                case .row:
+                    rows += 1
+                    if rows >= decoder.rowsPerBatch || (rows & 63 == 0 && decoder.isOverByteLimit(columns)) {
+                        try body(decoder.finishBatch(columns, rows: rows))
+                        rows = 0
+                    }
+                case .dropped:
+                    continue
+                case .failed(let problem):
+                    throw EmberError(.input, problem,
+                                     context: [.init("file", split.path), .init("line", String(try reader.lineNumber(at: offset)))],
+                                     hint: failFastHint)
+                }
             }
-            tokenizer.tokenize(line)
-            if let problem = decoder.decode(tokenizer) {
-                throw EmberError(.input, problem,
-                                 context: [.init("file", split.path), .init("line", String(try reader.lineNumber(at: offset)))],
-                                 hint: failFastHint)
-            }
-            if decoder.isBatchFull { try body(decoder.finishBatch()) }
-            return true
+            if rows > 0 { try body(decoder.finishBatch(columns, rows: rows)) }
         }
-        if decoder.rows > 0 { try body(decoder.finishBatch()) }
     }
 }
 
-/// Converts tokenized records into the accumulating columns of one batch.
+/// Converts tokenized records into accumulating columns: the per-record half of the scan.
+/// Immutable; the columns it fills belong to the caller (a buffer of ``ColumnAccumulator``s,
+/// one per required column, accessed without copy-on-write checks in the per-value loop).
 struct CSVRecordDecoder {
     let mode: ParseMode
     let dataSchema: StructType
@@ -63,10 +75,17 @@ struct CSVRecordDecoder {
     let stringColumns: [Int]
     let rowsPerBatch: Int
     let nullValue: [UInt8]
-    private var columns: [ColumnAccumulator]
-    private(set) var rows = 0
 
+    /// A batch is also cut when a string column reaches this many bytes (checked every 64 rows),
+    /// keeping its Int32 offsets far from overflow.
     static let maxBatchBytes = 64 << 20
+
+    enum Outcome {
+        case row
+        case dropped
+        /// FAILFAST: the message of the error to throw.
+        case failed(String)
+    }
 
     init(options: CSVOptions, dataSchema: StructType, requiredColumns: [Int], rowsPerBatch: Int) throws {
         var kinds: [ScanKind] = []
@@ -91,19 +110,20 @@ struct CSVRecordDecoder {
         self.stringColumns = kinds.indices.filter { kinds[$0] == .string }
         self.rowsPerBatch = rowsPerBatch
         self.nullValue = Array(options.nullValue.utf8)
-        self.columns = kinds.map { ColumnAccumulator(kind: $0, rowsPerBatch: rowsPerBatch) }
     }
 
-    var isBatchFull: Bool {
-        if rows >= rowsPerBatch { return true }
-        for j in stringColumns where columns[j].byteCount >= Self.maxBatchBytes { return true }
+    func makeColumns() -> [ColumnAccumulator] {
+        kinds.map { ColumnAccumulator(kind: $0, rowsPerBatch: rowsPerBatch) }
+    }
+
+    func isOverByteLimit(_ columns: UnsafeMutableBufferPointer<ColumnAccumulator>) -> Bool {
+        guard let base = columns.baseAddress else { return false }
+        for j in stringColumns where (base + j).pointee.byteCount >= Self.maxBatchBytes { return true }
         return false
     }
 
-    mutating func finishBatch() -> ColumnarBatch {
-        let batch = ColumnarBatch(schema: outputSchema, columns: columns.indices.map { columns[$0].finish() }, numRows: rows)
-        rows = 0
-        return batch
+    func finishBatch(_ columns: UnsafeMutableBufferPointer<ColumnAccumulator>, rows: Int) -> ColumnarBatch {
+        ColumnarBatch(schema: outputSchema, columns: columns.indices.map { columns[$0].finish() }, numRows: rows)
     }
 
     @inline(__always)
@@ -115,18 +135,18 @@ struct CSVRecordDecoder {
         return true
     }
 
-    /// Appends the record to the batch (or drops it). Returns the FAILFAST error message when
-    /// the record is malformed and the mode is FAILFAST, nil otherwise.
-    mutating func decode(_ record: CSVTokenizer) -> String? {
+    /// Appends the record's required fields to `columns`, or leaves them as they were.
+    @inline(__always)
+    func decode(_ record: CSVTokenizer, into columns: UnsafeMutableBufferPointer<ColumnAccumulator>) -> Outcome {
         let found = record.count
         if found != dataSchema.count {
             switch mode {
             case .permissive: break
-            case .dropMalformed: return nil
-            case .failFast: return "malformed CSV record: expected \(dataSchema.count) fields, found \(found)"
+            case .dropMalformed: return .dropped
+            case .failFast: return .failed("malformed CSV record: expected \(dataSchema.count) fields, found \(found)")
             }
         }
-        for j in 0..<kinds.count {
+        for j in 0..<columns.count {
             let c = sources[j]
             if c >= found {
                 columns[j].appendNull()
@@ -137,7 +157,7 @@ struct CSVRecordDecoder {
                 columns[j].appendNull()
                 continue
             }
-            switch kinds[j] {
+            switch columns[j].kind {
             case .string:
                 columns[j].appendString(field)
                 continue
@@ -158,13 +178,12 @@ struct CSVRecordDecoder {
                 columns[j].appendNull()
             case .dropMalformed:
                 for k in 0..<j { columns[k].removeLast() }
-                return nil
+                return .dropped
             case .failFast:
-                return "cannot parse '\(Self.excerpt(field))' as \(dataSchema.fields[c].dataType.simpleString) in column \(dataSchema.fields[c].name)"
+                return .failed("cannot parse '\(Self.excerpt(field))' as \(dataSchema.fields[c].dataType.simpleString) in column \(dataSchema.fields[c].name)")
             }
         }
-        rows += 1
-        return nil
+        return .row
     }
 
     /// The field as text for an error message, cut at 100 bytes.

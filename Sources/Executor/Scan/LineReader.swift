@@ -31,6 +31,8 @@ public final class LineReader {
     private let fd: Int32
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
+    /// Lines starting at or after this offset belong to the next split.
+    private let end: Int64
 
     /// Bytes per read (Spark reads with 64 KiB streams; larger reads amortize syscalls better).
     public static let defaultChunkSize = 4 << 20
@@ -54,6 +56,7 @@ public final class LineReader {
                              hint: "do not modify input files while a query reads them; run the query again")
         }
         self.fd = fd
+        end = min(split.end, split.fileLength)
         // Small splits (and small files) do not need a full-size chunk: the split plus 64 KiB for
         // its last line (the buffer grows if that line is longer).
         let wanted = min(Int64(chunkSize), min(split.fileLength - split.start, split.length + (64 << 10)) + 1)
@@ -66,71 +69,103 @@ public final class LineReader {
         buffer.deallocate()
     }
 
-    /// Calls `body` with each line the split owns (without `\n` and trailing `\r`) and the file
-    /// offset of its first byte, in file order. The bytes are valid only during the call. `body`
-    /// returns false to stop early.
-    public func forEachLine(_ body: (UnsafeRawBufferPointer, Int64) throws -> Bool) throws {
-        let fileLength = split.fileLength
-        let end = min(split.end, fileLength)
-        if split.start >= end { return }
-        var bufferStart: Int64 = split.start == 0 ? 0 : split.start - 1
-        var filled = 0
-        var cursor = 0
+    // Read state: see the buffer picture above.
+    private var bufferStart: Int64 = 0
+    private var filled = 0
+    private var cursor = 0
+    private var started = false
+    private var finished = false
 
-        // Split that does not start at 0: skip to just after the first '\n' at or after start - 1.
-        if split.start > 0 {
-            while true {
-                if cursor == filled {
-                    bufferStart += Int64(filled)
-                    filled = 0
-                    cursor = 0
-                    if bufferStart >= end { return }       // no line starts inside this split
-                    filled = try read(at: bufferStart, into: 0, fileLength: fileLength)
-                }
-                if let nl = memchr(buffer + cursor, 0x0A, filled - cursor) {
-                    cursor = buffer.distance(to: nl) + 1
-                    break
-                }
-                cursor = filled
+    /// The next line the split owns (without `\n` and trailing `\r`) and the file offset of its
+    /// first byte, or nil after the last one. The bytes stay valid until the next call.
+    @inline(__always)
+    public func next() throws -> (bytes: UnsafeRawBufferPointer, offset: Int64)? {
+        if !started { try start() }
+        while !finished {
+            if bufferStart + Int64(cursor) >= end {
+                finished = true
+                break
             }
-        }
-
-        while true {
-            if bufferStart + Int64(cursor) >= end { return }
             if let nl = memchr(buffer + cursor, 0x0A, filled - cursor) {
                 let lineEnd = buffer.distance(to: nl)
-                if try !emit(cursor, lineEnd, bufferStart, body) { return }
-                cursor = lineEnd + 1
-                continue
+                defer { cursor = lineEnd + 1 }
+                return line(cursor, lineEnd)
             }
-            if bufferStart + Int64(filled) >= fileLength {
-                if cursor < filled { _ = try emit(cursor, filled, bufferStart, body) }
-                return
+            if bufferStart + Int64(filled) >= split.fileLength {
+                // Last line of the file, without '\n'.
+                finished = true
+                if cursor < filled {
+                    defer { cursor = filled }
+                    return line(cursor, filled)
+                }
+                break
             }
-            // Keep the partial line, move it to the front, grow if it fills the buffer, refill.
-            let partial = filled - cursor
-            if cursor > 0 {
-                if partial > 0 { memmove(buffer, buffer + cursor, partial) }
-                bufferStart += Int64(cursor)
-                cursor = 0
-                filled = partial
-            }
-            if filled == capacity { grow() }
-            filled += try read(at: bufferStart + Int64(filled), into: filled, fileLength: fileLength)
+            try refill()
+        }
+        return nil
+    }
+
+    /// Calls `body` with each remaining line and its offset (see ``next()``); `body` returns
+    /// false to stop early.
+    public func forEachLine(_ body: (UnsafeRawBufferPointer, Int64) throws -> Bool) throws {
+        while let (bytes, offset) = try next() {
+            if try !body(bytes, offset) { return }
         }
     }
 
     @inline(__always)
-    private func emit(_ start: Int, _ end: Int, _ bufferStart: Int64,
-                      _ body: (UnsafeRawBufferPointer, Int64) throws -> Bool) throws -> Bool {
+    private func line(_ start: Int, _ end: Int) -> (bytes: UnsafeRawBufferPointer, offset: Int64) {
         var stop = end
         if stop > start && buffer.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0D { stop -= 1 }
-        return try body(UnsafeRawBufferPointer(start: buffer + start, count: stop - start), bufferStart + Int64(start))
+        return (UnsafeRawBufferPointer(start: buffer + start, count: stop - start), bufferStart + Int64(start))
+    }
+
+    /// Positions the reader at the first line the split owns.
+    private func start() throws {
+        started = true
+        if split.start >= end {
+            finished = true
+            return
+        }
+        if split.start == 0 { return }
+        // Skip to just after the first '\n' at or after start - 1.
+        bufferStart = split.start - 1
+        while true {
+            if cursor == filled {
+                bufferStart += Int64(filled)
+                filled = 0
+                cursor = 0
+                if bufferStart >= end {   // no line starts in this split
+                    finished = true
+                    return
+                }
+                filled = try read(at: bufferStart, into: 0)
+            }
+            if let nl = memchr(buffer + cursor, 0x0A, filled - cursor) {
+                cursor = buffer.distance(to: nl) + 1
+                return
+            }
+            cursor = filled
+        }
+    }
+
+    /// Keeps the partial line, moves it to the front, grows the buffer if the line fills it,
+    /// and reads more.
+    private func refill() throws {
+        let partial = filled - cursor
+        if cursor > 0 {
+            if partial > 0 { memmove(buffer, buffer + cursor, partial) }
+            bufferStart += Int64(cursor)
+            cursor = 0
+            filled = partial
+        }
+        if filled == capacity { grow() }
+        filled += try read(at: bufferStart + Int64(filled), into: filled)
     }
 
     /// Reads as many bytes as fit (up to the planned file length) at `offset` into buffer[at...].
-    private func read(at offset: Int64, into at: Int, fileLength: Int64) throws -> Int {
-        let want = Int(min(Int64(capacity - at), fileLength - offset))
+    private func read(at offset: Int64, into at: Int) throws -> Int {
+        let want = Int(min(Int64(capacity - at), split.fileLength - offset))
         var done = 0
         while done < want {
             let n = pread(fd, buffer + at + done, want - done, off_t(offset + Int64(done)))

@@ -126,9 +126,11 @@ public enum Analyzer {
                 } else if case .literal(let v) = arg, f == .count, !v.isNull {
                     input = nil   // count(1) == count(*)
                 } else {
-                    let b = try bind(arg, schema)
+                    var b = try bind(arg, schema)
                     switch f {
                     case .sum, .avg:
+                        // Like Spark, a string argument is implicitly cast to double (unparsable → null).
+                        if b.dataType == .string { b = .cast(b, .double) }
                         guard b.dataType.isNumeric else {
                             throw EmberError(.analysis, "\(f.rawValue) needs a numeric column, but '\(arg.displayName)' is \(b.dataType)",
                                              hint: "cast it first, e.g. col(\"\(arg.displayName)\").cast(.double)")

@@ -1,0 +1,215 @@
+// OutputBuffer: a growable raw byte buffer for writers, with appenders that format bigint,
+// double, date and timestamp values as text straight into it (Spark's formats, no String per value).
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Planner
+
+/// Bytes being prepared for a file. Owned by one writer (one task); not shared.
+///
+/// The text of each value is exactly Planner's formatting (`formatDouble`, `formatDate`,
+/// `formatTimestamp`, which follow Spark/Java), produced without building Strings:
+/// - bigint: decimal digits;
+/// - double: Java's `Double.toString` layout over Swift's shortest round-trip digits: plain
+///   (`1.5`, `100.0`, `0.001`) for 1e-3 ≤ |x| < 1e7, otherwise `d.dddE±n` (`1.0E7`, `1.0E-4`);
+///   `NaN`, `Infinity`, `-Infinity`, `-0.0`;
+/// - date: `yyyy-MM-dd` (year zero-padded to 4 digits, a `-` before negative years);
+/// - timestamp: `yyyy-MM-dd HH:mm:ss` plus `.ffffff` without trailing zeros when not whole (UTC).
+final class OutputBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    /// Bytes in use.
+    var count = 0
+
+    init(capacity: Int = 1 << 16) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes in use (valid until the buffer next grows).
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    func removeAll() { count = 0 }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always) func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private func grow(to needed: Int) {
+        let bigger = max(needed, capacity * 2)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        p.update(from: base, count: count)
+        base.deallocate()
+        base = p
+        capacity = bigger
+    }
+
+    /// Appends a byte; the caller has reserved room.
+    @inline(__always) func appendUnchecked(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always) func append(_ byte: UInt8) {
+        reserve(1)
+        appendUnchecked(byte)
+    }
+
+    @inline(__always) func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let src = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        memcpy(base + count, src, bytes.count)
+        count += bytes.count
+    }
+
+    func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
+
+    /// Appends `value` zero-padded to `width` digits (value ≥ 0); room reserved by the caller.
+    @inline(__always) private func appendPadded(_ value: Int64, width: Int) {
+        var digits = 1
+        var limit: Int64 = 10
+        while value >= limit && digits < 19 { digits += 1; limit &*= 10 }
+        let n = max(digits, width)
+        var v = value
+        var i = count + n
+        while i > count {
+            i -= 1
+            base[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
+            v /= 10
+        }
+        count += n
+    }
+
+    func appendLong(_ v: Int64) {
+        reserve(20)
+        if v < 0 {
+            appendUnchecked(UInt8(ascii: "-"))
+            if v == .min {
+                for byte in "9223372036854775808".utf8 { appendUnchecked(byte) }
+                return
+            }
+        }
+        appendPadded(v < 0 ? -v : v, width: 1)
+    }
+
+    func appendDate(_ days: Int32) {
+        let (y, m, d) = Self.civil(fromDays: Int64(days))
+        reserve(24)
+        if y < 0 { appendUnchecked(UInt8(ascii: "-")) }
+        appendPadded(abs(y), width: 4)
+        appendUnchecked(UInt8(ascii: "-"))
+        appendPadded(m, width: 2)
+        appendUnchecked(UInt8(ascii: "-"))
+        appendPadded(d, width: 2)
+    }
+
+    func appendTimestamp(_ micros: Int64) {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        appendDate(Int32(truncatingIfNeeded: days))
+        reserve(16)
+        appendUnchecked(UInt8(ascii: " "))
+        appendPadded(secondOfDay / 3600, width: 2)
+        appendUnchecked(UInt8(ascii: ":"))
+        appendPadded(secondOfDay / 60 % 60, width: 2)
+        appendUnchecked(UInt8(ascii: ":"))
+        appendPadded(secondOfDay % 60, width: 2)
+        if fraction != 0 {
+            var f = fraction
+            var width = 6
+            while f % 10 == 0 { f /= 10; width -= 1 }
+            appendUnchecked(UInt8(ascii: "."))
+            appendPadded(f, width: width)
+        }
+    }
+
+    func appendDouble(_ v: Double) {
+        reserve(32)
+        if v.isNaN { return appendASCII("NaN") }
+        if v.isInfinite { return appendASCII(v < 0 ? "-Infinity" : "Infinity") }
+        if v == 0 { return appendASCII(v.sign == .minus ? "-0.0" : "0.0") }
+        if v < 0 { appendUnchecked(UInt8(ascii: "-")) }
+        let magnitude = abs(v)
+        // Shortest round-trip digits from Swift's description: "123.45", "0.0001", "1.5e-05", "1e+16".
+        var text = magnitude.description
+        text.withUTF8 { utf8 in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { dig in   // on the stack
+                var n = 0
+                var exponent = 0            // scientific exponent: value = d.ddd × 10^exponent
+                var seenPoint = false
+                var intDigits = 0
+                var leadingZeros = 0        // zeros after the point before the first digit (0.000ddd)
+                var i = 0
+                while i < utf8.count {
+                    let c = utf8[i]
+                    if c == UInt8(ascii: "e") {
+                        var sign = 1
+                        i += 1
+                        if utf8[i] == UInt8(ascii: "-") { sign = -1; i += 1 } else if utf8[i] == UInt8(ascii: "+") { i += 1 }
+                        var e = 0
+                        while i < utf8.count { e = e * 10 + Int(utf8[i] &- 0x30); i += 1 }
+                        exponent = sign * e
+                        break
+                    }
+                    if c == UInt8(ascii: ".") {
+                        seenPoint = true
+                    } else if n == 0 && c == UInt8(ascii: "0") {
+                        if seenPoint { leadingZeros += 1 }
+                    } else if n < 24 {
+                        dig[n] = c
+                        n += 1
+                        if !seenPoint { intDigits += 1 }
+                    }
+                    i += 1
+                }
+                exponent += intDigits > 0 ? intDigits - 1 : -(leadingZeros + 1)
+                while n > 1 && dig[n - 1] == UInt8(ascii: "0") { n -= 1 }
+                if magnitude >= 1e-3 && magnitude < 1e7 {
+                    if exponent >= 0 {
+                        for k in 0...exponent { appendUnchecked(k < n ? dig[k] : UInt8(ascii: "0")) }
+                        appendUnchecked(UInt8(ascii: "."))
+                        if n > exponent + 1 { for k in (exponent + 1)..<n { appendUnchecked(dig[k]) } } else { appendUnchecked(UInt8(ascii: "0")) }
+                    } else {
+                        appendUnchecked(UInt8(ascii: "0"))
+                        appendUnchecked(UInt8(ascii: "."))
+                        for _ in 0..<(-exponent - 1) { appendUnchecked(UInt8(ascii: "0")) }
+                        for k in 0..<n { appendUnchecked(dig[k]) }
+                    }
+                } else {
+                    appendUnchecked(dig[0])
+                    appendUnchecked(UInt8(ascii: "."))
+                    if n > 1 { for k in 1..<n { appendUnchecked(dig[k]) } } else { appendUnchecked(UInt8(ascii: "0")) }
+                    appendUnchecked(UInt8(ascii: "E"))
+                    if exponent < 0 { appendUnchecked(UInt8(ascii: "-")) }
+                    appendPadded(Int64(abs(exponent)), width: 1)
+                }
+            }
+        }
+    }
+
+    private func appendASCII(_ text: StaticString) {
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Howard Hinnant's civil-from-days: (year, month, day) of days since 1970-01-01.
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}

@@ -1,0 +1,14 @@
+// TaskMetrics: what one task attempt read, wrote and how long it took (Spark's TaskMetrics).
+
+/// Counters a task reports with its status (Spark's TaskMetrics, the parts this engine fills).
+public struct TaskMetrics: Sendable, Codable, Hashable {
+    public var inputRows: Int64 = 0
+    public var inputBytes: Int64 = 0
+    public var outputRows: Int64 = 0
+    public var shuffleReadRows: Int64 = 0
+    public var shuffleReadBytes: Int64 = 0
+    public var shuffleWriteRows: Int64 = 0
+    public var shuffleWriteBytes: Int64 = 0
+    public var durationNanos: UInt64 = 0
+    public init() {}
+}

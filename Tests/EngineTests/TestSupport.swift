@@ -1,0 +1,79 @@
+// Shared helpers for the integration tests: sessions on real executor processes, scratch
+// directories, a seeded random generator, and CSV reading for comparing outputs.
+
+import Engine
+import Foundation
+import Testing
+
+/// SplitMix64: a small seeded generator so test data is the same on every run.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A fresh scratch directory, removed by `cleanup()`.
+struct ScratchDir {
+    let path: String
+    init(_ name: String = "test") {
+        path = NSTemporaryDirectory() + "ember-\(name)-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    func file(_ name: String) -> String { path + "/" + name }
+    func write(_ name: String, _ text: String) -> String {
+        let p = file(name)
+        _ = FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        return p
+    }
+    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Directory of the built products (the test bundle, `ember` and `ember-executor` sit there).
+func productsDirectory() -> URL {
+    var buffer = [CChar](repeating: 0, count: 4097)
+    let n = readlink("/proc/self/exe", &buffer, 4096)
+    let path = buffer.withUnsafeBufferPointer { String(decoding: UnsafeRawBufferPointer($0).prefix(max(0, n)), as: UTF8.self) }
+    return URL(fileURLWithPath: path).deletingLastPathComponent()
+}
+
+/// A session with real executor processes (the `ember-executor` binary next to the test bundle).
+func makeSession(executors: Int = 2, cores: Int = 2, partitions: Int? = nil, maxPartitionBytes: Int64? = nil) throws -> Session {
+    var config = SessionConfig()
+    config.master = .local(executors: executors, cores: cores, memory: 256 << 20)
+    config.shufflePartitions = partitions
+    if let maxPartitionBytes { config.maxPartitionBytes = maxPartitionBytes }
+    config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+    return try Session(config: config)
+}
+
+/// Reads a CSV file written by Ember (simple: no quoted fields in the test data) into rows of strings.
+func readCSV(_ path: String) throws -> [[String]] {
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+}
+
+/// Runs a program and returns (exit status, stdout, stderr).
+func runProgram(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
