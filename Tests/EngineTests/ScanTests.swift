@@ -684,6 +684,32 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
         #expect(lines.count == 100_003 && lines.last == "")
     }
 
+    @Test func valueTextMatchesPlannerFormatting() {
+        var rng = ScanRNG(seed: 7)
+        let out = OutputBuffer(capacity: 8)
+        func text(_ append: (OutputBuffer) -> Void) -> String {
+            out.removeAll()
+            append(out)
+            return String(decoding: out.bytes, as: UTF8.self)
+        }
+        var doubles: [Double] = [0, -0.0, .nan, .infinity, -.infinity, 1, 1e7, 9_999_999.999, 1e-3, 0.000999, 123_456_789,
+                                 1e16, 1e-5, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.1, 100, 1234567.0, 12345678.9]
+        for _ in 0..<20_000 {
+            doubles.append(Double(bitPattern: rng.next()))
+            doubles.append(Double(Int64.random(in: -10_000_000...10_000_000, using: &rng)) / [1, 10, 100, 1000, 1e6].randomElement(using: &rng)!)
+        }
+        for d in doubles { #expect(text { $0.appendDouble(d) } == formatDouble(d), "\(d)") }
+        for v in [Int64.min, .max, 0, -1, 10, 999] + (0..<1000).map({ _ in Int64.random(in: .min ... .max, using: &rng) }) {
+            #expect(text { $0.appendLong(v) } == String(v))
+        }
+        for days in [Int32(0), -1, -719_162, 2_932_896, -800_000] + (0..<2000).map({ _ in Int32.random(in: -1_000_000...3_000_000, using: &rng) }) {
+            #expect(text { $0.appendDate(days) } == formatDate(days))
+        }
+        for micros in [Int64(0), -1, 1, 1_500_000, -86_400_000_001] + (0..<2000).map({ _ in Int64.random(in: -60_000_000_000_000_000...250_000_000_000_000_000, using: &rng) }) {
+            #expect(text { $0.appendTimestamp(micros) } == formatTimestamp(micros))
+        }
+    }
+
     @Test func refusesExistingPathUnlessOverwrite() throws {
         let dir = try ScanDir()
         defer { dir.cleanup() }

@@ -52,8 +52,8 @@ public struct DataFrame: Sendable {
         return with(.project(names.map { $0 == existing ? .alias(.column($0), newName) : .column($0) }, plan))
     }
 
-    public func groupBy(_ columns: Column...) -> GroupedData { GroupedData(df: self, keys: columns.map(\.unaliased)) }
-    public func groupBy(_ columns: [Column]) -> GroupedData { GroupedData(df: self, keys: columns.map(\.unaliased)) }
+    public func groupBy(_ columns: Column...) -> GroupedData { GroupedData(df: self, keys: columns.map(\.expression)) }
+    public func groupBy(_ columns: [Column]) -> GroupedData { GroupedData(df: self, keys: columns.map(\.expression)) }
     public func groupBy(_ names: String...) -> GroupedData { GroupedData(df: self, keys: names.map { .column($0) }) }
 
     /// A global aggregate (no grouping keys).

@@ -40,8 +40,8 @@ public final class CSVFileWriter {
     let tempPath: String
     private var fd: Int32
     private var state = State.open
-    private var output: [UInt8] = []
-    private var renderer: CSVCellRenderer
+    private let output = OutputBuffer(capacity: CSVFileWriter.flushBytes + (64 << 10))
+    private let renderer: CSVCellRenderer
     private var headerPending: Bool
     /// Number of data rows written so far.
     public private(set) var rowsWritten = 0
@@ -50,7 +50,7 @@ public final class CSVFileWriter {
 
     enum State { case open, committed, aborted }
 
-    /// Output is flushed to the file in chunks of about this size.
+    /// Output is flushed to the file in chunks of about this size (after the batch that crosses it).
     static let flushBytes = 1 << 20
 
     public init(path: String, schema: StructType, options: CSVWriteOptions = CSVWriteOptions(), overwrite: Bool) throws {
@@ -89,7 +89,6 @@ public final class CSVFileWriter {
         self.tempPath = temp
         self.renderer = CSVCellRenderer(delimiter: options.delimiter, nullValue: options.nullValue)
         self.headerPending = options.header
-        output.reserveCapacity(Self.flushBytes + (64 << 10))
     }
 
     deinit {
@@ -107,31 +106,28 @@ public final class CSVFileWriter {
         }
         if headerPending {
             headerPending = false
-            renderer.appendHeader(schema.names, to: &output)
+            renderer.appendHeader(schema.names, to: output)
         }
-        try renderer.appendRows(batch, to: &output) { output in
-            if output.count >= Self.flushBytes { try self.flush(&output) }
-        }
+        renderer.appendRows(batch, to: output)
         rowsWritten += batch.numRows
-        if output.count >= Self.flushBytes { try flush(&output) }
+        if output.count >= Self.flushBytes { try flush() }
     }
 
-    /// Writes out buffered bytes; `buffer` is emptied (capacity kept).
-    private func flush(_ buffer: inout [UInt8]) throws {
-        try buffer.withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = systemWrite(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
-                                     hint: "check free disk space and permissions")
-                }
-                done += n
+    /// Writes out the buffered bytes and empties the buffer.
+    private func flush() throws {
+        var done = 0
+        let total = output.count
+        while done < total {
+            let n = systemWrite(fd, output.base + done, total - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
+                                 hint: "check free disk space and permissions")
             }
+            done += n
         }
-        bytesWritten += Int64(buffer.count)
-        buffer.removeAll(keepingCapacity: true)
+        bytesWritten += Int64(total)
+        output.removeAll()
     }
 
     /// Finishes the file and makes it appear at `path` atomically.
@@ -142,9 +138,9 @@ public final class CSVFileWriter {
         do {
             if headerPending {
                 headerPending = false
-                renderer.appendHeader(schema.names, to: &output)
+                renderer.appendHeader(schema.names, to: output)
             }
-            try flush(&output)
+            try flush()
             let closed = close(fd)
             fd = -1
             if closed != 0 {
@@ -200,7 +196,7 @@ public final class CSVFileWriter {
             fd = -1
         }
         unlink(tempPath)
-        output = []
+        output.removeAll()
         state = .aborted
     }
 
