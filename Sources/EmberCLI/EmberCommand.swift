@@ -54,7 +54,7 @@ struct ClusterOptions: ParsableArguments {
 
 func runAndReport(_ df: DataFrame, output: String, overwrite: Bool, session: Session, what: String) throws {
     let start = Date()
-    try df.write.mode(overwrite ? .overwrite : .errorIfExists).csv(output)
+    try df.write.mode(overwrite ? .overwrite : .errorIfExists).option("header", true).csv(output)
     let seconds = Date().timeIntervalSince(start)
     FileHandle.standardError.write(Data(String(format: "%@: wrote %@ in %.2f s on %d executor processes\n",
                                                what, output, seconds, session.executorCount).utf8))

@@ -92,7 +92,7 @@ import Testing
         let error = #expect(throws: EmberError.self) { try df.write.csv(output) }
         #expect(error?.code == .output)
         #expect(try String(contentsOfFile: output, encoding: .utf8) == "precious\n")
-        try df.write.mode(.overwrite).csv(output)
+        try df.write.mode(.overwrite).option("header", true).csv(output)
         #expect(try readCSV(output) == [["word", "count"], ["two", "2"], ["one", "1"]])
 
         // A job that fails (FAILFAST on a malformed row) leaves no output file and no temp file.

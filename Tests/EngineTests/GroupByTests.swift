@@ -79,7 +79,7 @@ func csvText(_ rows: [GroupRow], nullToken: String) -> String {
         let output = dir.file("out.csv")
         let df = try GroupByJob.dataFrame(session, input: input, keys: ["k1", "k2"],
                                           aggregates: try GroupByJob.parseAggregates(Self.aggregates), nullValue: nullToken)
-        try df.write.csv(output)
+        try df.write.option("header", true).csv(output)
         let got = try readCSV(output)
         #expect(got.first == ["k1", "k2", "count", "sum_x", "avg_x", "min_x", "max_x"])
         let expected = referenceGroupBy(rows)

@@ -2,6 +2,7 @@
 // them; the shuffle files a job leaves in the application directory have the documented format.
 
 import Engine
+import Executor
 import Foundation
 import Testing
 
@@ -62,5 +63,27 @@ import Testing
             }
         }
         #expect(nonEmptyPartitions > 7)
+    }
+}
+
+@Suite struct SecretHandshakeTests {
+    @Test func connectionsWithoutTheSecretAreRefused() throws {
+        let session = try makeSession(executors: 1, cores: 1)
+        defer { session.stop() }
+        for secret in ["wrong", ""] {
+            let connection = FrameConnection(fd: try LoopbackSocket.connect(session.driverAddress))
+            try connection.send(ExecutorMessage.register(ExecutorRegistration(
+                secret: secret, executorId: ExecutorID("99"), pid: getpid(), host: "intruder", cores: 8)))
+            #expect(throws: (any Error).self) { _ = try connection.receive(DriverMessage.self) }
+        }
+        // A connection that sends garbage first is closed too.
+        let raw = FrameConnection(fd: try LoopbackSocket.connect(session.driverAddress))
+        _ = [UInt8](repeating: 0xFF, count: 16).withUnsafeBytes { send(raw.fd, $0.baseAddress, 16, 0) }
+        #expect(throws: (any Error).self) { _ = try raw.receive(DriverMessage.self) }
+        // The session still has only its own executor and still works.
+        #expect(session.executorCount == 1)
+        let dir = ScratchDir("secret")
+        defer { dir.cleanup() }
+        #expect(try session.read.text(dir.write("a.txt", "x\ny\n")).count() == 2)
     }
 }

@@ -19,7 +19,7 @@ import Testing
             .orderBy(col("count").desc(), col("word").asc())
         let shown = try counts.showString()
         #expect(shown.hasPrefix("+----+-----+\n|word|count|\n+----+-----+\n| cat|    2|\n| the|    2|\n"))
-        try counts.write.mode(.overwrite).csv(dir.file("counts.csv"))
+        try counts.write.mode(.overwrite).option("header", true).csv(dir.file("counts.csv"))
         #expect(try readCSV(dir.file("counts.csv")) == [["word", "count"], ["cat", "2"], ["the", "2"], ["a", "1"], ["and", "1"], ["hat", "1"]])
         #expect(try counts.count() == 5)
         let plan = try counts.explainString()

@@ -8,19 +8,6 @@ import Planner
 
 // MARK: - Helpers
 
-/// SplitMix64: a small seeded generator so random files are reproducible.
-struct ScanRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A fresh temporary directory, removed by `cleanup()`.
 struct ScanDir {
     let path: String
@@ -141,7 +128,7 @@ func scanCaughtError(_ body: () throws -> Void) -> EmberError? {
 
     /// A random file and the values it encodes.
     static func randomFile(seed: UInt64, rows: Int) -> (text: String, expected: [[Value]]) {
-        var rng = ScanRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let alphabet = Array("abcXYZ019 ,\"'|;é€\t")
         var text = "s,l,d,b,dt,ts\n"
         var expected: [[Value]] = []
@@ -257,9 +244,9 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
 
 // MARK: - Splits: every line exactly once
 
-@Suite struct SplitTests {
+@Suite struct FileSplitTests {
     static func randomLines(seed: UInt64) -> [UInt8] {
-        var rng = ScanRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var bytes: [UInt8] = []
         for i in 0..<300 {
             let length = [0, 0, 1, 2, 5, 20, 200].randomElement(using: &rng)!
@@ -283,7 +270,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
             #expect(got == expected, "split size \(size)")
         }
         // Random cut points (ranges ending mid-line, mid-CRLF…).
-        var rng = ScanRNG(seed: seed &* 31)
+        var rng = SeededRandom(seed: seed &* 31)
         for _ in 0..<20 {
             let n = Int64(bytes.count)
             let cuts = ([0, n] + (0..<Int.random(in: 1...40, using: &rng)).map { _ in Int64.random(in: 0...n, using: &rng) })
@@ -327,6 +314,46 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
         let planned = try FileSplitter.splits(paths: [path], targetSplitBytes: 100, minSplits: 4)
         #expect(planned.count > 10)
         #expect(try planned.flatMap { try scanCSVRows($0, options, schema) } == expected)
+    }
+
+    @Test func headerAfterBlankLinesAndByteOrderMark() throws {
+        let dir = try ScanDir()
+        defer { dir.cleanup() }
+        var options = CSVOptions()
+        options.header = true
+        options.comment = UInt8(ascii: "#")
+        options.inferSchema = true
+        let schema = StructType([StructField("h1", .long), StructField("h2", .string)])
+        let expected: [[Value]] = [[.long(1), .string("a")], [.long(2), .string("b")]]
+        for text in ["\n\n# c\n  \nh1,h2\n1,a\n\n2,b\n", "\u{FEFF}h1,h2\r\n1,a\r\n2,b\r\n"] {
+            let path = try dir.write("h.csv", text)
+            #expect(try CSVSchemaInference.inferSchema(paths: [path], options: options) == schema)
+            for size in [1, 2, 3, 6, 100] as [Int64] {
+                let got = try scanSplits(of: path, size: size).flatMap { try scanCSVRows($0, options, schema) }
+                #expect(got == expected, "split size \(size)")
+            }
+        }
+    }
+
+    @Test(arguments: [ParseMode.permissive, .dropMalformed])
+    func garbageFilesScanTheSameInSplits(mode: ParseMode) throws {
+        let dir = try ScanDir()
+        defer { dir.cleanup() }
+        var rng = SeededRandom(seed: 2024)
+        let alphabet = Array("a1,\"\\\r\n -.#".utf8)
+        var options = CSVOptions()
+        options.header = true
+        options.mode = mode
+        options.comment = UInt8(ascii: "#")
+        let schema = StructType([StructField("s", .string), StructField("l", .long), StructField("d", .double)])
+        for round in 0..<20 {
+            let bytes = (0..<Int.random(in: 0...600, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let path = try dir.write("g\(round).csv", bytes)
+            let whole = try scanCSVRows(try scanWholeSplit(path), options, schema)
+            for size in [1, 3, 17] as [Int64] {
+                #expect(try scanSplits(of: path, size: size).flatMap { try scanCSVRows($0, options, schema) } == whole)
+            }
+        }
     }
 
     @Test func splitterCoversFilesContiguously() throws {
@@ -382,7 +409,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
 
 // MARK: - Parse modes
 
-@Suite struct ParseModeTests {
+@Suite struct CSVParseModeTests {
     static let text = "a,b,c\n1,x,2.5\n2,y\n3,z,4.5,extra\nabc,w,1.0\n5,v,6.5\n"
     static let schema = StructType([StructField("a", .long), StructField("b", .string), StructField("c", .double)])
 
@@ -453,7 +480,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
 
 // MARK: - Tokenizer and value parsers
 
-@Suite struct ParserTests {
+@Suite struct CSVParserTests {
     func fields(_ line: String, _ options: CSVOptions = CSVOptions()) -> [String] {
         let tokenizer = CSVTokenizer(options: options)
         var line = line
@@ -488,7 +515,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
     }
 
     @Test func doublesRoundTripLikeSwift() {
-        var rng = ScanRNG(seed: 99)
+        var rng = SeededRandom(seed: 99)
         for _ in 0..<20_000 {
             let d = Double(bitPattern: rng.next())
             guard d.isFinite else { continue }
@@ -539,7 +566,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
 
 // MARK: - Schema inference
 
-@Suite struct SchemaInferenceTests {
+@Suite struct CSVSchemaInferenceTests {
     func infer(_ text: String, header: Bool = true, inferSchema: Bool = true, comment: UInt8? = nil) throws -> StructType {
         let dir = try ScanDir()
         defer { dir.cleanup() }
@@ -627,7 +654,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
         let dir = try ScanDir()
         defer { dir.cleanup() }
         let path = dir.file("out.csv")
-        let writer = try CSVFileWriter(path: path, schema: Self.schema, options: CSVWriteOptions(), overwrite: false)
+        let writer = try CSVFileWriter(path: path, schema: Self.schema, options: withHeader, overwrite: false)
         try writer.write(ColumnarBatch.fromRows(Array(Self.rows.prefix(2)), schema: Self.schema))
         try writer.write(ColumnarBatch.fromRows(Array(Self.rows.dropFirst(2)), schema: Self.schema))
         #expect(!FileManager.default.fileExists(atPath: path))     // nothing visible before commit
@@ -654,7 +681,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
 
         // Embedded newlines are quoted (one record per line on reading, as Spark's default).
         let multi = dir.file("multi.csv")
-        let w2 = try CSVFileWriter(path: multi, schema: StructType([StructField("x", .string)]), options: CSVWriteOptions(), overwrite: false)
+        let w2 = try CSVFileWriter(path: multi, schema: StructType([StructField("x", .string)]), options: withHeader, overwrite: false)
         try w2.write(ColumnarBatch.fromRows([[.string("a\nb")], [.string("c\rd")]], schema: StructType([StructField("x", .string)])))
         try w2.commit()
         #expect(try String(contentsOfFile: multi, encoding: .utf8) == "x\n\"a\nb\"\n\"c\rd\"\n")
@@ -663,7 +690,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
     @Test func optionsAndLargeOutput() throws {
         let dir = try ScanDir()
         defer { dir.cleanup() }
-        var options = CSVWriteOptions()
+        var options = withHeader
         options.header = false
         options.delimiter = UInt8(ascii: "-")
         options.nullValue = "NULL"
@@ -685,7 +712,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
     }
 
     @Test func valueTextMatchesPlannerFormatting() {
-        var rng = ScanRNG(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let out = OutputBuffer(capacity: 8)
         func text(_ append: (OutputBuffer) -> Void) -> String {
             out.removeAll()
@@ -715,13 +742,13 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
         defer { dir.cleanup() }
         let path = try dir.write("exists.csv", "old\n")
         let schema = StructType([StructField("x", .long)])
-        let error = scanCaughtError { _ = try CSVFileWriter(path: path, schema: schema, options: CSVWriteOptions(), overwrite: false) }
+        let error = scanCaughtError { _ = try CSVFileWriter(path: path, schema: schema, options: withHeader, overwrite: false) }
         #expect(error?.code == .output)
         #expect(error?.message == "output path already exists")
         #expect(error?.context("path") == path)
         #expect(error?.hint?.contains("overwrite") == true)
 
-        let writer = try CSVFileWriter(path: path, schema: schema, options: CSVWriteOptions(), overwrite: true)
+        let writer = try CSVFileWriter(path: path, schema: schema, options: withHeader, overwrite: true)
         try writer.write(ColumnarBatch.fromRows([[.long(1)]], schema: schema))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
         try writer.commit()
@@ -730,13 +757,13 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
 
         // The path appears between init and commit: commit without overwrite refuses to replace it.
         let late = dir.file("late.csv")
-        let w2 = try CSVFileWriter(path: late, schema: schema, options: CSVWriteOptions(), overwrite: false)
+        let w2 = try CSVFileWriter(path: late, schema: schema, options: withHeader, overwrite: false)
         try dir.write("late.csv", "someone else\n")
         #expect(scanCaughtError { try w2.commit() }?.message == "output path already exists")
         #expect(try String(contentsOfFile: late, encoding: .utf8) == "someone else\n")
         #expect(dir.entries() == ["exists.csv", "late.csv"])
 
-        let noDir = scanCaughtError { _ = try CSVFileWriter(path: dir.file("missing/out.csv"), schema: schema, options: CSVWriteOptions(), overwrite: true) }
+        let noDir = scanCaughtError { _ = try CSVFileWriter(path: dir.file("missing/out.csv"), schema: schema, options: withHeader, overwrite: true) }
         #expect(noDir?.code == .output)
         #expect(noDir?.message.contains("directory does not exist") == true)
     }
@@ -746,7 +773,7 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
         defer { dir.cleanup() }
         let schema = StructType([StructField("x", .long)])
         let path = dir.file("out.csv")
-        let writer = try CSVFileWriter(path: path, schema: schema, options: CSVWriteOptions(), overwrite: false)
+        let writer = try CSVFileWriter(path: path, schema: schema, options: withHeader, overwrite: false)
         try writer.write(ColumnarBatch.fromRows([[.long(1)]], schema: schema))
         #expect(dir.entries().count == 1)   // the hidden temp file
         #expect(try FileSplitter.splits(paths: [dir.path], targetSplitBytes: 100, minSplits: 1).isEmpty)
@@ -758,10 +785,17 @@ func scanParse<T>(_ text: String, _ parser: (UnsafeRawBufferPointer) -> T) -> T 
         #expect(dir.entries().isEmpty)
 
         do {
-            let dropped = try CSVFileWriter(path: path, schema: schema, options: CSVWriteOptions(), overwrite: false)
+            let dropped = try CSVFileWriter(path: path, schema: schema, options: withHeader, overwrite: false)
             try dropped.write(ColumnarBatch.fromRows([[.long(1)]], schema: schema))
             #expect(dir.entries().count == 1)
         }
         #expect(dir.entries().isEmpty)
     }
 }
+
+/// Writer options with a header line (Spark's default is no header).
+private let withHeader: CSVWriteOptions = {
+    var o = CSVWriteOptions()
+    o.header = true
+    return o
+}()

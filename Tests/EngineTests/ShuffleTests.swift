@@ -9,19 +9,6 @@ import Planner
 
 // MARK: - Fixtures
 
-/// Deterministic generator (SplitMix64) so every failure reproduces from its seed.
-private struct ShuffleTestRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x1234_5678 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private enum ShuffleFixture {
     static let allTypes = StructType([
         StructField("l", .long), StructField("d", .double), StructField("b", .boolean),
@@ -33,7 +20,7 @@ private enum ShuffleFixture {
     static let pieces = ["a", "b", "Z", "é", "日本", "🙂", " ", "x", "0"]
     static let doubles: [Double] = [0, -0.0, 1.5, -2.25, .infinity, -.infinity, 1e300, .leastNonzeroMagnitude, .pi]
 
-    static func value(_ type: DataType, nullRate: Double, _ rng: inout ShuffleTestRNG) -> Value {
+    static func value(_ type: DataType, nullRate: Double, _ rng: inout SeededRandom) -> Value {
         if nullRate > 0, Double.random(in: 0..<1, using: &rng) < nullRate { return .null }
         switch type {
         case .long: return .long(Int64.random(in: -1_000...1_000, using: &rng) &* (Bool.random(using: &rng) ? 1 : 1 << 40))
@@ -50,7 +37,7 @@ private enum ShuffleFixture {
         }
     }
 
-    static func batch(_ schema: StructType = allTypes, rows: Int, nullRate: Double, _ rng: inout ShuffleTestRNG) -> ColumnarBatch {
+    static func batch(_ schema: StructType = allTypes, rows: Int, nullRate: Double, _ rng: inout SeededRandom) -> ColumnarBatch {
         let data = (0..<rows).map { _ in schema.fields.map { value($0.dataType, nullRate: nullRate, &rng) } }
         return ColumnarBatch.fromRows(data, schema: schema)
     }
@@ -94,7 +81,7 @@ private struct ShuffleScenario {
          frameSize: Int = 2048, mapIdBase: Int = 100) throws {
         self.numPartitions = numPartitions
         expected = Array(repeating: [], count: numPartitions)
-        var rng = ShuffleTestRNG(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var partitioner = HashPartitioner(numPartitions: numPartitions)
         var ids: [Int32] = []
         for m in 0..<maps {
@@ -142,7 +129,7 @@ private func writeShuffleTestFile(_ path: String, _ bytes: [UInt8]) { _ = FileMa
 @Suite struct BatchCodecTests {
     @Test(arguments: 0..<24)
     func roundTripsRandomBatches(seed: Int) throws {
-        var rng = ShuffleTestRNG(seed: UInt64(seed))
+        var rng = SeededRandom(seed: UInt64(seed))
         let sizes = [0, 1, 2, 63, 64, 65, 200, 1000]
         let nullRate = [0.0, 0.1, 0.5, 1.0][seed % 4]
         let batches = (0..<5).map { _ in
@@ -184,7 +171,7 @@ private func writeShuffleTestFile(_ path: String, _ bytes: [UInt8]) { _ = FileMa
     }
 
     @Test func rejectsTruncationsSchemaMismatchesAndGarbage() throws {
-        var rng = ShuffleTestRNG(seed: 77)
+        var rng = SeededRandom(seed: 77)
         let schema = ShuffleFixture.allTypes
         let bytes = ShuffleFixture.encode([ShuffleFixture.batch(rows: 40, nullRate: 0.3, &rng)])
         for cut in 1..<bytes.count {
@@ -237,7 +224,7 @@ private func writeShuffleTestFile(_ path: String, _ bytes: [UInt8]) { _ = FileMa
     }
 
     @Test func partitionIdsAreDeterministicPmodOfTheFixedSeedHash() {
-        var rng = ShuffleTestRNG(seed: 5)
+        var rng = SeededRandom(seed: 5)
         let batch = ShuffleFixture.batch(rows: 5000, nullRate: 0.1, &rng)
         let keys = [batch.columns[0], batch.columns[3]]
         var hashes: [UInt64] = []
@@ -411,7 +398,7 @@ private func writeShuffleTestFile(_ path: String, _ bytes: [UInt8]) { _ = FileMa
         try FileManager.default.removeItem(atPath: status.indexPath)
         expectShuffleFetchFailed("deleted index") { _ = try s.read(r) }
         restore()
-        var rng = ShuffleTestRNG(seed: 8)
+        var rng = SeededRandom(seed: 8)
         writeShuffleTestFile(status.dataPath, data.map { _ in UInt8.random(in: 0...255, using: &rng) })
         expectShuffleFetchFailed("random data") { _ = try s.read(r) }
         restore()
@@ -434,7 +421,7 @@ private func writeShuffleTestFile(_ path: String, _ bytes: [UInt8]) { _ = FileMa
         let dir = ShuffleTestDir()
         let s = try ShuffleScenario(dir: dir.path, seed: 99, maps: 2, numPartitions: 3, batches: 2, frameSize: 512)
         let pristine = s.statuses.map { (readShuffleTestFile($0.dataPath), readShuffleTestFile($0.indexPath)) }
-        var rng = ShuffleTestRNG(seed: 2024)
+        var rng = SeededRandom(seed: 2024)
         var failures = 0
         for iteration in 0..<400 {
             let m = Int.random(in: 0..<s.statuses.count, using: &rng)

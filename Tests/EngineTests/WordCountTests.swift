@@ -51,7 +51,7 @@ func randomText(lines: Int, vocabulary: Int, skew: Bool, seed: UInt64) -> String
         let session = try makeSession(executors: executors, cores: 2, partitions: partitions, maxPartitionBytes: maxPartitionBytes)
         defer { session.stop() }
         let output = dir.file("out.csv")
-        try WordCountJob.dataFrame(session, inputs: inputs).write.csv(output)
+        try WordCountJob.dataFrame(session, inputs: inputs).write.option("header", true).csv(output)
         let rows = try readCSV(output)
         #expect(rows.first == ["word", "count"])
         let got = rows.dropFirst().map { ($0[0], Int($0[1]) ?? -1) }

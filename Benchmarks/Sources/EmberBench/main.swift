@@ -22,21 +22,24 @@ try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories
 defer { try? FileManager.default.removeItem(atPath: dir) }
 
 // Deterministic data: Zipf-ish words; CSV rows with 8 countries × 3 devices and amounts.
-var state: UInt64 = 42
-func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64 = 42
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
+var rng = SplitMix()
 let vocabulary = (0..<20_000).map { i in "w\(String(i, radix: 26))" }
 var text = ""
 text.reserveCapacity(megabytes << 20)
 while text.utf8.count < megabytes << 20 {
     var line = ""
     for _ in 0..<12 {
-        let r = Double(next() % 1_000_000) / 1_000_000
+        let r = Double(rng.next() % 1_000_000) / 1_000_000
         line += vocabulary[Int(pow(r, 3) * Double(vocabulary.count - 1))] + " "
     }
     text += line + "\n"
@@ -47,7 +50,7 @@ var csv = "country,device,amount\n"
 let countries = ["US", "UK", "DE", "FR", "JP", "BR", "IN", "CA"], devices = ["mobile", "desktop", "tablet"]
 var csvRows = 0
 while csv.utf8.count < megabytes << 20 {
-    csv += "\(countries[Int(next() % 8)]),\(devices[Int(next() % 3)]),\(Double(next() % 100_000) / 100)\n"
+    csv += "\(countries[Int(rng.next() % 8)]),\(devices[Int(rng.next() % 3)]),\(Double(rng.next() % 100_000) / 100)\n"
     csvRows += 1
 }
 let csvPath = dir + "/sales.csv"

@@ -72,16 +72,7 @@ public struct DataFrameReader: Sendable {
     public func csv(_ paths: String...) throws -> DataFrame { try csv(paths) }
     public func csv(_ paths: [String]) throws -> DataFrame {
         let splits = try session.splitFiles(paths)
-        let files = Array(Set(splits.map(\.path))).sorted()
-        let schema: StructType
-        if let userSchema {
-            schema = userSchema
-        } else if files.isEmpty {
-            throw EmberError(.input, "no input files to infer a CSV schema from", context: [.init("paths", paths.joined(separator: ", "))],
-                             hint: "give the schema explicitly with .schema(\"k STRING, x BIGINT\")")
-        } else {
-            schema = try CSVSchemaInference.inferSchema(paths: files, options: csvOptions)
-        }
+        let schema = try userSchema ?? CSVSchemaInference.inferSchema(paths: paths, options: csvOptions)
         return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: .csv(csvOptions), schema: schema, splits: splits)))
     }
 }

@@ -33,7 +33,7 @@ public struct DataFrameWriter: Sendable {
         }
     }
 
-    /// CSV options: header (default true here), sep/delimiter, nullValue.
+    /// CSV options: header (default false, as Spark), sep/delimiter, nullValue.
     public func option(_ key: String, _ value: String) throws -> DataFrameWriter {
         var w = self
         switch key.lowercased() {

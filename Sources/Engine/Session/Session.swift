@@ -70,6 +70,9 @@ public final class Session: Sendable {
 
     public var read: DataFrameReader { DataFrameReader(session: self) }
 
+    /// The loopback address executors connect to (`127.0.0.1:port`).
+    public var driverAddress: String { cluster.driverAddress }
+
     /// Executors currently registered.
     public var executorCount: Int { driver.withLock { $0.scheduler?.executorCount ?? 0 } }
 

@@ -27,9 +27,11 @@ import Planner
 /// Format (see ``CSVCellRenderer``): the header (field names) when `options.header`; fields joined by
 /// the delimiter, rows ended by `\n`; null → `options.nullValue`; fields containing the delimiter,
 /// `"`, `\r` or `\n` are quoted with `"` and inner quotes doubled (RFC 4180; Spark would escape them
-/// as `\"`, which Ember's reader also reads). An empty string is written as `""` so that it stays
-/// distinct from null (as Spark's `emptyValue`). Spark's default trimming of leading and trailing
-/// spaces on write is not copied: values are written as they are.
+/// as `\"`, which Ember's reader also reads). An empty string is written as `""`, distinct from a
+/// null in the file (Spark's `emptyValue`); note that readers with the default `nullValue = ""`,
+/// Spark's and Ember's, read both back as null. Spark's default trimming of leading and trailing
+/// spaces on write is not copied: values are written as they are. Values with line breaks are
+/// quoted correctly but need a multi-line CSV reader (Spark's `multiLine`) to be read back.
 ///
 /// A writer belongs to one task and is not shared between threads.
 public final class CSVFileWriter {
@@ -45,7 +47,7 @@ public final class CSVFileWriter {
     private var headerPending: Bool
     /// Number of data rows written so far.
     public private(set) var rowsWritten = 0
-    /// Bytes written so far (header included).
+    /// Bytes written to the file so far (header included; the total once committed).
     public private(set) var bytesWritten: Int64 = 0
 
     enum State { case open, committed, aborted }

@@ -99,7 +99,7 @@ final class OutputBuffer {
     }
 
     func appendDate(_ days: Int32) {
-        let (y, m, d) = Self.civil(fromDays: Int64(days))
+        let (y, m, d) = civilFromDays(Int64(days))
         reserve(24)
         if y < 0 { appendUnchecked(UInt8(ascii: "-")) }
         appendPadded(abs(y), width: 4)
@@ -199,17 +199,4 @@ final class OutputBuffer {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Howard Hinnant's civil-from-days: (year, month, day) of days since 1970-01-01.
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
 }

@@ -6,8 +6,10 @@ import Planner
 /// Scans a split of a CSV file into batches of the required columns.
 ///
 /// Per line the split owns (see ``LineReader``):
-/// 1. Blank lines (only bytes ≤ space) and lines starting with `options.comment` are skipped.
-/// 2. With `options.header`, the split that starts at byte 0 skips the first remaining line.
+/// 1. Blank lines (only bytes ≤ space) and lines starting with `options.comment` are skipped; a
+///    UTF-8 byte order mark at the start of the file is ignored.
+/// 2. With `options.header`, the file's first remaining line is the header and is skipped (by
+///    the split that owns it, normally the one starting at byte 0).
 /// 3. The line is split into fields by ``CSVTokenizer`` (one record per line).
 /// 4. A field is null when it is empty and unquoted, or its content equals `options.nullValue`
 ///    (so with the default `nullValue = ""` both `,,` and `,"",` read as null, as in Spark).
@@ -30,24 +32,33 @@ public enum CSVScanner {
         let reader = try LineReader(split: split)
         let tokenizer = CSVTokenizer(options: options, expectedFields: dataSchema.count)
         let comment = options.comment
-        var skipHeader = options.header && split.start == 0
+        // The header is the file's first line that is not blank or a comment. The split at 0 skips
+        // the first such line it reads; a later split skips it only if it owns it (possible when
+        // the file starts with blank or comment lines and splits are tiny).
+        var skipFirst = options.header && split.start == 0
+        let headerOffset = options.header && split.start > 0
+            ? try CSVSchemaInference.firstRecordOffset(path: split.path, fileLength: split.fileLength, options: options) : -1
         var columns = decoder.makeColumns()
         var rows = 0
+        var batchBytes = 0
         try columns.withUnsafeMutableBufferPointer { columns in
-            while let (line, offset) = try reader.next() {
+            while let (raw, offset) = try reader.next() {
+                let line = offset == 0 ? CSVSchemaInference.droppingByteOrderMark(raw) : raw
                 if LineReader.isBlank(line) { continue }
                 if let comment, line[0] == comment { continue }
-                if skipHeader {
-                    skipHeader = false
+                if skipFirst || offset == headerOffset {
+                    skipFirst = false
                     continue
                 }
                 tokenizer.tokenize(line)
                 switch decoder.decode(tokenizer, into: columns) {
                 case .row:
                     rows += 1
-                    if rows >= decoder.rowsPerBatch || (rows & 63 == 0 && decoder.isOverByteLimit(columns)) {
+                    batchBytes += line.count   // bounds the string bytes of any column
+                    if rows >= decoder.rowsPerBatch || batchBytes >= CSVRecordDecoder.maxBatchBytes {
                         try body(decoder.finishBatch(columns, rows: rows))
                         rows = 0
+                        batchBytes = 0
                     }
                 case .dropped:
                     continue
@@ -68,16 +79,16 @@ public enum CSVScanner {
 struct CSVRecordDecoder {
     let mode: ParseMode
     let dataSchema: StructType
+    let fieldCount: Int
     let outputSchema: StructType
     /// Index in the record of each output column.
     let sources: [Int]
     let kinds: [ScanKind]
-    let stringColumns: [Int]
     let rowsPerBatch: Int
     let nullValue: [UInt8]
 
-    /// A batch is also cut when a string column reaches this many bytes (checked every 64 rows),
-    /// keeping its Int32 offsets far from overflow.
+    /// A batch is also cut when its lines reach this many bytes, keeping string columns' Int32
+    /// offsets far from overflow.
     static let maxBatchBytes = 64 << 20
 
     enum Outcome {
@@ -104,22 +115,16 @@ struct CSVRecordDecoder {
         }
         self.mode = options.mode
         self.dataSchema = dataSchema
+        self.fieldCount = dataSchema.count
         self.outputSchema = StructType(requiredColumns.map { dataSchema.fields[$0] })
         self.sources = requiredColumns
         self.kinds = kinds
-        self.stringColumns = kinds.indices.filter { kinds[$0] == .string }
         self.rowsPerBatch = rowsPerBatch
         self.nullValue = Array(options.nullValue.utf8)
     }
 
     func makeColumns() -> [ColumnAccumulator] {
         kinds.map { ColumnAccumulator(kind: $0, rowsPerBatch: rowsPerBatch) }
-    }
-
-    func isOverByteLimit(_ columns: UnsafeMutableBufferPointer<ColumnAccumulator>) -> Bool {
-        guard let base = columns.baseAddress else { return false }
-        for j in stringColumns where (base + j).pointee.byteCount >= Self.maxBatchBytes { return true }
-        return false
     }
 
     func finishBatch(_ columns: UnsafeMutableBufferPointer<ColumnAccumulator>, rows: Int) -> ColumnarBatch {
@@ -139,11 +144,11 @@ struct CSVRecordDecoder {
     @inline(__always)
     func decode(_ record: CSVTokenizer, into columns: UnsafeMutableBufferPointer<ColumnAccumulator>) -> Outcome {
         let found = record.count
-        if found != dataSchema.count {
+        if found != fieldCount {
             switch mode {
             case .permissive: break
             case .dropMalformed: return .dropped
-            case .failFast: return .failed("malformed CSV record: expected \(dataSchema.count) fields, found \(found)")
+            case .failFast: return .failed("malformed CSV record: expected \(fieldCount) fields, found \(found)")
             }
         }
         for j in 0..<columns.count {

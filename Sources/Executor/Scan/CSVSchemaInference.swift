@@ -6,7 +6,8 @@ import Planner
 /// Column names and types of CSV files.
 ///
 /// Names: with `header`, the fields of the first non-blank, non-comment line of the first file
-/// that has one (empty files are passed over, as Spark reads the first line of the whole input);
+/// that has one (empty files are passed over, as Spark reads the first line of the whole input;
+/// a UTF-8 byte order mark is ignored);
 /// without, `_c0, _c1, …` for the fields of that line. Header names are made safe as Spark's
 /// `CSVUtils.makeSafeHeader` (case-insensitive, like Ember's name resolution): an empty name or
 /// one equal to `nullValue` becomes `_c<i>`, and names that occur more than once get their column
@@ -52,12 +53,13 @@ public enum CSVSchemaInference {
         for file in files where file.length > 0 {
             let reader = try LineReader(split: LineReader.wholeFile(file))
             var skipHeader = options.header
-            try reader.forEachLine { line, _ in
-                if LineReader.isBlank(line) { return true }
-                if let comment = options.comment, line[0] == comment { return true }
+            while let (raw, offset) = try reader.next() {
+                let line = offset == 0 ? droppingByteOrderMark(raw) : raw
+                if LineReader.isBlank(line) { continue }
+                if let comment = options.comment, line[0] == comment { continue }
                 if skipHeader {
                     skipHeader = false
-                    return true
+                    continue
                 }
                 tokenizer.tokenize(line)
                 for c in 0..<min(tokenizer.count, types.count) where types[c] != .string {
@@ -65,7 +67,6 @@ public enum CSVSchemaInference {
                     if isNull(field, quoted: tokenizer.isQuoted(c), nullValue: nullValue) { continue }
                     types[c] = types[c].merged(with: InferredType.of(field))
                 }
-                return true
             }
         }
         return StructType(zip(names, types).map { StructField($0, $1.dataType) })
@@ -75,16 +76,39 @@ public enum CSVSchemaInference {
     static func firstRecord(_ file: InputFile, options: CSVOptions) throws -> [String]? {
         guard file.length > 0 else { return nil }
         let reader = try LineReader(split: LineReader.wholeFile(file), chunkSize: 1 << 16)
+        guard let line = try firstRecordLine(reader, options: options) else { return nil }
         let tokenizer = CSVTokenizer(options: options)
-        var fields: [String]? = nil
-        try reader.forEachLine { line, _ in
-            if LineReader.isBlank(line) { return true }
-            if let comment = options.comment, line[0] == comment { return true }
-            tokenizer.tokenize(line)
-            fields = tokenizer.strings()
-            return false
+        tokenizer.tokenize(line.bytes)
+        return tokenizer.strings()
+    }
+
+    /// The offset of the first non-blank, non-comment line of a file (the header), or -1.
+    static func firstRecordOffset(path: String, fileLength: Int64, options: CSVOptions) throws -> Int64 {
+        guard fileLength > 0 else { return -1 }
+        let reader = try LineReader(split: FileSplit(path: path, start: 0, length: fileLength, fileLength: fileLength),
+                                    chunkSize: 1 << 16)
+        return try firstRecordLine(reader, options: options)?.offset ?? -1
+    }
+
+    private static func firstRecordLine(_ reader: LineReader, options: CSVOptions) throws
+        -> (bytes: UnsafeRawBufferPointer, offset: Int64)? {
+        while let (raw, offset) = try reader.next() {
+            let line = offset == 0 ? droppingByteOrderMark(raw) : raw
+            if LineReader.isBlank(line) { continue }
+            if let comment = options.comment, line[0] == comment { continue }
+            return (line, offset)
         }
-        return fields
+        return nil
+    }
+
+    /// The line without a leading UTF-8 byte order mark (EF BB BF), which editors such as Excel
+    /// put at the start of CSV files. Only the first line of a file can carry it.
+    @inline(__always)
+    static func droppingByteOrderMark(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        if line.count >= 3 && line[0] == 0xEF && line[1] == 0xBB && line[2] == 0xBF {
+            return UnsafeRawBufferPointer(rebasing: line[3...])
+        }
+        return line
     }
 
     /// Spark's `makeSafeHeader`, case-insensitive.

@@ -58,9 +58,6 @@ struct ColumnAccumulator {
         }
     }
 
-    /// Bytes of string data so far (to cut batches before Int32 offsets could overflow).
-    var byteCount: Int { kind == .string ? strings.bytes.count : 0 }
-
     @inline(__always) private mutating func valid() {
         if count & 63 == 0 { words.append(~0) }
         count += 1

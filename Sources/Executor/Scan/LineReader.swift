@@ -33,8 +33,14 @@ public final class LineReader {
     private var capacity: Int
     /// Lines starting at or after this offset belong to the next split.
     private let end: Int64
+    // Read state: see the buffer picture above.
+    private var bufferStart: Int64 = 0
+    private var filled = 0
+    private var cursor = 0
+    private var started = false
+    private var finished = false
 
-    /// Bytes per read (Spark reads with 64 KiB streams; larger reads amortize syscalls better).
+    /// Bytes per read (Hadoop's LineReader uses 64 KiB; larger reads amortize syscalls better).
     public static let defaultChunkSize = 4 << 20
 
     /// Opens the split's file and checks that its size is still the planned `fileLength`.
@@ -68,13 +74,6 @@ public final class LineReader {
         close(fd)
         buffer.deallocate()
     }
-
-    // Read state: see the buffer picture above.
-    private var bufferStart: Int64 = 0
-    private var filled = 0
-    private var cursor = 0
-    private var started = false
-    private var finished = false
 
     /// The next line the split owns (without `\n` and trailing `\r`) and the file offset of its
     /// first byte, or nil after the last one. The bytes stay valid until the next call.

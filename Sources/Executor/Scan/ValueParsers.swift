@@ -189,19 +189,9 @@ enum ValueParsers {
         guard let m = number(t, &i, min: 1, max: 2), i < t.count, t[i] == UInt8(ascii: "-") else { return nil }
         i += 1
         guard let d = number(t, &i, min: 1, max: 2), m >= 1, m <= 12, d >= 1, d <= daysInMonth(y, m) else { return nil }
-        return days(year: Int64(y), month: Int64(m), day: Int64(d))
+        return daysFromCivil(Int64(y), Int64(m), Int64(d))
     }
 
-    /// Days since the epoch of a civil date (Planner's `daysFromCivil`, here so it inlines).
-    @inline(__always)
-    static func days(year y0: Int64, month m: Int64, day d: Int64) -> Int64 {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
 
     static func daysInMonth(_ y: Int, _ m: Int) -> Int {
         switch m {

@@ -35,7 +35,8 @@ public struct CSVOptions: Sendable, Codable, Hashable {
 
 /// Options for writing CSV output.
 public struct CSVWriteOptions: Sendable, Codable, Hashable {
-    public var header: Bool = true
+    /// Write the column names first (Spark's default: false).
+    public var header: Bool = false
     public var delimiter: UInt8 = UInt8(ascii: ",")
     public var nullValue: String = ""
     public init() {}

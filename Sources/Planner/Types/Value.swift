@@ -131,8 +131,8 @@ private func pad(_ v: Int64, _ width: Int) -> String {
     return (v < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
 }
 
-/// Howard Hinnant's civil-from-days algorithm.
-func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
+/// Howard Hinnant's civil-from-days algorithm: (year, month, day) of days since 1970-01-01.
+@inlinable public func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
     let z = z0 + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let doe = z - era * 146_097
@@ -146,7 +146,7 @@ func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
 }
 
 /// Days since the epoch for a civil date.
-public func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+@inlinable public func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
     let y = m <= 2 ? y0 - 1 : y0
     let era = (y >= 0 ? y : y - 399) / 400
     let yoe = y - era * 400
