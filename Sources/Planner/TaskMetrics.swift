@@ -10,5 +10,12 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     public var shuffleWriteRows: Int64 = 0
     public var shuffleWriteBytes: Int64 = 0
     public var durationNanos: UInt64 = 0
+    /// Spill runs written and their bytes on disk.
+    public var spillCount: Int = 0
+    public var diskBytesSpilled: Int64 = 0
+    /// Most execution memory the task held at once.
+    public var peakExecutionMemory: Int64 = 0
+    /// Peak resident set size of the executor process when the task ended (VmHWM).
+    public var executorPeakRSS: Int64 = 0
     public init() {}
 }

@@ -1,6 +1,6 @@
-// ShuffleMapWriter: the map side of a shuffle. Routes each batch's rows to per-reduce-partition
-// buffers, compresses full buffers into zstd frames, and commits one data + index file pair
-// atomically (temp files, rename; the first valid commit of a name wins).
+// ShuffleMapWriter: the map side of a shuffle. Buffers a map task's batches within a memory
+// reservation, spills them as partition-grouped runs when the reservation is refused, and commits
+// one data + index file pair atomically (temp files, rename; the first valid commit of a name wins).
 
 #if canImport(Glibc)
 import Glibc
@@ -16,31 +16,23 @@ import Synchronization
 ///
 /// ```
 ///  write(batch, partitionIds)
-///    │ counting sort of row indices by partition id, then ColumnarBatch.take per partition
-///    ▼
-///  partition p: pending  [encoded batch][encoded batch]…      (uncompressed, BatchCodec)
-///    │ reaches frameSize ──► ZstdCompressor.compressFrame
-///    ▼
-///  partition p: frames   [zstd frame][zstd frame]…            (this partition's final bytes)
+///    │ reserve memory for the batch ── refused? ──► spill(): buffered batches → PartitionedRun →
+///    ▼                                              temp_shuffle_<token> run file; release memory
+///  buffered: [batch + ids] [batch + ids] …          (columnar, as produced; no per-row work yet)
 ///
 ///  commit()
-///    flush every pending buffer as a last frame
-///    data tmp  ◄── frames of p0 | frames of p1 | … | frames of p(P-1)
-///    index tmp ◄── 0, end of p0, …, data length                 (ShuffleFiles)
+///    data tmp ◄── for p in 0..<P: segment p of run 1 | … | segment p of run N | in-memory rows of p
+///                 (each a sequence of complete zstd frames: merging is a byte copy)
+///    index tmp ◄── 0, end of p0, …, data length
 ///    under the process-wide commit lock:
 ///      valid pair already there? ── yes ──► adopt its lengths (and rows), delete the temps
 ///                                 └─ no ──► remove the old index, rename data, rename index
 /// ```
 ///
-/// Every non-empty partition is a sequence of complete zstd frames and an empty one has no bytes,
-/// so a reader decompresses `[offset[r], offset[r+1])` on its own. Frames hold whole batches.
-///
-/// Spilling (a later step) fits this layout without a rewrite: when the memory manager refuses a
-/// reservation, flush each partition's `pending`, write all partitions' `frames` in partition order
-/// to a spill file as a run with its own per-partition lengths, and clear the buffers. At commit,
-/// ``writePartition(_:to:)`` first copies partition p's segment of every run, then the in-memory
-/// frames: zstd frames concatenate, so merging is a byte copy (Spark's fast merge). The memory to
-/// account for is ``bufferedBytes``.
+/// Memory: the reservation covers the buffered batches plus 12 bytes per row (partition id and
+/// the sort entry); the gather/encode/compress scratch is about 3 × `frameSize`. Without a
+/// reservation the writer buffers everything (tests, tools). Only a batch that cannot be reserved
+/// even with nothing buffered fails, with `.outOfMemory`.
 ///
 /// Not thread-safe: one writer belongs to one task.
 public final class ShuffleMapWriter {
@@ -59,28 +51,31 @@ public final class ShuffleMapWriter {
     // STATE
     private enum State { case open, committed, aborted, failed }
     private var state = State.open
-    private var partitions: [PartitionBuffer]
-    /// Temp files created by an unfinished commit (removed on failure, abort or deinit).
+    private var batches: [ColumnarBatch] = []
+    private var partitionIds: [[Int32]] = []
+    /// Bytes reserved for what is buffered.
+    private var reserved = 0
+    private var runs: [SpillRun] = []
+    /// Temp files created by an unfinished commit or spill (removed on failure, abort or deinit).
     private var tempPaths: [String] = []
 
-    // SCRATCH (reused across batches)
-    private var counts: [Int] = []
-    private var rowOrder: [Int32] = []
+    // METRICS
+    /// Number of spill runs written.
+    public private(set) var spillCount = 0
+    /// Bytes written to spill runs (compressed).
+    public private(set) var spilledBytes: Int64 = 0
+    /// Uncompressed encoded bytes produced (before zstd).
+    public private(set) var encodedBytes: Int64 = 0
+    /// Most bytes buffered at once.
+    public private(set) var peakBufferedBytes = 0
 
     // RESOURCES
     private let compressor: ZstdCompressor
-
-    /// One reduce partition's data while the task runs.
-    struct PartitionBuffer {
-        /// Encoded batches not yet compressed; compressed once it reaches `frameSize` bytes.
-        var pending: [UInt8] = []
-        /// Complete zstd frames, in order: the partition's bytes in the data file.
-        var frames: [UInt8] = []
-        var rows: Int64 = 0
-    }
+    private let memory: (any MemoryReservation)?
 
     public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID, numPartitions: Int,
-                schema: StructType, directory: String, compressionLevel: Int32 = 1, frameSize: Int = 1 << 20) throws {
+                schema: StructType, directory: String, compressionLevel: Int32 = 1, frameSize: Int = ShuffleMapWriter.defaultFrameSize,
+                memory: (any MemoryReservation)? = nil) throws {
         guard numPartitions > 0 && numPartitions <= Int(Int32.max) else {
             throw EmberError(.internal, "a shuffle needs 1...\(Int32.max) partitions, got \(numPartitions)")
         }
@@ -99,102 +94,108 @@ public final class ShuffleMapWriter {
         self.schema = schema
         self.directory = directory
         self.frameSize = frameSize
+        self.memory = memory
         dataPath = ShuffleFiles.dataPath(directory: directory, shuffleId: shuffleId, mapId: mapId)
         indexPath = ShuffleFiles.indexPath(directory: directory, shuffleId: shuffleId, mapId: mapId)
-        partitions = [PartitionBuffer](repeating: PartitionBuffer(), count: numPartitions)
         compressor = try ZstdCompressor(level: compressionLevel)
     }
 
-    deinit { removeTemps() }
+    /// Uncompressed bytes per zstd frame. Measured with `ember bench shuffle` (see the README):
+    /// 256 KiB frames compress as fast as 1 MiB ones and keep the per-task scratch small.
+    public static let defaultFrameSize = 256 << 10
 
-    /// Bytes held in memory (uncompressed capacity plus compressed frames): what a memory
-    /// manager would account for this writer.
-    public var bufferedBytes: Int {
-        partitions.reduce(0) { $0 + $1.pending.capacity + $1.frames.count }
+    deinit {
+        removeTemps()
+        releaseMemory()
     }
 
+    /// Bytes held in memory for buffered batches.
+    public var bufferedBytes: Int { reserved }
+
     /// Routes row i of `batch` to reduce partition `partitionIds[i]`.
-    public func write(_ batch: ColumnarBatch, partitionIds: [Int32]) throws {
+    public func write(_ batch: ColumnarBatch, partitionIds ids: [Int32]) throws {
         try checkOpen("write")
         guard batch.numRows <= Int(Int32.max) else {
             throw EmberError(.internal, "a batch of \(batch.numRows) rows is too large to shuffle; split it")
         }
-        guard partitionIds.count == batch.numRows else {
-            throw EmberError(.internal, "\(partitionIds.count) partition ids for a batch of \(batch.numRows) rows")
+        guard ids.count == batch.numRows else {
+            throw EmberError(.internal, "\(ids.count) partition ids for a batch of \(batch.numRows) rows")
         }
         guard batch.columns.count == schema.count,
               zip(batch.columns, schema.fields).allSatisfy({ $0.dataType == $1.dataType }) else {
             throw EmberError(.internal, "batch columns do not match the shuffle schema \(schema)")
         }
         if batch.numRows == 0 { return }
-
-        // Count rows per partition (checking the ids), then place row indices grouped by partition.
-        let p = numPartitions
-        var counts = takeScratch(&self.counts)
-        var order = takeScratch(&self.rowOrder)
-        defer { self.counts = counts; self.rowOrder = order }
-        counts.removeAll(keepingCapacity: true)
-        counts.append(contentsOf: repeatElement(0, count: p + 1))
-        let badId: Int32? = partitionIds.withUnsafeBufferPointer { ids in
-            counts.withUnsafeMutableBufferPointer { c in
-                for id in ids {
-                    let u = Int(UInt32(bitPattern: id))
-                    if u >= p { return id }
-                    c[u + 1] &+= 1
-                }
-                return nil
+        let p = UInt32(numPartitions)
+        if let bad = ids.first(where: { UInt32(bitPattern: $0) >= p }) {
+            throw EmberError(.internal, "partition id \(bad) outside 0..<\(numPartitions)")
+        }
+        let need = batch.memoryBytes + 12 * batch.numRows
+        if let memory, !memory.tryGrow(need) {
+            try spill()
+            guard memory.tryGrow(need) else {
+                throw EmberError(.outOfMemory, "cannot reserve \(need) bytes for a shuffle batch even after spilling",
+                                 context: [.init("shuffle", shuffleId.description), .init("map", mapId.description),
+                                           .init("reserved by this task", String(memory.reservedBytes))],
+                                 hint: "give executors more memory, or use more partitions so each batch is smaller")
             }
         }
-        if let badId {
-            throw EmberError(.internal, "partition id \(badId) outside 0..<\(p)")
-        }
-        if let only = counts.firstIndex(where: { $0 == batch.numRows }) {
-            try append(batch, to: only - 1)  // all rows in one partition: no gather
-            return
-        }
-        // counts[q + 1] = rows of q  ──►  counts[q] = first slot of q (exclusive prefix sum).
-        for q in 0..<p { counts[q + 1] &+= counts[q] }
-        order.removeAll(keepingCapacity: true)
-        order.append(contentsOf: repeatElement(0, count: batch.numRows))
-        partitionIds.withUnsafeBufferPointer { ids in
-            counts.withUnsafeMutableBufferPointer { next in
-                order.withUnsafeMutableBufferPointer { out in
-                    for row in 0..<ids.count {
-                        let q = Int(ids[row])
-                        out[next[q]] = Int32(truncatingIfNeeded: row)
-                        next[q] &+= 1
-                    }
-                }
-            }
-        }
-        // Now counts[q] = end of q's slots; q's rows are order[start ..< counts[q]].
-        var start = 0
-        for q in 0..<p {
-            let end = counts[q]
-            if end > start { try append(batch.take(Array(order[start..<end])), to: q) }
-            start = end
-        }
+        reserved += need
+        peakBufferedBytes = Swift.max(peakBufferedBytes, reserved)
+        batches.append(batch)
+        partitionIds.append(ids)
     }
 
-    /// Flushes the last buffers, writes and commits the data and index files, and reports them.
-    /// If a valid pair with these names already exists, that one wins and is reported instead.
+    /// Writes everything buffered as a spill run and releases its memory.
+    public func spill() throws {
+        try checkOpen("spill")
+        guard !batches.isEmpty else { return }
+        let path = "\(directory)/temp_shuffle_\(shuffleId)_\(mapId)_\(FileOps.randomToken())"
+        tempPaths.append(path)
+        let file = try PosixFile.create(path)
+        let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
+                                 frameSize: frameSize, compressor: compressor)
+        let layout = try run.writeAll(to: file)
+        encodedBytes += run.encodedBytes
+        runs.append(SpillRun(path: path, layout: layout))
+        spillCount += 1
+        spilledBytes += layout.lengths.reduce(0, +)
+        batches = []
+        partitionIds = []
+        releaseMemory()
+    }
+
+    /// Writes the runs and the buffered rows as the data file, commits it with its index, and reports
+    /// them. If a valid pair with these names already exists, that one wins and is reported instead.
     public func commit() throws -> MapStatus {
         try checkOpen("commit")
         do {
-            for p in 0..<numPartitions where !partitions[p].pending.isEmpty { try flush(p) }
-            var lengths = partitions.map { Int64($0.frames.count) }
-            var rows = partitions.map(\.rows)
-
             let token = FileOps.randomToken()
             let tmpData = "\(dataPath).\(token).tmp"
             let tmpIndex = "\(indexPath).\(token).tmp"
+            var lengths = [Int64](repeating: 0, count: numPartitions)
+            var rows = [Int64](repeating: 0, count: numPartitions)
             do {
                 tempPaths.append(tmpData)
                 let data = try PosixFile.create(tmpData)
+                let inMemory = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions,
+                                              schema: schema, frameSize: frameSize, compressor: compressor)
+                let runFiles = try runs.map { try PosixFile.openForReading($0.path) }
+                let runOffsets = runs.map(\.offsets)
+                let copier = SegmentCopier()
                 for p in 0..<numPartitions {
-                    try writePartition(p, to: data)
-                    partitions[p] = PartitionBuffer()  // release memory as we go
+                    for (k, run) in runs.enumerated() where run.layout.lengths[p] > 0 {
+                        try copier.copy(from: runFiles[k], offset: runOffsets[k][p], length: run.layout.lengths[p], to: data)
+                        lengths[p] += run.layout.lengths[p]
+                        rows[p] += run.layout.rows[p]
+                    }
+                    lengths[p] += try inMemory.writePartition(p, to: data)
+                    rows[p] += inMemory.rows(of: p)
                 }
+                encodedBytes += inMemory.encodedBytes
+                batches = []
+                partitionIds = []
+                releaseMemory()
                 tempPaths.append(tmpIndex)
                 let index = try PosixFile.create(tmpIndex)
                 try ShuffleFiles.encodeIndex(lengths: lengths).withUnsafeBytes { try index.write($0) }
@@ -211,7 +212,7 @@ public final class ShuffleMapWriter {
                 FileOps.remove(indexPath)
                 try FileOps.rename(tmpData, to: dataPath)
                 try FileOps.rename(tmpIndex, to: indexPath)
-                tempPaths.removeAll()
+                tempPaths.removeAll { $0 == tmpData || $0 == tmpIndex }
                 return nil
             }
             if let (existingLengths, existingRows) = adopted {
@@ -224,6 +225,7 @@ public final class ShuffleMapWriter {
                              dataPath: dataPath, indexPath: indexPath, partitionLengths: lengths, partitionRows: rows)
         } catch {
             removeTemps()
+            releaseMemory()
             state = .failed
             throw EmberError.wrap(error, .output, "cannot commit shuffle output \(dataPath)")
                 .with("shuffle", shuffleId.description).with("map", mapId.description)
@@ -233,35 +235,17 @@ public final class ShuffleMapWriter {
     /// Drops all buffered data and removes any temp files. The writer cannot be used afterwards.
     public func abort() {
         removeTemps()
-        partitions = []
+        batches = []
+        partitionIds = []
+        releaseMemory()
         if state == .open { state = .aborted }
     }
 
     // MARK: - Internals
 
-    /// Encodes a batch into partition p's pending buffer; compresses the buffer once it is full.
-    private func append(_ batch: ColumnarBatch, to p: Int) throws {
-        BatchCodec.encode(batch, into: &partitions[p].pending)
-        partitions[p].rows += Int64(batch.numRows)
-        if partitions[p].pending.count >= frameSize { try flush(p) }
-    }
-
-    /// Compresses partition p's pending bytes as one frame appended to its frames.
-    private func flush(_ p: Int) throws {
-        var pending = takeScratch(&partitions[p].pending)
-        defer {
-            pending.removeAll(keepingCapacity: true)
-            partitions[p].pending = pending
-        }
-        var frames = takeScratch(&partitions[p].frames)
-        defer { partitions[p].frames = frames }
-        try pending.withUnsafeBytes { try compressor.compressFrame($0, appendingTo: &frames) }
-    }
-
-    /// Writes partition p's final bytes at the data file's current end. (Spill runs' segments of
-    /// partition p will be copied here first, before the in-memory frames.)
-    private func writePartition(_ p: Int, to file: PosixFile) throws {
-        try partitions[p].frames.withUnsafeBytes { try file.write($0) }
+    private func releaseMemory() {
+        if reserved > 0 { memory?.shrink(reserved) }
+        reserved = 0
     }
 
     /// Rows per partition of an existing data file (decompressing and skipping over batches);
@@ -298,15 +282,6 @@ public final class ShuffleMapWriter {
         for path in tempPaths { FileOps.remove(path) }
         tempPaths.removeAll()
     }
-}
-
-/// Moves an array out of its storage (leaving an empty one), so a loop can mutate it as a local
-/// without exclusivity checks on the owner; the caller puts it back.
-@inline(__always)
-private func takeScratch<T>(_ slot: inout [T]) -> [T] {
-    var taken: [T] = []
-    swap(&taken, &slot)
-    return taken
 }
 
 /// Serializes check-then-rename commits within this process (Spark's per-executor lock). Names

@@ -65,7 +65,8 @@ public enum ExecutorProcess {
         }
         heartbeat.start()
 
-        let runner = TaskRunner(executorId: executorId, localDir: localDir)
+        let memoryBytes = Int64(env[ExecutorEnvironment.memory] ?? "") ?? (1 << 30)
+        let runner = TaskRunner(executorId: executorId, localDir: localDir, memory: ExecutorMemoryManager(executorMemory: memoryBytes))
         while true {
             let message: DriverMessage
             do {

@@ -11,10 +11,13 @@ public struct TaskRunner: Sendable {
     public let executorId: ExecutorID
     /// The application's local directory (shuffle files live here and outlive the executor).
     public let localDir: String
+    /// The executor's execution memory (nil: unbounded, for in-process use).
+    public let memory: ExecutorMemoryManager?
 
-    public init(executorId: ExecutorID, localDir: String) {
+    public init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil) {
         self.executorId = executorId
         self.localDir = localDir
+        self.memory = memory
     }
 
     /// Runs a task; never throws — failures become a FAILED status with an EmberError.
@@ -26,10 +29,11 @@ public struct TaskRunner: Sendable {
             var status = TaskStatus(taskId: task.taskId, executorId: executorId, state: .finished, metrics: metrics)
             switch task.output {
             case .shuffle(let shuffleId, let partitioning):
+                let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId) }
                 let writer = try ShuffleMapWriter(
                     shuffleId: shuffleId, mapId: task.taskId, mapIndex: task.partition, executorId: executorId,
                     numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
-                    compressionLevel: task.compressionLevel)
+                    compressionLevel: task.compressionLevel, memory: reservation)
                 let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
                     try runPipeline(task, sink: sink, metrics: &metrics)
@@ -43,6 +47,9 @@ public struct TaskRunner: Sendable {
                 status.mapStatus = mapStatus
                 metrics.shuffleWriteRows = sink.rows
                 metrics.shuffleWriteBytes = mapStatus.partitionLengths.reduce(0, +)
+                metrics.spillCount = writer.spillCount
+                metrics.diskBytesSpilled = writer.spilledBytes
+                metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? writer.peakBufferedBytes)
             case .result:
                 let sink = ResultSink()
                 try runPipeline(task, sink: sink, metrics: &metrics)
@@ -51,6 +58,7 @@ public struct TaskRunner: Sendable {
                 metrics.outputRows = sink.rows
             }
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
+            metrics.executorPeakRSS = processPeakRSS()
             status.metrics = metrics
             return (status, binary)
         } catch {

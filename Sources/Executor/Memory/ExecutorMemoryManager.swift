@@ -1,0 +1,101 @@
+// ExecutorMemoryManager: the executor's execution memory, shared by its running tasks.
+//
+//   pool = executor memory × memory.fraction (0.6, Spark's spark.memory.fraction)
+//   a task may hold at most pool / N, N = tasks currently holding memory (Spark's 1/N cap)
+//
+// A request that does not fit is refused at once; the operator then spills and asks again, and
+// fails with out-of-memory only if it cannot proceed with nothing buffered.
+
+import Planner
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+public final class ExecutorMemoryManager: Sendable {
+    /// Spark's `spark.memory.fraction`.
+    public static let memoryFraction = 0.6
+    public let poolBytes: Int
+    private struct State {
+        var used: [TaskID: Int] = [:]
+        var total = 0
+    }
+    private let state = Mutex(State())
+
+    public init(executorMemory: Int64) {
+        poolBytes = Int(Double(executorMemory) * Self.memoryFraction)
+    }
+
+    /// Grants `bytes` to a task if it stays within its share and the pool.
+    public func tryAcquire(_ bytes: Int, task: TaskID) -> Bool {
+        state.withLock { s in
+            let mine = s.used[task, default: 0]
+            let holders = s.used.count + (s.used[task] == nil ? 1 : 0)
+            let cap = poolBytes / Swift.max(1, holders)
+            guard mine + bytes <= cap, s.total + bytes <= poolBytes else { return false }
+            s.used[task] = mine + bytes
+            s.total += bytes
+            return true
+        }
+    }
+
+    public func release(_ bytes: Int, task: TaskID) {
+        state.withLock { s in
+            guard let mine = s.used[task] else { return }
+            let freed = Swift.min(mine, bytes)
+            s.total -= freed
+            s.used[task] = mine - freed == 0 ? nil : mine - freed
+        }
+    }
+
+    /// Releases whatever a finished task still holds.
+    public func releaseAll(task: TaskID) {
+        state.withLock { s in
+            if let mine = s.used.removeValue(forKey: task) { s.total -= mine }
+        }
+    }
+
+    public var usedBytes: Int { state.withLock { $0.total } }
+}
+
+/// One task's reservation against its executor's memory manager.
+public final class TaskMemoryReservation: MemoryReservation {
+    let manager: ExecutorMemoryManager
+    let task: TaskID
+    public private(set) var reservedBytes = 0
+    public private(set) var peakBytes = 0
+
+    public init(manager: ExecutorMemoryManager, task: TaskID) {
+        self.manager = manager
+        self.task = task
+    }
+
+    public func tryGrow(_ bytes: Int) -> Bool {
+        guard manager.tryAcquire(bytes, task: task) else { return false }
+        reservedBytes += bytes
+        peakBytes = Swift.max(peakBytes, reservedBytes)
+        return true
+    }
+
+    public func shrink(_ bytes: Int) {
+        let freed = Swift.min(bytes, reservedBytes)
+        manager.release(freed, task: task)
+        reservedBytes -= freed
+    }
+
+    deinit { manager.releaseAll(task: task) }
+}
+
+/// Peak resident set size of this process (VmHWM from /proc/self/status), in bytes.
+public func processPeakRSS() -> Int64 {
+    guard let f = fopen("/proc/self/status", "r") else { return 0 }
+    defer { fclose(f) }
+    var line = [UInt8](repeating: 0, count: 256)
+    while line.withUnsafeMutableBufferPointer({ p in p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: 256) { fgets($0, 256, f) } }) != nil {
+        let text = String(decoding: line.prefix { $0 != 0 }, as: UTF8.self)
+        if text.hasPrefix("VmHWM:") {
+            return (Int64(text.filter { $0.isNumber }) ?? 0) * 1024
+        }
+    }
+    return 0
+}

@@ -1,0 +1,148 @@
+// PartitionedRun: writes a map task's buffered batches grouped by reduce partition, as zstd frames.
+//
+//   buffered batches b0 b1 b2 …  + their partition ids
+//        │ counting sort of (batch, row) pairs by partition id          (8 bytes per row)
+//        ▼
+//   partition p: rows (b0,3) (b0,9) (b2,1) …
+//        │ chunks of ≈ frameSize encoded bytes: gather rows from all batches → BatchCodec → zstd frame
+//        ▼
+//   file: [frame][frame] (p0) | [frame] (p1) | … appended at the file's end
+//
+// Used both for spill runs and for the final data file: partition p's bytes are complete frames,
+// so runs merge by concatenating each partition's segments (Spark's fast merge).
+
+import Planner
+
+/// Per-partition byte and row counts of a written run.
+struct RunLayout {
+    var lengths: [Int64]
+    var rows: [Int64]
+}
+
+final class PartitionedRun {
+    let numPartitions: Int
+    let schema: StructType
+    let frameSize: Int
+    private let compressor: ZstdCompressor
+    private let batches: [ColumnarBatch]
+    /// Rows of partition p are entries `starts[p] ..< starts[p + 1]` of `sourceBatch` / `sourceRow`.
+    private var starts: [Int]
+    private var sourceBatch: [Int32]
+    private var sourceRow: [Int32]
+    private let rowsPerChunk: Int
+    /// Uncompressed encoded bytes produced so far (what "MB/s of encoded bytes" measures).
+    private(set) var encodedBytes: Int64 = 0
+    private var encodeBuffer: [UInt8] = []
+    private var frameBuffer: [UInt8] = []
+
+    /// Groups the rows of `batches` by their partition ids.
+    init(batches: [ColumnarBatch], partitionIds: [[Int32]], numPartitions: Int, schema: StructType, frameSize: Int,
+         compressor: ZstdCompressor) {
+        self.numPartitions = numPartitions
+        self.schema = schema
+        self.frameSize = frameSize
+        self.compressor = compressor
+        self.batches = batches
+        let total = partitionIds.reduce(0) { $0 + $1.count }
+        var counts = [Int](repeating: 0, count: numPartitions + 1)
+        for ids in partitionIds { for id in ids { counts[Int(id) + 1] &+= 1 } }
+        for p in 0..<numPartitions { counts[p + 1] &+= counts[p] }
+        starts = counts
+        var next = counts
+        var batchOut = [Int32](repeating: 0, count: total)
+        var rowOut = [Int32](repeating: 0, count: total)
+        batchOut.withUnsafeMutableBufferPointer { bo in
+            rowOut.withUnsafeMutableBufferPointer { ro in
+                for (b, ids) in partitionIds.enumerated() {
+                    ids.withUnsafeBufferPointer { idp in
+                        for r in 0..<idp.count {
+                            let p = Int(idp[r])
+                            let at = next[p]
+                            bo[at] = Int32(truncatingIfNeeded: b)
+                            ro[at] = Int32(truncatingIfNeeded: r)
+                            next[p] = at &+ 1
+                        }
+                    }
+                }
+            }
+        }
+        sourceBatch = batchOut
+        sourceRow = rowOut
+        let bytes = batches.reduce(0) { $0 + $1.memoryBytes }
+        let averageRow = total == 0 ? 64 : Swift.max(1, bytes / total)
+        rowsPerChunk = Swift.max(1, frameSize / averageRow)
+    }
+
+    var rowCount: Int { sourceRow.count }
+
+    func rows(of p: Int) -> Int64 { Int64(starts[p + 1] - starts[p]) }
+
+    /// Appends partition p's frames to `file`; returns the bytes written.
+    func writePartition(_ p: Int, to file: PosixFile) throws -> Int64 {
+        var written: Int64 = 0
+        var start = starts[p]
+        let end = starts[p + 1]
+        let columnsCount = schema.count
+        let columnSources: [[ColumnVector]] = (0..<columnsCount).map { c in batches.map { $0.columns[c] } }
+        while start < end {
+            let stop = Swift.min(end, start + rowsPerChunk)
+            let chunk: ColumnarBatch = sourceBatch.withUnsafeBufferPointer { bp in
+                sourceRow.withUnsafeBufferPointer { rp in
+                    let b = UnsafeBufferPointer(rebasing: bp[start..<stop])
+                    let r = UnsafeBufferPointer(rebasing: rp[start..<stop])
+                    let columns = (0..<columnsCount).map { c in
+                        ColumnVector.gather(columnSources[c], batch: b, rows: r, type: schema.fields[c].dataType)
+                    }
+                    return ColumnarBatch(schema: schema, columns: columns, numRows: stop - start)
+                }
+            }
+            encodeBuffer.removeAll(keepingCapacity: true)
+            BatchCodec.encode(chunk, into: &encodeBuffer)
+            encodedBytes += Int64(encodeBuffer.count)
+            frameBuffer.removeAll(keepingCapacity: true)
+            try encodeBuffer.withUnsafeBytes { try compressor.compressFrame($0, appendingTo: &frameBuffer) }
+            try frameBuffer.withUnsafeBytes { try file.write($0) }
+            written += Int64(frameBuffer.count)
+            start = stop
+        }
+        return written
+    }
+
+    /// Writes every partition in order; returns the layout.
+    func writeAll(to file: PosixFile) throws -> RunLayout {
+        var layout = RunLayout(lengths: [], rows: [])
+        for p in 0..<numPartitions {
+            layout.lengths.append(try writePartition(p, to: file))
+            layout.rows.append(rows(of: p))
+        }
+        return layout
+    }
+}
+
+/// A spill run on disk: its file and where each partition's segment lies.
+struct SpillRun {
+    let path: String
+    let layout: RunLayout
+    var offsets: [Int64] {
+        var out: [Int64] = [0]
+        for l in layout.lengths { out.append(out[out.count - 1] + l) }
+        return out
+    }
+}
+
+/// Copies byte ranges between files through one reused buffer.
+struct SegmentCopier {
+    private let buffer = ScratchBuffer()
+    static let chunk = 4 << 20
+
+    func copy(from source: PosixFile, offset: Int64, length: Int64, to target: PosixFile) throws {
+        var done: Int64 = 0
+        let p = try buffer.reserve(Int(Swift.min(length, Int64(Self.chunk))))
+        while done < length {
+            let n = Int(Swift.min(Int64(Self.chunk), length - done))
+            try source.read(into: p, count: n, at: offset + done)
+            try target.write(UnsafeRawBufferPointer(start: p, count: n))
+            done += Int64(n)
+        }
+    }
+}
