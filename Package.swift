@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "Planner", path: "Sources/Planner"),
         .target(name: "Shuffle", dependencies: ["Planner", "CZstd"], path: "Sources/Shuffle"),
         .target(name: "Executor", dependencies: ["Planner", "Shuffle"], path: "Sources/Executor"),
-        .target(name: "Engine", dependencies: ["Planner", "Shuffle", "Executor"], path: "Sources/Engine"),
+        .target(name: "Engine", dependencies: ["Planner", "Shuffle", "Executor", "CZstd"], path: "Sources/Engine"),
         .executableTarget(
             name: "ember",
             dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],

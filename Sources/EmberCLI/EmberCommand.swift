@@ -10,7 +10,7 @@ struct EmberCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ember",
         abstract: "Ember: a Spark-like dataflow engine with local executor processes.",
-        subcommands: [WordCountCommand.self, GroupByCommand.self])
+        subcommands: [WordCountCommand.self, GroupByCommand.self, BenchCommand.self])
 
     static func main() {
         Session.runExecutorIfRequested()
@@ -101,5 +101,47 @@ struct GroupByCommand: ParsableCommand {
         let df = try GroupByJob.dataFrame(session, input: input, keys: keys, aggregates: aggregates,
                                           nullValue: nullValue, mode: parseMode)
         try runAndReport(df, output: output, overwrite: cluster.overwrite, session: session, what: "groupby")
+    }
+}
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks (release builds only give meaningful numbers).",
+        subcommands: [ShuffleBenchCommand.self])
+}
+
+struct ShuffleBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shuffle",
+        abstract: "Shuffle writer and reader throughput against raw zstd on the same bytes; with --executors, a real job.")
+
+    @Option(help: "Rows to shuffle.") var rows: Int = 2_000_000
+    @Option(help: "Reduce partitions.") var partitions: Int = 64
+    @Option(help: "Distinct keys.") var keys: Int = 100_000
+    @Option(name: .customLong("value-bytes"), help: "Bytes of the random value column per row.") var valueBytes: Int = 100
+    @Option(help: "Executor processes (0 = in-process writer and reader).") var executors: Int = 0
+    @Option(help: "Task slots per executor.") var cores: Int = 2
+    @Option(help: "Memory of the writer (in-process) or of each executor, e.g. 256m.") var memory: String = "256m"
+    @Option(help: "zstd level.") var level: Int32 = 1
+    @Option(name: .customLong("frame-size"), help: "Uncompressed bytes per zstd frame, e.g. 256k.") var frameSize: String = "256k"
+
+    func run() throws {
+        guard rows >= 0, partitions >= 1, keys >= 1, valueBytes >= 0, executors >= 0, cores >= 1 else {
+            throw EmberError(.configuration, "rows, keys and value-bytes must be non-negative; partitions and cores at least 1")
+        }
+        guard let memoryBytes = ByteSize.parse(memory), memoryBytes > 0, let frame = ByteSize.parse(frameSize), frame > 0 else {
+            throw EmberError(.configuration, "cannot parse --memory '\(memory)' or --frame-size '\(frameSize)'", hint: "e.g. 256m, 64k")
+        }
+        var options = ShuffleBenchmark.Options()
+        options.rows = rows
+        options.partitions = partitions
+        options.keys = keys
+        options.valueBytes = valueBytes
+        options.executors = executors
+        options.cores = cores
+        options.memory = memoryBytes
+        options.compressionLevel = level
+        options.frameSize = Int(frame)
+        print(ShuffleBenchmark.format(try ShuffleBenchmark.run(options), options))
     }
 }

@@ -11,6 +11,7 @@
 // Used both for spill runs and for the final data file: partition p's bytes are complete frames,
 // so runs merge by concatenating each partition's segments (Spark's fast merge).
 
+import Foundation
 import Planner
 
 /// Per-partition byte and row counts of a written run.
@@ -25,6 +26,8 @@ final class PartitionedRun {
     let frameSize: Int
     private let compressor: ZstdCompressor
     private let batches: [ColumnarBatch]
+    /// columnSources[c][b] = column c of batch b.
+    private let columnSources: [[ColumnVector]]
     /// Rows of partition p are entries `starts[p] ..< starts[p + 1]` of `sourceBatch` / `sourceRow`.
     private var starts: [Int]
     private var sourceBatch: [Int32]
@@ -32,8 +35,9 @@ final class PartitionedRun {
     private let rowsPerChunk: Int
     /// Uncompressed encoded bytes produced so far (what "MB/s of encoded bytes" measures).
     private(set) var encodedBytes: Int64 = 0
-    private var encodeBuffer: [UInt8] = []
-    private var frameBuffer: [UInt8] = []
+    private let encodeBuffer = RawBuffer(capacity: 1 << 20)
+    /// Time spent gathering + encoding, compressing, and handing frames to the file writer.
+    private(set) var timing = WriterTiming()
 
     /// Groups the rows of `batches` by their partition ids.
     init(batches: [ColumnarBatch], partitionIds: [[Int32]], numPartitions: Int, schema: StructType, frameSize: Int,
@@ -43,6 +47,9 @@ final class PartitionedRun {
         self.frameSize = frameSize
         self.compressor = compressor
         self.batches = batches
+        self.columnSources = (0..<schema.count).map { c in batches.map { $0.columns[c] } }
+        let sortStart = DispatchTime.now().uptimeNanoseconds
+        defer { timing.sortNanos = DispatchTime.now().uptimeNanoseconds - sortStart }
         let total = partitionIds.reduce(0) { $0 + $1.count }
         var counts = [Int](repeating: 0, count: numPartitions + 1)
         for ids in partitionIds { for id in ids { counts[Int(id) + 1] &+= 1 } }
@@ -78,38 +85,39 @@ final class PartitionedRun {
     func rows(of p: Int) -> Int64 { Int64(starts[p + 1] - starts[p]) }
 
     /// Appends partition p's frames to `file`; returns the bytes written.
-    func writePartition(_ p: Int, to file: PosixFile) throws -> Int64 {
+    func writePartition(_ p: Int, to file: BackgroundFileWriter) throws -> Int64 {
         var written: Int64 = 0
         var start = starts[p]
         let end = starts[p + 1]
-        let columnsCount = schema.count
-        let columnSources: [[ColumnVector]] = (0..<columnsCount).map { c in batches.map { $0.columns[c] } }
         while start < end {
             let stop = Swift.min(end, start + rowsPerChunk)
-            let chunk: ColumnarBatch = sourceBatch.withUnsafeBufferPointer { bp in
+            encodeBuffer.removeAll()
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            sourceBatch.withUnsafeBufferPointer { bp in
                 sourceRow.withUnsafeBufferPointer { rp in
-                    let b = UnsafeBufferPointer(rebasing: bp[start..<stop])
-                    let r = UnsafeBufferPointer(rebasing: rp[start..<stop])
-                    let columns = (0..<columnsCount).map { c in
-                        ColumnVector.gather(columnSources[c], batch: b, rows: r, type: schema.fields[c].dataType)
-                    }
-                    return ColumnarBatch(schema: schema, columns: columns, numRows: stop - start)
+                    GatherEncoder.encode(columns: columnSources, schema: schema, batch: UnsafeBufferPointer(rebasing: bp[start..<stop]),
+                                         rows: UnsafeBufferPointer(rebasing: rp[start..<stop]), into: encodeBuffer)
                 }
             }
-            encodeBuffer.removeAll(keepingCapacity: true)
-            BatchCodec.encode(chunk, into: &encodeBuffer)
             encodedBytes += Int64(encodeBuffer.count)
-            frameBuffer.removeAll(keepingCapacity: true)
-            try encodeBuffer.withUnsafeBytes { try compressor.compressFrame($0, appendingTo: &frameBuffer) }
-            try frameBuffer.withUnsafeBytes { try file.write($0) }
-            written += Int64(frameBuffer.count)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            let bound = ZstdCompressor.bound(encodeBuffer.count)
+            var frame = 0
+            try file.appendInPlace(maxBytes: bound) { dst in
+                frame = try compressor.compressFrame(encodeBuffer.bytes, into: dst, capacity: bound)
+                return frame
+            }
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            written += Int64(frame)
+            timing.gatherEncodeNanos += t1 - t0
+            timing.compressNanos += t2 - t1
             start = stop
         }
         return written
     }
 
     /// Writes every partition in order; returns the layout.
-    func writeAll(to file: PosixFile) throws -> RunLayout {
+    func writeAll(to file: BackgroundFileWriter) throws -> RunLayout {
         var layout = RunLayout(lengths: [], rows: [])
         for p in 0..<numPartitions {
             layout.lengths.append(try writePartition(p, to: file))
@@ -135,14 +143,31 @@ struct SegmentCopier {
     private let buffer = ScratchBuffer()
     static let chunk = 4 << 20
 
-    func copy(from source: PosixFile, offset: Int64, length: Int64, to target: PosixFile) throws {
+    func copy(from source: PosixFile, offset: Int64, length: Int64, to target: BackgroundFileWriter) throws {
         var done: Int64 = 0
         let p = try buffer.reserve(Int(Swift.min(length, Int64(Self.chunk))))
         while done < length {
             let n = Int(Swift.min(Int64(Self.chunk), length - done))
             try source.read(into: p, count: n, at: offset + done)
-            try target.write(UnsafeRawBufferPointer(start: p, count: n))
+            try target.append(UnsafeRawBufferPointer(start: p, count: n))
             done += Int64(n)
         }
+    }
+}
+
+/// Where a shuffle writer's time went (nanoseconds), reported by `ember bench shuffle`.
+public struct WriterTiming: Sendable {
+    public var sortNanos: UInt64 = 0
+    public var gatherEncodeNanos: UInt64 = 0
+    public var compressNanos: UInt64 = 0
+    public var outputNanos: UInt64 = 0
+    public init() {}
+    static func + (a: WriterTiming, b: WriterTiming) -> WriterTiming {
+        var c = a
+        c.sortNanos += b.sortNanos
+        c.gatherEncodeNanos += b.gatherEncodeNanos
+        c.compressNanos += b.compressNanos
+        c.outputNanos += b.outputNanos
+        return c
     }
 }

@@ -68,6 +68,8 @@ public final class ShuffleMapWriter {
     public private(set) var encodedBytes: Int64 = 0
     /// Most bytes buffered at once.
     public private(set) var peakBufferedBytes = 0
+    /// Where the time of spills and the commit went.
+    public private(set) var timing = WriterTiming()
 
     // RESOURCES
     private let compressor: ZstdCompressor
@@ -152,11 +154,13 @@ public final class ShuffleMapWriter {
         guard !batches.isEmpty else { return }
         let path = "\(directory)/temp_shuffle_\(shuffleId)_\(mapId)_\(FileOps.randomToken())"
         tempPaths.append(path)
-        let file = try PosixFile.create(path)
+        let file = BackgroundFileWriter(file: try PosixFile.create(path))
         let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
                                  frameSize: frameSize, compressor: compressor)
         let layout = try run.writeAll(to: file)
+        try file.finish()
         encodedBytes += run.encodedBytes
+        timing = timing + run.timing
         runs.append(SpillRun(path: path, layout: layout))
         spillCount += 1
         spilledBytes += layout.lengths.reduce(0, +)
@@ -177,7 +181,7 @@ public final class ShuffleMapWriter {
             var rows = [Int64](repeating: 0, count: numPartitions)
             do {
                 tempPaths.append(tmpData)
-                let data = try PosixFile.create(tmpData)
+                let data = BackgroundFileWriter(file: try PosixFile.create(tmpData))
                 let inMemory = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions,
                                               schema: schema, frameSize: frameSize, compressor: compressor)
                 let runFiles = try runs.map { try PosixFile.openForReading($0.path) }
@@ -192,7 +196,9 @@ public final class ShuffleMapWriter {
                     lengths[p] += try inMemory.writePartition(p, to: data)
                     rows[p] += inMemory.rows(of: p)
                 }
+                try data.finish()
                 encodedBytes += inMemory.encodedBytes
+                timing = timing + inMemory.timing
                 batches = []
                 partitionIds = []
                 releaseMemory()

@@ -45,6 +45,17 @@ public final class ZstdCompressor {
 
     deinit { ZSTD_freeCCtx(cctx) }
 
+    /// Compresses `src` as one complete frame into `dst` (at least `bound(src.count)` bytes); returns
+    /// the frame's size.
+    public func compressFrame(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+        let written = ZSTD_compress2(cctx, dst, capacity, src.baseAddress, src.count)
+        try Zstd.check(written, "compress \(src.count) bytes")
+        return written
+    }
+
+    /// The largest frame `count` input bytes can compress to.
+    public static func bound(_ count: Int) -> Int { ZSTD_compressBound(count) }
+
     /// Compresses `src` as one complete frame and appends it to `out`.
     public func compressFrame(_ src: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws {
         let bound = ZSTD_compressBound(src.count)

@@ -66,6 +66,12 @@ public struct DataFrame: Sendable {
 
     public func limit(_ n: Int) -> DataFrame { with(.limit(n, plan)) }
 
+    /// Redistributes the rows into `numPartitions` partitions by the hash of the columns (a shuffle),
+    /// or round robin when no columns are given (Spark's `repartition`).
+    public func repartition(_ numPartitions: Int, _ columns: Column...) -> DataFrame {
+        with(.repartition(numPartitions, columns.map(\.unaliased), plan))
+    }
+
     // MARK: actions
 
     /// Runs the query and returns every row to the driver.

@@ -16,6 +16,9 @@ public func trim(_ c: Column) -> Column { Column(.function(.trim, [c.expression]
 public func coalesce(_ cs: Column...) -> Column { Column(.function(.coalesce, cs.map(\.expression))) }
 /// Splits a string around matches of a Java-style regular expression; trailing empty strings are kept.
 public func split(_ c: Column, _ pattern: String) -> Column { Column(.function(.split(pattern: pattern), [c.expression])) }
+/// `length` pseudo-random alphanumeric characters per row, a pure function of `seed`'s value
+/// (Spark 4's `randstr`, deterministic so that recomputed tasks produce the same rows).
+public func randstr(_ length: Int, seed: Column) -> Column { Column(.function(.randstr(length: length), [seed.expression])) }
 /// One output row per element of an array column.
 public func explode(_ c: Column) -> Column { Column(.explode(c.expression)) }
 

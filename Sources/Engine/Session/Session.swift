@@ -70,6 +70,15 @@ public final class Session: Sendable {
 
     public var read: DataFrameReader { DataFrameReader(session: self) }
 
+    /// A DataFrame with one `id` column holding start, start + step, … below end (Spark's `range`),
+    /// in `numPartitions` slices (default: the total task slots).
+    public func range(_ start: Int64, _ end: Int64, step: Int64 = 1, numPartitions: Int? = nil) -> DataFrame {
+        DataFrame(session: self, plan: .range(RangeSpec(start: start, end: end, step: step,
+                                                        numPartitions: numPartitions ?? config.totalCores)))
+    }
+
+    public func range(_ end: Int64) -> DataFrame { range(0, end) }
+
     /// The loopback address executors connect to (`127.0.0.1:port`).
     public var driverAddress: String { cluster.driverAddress }
 

@@ -9,11 +9,14 @@ final class ShuffleWriteSink: BatchConsumer {
     let partitioning: Partitioning
     var partitioner: HashPartitioner
     var partitionIds: [Int32] = []
+    /// Where round-robin dealing continues (starts at the map partition index, as Spark staggers it).
+    var nextRoundRobin: Int
     private(set) var status: MapStatus?
     var rows: Int64 = 0
 
     init(writer: ShuffleMapWriter, partitioning: Partitioning) {
         self.writer = writer
+        self.nextRoundRobin = writer.mapIndex % max(1, partitioning.numPartitions)
         self.partitioning = partitioning
         self.partitioner = HashPartitioner(numPartitions: partitioning.numPartitions)
     }
@@ -24,6 +27,9 @@ final class ShuffleWriteSink: BatchConsumer {
         switch partitioning {
         case .single:
             partitionIds = [Int32](repeating: 0, count: batch.numRows)
+        case .roundRobin(let n):
+            partitionIds = (0..<batch.numRows).map { Int32(truncatingIfNeeded: (nextRoundRobin + $0) % n) }
+            nextRoundRobin = (nextRoundRobin + batch.numRows) % n
         case .hash(let keys, _):
             let keyColumns = try keys.map { try $0.evaluate(batch) }
             partitioner.partitionIds(keys: keyColumns, numRows: batch.numRows, into: &partitionIds)

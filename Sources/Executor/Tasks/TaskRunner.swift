@@ -85,7 +85,7 @@ public struct TaskRunner: Sendable {
                 continue
             case .exchange:
                 throw EmberError(.internal, "a stage plan still contains an exchange")
-            case .fileScan, .shuffleRead:
+            case .fileScan, .range, .shuffleRead:
                 break
             }
             break
@@ -127,6 +127,12 @@ public struct TaskRunner: Sendable {
                 }
                 metrics.inputRows = rows
                 metrics.inputBytes = bytes
+            case .range(let spec):
+                try RangeSource.generate(spec, partition: task.partition) { batch in
+                    rows += Int64(batch.numRows)
+                    try pipeline.consume(batch)
+                }
+                metrics.inputRows = rows
             case .shuffleRead(let shuffleId, let schema, let numPartitions):
                 guard let input = task.shuffleInputs.first(where: { $0.shuffleId == shuffleId }) else {
                     throw EmberError(.internal, "task has no map output locations for shuffle \(shuffleId)")

@@ -20,13 +20,14 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
     case split(BoundExpression, pattern: String)
     case coalesce([BoundExpression], DataType)
     case cast(BoundExpression, DataType)
+    case randstr(BoundExpression, length: Int)
 
     public var dataType: DataType {
         switch self {
         case .column(_, let t), .literal(_, let t), .arithmetic(_, _, _, let t), .coalesce(_, let t), .cast(_, let t): return t
         case .comparison, .and, .or, .not, .isNull, .isNotNull: return .boolean
         case .negate(let e): return e.dataType
-        case .lower, .upper, .trim: return .string
+        case .lower, .upper, .trim, .randstr: return .string
         case .length: return .long
         case .split: return .array(.string)
         }
@@ -46,7 +47,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         case .arithmetic(_, let l, let r, _), .comparison(_, let l, let r), .and(let l, let r), .or(let l, let r):
             l.collectColumns(into: &out); r.collectColumns(into: &out)
         case .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .lower(let e), .upper(let e),
-             .length(let e), .trim(let e), .split(let e, _), .cast(let e, _):
+             .length(let e), .trim(let e), .split(let e, _), .cast(let e, _), .randstr(let e, _):
             e.collectColumns(into: &out)
         case .coalesce(let es, _): for e in es { e.collectColumns(into: &out) }
         }
@@ -72,6 +73,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         case .split(let e, let p): return .split(e.remapColumns(mapping), pattern: p)
         case .coalesce(let es, let t): return .coalesce(es.map { $0.remapColumns(mapping) }, t)
         case .cast(let e, let t): return .cast(e.remapColumns(mapping), t)
+        case .randstr(let e, let n): return .randstr(e.remapColumns(mapping), length: n)
         }
     }
 
@@ -99,6 +101,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         case .split(let e, let p): return "split(\(e.describe(schema)), \(p))"
         case .coalesce(let es, _): return "coalesce(\(es.map { $0.describe(schema) }.joined(separator: ", ")))"
         case .cast(let e, let t): return "cast(\(e.describe(schema)) as \(t.simpleString))"
+        case .randstr(let e, let n): return "randstr(\(n), \(e.describe(schema)))"
         }
     }
 }

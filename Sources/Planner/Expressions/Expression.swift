@@ -27,6 +27,9 @@ public enum ScalarFunction: Sendable, Codable, Hashable {
     /// `split(str, pattern)`: Java-regex split keeping trailing empty strings (limit -1).
     case split(pattern: String)
     case coalesce
+    /// `randstr(length, seed)`: `length` pseudo-random alphanumeric characters, a pure function of the
+    /// seed column's value (Spark 4's randstr, made deterministic so recomputed tasks agree).
+    case randstr(length: Int)
 }
 
 /// Aggregate functions with Spark's null semantics.
@@ -98,6 +101,7 @@ public indirect enum Expression: Sendable, Codable, Hashable {
             case .trim: return "trim(\(a))"
             case .coalesce: return "coalesce(\(a))"
             case .split(let p): return "split(\(a), \(p), -1)"
+            case .randstr(let n): return "randstr(\(n), \(a))"
             }
         case .cast(let e, let t): return "CAST(\(e.displayName) AS \(t.simpleString.uppercased()))"
         case .explode: return "col"

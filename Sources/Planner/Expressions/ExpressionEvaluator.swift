@@ -56,6 +56,8 @@ extension BoundExpression {
             return b.finish()
         case .cast(let e, let t):
             return try Cast.evaluate(try e.evaluate(batch), to: t)
+        case .randstr(let e, let length):
+            return StringFunctions.randstr(try e.evaluate(batch), length: length)
         }
     }
 

@@ -48,6 +48,37 @@ enum StringFunctions {
         return ColumnVector(.long(out), validity: c.validity)
     }
 
+    /// `length` alphanumeric characters drawn from a generator seeded by each row's seed value.
+    static func randstr(_ seeds: ColumnVector, length: Int) -> ColumnVector {
+        let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        let n = seeds.count
+        var hashes: [UInt64] = []
+        FixedSeedHash.hashRows([seeds], numRows: n, seed: 0x7261_6E64, into: &hashes)
+        let total = n * length
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, count in
+            var at = 0
+            for i in 0..<n {
+                var state = hashes[i]
+                var k = 0
+                while k < length {
+                    state &+= 0x9E37_79B9_7F4A_7C15
+                    var z = FixedSeedHash.mix64(state)
+                    var j = 0
+                    while j < 10 && k < length {   // 10 characters of 6 bits from each 64-bit draw
+                        out[at] = alphabet[Int(z & 63) % 62]
+                        z >>= 6
+                        at += 1
+                        k += 1
+                        j += 1
+                    }
+                }
+            }
+            count = total
+        }
+        let offsets = (0...n).map { Int32($0 * length) }
+        return ColumnVector(.string(StringArray(offsets: offsets, bytes: bytes)))
+    }
+
     static func trim(_ c: ColumnVector) throws -> ColumnVector {
         let s = try strings(c, "trim")
         var out = StringArray()

@@ -6,6 +6,16 @@ public enum Analyzer {
         switch plan {
         case .relation(let r):
             return .scan(FileScan(paths: r.paths, format: r.format, dataSchema: r.schema, splits: r.splits))
+        case .range(let r):
+            guard r.step != 0, r.numPartitions >= 1 else {
+                throw EmberError(.analysis, "range needs a non-zero step and at least one partition")
+            }
+            return .range(r)
+        case .repartition(let n, let keys, let child):
+            guard n >= 1 else { throw EmberError(.analysis, "repartition needs at least 1 partition, got \(n)") }
+            let c = try resolve(child)
+            if keys.isEmpty { return .repartition(.roundRobin(n), c) }
+            return .repartition(.hash(try keys.map { try bind($0, c.schema) }, n), c)
         case .filter(let condition, let child):
             let c = try resolve(child)
             let bound = try bind(condition, c.schema)
@@ -199,6 +209,11 @@ public enum Analyzer {
             case .split(let pattern):
                 _ = try StringSplitter.compile(pattern)
                 return .split(try stringArg(), pattern: pattern)
+            case .randstr(let length):
+                guard bound.count == 1, length >= 0 else {
+                    throw EmberError(.analysis, "randstr takes a non-negative length and one seed column")
+                }
+                return .randstr(bound[0], length: length)
             case .coalesce:
                 guard let first = bound.first(where: { !isNullLiteral($0) }) else { return .literal(.null, .string) }
                 let t = bound.reduce(first.dataType) { acc, b in isNullLiteral(b) ? acc : (commonType(acc, b.dataType) ?? acc) }

@@ -89,3 +89,32 @@ public struct FileScan: Sendable, Codable, Hashable {
     /// The schema of the batches the scan produces.
     public var outputSchema: StructType { StructType(requiredColumns.map { dataSchema.fields[$0] }) }
 }
+
+/// `range(start, end, step)` split into `numPartitions` slices (Spark's `spark.range`): one `id` column.
+public struct RangeSpec: Sendable, Codable, Hashable {
+    public var start: Int64
+    public var end: Int64
+    public var step: Int64
+    public var numPartitions: Int
+    public init(start: Int64, end: Int64, step: Int64, numPartitions: Int) {
+        self.start = start
+        self.end = end
+        self.step = step
+        self.numPartitions = numPartitions
+    }
+
+    /// Number of values in the whole range.
+    public var count: Int64 {
+        if step > 0 { return end > start ? (end - start + step - 1) / step : 0 }
+        return start > end ? (start - end - step - 1) / (-step) : 0
+    }
+
+    /// First value and number of values of slice `i` (elements spread evenly, as Spark does).
+    public func slice(_ i: Int) -> (first: Int64, count: Int64) {
+        let n = count, p = Int64(numPartitions)
+        let from = n * Int64(i) / p, to = n * Int64(i + 1) / p
+        return (start + from * step, to - from)
+    }
+
+    public static let schema = StructType([StructField("id", .long, nullable: false)])
+}

@@ -17,6 +17,9 @@ public struct FileRelation: Sendable, Hashable {
 
 public indirect enum LogicalPlan: Sendable {
     case relation(FileRelation)
+    case range(RangeSpec)
+    /// Redistributes rows into n partitions by the keys' hash (round robin without keys).
+    case repartition(Int, [Expression], LogicalPlan)
     case project([Expression], LogicalPlan)
     case filter(Expression, LogicalPlan)
     case aggregate(keys: [Expression], aggregates: [Expression], LogicalPlan)
@@ -31,6 +34,9 @@ public indirect enum LogicalPlan: Sendable {
             let fmt: String
             if case .csv = r.format { fmt = "csv" } else { fmt = "text" }
             return indent + "Relation [\(r.schema.names.joined(separator: ","))] \(fmt) \(r.paths.joined(separator: ","))\n"
+        case .range(let r): return indent + "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))\n"
+        case .repartition(let n, let keys, let c):
+            return line("Repartition \(n) [\(keys.map(\.displayName).joined(separator: ", "))]", c)
         case .project(let es, let c): return line("Project [\(es.map(\.displayName).joined(separator: ", "))]", c)
         case .filter(let e, let c): return line("Filter \(e.displayName)", c)
         case .aggregate(let k, let a, let c):
@@ -44,6 +50,8 @@ public indirect enum LogicalPlan: Sendable {
 
 public indirect enum ResolvedPlan: Sendable {
     case scan(FileScan)
+    case range(RangeSpec)
+    case repartition(Partitioning, ResolvedPlan)
     case project([BoundExpression], StructType, ResolvedPlan)
     case filter(BoundExpression, ResolvedPlan)
     /// Output: the child's columns followed by one column holding each array element.
@@ -55,6 +63,8 @@ public indirect enum ResolvedPlan: Sendable {
     public var schema: StructType {
         switch self {
         case .scan(let s): return s.outputSchema
+        case .range: return RangeSpec.schema
+        case .repartition(_, let c): return c.schema
         case .project(_, let s, _), .generate(_, let s, _), .aggregate(_, _, let s, _): return s
         case .filter(_, let c), .sort(_, let c), .limit(_, let c): return c.schema
         }
@@ -65,6 +75,8 @@ public indirect enum ResolvedPlan: Sendable {
         switch self {
         case .scan(let s):
             return indent + "Scan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), \(s.splits.count) splits\n"
+        case .range(let r): return indent + "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))\n"
+        case .repartition(let p, let c): return line("Repartition \(p.describe(c.schema))", c)
         case .project(let es, let schema, let c):
             let cs = c.schema
             return line("Project [\(zip(es, schema.fields).map { "\($0.describe(cs)) AS \($1.name)" }.joined(separator: ", "))]", c)

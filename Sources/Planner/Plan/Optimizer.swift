@@ -13,7 +13,8 @@ public enum Optimizer {
 
     static func combineFilters(_ plan: ResolvedPlan) -> ResolvedPlan {
         switch plan {
-        case .scan: return plan
+        case .scan, .range: return plan
+        case .repartition(let p, let c): return .repartition(p, combineFilters(c))
         case .filter(let a, let child):
             let c = combineFilters(child)
             if case .filter(let b, let grandchild) = c { return .filter(.and(b, a), grandchild) }
@@ -37,6 +38,19 @@ public enum Optimizer {
             for (new, old) in keep.enumerated() { mapping[old] = new }
             scan.requiredColumns = keep.map { scan.requiredColumns[$0] }
             return (.scan(scan), mapping)
+        case .range:
+            return (plan, [0: 0])
+        case .repartition(let partitioning, let child):
+            switch partitioning {
+            case .hash(let keys, let n):
+                var childNeeded = needed
+                for k in keys { childNeeded.formUnion(k.referencedColumns) }
+                let (c, m) = prune(child, needed: childNeeded)
+                return (.repartition(.hash(keys.map { $0.remapColumns(m) }, n), c), m)
+            default:
+                let (c, m) = prune(child, needed: needed)
+                return (.repartition(partitioning, c), m)
+            }
         case .filter(let cond, let child):
             let (c, m) = prune(child, needed: needed.union(cond.referencedColumns))
             return (.filter(cond.remapColumns(m), c), m)

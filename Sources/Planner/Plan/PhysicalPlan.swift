@@ -8,11 +8,21 @@ public enum Partitioning: Sendable, Codable, Hashable {
     case hash([BoundExpression], Int)
     /// Everything to one partition (global aggregates, global limits, sorts below other operators).
     case single
+    /// Rows dealt to n partitions in turn (repartition without keys).
+    case roundRobin(Int)
 
     public var numPartitions: Int {
         switch self {
-        case .hash(_, let n): return n
+        case .hash(_, let n), .roundRobin(let n): return n
         case .single: return 1
+        }
+    }
+
+    public func describe(_ schema: StructType) -> String {
+        switch self {
+        case .hash(let keys, let n): return "hashpartitioning(\(keys.map { $0.describe(schema) }.joined(separator: ", ")), \(n))"
+        case .roundRobin(let n): return "RoundRobinPartitioning(\(n))"
+        case .single: return "SinglePartition"
         }
     }
 }
@@ -28,6 +38,8 @@ public enum AggregateMode: String, Sendable, Codable, Hashable {
 public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     /// Scans the split with the task's partition index.
     case fileScan(FileScan)
+    /// Generates this task's slice of a range.
+    case range(RangeSpec)
     /// Reads this task's reduce partition of a shuffle from every map output.
     case shuffleRead(ShuffleID, StructType, numPartitions: Int)
     case project([BoundExpression], StructType, PhysicalPlan)
@@ -43,6 +55,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     public var schema: StructType {
         switch self {
         case .fileScan(let s): return s.outputSchema
+        case .range: return RangeSpec.schema
         case .shuffleRead(_, let s, _): return s
         case .project(_, let s, _), .generate(_, let s, _), .hashAggregate(_, _, _, let s, _): return s
         case .filter(_, let c), .sort(_, let c), .limit(_, let c), .exchange(_, let c): return c.schema
@@ -53,6 +66,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     public var numPartitions: Int {
         switch self {
         case .fileScan(let s): return max(s.splits.count, 1)
+        case .range(let r): return r.numPartitions
         case .shuffleRead(_, _, let n): return n
         case .exchange(let p, _): return p.numPartitions
         case .project(_, _, let c), .generate(_, _, let c), .hashAggregate(_, _, _, _, let c),
@@ -66,6 +80,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         switch self {
         case .fileScan(let s):
             return indent + "FileScan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), splits=\(s.splits.count)\n"
+        case .range(let r): return indent + "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))\n"
         case .shuffleRead(let id, let s, let n):
             return indent + "ShuffleRead shuffle=\(id) [\(s.names.joined(separator: ","))] partitions=\(n)\n"
         case .project(let es, let s, let c):
@@ -79,10 +94,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .sort(let o, let c): return line("Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]", c)
         case .limit(let n, let c): return line("LocalLimit \(n)", c)
         case .exchange(let p, let c):
-            switch p {
-            case .hash(let keys, let n): return line("Exchange hashpartitioning(\(keys.map { $0.describe(c.schema) }.joined(separator: ", ")), \(n))", c)
-            case .single: return line("Exchange SinglePartition", c)
-            }
+            return line("Exchange \(p.describe(c.schema))", c)
         }
     }
 }

@@ -32,6 +32,8 @@ public enum PhysicalPlanner {
         func convert(_ plan: ResolvedPlan) -> PhysicalPlan {
             switch plan {
             case .scan(let s): return .fileScan(s)
+            case .range(let r): return .range(r)
+            case .repartition(let p, let c): return .exchange(p, convert(c))
             case .project(let e, let s, let c): return .project(e, s, convert(c))
             case .filter(let e, let c): return .filter(e, convert(c))
             case .generate(let e, let s, let c): return .generate(e, s, convert(c))

@@ -62,7 +62,7 @@ public struct StageGraph: Sendable {
                 parents.append(stage.id)
                 shuffles.append(shuffle)
                 return .shuffleRead(shuffle, child.schema, numPartitions: partitioning.numPartitions)
-            case .fileScan, .shuffleRead: return p
+            case .fileScan, .range, .shuffleRead: return p
             case .project(let e, let s, let c): return .project(e, s, cut(c, &parents, &shuffles))
             case .filter(let e, let c): return .filter(e, cut(c, &parents, &shuffles))
             case .generate(let e, let s, let c): return .generate(e, s, cut(c, &parents, &shuffles))
