@@ -7,6 +7,8 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     public var outputRows: Int64 = 0
     public var shuffleReadRows: Int64 = 0
     public var shuffleReadBytes: Int64 = 0
+    /// Map output blocks this task fetched (empty ones are skipped).
+    public var shuffleBlocksFetched: Int = 0
     public var shuffleWriteRows: Int64 = 0
     public var shuffleWriteBytes: Int64 = 0
     public var durationNanos: UInt64 = 0

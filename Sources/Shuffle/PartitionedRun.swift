@@ -35,8 +35,7 @@ final class PartitionedRun {
     private let rowsPerChunk: Int
     /// Uncompressed encoded bytes produced so far (what "MB/s of encoded bytes" measures).
     private(set) var encodedBytes: Int64 = 0
-    private let encodeBuffer = RawBuffer(capacity: 1 << 20)
-    /// Time spent gathering + encoding, compressing, and handing frames to the file writer.
+    /// Time the task thread spent gathering + encoding, waiting for compression, and writing.
     private(set) var timing = WriterTiming()
 
     /// Groups the rows of `batches` by their partition ids.
@@ -84,45 +83,52 @@ final class PartitionedRun {
 
     func rows(of p: Int) -> Int64 { Int64(starts[p + 1] - starts[p]) }
 
-    /// Appends partition p's frames to `file`; returns the bytes written.
-    func writePartition(_ p: Int, to file: BackgroundFileWriter) throws -> Int64 {
-        var written: Int64 = 0
-        var start = starts[p]
-        let end = starts[p + 1]
-        while start < end {
-            let stop = Swift.min(end, start + rowsPerChunk)
-            encodeBuffer.removeAll()
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            sourceBatch.withUnsafeBufferPointer { bp in
-                sourceRow.withUnsafeBufferPointer { rp in
-                    GatherEncoder.encode(columns: columnSources, schema: schema, batch: UnsafeBufferPointer(rebasing: bp[start..<stop]),
-                                         rows: UnsafeBufferPointer(rebasing: rp[start..<stop]), into: encodeBuffer)
-                }
+    /// Writes every partition's frames to `file` in partition order. Before partition p's own frames,
+    /// `before(p)` may append bytes (the spill runs' segments of p) and returns how many.
+    func write(to file: PosixFile, before: (Int) throws -> Int64 = { _ in 0 }) throws -> RunLayout {
+        var layout = RunLayout(lengths: [Int64](repeating: 0, count: numPartitions), rows: (0..<numPartitions).map(rows(of:)))
+        let pipeline = FramePipeline(compressor: compressor, chunkCapacity: frameSize)
+        var writeNanos: UInt64 = 0
+        let output: (FramePipeline.Item) throws -> Void = { item in
+            let t = DispatchTime.now().uptimeNanoseconds
+            switch item {
+            case .marker(let p):
+                layout.lengths[p] += try before(p)
+            case .chunk(let p, let frame):
+                try file.write(frame.bytes)
+                layout.lengths[p] += Int64(frame.count)
+                pipeline.recycle(frame: frame)
             }
-            encodedBytes += Int64(encodeBuffer.count)
-            let t1 = DispatchTime.now().uptimeNanoseconds
-            let bound = ZstdCompressor.bound(encodeBuffer.count)
-            var frame = 0
-            try file.appendInPlace(maxBytes: bound) { dst in
-                frame = try compressor.compressFrame(encodeBuffer.bytes, into: dst, capacity: bound)
-                return frame
-            }
-            let t2 = DispatchTime.now().uptimeNanoseconds
-            written += Int64(frame)
-            timing.gatherEncodeNanos += t1 - t0
-            timing.compressNanos += t2 - t1
-            start = stop
+            writeNanos += DispatchTime.now().uptimeNanoseconds - t
         }
-        return written
-    }
-
-    /// Writes every partition in order; returns the layout.
-    func writeAll(to file: BackgroundFileWriter) throws -> RunLayout {
-        var layout = RunLayout(lengths: [], rows: [])
         for p in 0..<numPartitions {
-            layout.lengths.append(try writePartition(p, to: file))
-            layout.rows.append(rows(of: p))
+            try pipeline.submit(.marker(partition: p), output: output)
+            var start = starts[p]
+            let end = starts[p + 1]
+            while start < end {
+                let stop = Swift.min(end, start + rowsPerChunk)
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let buffer = pipeline.inputBuffer()
+                sourceBatch.withUnsafeBufferPointer { bp in
+                    sourceRow.withUnsafeBufferPointer { rp in
+                        GatherEncoder.encode(columns: columnSources, schema: schema, batch: UnsafeBufferPointer(rebasing: bp[start..<stop]),
+                                             rows: UnsafeBufferPointer(rebasing: rp[start..<stop]), into: buffer)
+                    }
+                }
+                encodedBytes += Int64(buffer.count)
+                timing.gatherEncodeNanos += DispatchTime.now().uptimeNanoseconds - t0
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                let before = writeNanos
+                try pipeline.submit(.chunk(partition: p, buffer: buffer), output: output)
+                timing.compressNanos += DispatchTime.now().uptimeNanoseconds - t1 - (writeNanos - before)
+                start = stop
+            }
         }
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        let before = writeNanos
+        try pipeline.finish(output: output)
+        timing.compressNanos += DispatchTime.now().uptimeNanoseconds - t2 - (writeNanos - before)
+        timing.outputNanos += writeNanos
         return layout
     }
 }
@@ -143,13 +149,13 @@ struct SegmentCopier {
     private let buffer = ScratchBuffer()
     static let chunk = 4 << 20
 
-    func copy(from source: PosixFile, offset: Int64, length: Int64, to target: BackgroundFileWriter) throws {
+    func copy(from source: PosixFile, offset: Int64, length: Int64, to target: PosixFile) throws {
         var done: Int64 = 0
         let p = try buffer.reserve(Int(Swift.min(length, Int64(Self.chunk))))
         while done < length {
             let n = Int(Swift.min(Int64(Self.chunk), length - done))
             try source.read(into: p, count: n, at: offset + done)
-            try target.append(UnsafeRawBufferPointer(start: p, count: n))
+            try target.write(UnsafeRawBufferPointer(start: p, count: n))
             done += Int64(n)
         }
     }

@@ -154,11 +154,10 @@ public final class ShuffleMapWriter {
         guard !batches.isEmpty else { return }
         let path = "\(directory)/temp_shuffle_\(shuffleId)_\(mapId)_\(FileOps.randomToken())"
         tempPaths.append(path)
-        let file = BackgroundFileWriter(file: try PosixFile.create(path))
+        let file = try PosixFile.create(path)
         let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
                                  frameSize: frameSize, compressor: compressor)
-        let layout = try run.writeAll(to: file)
-        try file.finish()
+        let layout = try run.write(to: file)
         encodedBytes += run.encodedBytes
         timing = timing + run.timing
         runs.append(SpillRun(path: path, layout: layout))
@@ -181,22 +180,25 @@ public final class ShuffleMapWriter {
             var rows = [Int64](repeating: 0, count: numPartitions)
             do {
                 tempPaths.append(tmpData)
-                let data = BackgroundFileWriter(file: try PosixFile.create(tmpData))
+                let data = try PosixFile.create(tmpData)
                 let inMemory = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions,
                                               schema: schema, frameSize: frameSize, compressor: compressor)
                 let runFiles = try runs.map { try PosixFile.openForReading($0.path) }
                 let runOffsets = runs.map(\.offsets)
                 let copier = SegmentCopier()
-                for p in 0..<numPartitions {
+                let layout = try inMemory.write(to: data) { p in
+                    var copied: Int64 = 0
                     for (k, run) in runs.enumerated() where run.layout.lengths[p] > 0 {
                         try copier.copy(from: runFiles[k], offset: runOffsets[k][p], length: run.layout.lengths[p], to: data)
-                        lengths[p] += run.layout.lengths[p]
+                        copied += run.layout.lengths[p]
                         rows[p] += run.layout.rows[p]
                     }
-                    lengths[p] += try inMemory.writePartition(p, to: data)
-                    rows[p] += inMemory.rows(of: p)
+                    return copied
                 }
-                try data.finish()
+                for p in 0..<numPartitions {
+                    lengths[p] = layout.lengths[p]
+                    rows[p] += layout.rows[p]
+                }
                 encodedBytes += inMemory.encodedBytes
                 timing = timing + inMemory.timing
                 batches = []

@@ -5,7 +5,7 @@
 // reduce partition is read back. The uncompressed bytes the writer produced are then compressed
 // and decompressed by raw zstd (same level, same frame size) in one thread, so the ratios compare
 // like with like. Distributed (`executors > 0`): the same data as a real job on executor processes,
-// `range → select(key, value) → repartition(P, key) → count`, reporting each executor's peak RSS.
+// `range → select(key, value) → repartition(P, key) → count(*), sum(length(value))`, reporting each executor's peak RSS.
 
 import CZstd
 import Executor
@@ -225,10 +225,14 @@ public struct ShuffleBenchmark {
             .select((col("id") % Int64(max(1, o.keys))).alias("key"), randstr(o.valueBytes, seed: col("id")).alias("value"))
             .repartition(o.partitions, col("key"))
         let t0 = DispatchTime.now().uptimeNanoseconds
-        let counted = try data.count()
+        // An action that needs every shuffled column (a plain count would let column pruning drop `value`).
+        let totals = try data.agg(count(col("*")), sum(length(col("value")))).collect()
         var report = Report()
         report.jobSeconds = seconds(since: t0)
-        report.rows = counted
+        report.rows = totals.first?.getLong(0) ?? 0
+        guard report.rows == Int64(o.rows), totals.first?.getLong(1) == Int64(o.rows) * Int64(o.valueBytes) else {
+            throw EmberError(.internal, "the benchmark job returned \(totals), expected \(o.rows) rows of \(o.valueBytes) bytes")
+        }
         for task in session.lastJobTasks {
             report.compressedBytes += task.metrics.shuffleWriteBytes
             report.spills += task.metrics.spillCount

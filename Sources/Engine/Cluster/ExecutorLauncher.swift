@@ -68,6 +68,9 @@ enum ExecutorLauncher {
         env[ExecutorEnvironment.localDir] = localDir
         env[ExecutorEnvironment.heartbeatInterval] = String(heartbeatMillis)
         env["SWIFT_BACKTRACE"] = env["SWIFT_BACKTRACE"] ?? "enable=no"
+        // Tasks run on short-lived threads; glibc would give them up to 8 × cores malloc arenas that
+        // each keep their peak. Two arenas keep an executor's RSS close to its memory budget.
+        env["MALLOC_ARENA_MAX"] = env["MALLOC_ARENA_MAX"] ?? "2"
         process.environment = env
         process.arguments = []
         let logPath = stderrLogPath(localDir: localDir, executorId: executorId)

@@ -38,13 +38,23 @@ final class DAGScheduler {
     private var launching: Set<ExecutorID> = []
     /// Tasks that finished successfully in the last job, in completion order.
     private(set) var lastJobTasks: [TaskRecord] = []
+    /// Task failures of the last job (including fetch failures that were recovered from).
+    private(set) var lastJobFailures: [EmberError] = []
+    /// Faults still to inject.
+    private var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
 
     init(cluster: LocalCluster, config: SessionConfig) {
         self.cluster = cluster
         self.config = config
+        self.pendingCorruption = config.faults.corruptShuffleOutput
     }
 
     var executorCount: Int { executors.count }
+
+    /// Size statistics of every shuffle whose map outputs are registered.
+    var shuffleStatistics: [ShuffleID: MapOutputStatistics] {
+        Dictionary(uniqueKeysWithValues: tracker.shuffleIDs.compactMap { id in tracker.statistics(id).map { (id, $0) } })
+    }
 
     // MARK: startup
 
@@ -90,6 +100,7 @@ final class DAGScheduler {
     func runJob(_ graph: StageGraph) throws -> [Int: [ColumnarBatch]] {
         var job = JobState(graph: graph)
         lastJobTasks = []
+        lastJobFailures = []
         for stage in graph.stages {
             if case .shuffle(let id, let partitioning) = stage.output {
                 tracker.register(shuffle: id, numMaps: stage.numPartitions)
@@ -151,6 +162,11 @@ final class DAGScheduler {
         if !stage.isShuffleMap {
             job.done = true
             return
+        }
+        if case .shuffle(let id, _) = stage.output, let fault = pendingCorruption,
+           let victim = tracker.statuses(id).first(where: { $0.mapIndex == fault.mapIndex }) {
+            pendingCorruption = nil
+            ShuffleFaults.corrupt(victim, fault.kind)
         }
         for waitingID in job.waiting.sorted() {
             guard let waitingStage = job.graph.stage(waitingID) else { continue }
@@ -245,6 +261,7 @@ final class DAGScheduler {
         case .failed, .killed:
             guard current else { return }
             let error = status.error ?? EmberError(.execution, "task failed without an error")
+            lastJobFailures.append(error)
             if error.code == .fetchFailed {
                 handleFetchFailed(stage, status.taskId, error, &job)
                 return

@@ -31,6 +31,23 @@ struct MapOutputTracker {
 
     func statuses(_ shuffle: ShuffleID) -> [MapStatus] { (outputs[shuffle] ?? []).compactMap { $0 } }
 
+    /// Bytes and rows per reduce partition of a shuffle, summed over its map outputs.
+    func statistics(_ shuffle: ShuffleID) -> MapOutputStatistics? {
+        let all = statuses(shuffle)
+        guard let first = all.first else { return nil }
+        var bytes = [Int64](repeating: 0, count: first.partitionLengths.count)
+        var rows = bytes
+        for s in all {
+            for r in bytes.indices {
+                bytes[r] += s.partitionLengths[r]
+                rows[r] += s.partitionRows[r]
+            }
+        }
+        return MapOutputStatistics(shuffleId: shuffle, mapOutputs: all.count, bytesByPartition: bytes, rowsByPartition: rows)
+    }
+
+    var shuffleIDs: [ShuffleID] { Array(outputs.keys) }
+
     /// The blocks reduce partition `reduceId` reads from every map output of `shuffle` (empty ones included
     /// with length 0: the reader skips them).
     func blocks(shuffle: ShuffleID, reduceId: Int) -> [ShuffleBlockRef] {

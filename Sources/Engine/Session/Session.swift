@@ -92,6 +92,12 @@ public final class Session: Sendable {
         }
     }
 
+    /// Bytes and rows per reduce partition of every shuffle run so far (from the map outputs' MapStatus).
+    public var shuffleStatistics: [ShuffleID: MapOutputStatistics] { driver.withLock { $0.scheduler?.shuffleStatistics ?? [:] } }
+
+    /// Task failures of the most recent job, including fetch failures it recovered from.
+    public var lastJobFailures: [EmberError] { driver.withLock { $0.scheduler?.lastJobFailures ?? [] } }
+
     /// The tasks of the most recent job that finished successfully (where they ran, their metrics).
     public var lastJobTasks: [TaskRecord] { driver.withLock { $0.scheduler?.lastJobTasks ?? [] } }
 

@@ -56,6 +56,9 @@ public struct SessionConfig: Sendable {
     /// because executors are local).
     public var heartbeatIntervalMillis: Int = 1000
 
+    /// Faults to inject into real runs (tests, chaos drills). Off by default.
+    public var faults = FaultInjection()
+
     public init() {}
 
     public var totalCores: Int {

@@ -99,3 +99,7 @@ public func processPeakRSS() -> Int64 {
     }
     return 0
 }
+
+/// glibc's `malloc_trim` (not exported by the Glibc module): returns free heap memory to the system.
+@_silgen_name("malloc_trim")
+func malloc_trim(_ pad: Int) -> Int32

@@ -82,6 +82,7 @@ public enum ExecutorProcess {
                 let thread = Thread {
                     let (status, binary) = runner.run(task)
                     running.withLock { _ = $0.remove(task.taskId) }
+                    _ = malloc_trim(0)   // give the task's freed buffers back to the system
                     do { try connection.send(ExecutorMessage.statusUpdate(status), binary: binary) } catch { exit(ExecutorExitCode.normal) }
                 }
                 thread.stackSize = 8 << 20

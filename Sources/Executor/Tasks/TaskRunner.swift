@@ -143,7 +143,8 @@ public struct TaskRunner: Sendable {
                     try pipeline.consume(batch)
                 }
                 metrics.shuffleReadRows = rows
-                metrics.shuffleReadBytes = input.blocks.reduce(0) { $0 + $1.length }
+                metrics.shuffleReadBytes = reader.bytesRead
+                metrics.shuffleBlocksFetched = reader.blocksRead
             default:
                 break
             }
