@@ -85,7 +85,7 @@ final class PartitionedRun {
 
     /// Writes every partition's frames to `file` in partition order. Before partition p's own frames,
     /// `before(p)` may append bytes (the spill runs' segments of p) and returns how many.
-    func write(to file: PosixFile, before: (Int) throws -> Int64 = { _ in 0 }) throws -> RunLayout {
+    func write(to file: BackgroundFileWriter, before: (Int) throws -> Int64 = { _ in 0 }) throws -> RunLayout {
         var layout = RunLayout(lengths: [Int64](repeating: 0, count: numPartitions), rows: (0..<numPartitions).map(rows(of:)))
         let pipeline = FramePipeline(compressor: compressor, chunkCapacity: frameSize)
         var writeNanos: UInt64 = 0
@@ -95,7 +95,7 @@ final class PartitionedRun {
             case .marker(let p):
                 layout.lengths[p] += try before(p)
             case .chunk(let p, let frame):
-                try file.write(frame.bytes)
+                try file.append(frame.bytes)
                 layout.lengths[p] += Int64(frame.count)
                 pipeline.recycle(frame: frame)
             }
@@ -149,13 +149,13 @@ struct SegmentCopier {
     private let buffer = ScratchBuffer()
     static let chunk = 4 << 20
 
-    func copy(from source: PosixFile, offset: Int64, length: Int64, to target: PosixFile) throws {
+    func copy(from source: PosixFile, offset: Int64, length: Int64, to target: BackgroundFileWriter) throws {
         var done: Int64 = 0
         let p = try buffer.reserve(Int(Swift.min(length, Int64(Self.chunk))))
         while done < length {
             let n = Int(Swift.min(Int64(Self.chunk), length - done))
             try source.read(into: p, count: n, at: offset + done)
-            try target.write(UnsafeRawBufferPointer(start: p, count: n))
+            try target.append(UnsafeRawBufferPointer(start: p, count: n))
             done += Int64(n)
         }
     }

@@ -102,8 +102,10 @@ public final class ShuffleMapWriter {
         compressor = try ZstdCompressor(level: compressionLevel)
     }
 
-    /// Uncompressed bytes per zstd frame. Measured with `ember bench shuffle` (see the README):
-    /// 256 KiB frames compress as fast as 1 MiB ones and keep the per-task scratch small.
+    /// Uncompressed bytes per zstd frame. Measured with `ember bench shuffle --frame-size …`
+    /// (2M rows, 100-byte values, 64 partitions, best of 3): writer 749 / 828 / 858 / 891 / 848 MB/s
+    /// and ratio 1.33 / 1.33 / 1.35 / 1.37 / 1.39 for 64 K / 128 K / 256 K / 512 K / 1 M frames.
+    /// 256 KiB is within noise of the fastest and keeps each writer's buffers (≈ 2 MB) small.
     public static let defaultFrameSize = 256 << 10
 
     deinit {
@@ -154,10 +156,11 @@ public final class ShuffleMapWriter {
         guard !batches.isEmpty else { return }
         let path = "\(directory)/temp_shuffle_\(shuffleId)_\(mapId)_\(FileOps.randomToken())"
         tempPaths.append(path)
-        let file = try PosixFile.create(path)
+        let file = BackgroundFileWriter(file: try PosixFile.create(path))
         let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
                                  frameSize: frameSize, compressor: compressor)
         let layout = try run.write(to: file)
+        try file.finish()
         encodedBytes += run.encodedBytes
         timing = timing + run.timing
         runs.append(SpillRun(path: path, layout: layout))
@@ -180,7 +183,7 @@ public final class ShuffleMapWriter {
             var rows = [Int64](repeating: 0, count: numPartitions)
             do {
                 tempPaths.append(tmpData)
-                let data = try PosixFile.create(tmpData)
+                let data = BackgroundFileWriter(file: try PosixFile.create(tmpData))
                 let inMemory = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions,
                                               schema: schema, frameSize: frameSize, compressor: compressor)
                 let runFiles = try runs.map { try PosixFile.openForReading($0.path) }
@@ -195,6 +198,7 @@ public final class ShuffleMapWriter {
                     }
                     return copied
                 }
+                try data.finish()
                 for p in 0..<numPartitions {
                     lengths[p] = layout.lengths[p]
                     rows[p] += layout.rows[p]

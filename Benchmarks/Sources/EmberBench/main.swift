@@ -1,5 +1,6 @@
 // EmberBench: end-to-end throughput of word count and groupBy on generated data, through real
-// executor processes (release build). Reports MB/s and rows/s, best of 3 runs; not a test.
+// executor processes, and the shuffle writer/reader against raw zstd (release build). Reports MB/s
+// and rows/s, best of 3 runs; not a test.
 //
 //   swift run -c release EmberBench [--mb N] [--executors E] [--cores C]
 
@@ -80,3 +81,8 @@ try measure("groupby", bytes: csv.utf8.count, rows: csvRows) {
     let specs = try GroupByJob.parseAggregates("count,sum(amount),avg(amount)")
     _ = try GroupByJob.dataFrame(session, input: csvPath, keys: ["country", "device"], aggregates: specs).collectBatches()
 }
+
+// The shuffle writer and reader against raw zstd on the same bytes (as `ember bench shuffle`).
+var shuffle = ShuffleBenchmark.Options()
+shuffle.rows = 2_000_000
+print(ShuffleBenchmark.format(try ShuffleBenchmark.run(shuffle), shuffle))

@@ -27,7 +27,7 @@ public struct ShuffleBenchmark {
         public var compressionLevel: Int32 = 1
         public var frameSize = ShuffleMapWriter.defaultFrameSize
         /// Timed rounds of the in-process benchmark; the best counts.
-        public static let rounds = 3
+        public static let rounds = 5
         public init() {}
     }
 
