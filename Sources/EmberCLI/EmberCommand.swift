@@ -10,7 +10,7 @@ struct EmberCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ember",
         abstract: "Ember: a Spark-like dataflow engine with local executor processes.",
-        subcommands: [WordCountCommand.self, GroupByCommand.self, BenchCommand.self])
+        subcommands: [WordCountCommand.self, GroupByCommand.self, BenchCommand.self, GenerateCommand.self])
 
     static func main() {
         Session.runExecutorIfRequested()
@@ -144,4 +144,48 @@ struct ShuffleBenchCommand: ParsableCommand {
         options.frameSize = Int(frame)
         print(ShuffleBenchmark.format(try ShuffleBenchmark.run(options), options))
     }
+}
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gen", abstract: "Generate seeded, deterministic benchmark data.",
+        subcommands: [GenerateText.self, GenerateClickstream.self])
+}
+
+struct GenerateText: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "text", abstract: "Zipf-distributed words in mixed case with punctuation.")
+    @Option(help: "Size, e.g. 1G or 200m.") var size: String
+    @Option(help: "Output file.") var out: String
+    @Option(help: "Seed.") var seed: UInt64 = 42
+
+    func run() throws {
+        guard let bytes = ByteSize.parse(size), bytes >= 0 else {
+            throw EmberError(.configuration, "cannot parse --size '\(size)'", hint: "e.g. 1G or 200m")
+        }
+        try DataGenerator.text(bytes: bytes, to: out, seed: seed)
+    }
+}
+
+struct GenerateClickstream: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "clickstream", abstract: "event_time,user_id,country,device,page,amount rows.")
+    @Option(help: "Rows, e.g. 20M or 1000000.") var rows: String
+    @Option(help: "Output CSV file.") var out: String
+    @Option(help: "Seed.") var seed: UInt64 = 42
+
+    func run() throws {
+        guard let n = parseCount(rows), n >= 0 else {
+            throw EmberError(.configuration, "cannot parse --rows '\(rows)'", hint: "e.g. 20M or 1000000")
+        }
+        try DataGenerator.clickstream(rows: n, to: out, seed: seed)
+    }
+}
+
+/// "20M" → 20_000_000, "5k" → 5000.
+func parseCount(_ text: String) -> Int? {
+    let t = text.lowercased()
+    let factors: [(String, Int)] = [("g", 1_000_000_000), ("m", 1_000_000), ("k", 1_000)]
+    for (suffix, factor) in factors where t.hasSuffix(suffix) {
+        return Int(t.dropLast()).map { $0 * factor }
+    }
+    return Int(t)
 }

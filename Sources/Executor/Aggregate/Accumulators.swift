@@ -46,15 +46,23 @@ final class CountAccumulator: Accumulator {
     var counts: [Int64] = []
     func resize(_ groups: Int) { if counts.count < groups { counts.append(contentsOf: repeatElement(0, count: groups - counts.count)) } }
     func update(_ g: [Int32], _ input: ColumnVector?) {
-        if let input, let validity = input.validity {
-            for r in 0..<g.count where validity[r] { counts[Int(g[r])] &+= 1 }
-        } else {
-            for r in 0..<g.count { counts[Int(g[r])] &+= 1 }
+        counts.withUnsafeMutableBufferPointer { c in
+            g.withUnsafeBufferPointer { ids in
+                if let input, let validity = input.validity {
+                    for r in 0..<ids.count where validity[r] { c[Int(ids[r])] &+= 1 }
+                } else {
+                    for r in 0..<ids.count { c[Int(ids[r])] &+= 1 }
+                }
+            }
         }
     }
     func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) {
         guard case .long(let v) = b[b.startIndex].values else { return }
-        for r in 0..<g.count { counts[Int(g[r])] &+= v[r] }
+        counts.withUnsafeMutableBufferPointer { c in
+            g.withUnsafeBufferPointer { ids in
+                v.withUnsafeBufferPointer { x in for r in 0..<ids.count { c[Int(ids[r])] &+= x[r] } }
+            }
+        }
     }
     func buffers() -> [ColumnVector] { [ColumnVector(.long(counts))] }
     func result() -> ColumnVector { ColumnVector(.long(counts)) }
@@ -72,10 +80,18 @@ final class SumLongAccumulator: Accumulator {
     func fold(_ g: [Int32], _ c: ColumnVector) {
         guard case .long(let v) = c.values else { return }
         let validity = c.validity
-        for r in 0..<g.count where validity?[r] ?? true {
-            let k = Int(g[r])
-            sums[k] &+= v[r]
-            seen[k] = true
+        sums.withUnsafeMutableBufferPointer { sum in
+            seen.withUnsafeMutableBufferPointer { seen in
+                g.withUnsafeBufferPointer { ids in
+                    v.withUnsafeBufferPointer { x in
+                        for r in 0..<ids.count where validity?[r] ?? true {
+                            let k = Int(ids[r])
+                            sum[k] &+= x[r]
+                            seen[k] = true
+                        }
+                    }
+                }
+            }
         }
     }
     func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
@@ -96,10 +112,18 @@ final class SumDoubleAccumulator: Accumulator {
     func fold(_ g: [Int32], _ c: ColumnVector) {
         guard case .double(let v) = c.values else { return }
         let validity = c.validity
-        for r in 0..<g.count where validity?[r] ?? true {
-            let k = Int(g[r])
-            sums[k] += v[r]
-            seen[k] = true
+        sums.withUnsafeMutableBufferPointer { sum in
+            seen.withUnsafeMutableBufferPointer { seen in
+                g.withUnsafeBufferPointer { ids in
+                    v.withUnsafeBufferPointer { x in
+                        for r in 0..<ids.count where validity?[r] ?? true {
+                            let k = Int(ids[r])
+                            sum[k] += x[r]
+                            seen[k] = true
+                        }
+                    }
+                }
+            }
         }
     }
     func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
@@ -120,17 +144,31 @@ final class AvgAccumulator: Accumulator {
     func update(_ g: [Int32], _ input: ColumnVector?) {
         guard let input else { return }
         let validity = input.validity
-        switch input.values {
-        case .long(let v):
-            for r in 0..<g.count where validity?[r] ?? true { sums[Int(g[r])] += Double(v[r]); counts[Int(g[r])] &+= 1 }
-        case .double(let v):
-            for r in 0..<g.count where validity?[r] ?? true { sums[Int(g[r])] += v[r]; counts[Int(g[r])] &+= 1 }
-        default: break
+        sums.withUnsafeMutableBufferPointer { sum in
+            counts.withUnsafeMutableBufferPointer { count in
+                g.withUnsafeBufferPointer { ids in
+                    switch input.values {
+                    case .long(let v):
+                        v.withUnsafeBufferPointer { x in
+                            for r in 0..<ids.count where validity?[r] ?? true { sum[Int(ids[r])] += Double(x[r]); count[Int(ids[r])] &+= 1 }
+                        }
+                    case .double(let v):
+                        v.withUnsafeBufferPointer { x in
+                            for r in 0..<ids.count where validity?[r] ?? true { sum[Int(ids[r])] += x[r]; count[Int(ids[r])] &+= 1 }
+                        }
+                    default: break
+                    }
+                }
+            }
         }
     }
     func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) {
         guard case .double(let s) = b[b.startIndex].values, case .long(let c) = b[b.startIndex + 1].values else { return }
-        for r in 0..<g.count { sums[Int(g[r])] += s[r]; counts[Int(g[r])] &+= c[r] }
+        sums.withUnsafeMutableBufferPointer { sum in
+            counts.withUnsafeMutableBufferPointer { count in
+                for r in 0..<g.count { sum[Int(g[r])] += s[r]; count[Int(g[r])] &+= c[r] }
+            }
+        }
     }
     func buffers() -> [ColumnVector] { [ColumnVector(.double(sums)), ColumnVector(.long(counts))] }
     func result() -> ColumnVector {

@@ -1,195 +1,357 @@
 // GroupTable: interns grouping keys to dense group ids 0, 1, 2, … (open addressing, linear probing,
-// power-of-two capacity, load factor ≤ 0.5, full 64-bit hash stored per group).
+// power-of-two capacity, load factor ≤ 0.5, full 64-bit hash stored per group). Storage is manual
+// (malloc'd), so probing pays no copy-on-write, exclusivity or reference-counting checks.
 //
-//   slots:  [Int32]   -1 = empty, else a group id          (capacity = 2^k)
-//   hashes: [UInt64]  per group
-//   keys:   arena [UInt8] + keyOffsets [Int]: group g's encoded key is arena[off[g] ..< off[g+1]]
+//   slots:   Int32 × capacity    -1 = empty, else a group id
+//   hashes:  UInt64 per group    (compared before any key bytes; grow() rehashes from them)
+//   keys:    by key shape (chosen once, from the key types):
+//     .long     one bigint key          Int64 per group (+ one group for null)
+//     .string   one string key          bytes in an arena, Int offsets per group (+ null group)
+//     .encoded  anything else           each row's key encoded as bytes (null flag + value per
+//                                       column), arena + offsets as for strings
 //
-// Encoded key, per key column: 1 null-flag byte, then (if not null) 8 bytes for bigint/double/
-// timestamp (doubles normalized: -0.0 → 0.0, one NaN), 4 for date, 1 for boolean, 4-byte length +
-// bytes for strings. Keys of a whole batch are encoded and hashed in column-wise passes.
-// The hash seed differs from the shuffle partitioner's.
+// Hashing is vectorized per batch (one pass per key column) with a seed that differs from the
+// shuffle partitioner's, so a reducer's keys spread over the whole table.
 
 import Planner
+#if canImport(Glibc)
+import Glibc
+#endif
 
-struct GroupTable {
+final class GroupTable {
+    enum Shape { case long, string, encoded }
     let keyTypes: [DataType]
-    private(set) var slots: [Int32]
-    private(set) var hashes: [UInt64] = []
-    private(set) var keyOffsets: [Int] = [0]
-    private(set) var arena: [UInt8] = []
-    private var mask: Int
+    let shape: Shape
 
-    // Scratch buffers reused across batches to avoid reallocations.
-    private var rowKeys: [UInt8] = []
-    private var rowOffsets: [Int] = []
+    private var slots: UnsafeMutablePointer<Int32>
+    private var capacity: Int
+    private var mask: Int
+    private(set) var count = 0
+    private var hashes: GrowableBuffer<UInt64>
+    private var longKeys: GrowableBuffer<Int64>
+    private var keyOffsets: GrowableBuffer<Int>
+    private var arena: GrowableBuffer<UInt8>
+    /// Group id of the null key (single-key shapes), or -1.
+    private var nullGroup: Int32 = -1
+
+    // Scratch reused across batches.
     private var rowHashes: [UInt64] = []
+    private var encoded = GrowableBuffer<UInt8>()
+    private var encodedOffsets = GrowableBuffer<Int>()
 
     init(keyTypes: [DataType], initialCapacity: Int = 1024) {
         self.keyTypes = keyTypes
+        if keyTypes.count == 1 && (keyTypes[0] == .long || keyTypes[0] == .timestamp) {
+            shape = .long
+        } else if keyTypes.count == 1 && keyTypes[0] == .string {
+            shape = .string
+        } else {
+            shape = .encoded
+        }
         var cap = 16
         while cap < initialCapacity * 2 { cap <<= 1 }
-        slots = [Int32](repeating: -1, count: cap)
+        capacity = cap
         mask = cap - 1
+        slots = .allocate(capacity: cap)
+        slots.initialize(repeating: -1, count: cap)
+        hashes = GrowableBuffer()
+        longKeys = GrowableBuffer()
+        keyOffsets = GrowableBuffer()
+        arena = GrowableBuffer()
+        keyOffsets.append(0)
+        encodedOffsets.append(0)
     }
 
-    var count: Int { hashes.count }
+    deinit {
+        slots.deallocate()
+        hashes.free()
+        longKeys.free()
+        keyOffsets.free()
+        arena.free()
+        encoded.free()
+        encodedOffsets.free()
+    }
 
     /// Approximate bytes held (for memory accounting).
-    var memoryBytes: Int { slots.count * 4 + hashes.count * 8 + keyOffsets.count * 8 + arena.count }
+    var memoryBytes: Int { capacity * 4 + hashes.capacity * 8 + longKeys.capacity * 8 + keyOffsets.capacity * 8 + arena.capacity }
 
-    /// Maps each row of the key columns to its group id, creating groups for new keys.
-    mutating func groupIds(keys: [ColumnVector], numRows: Int, into out: inout [Int32]) {
-        out.removeAll(keepingCapacity: true)
-        encodeRows(keys, numRows)
-        rowHashes.removeAll(keepingCapacity: true)
-        rowKeys.withUnsafeBytes { raw in
-            for r in 0..<numRows {
-                let piece = UnsafeRawBufferPointer(rebasing: raw[rowOffsets[r]..<rowOffsets[r + 1]])
-                rowHashes.append(FixedSeedHash.hash(bytes: piece, seed: FixedSeedHash.aggregateSeed))
-            }
-        }
-        out.reserveCapacity(numRows)
-        for r in 0..<numRows {
-            out.append(findOrInsert(row: r, hash: rowHashes[r]))
-        }
-    }
-
-    /// Returns the single group (id 0) used by aggregates without keys, creating it if needed.
-    mutating func ensureGlobalGroup() {
-        if hashes.isEmpty {
+    /// Creates the single group (id 0) of an aggregate without keys.
+    func ensureGlobalGroup() {
+        if count == 0 {
             hashes.append(0)
             keyOffsets.append(0)
+            count = 1
         }
     }
 
-    private mutating func findOrInsert(row: Int, hash: UInt64) -> Int32 {
-        let start = rowOffsets[row], end = rowOffsets[row + 1]
+    /// Maps each row of the key columns to its group id, creating groups for new keys.
+    func groupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32]) {
+        FixedSeedHash.hashRows(keys, numRows: n, seed: FixedSeedHash.aggregateSeed, into: &rowHashes)
+        if out.count != n { out = [Int32](repeating: 0, count: n) }
+        out.withUnsafeMutableBufferPointer { ids in
+            rowHashes.withUnsafeBufferPointer { h in
+                switch shape {
+                case .long:
+                    let column = keys[0]
+                    guard case .long(let values) = column.values else {
+                        if case .timestamp(let t) = column.values { probeLongs(t, column.validity, h, ids) }
+                        return
+                    }
+                    probeLongs(values, column.validity, h, ids)
+                case .string:
+                    guard case .string(let s) = keys[0].values else { return }
+                    let validity = keys[0].validity
+                    s.offsets.withUnsafeBufferPointer { o in
+                        s.bytes.withUnsafeBytes { b in
+                            for r in 0..<n {
+                                if let validity, !validity[r] { ids[r] = nullGroupId(); continue }
+                                let start = Int(o[r]), end = Int(o[r + 1])
+                                ids[r] = findOrInsertBytes(b.baseAddress.map { $0 + start }, end - start, h[r])
+                            }
+                        }
+                    }
+                case .encoded:
+                    encode(keys, n)
+                    let base = encoded.base
+                    for r in 0..<n {
+                        let start = encodedOffsets[r], end = encodedOffsets[r + 1]
+                        ids[r] = findOrInsertBytes(UnsafeRawPointer(base! + start), end - start, h[r])
+                    }
+                }
+            }
+        }
+    }
+
+    private func nullGroupId() -> Int32 {
+        if nullGroup < 0 {
+            nullGroup = Int32(count)
+            hashes.append(FixedSeedHash.nullHash)
+            if shape == .long { longKeys.append(0) } else { keyOffsets.append(arena.count) }
+            count += 1
+        }
+        return nullGroup
+    }
+
+    private func probeLongs(_ values: [Int64], _ validity: Bitmap?, _ h: UnsafeBufferPointer<UInt64>, _ ids: UnsafeMutableBufferPointer<Int32>) {
+        values.withUnsafeBufferPointer { v in
+            for r in 0..<v.count {
+                if let validity, !validity[r] { ids[r] = nullGroupId(); continue }
+                let key = v[r], hash = h[r]
+                var pos = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let g = slots[pos]
+                    if g < 0 {
+                        ids[r] = insert(at: pos, hash: hash) { longKeys.append(key) }
+                        break
+                    }
+                    if longKeys[Int(g)] == key && Int32(g) != nullGroup {
+                        ids[r] = g
+                        break
+                    }
+                    pos = (pos + 1) & mask
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private func findOrInsertBytes(_ key: UnsafeRawPointer?, _ length: Int, _ hash: UInt64) -> Int32 {
         var pos = Int(truncatingIfNeeded: hash) & mask
         while true {
             let g = slots[pos]
             if g < 0 { break }
             if hashes[Int(g)] == hash {
                 let a = keyOffsets[Int(g)], b = keyOffsets[Int(g) + 1]
-                if b - a == end - start && arena[a..<b].elementsEqual(rowKeys[start..<end]) { return g }
+                if b - a == length && (length == 0 || memcmp(arena.base! + a, key!, length) == 0) && g != nullGroup { return g }
             }
             pos = (pos + 1) & mask
         }
-        let id = Int32(hashes.count)
+        return insert(at: pos, hash: hash) {
+            if length > 0 { arena.append(UnsafeRawBufferPointer(start: key, count: length)) }
+            keyOffsets.append(arena.count)
+        }
+    }
+
+    @inline(__always)
+    private func insert(at pos: Int, hash: UInt64, storeKey: () -> Void) -> Int32 {
+        let id = Int32(count)
         slots[pos] = id
         hashes.append(hash)
-        arena.append(contentsOf: rowKeys[start..<end])
-        keyOffsets.append(arena.count)
-        if hashes.count * 2 > slots.count { grow() }
+        storeKey()
+        count += 1
+        if count * 2 > capacity { grow() }
         return id
     }
 
-    private mutating func grow() {
-        let cap = slots.count * 2
-        var newSlots = [Int32](repeating: -1, count: cap)
-        let newMask = cap - 1
-        for (g, h) in hashes.enumerated() {
-            var pos = Int(truncatingIfNeeded: h) & newMask
+    private func grow() {
+        let newCapacity = capacity * 2
+        let newSlots = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
+        newSlots.initialize(repeating: -1, count: newCapacity)
+        let newMask = newCapacity - 1
+        for g in 0..<count where Int32(g) != nullGroup {
+            var pos = Int(truncatingIfNeeded: hashes[g]) & newMask
             while newSlots[pos] >= 0 { pos = (pos + 1) & newMask }
             newSlots[pos] = Int32(g)
         }
+        slots.deallocate()
         slots = newSlots
+        capacity = newCapacity
         mask = newMask
     }
 
-    /// Encodes every row's key into `rowKeys`, column by column.
-    private mutating func encodeRows(_ keys: [ColumnVector], _ numRows: Int) {
-        // Pass 1: lengths.
-        rowOffsets.removeAll(keepingCapacity: true)
-        rowOffsets.append(contentsOf: repeatElement(0, count: numRows + 1))
+    // MARK: multi-column keys
+
+    /// Encodes every row's key into `encoded`: per column a null-flag byte, then the value
+    /// (8 bytes for bigint/double/timestamp with doubles normalized, 4 for date, 1 for boolean,
+    /// 4-byte length + bytes for strings).
+    private func encode(_ keys: [ColumnVector], _ n: Int) {
+        encodedOffsets.removeAll()
+        encodedOffsets.append(0)
+        var lengths = [Int](repeating: 0, count: n)
         for column in keys {
             switch column.values {
-            case .long, .double, .timestamp: for r in 0..<numRows { rowOffsets[r + 1] += column.isNull(r) ? 1 : 9 }
-            case .date: for r in 0..<numRows { rowOffsets[r + 1] += column.isNull(r) ? 1 : 5 }
-            case .boolean: for r in 0..<numRows { rowOffsets[r + 1] += column.isNull(r) ? 1 : 2 }
-            case .string(let s): for r in 0..<numRows { rowOffsets[r + 1] += column.isNull(r) ? 1 : 5 + s.length(at: r) }
-            case .list:
-                for r in 0..<numRows { rowOffsets[r + 1] += 1 + 4 + column.value(at: r).description.utf8.count }
+            case .long, .double, .timestamp: for r in 0..<n { lengths[r] += column.isNull(r) ? 1 : 9 }
+            case .date: for r in 0..<n { lengths[r] += column.isNull(r) ? 1 : 5 }
+            case .boolean: for r in 0..<n { lengths[r] += column.isNull(r) ? 1 : 2 }
+            case .string(let s): for r in 0..<n { lengths[r] += column.isNull(r) ? 1 : 5 + s.length(at: r) }
+            case .list: for r in 0..<n { lengths[r] += 1 }
             }
         }
-        for r in 0..<numRows { rowOffsets[r + 1] += rowOffsets[r] }
-        rowKeys.removeAll(keepingCapacity: true)
-        rowKeys.append(contentsOf: repeatElement(0, count: rowOffsets[numRows]))
-        // Pass 2: bytes, with a cursor per row.
-        var cursor = Array(rowOffsets.prefix(numRows))
-        rowKeys.withUnsafeMutableBytes { out in
-            for column in keys {
-                let validity = column.validity
-                @inline(__always) func header(_ r: Int) -> Bool {
-                    if let validity, !validity[r] { out[cursor[r]] = 0; cursor[r] += 1; return false }
-                    out[cursor[r]] = 1
-                    cursor[r] += 1
-                    return true
+        var total = 0
+        for r in 0..<n { total += lengths[r]; encodedOffsets.append(total) }
+        encoded.removeAll()
+        encoded.reserve(total)
+        let out = encoded.base!
+        var cursor = (0..<n).map { encodedOffsets[$0] }
+        for column in keys {
+            let validity = column.validity
+            @inline(__always) func present(_ r: Int) -> Bool {
+                if let validity, !validity[r] { out[cursor[r]] = 0; cursor[r] += 1; return false }
+                out[cursor[r]] = 1
+                cursor[r] += 1
+                return true
+            }
+            switch column.values {
+            case .long(let v), .timestamp(let v):
+                for r in 0..<n where present(r) { UnsafeMutableRawPointer(out + cursor[r]).storeBytes(of: v[r], as: Int64.self); cursor[r] += 8 }
+            case .double(let v):
+                for r in 0..<n where present(r) {
+                    let d = v[r] == 0 ? 0.0 : (v[r].isNaN ? Double.nan : v[r])
+                    UnsafeMutableRawPointer(out + cursor[r]).storeBytes(of: d.bitPattern, as: UInt64.self)
+                    cursor[r] += 8
                 }
-                switch column.values {
-                case .long(let v), .timestamp(let v):
-                    for r in 0..<numRows where header(r) { out.storeBytes(of: v[r], toByteOffset: cursor[r], as: Int64.self); cursor[r] += 8 }
-                case .double(let v):
-                    for r in 0..<numRows where header(r) {
-                        let d = v[r] == 0 ? 0.0 : (v[r].isNaN ? Double.nan : v[r])
-                        out.storeBytes(of: d.bitPattern, toByteOffset: cursor[r], as: UInt64.self)
-                        cursor[r] += 8
-                    }
-                case .date(let v):
-                    for r in 0..<numRows where header(r) { out.storeBytes(of: v[r], toByteOffset: cursor[r], as: Int32.self); cursor[r] += 4 }
-                case .boolean(let v):
-                    for r in 0..<numRows where header(r) { out[cursor[r]] = v[r] ? 1 : 0; cursor[r] += 1 }
-                case .string(let s):
+            case .date(let v):
+                for r in 0..<n where present(r) { UnsafeMutableRawPointer(out + cursor[r]).storeBytes(of: v[r], as: Int32.self); cursor[r] += 4 }
+            case .boolean(let v):
+                for r in 0..<n where present(r) { out[cursor[r]] = v[r] ? 1 : 0; cursor[r] += 1 }
+            case .string(let s):
+                s.offsets.withUnsafeBufferPointer { o in
                     s.bytes.withUnsafeBytes { src in
-                        for r in 0..<numRows where header(r) {
-                            let a = Int(s.offsets[r]), b = Int(s.offsets[r + 1])
-                            out.storeBytes(of: Int32(b - a), toByteOffset: cursor[r], as: Int32.self)
+                        for r in 0..<n where present(r) {
+                            let a = Int(o[r]), b = Int(o[r + 1])
+                            UnsafeMutableRawPointer(out + cursor[r]).storeBytes(of: Int32(b - a), as: Int32.self)
                             cursor[r] += 4
-                            if b > a {
-                                UnsafeMutableRawBufferPointer(rebasing: out[cursor[r]..<(cursor[r] + b - a)])
-                                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: src[a..<b]))
-                            }
+                            if b > a { UnsafeMutableRawPointer(out + cursor[r]).copyMemory(from: src.baseAddress! + a, byteCount: b - a) }
                             cursor[r] += b - a
                         }
                     }
-                case .list:
-                    for r in 0..<numRows {
-                        let text = Array(column.value(at: r).description.utf8)
-                        out[cursor[r]] = 1
-                        out.storeBytes(of: Int32(text.count), toByteOffset: cursor[r] + 1, as: Int32.self)
-                        cursor[r] += 5
-                        for byte in text { out[cursor[r]] = byte; cursor[r] += 1 }
-                    }
                 }
+            case .list:
+                for r in 0..<n { out[cursor[r]] = 0; cursor[r] += 1 }   // the analyzer rejects array keys
             }
+        }
+        encoded.count = total
+    }
+
+    // MARK: output
+
+    /// The keys of all groups as columns, in group id order.
+    func keyColumns() -> [ColumnVector] {
+        switch shape {
+        case .long:
+            var validity: Bitmap? = nil
+            if nullGroup >= 0 {
+                var bits = Bitmap(count: count, value: true)
+                bits[Int(nullGroup)] = false
+                validity = bits
+            }
+            let values = Array(UnsafeBufferPointer(start: longKeys.base, count: count))
+            return [ColumnVector(keyTypes[0] == .timestamp ? .timestamp(values) : .long(values), validity: validity)]
+        case .string:
+            var validity: Bitmap? = nil
+            if nullGroup >= 0 {
+                var bits = Bitmap(count: count, value: true)
+                bits[Int(nullGroup)] = false
+                validity = bits
+            }
+            let offsets = (0...count).map { Int32(keyOffsets[$0]) }
+            let bytes = Array(UnsafeBufferPointer(start: arena.base, count: arena.count))
+            return [ColumnVector(.string(StringArray(offsets: offsets, bytes: bytes)), validity: validity)]
+        case .encoded:
+            return decodeKeys()
         }
     }
 
-    /// Decodes the keys of all groups back into columns (group id order).
-    func keyColumns() -> [ColumnVector] {
+    private func decodeKeys() -> [ColumnVector] {
         var builders = keyTypes.map { ColumnBuilder(type: $0, capacity: count) }
-        arena.withUnsafeBytes { raw in
-            for g in 0..<count {
-                var p = keyOffsets[g]
-                for (c, t) in keyTypes.enumerated() {
-                    let present = raw[p] == 1
-                    p += 1
-                    if !present { builders[c].appendNull(); continue }
-                    switch t {
-                    case .long: builders[c].appendLong(raw.loadUnaligned(fromByteOffset: p, as: Int64.self)); p += 8
-                    case .timestamp: builders[c].append(.timestamp(raw.loadUnaligned(fromByteOffset: p, as: Int64.self))); p += 8
-                    case .double: builders[c].appendDouble(Double(bitPattern: raw.loadUnaligned(fromByteOffset: p, as: UInt64.self))); p += 8
-                    case .date: builders[c].appendDate(raw.loadUnaligned(fromByteOffset: p, as: Int32.self)); p += 4
-                    case .boolean: builders[c].appendBool(raw[p] == 1); p += 1
-                    case .string, .array:
-                        let n = Int(raw.loadUnaligned(fromByteOffset: p, as: Int32.self))
-                        p += 4
-                        builders[c].appendString(bytes: UnsafeRawBufferPointer(rebasing: raw[p..<(p + n)]))
-                        p += n
-                    }
+        guard let raw = arena.base.map({ UnsafeRawPointer($0) }) else {
+            // No key bytes at all: the global group, or only empty encodings.
+            return builders.map { $0.finish() }
+        }
+        for g in 0..<count {
+            var p = keyOffsets[g]
+            for (c, t) in keyTypes.enumerated() {
+                let present = raw.load(fromByteOffset: p, as: UInt8.self) == 1
+                p += 1
+                if !present { builders[c].appendNull(); continue }
+                switch t {
+                case .long: builders[c].appendLong(raw.loadUnaligned(fromByteOffset: p, as: Int64.self)); p += 8
+                case .timestamp: builders[c].append(.timestamp(raw.loadUnaligned(fromByteOffset: p, as: Int64.self))); p += 8
+                case .double: builders[c].appendDouble(Double(bitPattern: raw.loadUnaligned(fromByteOffset: p, as: UInt64.self))); p += 8
+                case .date: builders[c].appendDate(raw.loadUnaligned(fromByteOffset: p, as: Int32.self)); p += 4
+                case .boolean: builders[c].appendBool(raw.load(fromByteOffset: p, as: UInt8.self) == 1); p += 1
+                case .string, .array:
+                    let n = Int(raw.loadUnaligned(fromByteOffset: p, as: Int32.self))
+                    p += 4
+                    builders[c].appendString(bytes: UnsafeRawBufferPointer(start: raw + p, count: n))
+                    p += n
                 }
             }
         }
         return builders.map { $0.finish() }
     }
+}
+
+/// A growable buffer of trivial values over malloc'd memory (no copy-on-write, no exclusivity checks).
+struct GrowableBuffer<T: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<T>?
+    var count = 0
+    private(set) var capacity = 0
+
+    @inline(__always) subscript(i: Int) -> T { base![i] }
+
+    mutating func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        var newCapacity = Swift.max(capacity * 2, 64)
+        while newCapacity < n { newCapacity *= 2 }
+        let raw = realloc(base, newCapacity * MemoryLayout<T>.stride)!
+        base = raw.assumingMemoryBound(to: T.self)
+        capacity = newCapacity
+    }
+
+    @inline(__always) mutating func append(_ value: T) {
+        if count == capacity { reserve(count + 1) }
+        base![count] = value
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) where T == UInt8 {
+        reserve(count + bytes.count)
+        UnsafeMutableRawPointer(base! + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    func free() { Glibc.free(base) }
 }

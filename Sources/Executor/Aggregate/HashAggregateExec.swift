@@ -15,7 +15,7 @@ public final class HashAggregateExec: BatchConsumer {
     let aggregates: [BoundAggregate]
     let schema: StructType
     let downstream: any BatchConsumer
-    var table: GroupTable
+    let table: GroupTable
     let accumulators: [any Accumulator]
     /// Where each aggregate's buffer columns start in the Final-mode input.
     let bufferOffsets: [Int]

@@ -1,21 +1,19 @@
-// GenerateExec: Spark's explode. Each input row is repeated once per element of its array;
-// the output is the input columns followed by the element. Null and empty arrays yield no rows.
+// GenerateExec: Spark's explode. Each input row's kept columns are repeated once per element of
+// its array, followed by the element. Null and empty arrays yield no rows.
 
 import Planner
 
 public final class GenerateExec: BatchConsumer {
-    let generator: BoundExpression
-    let schema: StructType
+    let generator: Generator
     let downstream: any BatchConsumer
 
-    public init(generator: BoundExpression, schema: StructType, downstream: any BatchConsumer) {
+    public init(generator: Generator, downstream: any BatchConsumer) {
         self.generator = generator
-        self.schema = schema
         self.downstream = downstream
     }
 
     public func consume(_ batch: ColumnarBatch) throws {
-        let arrays = try generator.evaluate(batch)
+        let arrays = try generator.expression.evaluate(batch)
         guard case .list(let offsets, let child) = arrays.values else {
             throw EmberError(.internal, "explode evaluated to \(arrays.dataType), not an array")
         }
@@ -30,10 +28,10 @@ public final class GenerateExec: BatchConsumer {
             }
         }
         if parentRows.isEmpty { return }
-        var columns = batch.columns.map { $0.take(parentRows) }
+        var columns = generator.keptChildColumns.map { batch.columns[$0].take(parentRows) }
         let contiguous = elementRows.count == child.count && elementRows.first == 0
         columns.append(contiguous ? child : child.take(elementRows))
-        try downstream.consume(ColumnarBatch(schema: schema, columns: columns, numRows: parentRows.count))
+        try downstream.consume(ColumnarBatch(schema: generator.schema, columns: columns, numRows: parentRows.count))
     }
 
     public func finish() throws { try downstream.finish() }

@@ -66,7 +66,7 @@ public enum Analyzer {
             }
             let name = alias ?? "col"
             let schema = StructType(child.schema.fields + [StructField(name, elementType)])
-            input = .generate(bound, schema, child)
+            input = .generate(Generator(expression: bound, keptChildColumns: Array(child.schema.fields.indices), schema: schema), child)
             list[g] = .column("#generated")
         }
         let schema = input.schema

@@ -55,7 +55,7 @@ public indirect enum ResolvedPlan: Sendable {
     case project([BoundExpression], StructType, ResolvedPlan)
     case filter(BoundExpression, ResolvedPlan)
     /// Output: the child's columns followed by one column holding each array element.
-    case generate(BoundExpression, StructType, ResolvedPlan)
+    case generate(Generator, ResolvedPlan)
     case aggregate(keys: [BoundExpression], aggregates: [BoundAggregate], StructType, ResolvedPlan)
     case sort([BoundSortOrder], ResolvedPlan)
     case limit(Int, ResolvedPlan)
@@ -65,7 +65,8 @@ public indirect enum ResolvedPlan: Sendable {
         case .scan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
         case .repartition(_, let c): return c.schema
-        case .project(_, let s, _), .generate(_, let s, _), .aggregate(_, _, let s, _): return s
+        case .project(_, let s, _), .aggregate(_, _, let s, _): return s
+        case .generate(let g, _): return g.schema
         case .filter(_, let c), .sort(_, let c), .limit(_, let c): return c.schema
         }
     }
@@ -81,7 +82,7 @@ public indirect enum ResolvedPlan: Sendable {
             let cs = c.schema
             return line("Project [\(zip(es, schema.fields).map { "\($0.describe(cs)) AS \($1.name)" }.joined(separator: ", "))]", c)
         case .filter(let e, let c): return line("Filter \(e.describe(c.schema))", c)
-        case .generate(let e, let schema, let c): return line("Generate explode(\(e.describe(c.schema))) AS \(schema.fields.last!.name)", c)
+        case .generate(let g, let c): return line(g.describe(c.schema), c)
         case .aggregate(let k, let a, _, let c):
             let cs = c.schema
             return line("Aggregate keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))] functions=[\(a.map { "\($0.function.rawValue)(\($0.input?.describe(cs) ?? "*")) AS \($0.name)" }.joined(separator: ", "))]", c)

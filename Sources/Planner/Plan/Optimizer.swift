@@ -20,7 +20,7 @@ public enum Optimizer {
             if case .filter(let b, let grandchild) = c { return .filter(.and(b, a), grandchild) }
             return .filter(a, c)
         case .project(let e, let s, let c): return .project(e, s, combineFilters(c))
-        case .generate(let e, let s, let c): return .generate(e, s, combineFilters(c))
+        case .generate(let g, let c): return .generate(g, combineFilters(c))
         case .aggregate(let k, let a, let s, let c): return .aggregate(keys: k, aggregates: a, s, combineFilters(c))
         case .sort(let o, let c): return .sort(o, combineFilters(c))
         case .limit(let n, let c): return .limit(n, combineFilters(c))
@@ -73,16 +73,19 @@ public enum Optimizer {
             var mapping: [Int: Int] = [:]
             for (new, old) in keep.enumerated() { mapping[old] = new }
             return (.project(keep.map { exprs[$0].remapColumns(m) }, StructType(keep.map { schema.fields[$0] }), c), mapping)
-        case .generate(let expr, let schema, let child):
-            let childCount = schema.count - 1
-            var childNeeded = Set(needed.filter { $0 < childCount })
-            childNeeded.formUnion(expr.referencedColumns)
+        case .generate(let g, let child):
+            // Output: kept child columns (positions 0..<k) then the element (position k).
+            let k = g.keptChildColumns.count
+            let keep = (0..<k).filter { needed.contains($0) }
+            var childNeeded = Set(keep.map { g.keptChildColumns[$0] })
+            childNeeded.formUnion(g.expression.referencedColumns)
             let (c, m) = prune(child, needed: childNeeded)
-            let newChildCount = c.schema.count
-            var mapping = m
-            mapping[childCount] = newChildCount
-            let newSchema = StructType(c.schema.fields + [schema.fields[childCount]])
-            return (.generate(expr.remapColumns(m), newSchema, c), mapping)
+            var mapping: [Int: Int] = [:]
+            for (new, old) in keep.enumerated() { mapping[old] = new }
+            mapping[k] = keep.count
+            let kept = keep.map { m[g.keptChildColumns[$0]] ?? g.keptChildColumns[$0] }
+            let schema = StructType(keep.map { g.schema.fields[$0] } + [g.schema.fields[k]])
+            return (.generate(Generator(expression: g.expression.remapColumns(m), keptChildColumns: kept, schema: schema), c), mapping)
         case .aggregate(let keys, let aggs, let schema, let child):
             var childNeeded = Set<Int>()
             for k in keys { childNeeded.formUnion(k.referencedColumns) }

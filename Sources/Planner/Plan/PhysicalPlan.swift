@@ -44,7 +44,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     case shuffleRead(ShuffleID, StructType, numPartitions: Int)
     case project([BoundExpression], StructType, PhysicalPlan)
     case filter(BoundExpression, PhysicalPlan)
-    case generate(BoundExpression, StructType, PhysicalPlan)
+    case generate(Generator, PhysicalPlan)
     case hashAggregate(AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], StructType, PhysicalPlan)
     /// Sorts the partition's rows.
     case sort([BoundSortOrder], PhysicalPlan)
@@ -57,7 +57,8 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .fileScan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
         case .shuffleRead(_, let s, _): return s
-        case .project(_, let s, _), .generate(_, let s, _), .hashAggregate(_, _, _, let s, _): return s
+        case .project(_, let s, _), .hashAggregate(_, _, _, let s, _): return s
+        case .generate(let g, _): return g.schema
         case .filter(_, let c), .sort(_, let c), .limit(_, let c), .exchange(_, let c): return c.schema
         }
     }
@@ -69,7 +70,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .range(let r): return r.numPartitions
         case .shuffleRead(_, _, let n): return n
         case .exchange(let p, _): return p.numPartitions
-        case .project(_, _, let c), .generate(_, _, let c), .hashAggregate(_, _, _, _, let c),
+        case .project(_, _, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
              .filter(_, let c), .sort(_, let c), .limit(_, let c):
             return c.numPartitions
         }
@@ -86,7 +87,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .project(let es, let s, let c):
             return line("Project [\(zip(es, s.fields).map { "\($0.describe(c.schema)) AS \($1.name)" }.joined(separator: ", "))]", c)
         case .filter(let e, let c): return line("Filter \(e.describe(c.schema))", c)
-        case .generate(let e, let s, let c): return line("Generate explode(\(e.describe(c.schema))) AS \(s.fields.last!.name)", c)
+        case .generate(let g, let c): return line(g.describe(c.schema), c)
         case .hashAggregate(let mode, let k, let a, _, let c):
             let cs = c.schema
             let fs = a.map { "\($0.function.rawValue)(\(mode == .partial ? ($0.input?.describe(cs) ?? "*") : "buffer")) AS \($0.name)" }

@@ -36,7 +36,7 @@ public enum PhysicalPlanner {
             case .repartition(let p, let c): return .exchange(p, convert(c))
             case .project(let e, let s, let c): return .project(e, s, convert(c))
             case .filter(let e, let c): return .filter(e, convert(c))
-            case .generate(let e, let s, let c): return .generate(e, s, convert(c))
+            case .generate(let g, let c): return .generate(g, convert(c))
             case .sort(let o, let c): return .sort(o, .exchange(.single, convert(c)))
             case .limit(let n, let c): return .limit(n, .exchange(.single, .limit(n, convert(c))))
             case .aggregate(let keys, let aggs, let schema, let child):
