@@ -11,7 +11,9 @@
 //                                       column), arena + offsets as for strings
 //
 // Hashing is vectorized per batch (one pass per key column) with a seed that differs from the
-// shuffle partitioner's, so a reducer's keys spread over the whole table.
+// shuffle partitioner's, so a reducer's keys spread over the whole table. The table belongs to one
+// task's aggregate (never shared between threads), so its stored properties skip the dynamic
+// exclusivity checks that would otherwise run on every probe.
 
 import Planner
 #if canImport(Glibc)
@@ -23,21 +25,21 @@ final class GroupTable {
     let keyTypes: [DataType]
     let shape: Shape
 
-    private var slots: UnsafeMutablePointer<Int32>
-    private var capacity: Int
-    private var mask: Int
-    private(set) var count = 0
-    private var hashes: GrowableBuffer<UInt64>
-    private var longKeys: GrowableBuffer<Int64>
-    private var keyOffsets: GrowableBuffer<Int>
-    private var arena: GrowableBuffer<UInt8>
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var mask: Int
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var hashes: GrowableBuffer<UInt64>
+    @exclusivity(unchecked) private var longKeys: GrowableBuffer<Int64>
+    @exclusivity(unchecked) private var keyOffsets: GrowableBuffer<Int>
+    @exclusivity(unchecked) private var arena: GrowableBuffer<UInt8>
     /// Group id of the null key (single-key shapes), or -1.
-    private var nullGroup: Int32 = -1
+    @exclusivity(unchecked) private var nullGroup: Int32 = -1
 
     // Scratch reused across batches.
-    private var rowHashes: [UInt64] = []
-    private var encoded = GrowableBuffer<UInt8>()
-    private var encodedOffsets = GrowableBuffer<Int>()
+    @exclusivity(unchecked) private var rowHashes: [UInt64] = []
+    @exclusivity(unchecked) private var encoded = GrowableBuffer<UInt8>()
+    @exclusivity(unchecked) private var encodedOffsets = GrowableBuffer<Int>()
 
     init(keyTypes: [DataType], initialCapacity: Int = 1024) {
         self.keyTypes = keyTypes
@@ -122,6 +124,14 @@ final class GroupTable {
         }
     }
 
+    /// Group id of one string key given as bytes (string-keyed tables).
+    @inline(__always)
+    func groupId(bytes: UnsafeRawPointer?, count: Int) -> Int32 {
+        let hash = FixedSeedHash.combine(FixedSeedHash.aggregateSeed,
+                                         FixedSeedHash.hash(bytes: UnsafeRawBufferPointer(start: bytes, count: count), seed: FixedSeedHash.aggregateSeed))
+        return findOrInsertBytes(bytes, count, hash)
+    }
+
     private func nullGroupId() -> Int32 {
         if nullGroup < 0 {
             nullGroup = Int32(count)
@@ -162,7 +172,7 @@ final class GroupTable {
             if g < 0 { break }
             if hashes[Int(g)] == hash {
                 let a = keyOffsets[Int(g)], b = keyOffsets[Int(g) + 1]
-                if b - a == length && (length == 0 || memcmp(arena.base! + a, key!, length) == 0) && g != nullGroup { return g }
+                if b - a == length && bytesEqual(arena.base! + a, key, length) && g != nullGroup { return g }
             }
             pos = (pos + 1) & mask
         }
@@ -320,6 +330,21 @@ final class GroupTable {
         }
         return builders.map { $0.finish() }
     }
+}
+
+/// Byte equality; short keys (most words) are compared inline instead of calling memcmp.
+@inline(__always)
+func bytesEqual(_ a: UnsafeMutablePointer<UInt8>, _ b: UnsafeRawPointer?, _ n: Int) -> Bool {
+    guard n > 0, let b else { return true }
+    if n <= 16 {
+        var i = 0
+        while i < n {
+            if a[i] != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+            i += 1
+        }
+        return true
+    }
+    return memcmp(a, b, n) == 0
 }
 
 /// A growable buffer of trivial values over malloc'd memory (no copy-on-write, no exclusivity checks).

@@ -78,7 +78,7 @@ public struct TaskRunner: Sendable {
         var chain: [PhysicalPlan] = []
         while true {
             switch node {
-            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
+            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c),
                  .sort(_, let c), .limit(_, let c):
                 chain.append(node)
                 node = c
@@ -96,6 +96,7 @@ public struct TaskRunner: Sendable {
             case .project(let e, let s, _): head = ProjectExec(expressions: e, schema: s, downstream: head)
             case .filter(let e, _): head = FilterExec(predicate: e, downstream: head)
             case .generate(let g, _): head = GenerateExec(generator: g, downstream: head)
+            case .tokenCount(let t, _): head = try TokenCountExec(t, downstream: head)
             case .hashAggregate(let m, let k, let a, let s, _):
                 head = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head)
             case .sort(let o, let c): head = SortExec(orders: o, schema: c.schema, downstream: head)

@@ -4,15 +4,44 @@
 
 public struct StringSplitter: Sendable {
     /// Byte-class matcher: `member[b]` says whether byte b is a separator; `repeated` is the `+`.
-    struct ByteClass: Sendable {
-        var member: [Bool]
-        var repeated: Bool
+    @usableFromInline struct ByteClass: Sendable {
+        @usableFromInline var member: [Bool]
+        @usableFromInline var repeated: Bool
     }
-    enum Strategy: Sendable {
+    @usableFromInline enum Strategy: Sendable {
         case byteClass(ByteClass)
         case regex(String)
     }
-    let strategy: Strategy
+    @usableFromInline let strategy: Strategy
+
+    /// True when the pattern runs on bytes (one character class, optionally repeated).
+    public var isByteClass: Bool { if case .byteClass = strategy { return true } else { return false } }
+
+    /// Calls `body` with each token of `bytes` (including empty ones), as split() would produce them.
+    @inlinable
+    public func forEachToken(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        guard case .byteClass(let cls) = strategy else { return }
+        cls.member.withUnsafeBufferPointer { member in
+            let p = bytes.bindMemory(to: UInt8.self)
+            let end = p.count
+            var k = 0
+            var tokenStart = 0
+            while k < end {
+                let b = p[k]
+                if member[Int(b)] {
+                    body(UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<k]))
+                    k += b < 0x80 ? 1 : utf8Length(b)
+                    if cls.repeated {
+                        while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : utf8Length(p[k]) }
+                    }
+                    tokenStart = min(k, end)
+                } else {
+                    k += 1
+                }
+            }
+            body(UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<end]))
+        }
+    }
 
     public static func compile(_ pattern: String) throws -> StringSplitter {
         if let cls = parseByteClass(Array(pattern.utf8)) { return StringSplitter(strategy: .byteClass(cls)) }
@@ -28,44 +57,62 @@ public struct StringSplitter: Sendable {
     /// Splits every string of a column into an array column.
     public func split(_ c: ColumnVector) throws -> ColumnVector {
         guard case .string(let s) = c.values else { throw typeError("split", c) }
-        var childOffsets: [Int32] = [0]
-        var childBytes: [UInt8] = []
         var listOffsets: [Int32] = [0]
-        childOffsets.reserveCapacity(s.count * 4)
-        childBytes.reserveCapacity(s.bytes.count)
         listOffsets.reserveCapacity(s.count + 1)
         switch strategy {
         case .byteClass(let cls):
-            s.bytes.withUnsafeBufferPointer { p in
-                cls.member.withUnsafeBufferPointer { member in
-                    for i in 0..<s.count {
-                        if c.isNull(i) { listOffsets.append(Int32(childOffsets.count - 1)); continue }
-                        var k = Int(s.offsets[i])
-                        let end = Int(s.offsets[i + 1])
-                        var tokenStart = k
-                        while k < end {
-                            let b = p[k]
-                            if member[Int(b)] {
-                                childBytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[tokenStart..<k]))
-                                childOffsets.append(Int32(childBytes.count))
-                                k += b < 0x80 ? 1 : utf8Length(b)
-                                if cls.repeated {
-                                    while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : utf8Length(p[k]) }
+            // Tokens are pieces of the input: their bytes fit in the input's size, and there are at most
+            // (bytes + rows) of them. Write through pointers into buffers of those sizes, then trim.
+            let maxTokens = s.bytes.count + s.count + 1
+            var tokenCount = 0
+            var byteCount = 0
+            var offsetsOut: [Int32] = []
+            let bytesOut = [UInt8](unsafeUninitializedCapacity: Swift.max(1, s.bytes.count)) { tb, bytesInitialized in
+                offsetsOut = [Int32](unsafeUninitializedCapacity: maxTokens + 1) { to, offsetsInitialized in
+                    to[0] = 0
+                    s.bytes.withUnsafeBufferPointer { p in
+                        s.offsets.withUnsafeBufferPointer { so in
+                            cls.member.withUnsafeBufferPointer { member in
+                                for i in 0..<s.count {
+                                    if c.isNull(i) { listOffsets.append(Int32(tokenCount)); continue }
+                                    var k = Int(so[i])
+                                    let end = Int(so[i + 1])
+                                    var tokenStart = k
+                                    @inline(__always) func emit(_ a: Int, _ b: Int) {
+                                        let n = b - a
+                                        if n > 0 { (tb.baseAddress! + byteCount).initialize(from: p.baseAddress! + a, count: n) }
+                                        byteCount += n
+                                        tokenCount += 1
+                                        to[tokenCount] = Int32(truncatingIfNeeded: byteCount)
+                                    }
+                                    while k < end {
+                                        let b = p[k]
+                                        if member[Int(b)] {
+                                            emit(tokenStart, k)
+                                            k += b < 0x80 ? 1 : utf8Length(b)
+                                            if cls.repeated {
+                                                while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : utf8Length(p[k]) }
+                                            }
+                                            tokenStart = min(k, end)
+                                        } else {
+                                            k += 1
+                                        }
+                                    }
+                                    emit(tokenStart, end)
+                                    listOffsets.append(Int32(tokenCount))
                                 }
-                                tokenStart = min(k, end)
-                            } else {
-                                k += 1
                             }
                         }
-                        childBytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[tokenStart..<end]))
-                        childOffsets.append(Int32(childBytes.count))
-                        listOffsets.append(Int32(childOffsets.count - 1))
                     }
+                    offsetsInitialized = tokenCount + 1
                 }
+                bytesInitialized = byteCount
             }
+            let child = ColumnVector(.string(StringArray(offsets: offsetsOut, bytes: bytesOut)))
+            return ColumnVector(.list(offsets: listOffsets, child: child), validity: c.validity)
         case .regex(let pattern):
             let regex = try Regex(pattern)
-            var child = StringArray(offsets: childOffsets, bytes: childBytes)
+            var child = StringArray()
             for i in 0..<s.count {
                 if c.isNull(i) { listOffsets.append(Int32(child.count)); continue }
                 let text = s[i]
@@ -80,11 +127,9 @@ public struct StringSplitter: Sendable {
             }
             return ColumnVector(.list(offsets: listOffsets, child: ColumnVector(.string(child))), validity: c.validity)
         }
-        let child = ColumnVector(.string(StringArray(offsets: childOffsets, bytes: childBytes)))
-        return ColumnVector(.list(offsets: listOffsets, child: child), validity: c.validity)
     }
 
-    @inline(__always) func utf8Length(_ lead: UInt8) -> Int {
+    @inlinable @inline(__always) func utf8Length(_ lead: UInt8) -> Int {
         lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : (lead >= 0xC0 ? 2 : 1))
     }
 

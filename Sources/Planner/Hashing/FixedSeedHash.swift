@@ -35,15 +35,18 @@ public enum FixedSeedHash {
             h = (h ^ mix64(w)) &* 0x8766_4B3B_4C2C_1E27 &+ 0x52DC_E729
             i += 8
         }
-        if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
+        let rem = n - i
+        if rem > 0 {
+            // 1–7 tail bytes in at most two loads (overlapping when needed), as wyhash does.
+            let tail: UInt64
+            if rem >= 4 {
+                let lo = UInt64(bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                let hi = UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+                tail = lo | hi << 32
+            } else {
+                tail = UInt64(bytes[i]) | UInt64(bytes[i + rem / 2]) << 8 | UInt64(bytes[n - 1]) << 16
             }
-            h = (h ^ mix64(tail)) &* 0x8766_4B3B_4C2C_1E27 &+ 0x52DC_E729
+            h = (h ^ mix64(tail ^ UInt64(rem))) &* 0x8766_4B3B_4C2C_1E27 &+ 0x52DC_E729
         }
         return mix64(h)
     }

@@ -51,6 +51,8 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     /// Keeps the partition's first n rows.
     case limit(Int, PhysicalPlan)
     case exchange(Partitioning, PhysicalPlan)
+    /// Fused split → explode → filter → lower → partial count (see TokenCount).
+    case tokenCount(TokenCount, PhysicalPlan)
 
     public var schema: StructType {
         switch self {
@@ -58,6 +60,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .range: return RangeSpec.schema
         case .shuffleRead(_, let s, _): return s
         case .project(_, let s, _), .hashAggregate(_, _, _, let s, _): return s
+        case .tokenCount(let t, _): return t.schema
         case .generate(let g, _): return g.schema
         case .filter(_, let c), .sort(_, let c), .limit(_, let c), .exchange(_, let c): return c.schema
         }
@@ -70,7 +73,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .range(let r): return r.numPartitions
         case .shuffleRead(_, _, let n): return n
         case .exchange(let p, _): return p.numPartitions
-        case .project(_, _, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
+        case .project(_, _, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c),
              .filter(_, let c), .sort(_, let c), .limit(_, let c):
             return c.numPartitions
         }
@@ -88,6 +91,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
             return line("Project [\(zip(es, s.fields).map { "\($0.describe(c.schema)) AS \($1.name)" }.joined(separator: ", "))]", c)
         case .filter(let e, let c): return line("Filter \(e.describe(c.schema))", c)
         case .generate(let g, let c): return line(g.describe(c.schema), c)
+        case .tokenCount(let t, let c): return line(t.describe(c.schema), c)
         case .hashAggregate(let mode, let k, let a, _, let c):
             let cs = c.schema
             let fs = a.map { "\($0.function.rawValue)(\(mode == .partial ? ($0.input?.describe(cs) ?? "*") : "buffer")) AS \($0.name)" }

@@ -20,7 +20,7 @@ public enum PhysicalPlanner {
         var ordering: [BoundSortOrder]? = nil
         if case .limit(let n, let c) = node { limit = n; node = c }
         if case .sort(let o, let c) = node { ordering = o; node = c }
-        var physical = planner.convert(node)
+        var physical = TokenCountFusion.apply(planner.convert(node))
         if let ordering { physical = .sort(ordering, physical) }
         if let limit { physical = .limit(limit, physical) }
         return PhysicalQuery(plan: physical, resultOrdering: ordering, resultLimit: limit)

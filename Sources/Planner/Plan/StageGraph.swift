@@ -66,6 +66,7 @@ public struct StageGraph: Sendable {
             case .project(let e, let s, let c): return .project(e, s, cut(c, &parents, &shuffles))
             case .filter(let e, let c): return .filter(e, cut(c, &parents, &shuffles))
             case .generate(let g, let c): return .generate(g, cut(c, &parents, &shuffles))
+            case .tokenCount(let t, let c): return .tokenCount(t, cut(c, &parents, &shuffles))
             case .hashAggregate(let m, let k, let a, let s, let c): return .hashAggregate(m, keys: k, aggregates: a, s, cut(c, &parents, &shuffles))
             case .sort(let o, let c): return .sort(o, cut(c, &parents, &shuffles))
             case .limit(let n, let c): return .limit(n, cut(c, &parents, &shuffles))

@@ -1,0 +1,86 @@
+// TokenCount: a fused partial aggregate for the word-count shape
+//
+//   HashAggregate(Partial, keys=[word], count(*))            TokenCount(column c, pattern,
+//     Project [lower(token) AS word]        (optional)  ──►             lowercase, dropEmpty)
+//       Filter token != ''                   (optional)          child
+//         Generate explode(split(c, pattern)) AS token
+//           child
+//
+// Same result, one pass: tokens are found in the line bytes, lowercased into a scratch buffer and
+// counted in a string-keyed group table, with no array, token or word column in between (Spark
+// gets the same effect from whole-stage code generation). Applies only when the pattern is a
+// byte class that StringSplitter runs natively.
+
+public struct TokenCount: Sendable, Codable, Hashable {
+    /// The string column to tokenize.
+    public var column: Int
+    public var pattern: String
+    public var lowercase: Bool
+    /// Skip empty tokens (the fused `token != ''` filter).
+    public var dropEmpty: Bool
+    /// The partial aggregate's output: [word: string, count buffer: bigint].
+    public var schema: StructType
+
+    public func describe(_ childSchema: StructType) -> String {
+        let name = column < childSchema.count ? childSchema.fields[column].name : "#\(column)"
+        return "TokenCount(split(\(name)#\(column), \(pattern))\(lowercase ? ", lower" : "")\(dropEmpty ? ", drop empty" : ""))"
+    }
+}
+
+public enum TokenCountFusion {
+    /// Rewrites every matching partial aggregate in the plan.
+    public static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
+        switch plan {
+        case .hashAggregate(.partial, let keys, let aggs, let schema, let child):
+            if let fused = match(keys: keys, aggs: aggs, schema: schema, child: child) { return fused }
+            return .hashAggregate(.partial, keys: keys, aggregates: aggs, schema, apply(child))
+        case .fileScan, .range, .shuffleRead: return plan
+        case .project(let e, let s, let c): return .project(e, s, apply(c))
+        case .filter(let e, let c): return .filter(e, apply(c))
+        case .generate(let g, let c): return .generate(g, apply(c))
+        case .hashAggregate(let m, let k, let a, let s, let c): return .hashAggregate(m, keys: k, aggregates: a, s, apply(c))
+        case .sort(let o, let c): return .sort(o, apply(c))
+        case .limit(let n, let c): return .limit(n, apply(c))
+        case .exchange(let p, let c): return .exchange(p, apply(c))
+        case .tokenCount(let t, let c): return .tokenCount(t, apply(c))
+        }
+    }
+
+    static func match(keys: [BoundExpression], aggs: [BoundAggregate], schema: StructType, child: PhysicalPlan) -> PhysicalPlan? {
+        guard keys.count == 1, case .column(let keyIndex, .string) = keys[0],
+              aggs.count == 1, aggs[0].function == .count, aggs[0].input == nil else { return nil }
+        var node = child
+        var element = keyIndex
+        var lowercase = false
+        if case .project(let exprs, _, let c) = node {
+            guard keyIndex < exprs.count else { return nil }
+            switch exprs[keyIndex] {
+            case .lower(.column(let j, .string)): lowercase = true; element = j
+            case .column(let j, .string): element = j
+            default: return nil
+            }
+            node = c
+        }
+        var dropEmpty = false
+        if case .filter(let predicate, let c) = node {
+            switch predicate {
+            case .comparison(.notEqual, .column(let j, _), .literal(.string(""), _)),
+                 .comparison(.notEqual, .literal(.string(""), _), .column(let j, _)):
+                guard j == element else { return nil }
+                dropEmpty = true
+            default: return nil
+            }
+            node = c
+        }
+        // Projections that only pick columns (select of the exploded column) are looked through.
+        while case .project(let exprs, _, let c) = node, element < exprs.count, case .column(let j, _) = exprs[element] {
+            element = j
+            node = c
+        }
+        guard case .generate(let g, let source) = node, element == g.keptChildColumns.count,
+              case .split(.column(let c, .string), let pattern) = g.expression,
+              let splitter = try? StringSplitter.compile(pattern), splitter.isByteClass else { return nil }
+        let fused = TokenCount(column: c, pattern: pattern, lowercase: lowercase, dropEmpty: dropEmpty, schema: schema)
+        return .tokenCount(fused, apply(source))
+    }
+}
