@@ -98,9 +98,9 @@ struct GroupByCommand: ParsableCommand {
         let aggregates = try GroupByJob.parseAggregates(agg)
         let session = try cluster.session()
         defer { session.stop() }
-        let df = try GroupByJob.dataFrame(session, input: input, keys: keys, aggregates: aggregates,
-                                          nullValue: nullValue, mode: parseMode)
-        try runAndReport(df, output: output, overwrite: cluster.overwrite, session: session, what: "groupby")
+        try GroupByJob.run(session, input: input, keys: keys, aggregates: aggregates, nullValue: nullValue, mode: parseMode) { df in
+            try runAndReport(df, output: output, overwrite: cluster.overwrite, session: session, what: "groupby")
+        }
     }
 }
 

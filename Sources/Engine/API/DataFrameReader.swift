@@ -12,7 +12,8 @@ public struct DataFrameReader: Sendable {
 
     init(session: Session) { self.session = session }
 
-    /// Sets an option. CSV: header, inferSchema, sep/delimiter, quote, escape, nullValue, mode, comment.
+    /// Sets an option. CSV: header, inferSchema, sep/delimiter, quote, escape, nullValue, mode, comment,
+    /// and Ember's inferSchemaSampleRows (infer from the first n records, verified while scanning).
     public func option(_ key: String, _ value: String) throws -> DataFrameReader {
         var r = self
         func byte() throws -> UInt8 {
@@ -36,6 +37,11 @@ public struct DataFrameReader: Sendable {
         case "escape": r.csvOptions.escape = try byte()
         case "comment": r.csvOptions.comment = try byte()
         case "nullvalue": r.csvOptions.nullValue = value
+        case "inferschemasamplerows":
+            guard let n = Int(value), n > 0 else {
+                throw EmberError(.configuration, "option inferSchemaSampleRows must be a positive number, got '\(value)'")
+            }
+            r.csvOptions.inferenceSampleRows = n
         case "mode":
             guard let mode = ParseMode.parse(value) else {
                 throw EmberError(.configuration, "unknown parse mode '\(value)'", hint: "use PERMISSIVE, DROPMALFORMED or FAILFAST")
@@ -43,7 +49,7 @@ public struct DataFrameReader: Sendable {
             r.csvOptions.mode = mode
         default:
             throw EmberError(.configuration, "unknown read option '\(key)'",
-                             hint: "supported: header, inferSchema, sep, quote, escape, comment, nullValue, mode")
+                             hint: "supported: header, inferSchema, inferSchemaSampleRows, sep, quote, escape, comment, nullValue, mode")
         }
         return r
     }
@@ -72,7 +78,11 @@ public struct DataFrameReader: Sendable {
     public func csv(_ paths: String...) throws -> DataFrame { try csv(paths) }
     public func csv(_ paths: [String]) throws -> DataFrame {
         let splits = try session.splitFiles(paths)
-        let schema = try userSchema ?? CSVSchemaInference.inferSchema(paths: paths, options: csvOptions)
-        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: .csv(csvOptions), schema: schema, splits: splits)))
+        var options = csvOptions
+        let schema = try userSchema ?? CSVSchemaInference.inferSchema(paths: paths, options: options)
+        // A sampled schema is checked while scanning; a value that contradicts it fails the job with
+        // an error marked inferredTypeMismatch (then read again without sampling).
+        options.verifyInferredTypes = userSchema == nil && options.inferSchema && options.inferenceSampleRows != nil
+        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: .csv(options), schema: schema, splits: splits)))
     }
 }

@@ -1,7 +1,12 @@
 // GroupByJob: the aggregation behind `ember groupby` and the GroupBy example: read a CSV with a
 // header (types inferred), group by key columns, compute aggregates named `count`, `sum_x`,
 // `avg_x`, `min_x`, `max_x`, `count_x`, sorted by the keys ascending.
+//
+// `run` infers the schema from the first 20,000 records and lets the scan verify it; if any value
+// contradicts the sampled types, the job runs again with the schema inferred from every record, so
+// the result is always what a full inference (Spark's default) gives.
 
+import Executor
 import Planner
 
 public enum GroupByJob {
@@ -36,13 +41,19 @@ public enum GroupByJob {
         return specs
     }
 
+    /// Records the schema is inferred from before the job verifies it on every record.
+    public static let inferenceSampleRows = 20_000
+
+    /// Builds the job, inferring the schema from a sample (or from every record when `sampled` is false).
     public static func dataFrame(_ session: Session, input: String, keys: [String], aggregates: [AggregateSpec],
-                                 nullValue: String = "", mode: ParseMode = .permissive) throws -> DataFrame {
+                                 nullValue: String = "", mode: ParseMode = .permissive, sampled: Bool = false) throws -> DataFrame {
         guard !keys.isEmpty else {
             throw EmberError(.configuration, "no grouping keys given", hint: "e.g. --by country,device")
         }
-        let table = try session.read.option("header", true).option("inferSchema", true)
-            .option("nullValue", nullValue).option("mode", mode.rawValue).csv(input)
+        var reader = try session.read.option("header", true).option("inferSchema", true)
+            .option("nullValue", nullValue).option("mode", mode.rawValue)
+        if sampled { reader = try reader.option("inferSchemaSampleRows", String(inferenceSampleRows)) }
+        let table = try reader.csv(input)
         let columns = aggregates.map { spec -> Column in
             let c: Column
             switch spec.function {
@@ -55,5 +66,21 @@ public enum GroupByJob {
             return c.alias(spec.outputName)
         }
         return table.groupBy(keys.map { col($0) }).agg(columns).orderBy(keys.map { col($0).asc() })
+    }
+}
+
+extension GroupByJob {
+    /// Runs `action` on the job built with a sampled schema; reruns it with full inference if the
+    /// sample was wrong for some value.
+    public static func run<R>(_ session: Session, input: String, keys: [String], aggregates: [AggregateSpec],
+                              nullValue: String = "", mode: ParseMode = .permissive,
+                              _ action: (DataFrame) throws -> R) throws -> R {
+        do {
+            return try action(try dataFrame(session, input: input, keys: keys, aggregates: aggregates,
+                                            nullValue: nullValue, mode: mode, sampled: true))
+        } catch let error as EmberError where error.context(inferredTypeMismatchKey) != nil {
+            return try action(try dataFrame(session, input: input, keys: keys, aggregates: aggregates,
+                                            nullValue: nullValue, mode: mode, sampled: false))
+        }
     }
 }

@@ -217,7 +217,9 @@ final class GroupTable {
     private func encode(_ keys: [ColumnVector], _ n: Int) {
         encodedOffsets.removeAll()
         encodedOffsets.append(0)
-        var lengths = [Int](repeating: 0, count: n)
+        let lengths = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(n, 1))
+        defer { lengths.deallocate() }
+        lengths.initialize(repeating: 0, count: n)
         for column in keys {
             switch column.values {
             case .long, .double, .timestamp: for r in 0..<n { lengths[r] += column.isNull(r) ? 1 : 9 }
@@ -232,7 +234,9 @@ final class GroupTable {
         encoded.removeAll()
         encoded.reserve(total)
         let out = encoded.base!
-        var cursor = (0..<n).map { encodedOffsets[$0] }
+        let cursor = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(n, 1))
+        defer { cursor.deallocate() }
+        for r in 0..<n { cursor[r] = encodedOffsets[r] }
         for column in keys {
             let validity = column.validity
             @inline(__always) func present(_ r: Int) -> Bool {

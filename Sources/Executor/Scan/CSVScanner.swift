@@ -66,6 +66,11 @@ public enum CSVScanner {
                     throw EmberError(.input, problem,
                                      context: [.init("file", split.path), .init("line", String(try reader.lineNumber(at: offset)))],
                                      hint: failFastHint)
+                case .inferredTypeMismatch(let problem):
+                    throw EmberError(.input, problem,
+                                     context: [.init("file", split.path), .init("line", String(try reader.lineNumber(at: offset))),
+                                               .init(inferredTypeMismatchKey, "true")],
+                                     hint: "infer the schema from every record (no sampling) or give it explicitly")
                 }
             }
             if rows > 0 { try body(decoder.finishBatch(columns, rows: rows)) }
@@ -78,6 +83,7 @@ public enum CSVScanner {
 /// one per required column, accessed without copy-on-write checks in the per-value loop).
 struct CSVRecordDecoder {
     let mode: ParseMode
+    let verifyInferredTypes: Bool
     let dataSchema: StructType
     let fieldCount: Int
     let outputSchema: StructType
@@ -96,6 +102,8 @@ struct CSVRecordDecoder {
         case dropped
         /// FAILFAST: the message of the error to throw.
         case failed(String)
+        /// A sampled schema was wrong for this value.
+        case inferredTypeMismatch(String)
     }
 
     init(options: CSVOptions, dataSchema: StructType, requiredColumns: [Int], rowsPerBatch: Int) throws {
@@ -114,6 +122,7 @@ struct CSVRecordDecoder {
             kinds.append(kind)
         }
         self.mode = options.mode
+        self.verifyInferredTypes = options.verifyInferredTypes
         self.dataSchema = dataSchema
         self.fieldCount = dataSchema.count
         self.outputSchema = StructType(requiredColumns.map { dataSchema.fields[$0] })
@@ -178,6 +187,9 @@ struct CSVRecordDecoder {
                 if let v = ValueParsers.parseTimestamp(field) { columns[j].appendTimestamp(v); continue }
             }
             // The field cannot be converted.
+            if verifyInferredTypes {
+                return .inferredTypeMismatch("'\(Self.excerpt(field))' in column \(dataSchema.fields[c].name) is not a \(dataSchema.fields[c].dataType.simpleString), the type inferred from a sample")
+            }
             switch mode {
             case .permissive:
                 columns[j].appendNull()
@@ -197,3 +209,6 @@ struct CSVRecordDecoder {
         return String(decoding: UnsafeRawBufferPointer(rebasing: field[0..<100]), as: UTF8.self) + "…"
     }
 }
+
+/// Context key marking a scan failure caused by a sampled schema (see CSVOptions.verifyInferredTypes).
+public let inferredTypeMismatchKey = "inferredTypeMismatch"

@@ -50,10 +50,13 @@ public enum CSVSchemaInference {
         var types = [InferredType](repeating: .null, count: names.count)
         let nullValue = Array(options.nullValue.utf8)
         let tokenizer = CSVTokenizer(options: options, expectedFields: names.count)
-        for file in files where file.length > 0 {
-            let reader = try LineReader(split: LineReader.wholeFile(file))
+        var sampled = 0
+        let sampleLimit = options.inferenceSampleRows ?? Int.max
+        files: for file in files where file.length > 0 {
+            let reader = try LineReader(split: LineReader.wholeFile(file), chunkSize: sampleLimit < 100_000 ? 1 << 20 : 4 << 20)
             var skipHeader = options.header
             while let (raw, offset) = try reader.next() {
+                if sampled >= sampleLimit { break files }
                 let line = offset == 0 ? droppingByteOrderMark(raw) : raw
                 if LineReader.isBlank(line) { continue }
                 if let comment = options.comment, line[0] == comment { continue }
@@ -62,6 +65,7 @@ public enum CSVSchemaInference {
                     continue
                 }
                 tokenizer.tokenize(line)
+                sampled += 1
                 for c in 0..<min(tokenizer.count, types.count) where types[c] != .string {
                     let field = tokenizer.field(c)
                     if isNull(field, quoted: tokenizer.isQuoted(c), nullValue: nullValue) { continue }

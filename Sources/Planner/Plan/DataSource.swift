@@ -29,6 +29,13 @@ public struct CSVOptions: Sendable, Codable, Hashable {
     public var mode: ParseMode = .permissive
     /// Lines starting with this byte are skipped (Spark: disabled by default).
     public var comment: UInt8? = nil
+    /// Infer types from the first this-many records only (nil: every record, Spark's default).
+    /// A sampled schema is verified while scanning (see `verifyInferredTypes`).
+    public var inferenceSampleRows: Int? = nil
+    /// Set when the schema came from a sample: a value that does not parse as its column's inferred
+    /// type fails the scan with an error marked `inferredTypeMismatch`, instead of becoming null, so
+    /// the caller can infer again from every record.
+    public var verifyInferredTypes: Bool = false
 
     public init() {}
 }
