@@ -65,11 +65,8 @@ import Testing
     }
 
     @Test func smallExecutorsSpillAndStayCorrect() throws {
-        var config = SessionConfig()
-        config.master = .local(executors: 2, cores: 2, memory: 16 << 20)   // ~4.8 MB of execution memory per task
-        config.shufflePartitions = 6
-        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
-        let session = try Session(config: config)
+        // 16 MiB executors: about 4.8 MB of execution memory per task.
+        let session = try makeSession(executors: 2, cores: 2, partitions: 6, memory: 16 << 20)
         defer { session.stop() }
         let rows: Int64 = 500_000
         let df = session.range(0, rows, numPartitions: 4)

@@ -43,9 +43,10 @@ func productsDirectory() -> URL {
 }
 
 /// A session with real executor processes (the `ember-executor` binary next to the test bundle).
-func makeSession(executors: Int = 2, cores: Int = 2, partitions: Int? = nil, maxPartitionBytes: Int64? = nil) throws -> Session {
+func makeSession(executors: Int = 2, cores: Int = 2, partitions: Int? = nil, maxPartitionBytes: Int64? = nil,
+                 memory: Int64 = 256 << 20) throws -> Session {
     var config = SessionConfig()
-    config.master = .local(executors: executors, cores: cores, memory: 256 << 20)
+    config.master = .local(executors: executors, cores: cores, memory: memory)
     config.shufflePartitions = partitions
     if let maxPartitionBytes { config.maxPartitionBytes = maxPartitionBytes }
     config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path

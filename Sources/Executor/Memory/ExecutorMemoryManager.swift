@@ -56,6 +56,11 @@ public final class ExecutorMemoryManager: Sendable {
     }
 
     public var usedBytes: Int { state.withLock { $0.total } }
+
+    /// The most one task may hold now (pool / tasks holding memory, counting this one).
+    public func taskCap(_ task: TaskID) -> Int {
+        state.withLock { s in poolBytes / Swift.max(1, s.used.count + (s.used[task] == nil ? 1 : 0)) }
+    }
 }
 
 /// One task's reservation against its executor's memory manager.
@@ -84,6 +89,32 @@ public final class TaskMemoryReservation: MemoryReservation {
     }
 
     deinit { manager.releaseAll(task: task) }
+}
+
+/// A consumer's share of a task's reservation: it may hold at most `fraction` of what the
+/// executor allows the task, leaving the rest to the task's other consumers.
+public final class ShareOfReservation: MemoryReservation {
+    let parent: TaskMemoryReservation
+    let fraction: Double
+    public private(set) var reservedBytes = 0
+
+    public init(_ parent: TaskMemoryReservation, fraction: Double) {
+        self.parent = parent
+        self.fraction = fraction
+    }
+
+    public func tryGrow(_ bytes: Int) -> Bool {
+        let cap = Int(Double(parent.manager.taskCap(parent.task)) * fraction)
+        guard reservedBytes + bytes <= cap, parent.tryGrow(bytes) else { return false }
+        reservedBytes += bytes
+        return true
+    }
+
+    public func shrink(_ bytes: Int) {
+        let freed = Swift.min(bytes, reservedBytes)
+        parent.shrink(freed)
+        reservedBytes -= freed
+    }
 }
 
 /// Peak resident set size of this process (VmHWM from /proc/self/status), in bytes.

@@ -24,19 +24,19 @@ public struct TaskRunner: Sendable {
     public func run(_ task: TaskDescription) -> (TaskStatus, [UInt8]) {
         let started = DispatchTime.now().uptimeNanoseconds
         var metrics = TaskMetrics()
+        let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId) }
         do {
             var binary: [UInt8] = []
             var status = TaskStatus(taskId: task.taskId, executorId: executorId, state: .finished, metrics: metrics)
             switch task.output {
             case .shuffle(let shuffleId, let partitioning):
-                let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId) }
                 let writer = try ShuffleMapWriter(
                     shuffleId: shuffleId, mapId: task.taskId, mapIndex: task.partition, executorId: executorId,
                     numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
                     compressionLevel: task.compressionLevel, memory: reservation)
                 let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
-                    try runPipeline(task, sink: sink, metrics: &metrics)
+                    try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation)
                 } catch {
                     writer.abort()
                     throw error
@@ -47,12 +47,12 @@ public struct TaskRunner: Sendable {
                 status.mapStatus = mapStatus
                 metrics.shuffleWriteRows = sink.rows
                 metrics.shuffleWriteBytes = mapStatus.partitionLengths.reduce(0, +)
-                metrics.spillCount = writer.spillCount
+                metrics.spillCount += writer.spillCount
                 metrics.diskBytesSpilled = writer.spilledBytes
                 metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? writer.peakBufferedBytes)
             case .result:
                 let sink = ResultSink()
-                try runPipeline(task, sink: sink, metrics: &metrics)
+                try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation)
                 for batch in sink.batches { BatchCodec.encode(batch, into: &binary) }
                 status.resultBatches = sink.batches.count
                 metrics.outputRows = sink.rows
@@ -72,7 +72,8 @@ public struct TaskRunner: Sendable {
     }
 
     /// Builds the operator chain above the plan's leaf and pushes the leaf's batches through it.
-    func runPipeline(_ task: TaskDescription, sink: any BatchConsumer, metrics: inout TaskMetrics) throws {
+    func runPipeline(_ task: TaskDescription, sink: any BatchConsumer, metrics: inout TaskMetrics,
+                     memory: TaskMemoryReservation?) throws {
         var node = task.plan
         var head: any BatchConsumer = sink
         var chain: [PhysicalPlan] = []
@@ -91,6 +92,8 @@ public struct TaskRunner: Sendable {
             break
         }
         // chain[0] is the root: wrap from the sink downward so each operator knows its downstream.
+        var aggregates: [HashAggregateExec] = []
+        defer { for a in aggregates { metrics.spillCount += a.spillCount } }
         for op in chain {
             switch op {
             case .project(let e, let s, _): head = ProjectExec(expressions: e, schema: s, downstream: head)
@@ -98,7 +101,12 @@ public struct TaskRunner: Sendable {
             case .generate(let g, _): head = GenerateExec(generator: g, downstream: head)
             case .tokenCount(let t, _): head = try TokenCountExec(t, downstream: head)
             case .hashAggregate(let m, let k, let a, let s, _):
-                head = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head)
+                // A Partial aggregate feeds the shuffle writer, which needs memory too: it may use half.
+                let budget: (any MemoryReservation)? = m == .partial ? memory.map { ShareOfReservation($0, fraction: 0.5) } : memory
+                let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
+                                                  resources: AggregateResources(memory: budget, spillDirectory: localDir, taskId: task.taskId))
+                aggregates.append(aggregate)
+                head = aggregate
             case .sort(let o, let c): head = SortExec(orders: o, schema: c.schema, downstream: head)
             case .limit(let n, _): head = LimitExec(limit: n, downstream: head)
             default: break
