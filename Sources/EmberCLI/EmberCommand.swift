@@ -107,7 +107,7 @@ struct GroupByCommand: ParsableCommand {
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (release builds only give meaningful numbers).",
-        subcommands: [ShuffleBenchCommand.self])
+        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self])
 }
 
 struct ShuffleBenchCommand: ParsableCommand {
@@ -188,4 +188,34 @@ func parseCount(_ text: String) -> Int? {
         return Int(t.dropLast()).map { $0 * factor }
     }
     return Int(t)
+}
+
+struct AggregateBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aggregate",
+        abstract: "Hash aggregate throughput in-process, or a memory-bounded groupBy on executors (--executors).")
+
+    @Option(help: "Rows, e.g. 10M.") var rows: String = "10M"
+    @Option(help: "Distinct keys, comma-separated, e.g. 1k,100k,10M.") var keys: String = "1k,100k,10M"
+    @Option(help: "Executor processes (0 = in-process kernel).") var executors: Int = 0
+    @Option(help: "Task slots per executor.") var cores: Int = 2
+    @Option(help: "Memory of each executor, e.g. 64m.") var memory: String = "64m"
+
+    func run() throws {
+        guard let n = parseCount(rows), n > 0 else { throw EmberError(.configuration, "cannot parse --rows '\(rows)'") }
+        let counts = keys.split(separator: ",").map { parseCount(String($0)) }
+        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw EmberError(.configuration, "cannot parse --keys '\(keys)'", hint: "e.g. 1k,100k,10M")
+        }
+        guard let memoryBytes = ByteSize.parse(memory), memoryBytes > 0 else {
+            throw EmberError(.configuration, "cannot parse --memory '\(memory)'")
+        }
+        var options = AggregateBenchmark.Options()
+        options.rows = n
+        options.keys = counts.map { $0! }
+        options.executors = executors
+        options.cores = cores
+        options.memory = memoryBytes
+        print(try AggregateBenchmark.run(options))
+    }
 }
