@@ -82,6 +82,11 @@ try measure("groupby", bytes: csv.utf8.count, rows: csvRows) {
     _ = try GroupByJob.dataFrame(session, input: csvPath, keys: ["country", "device"], aggregates: specs).collectBatches()
 }
 
+// The hash aggregate kernel (as `ember bench aggregate`).
+var aggregate = AggregateBenchmark.Options()
+aggregate.rows = 10_000_000
+print(try AggregateBenchmark.run(aggregate))
+
 // The shuffle writer and reader against raw zstd on the same bytes (as `ember bench shuffle`).
 var shuffle = ShuffleBenchmark.Options()
 shuffle.rows = 2_000_000
