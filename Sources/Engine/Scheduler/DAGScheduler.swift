@@ -33,7 +33,7 @@ final class DAGScheduler {
     private var nextTaskId = 0
     /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
     private var runningTasks: [TaskID: ExecutorID] = [:]
-    private var executorLosses = 0
+    private(set) var executorLosses = 0
     /// Executors launched whose registration is still awaited.
     private var launching: Set<ExecutorID> = []
     /// Tasks that finished successfully in the last job, in completion order.

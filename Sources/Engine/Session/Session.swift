@@ -92,6 +92,9 @@ public final class Session: Sendable {
         }
     }
 
+    /// Executors lost since the session started (each one was replaced).
+    public var executorsLost: Int { driver.withLock { $0.scheduler?.executorLosses ?? 0 } }
+
     /// Bytes and rows per reduce partition of every shuffle run so far (from the map outputs' MapStatus).
     public var shuffleStatistics: [ShuffleID: MapOutputStatistics] { driver.withLock { $0.scheduler?.shuffleStatistics ?? [:] } }
 
