@@ -23,6 +23,9 @@ struct ExecutorLossReason: Sendable, CustomStringConvertible {
     /// Whether the application caused it (then it counts toward task failures in later issues).
     var causedByApp: Bool
 
+    /// Out of memory, or killed by a signal that the kernel's OOM killer sends (SIGKILL).
+    var possiblyOutOfMemory: Bool { exitCode == ExecutorExitCode.outOfMemory || signal == SIGKILL }
+
     var description: String { message }
 
     static func from(status: Int32, reason: Process.TerminationReason) -> ExecutorLossReason {
@@ -96,14 +99,14 @@ final class LocalCluster: Sendable {
 
     /// Launches one executor process and returns its id (registration arrives later as an event).
     @discardableResult
-    func launchExecutor() throws -> ExecutorID {
+    func launchExecutor(cores: Int? = nil) throws -> ExecutorID {
         let id = state.withLock { s -> ExecutorID in
             let id = ExecutorID(String(s.nextExecutorId))
             s.nextExecutorId += 1
             return id
         }
         let process = try ExecutorLauncher.launch(
-            program: program, executorId: id, cores: executorCores, memory: executorMemory, driverAddress: driverAddress,
+            program: program, executorId: id, cores: cores ?? executorCores, memory: executorMemory, driverAddress: driverAddress,
             secret: secret, localDir: appDir, heartbeatMillis: config.heartbeatIntervalMillis
         ) { [self] status, reason in
             let loss = ExecutorLossReason.from(status: status, reason: reason)

@@ -34,6 +34,8 @@ final class DAGScheduler {
     /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
     private var runningTasks: [TaskID: ExecutorID] = [:]
     private(set) var executorLosses = 0
+    /// Set after an out-of-memory loss: replacements get one task slot.
+    private(set) var recoveryMode = false
     /// Executors launched whose registration is still awaited.
     private var launching: Set<ExecutorID> = []
     /// Tasks that finished successfully in the last job, in completion order.
@@ -322,8 +324,9 @@ final class DAGScheduler {
                                      hint: "see the executor logs in \(cluster.appDir)")
             return
         }
+        if reason.possiblyOutOfMemory && config.recoveryModeEnabled { recoveryMode = true }
         do {
-            launching.insert(try cluster.launchExecutor())
+            launching.insert(try cluster.launchExecutor(cores: recoveryMode ? 1 : nil))
         } catch {
             job.failure = EmberError.wrap(error, .executor)
         }

@@ -92,6 +92,9 @@ public final class Session: Sendable {
         }
     }
 
+    /// True once an executor was lost to out-of-memory: replacements run one task at a time.
+    public var inRecoveryMode: Bool { driver.withLock { $0.scheduler?.recoveryMode ?? false } }
+
     /// Executors lost since the session started (each one was replaced).
     public var executorsLost: Int { driver.withLock { $0.scheduler?.executorLosses ?? 0 } }
 

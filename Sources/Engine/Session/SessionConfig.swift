@@ -56,6 +56,11 @@ public struct SessionConfig: Sendable {
     /// because executors are local).
     public var heartbeatIntervalMillis: Int = 1000
 
+    /// After an executor is lost to out-of-memory (exit code 52, or SIGKILL which may be the kernel's
+    /// OOM killer), start replacements with one task slot and the same memory, so a skewed task gets
+    /// the whole executor (Spark's allocation.recoveryMode, SPARK-55639). Sticky for the session.
+    public var recoveryModeEnabled = true
+
     /// Faults to inject into real runs (tests, chaos drills). Off by default.
     public var faults = FaultInjection()
 

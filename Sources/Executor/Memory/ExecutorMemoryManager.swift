@@ -19,6 +19,8 @@ public final class ExecutorMemoryManager: Sendable {
     private struct State {
         var used: [TaskID: Int] = [:]
         var total = 0
+        /// Tasks running now (Spark's active tasks: the N of the 1/N share).
+        var running: Set<TaskID> = []
     }
     private let state = Mutex(State())
 
@@ -26,11 +28,22 @@ public final class ExecutorMemoryManager: Sendable {
         poolBytes = Int(Double(executorMemory) * Self.memoryFraction)
     }
 
-    /// Grants `bytes` to a task if it stays within its share and the pool.
+    /// Registers a running task (it counts in the 1/N share from now on).
+    public func taskStarted(_ task: TaskID) { state.withLock { _ = $0.running.insert(task) } }
+
+    /// Unregisters a task and releases whatever it still holds.
+    public func taskEnded(_ task: TaskID) {
+        state.withLock { s in
+            s.running.remove(task)
+            if let mine = s.used.removeValue(forKey: task) { s.total -= mine }
+        }
+    }
+
+    /// Grants `bytes` to a task if it stays within its share (pool / running tasks) and the pool.
     public func tryAcquire(_ bytes: Int, task: TaskID) -> Bool {
         state.withLock { s in
             let mine = s.used[task, default: 0]
-            let holders = s.used.count + (s.used[task] == nil ? 1 : 0)
+            let holders = Swift.max(s.running.count, s.used.count + (s.used[task] == nil ? 1 : 0))
             let cap = poolBytes / Swift.max(1, holders)
             guard mine + bytes <= cap, s.total + bytes <= poolBytes else { return false }
             s.used[task] = mine + bytes
@@ -59,7 +72,7 @@ public final class ExecutorMemoryManager: Sendable {
 
     /// The most one task may hold now (pool / tasks holding memory, counting this one).
     public func taskCap(_ task: TaskID) -> Int {
-        state.withLock { s in poolBytes / Swift.max(1, s.used.count + (s.used[task] == nil ? 1 : 0)) }
+        state.withLock { s in poolBytes / Swift.max(1, Swift.max(s.running.count, s.used.count + (s.used[task] == nil ? 1 : 0))) }
     }
 }
 

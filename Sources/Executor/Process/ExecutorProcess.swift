@@ -84,6 +84,11 @@ public enum ExecutorProcess {
                     running.withLock { _ = $0.remove(task.taskId) }
                     _ = malloc_trim(0)   // give the task's freed buffers back to the system
                     do { try connection.send(ExecutorMessage.statusUpdate(status), binary: binary) } catch { exit(ExecutorExitCode.normal) }
+                    if status.error?.code == .outOfMemory {
+                        // As a JVM executor dies of OutOfMemoryError: the driver classifies the loss by this code.
+                        FileHandle.standardError.write(Data("ember executor \(executorId): out of memory in \(task.displayName); exiting with code 52\n".utf8))
+                        exit(ExecutorExitCode.outOfMemory)
+                    }
                 }
                 thread.stackSize = 8 << 20
                 thread.start()

@@ -24,6 +24,8 @@ public struct TaskRunner: Sendable {
     public func run(_ task: TaskDescription) -> (TaskStatus, [UInt8]) {
         let started = DispatchTime.now().uptimeNanoseconds
         var metrics = TaskMetrics()
+        memory?.taskStarted(task.taskId)
+        defer { memory?.taskEnded(task.taskId) }
         let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId) }
         do {
             var binary: [UInt8] = []
