@@ -60,3 +60,27 @@ import Testing
         #expect(runsWithLoss >= 10, "the kill landed during the job in \(runsWithLoss) of 20 runs")
     }
 }
+
+@Suite(.serialized) struct HeartbeatTests {
+    @Test func aFrozenExecutorTimesOutAndIsReplaced() throws {
+        var config = SessionConfig()
+        config.master = .local(executors: 2, cores: 1, memory: 256 << 20)
+        config.heartbeatIntervalMillis = 100
+        config.executorHeartbeatTimeoutSeconds = 1.5
+        config.shufflePartitions = 4
+        config.maxPartitionBytes = 32 << 10
+        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+        let session = try Session(config: config)
+        defer { session.stop() }
+        let dir = ScratchDir("frozen")
+        defer { dir.cleanup() }
+        let text = randomText(lines: 6000, vocabulary: 500, skew: false, seed: 3)
+        let input = dir.write("in.txt", text)
+        let victim = session.executorPIDs[0]
+        kill(victim, SIGSTOP)   // frozen: alive, connected, silent
+        defer { kill(victim, SIGKILL) }
+        let rows = try WordCountJob.dataFrame(session, inputs: [input]).collect().map { "\($0[0]):\($0[1])" }
+        #expect(rows == referenceWordCount([text]).map { "\($0.0):\($0.1)" })
+        #expect(session.executorLossReasons.contains { $0.contains("heartbeat timed out") }, "\(session.executorLossReasons)")
+    }
+}

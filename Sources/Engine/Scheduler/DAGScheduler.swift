@@ -34,6 +34,10 @@ final class DAGScheduler {
     /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
     private var runningTasks: [TaskID: ExecutorID] = [:]
     private(set) var executorLosses = 0
+    /// When each executor was last heard from (any message).
+    private var lastHeard: [ExecutorID: Date] = [:]
+    /// Every executor loss of the session: which executor and why.
+    private(set) var losses: [(executor: ExecutorID, reason: String)] = []
     /// Set after an out-of-memory loss: replacements get one task slot.
     private(set) var recoveryMode = false
     /// Executors launched whose registration is still awaited.
@@ -110,11 +114,14 @@ final class DAGScheduler {
                 job.shuffleWriter[id] = stage.id
             }
         }
+        // Catch up with what executors said between jobs (heartbeats, losses) before judging liveness.
+        while let event = cluster.events.take(timeout: 0) { handleClusterEvent(event, job: &job) }
         submit(graph.resultStage, &job)
         while !job.done && job.failure == nil {
             launchTasks(&job)
             if job.done || job.failure != nil { break }
-            if let event = cluster.events.take(timeout: 1) { handleClusterEvent(event, job: &job) }
+            if let event = cluster.events.take(timeout: 0.25) { handleClusterEvent(event, job: &job) }
+            checkHeartbeats(&job)
             if executors.isEmpty && launching.isEmpty {
                 job.failure = EmberError(.executor, "no executors are left to run the job",
                                          hint: "see the executor logs in \(cluster.appDir)")
@@ -221,9 +228,11 @@ final class DAGScheduler {
         case .registered(let info):
             launching.remove(info.id)
             executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
-        case .heartbeat:
-            break
+            lastHeard[info.id] = Date()
+        case .heartbeat(let id):
+            lastHeard[id] = Date()
         case .statusUpdate(let status, let binary):
+            lastHeard[status.executorId] = Date()
             handleStatus(status, binary, &job)
         case .lost(let id, let reason):
             handleExecutorLost(id, reason, &job)
@@ -311,9 +320,22 @@ final class DAGScheduler {
         submit(stage, &job)
     }
 
+    /// Declares executors that have been silent longer than the heartbeat timeout lost, and kills them.
+    private func checkHeartbeats(_ job: inout JobState) {
+        let now = Date()
+        for (id, heard) in lastHeard where now.timeIntervalSince(heard) > config.executorHeartbeatTimeoutSeconds {
+            cluster.kill(id)
+            handleExecutorLost(id, ExecutorLossReason(
+                message: "executor heartbeat timed out after \(Int(now.timeIntervalSince(heard) * 1000)) ms (limit \(Int(config.executorHeartbeatTimeoutSeconds * 1000)) ms)",
+                causedByApp: true), &job)
+        }
+    }
+
     private func handleExecutorLost(_ id: ExecutorID, _ reason: ExecutorLossReason, _ job: inout JobState) {
         launching.remove(id)
+        lastHeard[id] = nil
         guard executors.removeValue(forKey: id) != nil else { return }
+        losses.append((id, reason.message))
         for (task, executor) in runningTasks where executor == id { runningTasks[task] = nil }
         for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
         executorLosses += 1

@@ -52,6 +52,10 @@ public struct SessionConfig: Sendable {
     public var localDir: String? = nil
     /// How long to wait for executors to register at startup.
     public var executorStartTimeoutSeconds: Double = 60
+    /// An executor silent for this long is declared lost and killed (Spark's
+    /// `spark.executor.heartbeatInterval` × …, bounded by `spark.network.timeout` = 120 s).
+    public var executorHeartbeatTimeoutSeconds: Double = 120
+
     /// Executor heartbeat interval (Spark's `spark.executor.heartbeatInterval`, 10 s; shorter here
     /// because executors are local).
     public var heartbeatIntervalMillis: Int = 1000
