@@ -197,8 +197,17 @@ final class DAGScheduler {
             progress = false
             for id in executors.keys.sorted() where executors[id]!.freeCores > 0 {
                 guard let stageID = job.running.keys.sorted().first(where: { job.running[$0]!.hasPending }) else { return }
+                // A stage whose inputs lost map outputs waits for its parents to recompute them.
+                if let stage = job.running[stageID]?.stage, !stage.inputShuffles.allSatisfy({ tracker.isAvailable($0) }) {
+                    job.running[stageID]?.isZombie = true
+                    job.running[stageID] = nil
+                    submit(stage, &job)
+                    progress = true
+                    break
+                }
                 let taskId = TaskID(nextTaskId)
-                guard let (partition, attempt) = job.running[stageID]!.next(taskId: taskId, executor: id) else { continue }
+                guard let (partition, attempt) = job.running[stageID]!.next(taskId: taskId, executor: id,
+                                                                           liveExecutors: Set(executors.keys)) else { continue }
                 nextTaskId += 1
                 let tsm = job.running[stageID]!
                 let stage = tsm.stage
@@ -206,9 +215,10 @@ final class DAGScheduler {
                     ShuffleInput(shuffleId: shuffle, numPartitions: job.shufflePartitions[shuffle] ?? 1,
                                  blocks: tracker.blocks(shuffle: shuffle, reduceId: partition))
                 }
-                let task = TaskDescription(taskId: taskId, stageId: stage.id, stageAttempt: tsm.stageAttempt, partition: partition,
+                var task = TaskDescription(taskId: taskId, stageId: stage.id, stageAttempt: tsm.stageAttempt, partition: partition,
                                            attempt: attempt, plan: stage.plan, output: stage.output, shuffleInputs: inputs,
                                            compressionLevel: config.shuffleCompressionLevel)
+                task.faults = faults(for: stage.id, partition: partition, attempt: attempt)
                 job.taskStage[taskId] = (stage.id, tsm.stageAttempt)
                 runningTasks[taskId] = id
                 executors[id]!.freeCores -= 1
@@ -220,6 +230,19 @@ final class DAGScheduler {
             }
         }
     }
+
+    /// The faults the session config injects into one task attempt.
+    private func faults(for stage: StageID, partition: Int, attempt: Int) -> TaskFaults {
+        var f = TaskFaults()
+        let injection = config.faults
+        f.fail = injection.failTasks.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
+        f.delayMillis = injection.delayTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millis ?? 0
+        f.memoryLimit = injection.refuseMemoryAbove
+        return f
+    }
+
+    /// Tasks each executor finished (for FaultInjection.killExecutor).
+    private var finishedTasks: [ExecutorID: Int] = [:]
 
     // MARK: events
 
@@ -247,6 +270,10 @@ final class DAGScheduler {
     private func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {
         if let executor = runningTasks.removeValue(forKey: status.taskId) {
             executors[executor]?.freeCores += 1
+        }
+        if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
+            finishedTasks[status.executorId, default: 0] += 1
+            if finishedTasks[status.executorId] == kill.afterTasks { cluster.kill(status.executorId) }
         }
         guard let (stageID, stageAttempt) = job.taskStage.removeValue(forKey: status.taskId),
               let stage = job.graph.stage(stageID) else { return }
@@ -338,6 +365,18 @@ final class DAGScheduler {
         losses.append((id, reason.message))
         for (task, executor) in runningTasks where executor == id { runningTasks[task] = nil }
         for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
+        if !config.shuffleServiceEnabled {
+            // Without a shuffle service a lost executor's map outputs are gone: unregister them, and
+            // rerun any running stage that reads them once their parents are recomputed.
+            for shuffle in tracker.shuffleIDs {
+                for s in tracker.statuses(shuffle) where s.executorId == id { tracker.remove(shuffle: shuffle, mapIndex: s.mapIndex) }
+            }
+            for (stageID, tsm) in job.running where tsm.stage.inputShuffles.contains(where: { !tracker.isAvailable($0) }) {
+                job.running[stageID]?.isZombie = true
+                job.running[stageID] = nil
+                submit(tsm.stage, &job)
+            }
+        }
         executorLosses += 1
         let limit = 10 * max(1, config.totalCores)
         if executorLosses > limit {

@@ -27,17 +27,23 @@ struct TaskSetManager {
     var isComplete: Bool { finished.count == partitions.count }
     var hasPending: Bool { !pending.isEmpty && !isZombie }
 
-    /// Takes the next partition to launch and records the attempt.
-    mutating func next(taskId: TaskID, executor: ExecutorID) -> (partition: Int, attempt: Int)? {
+    /// Executors each partition failed on: a retry goes elsewhere while another executor is alive.
+    private var failedOn: [Int: Set<ExecutorID>] = [:]
+
+    /// Takes the next partition to launch on `executor` and records the attempt. A partition that
+    /// failed on this executor waits for another one, unless every live executor has failed it.
+    mutating func next(taskId: TaskID, executor: ExecutorID, liveExecutors: Set<ExecutorID>) -> (partition: Int, attempt: Int)? {
         guard !isZombie else { return nil }
-        while let p = pending.popLast() {
-            if finished.contains(p) { continue }
-            let attempt = attempts[p, default: 0]
-            attempts[p] = attempt + 1
-            running[taskId] = (p, executor)
-            return (p, attempt)
-        }
-        return nil
+        pending.removeAll { finished.contains($0) }
+        guard let index = pending.lastIndex(where: { p in
+            guard let bad = failedOn[p], bad.contains(executor) else { return true }
+            return liveExecutors.isSubset(of: bad)
+        }) else { return nil }
+        let p = pending.remove(at: index)
+        let attempt = attempts[p, default: 0]
+        attempts[p] = attempt + 1
+        running[taskId] = (p, executor)
+        return (p, attempt)
     }
 
     func partition(of taskId: TaskID) -> Int? { running[taskId]?.partition }
@@ -50,8 +56,11 @@ struct TaskSetManager {
 
     /// Records a failure and re-queues the partition. Returns the partition's failure count.
     mutating func failed(_ taskId: TaskID, counts: Bool) -> Int {
-        guard let (p, _) = running.removeValue(forKey: taskId) else { return 0 }
-        if counts { failures[p, default: 0] += 1 }
+        guard let (p, executor) = running.removeValue(forKey: taskId) else { return 0 }
+        if counts {
+            failures[p, default: 0] += 1
+            failedOn[p, default: []].insert(executor)
+        }
         if !finished.contains(p) && !isZombie { pending.append(p) }
         return failures[p, default: 0]
     }

@@ -13,7 +13,32 @@ public enum ShuffleCorruption: String, Sendable, CaseIterable {
     case deleteIndex
 }
 
+/// Selects task attempts: a partition's attempt number, optionally only in one stage (by id).
+public struct TaskSelector: Sendable, Hashable {
+    public var stage: Int?
+    public var partition: Int
+    public var attempt: Int
+    public init(stage: Int? = nil, partition: Int, attempt: Int = 0) {
+        self.stage = stage
+        self.partition = partition
+        self.attempt = attempt
+    }
+    func matches(stage: StageID, partition: Int, attempt: Int) -> Bool {
+        (self.stage == nil || self.stage == stage.value) && self.partition == partition && self.attempt == attempt
+    }
+}
+
 public struct FaultInjection: Sendable {
+    /// Kill (SIGKILL, from the driver) executor number `executor` (1, 2, …) once it finished
+    /// `afterTasks` tasks.
+    public var killExecutor: (executor: Int, afterTasks: Int)? = nil
+    /// Fail these task attempts.
+    public var failTasks: [TaskSelector] = []
+    /// Delay these task attempts by `millis`.
+    public var delayTasks: [(task: TaskSelector, millis: Int)] = []
+    /// Refuse every task's memory reservations beyond this many bytes.
+    public var refuseMemoryAbove: Int? = nil
+
     /// Damage the output of map partition `mapIndex` of the first shuffle, right after its map stage
     /// completes for the first time (between the stages). The reducers must report a fetch failure,
     /// and the scheduler must recompute that map output.

@@ -60,6 +60,12 @@ public struct SessionConfig: Sendable {
     /// because executors are local).
     public var heartbeatIntervalMillis: Int = 1000
 
+    /// Map outputs outlive their executor (Spark's external shuffle service, `spark.shuffle.service.enabled`):
+    /// the files stay in the application directory. When false, a lost executor's map outputs are
+    /// unregistered and recomputed. (Spark's default is false; Ember's files always outlive the
+    /// executor process, so true is the honest default here.)
+    public var shuffleServiceEnabled = true
+
     /// After an executor is lost to out-of-memory (exit code 52, or SIGKILL which may be the kernel's
     /// OOM killer), start replacements with one task slot and the same memory, so a skewed task gets
     /// the whole executor (Spark's allocation.recoveryMode, SPARK-55639). Sticky for the session.

@@ -83,12 +83,17 @@ public final class TaskMemoryReservation: MemoryReservation {
     public private(set) var reservedBytes = 0
     public private(set) var peakBytes = 0
 
-    public init(manager: ExecutorMemoryManager, task: TaskID) {
+    /// Refuses anything beyond this many bytes (fault injection), if set.
+    let limit: Int?
+
+    public init(manager: ExecutorMemoryManager, task: TaskID, limit: Int? = nil) {
         self.manager = manager
         self.task = task
+        self.limit = limit
     }
 
     public func tryGrow(_ bytes: Int) -> Bool {
+        if let limit, reservedBytes + bytes > limit { return false }
         guard manager.tryAcquire(bytes, task: task) else { return false }
         reservedBytes += bytes
         peakBytes = Swift.max(peakBytes, reservedBytes)

@@ -19,6 +19,18 @@ public struct ShuffleInput: Sendable, Codable, Hashable {
     }
 }
 
+/// Faults the driver asks one task attempt to suffer (FaultInjection in the session config).
+public struct TaskFaults: Sendable, Codable, Hashable {
+    /// Fail the attempt (as a task error that counts toward task.maxFailures).
+    public var fail = false
+    /// Sleep this long before running.
+    public var delayMillis = 0
+    /// Refuse memory reservations beyond this many bytes.
+    public var memoryLimit: Int? = nil
+    public init() {}
+    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil }
+}
+
 /// Everything an executor needs to run one task attempt.
 public struct TaskDescription: Sendable, Codable {
     public var taskId: TaskID
@@ -30,6 +42,7 @@ public struct TaskDescription: Sendable, Codable {
     public var output: StageOutput
     public var shuffleInputs: [ShuffleInput]
     public var compressionLevel: Int32
+    public var faults = TaskFaults()
 
     public init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
                 output: StageOutput, shuffleInputs: [ShuffleInput], compressionLevel: Int32 = 1) {

@@ -26,8 +26,12 @@ public struct TaskRunner: Sendable {
         var metrics = TaskMetrics()
         memory?.taskStarted(task.taskId)
         defer { memory?.taskEnded(task.taskId) }
-        let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId) }
+        let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId, limit: task.faults.memoryLimit) }
         do {
+            if task.faults.delayMillis > 0 { usleep(UInt32(task.faults.delayMillis) * 1000) }
+            if task.faults.fail {
+                throw EmberError(.execution, "injected failure of \(task.displayName)", hint: "set by SessionConfig.faults.failTasks")
+            }
             var binary: [UInt8] = []
             var status = TaskStatus(taskId: task.taskId, executorId: executorId, state: .finished, metrics: metrics)
             switch task.output {

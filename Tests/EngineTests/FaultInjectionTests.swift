@@ -1,0 +1,71 @@
+// Faults injected through configuration into real runs: a failing task attempt is retried on
+// another executor; a task failing every attempt fails the job after task.maxFailures (4) with its
+// first and last errors; a delayed task and an executor killed after N tasks still give the right
+// result; refused memory forces spills; without a shuffle service a lost executor's map outputs are
+// recomputed.
+
+import Engine
+import Foundation
+import Testing
+
+@Suite(.serialized) struct FaultInjectionTests {
+    func session(_ configure: (inout SessionConfig) -> Void) throws -> Session {
+        var config = SessionConfig()
+        config.master = .local(executors: 2, cores: 2, memory: 256 << 20)
+        config.shufflePartitions = 4
+        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+        configure(&config)
+        return try Session(config: config)
+    }
+
+    func job(_ s: Session) -> DataFrame {
+        s.range(0, 100_000, numPartitions: 4).groupBy((col("id") % 7).alias("k")).agg(count(col("*")).alias("n"), sum("id").alias("s")).orderBy("k")
+    }
+
+    static let expected: [String] = (0..<7).map { (k: Int) -> String in
+        let ids: [Int64] = Array(stride(from: Int64(k), to: Int64(100_000), by: 7))
+        let total: Int64 = ids.reduce(0, +)
+        return "[\(k),\(ids.count),\(total)]"
+    }
+
+    @Test func aFailedAttemptIsRetriedOnAnotherExecutor() throws {
+        let s = try session { $0.faults.failTasks = [TaskSelector(partition: 2, attempt: 0)] }
+        defer { s.stop() }
+        #expect(try job(s).collect().map(\.description) == Self.expected)
+        let injected = s.lastJobFailures.filter { $0.message.contains("injected failure") }
+        #expect(injected.count >= 1)
+        let failedOn = Set(injected.compactMap { $0.context("executor") })
+        let retried = s.lastJobTasks.filter { $0.partition == 2 }
+        #expect(retried.allSatisfy { !failedOn.contains($0.executorId.value) }, "the retry ran on another executor")
+    }
+
+    @Test func aTaskFailingEveryAttemptFailsTheJobWithFirstAndLastError() throws {
+        let s = try session { $0.faults.failTasks = (0..<4).map { TaskSelector(partition: 1, attempt: $0) } }
+        defer { s.stop() }
+        let error = #expect(throws: EmberError.self) { _ = try job(s).collect() }
+        #expect(error?.message.contains("failed 4 times") == true)
+        #expect(error?.message.contains("injected failure of task 1.3") == true, "last error: \(String(describing: error))")
+        #expect(error?.context("first failure")?.contains("task 1.0") == true)
+    }
+
+    @Test func delaysKillsRefusedMemoryAndNoShuffleServiceStillGiveTheRightResult() throws {
+        let delayed = try session { $0.faults.delayTasks = [(TaskSelector(partition: 0), 300)] }
+        #expect(try job(delayed).collect().map(\.description) == Self.expected)
+        delayed.stop()
+
+        let killed = try session {
+            $0.faults.killExecutor = (executor: 1, afterTasks: 2)
+            $0.shuffleServiceEnabled = false
+        }
+        #expect(try job(killed).collect().map(\.description) == Self.expected)
+        #expect(killed.executorsLost == 1)
+        killed.stop()
+
+        let starved = try session { $0.faults.refuseMemoryAbove = 1 << 20 }
+        let df = starved.range(0, 200_000, numPartitions: 2).select((col("id") % 1000).alias("k"), randstr(40, seed: col("id")).alias("v"))
+            .repartition(3, col("k")).agg(count(col("*")), sum(length(col("v"))))
+        #expect(try df.collect().map(\.description) == ["[200000,8000000]"])
+        #expect(starved.lastJobTasks.reduce(0) { $0 + $1.metrics.spillCount } > 0, "1 MB of memory per task forces spills")
+        starved.stop()
+    }
+}
