@@ -69,3 +69,24 @@ import Testing
         starved.stop()
     }
 }
+
+@Suite(.serialized) struct SpeculationTests {
+    @Test func aStragglerIsBeatenByItsCopyAndCountedOnce() throws {
+        var config = SessionConfig()
+        config.master = .local(executors: 2, cores: 2, memory: 256 << 20)
+        config.shufflePartitions = 4
+        config.speculation = true
+        config.faults.delayTasks = [(TaskSelector(partition: 0, attempt: 0), 4000)]   // the first stage's first task straggles
+        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+        let session = try Session(config: config)
+        defer { session.stop() }
+        let df = session.range(0, 100_000, numPartitions: 4).groupBy((col("id") % 7).alias("k"))
+            .agg(count(col("*")).alias("n"), sum("id").alias("s")).orderBy("k")
+        let start = Date()
+        let rows = try df.collect().map(\.description)
+        let seconds = Date().timeIntervalSince(start)
+        #expect(rows == FaultInjectionTests.expected, "counted once")
+        #expect(seconds < 3.0, "the copy finished first (\(seconds) s, the straggler sleeps 4 s)")
+        #expect(session.lastJobTasks.filter { $0.partition == 0 }.count == 2, "one result for partition 0 in each of the 2 stages")
+    }
+}

@@ -120,8 +120,16 @@ final class DAGScheduler {
         while !job.done && job.failure == nil {
             launchTasks(&job)
             if job.done || job.failure != nil { break }
-            if let event = cluster.events.take(timeout: 0.25) { handleClusterEvent(event, job: &job) }
+            if let event = cluster.events.take(timeout: config.speculation ? 0.05 : 0.25) { handleClusterEvent(event, job: &job) }
             checkHeartbeats(&job)
+            if config.speculation {
+                let now = clock()
+                for stageID in job.running.keys {
+                    _ = job.running[stageID]!.checkSpeculatable(now: now, quantile: config.speculationQuantile,
+                                                               multiplier: config.speculationMultiplier,
+                                                               minRuntime: config.speculationMinTaskRuntimeSeconds)
+                }
+            }
             if executors.isEmpty && launching.isEmpty {
                 job.failure = EmberError(.executor, "no executors are left to run the job",
                                          hint: "see the executor logs in \(cluster.appDir)")
@@ -196,7 +204,8 @@ final class DAGScheduler {
         while progress {
             progress = false
             for id in executors.keys.sorted() where executors[id]!.freeCores > 0 {
-                guard let stageID = job.running.keys.sorted().first(where: { job.running[$0]!.hasPending }) else { return }
+                guard let stageID = job.running.keys.sorted().first(where: { job.running[$0]!.hasPending || job.running[$0]!.hasSpeculatable })
+                else { return }
                 // A stage whose inputs lost map outputs waits for its parents to recompute them.
                 if let stage = job.running[stageID]?.stage, !stage.inputShuffles.allSatisfy({ tracker.isAvailable($0) }) {
                     job.running[stageID]?.isZombie = true
@@ -206,8 +215,9 @@ final class DAGScheduler {
                     break
                 }
                 let taskId = TaskID(nextTaskId)
-                guard let (partition, attempt) = job.running[stageID]!.next(taskId: taskId, executor: id,
-                                                                           liveExecutors: Set(executors.keys)) else { continue }
+                let now = clock()
+                guard let (partition, attempt) = job.running[stageID]!.next(taskId: taskId, executor: id, liveExecutors: Set(executors.keys), now: now)
+                        ?? job.running[stageID]!.nextSpeculative(taskId: taskId, executor: id, now: now) else { continue }
                 nextTaskId += 1
                 let tsm = job.running[stageID]!
                 let stage = tsm.stage
@@ -240,6 +250,9 @@ final class DAGScheduler {
         f.memoryLimit = injection.refuseMemoryAbove
         return f
     }
+
+    /// Seconds on a monotonic clock (task runtimes, speculation).
+    private func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// Tasks each executor finished (for FaultInjection.killExecutor).
     private var finishedTasks: [ExecutorID: Int] = [:]
@@ -282,8 +295,11 @@ final class DAGScheduler {
         case .finished:
             if let mapStatus = status.mapStatus { tracker.add(mapStatus) }
             guard current else { return }
-            guard let partition = job.running[stageID]!.partition(of: status.taskId),
-                  job.running[stageID]!.succeeded(status.taskId) else { return }
+            guard let partition = job.running[stageID]!.partition(of: status.taskId) else { return }
+            let others = job.running[stageID]!.otherAttempts(of: partition, besides: status.taskId)
+            guard job.running[stageID]!.succeeded(status.taskId, now: clock()) else { return }
+            // The first copy to finish wins; the others are told to stop and their results ignored.
+            for (other, executor) in others { _ = cluster.send(.killTask(other), to: executor) }
             lastJobTasks.append(TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
                                            executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
                                            metrics: status.metrics))

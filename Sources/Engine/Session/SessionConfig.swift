@@ -71,6 +71,15 @@ public struct SessionConfig: Sendable {
     /// the whole executor (Spark's allocation.recoveryMode, SPARK-55639). Sticky for the session.
     public var recoveryModeEnabled = true
 
+    /// Speculative execution of stragglers (Spark's spark.speculation, off by default): once
+    /// `speculationQuantile` of a stage's tasks finished, a task running longer than
+    /// `speculationMultiplier` × the median successful duration (and at least
+    /// `speculationMinTaskRuntimeSeconds`) gets a copy on another executor; the first to finish wins.
+    public var speculation = false
+    public var speculationQuantile = 0.75
+    public var speculationMultiplier = 1.5
+    public var speculationMinTaskRuntimeSeconds = 0.1
+
     /// Faults to inject into real runs (tests, chaos drills). Off by default.
     public var faults = FaultInjection()
 
