@@ -90,3 +90,23 @@ import Testing
         #expect(session.lastJobTasks.filter { $0.partition == 0 }.count == 2, "one result for partition 0 in each of the 2 stages")
     }
 }
+
+@Suite(.serialized) struct ExclusionTests {
+    @Test func anExecutorThatKeepsFailingIsExcludedAndReplaced() throws {
+        var config = SessionConfig()
+        config.master = .local(executors: 2, cores: 2, memory: 256 << 20)
+        config.shufflePartitions = 4
+        config.excludeOnFailureEnabled = true
+        config.faults.failTasksOnExecutor = 1
+        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+        let session = try Session(config: config)
+        defer { session.stop() }
+        let df = session.range(0, 100_000, numPartitions: 4).groupBy((col("id") % 7).alias("k"))
+            .agg(count(col("*")).alias("n"), sum("id").alias("s")).orderBy("k")
+        #expect(try df.collect().map(\.description) == FaultInjectionTests.expected)
+        #expect(session.exclusions.count == 1)
+        #expect(session.exclusions.first?.hasPrefix("executor 1: excluded after 2 failed tasks") == true, "\(session.exclusions)")
+        #expect(session.executorLossReasons.contains { $0.contains("excluded for failing 2 tasks") }, "it was killed and replaced")
+        #expect(session.lastJobTasks.allSatisfy { $0.executorId.value != "1" })
+    }
+}

@@ -38,6 +38,10 @@ final class DAGScheduler {
     private var lastHeard: [ExecutorID: Date] = [:]
     /// Every executor loss of the session: which executor and why.
     private(set) var losses: [(executor: ExecutorID, reason: String)] = []
+    /// Exclusions of the session: executor and reason (an event for the listener bus of issue 6).
+    private(set) var exclusions: [(executor: ExecutorID, reason: String)] = []
+    /// Counted task failures per executor in the current job.
+    private var failuresByExecutor: [ExecutorID: Int] = [:]
     /// Set after an out-of-memory loss: replacements get one task slot.
     private(set) var recoveryMode = false
     /// Executors launched whose registration is still awaited.
@@ -107,6 +111,7 @@ final class DAGScheduler {
         var job = JobState(graph: graph)
         lastJobTasks = []
         lastJobFailures = []
+        failuresByExecutor = [:]
         for stage in graph.stages {
             if case .shuffle(let id, let partitioning) = stage.output {
                 tracker.register(shuffle: id, numMaps: stage.numPartitions)
@@ -229,6 +234,7 @@ final class DAGScheduler {
                                            attempt: attempt, plan: stage.plan, output: stage.output, shuffleInputs: inputs,
                                            compressionLevel: config.shuffleCompressionLevel)
                 task.faults = faults(for: stage.id, partition: partition, attempt: attempt)
+                if config.faults.failTasksOnExecutor.map({ String($0) }) == id.value { task.faults.fail = true }
                 job.taskStage[taskId] = (stage.id, tsm.stageAttempt)
                 runningTasks[taskId] = id
                 executors[id]!.freeCores -= 1
@@ -249,6 +255,18 @@ final class DAGScheduler {
         f.delayMillis = injection.delayTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millis ?? 0
         f.memoryLimit = injection.refuseMemoryAbove
         return f
+    }
+
+    /// Spark's excludeOnFailure: after enough counted failures, an executor gets no more tasks; it is
+    /// killed and replaced (its running tasks are re-queued by the loss).
+    private func recordFailure(on executor: ExecutorID, _ error: EmberError, _ job: inout JobState) {
+        guard config.excludeOnFailureEnabled, error.countsTowardTaskFailures else { return }
+        failuresByExecutor[executor, default: 0] += 1
+        let count = failuresByExecutor[executor]!
+        guard count >= config.excludeOnFailureMaxFailedTasksPerExecutor, executors[executor] != nil else { return }
+        exclusions.append((executor, "excluded after \(count) failed tasks (excludeOnFailure.maxFailedTasksPerExecutor = \(config.excludeOnFailureMaxFailedTasksPerExecutor)); last: \(error.message)"))
+        cluster.kill(executor)
+        handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(count) tasks", causedByApp: true), &job)
     }
 
     /// Seconds on a monotonic clock (task runtimes, speculation).
@@ -322,6 +340,7 @@ final class DAGScheduler {
             }
             let partition = job.running[stageID]!.partition(of: status.taskId) ?? -1
             if job.firstErrors[partition] == nil { job.firstErrors[partition] = error }
+            defer { recordFailure(on: status.executorId, error, &job) }
             if !error.isRetryable {
                 job.failure = error
                 return

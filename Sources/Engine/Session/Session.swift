@@ -95,6 +95,9 @@ public final class Session: Sendable {
     /// Every executor loss of the session, with its reason (exit code, signal, heartbeat timeout…).
     public var executorLossReasons: [String] { driver.withLock { ($0.scheduler?.losses ?? []).map { "executor \($0.executor): \($0.reason)" } } }
 
+    /// Executors excluded for failing tasks, with the reason (excludeOnFailure).
+    public var exclusions: [String] { driver.withLock { ($0.scheduler?.exclusions ?? []).map { "executor \($0.executor): \($0.reason)" } } }
+
     /// True once an executor was lost to out-of-memory: replacements run one task at a time.
     public var inRecoveryMode: Bool { driver.withLock { $0.scheduler?.recoveryMode ?? false } }
 

@@ -71,6 +71,13 @@ public struct SessionConfig: Sendable {
     /// the whole executor (Spark's allocation.recoveryMode, SPARK-55639). Sticky for the session.
     public var recoveryModeEnabled = true
 
+    /// Exclude executors that keep failing tasks (Spark's spark.excludeOnFailure.enabled, off by
+    /// default as in Spark). An executor with `excludeOnFailureMaxFailedTasksPerExecutor` (2, Spark's
+    /// default) failed tasks in a job gets no more tasks; because local executors are cheap, it is
+    /// then killed and replaced (Spark's killExcludedExecutors, which Spark leaves off).
+    public var excludeOnFailureEnabled = false
+    public var excludeOnFailureMaxFailedTasksPerExecutor = 2
+
     /// Speculative execution of stragglers (Spark's spark.speculation, off by default): once
     /// `speculationQuantile` of a stage's tasks finished, a task running longer than
     /// `speculationMultiplier` × the median successful duration (and at least
