@@ -110,3 +110,31 @@ import Testing
         #expect(session.lastJobTasks.allSatisfy { $0.executorId.value != "1" })
     }
 }
+
+@Suite(.serialized) struct DynamicAllocationTests {
+    @Test func rampsUpWhileTasksWaitAndRemovesIdleExecutorsDownToTheMinimum() throws {
+        var config = SessionConfig()
+        config.master = .local(executors: 3, cores: 1, memory: 256 << 20)
+        config.shufflePartitions = 2
+        config.dynamicAllocation.enabled = true
+        config.dynamicAllocation.minExecutors = 1
+        config.dynamicAllocation.initialExecutors = 1
+        config.dynamicAllocation.maxExecutors = 3
+        config.dynamicAllocation.schedulerBacklogTimeoutSeconds = 0.1
+        config.dynamicAllocation.executorIdleTimeoutSeconds = 0.5
+        config.faults.delayTasks = (0..<6).map { (TaskSelector(partition: $0), 300) }
+        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+        let session = try Session(config: config)
+        defer { session.stop() }
+        #expect(session.executorCount == 1, "starts with initialExecutors")
+        let df = session.range(0, 60_000, numPartitions: 6).groupBy((col("id") % 3).alias("k")).count().orderBy("k")
+        #expect(try df.collect().map(\.description) == ["[0,20000]", "[1,20000]", "[2,20000]"])
+        let used = Set(session.lastJobTasks.map(\.executorId))
+        #expect(used.count >= 2, "waiting tasks made it add executors (used \(used.count))")
+        #expect(used.count <= 3, "never above maxExecutors")
+        usleep(800_000)   // longer than the idle timeout
+        _ = try session.range(0, 10, numPartitions: 1).count()
+        #expect(session.removedIdleExecutors.count >= 1, "idle executors were removed")
+        #expect(session.executorsLost == 0, "removals are not losses")
+    }
+}

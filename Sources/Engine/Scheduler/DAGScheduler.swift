@@ -38,6 +38,14 @@ final class DAGScheduler {
     private var lastHeard: [ExecutorID: Date] = [:]
     /// Every executor loss of the session: which executor and why.
     private(set) var losses: [(executor: ExecutorID, reason: String)] = []
+    // Dynamic allocation state.
+    private var backlogSince: Double? = nil
+    private var nextRampUp = 1
+    private var idleSince: [ExecutorID: Double] = [:]
+    /// Executors removed because they were idle (not losses).
+    private(set) var removedIdle: [ExecutorID] = []
+    private var removing: Set<ExecutorID> = []
+
     /// Exclusions of the session: executor and reason (an event for the listener bus of issue 6).
     private(set) var exclusions: [(executor: ExecutorID, reason: String)] = []
     /// Counted task failures per executor in the current job.
@@ -121,10 +129,13 @@ final class DAGScheduler {
         }
         // Catch up with what executors said between jobs (heartbeats, losses) before judging liveness.
         while let event = cluster.events.take(timeout: 0) { handleClusterEvent(event, job: &job) }
+        removeIdleExecutors(now: clock())
         submit(graph.resultStage, &job)
         while !job.done && job.failure == nil {
             launchTasks(&job)
             if job.done || job.failure != nil { break }
+            // Right after the offers: tasks still pending now are waiting for slots.
+            if config.dynamicAllocation.enabled { adjustExecutors(&job) }
             if let event = cluster.events.take(timeout: config.speculation ? 0.05 : 0.25) { handleClusterEvent(event, job: &job) }
             checkHeartbeats(&job)
             if config.speculation {
@@ -135,7 +146,7 @@ final class DAGScheduler {
                                                                minRuntime: config.speculationMinTaskRuntimeSeconds)
                 }
             }
-            if executors.isEmpty && launching.isEmpty {
+            if executors.isEmpty && launching.isEmpty && !config.dynamicAllocation.enabled {
                 job.failure = EmberError(.executor, "no executors are left to run the job",
                                          hint: "see the executor logs in \(cluster.appDir)")
             }
@@ -208,7 +219,7 @@ final class DAGScheduler {
         var progress = true
         while progress {
             progress = false
-            for id in executors.keys.sorted() where executors[id]!.freeCores > 0 {
+            for id in executors.keys.sorted() where executors[id]!.freeCores > 0 && !removing.contains(id) {
                 guard let stageID = job.running.keys.sorted().first(where: { job.running[$0]!.hasPending || job.running[$0]!.hasSpeculatable })
                 else { return }
                 // A stage whose inputs lost map outputs waits for its parents to recompute them.
@@ -257,6 +268,49 @@ final class DAGScheduler {
         return f
     }
 
+    /// Executors that should exist: registered plus launching, minus those being removed.
+    private var targetCount: Int { executors.count + launching.count - removing.count }
+
+    /// Spark's ExecutorAllocationManager, simplified: ramp up while tasks wait, remove idle executors.
+    private func adjustExecutors(_ job: inout JobState) {
+        let policy = config.dynamicAllocation
+        let maxExecutors: Int
+        switch config.master { case .local(let n, _, _): maxExecutors = Swift.min(policy.maxExecutors, n) }
+        let now = clock()
+        let waiting = job.running.values.contains { $0.hasPending } && !executors.values.contains { $0.freeCores > 0 }
+        if waiting {
+            if backlogSince == nil { backlogSince = now }
+            if now - backlogSince! >= policy.schedulerBacklogTimeoutSeconds {
+                let add = Swift.min(nextRampUp, maxExecutors - targetCount)
+                for _ in 0..<Swift.max(0, add) {
+                    if let id = try? cluster.launchExecutor(cores: recoveryMode ? 1 : nil) { launching.insert(id) }
+                }
+                nextRampUp = add > 0 ? nextRampUp * 2 : nextRampUp
+                backlogSince = now   // Spark's sustainedSchedulerBacklogTimeout: keep ramping while it lasts
+            }
+        } else {
+            backlogSince = nil
+            nextRampUp = 1
+        }
+        removeIdleExecutors(now: now)
+    }
+
+    /// Removes executors without running tasks for longer than the idle timeout, keeping minExecutors.
+    func removeIdleExecutors(now: Double) {
+        let policy = config.dynamicAllocation
+        guard policy.enabled else { return }
+        let busy = Set(runningTasks.values)
+        for id in executors.keys.sorted() {
+            if busy.contains(id) { continue }
+            if idleSince[id] == nil { idleSince[id] = now }
+            if now - idleSince[id]! >= policy.executorIdleTimeoutSeconds && targetCount > policy.minExecutors && !removing.contains(id) {
+                removing.insert(id)
+                removedIdle.append(id)
+                _ = cluster.send(.shutdown, to: id)
+            }
+        }
+    }
+
     /// Spark's excludeOnFailure: after enough counted failures, an executor gets no more tasks; it is
     /// killed and replaced (its running tasks are re-queued by the loss).
     private func recordFailure(on executor: ExecutorID, _ error: EmberError, _ job: inout JobState) {
@@ -283,6 +337,7 @@ final class DAGScheduler {
             launching.remove(info.id)
             executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
             lastHeard[info.id] = Date()
+            idleSince[info.id] = clock()
         case .heartbeat(let id):
             lastHeard[id] = Date()
         case .statusUpdate(let status, let binary):
@@ -301,6 +356,7 @@ final class DAGScheduler {
     private func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {
         if let executor = runningTasks.removeValue(forKey: status.taskId) {
             executors[executor]?.freeCores += 1
+            if !runningTasks.values.contains(executor) { idleSince[executor] = clock() }
         }
         if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
             finishedTasks[status.executorId, default: 0] += 1
@@ -396,6 +452,11 @@ final class DAGScheduler {
     private func handleExecutorLost(_ id: ExecutorID, _ reason: ExecutorLossReason, _ job: inout JobState) {
         launching.remove(id)
         lastHeard[id] = nil
+        idleSince[id] = nil
+        if removing.remove(id) != nil {
+            executors.removeValue(forKey: id)   // removed by dynamic allocation: expected, not replaced
+            return
+        }
         guard executors.removeValue(forKey: id) != nil else { return }
         losses.append((id, reason.message))
         for (task, executor) in runningTasks where executor == id { runningTasks[task] = nil }

@@ -59,7 +59,10 @@ public final class Session: Sendable {
             cluster = try LocalCluster(config: config, appDir: appDir)
             let scheduler = DAGScheduler(cluster: cluster, config: config)
             driver = Mutex(DriverState(scheduler: scheduler))
-            try driver.withLock { try $0.scheduler!.start(executors: executors) }
+            let initial = config.dynamicAllocation.enabled
+                ? Swift.min(executors, Swift.max(config.dynamicAllocation.initialExecutors, config.dynamicAllocation.minExecutors))
+                : executors
+            try driver.withLock { try $0.scheduler!.start(executors: initial) }
         } catch {
             try? FileManager.default.removeItem(atPath: appDir)
             throw error
@@ -94,6 +97,9 @@ public final class Session: Sendable {
 
     /// Every executor loss of the session, with its reason (exit code, signal, heartbeat timeout…).
     public var executorLossReasons: [String] { driver.withLock { ($0.scheduler?.losses ?? []).map { "executor \($0.executor): \($0.reason)" } } }
+
+    /// Executors removed by dynamic allocation because they were idle.
+    public var removedIdleExecutors: [String] { driver.withLock { ($0.scheduler?.removedIdle ?? []).map(\.value) } }
 
     /// Executors excluded for failing tasks, with the reason (excludeOnFailure).
     public var exclusions: [String] { driver.withLock { ($0.scheduler?.exclusions ?? []).map { "executor \($0.executor): \($0.reason)" } } }

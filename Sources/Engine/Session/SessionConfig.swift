@@ -71,6 +71,21 @@ public struct SessionConfig: Sendable {
     /// the whole executor (Spark's allocation.recoveryMode, SPARK-55639). Sticky for the session.
     public var recoveryModeEnabled = true
 
+    /// Dynamic allocation (Spark's spark.dynamicAllocation.*): start `initialExecutors`; while tasks
+    /// have waited longer than `schedulerBacklogTimeoutSeconds` (1 s), add executors 1, 2, 4, … at a
+    /// time up to `maxExecutors`; remove executors idle longer than `executorIdleTimeoutSeconds` (60 s),
+    /// never going below `minExecutors`. The master's executor count is the maximum when this is on.
+    public struct DynamicAllocation: Sendable {
+        public var enabled = false
+        public var minExecutors = 0
+        public var initialExecutors = 1
+        public var maxExecutors = Int.max
+        public var schedulerBacklogTimeoutSeconds = 1.0
+        public var executorIdleTimeoutSeconds = 60.0
+        public init() {}
+    }
+    public var dynamicAllocation = DynamicAllocation()
+
     /// Exclude executors that keep failing tasks (Spark's spark.excludeOnFailure.enabled, off by
     /// default as in Spark). An executor with `excludeOnFailureMaxFailedTasksPerExecutor` (2, Spark's
     /// default) failed tasks in a job gets no more tasks; because local executors are cheap, it is
