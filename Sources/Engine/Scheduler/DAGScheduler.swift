@@ -112,6 +112,8 @@ final class DAGScheduler {
         /// Partitions of each shuffle's reduce side.
         var shufflePartitions: [ShuffleID: Int] = [:]
         var shuffleWriter: [ShuffleID: StageID] = [:]
+        /// Locality level each launched task ran at.
+        var taskLocality: [TaskID: TaskLocality] = [:]
     }
 
     /// Runs a job to completion and returns the result rows per result partition.
@@ -182,7 +184,9 @@ final class DAGScheduler {
         }
         let attempt = job.attempts[stage.id, default: 0]
         job.attempts[stage.id] = attempt + 1
-        job.running[stage.id] = TaskSetManager(stage: stage, attempt: attempt, partitions: partitions)
+        job.running[stage.id] = TaskSetManager(stage: stage, attempt: attempt, partitions: partitions,
+                                               preferred: preferredLocations(stage), waits: config.localityWaits,
+                                               racks: config.racks, now: clock())
     }
 
     private func stageCompleted(_ stage: Stage, _ job: inout JobState) {
@@ -232,8 +236,18 @@ final class DAGScheduler {
                 }
                 let taskId = TaskID(nextTaskId)
                 let now = clock()
-                guard let (partition, attempt) = job.running[stageID]!.next(taskId: taskId, executor: id, liveExecutors: Set(executors.keys), now: now)
-                        ?? job.running[stageID]!.nextSpeculative(taskId: taskId, executor: id, now: now) else { continue }
+                var locality = TaskLocality.any
+                let offer: (partition: Int, attempt: Int)
+                if let launched = job.running[stageID]!.next(taskId: taskId, place: place(of: id), liveExecutors: Set(executors.keys), now: now) {
+                    offer = (launched.partition, launched.attempt)
+                    locality = launched.locality
+                } else if let copy = job.running[stageID]!.nextSpeculative(taskId: taskId, executor: id, now: now) {
+                    offer = copy
+                } else {
+                    continue
+                }
+                let (partition, attempt) = offer
+                job.taskLocality[taskId] = locality
                 nextTaskId += 1
                 let tsm = job.running[stageID]!
                 let stage = tsm.stage
@@ -266,6 +280,38 @@ final class DAGScheduler {
         f.delayMillis = injection.delayTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millis ?? 0
         f.memoryLimit = injection.refuseMemoryAbove
         return f
+    }
+
+    /// The host label of an executor.
+    func place(of id: ExecutorID) -> ExecutorPlace {
+        guard !config.hosts.isEmpty, let n = Int(id.value) else { return ExecutorPlace(id: id, host: "localhost", rack: config.racks["localhost"]) }
+        let host = config.hosts[(n - 1) % config.hosts.count]
+        return ExecutorPlace(id: id, host: host, rack: config.racks[host])
+    }
+
+    /// Preferred locations of a stage's partitions. Input splits prefer the host their bytes are
+    /// placed on: with host labels, split i of a file is placed on one labeled host by a stable hash
+    /// of (path, start), as if the file's blocks were spread over the hosts. Shuffle reads have none.
+    func preferredLocations(_ stage: Stage) -> [Int: [TaskLocation]] {
+        guard !config.hosts.isEmpty else { return [:] }
+        func scan(_ plan: PhysicalPlan) -> FileScan? {
+            switch plan {
+            case .fileScan(let s): return s
+            case .range, .shuffleRead: return nil
+            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
+                 .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c):
+                return scan(c)
+            }
+        }
+        guard let fileScan = scan(stage.plan) else { return [:] }
+        var out: [Int: [TaskLocation]] = [:]
+        for (i, split) in fileScan.splits.enumerated() {
+            var bytes = Array(split.path.utf8)
+            withUnsafeBytes(of: split.start) { bytes.append(contentsOf: $0) }
+            let h = bytes.withUnsafeBytes { FixedSeedHash.hash(bytes: $0, seed: 0x10CA1) }
+            out[i] = [TaskLocation(host: config.hosts[Int(h % UInt64(config.hosts.count))])]
+        }
+        return out
     }
 
     /// Executors that should exist: registered plus launching, minus those being removed.
@@ -376,7 +422,7 @@ final class DAGScheduler {
             for (other, executor) in others { _ = cluster.send(.killTask(other), to: executor) }
             lastJobTasks.append(TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
                                            executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
-                                           metrics: status.metrics))
+                                           locality: job.taskLocality[status.taskId] ?? .any, metrics: status.metrics))
             if !stage.isShuffleMap {
                 do {
                     job.results[partition] = try decodeResult(binary, count: status.resultBatches, schema: stage.plan.schema)
@@ -507,5 +553,7 @@ public struct TaskRecord: Sendable {
     public let executorId: ExecutorID
     /// Process id of the executor that ran it.
     public let executorPid: Int32
+    /// The locality level it was launched at.
+    public let locality: TaskLocality
     public let metrics: TaskMetrics
 }

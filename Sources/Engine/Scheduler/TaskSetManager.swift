@@ -1,7 +1,17 @@
 // TaskSetManager: the tasks of one stage attempt. It hands out pending partitions when executors
-// offer free slots (low partition indices first), tracks running attempts, and counts failures per
-// partition against `task.maxFailures`. Failures that are not the task's fault (executor lost,
-// fetch failures) do not count. Locality preferences and delay scheduling build on this type.
+// offer free slots, tracks running attempts, and counts failures per partition against
+// `task.maxFailures`. Failures that are not the task's fault (executor lost, fetch failures) do
+// not count.
+//
+// Locality and delay scheduling (Spark's TaskSetManager): each partition may prefer executors and
+// hosts. An offer gets the pending partition with the best locality level for that executor that
+// the current allowed level permits (lowest partition index first). The allowed level starts at
+// the best level this task set has and moves one level worse each time `locality.wait` passes
+// without a launch at the current level; levels without pending tasks are skipped at once
+// (SPARK-4939); a launch at a better level brings the allowed level back to it.
+//
+// THREADING: owned by the DAGScheduler's event loop; time comes in as `now` (seconds), so tests
+// drive it with a manual clock.
 
 import Planner
 
@@ -17,11 +27,72 @@ struct TaskSetManager {
     var isZombie = false
     let partitions: [Int]
 
-    init(stage: Stage, attempt: Int, partitions: [Int]) {
+    // LOCALITY
+    /// Preferred places per partition (none: NO_PREF).
+    let preferred: [Int: [TaskLocation]]
+    let waits: LocalityWaits
+    /// Rack of each host (hosts without one have no rack).
+    let racks: [String: String]
+    /// The levels this task set has tasks for, best first; always ends with ANY.
+    let levels: [TaskLocality]
+    private var localityIndex = 0
+    private var lastLaunchTime: Double
+
+    init(stage: Stage, attempt: Int, partitions: [Int], preferred: [Int: [TaskLocation]] = [:],
+         waits: LocalityWaits = LocalityWaits(), racks: [String: String] = [:], now: Double = 0) {
         self.stage = stage
         self.stageAttempt = attempt
         self.partitions = partitions
-        self.pending = partitions.reversed()   // popLast gives low indices first
+        self.pending = partitions.reversed()
+        self.preferred = preferred
+        self.waits = waits
+        self.racks = racks
+        var levels: [TaskLocality] = []
+        let prefs = partitions.compactMap { preferred[$0] }.filter { !$0.isEmpty }
+        if prefs.contains(where: { $0.contains { $0.executor != nil } }) { levels.append(.processLocal) }
+        if !prefs.isEmpty { levels.append(.nodeLocal) }
+        if partitions.contains(where: { (preferred[$0] ?? []).isEmpty }) { levels.append(.noPref) }
+        if prefs.contains(where: { $0.contains { racks[$0.host] != nil } }) { levels.append(.rackLocal) }
+        levels.append(.any)
+        self.levels = levels
+        self.lastLaunchTime = now
+    }
+
+    /// The best level at which partition p could run on `place`.
+    func level(of p: Int, on place: ExecutorPlace) -> TaskLocality {
+        guard let prefs = preferred[p], !prefs.isEmpty else { return .noPref }
+        if prefs.contains(where: { $0.executor == place.id }) { return .processLocal }
+        if prefs.contains(where: { $0.host == place.host }) { return .nodeLocal }
+        if let rack = place.rack, prefs.contains(where: { racks[$0.host] == rack }) { return .rackLocal }
+        return .any
+    }
+
+    /// Whether any pending partition has preferences of the kind a level serves.
+    private func hasPendingTasks(at level: TaskLocality) -> Bool {
+        switch level {
+        case .processLocal: return pending.contains { (preferred[$0] ?? []).contains { $0.executor != nil } }
+        case .nodeLocal: return pending.contains { !(preferred[$0] ?? []).isEmpty }
+        case .noPref: return pending.contains { (preferred[$0] ?? []).isEmpty }
+        case .rackLocal: return pending.contains { (preferred[$0] ?? []).contains { racks[$0.host] != nil } }
+        case .any: return !pending.isEmpty
+        }
+    }
+
+    /// Spark's getAllowedLocalityLevel: the worst level an offer may use now.
+    mutating func allowedLevel(now: Double) -> TaskLocality {
+        while localityIndex < levels.count - 1 {
+            let level = levels[localityIndex]
+            if !hasPendingTasks(at: level) {
+                localityIndex += 1   // nothing waits at this level: no reason to wait for it
+                lastLaunchTime = now
+            } else if now - lastLaunchTime >= waits.wait(for: level) {
+                lastLaunchTime += waits.wait(for: level)
+                localityIndex += 1
+            } else {
+                break
+            }
+        }
+        return levels[localityIndex]
     }
 
     var isComplete: Bool { finished.count == partitions.count }
@@ -75,21 +146,39 @@ struct TaskSetManager {
         running.filter { $0.value.partition == partition && $0.key != taskId }.map { ($0.key, $0.value.executor) }
     }
 
-    /// Takes the next partition to launch on `executor` and records the attempt. A partition that
+    /// Spark's resourceOffer: the pending partition to launch on `place` (best locality level within
+    /// what delay scheduling allows, then lowest index), recorded as a new attempt. A partition that
     /// failed on this executor waits for another one, unless every live executor has failed it.
-    mutating func next(taskId: TaskID, executor: ExecutorID, liveExecutors: Set<ExecutorID>, now: Double = 0) -> (partition: Int, attempt: Int)? {
+    mutating func next(taskId: TaskID, place: ExecutorPlace, liveExecutors: Set<ExecutorID>,
+                       now: Double = 0) -> (partition: Int, attempt: Int, locality: TaskLocality)? {
         guard !isZombie else { return nil }
         pending.removeAll { finished.contains($0) }
-        guard let index = pending.lastIndex(where: { p in
-            guard let bad = failedOn[p], bad.contains(executor) else { return true }
-            return liveExecutors.isSubset(of: bad)
-        }) else { return nil }
-        let p = pending.remove(at: index)
+        let allowed = allowedLevel(now: now)
+        var best: (index: Int, level: TaskLocality, partition: Int)? = nil
+        for (index, p) in pending.enumerated() {
+            if let bad = failedOn[p], bad.contains(place.id), !liveExecutors.isSubset(of: bad) { continue }
+            let level = level(of: p, on: place)
+            guard level <= allowed else { continue }
+            if best == nil || level < best!.level || (level == best!.level && p < best!.partition) { best = (index, level, p) }
+        }
+        guard let best else { return nil }
+        pending.remove(at: best.index)
+        let p = best.partition
         let attempt = attempts[p, default: 0]
         attempts[p] = attempt + 1
-        running[taskId] = (p, executor)
+        running[taskId] = (p, place.id)
         launchedAt[taskId] = now
-        return (p, attempt)
+        if let i = levels.firstIndex(of: best.level) {
+            localityIndex = i
+            lastLaunchTime = now
+        }
+        return (p, attempt, best.level)
+    }
+
+    /// `next` for a place without locality labels (tests, single host).
+    mutating func next(taskId: TaskID, executor: ExecutorID, liveExecutors: Set<ExecutorID>, now: Double = 0) -> (partition: Int, attempt: Int)? {
+        next(taskId: taskId, place: ExecutorPlace(id: executor, host: "localhost"), liveExecutors: liveExecutors, now: now)
+            .map { ($0.partition, $0.attempt) }
     }
 
     func partition(of taskId: TaskID) -> Int? { running[taskId]?.partition }

@@ -71,6 +71,14 @@ public struct SessionConfig: Sendable {
     /// the whole executor (Spark's allocation.recoveryMode, SPARK-55639). Sticky for the session.
     public var recoveryModeEnabled = true
 
+    /// Host labels of the local executors: executor n runs "on" hosts[(n - 1) % hosts.count], so that
+    /// locality levels are exercised on one machine (empty: every executor is on "localhost").
+    public var hosts: [String] = []
+    /// Rack of each host label.
+    public var racks: [String: String] = [:]
+    /// Delay scheduling (Spark's spark.locality.wait = 3 s, with process/node/rack overrides).
+    public var localityWaits = LocalityWaits()
+
     /// Dynamic allocation (Spark's spark.dynamicAllocation.*): start `initialExecutors`; while tasks
     /// have waited longer than `schedulerBacklogTimeoutSeconds` (1 s), add executors 1, 2, 4, … at a
     /// time up to `maxExecutors`; remove executors idle longer than `executorIdleTimeoutSeconds` (60 s),

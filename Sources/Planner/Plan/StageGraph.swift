@@ -25,6 +25,15 @@ public struct Stage: Sendable, Hashable {
     /// Shuffles this stage reads.
     public let inputShuffles: [ShuffleID]
 
+    public init(id: StageID, plan: PhysicalPlan, numPartitions: Int, output: StageOutput, parents: [StageID], inputShuffles: [ShuffleID]) {
+        self.id = id
+        self.plan = plan
+        self.numPartitions = numPartitions
+        self.output = output
+        self.parents = parents
+        self.inputShuffles = inputShuffles
+    }
+
     public var isShuffleMap: Bool { if case .shuffle = output { return true } else { return false } }
 
     public var name: String {
