@@ -66,6 +66,22 @@ public struct DataFrame: Sendable {
 
     public func limit(_ n: Int) -> DataFrame { with(.limit(n, plan)) }
 
+    /// Keeps this DataFrame's partitions once an action computed them: Spark's `cache()`, which is
+    /// `persist(.memoryAndDisk)` for DataFrames.
+    public func cache() -> DataFrame { persist(.memoryAndDisk) }
+
+    /// Keeps this DataFrame's partitions at `level` once an action computed them; later actions read
+    /// them PROCESS_LOCAL on the executors that hold them instead of recomputing.
+    public func persist(_ level: StorageLevel = .memoryAndDisk) -> DataFrame {
+        if case .cache = plan { return self }
+        return with(.cache(id: session.nextCacheID(), level, plan))
+    }
+
+    /// Drops the cached partitions (a no-op if this DataFrame is not cached).
+    public func unpersist() {
+        if case .cache(let id, _, _) = plan { session.unpersist(id) }
+    }
+
     /// Redistributes the rows into `numPartitions` partitions by the hash of the columns (a shuffle),
     /// or round robin when no columns are given (Spark's `repartition`).
     public func repartition(_ numPartitions: Int, _ columns: Column...) -> DataFrame {

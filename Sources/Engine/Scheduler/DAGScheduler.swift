@@ -46,6 +46,26 @@ final class DAGScheduler {
     private(set) var removedIdle: [ExecutorID] = []
     private var removing: Set<ExecutorID> = []
 
+    /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks): cache id → partition → executors.
+    private(set) var cachedBlocks: [Int: [Int: Set<ExecutorID>]] = [:]
+
+    /// True when every partition of a cached plan is held by a live executor.
+    func isFullyCached(_ spec: CacheSpec) -> Bool {
+        guard let parts = cachedBlocks[spec.id] else { return false }
+        return (0..<spec.numPartitions).allSatisfy { !(parts[$0] ?? []).isEmpty }
+    }
+
+    /// Forgets one cached block (found missing) or all blocks of a cache (unpersist).
+    func forgetCache(_ id: Int, partition: Int? = nil) {
+        if let partition { cachedBlocks[id]?[partition] = nil } else { cachedBlocks[id] = nil }
+    }
+
+    /// Asks every executor to drop a cache's blocks.
+    func unpersist(_ id: Int) {
+        forgetCache(id)
+        for executor in executors.keys { _ = cluster.send(.removeCache(id), to: executor) }
+    }
+
     /// Exclusions of the session: executor and reason (an event for the listener bus of issue 6).
     private(set) var exclusions: [(executor: ExecutorID, reason: String)] = []
     /// Counted task failures per executor in the current job.
@@ -293,13 +313,28 @@ final class DAGScheduler {
     /// placed on: with host labels, split i of a file is placed on one labeled host by a stable hash
     /// of (path, start), as if the file's blocks were spread over the hosts. Shuffle reads have none.
     func preferredLocations(_ stage: Stage) -> [Int: [TaskLocation]] {
+        // Cached partitions: PROCESS_LOCAL on the executors holding them.
+        func cacheRead(_ plan: PhysicalPlan) -> CacheSpec? {
+            switch plan {
+            case .cacheRead(let s): return s
+            case .fileScan, .range, .shuffleRead: return nil
+            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
+                 .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c):
+                return cacheRead(c)
+            }
+        }
+        if let spec = cacheRead(stage.plan), let parts = cachedBlocks[spec.id] {
+            var out: [Int: [TaskLocation]] = [:]
+            for (p, holders) in parts { out[p] = holders.sorted().map { TaskLocation(host: place(of: $0).host, executor: $0) } }
+            return out
+        }
         guard !config.hosts.isEmpty else { return [:] }
         func scan(_ plan: PhysicalPlan) -> FileScan? {
             switch plan {
             case .fileScan(let s): return s
-            case .range, .shuffleRead: return nil
+            case .range, .shuffleRead, .cacheRead: return nil
             case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
-                 .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c):
+                 .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c):
                 return scan(c)
             }
         }
@@ -414,6 +449,7 @@ final class DAGScheduler {
         switch status.state {
         case .finished:
             if let mapStatus = status.mapStatus { tracker.add(mapStatus) }
+            for block in status.cachedBlocks { cachedBlocks[block.cacheId, default: [:]][block.partition, default: []].insert(status.executorId) }
             guard current else { return }
             guard let partition = job.running[stageID]!.partition(of: status.taskId) else { return }
             let others = job.running[stageID]!.otherAttempts(of: partition, besides: status.taskId)
@@ -505,6 +541,9 @@ final class DAGScheduler {
         }
         guard executors.removeValue(forKey: id) != nil else { return }
         losses.append((id, reason.message))
+        for cache in cachedBlocks.keys {
+            for partition in cachedBlocks[cache]!.keys { cachedBlocks[cache]![partition]!.remove(id) }
+        }
         for (task, executor) in runningTasks where executor == id { runningTasks[task] = nil }
         for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
         if !config.shuffleServiceEnabled {

@@ -18,6 +18,7 @@ public final class Session: Sendable {
         var scheduler: DAGScheduler?
         var nextStageID = 0
         var nextShuffleID = 0
+        var nextCacheID = 0
         var stopped = false
     }
     private let driver: Mutex<DriverState>
@@ -153,8 +154,20 @@ public final class Session: Sendable {
             guard let scheduler = state.scheduler, !state.stopped else {
                 throw EmberError(.configuration, "the session was stopped", hint: "create a new Session")
             }
-            let graph = StageGraph.build(q.physical.plan, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
-            return try scheduler.runJob(graph)
+            // A cached plan whose partitions are all held by executors is read from them instead of
+            // computed (Spark skips the stages below a fully cached RDD). If a block turns out to be
+            // gone, forget it and run the job again, computing what is missing.
+            for attempt in 0..<3 {
+                let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
+                let graph = StageGraph.build(plan, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
+                do {
+                    return try scheduler.runJob(graph)
+                } catch let error as EmberError where attempt < 2 && error.context(cacheBlockMissingKey) != nil {
+                    let parts = error.context(cacheBlockMissingKey)!.split(separator: ":").compactMap { Int($0) }
+                    if parts.count == 2 { scheduler.forgetCache(parts[0], partition: parts[1]) }
+                }
+            }
+            throw EmberError(.internal, "cached blocks kept disappearing")
         }
         let ordered = partitions.keys.sorted().map { partitions[$0]! }
         var batches: [ColumnarBatch]
@@ -176,6 +189,31 @@ public final class Session: Sendable {
         }
         return (schema, batches)
     }
+
+    /// Replaces fully cached subplans by reads of their blocks.
+    static func readingCaches(_ plan: PhysicalPlan, isCached: (CacheSpec) -> Bool) -> PhysicalPlan {
+        func go(_ p: PhysicalPlan) -> PhysicalPlan {
+            switch p {
+            case .cache(let spec, let child): return isCached(spec) ? .cacheRead(spec) : .cache(spec, go(child))
+            case .fileScan, .range, .shuffleRead, .cacheRead: return p
+            case .project(let e, let s, let c): return .project(e, s, go(c))
+            case .filter(let e, let c): return .filter(e, go(c))
+            case .generate(let g, let c): return .generate(g, go(c))
+            case .hashAggregate(let m, let k, let a, let s, let c): return .hashAggregate(m, keys: k, aggregates: a, s, go(c))
+            case .sort(let o, let c): return .sort(o, go(c))
+            case .limit(let n, let c): return .limit(n, go(c))
+            case .exchange(let part, let c): return .exchange(part, go(c))
+            case .tokenCount(let t, let c): return .tokenCount(t, go(c))
+            }
+        }
+        return go(plan)
+    }
+
+    /// A new cache id (cache/persist).
+    func nextCacheID() -> Int { driver.withLock { s in s.nextCacheID += 1; return s.nextCacheID } }
+
+    /// Drops a cache's blocks on every executor.
+    func unpersist(_ id: Int) { driver.withLock { $0.scheduler?.unpersist(id) } }
 
     /// Splits input files into byte ranges for map tasks.
     func splitFiles(_ paths: [String]) throws -> [FileSplit] {

@@ -21,6 +21,8 @@ public final class ExecutorMemoryManager: Sendable {
         var total = 0
         /// Tasks running now (Spark's active tasks: the N of the 1/N share).
         var running: Set<TaskID> = []
+        /// Bytes held by cached blocks (storage memory, unified with execution memory).
+        var storage = 0
     }
     private let state = Mutex(State())
 
@@ -45,7 +47,7 @@ public final class ExecutorMemoryManager: Sendable {
             let mine = s.used[task, default: 0]
             let holders = Swift.max(s.running.count, s.used.count + (s.used[task] == nil ? 1 : 0))
             let cap = poolBytes / Swift.max(1, holders)
-            guard mine + bytes <= cap, s.total + bytes <= poolBytes else { return false }
+            guard mine + bytes <= cap, s.total + s.storage + bytes <= poolBytes else { return false }
             s.used[task] = mine + bytes
             s.total += bytes
             return true
@@ -69,6 +71,19 @@ public final class ExecutorMemoryManager: Sendable {
     }
 
     public var usedBytes: Int { state.withLock { $0.total } }
+
+    /// Storage memory for a cached block, from what execution is not using (unified model). Spark
+    /// would also let execution evict storage down to half the pool; Ember keeps cached blocks until
+    /// they are unpersisted, and a block that does not fit is not cached (or goes to disk).
+    public func tryAcquireStorage(_ bytes: Int) -> Bool {
+        state.withLock { s in
+            guard s.total + s.storage + bytes <= poolBytes else { return false }
+            s.storage += bytes
+            return true
+        }
+    }
+
+    public func releaseStorage(_ bytes: Int) { state.withLock { $0.storage = Swift.max(0, $0.storage - bytes) } }
 
     /// The most one task may hold now (pool / tasks holding memory, counting this one).
     public func taskCap(_ task: TaskID) -> Int {

@@ -66,7 +66,9 @@ public enum ExecutorProcess {
         heartbeat.start()
 
         let memoryBytes = Int64(env[ExecutorEnvironment.memory] ?? "") ?? (1 << 30)
-        let runner = TaskRunner(executorId: executorId, localDir: localDir, memory: ExecutorMemoryManager(executorMemory: memoryBytes))
+        let memory = ExecutorMemoryManager(executorMemory: memoryBytes)
+        let blocks = BlockManager(directory: localDir, memory: memory)
+        let runner = TaskRunner(executorId: executorId, localDir: localDir, memory: memory, blocks: blocks)
         while true {
             let message: DriverMessage
             do {
@@ -95,6 +97,8 @@ public enum ExecutorProcess {
             case .killTask:
                 // Tasks are short; a killed task's result is ignored by the driver.
                 continue
+            case .removeCache(let id):
+                blocks.remove(cacheId: id)
             case .shutdown:
                 exit(ExecutorExitCode.normal)
             }

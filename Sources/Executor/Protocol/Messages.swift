@@ -77,6 +77,8 @@ public struct TaskStatus: Sendable, Codable {
     public var resultBatches: Int
     public var error: EmberError?
     public var metrics: TaskMetrics
+    /// Partitions this task cached (cache/persist).
+    public var cachedBlocks: [CachedBlockInfo] = []
     public init(taskId: TaskID, executorId: ExecutorID, state: TaskState, mapStatus: MapStatus? = nil, resultBatches: Int = 0,
                 error: EmberError? = nil, metrics: TaskMetrics) {
         self.taskId = taskId
@@ -114,6 +116,8 @@ public enum DriverMessage: Sendable, Codable {
     case registered
     case launchTask(TaskDescription)
     case killTask(TaskID)
+    /// Drop every block of a cached DataFrame (unpersist).
+    case removeCache(Int)
     case shutdown
 }
 

@@ -13,11 +13,14 @@ public struct TaskRunner: Sendable {
     public let localDir: String
     /// The executor's execution memory (nil: unbounded, for in-process use).
     public let memory: ExecutorMemoryManager?
+    /// The executor's cached partitions.
+    public let blocks: BlockManager
 
-    public init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil) {
+    public init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil, blocks: BlockManager? = nil) {
         self.executorId = executorId
         self.localDir = localDir
         self.memory = memory
+        self.blocks = blocks ?? BlockManager(directory: localDir, memory: memory)
     }
 
     /// Runs a task; never throws — failures become a FAILED status with an EmberError.
@@ -33,6 +36,7 @@ public struct TaskRunner: Sendable {
                 throw EmberError(.execution, "injected failure of \(task.displayName)", hint: "set by SessionConfig.faults.failTasks")
             }
             var binary: [UInt8] = []
+            var cacheWriters: [CacheWriteExec] = []
             var status = TaskStatus(taskId: task.taskId, executorId: executorId, state: .finished, metrics: metrics)
             switch task.output {
             case .shuffle(let shuffleId, let partitioning):
@@ -42,7 +46,7 @@ public struct TaskRunner: Sendable {
                     compressionLevel: task.compressionLevel, memory: reservation)
                 let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
-                    try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation)
+                    try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, cacheWriters: &cacheWriters)
                 } catch {
                     writer.abort()
                     throw error
@@ -58,7 +62,7 @@ public struct TaskRunner: Sendable {
                 metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? writer.peakBufferedBytes)
             case .result:
                 let sink = ResultSink()
-                try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation)
+                try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, cacheWriters: &cacheWriters)
                 for batch in sink.batches { BatchCodec.encode(batch, into: &binary) }
                 status.resultBatches = sink.batches.count
                 metrics.outputRows = sink.rows
@@ -66,6 +70,7 @@ public struct TaskRunner: Sendable {
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.executorPeakRSS = processPeakRSS()
             status.metrics = metrics
+            status.cachedBlocks = cacheWriters.compactMap(\.stored)
             return (status, binary)
         } catch {
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
@@ -79,20 +84,20 @@ public struct TaskRunner: Sendable {
 
     /// Builds the operator chain above the plan's leaf and pushes the leaf's batches through it.
     func runPipeline(_ task: TaskDescription, sink: any BatchConsumer, metrics: inout TaskMetrics,
-                     memory: TaskMemoryReservation?) throws {
+                     memory: TaskMemoryReservation?, cacheWriters: inout [CacheWriteExec]) throws {
         var node = task.plan
         var head: any BatchConsumer = sink
         var chain: [PhysicalPlan] = []
         while true {
             switch node {
-            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c),
+            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c), .cache(_, let c),
                  .sort(_, let c), .limit(_, let c):
                 chain.append(node)
                 node = c
                 continue
             case .exchange:
                 throw EmberError(.internal, "a stage plan still contains an exchange")
-            case .fileScan, .range, .shuffleRead:
+            case .fileScan, .range, .shuffleRead, .cacheRead:
                 break
             }
             break
@@ -106,6 +111,10 @@ public struct TaskRunner: Sendable {
             case .filter(let e, _): head = FilterExec(predicate: e, downstream: head)
             case .generate(let g, _): head = GenerateExec(generator: g, downstream: head)
             case .tokenCount(let t, _): head = try TokenCountExec(t, downstream: head)
+            case .cache(let spec, _):
+                let writer = CacheWriteExec(spec: spec, partition: task.partition, blocks: blocks, downstream: head)
+                cacheWriters.append(writer)
+                head = writer
             case .hashAggregate(let m, let k, let a, let s, _):
                 // A Partial aggregate feeds the shuffle writer, which needs memory too: it may use half.
                 let budget: (any MemoryReservation)? = m == .partial ? memory.map { ShareOfReservation($0, fraction: 0.5) } : memory
@@ -142,6 +151,16 @@ public struct TaskRunner: Sendable {
                 }
                 metrics.inputRows = rows
                 metrics.inputBytes = bytes
+            case .cacheRead(let spec):
+                guard let batches = try blocks.get(cacheId: spec.id, partition: task.partition, schema: spec.schema) else {
+                    throw EmberError(.execution, "cached block rdd_\(spec.id)_\(task.partition) is not on executor \(executorId)",
+                                     context: [.init(cacheBlockMissingKey, "\(spec.id):\(task.partition)")],
+                                     hint: "the executor that held it was lost; the driver recomputes the partition")
+                }
+                for batch in batches {
+                    rows += Int64(batch.numRows)
+                    try pipeline.consume(batch)
+                }
             case .range(let spec):
                 try RangeSource.generate(spec, partition: task.partition) { batch in
                     rows += Int64(batch.numRows)
@@ -167,3 +186,6 @@ public struct TaskRunner: Sendable {
         try pipeline.finish()
     }
 }
+
+/// Context key of the error a task raises when a cached block it should read is gone.
+public let cacheBlockMissingKey = "cacheBlockMissing"

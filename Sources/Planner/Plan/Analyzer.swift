@@ -11,6 +11,8 @@ public enum Analyzer {
                 throw EmberError(.analysis, "range needs a non-zero step and at least one partition")
             }
             return .range(r)
+        case .cache(let id, let level, let child):
+            return .cache(id: id, level, try resolve(child))
         case .repartition(let n, let keys, let child):
             guard n >= 1 else { throw EmberError(.analysis, "repartition needs at least 1 partition, got \(n)") }
             let c = try resolve(child)

@@ -18,6 +18,8 @@ public struct FileRelation: Sendable, Hashable {
 public indirect enum LogicalPlan: Sendable {
     case relation(FileRelation)
     case range(RangeSpec)
+    /// Keep this plan's partitions once computed (cache/persist).
+    case cache(id: Int, StorageLevel, LogicalPlan)
     /// Redistributes rows into n partitions by the keys' hash (round robin without keys).
     case repartition(Int, [Expression], LogicalPlan)
     case project([Expression], LogicalPlan)
@@ -37,6 +39,7 @@ public indirect enum LogicalPlan: Sendable {
         case .range(let r): return indent + "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))\n"
         case .repartition(let n, let keys, let c):
             return line("Repartition \(n) [\(keys.map(\.displayName).joined(separator: ", "))]", c)
+        case .cache(let id, let level, let c): return line("InMemoryRelation #\(id) \(level.rawValue)", c)
         case .project(let es, let c): return line("Project [\(es.map(\.displayName).joined(separator: ", "))]", c)
         case .filter(let e, let c): return line("Filter \(e.displayName)", c)
         case .aggregate(let k, let a, let c):
@@ -52,6 +55,7 @@ public indirect enum ResolvedPlan: Sendable {
     case scan(FileScan)
     case range(RangeSpec)
     case repartition(Partitioning, ResolvedPlan)
+    case cache(id: Int, StorageLevel, ResolvedPlan)
     case project([BoundExpression], StructType, ResolvedPlan)
     case filter(BoundExpression, ResolvedPlan)
     /// Output: the child's columns followed by one column holding each array element.
@@ -64,7 +68,7 @@ public indirect enum ResolvedPlan: Sendable {
         switch self {
         case .scan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
-        case .repartition(_, let c): return c.schema
+        case .repartition(_, let c), .cache(_, _, let c): return c.schema
         case .project(_, let s, _), .aggregate(_, _, let s, _): return s
         case .generate(let g, _): return g.schema
         case .filter(_, let c), .sort(_, let c), .limit(_, let c): return c.schema
@@ -78,6 +82,7 @@ public indirect enum ResolvedPlan: Sendable {
             return indent + "Scan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), \(s.splits.count) splits\n"
         case .range(let r): return indent + "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))\n"
         case .repartition(let p, let c): return line("Repartition \(p.describe(c.schema))", c)
+        case .cache(let id, let level, let c): return line("InMemoryRelation #\(id) \(level.rawValue)", c)
         case .project(let es, let schema, let c):
             let cs = c.schema
             return line("Project [\(zip(es, schema.fields).map { "\($0.describe(cs)) AS \($1.name)" }.joined(separator: ", "))]", c)

@@ -15,6 +15,7 @@ public enum Optimizer {
         switch plan {
         case .scan, .range: return plan
         case .repartition(let p, let c): return .repartition(p, combineFilters(c))
+        case .cache(let id, let level, let c): return .cache(id: id, level, combineFilters(c))
         case .filter(let a, let child):
             let c = combineFilters(child)
             if case .filter(let b, let grandchild) = c { return .filter(.and(b, a), grandchild) }
@@ -40,6 +41,12 @@ public enum Optimizer {
             return (.scan(scan), mapping)
         case .range:
             return (plan, [0: 0])
+        case .cache(let id, let level, let child):
+            // A cached plan keeps all its columns, whatever this query reads, so every query over
+            // it finds the same blocks; pruning continues below it on its own output.
+            let all = Set(child.schema.fields.indices)
+            let (c, _) = prune(child, needed: all)
+            return (.cache(id: id, level, c), Dictionary(uniqueKeysWithValues: all.map { ($0, $0) }))
         case .repartition(let partitioning, let child):
             switch partitioning {
             case .hash(let keys, let n):

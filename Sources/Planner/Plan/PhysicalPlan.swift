@@ -53,6 +53,10 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     case exchange(Partitioning, PhysicalPlan)
     /// Fused split → explode → filter → lower → partial count (see TokenCount).
     case tokenCount(TokenCount, PhysicalPlan)
+    /// Computes the child and keeps each partition in its executor's block manager.
+    case cache(CacheSpec, PhysicalPlan)
+    /// Reads a cached partition from the executor's block manager.
+    case cacheRead(CacheSpec)
 
     public var schema: StructType {
         switch self {
@@ -61,6 +65,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .shuffleRead(_, let s, _): return s
         case .project(_, let s, _), .hashAggregate(_, _, _, let s, _): return s
         case .tokenCount(let t, _): return t.schema
+        case .cache(let s, _), .cacheRead(let s): return s.schema
         case .generate(let g, _): return g.schema
         case .filter(_, let c), .sort(_, let c), .limit(_, let c), .exchange(_, let c): return c.schema
         }
@@ -71,9 +76,10 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         switch self {
         case .fileScan(let s): return max(s.splits.count, 1)
         case .range(let r): return r.numPartitions
+        case .cacheRead(let s): return s.numPartitions
         case .shuffleRead(_, _, let n): return n
         case .exchange(let p, _): return p.numPartitions
-        case .project(_, _, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c),
+        case .project(_, _, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c), .cache(_, let c),
              .filter(_, let c), .sort(_, let c), .limit(_, let c):
             return c.numPartitions
         }
@@ -92,6 +98,8 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .filter(let e, let c): return line("Filter \(e.describe(c.schema))", c)
         case .generate(let g, let c): return line(g.describe(c.schema), c)
         case .tokenCount(let t, let c): return line(t.describe(c.schema), c)
+        case .cache(let s, let c): return line("InMemoryTableScan #\(s.id) \(s.level.rawValue) (computing)", c)
+        case .cacheRead(let s): return indent + "InMemoryTableScan #\(s.id) \(s.level.rawValue) [\(s.schema.names.joined(separator: ","))] partitions=\(s.numPartitions)\n"
         case .hashAggregate(let mode, let k, let a, _, let c):
             let cs = c.schema
             let fs = a.map { "\($0.function.rawValue)(\(mode == .partial ? ($0.input?.describe(cs) ?? "*") : "buffer")) AS \($0.name)" }

@@ -34,6 +34,9 @@ public enum PhysicalPlanner {
             case .scan(let s): return .fileScan(s)
             case .range(let r): return .range(r)
             case .repartition(let p, let c): return .exchange(p, convert(c))
+            case .cache(let id, let level, let c):
+                let child = convert(c)
+                return .cache(CacheSpec(id: id, level: level, schema: c.schema, numPartitions: child.numPartitions), child)
             case .project(let e, let s, let c): return .project(e, s, convert(c))
             case .filter(let e, let c): return .filter(e, convert(c))
             case .generate(let g, let c): return .generate(g, convert(c))

@@ -71,7 +71,8 @@ public struct StageGraph: Sendable {
                 parents.append(stage.id)
                 shuffles.append(shuffle)
                 return .shuffleRead(shuffle, child.schema, numPartitions: partitioning.numPartitions)
-            case .fileScan, .range, .shuffleRead: return p
+            case .fileScan, .range, .shuffleRead, .cacheRead: return p
+            case .cache(let s, let c): return .cache(s, cut(c, &parents, &shuffles))
             case .project(let e, let s, let c): return .project(e, s, cut(c, &parents, &shuffles))
             case .filter(let e, let c): return .filter(e, cut(c, &parents, &shuffles))
             case .generate(let g, let c): return .generate(g, cut(c, &parents, &shuffles))

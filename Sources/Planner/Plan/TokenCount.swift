@@ -34,7 +34,8 @@ public enum TokenCountFusion {
         case .hashAggregate(.partial, let keys, let aggs, let schema, let child):
             if let fused = match(keys: keys, aggs: aggs, schema: schema, child: child) { return fused }
             return .hashAggregate(.partial, keys: keys, aggregates: aggs, schema, apply(child))
-        case .fileScan, .range, .shuffleRead: return plan
+        case .fileScan, .range, .shuffleRead, .cacheRead: return plan
+        case .cache(let s, let c): return .cache(s, apply(c))
         case .project(let e, let s, let c): return .project(e, s, apply(c))
         case .filter(let e, let c): return .filter(e, apply(c))
         case .generate(let g, let c): return .generate(g, apply(c))
