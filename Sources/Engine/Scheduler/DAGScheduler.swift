@@ -314,31 +314,13 @@ final class DAGScheduler {
     /// of (path, start), as if the file's blocks were spread over the hosts. Shuffle reads have none.
     func preferredLocations(_ stage: Stage) -> [Int: [TaskLocation]] {
         // Cached partitions: PROCESS_LOCAL on the executors holding them.
-        func cacheRead(_ plan: PhysicalPlan) -> CacheSpec? {
-            switch plan {
-            case .cacheRead(let s): return s
-            case .fileScan, .range, .shuffleRead: return nil
-            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
-                 .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c):
-                return cacheRead(c)
-            }
-        }
-        if let spec = cacheRead(stage.plan), let parts = cachedBlocks[spec.id] {
+        if case .cacheRead(let spec) = stage.plan.leaf, let parts = cachedBlocks[spec.id] {
             var out: [Int: [TaskLocation]] = [:]
             for (p, holders) in parts { out[p] = holders.sorted().map { TaskLocation(host: place(of: $0).host, executor: $0) } }
             return out
         }
         guard !config.hosts.isEmpty else { return [:] }
-        func scan(_ plan: PhysicalPlan) -> FileScan? {
-            switch plan {
-            case .fileScan(let s): return s
-            case .range, .shuffleRead, .cacheRead: return nil
-            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
-                 .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c):
-                return scan(c)
-            }
-        }
-        guard let fileScan = scan(stage.plan) else { return [:] }
+        guard case .fileScan(let fileScan) = stage.plan.leaf else { return [:] }
         var out: [Int: [TaskLocation]] = [:]
         for (i, split) in fileScan.splits.enumerated() {
             var bytes = Array(split.path.utf8)

@@ -195,15 +195,7 @@ public final class Session: Sendable {
         func go(_ p: PhysicalPlan) -> PhysicalPlan {
             switch p {
             case .cache(let spec, let child): return isCached(spec) ? .cacheRead(spec) : .cache(spec, go(child))
-            case .fileScan, .range, .shuffleRead, .cacheRead: return p
-            case .project(let e, let s, let c): return .project(e, s, go(c))
-            case .filter(let e, let c): return .filter(e, go(c))
-            case .generate(let g, let c): return .generate(g, go(c))
-            case .hashAggregate(let m, let k, let a, let s, let c): return .hashAggregate(m, keys: k, aggregates: a, s, go(c))
-            case .sort(let o, let c): return .sort(o, go(c))
-            case .limit(let n, let c): return .limit(n, go(c))
-            case .exchange(let part, let c): return .exchange(part, go(c))
-            case .tokenCount(let t, let c): return .tokenCount(t, go(c))
+            default: return p.child.map { p.withChild(go($0)) } ?? p
             }
         }
         return go(plan)

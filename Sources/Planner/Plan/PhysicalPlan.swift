@@ -85,6 +85,35 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         }
     }
 
+    /// The input of a unary node (every node but the leaves has exactly one).
+    public var child: PhysicalPlan? {
+        switch self {
+        case .fileScan, .range, .shuffleRead, .cacheRead: return nil
+        case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
+             .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c):
+            return c
+        }
+    }
+
+    /// The same node over a new input (leaves are returned as they are).
+    public func withChild(_ c: PhysicalPlan) -> PhysicalPlan {
+        switch self {
+        case .fileScan, .range, .shuffleRead, .cacheRead: return self
+        case .project(let e, let s, _): return .project(e, s, c)
+        case .filter(let e, _): return .filter(e, c)
+        case .generate(let g, _): return .generate(g, c)
+        case .hashAggregate(let m, let k, let a, let s, _): return .hashAggregate(m, keys: k, aggregates: a, s, c)
+        case .sort(let o, _): return .sort(o, c)
+        case .limit(let n, _): return .limit(n, c)
+        case .exchange(let p, _): return .exchange(p, c)
+        case .tokenCount(let t, _): return .tokenCount(t, c)
+        case .cache(let s, _): return .cache(s, c)
+        }
+    }
+
+    /// The leaf at the bottom of this (stage's) chain of operators.
+    public var leaf: PhysicalPlan { child?.leaf ?? self }
+
     public func treeString(_ indent: String = "") -> String {
         func line(_ s: String, _ child: PhysicalPlan) -> String { indent + s + "\n" + child.treeString(indent + "   ") }
         switch self {

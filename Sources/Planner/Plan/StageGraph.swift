@@ -71,15 +71,8 @@ public struct StageGraph: Sendable {
                 parents.append(stage.id)
                 shuffles.append(shuffle)
                 return .shuffleRead(shuffle, child.schema, numPartitions: partitioning.numPartitions)
-            case .fileScan, .range, .shuffleRead, .cacheRead: return p
-            case .cache(let s, let c): return .cache(s, cut(c, &parents, &shuffles))
-            case .project(let e, let s, let c): return .project(e, s, cut(c, &parents, &shuffles))
-            case .filter(let e, let c): return .filter(e, cut(c, &parents, &shuffles))
-            case .generate(let g, let c): return .generate(g, cut(c, &parents, &shuffles))
-            case .tokenCount(let t, let c): return .tokenCount(t, cut(c, &parents, &shuffles))
-            case .hashAggregate(let m, let k, let a, let s, let c): return .hashAggregate(m, keys: k, aggregates: a, s, cut(c, &parents, &shuffles))
-            case .sort(let o, let c): return .sort(o, cut(c, &parents, &shuffles))
-            case .limit(let n, let c): return .limit(n, cut(c, &parents, &shuffles))
+            default:
+                return p.child.map { p.withChild(cut($0, &parents, &shuffles)) } ?? p
             }
         }
         var parents: [StageID] = []

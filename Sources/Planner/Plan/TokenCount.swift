@@ -34,16 +34,8 @@ public enum TokenCountFusion {
         case .hashAggregate(.partial, let keys, let aggs, let schema, let child):
             if let fused = match(keys: keys, aggs: aggs, schema: schema, child: child) { return fused }
             return .hashAggregate(.partial, keys: keys, aggregates: aggs, schema, apply(child))
-        case .fileScan, .range, .shuffleRead, .cacheRead: return plan
-        case .cache(let s, let c): return .cache(s, apply(c))
-        case .project(let e, let s, let c): return .project(e, s, apply(c))
-        case .filter(let e, let c): return .filter(e, apply(c))
-        case .generate(let g, let c): return .generate(g, apply(c))
-        case .hashAggregate(let m, let k, let a, let s, let c): return .hashAggregate(m, keys: k, aggregates: a, s, apply(c))
-        case .sort(let o, let c): return .sort(o, apply(c))
-        case .limit(let n, let c): return .limit(n, apply(c))
-        case .exchange(let p, let c): return .exchange(p, apply(c))
-        case .tokenCount(let t, let c): return .tokenCount(t, apply(c))
+        default:
+            return plan.child.map { plan.withChild(apply($0)) } ?? plan
         }
     }
 
