@@ -21,8 +21,11 @@ import Planner
 import Shuffle
 
 final class DAGScheduler {
-    let cluster: LocalCluster
+    let cluster: any ExecutorBackend
     let config: SessionConfig
+    /// Seconds on a monotonic clock (task runtimes, heartbeats, speculation, locality, allocation);
+    /// injected so tests can drive time.
+    let clock: @Sendable () -> Double
 
     struct ExecutorSlot {
         let info: ExecutorInfo
@@ -35,7 +38,7 @@ final class DAGScheduler {
     private var runningTasks: [TaskID: ExecutorID] = [:]
     private(set) var executorLosses = 0
     /// When each executor was last heard from (any message).
-    private var lastHeard: [ExecutorID: Date] = [:]
+    private var lastHeard: [ExecutorID: Double] = [:]
     /// Every executor loss of the session: which executor and why.
     private(set) var losses: [(executor: ExecutorID, reason: String)] = []
     // Dynamic allocation state.
@@ -81,9 +84,11 @@ final class DAGScheduler {
     /// Faults still to inject.
     private var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
 
-    init(cluster: LocalCluster, config: SessionConfig) {
+    init(cluster: any ExecutorBackend, config: SessionConfig,
+         clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
         self.cluster = cluster
         self.config = config
+        self.clock = clock
         self.pendingCorruption = config.faults.corruptShuffleOutput
     }
 
@@ -98,7 +103,7 @@ final class DAGScheduler {
 
     /// Launches `count` executors and waits until all have registered.
     func start(executors count: Int) throws {
-        for _ in 0..<count { launching.insert(try cluster.launchExecutor()) }
+        for _ in 0..<count { launching.insert(try cluster.launchExecutor(cores: nil)) }
         let deadline = Date(timeIntervalSinceNow: config.executorStartTimeoutSeconds)
         while !launching.isEmpty {
             guard let event = cluster.events.take(timeout: max(0.01, deadline.timeIntervalSinceNow)) else {
@@ -386,9 +391,6 @@ final class DAGScheduler {
         handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(count) tasks", causedByApp: true), &job)
     }
 
-    /// Seconds on a monotonic clock (task runtimes, speculation).
-    private func clock() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
     /// Tasks each executor finished (for FaultInjection.killExecutor).
     private var finishedTasks: [ExecutorID: Int] = [:]
 
@@ -399,12 +401,12 @@ final class DAGScheduler {
         case .registered(let info):
             launching.remove(info.id)
             executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
-            lastHeard[info.id] = Date()
+            lastHeard[info.id] = clock()
             idleSince[info.id] = clock()
         case .heartbeat(let id):
-            lastHeard[id] = Date()
+            lastHeard[id] = clock()
         case .statusUpdate(let status, let binary):
-            lastHeard[status.executorId] = Date()
+            lastHeard[status.executorId] = clock()
             handleStatus(status, binary, &job)
         case .lost(let id, let reason):
             handleExecutorLost(id, reason, &job)
@@ -504,11 +506,11 @@ final class DAGScheduler {
 
     /// Declares executors that have been silent longer than the heartbeat timeout lost, and kills them.
     private func checkHeartbeats(_ job: inout JobState) {
-        let now = Date()
-        for (id, heard) in lastHeard where now.timeIntervalSince(heard) > config.executorHeartbeatTimeoutSeconds {
+        let now = clock()
+        for (id, heard) in lastHeard where now - heard > config.executorHeartbeatTimeoutSeconds {
             cluster.kill(id)
             handleExecutorLost(id, ExecutorLossReason(
-                message: "executor heartbeat timed out after \(Int(now.timeIntervalSince(heard) * 1000)) ms (limit \(Int(config.executorHeartbeatTimeoutSeconds * 1000)) ms)",
+                message: "executor heartbeat timed out after \(Int((now - heard) * 1000)) ms (limit \(Int(config.executorHeartbeatTimeoutSeconds * 1000)) ms)",
                 causedByApp: true), &job)
         }
     }

@@ -1,0 +1,136 @@
+// The DAGScheduler against a fake executor backend and a manual clock: tasks run in-process (no
+// processes), and the test decides what each executor does with a launched task: run it, vanish,
+// or go silent. Time only moves when the test moves it.
+
+@testable import Engine
+@testable import Executor
+import Foundation
+import Planner
+import Synchronization
+import Testing
+
+/// A clock the test advances by hand.
+final class ManualClock: Sendable {
+    private let now = Mutex<Double>(0)
+    func advance(by seconds: Double) { now.withLock { $0 += seconds } }
+    var read: @Sendable () -> Double { { [self] in now.withLock { $0 } } }
+}
+
+/// Executors that live in the test: launched executors register at once, launched tasks are run by
+/// a TaskRunner in this process unless `behavior` says otherwise.
+final class FakeBackend: ExecutorBackend, @unchecked Sendable {
+    enum Behavior { case run, vanish, silent }
+    let events = BlockingQueue<ClusterEvent>()
+    let appDir: String
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var next = 1
+    private(set) var launched: [ExecutorID] = []
+    private(set) var killed: [ExecutorID] = []
+    private(set) var tasksRun: [(TaskID, ExecutorID)] = []
+    var behavior: @Sendable (TaskDescription, ExecutorID) -> Behavior = { _, _ in .run }
+
+    init(appDir: String) { self.appDir = appDir }
+
+    func launchExecutor(cores: Int?) throws -> ExecutorID {
+        lock.lock()
+        let id = ExecutorID(String(next))
+        next += 1
+        launched.append(id)
+        lock.unlock()
+        events.post(.registered(ExecutorInfo(id: id, pid: 0, host: "fake", cores: cores ?? 2)))
+        return id
+    }
+
+    func send(_ message: DriverMessage, to id: ExecutorID) -> Bool {
+        guard case .launchTask(let task) = message else { return true }
+        switch behavior(task, id) {
+        case .run:
+            lock.lock(); tasksRun.append((task.taskId, id)); lock.unlock()
+            let (status, binary) = TaskRunner(executorId: id, localDir: appDir).run(task)
+            events.post(.statusUpdate(status, binary))
+        case .vanish:
+            events.post(.lost(id, ExecutorLossReason(message: "fake executor vanished", exitCode: 1, causedByApp: true)))
+        case .silent:
+            break
+        }
+        return true
+    }
+
+    func kill(_ id: ExecutorID) {
+        lock.lock(); killed.append(id); lock.unlock()
+        events.post(.lost(id, ExecutorLossReason(message: "killed by the scheduler", signal: 9, causedByApp: true)))
+    }
+}
+
+@Suite struct SchedulerTests {
+    func graph(_ rows: Int64 = 10_000) -> StageGraph {
+        var plan = LogicalPlan.range(RangeSpec(start: 0, end: rows, step: 1, numPartitions: 4))
+        plan = .aggregate(keys: [.binary(.remainder, .column("id"), .literal(.long(3)))], aggregates: [.alias(.aggregate(.count, nil), "n")], plan)
+        let physical = PhysicalPlanner.plan(Optimizer.optimize(try! Analyzer.resolve(plan)), shufflePartitions: 2).plan
+        var s = 0, sh = 0
+        return StageGraph.build(physical, nextStageID: &s, nextShuffleID: &sh)
+    }
+
+    func counts(_ result: [Int: [ColumnarBatch]]) -> [String] {
+        result.values.flatMap { $0.flatMap { b in (0..<b.numRows).map { b.row($0).description } } }.sorted()
+    }
+
+    func scheduler(_ backend: FakeBackend, clock: ManualClock, configure: (inout SessionConfig) -> Void = { _ in }) throws -> DAGScheduler {
+        var config = SessionConfig()
+        config.master = .local(executors: 2, cores: 2)
+        configure(&config)
+        let scheduler = DAGScheduler(cluster: backend, config: config, clock: clock.read)
+        try scheduler.start(executors: 2)
+        return scheduler
+    }
+
+    @Test func aJobRunsOnTheFakeBackend() throws {
+        let dir = ScratchDir("fake")
+        defer { dir.cleanup() }
+        let backend = FakeBackend(appDir: dir.path)
+        let scheduler = try scheduler(backend, clock: ManualClock())
+        let result = try scheduler.runJob(graph())
+        #expect(counts(result) == ["[0, 3334]", "[1, 3333]", "[2, 3333]"])
+        #expect(backend.tasksRun.count == 4 + 2, "4 map tasks and 2 reduce tasks")
+        #expect(Set(backend.tasksRun.map(\.1)).count == 2, "both executors got tasks")
+    }
+
+    @Test func aVanishedExecutorsTaskRunsElsewhereAndTheExecutorIsReplaced() throws {
+        let dir = ScratchDir("fake-loss")
+        defer { dir.cleanup() }
+        let backend = FakeBackend(appDir: dir.path)
+        let vanished = Mutex(false)
+        backend.behavior = { task, executor in
+            // Executor 1 vanishes on its first task, once.
+            if executor.value == "1" && vanished.withLock({ v in defer { v = true }; return !v }) { return .vanish }
+            return .run
+        }
+        let scheduler = try scheduler(backend, clock: ManualClock())
+        let result = try scheduler.runJob(graph())
+        #expect(counts(result) == ["[0, 3334]", "[1, 3333]", "[2, 3333]"])
+        #expect(backend.launched.count == 3, "the lost executor was replaced")
+        #expect(scheduler.losses.map(\.reason) == ["fake executor vanished"])
+    }
+
+    @Test func aSilentExecutorIsDeclaredLostWhenTheManualClockPassesTheHeartbeatTimeout() throws {
+        let dir = ScratchDir("fake-silent")
+        defer { dir.cleanup() }
+        let backend = FakeBackend(appDir: dir.path)
+        backend.behavior = { _, executor in executor.value == "2" ? .silent : .run }
+        let clock = ManualClock()
+        let scheduler = try scheduler(backend, clock: clock) { $0.executorHeartbeatTimeoutSeconds = 10 }
+        // Move time forward while the job waits on the silent executor.
+        let ticker = Thread {
+            for _ in 0..<40 {
+                usleep(50_000)
+                clock.advance(by: 1)
+            }
+        }
+        ticker.start()
+        let result = try scheduler.runJob(graph())
+        #expect(counts(result) == ["[0, 3334]", "[1, 3333]", "[2, 3333]"])
+        #expect(backend.killed.contains(ExecutorID("2")), "the silent executor was killed")
+        #expect(scheduler.losses.first?.reason.contains("heartbeat timed out") == true)
+    }
+}
