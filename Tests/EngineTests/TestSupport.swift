@@ -50,6 +50,7 @@ func makeSession(executors: Int = 2, cores: Int = 2, partitions: Int? = nil, max
     config.shufflePartitions = partitions
     if let maxPartitionBytes { config.maxPartitionBytes = maxPartitionBytes }
     config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+    config.eventLogDir = nil
     return try Session(config: config)
 }
 

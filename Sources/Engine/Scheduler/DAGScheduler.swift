@@ -84,6 +84,15 @@ final class DAGScheduler {
     /// Faults still to inject.
     private var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
 
+    /// Listeners of scheduler events (event log, job trace, progress bar), called in order on this thread.
+    var listeners: [any SchedulerListener] = []
+    private var nextJobId = 0
+    /// Executors the scheduler itself killed (heartbeat timeout, exclusion): not "killed from outside".
+    private var killedByScheduler: Set<ExecutorID> = []
+
+    func post(_ event: SchedulerEvent) { for l in listeners { l.onEvent(event) } }
+    static func wallClock() -> Double { Date().timeIntervalSince1970 }
+
     init(cluster: any ExecutorBackend, config: SessionConfig,
          clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
         self.cluster = cluster
@@ -139,11 +148,16 @@ final class DAGScheduler {
         var shuffleWriter: [ShuffleID: StageID] = [:]
         /// Locality level each launched task ran at.
         var taskLocality: [TaskID: TaskLocality] = [:]
+        /// Event info of launched tasks (for their end events).
+        var taskInfo: [TaskID: TaskEventInfo] = [:]
     }
 
     /// Runs a job to completion and returns the result rows per result partition.
     func runJob(_ graph: StageGraph) throws -> [Int: [ColumnarBatch]] {
         var job = JobState(graph: graph)
+        let jobId = nextJobId
+        nextJobId += 1
+        post(.jobStart(job: jobId, stages: graph.stages.map(\.id.value), time: Self.wallClock()))
         lastJobTasks = []
         lastJobFailures = []
         failuresByExecutor = [:]
@@ -179,6 +193,7 @@ final class DAGScheduler {
             }
         }
         for key in job.running.keys { job.running[key]?.isZombie = true }
+        post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
         if let failure = job.failure { throw failure }
         return job.results
     }
@@ -212,9 +227,13 @@ final class DAGScheduler {
         job.running[stage.id] = TaskSetManager(stage: stage, attempt: attempt, partitions: partitions,
                                                preferred: preferredLocations(stage), waits: config.localityWaits,
                                                racks: config.racks, now: clock())
+        post(.stageSubmitted(stage: stage.id.value, attempt: attempt, name: stage.name, tasks: partitions.count, time: Self.wallClock()))
     }
 
     private func stageCompleted(_ stage: Stage, _ job: inout JobState) {
+        if let tsm = job.running[stage.id] {
+            post(.stageCompleted(stage: stage.id.value, attempt: tsm.stageAttempt, failure: nil, time: Self.wallClock()))
+        }
         job.running[stage.id] = nil
         job.consecutiveFailures[stage.id] = 0
         if case .shuffle(let id, _) = stage.output, !tracker.isAvailable(id) {
@@ -286,6 +305,10 @@ final class DAGScheduler {
                 task.faults = faults(for: stage.id, partition: partition, attempt: attempt)
                 if config.faults.failTasksOnExecutor.map({ String($0) }) == id.value { task.faults.fail = true }
                 job.taskStage[taskId] = (stage.id, tsm.stageAttempt)
+                let info = TaskEventInfo(taskId: taskId.value, stage: stage.id.value, stageAttempt: tsm.stageAttempt, partition: partition,
+                                         attempt: attempt, executor: id.value, locality: locality, launchTime: Self.wallClock())
+                job.taskInfo[taskId] = info
+                post(.taskStart(info))
                 runningTasks[taskId] = id
                 executors[id]!.freeCores -= 1
                 progress = true
@@ -387,6 +410,8 @@ final class DAGScheduler {
         let count = failuresByExecutor[executor]!
         guard count >= config.excludeOnFailureMaxFailedTasksPerExecutor, executors[executor] != nil else { return }
         exclusions.append((executor, "excluded after \(count) failed tasks (excludeOnFailure.maxFailedTasksPerExecutor = \(config.excludeOnFailureMaxFailedTasksPerExecutor)); last: \(error.message)"))
+        post(.executorExcluded(executor: executor.value, reason: exclusions.last!.reason, time: Self.wallClock()))
+        killedByScheduler.insert(executor)
         cluster.kill(executor)
         handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(count) tasks", causedByApp: true), &job)
     }
@@ -401,6 +426,7 @@ final class DAGScheduler {
         case .registered(let info):
             launching.remove(info.id)
             executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
+            post(.executorAdded(executor: info.id.value, host: place(of: info.id).host, cores: info.cores, time: Self.wallClock()))
             lastHeard[info.id] = clock()
             idleSince[info.id] = clock()
         case .heartbeat(let id):
@@ -426,6 +452,11 @@ final class DAGScheduler {
         if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
             finishedTasks[status.executorId, default: 0] += 1
             if finishedTasks[status.executorId] == kill.afterTasks { cluster.kill(status.executorId) }
+        }
+        if var info = job.taskInfo.removeValue(forKey: status.taskId) {
+            info.finishTime = Self.wallClock()
+            post(.taskEnd(info, error: status.state == .finished ? nil : (status.error ?? EmberError(.execution, "task failed")),
+                          metrics: status.metrics))
         }
         guard let (stageID, stageAttempt) = job.taskStage.removeValue(forKey: status.taskId),
               let stage = job.graph.stage(stageID) else { return }
@@ -482,6 +513,9 @@ final class DAGScheduler {
     }
 
     private func handleFetchFailed(_ stage: Stage, _ taskId: TaskID, _ error: EmberError, _ job: inout JobState) {
+        if let tsm = job.running[stage.id] {
+            post(.stageCompleted(stage: stage.id.value, attempt: tsm.stageAttempt, failure: error.message, time: Self.wallClock()))
+        }
         job.running[stage.id]?.isZombie = true
         job.running[stage.id] = nil
         let failures = job.consecutiveFailures[stage.id, default: 0] + 1
@@ -508,6 +542,7 @@ final class DAGScheduler {
     private func checkHeartbeats(_ job: inout JobState) {
         let now = clock()
         for (id, heard) in lastHeard where now - heard > config.executorHeartbeatTimeoutSeconds {
+            killedByScheduler.insert(id)
             cluster.kill(id)
             handleExecutorLost(id, ExecutorLossReason(
                 message: "executor heartbeat timed out after \(Int((now - heard) * 1000)) ms (limit \(Int(config.executorHeartbeatTimeoutSeconds * 1000)) ms)",
@@ -525,6 +560,14 @@ final class DAGScheduler {
         }
         guard executors.removeValue(forKey: id) != nil else { return }
         losses.append((id, reason.message))
+        post(.executorRemoved(executor: id.value, reason: reason.message, exitCode: reason.exitCode, signal: reason.signal,
+                              killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))
+        for (task, info) in job.taskInfo where info.executor == id.value {
+            var ended = info
+            ended.finishTime = Self.wallClock()
+            post(.taskEnd(ended, error: EmberError(.executor, "executor \(id) lost: \(reason.message)"), metrics: TaskMetrics()))
+            job.taskInfo[task] = nil
+        }
         for cache in cachedBlocks.keys {
             for partition in cachedBlocks[cache]!.keys { cachedBlocks[cache]![partition]!.remove(id) }
         }

@@ -23,6 +23,13 @@ public final class Session: Sendable {
     }
     private let driver: Mutex<DriverState>
     private let cluster: LocalCluster
+    private let trace = JobTrace()
+    private let report = Mutex<RootCauseReport?>(nil)
+    /// The application's event log (JSON lines), if enabled.
+    public let eventLogPath: String?
+
+    /// The root-cause report of the most recent job, if it failed or recovered from failures.
+    public var lastJobReport: RootCauseReport? { report.withLock { $0 } }
 
     /// Call first thing in `main` of a program that creates Sessions: when the program was launched as an
     /// executor it runs the executor and never returns; otherwise it records that the program may
@@ -59,6 +66,15 @@ public final class Session: Sendable {
         do {
             cluster = try LocalCluster(config: config, appDir: appDir)
             let scheduler = DAGScheduler(cluster: cluster, config: config)
+            scheduler.listeners.append(trace)
+            if let dir = config.eventLogDir {
+                let log = try EventLogWriter(directory: dir, appId: appId)
+                eventLogPath = log.path
+                scheduler.listeners.append(log)
+            } else {
+                eventLogPath = nil
+            }
+            scheduler.post(.applicationStart(appId: appId, appName: config.appName, time: DAGScheduler.wallClock()))
             driver = Mutex(DriverState(scheduler: scheduler))
             let initial = config.dynamicAllocation.enabled
                 ? Swift.min(executors, Swift.max(config.dynamicAllocation.initialExecutors, config.dynamicAllocation.minExecutors))
@@ -123,6 +139,7 @@ public final class Session: Sendable {
     /// Stops the executors and deletes the application directory. Safe to call more than once.
     public func stop() {
         let wasRunning = driver.withLock { state -> Bool in
+            if !state.stopped { state.scheduler?.post(.applicationEnd(time: DAGScheduler.wallClock())) }
             defer { state.stopped = true; state.scheduler = nil }
             return !state.stopped
         }
@@ -161,10 +178,18 @@ public final class Session: Sendable {
                 let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
                 let graph = StageGraph.build(plan, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
                 do {
-                    return try scheduler.runJob(graph)
+                    let result = try scheduler.runJob(graph)
+                    explain(failed: false)
+                    return result
                 } catch let error as EmberError where attempt < 2 && error.context(cacheBlockMissingKey) != nil {
                     let parts = error.context(cacheBlockMissingKey)!.split(separator: ":").compactMap { Int($0) }
                     if parts.count == 2 { scheduler.forgetCache(parts[0], partition: parts[1]) }
+                } catch var error as EmberError {
+                    if let found = explain(failed: true)?.findings.first {
+                        error = error.with("root cause", found.cause)
+                        error.hint = (error.hint.map { $0 + "; " } ?? "") + "fix: " + found.fix
+                    }
+                    throw error
                 }
             }
             throw EmberError(.internal, "cached blocks kept disappearing")
@@ -188,6 +213,17 @@ public final class Session: Sendable {
             batches = kept
         }
         return (schema, batches)
+    }
+
+    /// Builds (and prints, unless turned off) the root-cause report of the job that just ended.
+    @discardableResult
+    private func explain(failed: Bool) -> RootCauseReport? {
+        let found = RootCauseAnalyzer.analyze(trace.snapshot, config: config, appDir: appDir)
+        report.withLock { $0 = found }
+        if let found, config.printRootCauseReport {
+            FileHandle.standardError.write(Data(found.description.utf8))
+        }
+        return found
     }
 
     /// Replaces fully cached subplans by reads of their blocks.

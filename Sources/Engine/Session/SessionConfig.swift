@@ -1,6 +1,7 @@
 // Session configuration: the master (how many executor processes, cores and memory each) and
 // engine settings, named after Spark's where Spark has one.
 
+import Foundation
 import Planner
 
 /// Where tasks run.
@@ -78,6 +79,11 @@ public struct SessionConfig: Sendable {
     public var racks: [String: String] = [:]
     /// Delay scheduling (Spark's spark.locality.wait = 3 s, with process/node/rack overrides).
     public var localityWaits = LocalityWaits()
+
+    /// Where the event log goes (JSON lines, one file per application); nil turns it off.
+    public var eventLogDir: String? = NSTemporaryDirectory() + "ember-events"
+    /// Print the root-cause report to stderr when a job fails or recovers from failures.
+    public var printRootCauseReport = true
 
     /// Dynamic allocation (Spark's spark.dynamicAllocation.*): start `initialExecutors`; while tasks
     /// have waited longer than `schedulerBacklogTimeoutSeconds` (1 s), add executors 1, 2, 4, … at a

@@ -1,0 +1,174 @@
+// Root-cause report: when a job fails, or succeeds only after failures, the driver explains what
+// happened from the job's events: the cause, the component responsible, the evidence, and the fix.
+//
+//   executor exit 52         → out of memory: the task, its memory peak, its input vs the median
+//   SIGKILL not by Ember     → killed from outside (often the kernel's OOM killer)
+//   heartbeat timeout        → alive but silent (frozen, stopped, swapping)
+//   FetchFailed              → which map output could not be read, and the loss that preceded it
+//   failures on one executor → that executor keeps failing tasks
+//   one task reading ≫ the median of its stage → data skew
+
+import Foundation
+import Planner
+import Synchronization
+
+public struct RootCauseReport: Sendable, CustomStringConvertible {
+    public struct Finding: Sendable {
+        public var cause: String
+        public var component: String
+        public var evidence: [String]
+        public var fix: String
+    }
+    public var jobFailed: Bool
+    public var findings: [Finding]
+
+    public var description: String {
+        var s = "== Ember root-cause report: the job \(jobFailed ? "FAILED" : "succeeded after failures") ==\n"
+        for (i, f) in findings.enumerated() {
+            s += "\(i + 1). cause: \(f.cause)\n   component: \(f.component)\n"
+            for e in f.evidence { s += "   evidence: \(e)\n" }
+            s += "   fix: \(f.fix)\n"
+        }
+        return s
+    }
+}
+
+/// Collects the events of the current job (the root-cause analysis reads them).
+final class JobTrace: SchedulerListener {
+    private let events = Mutex<[SchedulerEvent]>([])
+    func onEvent(_ event: SchedulerEvent) {
+        events.withLock { list in
+            if case .jobStart = event { list = [] }
+            list.append(event)
+        }
+    }
+    var snapshot: [SchedulerEvent] { events.withLock { $0 } }
+}
+
+enum RootCauseAnalyzer {
+    static func analyze(_ events: [SchedulerEvent], config: SessionConfig, appDir: String) -> RootCauseReport? {
+        var failed = false
+        var removals: [(executor: String, reason: String, exit: Int32?, signal: Int32?, byDriver: Bool)] = []
+        var failures: [(TaskEventInfo, EmberError)] = []
+        var successes: [(TaskEventInfo, TaskMetrics)] = []
+        var exclusions: [(String, String)] = []
+        for event in events {
+            switch event {
+            case .jobEnd(_, let error, _): failed = error != nil
+            case .executorRemoved(let id, let reason, let exit, let signal, let byDriver, _): removals.append((id, reason, exit, signal, byDriver))
+            case .taskEnd(let info, let error, let metrics):
+                if let error { failures.append((info, error)) } else { successes.append((info, metrics)) }
+            case .executorExcluded(let id, let reason, _): exclusions.append((id, reason))
+            default: break
+            }
+        }
+        var findings: [RootCauseReport.Finding] = []
+        let memoryMiB: Int64
+        switch config.master { case .local(_, _, let m): memoryMiB = m >> 20 }
+
+        func median(_ xs: [Int64]) -> Int64 { xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }
+        func taskName(_ i: TaskEventInfo) -> String { "task \(i.partition).\(i.attempt) of stage \(i.stage) (TID \(i.taskId))" }
+        func log(_ executor: String) -> String { appDir + "/executor-\(executor).stderr" }
+
+        for r in removals {
+            if r.exit == 52 {
+                var evidence = ["executor \(r.executor) exited with code 52 (out of memory)"]
+                if let (info, error) = failures.first(where: { $0.1.code == .outOfMemory && $0.0.executor == r.executor })
+                    ?? failures.first(where: { $0.1.code == .outOfMemory }) {
+                    evidence.append("\(taskName(info)) failed: \(error.message)")
+                    let stageInputs = successes.filter { $0.0.stage == info.stage }.map { $0.1.inputBytes + $0.1.shuffleReadBytes }
+                    if !stageInputs.isEmpty { evidence.append("median input of the stage's successful tasks: \(median(stageInputs)) bytes") }
+                }
+                evidence.append("executor memory \(memoryMiB) MiB, of which \(Int(Double(memoryMiB) * 0.6)) MiB execution memory shared by its running tasks")
+                findings.append(.init(
+                    cause: "executor \(r.executor) ran out of memory: a task could not reserve memory even after spilling",
+                    component: "executor \(r.executor) (task memory)",
+                    evidence: evidence,
+                    fix: "give executors more memory (now \(memoryMiB) MiB), use more partitions so each task holds less, "
+                        + (config.recoveryModeEnabled ? "or rely on recovery mode (on: replacements run one task at a time)"
+                                                      : "or turn recoveryModeEnabled back on so replacements run one task at a time")))
+            } else if r.signal == 9 && !r.byDriver {
+                let lost = failures.filter { $0.1.code == .executor && $0.0.executor == r.executor }.count
+                findings.append(.init(
+                    cause: "executor \(r.executor) was killed from outside Ember (SIGKILL)",
+                    component: "the executor's process (host)",
+                    evidence: ["executor \(r.executor) terminated by signal 9; Ember did not send it",
+                               "\(lost) running task(s) were lost and rescheduled",
+                               "the executor reported no out-of-memory error before it died"],
+                    fix: "find who sent SIGKILL: the kernel's OOM killer logs it (dmesg); if it was memory, lower executor memory or the number of executors"))
+            } else if r.reason.contains("heartbeat") {
+                findings.append(.init(
+                    cause: "executor \(r.executor) stopped answering: \(r.reason)",
+                    component: "executor \(r.executor) (process alive but silent)",
+                    evidence: [r.reason, "the driver killed and replaced it; its tasks were rescheduled"],
+                    fix: "check for a frozen, stopped or swapping process on that host; if long pauses are expected, raise executorHeartbeatTimeoutSeconds (now \(Int(config.executorHeartbeatTimeoutSeconds)) s)"))
+            } else if !r.byDriver && r.exit != 0 {
+                findings.append(.init(
+                    cause: "executor \(r.executor) died: \(r.reason)",
+                    component: "executor \(r.executor)",
+                    evidence: [r.reason, "its log: \(log(r.executor))"],
+                    fix: "read the executor log for the crash"))
+            }
+        }
+
+        var fetchSeen = Set<String>()
+        for (info, error) in failures where error.code == .fetchFailed {
+            let key = "\(error.context("shuffle") ?? "?"):\(error.context("mapIndex") ?? "?")"
+            guard fetchSeen.insert(key).inserted else { continue }
+            var evidence = ["\(taskName(info)) could not read map output \(error.context("mapIndex") ?? "?") of shuffle \(error.context("shuffle") ?? "?") for reduce partition \(error.context("reduce") ?? "?")",
+                            "file: \(error.context("file") ?? "?")", "error: \(error.message)"]
+            let writer = error.context("executor") ?? "?"
+            if let loss = removals.first(where: { $0.executor == writer }) {
+                evidence.append("the executor that wrote it, \(writer), was lost: \(loss.reason)")
+            }
+            findings.append(.init(
+                cause: "shuffle data could not be read (map output \(error.context("mapIndex") ?? "?") of shuffle \(error.context("shuffle") ?? "?"))",
+                component: "shuffle files in \(appDir)",
+                evidence: evidence,
+                fix: failed ? "the map output kept failing after recomputation: check the disk and that nothing else writes to \(appDir)"
+                            : "none needed: Ember recomputed the map output; if this repeats, check the disk under \(appDir)"))
+        }
+
+        let counted = failures.filter { $0.1.countsTowardTaskFailures }
+        let byExecutor = Dictionary(grouping: counted, by: { $0.0.executor })
+        if let (executor, list) = byExecutor.max(by: { $0.value.count < $1.value.count }), list.count >= 2,
+           list.count * 3 >= counted.count * 2, Set(successes.map(\.0.executor)).contains(where: { $0 != executor }) || successes.isEmpty {
+            let excluded = exclusions.first { $0.0 == executor }
+            findings.append(.init(
+                cause: "executor \(executor) keeps failing tasks (\(list.count) of \(counted.count) failures)",
+                component: "executor \(executor)",
+                evidence: ["last error there: \(list.last!.1.message)"] + (excluded.map { ["it was excluded: \($0.1)"] } ?? []),
+                fix: excluded != nil ? "none needed: it was excluded and replaced; read its log \(log(executor)) to see why it failed"
+                                     : "turn on excludeOnFailureEnabled so such an executor is excluded and replaced, and read its log \(log(executor))"))
+        } else if let (info, error) = counted.last, !findings.contains(where: { $0.cause.contains("out of memory") }) {
+            findings.append(.init(
+                cause: "\(taskName(info)) failed: \(error.message)",
+                component: "the job's code or input (\(error.code.rawValue))",
+                evidence: error.context.map { "\($0.key): \($0.value)" },
+                fix: error.hint ?? "see the error above"))
+        }
+
+        // Skew: a task whose input is far above its stage's median.
+        for stage in Set(successes.map(\.0.stage)).sorted() {
+            let tasks = successes.filter { $0.0.stage == stage && $0.1.shuffleReadBytes + $0.1.inputBytes > 0 }
+            guard tasks.count >= 3 else { continue }
+            let sizes = tasks.map { $0.1.shuffleReadBytes + $0.1.inputBytes }
+            let med = median(sizes)
+            guard let (top, metrics) = tasks.max(by: { $0.1.shuffleReadBytes + $0.1.inputBytes < $1.1.shuffleReadBytes + $1.1.inputBytes })
+            else { continue }
+            let bytes = metrics.shuffleReadBytes + metrics.inputBytes
+            let rows = tasks.map { $0.1.shuffleReadRows + $0.1.inputRows }.reduce(0, +)
+            let topRows = metrics.shuffleReadRows + metrics.inputRows
+            guard bytes >= 64 << 10, bytes >= 5 * Swift.max(med, 1) else { continue }
+            let share = rows > 0 ? Double(topRows) / Double(rows) * 100 : 0
+            findings.append(.init(
+                cause: "data skew in stage \(stage): partition \(top.partition) holds \(String(format: "%.0f", share)) % of the stage's rows",
+                component: "the data (one key or a few keys dominate partition \(top.partition))",
+                evidence: ["\(taskName(top)) read \(bytes) bytes, \(med > 0 ? String(format: "%.1f", Double(bytes) / Double(med)) : "∞")× the median \(med) bytes",
+                           "\(topRows) of \(rows) rows"],
+                fix: "spread the hot key: add a salt column to the grouping or repartition keys, or filter the dominant key and process it apart"))
+        }
+        guard failed || !findings.isEmpty, !(findings.isEmpty && !failed) else { return nil }
+        return RootCauseReport(jobFailed: failed, findings: findings)
+    }
+}

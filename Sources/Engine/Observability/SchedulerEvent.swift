@@ -1,0 +1,38 @@
+// SchedulerEvent: what happened while the application ran, as the DAGScheduler reports it to its
+// listeners (Spark's SparkListenerEvent family): the event log, the job trace the root-cause
+// analysis reads, and the console progress bar.
+
+import Executor
+import Planner
+
+public enum SchedulerEvent: Sendable {
+    case applicationStart(appId: String, appName: String, time: Double)
+    case applicationEnd(time: Double)
+    case jobStart(job: Int, stages: [Int], time: Double)
+    case jobEnd(job: Int, error: EmberError?, time: Double)
+    case stageSubmitted(stage: Int, attempt: Int, name: String, tasks: Int, time: Double)
+    case stageCompleted(stage: Int, attempt: Int, failure: String?, time: Double)
+    case taskStart(TaskEventInfo)
+    case taskEnd(TaskEventInfo, error: EmberError?, metrics: TaskMetrics)
+    case executorAdded(executor: String, host: String, cores: Int, time: Double)
+    case executorRemoved(executor: String, reason: String, exitCode: Int32?, signal: Int32?, killedByDriver: Bool, time: Double)
+    case executorExcluded(executor: String, reason: String, time: Double)
+}
+
+/// Identity and placement of one task attempt.
+public struct TaskEventInfo: Sendable {
+    public var taskId: Int
+    public var stage: Int
+    public var stageAttempt: Int
+    public var partition: Int
+    public var attempt: Int
+    public var executor: String
+    public var locality: TaskLocality
+    public var launchTime: Double
+    public var finishTime: Double = 0
+}
+
+/// Receives scheduler events on the scheduler's thread, in order; must not block.
+public protocol SchedulerListener: AnyObject, Sendable {
+    func onEvent(_ event: SchedulerEvent)
+}
