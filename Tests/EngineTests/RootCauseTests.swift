@@ -2,7 +2,7 @@
 // killed from outside, a heartbeat timeout, a damaged shuffle file, one executor failing
 // repeatedly, and a skewed key; plus the event log with Spark's event names.
 
-import Engine
+@testable import Engine
 import Foundation
 import Testing
 
@@ -107,5 +107,18 @@ import Testing
         let taskEnd = try #require(lines.first { $0.contains("SparkListenerTaskEnd") })
         #expect(taskEnd.contains("\"Task Metrics\"") && taskEnd.contains("\"Locality\"") && taskEnd.contains("\"Reason\":\"Success\""))
         try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+@Suite struct ProgressBarTests {
+    @Test func rendersLikeSpark() {
+        let line = ConsoleProgressBar.render([.init(id: 1, total: 200, done: 42, running: 4, started: 0)], width: 80)
+        #expect(line.hasPrefix("[Stage 1:"))
+        #expect(line.hasSuffix("(42 + 4) / 200]"))
+        #expect(line.count == 80)
+        #expect(line.contains("=>") && !line.contains("> ="))
+        let two = ConsoleProgressBar.render([.init(id: 1, total: 10, done: 10, running: 0, started: 0),
+                                             .init(id: 2, total: 4, done: 0, running: 2, started: 0)], width: 80)
+        #expect(two.contains("[Stage 1:") && two.contains("[Stage 2:") && two.contains("(0 + 2) / 4]"))
     }
 }

@@ -67,6 +67,7 @@ public final class Session: Sendable {
             cluster = try LocalCluster(config: config, appDir: appDir)
             let scheduler = DAGScheduler(cluster: cluster, config: config)
             scheduler.listeners.append(trace)
+            if ConsoleProgressBar.enabled(config) { scheduler.listeners.append(ConsoleProgressBar()) }
             if let dir = config.eventLogDir {
                 let log = try EventLogWriter(directory: dir, appId: appId)
                 eventLogPath = log.path

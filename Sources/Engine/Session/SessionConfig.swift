@@ -82,6 +82,8 @@ public struct SessionConfig: Sendable {
 
     /// Where the event log goes (JSON lines, one file per application); nil turns it off.
     public var eventLogDir: String? = NSTemporaryDirectory() + "ember-events"
+    /// Show Spark's console progress bar on stderr (only when stderr is a terminal).
+    public var showProgress = true
     /// Print the root-cause report to stderr when a job fails or recovers from failures.
     public var printRootCauseReport = true
 
