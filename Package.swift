@@ -13,13 +13,26 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "Planner", path: "Sources/Planner"),
         .target(name: "Shuffle", dependencies: ["Planner", "CZstd"], path: "Sources/Shuffle"),
         .target(name: "Executor", dependencies: ["Planner", "Shuffle"], path: "Sources/Executor"),
-        .target(name: "Engine", dependencies: ["Planner", "Shuffle", "Executor", "CZstd"], path: "Sources/Engine"),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "Planner", "Shuffle", "Executor", "CZstd",
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Engine"),
         .executableTarget(
             name: "ember",
             dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -51,6 +51,7 @@ func makeSession(executors: Int = 2, cores: Int = 2, partitions: Int? = nil, max
     if let maxPartitionBytes { config.maxPartitionBytes = maxPartitionBytes }
     config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
     config.eventLogDir = nil
+    config.uiEnabled = false
     return try Session(config: config)
 }
 

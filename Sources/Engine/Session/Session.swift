@@ -24,6 +24,10 @@ public final class Session: Sendable {
     private let driver: Mutex<DriverState>
     private let cluster: LocalCluster
     private let trace = JobTrace()
+    private let status: AppStatusStore
+    private let ui: UIServer?
+    /// Where the UI and REST API are served, e.g. http://127.0.0.1:4040 (nil when turned off).
+    public var uiURL: String? { ui.map { "http://127.0.0.1:\($0.port)" } }
     private let report = Mutex<RootCauseReport?>(nil)
     /// The application's event log (JSON lines), if enabled.
     public let eventLogPath: String?
@@ -63,10 +67,20 @@ public final class Session: Sendable {
             throw EmberError(.configuration, "cannot create the application directory", context: [.init("path", appDir)],
                              hint: "set SessionConfig.localDir or EMBER_LOCAL_DIR to a writable directory", cause: error)
         }
+        let store = AppStatusStore(maxMemory: Int64(Double(memory) * ExecutorMemoryManager.memoryFraction),
+                                   metrics: ExecutorMetrics(appId: appId, appName: config.appName))
+        status = store
+        do {
+            ui = config.uiEnabled ? try UIServer(store: store, preferred: config.uiPort, appDir: appDir) : nil
+        } catch {
+            try? FileManager.default.removeItem(atPath: appDir)
+            throw error
+        }
         do {
             cluster = try LocalCluster(config: config, appDir: appDir)
             let scheduler = DAGScheduler(cluster: cluster, config: config)
             scheduler.listeners.append(trace)
+            scheduler.listeners.append(store)
             if ConsoleProgressBar.enabled(config) { scheduler.listeners.append(ConsoleProgressBar()) }
             if let dir = config.eventLogDir {
                 let log = try EventLogWriter(directory: dir, appId: appId)
@@ -82,6 +96,7 @@ public final class Session: Sendable {
                 : executors
             try driver.withLock { try $0.scheduler!.start(executors: initial) }
         } catch {
+            ui?.stop()
             try? FileManager.default.removeItem(atPath: appDir)
             throw error
         }
@@ -146,6 +161,7 @@ public final class Session: Sendable {
         }
         guard wasRunning else { return }
         cluster.stop()
+        ui?.stop()
         try? FileManager.default.removeItem(atPath: appDir)
     }
 

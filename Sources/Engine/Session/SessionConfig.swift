@@ -82,6 +82,11 @@ public struct SessionConfig: Sendable {
 
     /// Where the event log goes (JSON lines, one file per application); nil turns it off.
     public var eventLogDir: String? = NSTemporaryDirectory() + "ember-events"
+    /// Serve the REST API (/api/v1), /metrics and the web UI on loopback (Spark's spark.ui.enabled).
+    public var uiEnabled = true
+    /// First port to try (Spark's 4040); the next 15 are tried when it is taken.
+    public var uiPort: UInt16 = 4040
+
     /// Show Spark's console progress bar on stderr (only when stderr is a terminal).
     public var showProgress = true
     /// Print the root-cause report to stderr when a job fails or recovers from failures.

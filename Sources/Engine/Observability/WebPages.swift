@@ -1,0 +1,99 @@
+// WebPages: the web UI as plain HTML (no scripts): jobs, stages with their parents (the DAG), a
+// stage page with the task-duration distribution as an SVG chart and shuffle read/write per task
+// (tasks far above the median highlighted as skewed), and executors with their loss reasons.
+
+import Foundation
+import Planner
+
+enum WebPages {
+    static func page(_ title: String, _ s: AppStatusStore.State, _ body: String) -> String {
+        """
+        <!doctype html><html><head><meta charset="utf-8"><title>Ember · \(esc(title))</title>
+        <style>body{font-family:sans-serif;margin:1.5em;color:#222}nav a{margin-right:1em}table{border-collapse:collapse;margin:.8em 0}
+        td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#eef}td.l,th.l{text-align:left}
+        tr.skew td{background:#fdd}.FAILED{color:#b00}.SUCCEEDED,.COMPLETE,.SUCCESS{color:#070}</style></head><body>
+        <h1>Ember · \(esc(s.appName)) <small>\(esc(s.appId))</small></h1>
+        <nav><a href="/">Jobs</a><a href="/stages">Stages</a><a href="/executors">Executors</a><a href="/metrics">Metrics</a>
+        <a href="/api/v1/applications">REST API</a></nav><h2>\(esc(title))</h2>\(body)</body></html>
+        """
+    }
+
+    static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    static func jobs(_ s: AppStatusStore.State) -> String {
+        var rows = ""
+        for j in s.jobs.values.sorted(by: { $0.id > $1.id }) {
+            let stages = j.stageIds.map { "<a href=\"/stage?id=\($0)\">\($0)</a>" }.joined(separator: " → ")
+            rows += "<tr><td>\(j.id)</td><td class=\"l \(j.status)\">\(j.status)</td><td class=\"l\">\(stages)</td>"
+                + "<td>\(j.completionTime.map { String(format: "%.2f s", $0 - j.submissionTime) } ?? "running")</td>"
+                + "<td class=\"l\">\(esc(j.error ?? ""))</td></tr>"
+        }
+        return page("Jobs", s, "<table><tr><th>Job</th><th class=\"l\">Status</th><th class=\"l\">Stages (DAG)</th><th>Duration</th><th class=\"l\">Error</th></tr>\(rows)</table>")
+    }
+
+    static func stages(_ s: AppStatusStore.State) -> String {
+        var rows = ""
+        for st in s.stages.values.sorted(by: { ($0.id, $0.attempt) > ($1.id, $1.attempt) }) {
+            let done = st.tasks.values.filter { $0.status == "SUCCESS" }.count
+            let read = st.tasks.values.reduce(Int64(0)) { $0 + $1.metrics.shuffleReadBytes }
+            let write = st.tasks.values.reduce(Int64(0)) { $0 + $1.metrics.shuffleWriteBytes }
+            rows += "<tr><td><a href=\"/stage?id=\(st.id)\">\(st.id).\(st.attempt)</a></td><td class=\"l\">\(esc(st.name))</td>"
+                + "<td class=\"l \(st.status)\">\(st.status)</td><td>\(done)/\(st.numTasks)</td><td>\(read)</td><td>\(write)</td></tr>"
+        }
+        return page("Stages", s, "<table><tr><th>Stage</th><th class=\"l\">Name</th><th class=\"l\">Status</th><th>Tasks</th><th>Shuffle read</th><th>Shuffle write</th></tr>\(rows)</table>")
+    }
+
+    static func stage(_ s: AppStatusStore.State, id: Int) -> String {
+        let attempts = s.stages.values.filter { $0.id == id }.sorted { $0.attempt < $1.attempt }
+        guard let st = attempts.last else { return page("Stage \(id)", s, "<p>No such stage.</p>") }
+        let tasks = st.tasks.values.sorted { $0.info.partition < $1.info.partition }
+        let reads = tasks.map { $0.metrics.shuffleReadBytes + $0.metrics.inputBytes }.sorted()
+        let median = reads.isEmpty ? 0 : reads[reads.count / 2]
+        var rows = ""
+        for t in tasks {
+            let read = t.metrics.shuffleReadBytes + t.metrics.inputBytes
+            let skewed = read > 64 * 1024 && read >= 3 * Swift.max(median, 1)
+            rows += "<tr class=\"\(skewed ? "skew" : "")\"><td>\(t.info.partition)</td><td>\(t.info.attempt)</td><td>\(t.info.executor)</td>"
+                + "<td class=\"l\">\(t.info.locality)</td><td class=\"l \(t.status)\">\(t.status)</td>"
+                + "<td>\(t.metrics.durationNanos / 1_000_000) ms</td><td>\(read)</td><td>\(t.metrics.shuffleWriteBytes)</td>"
+                + "<td>\(skewed ? "skewed" : "")</td><td class=\"l\">\(esc(t.error ?? ""))</td></tr>"
+        }
+        let body = "<p>\(esc(st.name)) · attempt \(st.attempt) · \(st.status)\(st.failureReason.map { " · " + esc($0) } ?? "")</p>"
+            + "<h3>Task duration distribution</h3>" + histogram(tasks.filter { $0.status == "SUCCESS" }.map { Double($0.metrics.durationNanos) / 1e6 })
+            + "<h3>Tasks</h3><table><tr><th>Partition</th><th>Attempt</th><th>Executor</th><th class=\"l\">Locality</th><th class=\"l\">Status</th>"
+            + "<th>Duration</th><th>Input + shuffle read (bytes)</th><th>Shuffle write (bytes)</th><th>Skew</th><th class=\"l\">Error</th></tr>\(rows)</table>"
+        return page("Stage \(id)", s, body)
+    }
+
+    /// An SVG bar chart of durations in 10 buckets.
+    static func histogram(_ values: [Double]) -> String {
+        guard let lo = values.min(), let hi = values.max() else { return "<p>No finished tasks.</p>" }
+        let buckets = 10
+        let width = Swift.max(hi - lo, 1)
+        var counts = [Int](repeating: 0, count: buckets)
+        for v in values { counts[Swift.min(buckets - 1, Int((v - lo) / width * Double(buckets)))] += 1 }
+        let top = Swift.max(counts.max() ?? 1, 1)
+        var bars = ""
+        for (i, c) in counts.enumerated() {
+            let h = Double(c) / Double(top) * 120
+            bars += "<rect x=\"\(i * 42 + 30)\" y=\"\(130 - h)\" width=\"36\" height=\"\(h)\" fill=\"#58c\"><title>\(c) tasks</title></rect>"
+                + "<text x=\"\(i * 42 + 48)\" y=\"\(125 - h)\" font-size=\"11\" text-anchor=\"middle\">\(c)</text>"
+        }
+        return "<svg width=\"460\" height=\"160\" role=\"img\" aria-label=\"task durations\">\(bars)"
+            + "<text x=\"30\" y=\"150\" font-size=\"11\">\(String(format: "%.0f ms", lo))</text>"
+            + "<text x=\"440\" y=\"150\" font-size=\"11\" text-anchor=\"end\">\(String(format: "%.0f ms", hi))</text></svg>"
+    }
+
+    static func executors(_ s: AppStatusStore.State) -> String {
+        var rows = ""
+        for e in s.executors.values.sorted(by: { (Int($0.id) ?? 0) < (Int($1.id) ?? 0) }) {
+            rows += "<tr><td>\(e.id)</td><td class=\"l\">\(esc(e.host))</td><td class=\"l\">\(e.isActive ? "active" : "removed")\(e.isExcluded ? ", excluded" : "")</td>"
+                + "<td>\(e.cores)</td><td>\(e.activeTasks)</td><td>\(e.completedTasks)</td><td>\(e.failedTasks)</td>"
+                + "<td>\(e.shuffleRead)</td><td>\(e.shuffleWrite)</td><td>\(e.peakRSS >> 20) MiB</td><td class=\"l\">\(esc(e.removeReason ?? ""))</td></tr>"
+        }
+        return page("Executors", s, "<table><tr><th>Executor</th><th class=\"l\">Host</th><th class=\"l\">State</th><th>Cores</th><th>Active</th>"
+            + "<th>Completed</th><th>Failed</th><th>Shuffle read</th><th>Shuffle write</th><th>Peak RSS</th><th class=\"l\">Loss reason</th></tr>\(rows)</table>")
+    }
+}

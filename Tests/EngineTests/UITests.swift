@@ -1,0 +1,71 @@
+// The session's HTTP server: Spark's REST API field names (the runbook's jq filter works as
+// written), Prometheus metrics per executor, and the web UI pages.
+
+import Engine
+import Foundation
+import Testing
+
+@Suite(.serialized) struct UITests {
+    func get(_ url: String) throws -> (Int32, String) {
+        let (status, out, _) = try runProgram("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", url])
+        var lines = out.split(separator: "\n", omittingEmptySubsequences: false)
+        let code = Int32(lines.removeLast()) ?? -1
+        return (status == 0 ? code : -1, lines.joined(separator: "\n"))
+    }
+
+    func jsonArray(_ text: String) -> [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]) ?? []
+    }
+
+    @Test func restApiMetricsAndPages() throws {
+        var config = SessionConfig()
+        config.master = .local(executors: 2, cores: 2, memory: 256 << 20)
+        config.shufflePartitions = 4
+        config.eventLogDir = nil
+        config.uiPort = 4140
+        config.faults.failTasks = [TaskSelector(partition: 1, attempt: 0)]
+        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+        let session = try Session(config: config)
+        defer { session.stop() }
+        let df = session.range(0, 100_000, numPartitions: 4).groupBy((col("id") % 7).alias("k")).count()
+        _ = try df.collect()
+        let base = try #require(session.uiURL)
+        for _ in 0..<50 where (try? get(base + "/api/v1/applications").0) != 200 { usleep(100_000) }   // the server starts in the background
+
+        let apps = jsonArray(try get(base + "/api/v1/applications").1)
+        #expect(apps.first?["id"] as? String == session.appId)
+        let api = base + "/api/v1/applications/" + session.appId
+        let executors = jsonArray(try get(api + "/executors").1)
+        #expect(executors.count == 2)
+        for field in ["id", "hostPort", "isActive", "activeTasks", "failedTasks", "completedTasks", "totalTasks", "totalDuration",
+                      "memoryUsed", "maxMemory", "removeReason"] {
+            #expect(executors.allSatisfy { $0[field] != nil }, "ExecutorSummary has \(field)")
+        }
+        // The runbook's `jq '.[] | select(.activeTasks == 0)'`: every executor is idle after the job.
+        #expect(executors.filter { ($0["activeTasks"] as? Int) == 0 }.count == 2)
+        #expect(executors.reduce(0) { $0 + (($1["failedTasks"] as? Int) ?? 0) } == 2, "the injected failures (partition 1 of both stages) are counted")
+        let jobs = jsonArray(try get(api + "/jobs").1)
+        #expect(jobs.first?["status"] as? String == "SUCCEEDED")
+        let stages = jsonArray(try get(api + "/stages").1)
+        #expect(stages.count == 2)
+        let stageId = try #require(stages.last?["stageId"] as? Int)
+        let detail = jsonArray(try get(api + "/stages/\(stageId)").1)
+        let tasks = try #require(detail.first?["tasks"] as? [String: Any])
+        #expect(tasks.count == 5, "4 tasks and one retried attempt")
+        let summary = try #require(detail.first?["taskSummary"] as? [String: Any])
+        #expect((summary["duration"] as? [Double])?.count == 5)
+        #expect(try get(api + "/stages/999").0 == 404)
+        #expect(try get(base + "/api/v1/applications/other/jobs").0 == 404)
+
+        let (metricsCode, metrics) = try get(base + "/metrics")
+        #expect(metricsCode == 200)
+        #expect(metrics.contains("metrics_executor_failedTasks_total{application_id=\"\(session.appId)\""))
+        #expect(metrics.contains("metrics_executor_completedTasks_total"))
+
+        for page in ["/", "/stages", "/stage?id=\(stageId)", "/executors"] {
+            let (code, html) = try get(base + page)
+            #expect(code == 200 && html.contains("<table>"), "page \(page)")
+        }
+        #expect(try get(base + "/stage?id=\(stageId)").1.contains("<svg"), "the stage page charts task durations")
+    }
+}
