@@ -35,7 +35,11 @@ let package = Package(
             path: "Sources/Engine"),
         .executableTarget(
             name: "ember",
-            dependencies: ["Engine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Engine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/EmberCLI"),
         .executableTarget(name: "ember-executor", dependencies: ["Executor"], path: "Sources/EmberExecutorMain"),
         .executableTarget(name: "WordCountExample", dependencies: ["Engine"], path: "Examples/WordCount"),

@@ -4,16 +4,22 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Logging
 
 @main
 struct EmberCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ember",
         abstract: "Ember: a Spark-like dataflow engine with local executor processes.",
-        subcommands: [WordCountCommand.self, GroupByCommand.self, BenchCommand.self, GenerateCommand.self])
+        subcommands: [WordCountCommand.self, GroupByCommand.self, BenchCommand.self, GenerateCommand.self, HistoryCommand.self])
 
     static func main() {
         Session.runExecutorIfRequested()
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["EMBER_LOG_LEVEL"] ?? "") ?? .warning
+            return handler
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -33,6 +39,7 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Memory per executor, e.g. 512m or 1g.") var memory: String = "1g"
     @Option(help: "Partitions of the shuffle (default: 2 × total cores).") var partitions: Int?
     @Flag(help: "Replace the output file if it exists.") var overwrite = false
+    @Flag(help: "Serve the web UI, REST API and /metrics on 127.0.0.1:4040 (or the next free port) while the job runs.") var ui = false
 
     func session() throws -> Session {
         guard executors >= 1, cores >= 1 else {
@@ -48,7 +55,10 @@ struct ClusterOptions: ParsableArguments {
         config.appName = "ember"
         config.master = .local(executors: executors, cores: cores, memory: bytes)
         config.shufflePartitions = partitions
-        return try Session(config: config)
+        config.uiEnabled = ui
+        let session = try Session(config: config)
+        if let url = session.uiURL { FileHandle.standardError.write(Data("ember: UI at \(url)\n".utf8)) }
+        return session
     }
 }
 
@@ -217,5 +227,19 @@ struct AggregateBenchCommand: ParsableCommand {
         options.cores = cores
         options.memory = memoryBytes
         print(try AggregateBenchmark.run(options))
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Serve a finished application's web UI and REST API from its event log (like Spark's history server).")
+
+    @Argument(help: "The event log: <tmp>/ember-events/<appId>.jsonl") var eventLog: String
+    @Option(help: "Port to serve on (Spark's history server uses 18080).") var port: UInt16 = 18080
+
+    func run() throws {
+        let server = try HistoryServer(eventLog: eventLog, port: port)
+        print("history of \(server.appId): \(server.url)  (REST: \(server.url)/api/v1/applications; Ctrl-C to stop)")
+        while true { sleep(3600) }
     }
 }

@@ -1,13 +1,13 @@
 // The session's HTTP server: Spark's REST API field names (the runbook's jq filter works as
 // written), Prometheus metrics per executor, and the web UI pages.
 
-import Engine
+@testable import Engine
 import Foundation
 import Testing
 
 @Suite(.serialized) struct UITests {
     func get(_ url: String) throws -> (Int32, String) {
-        let (status, out, _) = try runProgram("/usr/bin/curl", ["-s", "-w", "\n%{http_code}", url])
+        let (status, out, _) = try runProgram("/usr/bin/curl", ["-s", "--max-time", "60", "-w", "\n%{http_code}", url])
         var lines = out.split(separator: "\n", omittingEmptySubsequences: false)
         let code = Int32(lines.removeLast()) ?? -1
         return (status == 0 ? code : -1, lines.joined(separator: "\n"))
@@ -23,6 +23,7 @@ import Testing
         config.shufflePartitions = 4
         config.eventLogDir = nil
         config.uiPort = 4140
+        config.uiEnabled = true
         config.faults.failTasks = [TaskSelector(partition: 1, attempt: 0)]
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         let session = try Session(config: config)
@@ -30,7 +31,7 @@ import Testing
         let df = session.range(0, 100_000, numPartitions: 4).groupBy((col("id") % 7).alias("k")).count()
         _ = try df.collect()
         let base = try #require(session.uiURL)
-        for _ in 0..<50 where (try? get(base + "/api/v1/applications").0) != 200 { usleep(100_000) }   // the server starts in the background
+        for _ in 0..<600 where (try? get(base + "/api/v1/applications").0) != 200 { usleep(100_000) }   // the server starts in the background
 
         let apps = jsonArray(try get(base + "/api/v1/applications").1)
         #expect(apps.first?["id"] as? String == session.appId)
@@ -67,5 +68,35 @@ import Testing
             #expect(code == 200 && html.contains("<table>"), "page \(page)")
         }
         #expect(try get(base + "/stage?id=\(stageId)").1.contains("<svg"), "the stage page charts task durations")
+    }
+}
+
+@Suite(.serialized) struct HistoryTests {
+    @Test func theHistoryServerReplaysAnEventLog() throws {
+        let dir = ScratchDir("history")
+        defer { dir.cleanup() }
+        var config = SessionConfig()
+        config.master = .local(executors: 2, cores: 2, memory: 256 << 20)
+        config.shufflePartitions = 3
+        config.eventLogDir = dir.path
+        config.uiEnabled = false
+        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+        let session = try Session(config: config)
+        _ = try session.range(0, 10_000, numPartitions: 2).groupBy((col("id") % 3).alias("k")).count().collect()
+        let log = try #require(session.eventLogPath)
+        let appId = session.appId
+        session.stop()
+
+        // Replay into a status store and read it through the REST API's renderers (the HTTP side is
+        // the same server UITests exercises).
+        let replayed = try EventLogReader.load(log).snapshot
+        #expect(replayed.appId == appId)
+        let jobs = RestAPI.jobs(replayed) as? [[String: Any]] ?? []
+        #expect(jobs.first?["status"] as? String == "SUCCEEDED")
+        let executors = RestAPI.executors(replayed, all: true, maxMemory: 0) as? [[String: Any]] ?? []
+        #expect(executors.count == 2)
+        #expect(executors.reduce(0) { $0 + (($1["completedTasks"] as? Int) ?? 0) } == 2 + 3, "2 map and 3 reduce tasks")
+        let error = #expect(throws: EmberError.self) { _ = try HistoryServer(eventLog: dir.file("missing.jsonl")) }
+        #expect(error?.code == .input)
     }
 }

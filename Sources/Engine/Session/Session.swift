@@ -81,6 +81,7 @@ public final class Session: Sendable {
             let scheduler = DAGScheduler(cluster: cluster, config: config)
             scheduler.listeners.append(trace)
             scheduler.listeners.append(store)
+            scheduler.listeners.append(DriverLog(appId: appId))
             if ConsoleProgressBar.enabled(config) { scheduler.listeners.append(ConsoleProgressBar()) }
             if let dir = config.eventLogDir {
                 let log = try EventLogWriter(directory: dir, appId: appId)
