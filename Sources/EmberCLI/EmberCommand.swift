@@ -240,6 +240,7 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         let server = try HistoryServer(eventLog: eventLog, port: port)
         print("history of \(server.appId): \(server.url)  (REST: \(server.url)/api/v1/applications; Ctrl-C to stop)")
+        fflush(nil)
         while true { sleep(3600) }
     }
 }
