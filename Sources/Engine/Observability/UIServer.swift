@@ -13,6 +13,7 @@ import Glibc
 final class UIServer: Sendable {
     let port: UInt16
     private let task: Task<Void, Never>
+    private let server: HTTPServer
 
     /// Ports handed out in this process (so two sessions never pick the same one).
     private static let reserved = Mutex<Set<UInt16>>([])
@@ -35,6 +36,7 @@ final class UIServer: Sendable {
                              hint: "set SessionConfig.uiPort to another port, or uiEnabled = false")
         }
         let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port))
+        self.server = server
         self.port = port
         task = Task {
             await Self.routes(server, store: store)
@@ -72,7 +74,8 @@ final class UIServer: Sendable {
     }
 
     func stop() {
-        task.cancel()
+        let server = self.server
+        Task { await server.stop(timeout: 1) }
         _ = Self.reserved.withLock { $0.remove(port) }
     }
 
