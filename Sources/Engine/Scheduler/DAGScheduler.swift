@@ -31,26 +31,26 @@ final class DAGScheduler {
         let info: ExecutorInfo
         var freeCores: Int
     }
-    private(set) var executors: [ExecutorID: ExecutorSlot] = [:]
-    private var tracker = MapOutputTracker()
-    private var nextTaskId = 0
+    var executors: [ExecutorID: ExecutorSlot] = [:]
+    var tracker = MapOutputTracker()
+    var nextTaskId = 0
     /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
-    private var runningTasks: [TaskID: ExecutorID] = [:]
-    private(set) var executorLosses = 0
+    var runningTasks: [TaskID: ExecutorID] = [:]
+    var executorLosses = 0
     /// When each executor was last heard from (any message).
-    private var lastHeard: [ExecutorID: Double] = [:]
+    var lastHeard: [ExecutorID: Double] = [:]
     /// Every executor loss of the session: which executor and why.
-    private(set) var losses: [(executor: ExecutorID, reason: String)] = []
+    var losses: [(executor: ExecutorID, reason: String)] = []
     // Dynamic allocation state.
-    private var backlogSince: Double? = nil
-    private var nextRampUp = 1
-    private var idleSince: [ExecutorID: Double] = [:]
+    var backlogSince: Double? = nil
+    var nextRampUp = 1
+    var idleSince: [ExecutorID: Double] = [:]
     /// Executors removed because they were idle (not losses).
-    private(set) var removedIdle: [ExecutorID] = []
-    private var removing: Set<ExecutorID> = []
+    var removedIdle: [ExecutorID] = []
+    var removing: Set<ExecutorID> = []
 
     /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks): cache id → partition → executors.
-    private(set) var cachedBlocks: [Int: [Int: Set<ExecutorID>]] = [:]
+    var cachedBlocks: [Int: [Int: Set<ExecutorID>]] = [:]
 
     /// True when every partition of a cached plan is held by a live executor.
     func isFullyCached(_ spec: CacheSpec) -> Bool {
@@ -70,25 +70,25 @@ final class DAGScheduler {
     }
 
     /// Exclusions of the session: executor and reason (an event for the listener bus of issue 6).
-    private(set) var exclusions: [(executor: ExecutorID, reason: String)] = []
+    var exclusions: [(executor: ExecutorID, reason: String)] = []
     /// Counted task failures per executor in the current job.
-    private var failuresByExecutor: [ExecutorID: Int] = [:]
+    var failuresByExecutor: [ExecutorID: Int] = [:]
     /// Set after an out-of-memory loss: replacements get one task slot.
-    private(set) var recoveryMode = false
+    var recoveryMode = false
     /// Executors launched whose registration is still awaited.
-    private var launching: Set<ExecutorID> = []
+    var launching: Set<ExecutorID> = []
     /// Tasks that finished successfully in the last job, in completion order.
-    private(set) var lastJobTasks: [TaskRecord] = []
+    var lastJobTasks: [TaskRecord] = []
     /// Task failures of the last job (including fetch failures that were recovered from).
-    private(set) var lastJobFailures: [EmberError] = []
+    var lastJobFailures: [EmberError] = []
     /// Faults still to inject.
-    private var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
+    var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
 
     /// Listeners of scheduler events (event log, job trace, progress bar), called in order on this thread.
     var listeners: [any SchedulerListener] = []
-    private var nextJobId = 0
+    var nextJobId = 0
     /// Executors the scheduler itself killed (heartbeat timeout, exclusion): not "killed from outside".
-    private var killedByScheduler: Set<ExecutorID> = []
+    var killedByScheduler: Set<ExecutorID> = []
 
     func post(_ event: SchedulerEvent) { for l in listeners { l.onEvent(event) } }
     static func wallClock() -> Double { Date().timeIntervalSince1970 }
@@ -198,7 +198,7 @@ final class DAGScheduler {
         return job.results
     }
 
-    private func submit(_ stage: Stage, _ job: inout JobState) {
+    func submit(_ stage: Stage, _ job: inout JobState) {
         if job.running[stage.id] != nil || job.waiting.contains(stage.id) { return }
         let missingParents = stage.parents.compactMap { job.graph.stage($0) }.filter { parent in
             guard case .shuffle(let id, _) = parent.output else { return false }
@@ -212,7 +212,7 @@ final class DAGScheduler {
         }
     }
 
-    private func submitMissingTasks(_ stage: Stage, _ job: inout JobState) {
+    func submitMissingTasks(_ stage: Stage, _ job: inout JobState) {
         let partitions: [Int]
         switch stage.output {
         case .shuffle(let id, _): partitions = tracker.missing(id)
@@ -230,7 +230,7 @@ final class DAGScheduler {
         post(.stageSubmitted(stage: stage.id.value, attempt: attempt, name: stage.name, tasks: partitions.count, time: Self.wallClock()))
     }
 
-    private func stageCompleted(_ stage: Stage, _ job: inout JobState) {
+    func stageCompleted(_ stage: Stage, _ job: inout JobState) {
         if let tsm = job.running[stage.id] {
             post(.stageCompleted(stage: stage.id.value, attempt: tsm.stageAttempt, failure: nil, time: Self.wallClock()))
         }
@@ -263,7 +263,7 @@ final class DAGScheduler {
     }
 
     /// Offers free slots to pending tasks, one task per executor per round so work spreads evenly.
-    private func launchTasks(_ job: inout JobState) {
+    func launchTasks(_ job: inout JobState) {
         var progress = true
         while progress {
             progress = false
@@ -320,108 +320,12 @@ final class DAGScheduler {
         }
     }
 
-    /// The faults the session config injects into one task attempt.
-    private func faults(for stage: StageID, partition: Int, attempt: Int) -> TaskFaults {
-        var f = TaskFaults()
-        let injection = config.faults
-        f.fail = injection.failTasks.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
-        f.delayMillis = injection.delayTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millis ?? 0
-        f.memoryLimit = injection.refuseMemoryAbove
-        return f
-    }
-
-    /// The host label of an executor.
-    func place(of id: ExecutorID) -> ExecutorPlace {
-        guard !config.hosts.isEmpty, let n = Int(id.value) else { return ExecutorPlace(id: id, host: "localhost", rack: config.racks["localhost"]) }
-        let host = config.hosts[(n - 1) % config.hosts.count]
-        return ExecutorPlace(id: id, host: host, rack: config.racks[host])
-    }
-
-    /// Preferred locations of a stage's partitions. Input splits prefer the host their bytes are
-    /// placed on: with host labels, split i of a file is placed on one labeled host by a stable hash
-    /// of (path, start), as if the file's blocks were spread over the hosts. Shuffle reads have none.
-    func preferredLocations(_ stage: Stage) -> [Int: [TaskLocation]] {
-        // Cached partitions: PROCESS_LOCAL on the executors holding them.
-        if case .cacheRead(let spec) = stage.plan.leaf, let parts = cachedBlocks[spec.id] {
-            var out: [Int: [TaskLocation]] = [:]
-            for (p, holders) in parts { out[p] = holders.sorted().map { TaskLocation(host: place(of: $0).host, executor: $0) } }
-            return out
-        }
-        guard !config.hosts.isEmpty else { return [:] }
-        guard case .fileScan(let fileScan) = stage.plan.leaf else { return [:] }
-        var out: [Int: [TaskLocation]] = [:]
-        for (i, split) in fileScan.splits.enumerated() {
-            var bytes = Array(split.path.utf8)
-            withUnsafeBytes(of: split.start) { bytes.append(contentsOf: $0) }
-            let h = bytes.withUnsafeBytes { FixedSeedHash.hash(bytes: $0, seed: 0x10CA1) }
-            out[i] = [TaskLocation(host: config.hosts[Int(h % UInt64(config.hosts.count))])]
-        }
-        return out
-    }
-
-    /// Executors that should exist: registered plus launching, minus those being removed.
-    private var targetCount: Int { executors.count + launching.count - removing.count }
-
-    /// Spark's ExecutorAllocationManager, simplified: ramp up while tasks wait, remove idle executors.
-    private func adjustExecutors(_ job: inout JobState) {
-        let policy = config.dynamicAllocation
-        let maxExecutors: Int
-        switch config.master { case .local(let n, _, _): maxExecutors = Swift.min(policy.maxExecutors, n) }
-        let now = clock()
-        let waiting = job.running.values.contains { $0.hasPending } && !executors.values.contains { $0.freeCores > 0 }
-        if waiting {
-            if backlogSince == nil { backlogSince = now }
-            if now - backlogSince! >= policy.schedulerBacklogTimeoutSeconds {
-                let add = Swift.min(nextRampUp, maxExecutors - targetCount)
-                for _ in 0..<Swift.max(0, add) {
-                    if let id = try? cluster.launchExecutor(cores: recoveryMode ? 1 : nil) { launching.insert(id) }
-                }
-                nextRampUp = add > 0 ? nextRampUp * 2 : nextRampUp
-                backlogSince = now   // Spark's sustainedSchedulerBacklogTimeout: keep ramping while it lasts
-            }
-        } else {
-            backlogSince = nil
-            nextRampUp = 1
-        }
-        removeIdleExecutors(now: now)
-    }
-
-    /// Removes executors without running tasks for longer than the idle timeout, keeping minExecutors.
-    func removeIdleExecutors(now: Double) {
-        let policy = config.dynamicAllocation
-        guard policy.enabled else { return }
-        let busy = Set(runningTasks.values)
-        for id in executors.keys.sorted() {
-            if busy.contains(id) { continue }
-            if idleSince[id] == nil { idleSince[id] = now }
-            if now - idleSince[id]! >= policy.executorIdleTimeoutSeconds && targetCount > policy.minExecutors && !removing.contains(id) {
-                removing.insert(id)
-                removedIdle.append(id)
-                _ = cluster.send(.shutdown, to: id)
-            }
-        }
-    }
-
-    /// Spark's excludeOnFailure: after enough counted failures, an executor gets no more tasks; it is
-    /// killed and replaced (its running tasks are re-queued by the loss).
-    private func recordFailure(on executor: ExecutorID, _ error: EmberError, _ job: inout JobState) {
-        guard config.excludeOnFailureEnabled, error.countsTowardTaskFailures else { return }
-        failuresByExecutor[executor, default: 0] += 1
-        let count = failuresByExecutor[executor]!
-        guard count >= config.excludeOnFailureMaxFailedTasksPerExecutor, executors[executor] != nil else { return }
-        exclusions.append((executor, "excluded after \(count) failed tasks (excludeOnFailure.maxFailedTasksPerExecutor = \(config.excludeOnFailureMaxFailedTasksPerExecutor)); last: \(error.message)"))
-        post(.executorExcluded(executor: executor.value, reason: exclusions.last!.reason, time: Self.wallClock()))
-        killedByScheduler.insert(executor)
-        cluster.kill(executor)
-        handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(count) tasks", causedByApp: true), &job)
-    }
-
     /// Tasks each executor finished (for FaultInjection.killExecutor).
-    private var finishedTasks: [ExecutorID: Int] = [:]
+    var finishedTasks: [ExecutorID: Int] = [:]
 
     // MARK: events
 
-    private func handleClusterEvent(_ event: ClusterEvent, job: inout JobState) {
+    func handleClusterEvent(_ event: ClusterEvent, job: inout JobState) {
         switch event {
         case .registered(let info):
             launching.remove(info.id)
@@ -439,12 +343,12 @@ final class DAGScheduler {
         }
     }
 
-    private func handleClusterEvent(_ event: ClusterEvent, job: JobState?) {
+    func handleClusterEvent(_ event: ClusterEvent, job: JobState?) {
         var scratch = job ?? JobState(graph: StageGraph(stages: []))
         handleClusterEvent(event, job: &scratch)
     }
 
-    private func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {
+    func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {
         if let executor = runningTasks.removeValue(forKey: status.taskId) {
             executors[executor]?.freeCores += 1
             if !runningTasks.values.contains(executor) { idleSince[executor] = clock() }
@@ -512,96 +416,7 @@ final class DAGScheduler {
         }
     }
 
-    private func handleFetchFailed(_ stage: Stage, _ taskId: TaskID, _ error: EmberError, _ job: inout JobState) {
-        if let tsm = job.running[stage.id] {
-            post(.stageCompleted(stage: stage.id.value, attempt: tsm.stageAttempt, failure: error.message, time: Self.wallClock()))
-        }
-        job.running[stage.id]?.isZombie = true
-        job.running[stage.id] = nil
-        let failures = job.consecutiveFailures[stage.id, default: 0] + 1
-        job.consecutiveFailures[stage.id] = failures
-        if failures >= config.stageMaxConsecutiveAttempts {
-            job.failure = EmberError(.fetchFailed,
-                "stage \(stage.id) failed \(failures) consecutive attempts because shuffle data could not be read; most recent: \(error.message)",
-                context: error.context, hint: error.hint ?? "check the application directory \(cluster.appDir) and the disk")
-            return
-        }
-        if let shuffleText = error.context("shuffle"), let shuffle = Int(shuffleText),
-           let mapText = error.context("mapIndex"), let mapIndex = Int(mapText) {
-            tracker.remove(shuffle: ShuffleID(shuffle), mapIndex: mapIndex)
-        } else {
-            // Without a named map output, recompute every input of the stage.
-            for shuffle in stage.inputShuffles {
-                for s in tracker.statuses(shuffle) { tracker.remove(shuffle: shuffle, mapIndex: s.mapIndex) }
-            }
-        }
-        submit(stage, &job)
-    }
-
-    /// Declares executors that have been silent longer than the heartbeat timeout lost, and kills them.
-    private func checkHeartbeats(_ job: inout JobState) {
-        let now = clock()
-        for (id, heard) in lastHeard where now - heard > config.executorHeartbeatTimeoutSeconds {
-            killedByScheduler.insert(id)
-            cluster.kill(id)
-            handleExecutorLost(id, ExecutorLossReason(
-                message: "executor heartbeat timed out after \(Int((now - heard) * 1000)) ms (limit \(Int(config.executorHeartbeatTimeoutSeconds * 1000)) ms)",
-                causedByApp: true), &job)
-        }
-    }
-
-    private func handleExecutorLost(_ id: ExecutorID, _ reason: ExecutorLossReason, _ job: inout JobState) {
-        launching.remove(id)
-        lastHeard[id] = nil
-        idleSince[id] = nil
-        if removing.remove(id) != nil {
-            executors.removeValue(forKey: id)   // removed by dynamic allocation: expected, not replaced
-            return
-        }
-        guard executors.removeValue(forKey: id) != nil else { return }
-        losses.append((id, reason.message))
-        post(.executorRemoved(executor: id.value, reason: reason.message, exitCode: reason.exitCode, signal: reason.signal,
-                              killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))
-        for (task, info) in job.taskInfo where info.executor == id.value {
-            var ended = info
-            ended.finishTime = Self.wallClock()
-            post(.taskEnd(ended, error: EmberError(.executor, "executor \(id) lost: \(reason.message)"), metrics: TaskMetrics()))
-            job.taskInfo[task] = nil
-        }
-        for cache in cachedBlocks.keys {
-            for partition in cachedBlocks[cache]!.keys { cachedBlocks[cache]![partition]!.remove(id) }
-        }
-        for (task, executor) in runningTasks where executor == id { runningTasks[task] = nil }
-        for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
-        if !config.shuffleServiceEnabled {
-            // Without a shuffle service a lost executor's map outputs are gone: unregister them, and
-            // rerun any running stage that reads them once their parents are recomputed.
-            for shuffle in tracker.shuffleIDs {
-                for s in tracker.statuses(shuffle) where s.executorId == id { tracker.remove(shuffle: shuffle, mapIndex: s.mapIndex) }
-            }
-            for (stageID, tsm) in job.running where tsm.stage.inputShuffles.contains(where: { !tracker.isAvailable($0) }) {
-                job.running[stageID]?.isZombie = true
-                job.running[stageID] = nil
-                submit(tsm.stage, &job)
-            }
-        }
-        executorLosses += 1
-        let limit = 10 * max(1, config.totalCores)
-        if executorLosses > limit {
-            job.failure = EmberError(.executor, "too many executors lost (\(executorLosses)); the last: \(reason.message)",
-                                     context: [.init("executor", id.value)],
-                                     hint: "see the executor logs in \(cluster.appDir)")
-            return
-        }
-        if reason.possiblyOutOfMemory && config.recoveryModeEnabled { recoveryMode = true }
-        do {
-            launching.insert(try cluster.launchExecutor(cores: recoveryMode ? 1 : nil))
-        } catch {
-            job.failure = EmberError.wrap(error, .executor)
-        }
-    }
-
-    private func decodeResult(_ binary: [UInt8], count: Int, schema: StructType) throws -> [ColumnarBatch] {
+    func decodeResult(_ binary: [UInt8], count: Int, schema: StructType) throws -> [ColumnarBatch] {
         var batches: [ColumnarBatch] = []
         try binary.withUnsafeBytes { raw in
             var offset = 0
@@ -609,17 +424,4 @@ final class DAGScheduler {
         }
         return batches
     }
-}
-
-/// A task that finished successfully: where it ran and what it did.
-public struct TaskRecord: Sendable {
-    public let taskId: TaskID
-    public let stageId: StageID
-    public let partition: Int
-    public let executorId: ExecutorID
-    /// Process id of the executor that ran it.
-    public let executorPid: Int32
-    /// The locality level it was launched at.
-    public let locality: TaskLocality
-    public let metrics: TaskMetrics
 }

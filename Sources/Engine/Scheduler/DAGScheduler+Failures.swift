@@ -1,0 +1,122 @@
+// DAGScheduler+Failures: what the scheduler does when things go wrong: injected faults, exclusion
+// of executors that keep failing, fetch failures, heartbeat timeouts and executor losses.
+
+import Foundation
+import Executor
+import Planner
+import Shuffle
+
+extension DAGScheduler {
+    /// The faults the session config injects into one task attempt.
+    func faults(for stage: StageID, partition: Int, attempt: Int) -> TaskFaults {
+        var f = TaskFaults()
+        let injection = config.faults
+        f.fail = injection.failTasks.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
+        f.delayMillis = injection.delayTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millis ?? 0
+        f.memoryLimit = injection.refuseMemoryAbove
+        return f
+    }
+
+    /// Spark's excludeOnFailure: after enough counted failures, an executor gets no more tasks; it is
+    /// killed and replaced (its running tasks are re-queued by the loss).
+    func recordFailure(on executor: ExecutorID, _ error: EmberError, _ job: inout JobState) {
+        guard config.excludeOnFailureEnabled, error.countsTowardTaskFailures else { return }
+        failuresByExecutor[executor, default: 0] += 1
+        let count = failuresByExecutor[executor]!
+        guard count >= config.excludeOnFailureMaxFailedTasksPerExecutor, executors[executor] != nil else { return }
+        exclusions.append((executor, "excluded after \(count) failed tasks (excludeOnFailure.maxFailedTasksPerExecutor = \(config.excludeOnFailureMaxFailedTasksPerExecutor)); last: \(error.message)"))
+        post(.executorExcluded(executor: executor.value, reason: exclusions.last!.reason, time: Self.wallClock()))
+        killedByScheduler.insert(executor)
+        cluster.kill(executor)
+        handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(count) tasks", causedByApp: true), &job)
+    }
+
+    func handleFetchFailed(_ stage: Stage, _ taskId: TaskID, _ error: EmberError, _ job: inout JobState) {
+        if let tsm = job.running[stage.id] {
+            post(.stageCompleted(stage: stage.id.value, attempt: tsm.stageAttempt, failure: error.message, time: Self.wallClock()))
+        }
+        job.running[stage.id]?.isZombie = true
+        job.running[stage.id] = nil
+        let failures = job.consecutiveFailures[stage.id, default: 0] + 1
+        job.consecutiveFailures[stage.id] = failures
+        if failures >= config.stageMaxConsecutiveAttempts {
+            job.failure = EmberError(.fetchFailed,
+                "stage \(stage.id) failed \(failures) consecutive attempts because shuffle data could not be read; most recent: \(error.message)",
+                context: error.context, hint: error.hint ?? "check the application directory \(cluster.appDir) and the disk")
+            return
+        }
+        if let shuffleText = error.context("shuffle"), let shuffle = Int(shuffleText),
+           let mapText = error.context("mapIndex"), let mapIndex = Int(mapText) {
+            tracker.remove(shuffle: ShuffleID(shuffle), mapIndex: mapIndex)
+        } else {
+            // Without a named map output, recompute every input of the stage.
+            for shuffle in stage.inputShuffles {
+                for s in tracker.statuses(shuffle) { tracker.remove(shuffle: shuffle, mapIndex: s.mapIndex) }
+            }
+        }
+        submit(stage, &job)
+    }
+
+    /// Declares executors that have been silent longer than the heartbeat timeout lost, and kills them.
+    func checkHeartbeats(_ job: inout JobState) {
+        let now = clock()
+        for (id, heard) in lastHeard where now - heard > config.executorHeartbeatTimeoutSeconds {
+            killedByScheduler.insert(id)
+            cluster.kill(id)
+            handleExecutorLost(id, ExecutorLossReason(
+                message: "executor heartbeat timed out after \(Int((now - heard) * 1000)) ms (limit \(Int(config.executorHeartbeatTimeoutSeconds * 1000)) ms)",
+                causedByApp: true), &job)
+        }
+    }
+
+    func handleExecutorLost(_ id: ExecutorID, _ reason: ExecutorLossReason, _ job: inout JobState) {
+        launching.remove(id)
+        lastHeard[id] = nil
+        idleSince[id] = nil
+        if removing.remove(id) != nil {
+            executors.removeValue(forKey: id)   // removed by dynamic allocation: expected, not replaced
+            return
+        }
+        guard executors.removeValue(forKey: id) != nil else { return }
+        losses.append((id, reason.message))
+        post(.executorRemoved(executor: id.value, reason: reason.message, exitCode: reason.exitCode, signal: reason.signal,
+                              killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))
+        for (task, info) in job.taskInfo where info.executor == id.value {
+            var ended = info
+            ended.finishTime = Self.wallClock()
+            post(.taskEnd(ended, error: EmberError(.executor, "executor \(id) lost: \(reason.message)"), metrics: TaskMetrics()))
+            job.taskInfo[task] = nil
+        }
+        for cache in cachedBlocks.keys {
+            for partition in cachedBlocks[cache]!.keys { cachedBlocks[cache]![partition]!.remove(id) }
+        }
+        for (task, executor) in runningTasks where executor == id { runningTasks[task] = nil }
+        for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
+        if !config.shuffleServiceEnabled {
+            // Without a shuffle service a lost executor's map outputs are gone: unregister them, and
+            // rerun any running stage that reads them once their parents are recomputed.
+            for shuffle in tracker.shuffleIDs {
+                for s in tracker.statuses(shuffle) where s.executorId == id { tracker.remove(shuffle: shuffle, mapIndex: s.mapIndex) }
+            }
+            for (stageID, tsm) in job.running where tsm.stage.inputShuffles.contains(where: { !tracker.isAvailable($0) }) {
+                job.running[stageID]?.isZombie = true
+                job.running[stageID] = nil
+                submit(tsm.stage, &job)
+            }
+        }
+        executorLosses += 1
+        let limit = 10 * max(1, config.totalCores)
+        if executorLosses > limit {
+            job.failure = EmberError(.executor, "too many executors lost (\(executorLosses)); the last: \(reason.message)",
+                                     context: [.init("executor", id.value)],
+                                     hint: "see the executor logs in \(cluster.appDir)")
+            return
+        }
+        if reason.possiblyOutOfMemory && config.recoveryModeEnabled { recoveryMode = true }
+        do {
+            launching.insert(try cluster.launchExecutor(cores: recoveryMode ? 1 : nil))
+        } catch {
+            job.failure = EmberError.wrap(error, .executor)
+        }
+    }
+}
