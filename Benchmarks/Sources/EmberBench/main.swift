@@ -23,17 +23,7 @@ try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories
 defer { try? FileManager.default.removeItem(atPath: dir) }
 
 // Deterministic data: Zipf-ish words; CSV rows with 8 countries × 3 devices and amounts.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64 = 42
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-var rng = SplitMix()
+var rng = SplitMix64(seed: 42)
 let vocabulary = (0..<20_000).map { i in "w\(String(i, radix: 26))" }
 var text = ""
 text.reserveCapacity(megabytes << 20)

@@ -11,20 +11,6 @@ import Foundation
 import Planner
 
 public enum DataGenerator {
-    /// SplitMix64.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
-
     /// A sampler over weights using a cumulative table and binary search.
     struct WeightedChoice {
         let cumulative: [Double]
@@ -32,7 +18,7 @@ public enum DataGenerator {
             var total = 0.0
             cumulative = weights.map { total += $0; return total }
         }
-        func pick(_ rng: inout Random) -> Int {
+        func pick(_ rng: inout SplitMix64) -> Int {
             let x = rng.unit() * cumulative[cumulative.count - 1]
             var lo = 0, hi = cumulative.count - 1
             while lo < hi {
@@ -45,7 +31,7 @@ public enum DataGenerator {
 
     /// Writes `bytes` bytes (rounded up to a whole line) of text to `path`.
     public static func text(bytes target: Int64, to path: String, seed: UInt64 = 42) throws {
-        var rng = Random(state: seed)
+        var rng = SplitMix64(seed: seed)
         let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
         var vocabulary: [[UInt8]] = []
         var seen = Set<[UInt8]>()
@@ -77,7 +63,7 @@ public enum DataGenerator {
 
     /// Writes `rows` clickstream rows (with a header) to `path`.
     public static func clickstream(rows: Int, to path: String, seed: UInt64 = 42) throws {
-        var rng = Random(state: seed)
+        var rng = SplitMix64(seed: seed)
         let others = ["FR", "JP", "BR", "IN", "CA", "AU", "IT", "ES", "MX", "KR", "NL", "SE", "CH", "PL", "BE", "AT", "NO", "DK",
                       "FI", "IE", "PT", "CZ", "GR", "HU", "RO", "TR", "IL", "ZA", "NG", "EG", "KE", "AR", "CL", "CO", "PE", "VE",
                       "CN", "TW", "HK", "SG", "MY", "TH", "VN", "ID", "PH", "NZ", "RU", "UA", "SA", "AE", "PK", "BD", "LK", "IS",

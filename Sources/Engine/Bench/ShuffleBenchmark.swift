@@ -83,7 +83,7 @@ public struct ShuffleBenchmark {
         var report = Report()
         var writeTimes: [Double] = [], readTimes: [Double] = []
         var lastStatus: MapStatus? = nil
-        // Three rounds (fresh files each); the best round counts. `sync()` before each timed phase keeps
+        // `Options.rounds` rounds (fresh files each); the best round counts. `sync()` before each timed phase keeps
         // the kernel's write-back of the previous round from running inside the next measurement.
         for round in 0..<Options.rounds {
             if let old = lastStatus { unlink(old.dataPath); unlink(old.indexPath) }
@@ -154,62 +154,45 @@ public struct ShuffleBenchmark {
         _ = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)
         _ = ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)
         let bound = ZSTD_compressBound(frameSize)
-        var frames: [(Int, Int)] = []   // (offset, size) in `compressed`
+        var frames: [(offset: Int, size: Int)] = []   // where each frame sits in `compressed`
         var compressed = [UInt8](repeating: 0, count: plain.count / 2 + bound * (plain.count / frameSize + 2))
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        var at = 0, out = 0
-        plain.withUnsafeBytes { src in
-            compressed.withUnsafeMutableBytes { dst in
-                while at < src.count {
-                    let n = min(frameSize, src.count - at)
-                    if out + bound > dst.count { break }
-                    let w = ZSTD_compress2(cctx, dst.baseAddress! + out, bound, src.baseAddress! + at, n)
-                    if ZSTD_isError(w) != 0 { break }
-                    frames.append((out, w))
-                    out += w
-                    at += n
-                }
-            }
-        }
-        report.rawCompressSeconds = seconds(since: t0)
-        for _ in 1..<Options.rounds {
-            let t = DispatchTime.now().uptimeNanoseconds
-            var a = 0, o2 = 0
+        report.rawCompressSeconds = bestOf(Options.rounds) {
+            frames.removeAll(keepingCapacity: true)
             plain.withUnsafeBytes { src in
                 compressed.withUnsafeMutableBytes { dst in
-                    while a < src.count {
-                        let n = min(frameSize, src.count - a)
-                        if o2 + bound > dst.count { break }
-                        let w = ZSTD_compress2(cctx, dst.baseAddress! + o2, bound, src.baseAddress! + a, n)
-                        if ZSTD_isError(w) != 0 { break }
-                        o2 += w
-                        a += n
+                    var at = 0, out = 0
+                    while at < src.count, out + bound <= dst.count {
+                        let n = min(frameSize, src.count - at)
+                        let written = ZSTD_compress2(cctx, dst.baseAddress! + out, bound, src.baseAddress! + at, n)
+                        if ZSTD_isError(written) != 0 { break }
+                        frames.append((out, written))
+                        out += written
+                        at += n
                     }
                 }
             }
-            report.rawCompressSeconds = min(report.rawCompressSeconds, seconds(since: t))
         }
         var output = [UInt8](repeating: 0, count: frameSize)
-        let t1 = DispatchTime.now().uptimeNanoseconds
-        compressed.withUnsafeBytes { src in
-            output.withUnsafeMutableBytes { dst in
-                for (offset, size) in frames {
-                    _ = ZSTD_decompressDCtx(dctx, dst.baseAddress!, dst.count, src.baseAddress! + offset, size)
-                }
-            }
-        }
-        report.rawDecompressSeconds = seconds(since: t1)
-        for _ in 1..<Options.rounds {
-            let t = DispatchTime.now().uptimeNanoseconds
+        report.rawDecompressSeconds = bestOf(Options.rounds) {
             compressed.withUnsafeBytes { src in
                 output.withUnsafeMutableBytes { dst in
-                    for (offset, size) in frames {
-                        _ = ZSTD_decompressDCtx(dctx, dst.baseAddress!, dst.count, src.baseAddress! + offset, size)
+                    for frame in frames {
+                        _ = ZSTD_decompressDCtx(dctx, dst.baseAddress!, dst.count, src.baseAddress! + frame.offset, frame.size)
                     }
                 }
             }
-            report.rawDecompressSeconds = min(report.rawDecompressSeconds, seconds(since: t))
         }
+    }
+
+    /// The fastest of `rounds` timed runs of `body`, in seconds.
+    static func bestOf(_ rounds: Int, _ body: () -> Void) -> Double {
+        var best = Double.infinity
+        for _ in 0..<max(rounds, 1) {
+            let t = DispatchTime.now().uptimeNanoseconds
+            body()
+            best = min(best, seconds(since: t))
+        }
+        return best
     }
 
     // MARK: distributed
