@@ -31,8 +31,6 @@ import Testing
         let df = session.range(0, 100_000, numPartitions: 4).groupBy((col("id") % 7).alias("k")).count()
         _ = try df.collect()
         let base = try #require(session.uiURL)
-        for _ in 0..<600 where (try? get(base + "/api/v1/applications").0) != 200 { usleep(100_000) }   // the server starts in the background
-
         let apps = jsonArray(try get(base + "/api/v1/applications").1)
         #expect(apps.first?["id"] as? String == session.appId)
         let api = base + "/api/v1/applications/" + session.appId
@@ -47,6 +45,15 @@ import Testing
         #expect(executors.reduce(0) { $0 + (($1["failedTasks"] as? Int) ?? 0) } == 2, "the injected failures (partition 1 of both stages) are counted")
         let jobs = jsonArray(try get(api + "/jobs").1)
         #expect(jobs.first?["status"] as? String == "SUCCEEDED")
+        // The job recovered from the injected failures, so the REST API serves its root-cause report.
+        let jobId = try #require(jobs.first?["jobId"] as? Int)
+        let job = try #require(try JSONSerialization.jsonObject(with: Data(get(api + "/jobs/\(jobId)").1.utf8)) as? [String: Any])
+        let rootCause = try #require(job["rootCause"] as? [String: Any])
+        #expect(rootCause["jobFailed"] as? Bool == false)
+        let findings = try #require(rootCause["findings"] as? [[String: Any]])
+        #expect(findings.contains { ($0["cause"] as? String ?? "").contains("fail") && $0["fix"] is String && $0["evidence"] is [String] },
+                "\(findings)")
+        #expect(try get(api + "/jobs/77").0 == 404)
         let stages = jsonArray(try get(api + "/stages").1)
         #expect(stages.count == 2)
         let stageId = try #require(stages.last?["stageId"] as? Int)
@@ -68,6 +75,15 @@ import Testing
             #expect(code == 200 && html.contains("<table>"), "page \(page)")
         }
         #expect(try get(base + "/stage?id=\(stageId)").1.contains("<svg"), "the stage page charts task durations")
+        let jobPage = try get(base + "/job?id=\(jobId)").1
+        #expect(jobPage.contains("class=\"dag\"") && jobPage.contains("Root-cause report"))
+
+        // HTTP itself: HEAD has no body, other methods are refused, unknown paths are 404.
+        let (_, head, _) = try runProgram("/usr/bin/curl", ["-s", "-I", "--max-time", "20", base + "/api/v1/applications"])
+        #expect(head.hasPrefix("HTTP/1.1 200") && head.contains("Content-Type: application/json"))
+        let (_, post, _) = try runProgram("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--max-time", "20", base + "/"])
+        #expect(post == "405")
+        #expect(try get(base + "/nothing/here").0 == 404)
     }
 }
 
@@ -80,6 +96,8 @@ import Testing
         config.shufflePartitions = 3
         config.eventLogDir = dir.path
         config.uiEnabled = false
+        config.printRootCauseReport = false
+        config.faults.failTasks = [TaskSelector(partition: 0, attempt: 0)]
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         let session = try Session(config: config)
         _ = try session.range(0, 10_000, numPartitions: 2).groupBy((col("id") % 3).alias("k")).count().collect()
@@ -96,6 +114,11 @@ import Testing
         let executors = RestAPI.executors(replayed, all: true, maxMemory: 0) as? [[String: Any]] ?? []
         #expect(executors.count == 2)
         #expect(executors.reduce(0) { $0 + (($1["completedTasks"] as? Int) ?? 0) } == 2 + 3, "2 map and 3 reduce tasks")
+        // The stage DAG and the root-cause report (the injected failures) survive the replay.
+        let job = try #require(replayed.jobs.values.first)
+        #expect(job.stageParents.values.contains { !$0.isEmpty }, "the reduce stage's parent is kept")
+        #expect(job.rootCause?.findings.isEmpty == false)
+        #expect(WebPages.job(replayed, id: job.id).contains("Root-cause report"))
         let error = #expect(throws: EmberError.self) { _ = try HistoryServer(eventLog: dir.file("missing.jsonl")) }
         #expect(error?.code == .input)
     }

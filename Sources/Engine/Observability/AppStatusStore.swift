@@ -27,10 +27,13 @@ final class AppStatusStore: SchedulerListener {
     struct JobRow: Sendable {
         var id: Int
         var stageIds: [Int]
+        /// The job's DAG: each stage's parent stages.
+        var stageParents: [Int: [Int]]
         var status = "RUNNING"
         var submissionTime: Double
         var completionTime: Double? = nil
         var error: String? = nil
+        var rootCause: RootCauseReport? = nil
     }
     struct ExecutorRow: Sendable {
         var id: String
@@ -79,8 +82,8 @@ final class AppStatusStore: SchedulerListener {
                 s.appId = id; s.appName = name; s.startTime = t
             case .applicationEnd(let t):
                 s.endTime = t
-            case .jobStart(let job, let stages, let t):
-                s.jobs[job] = JobRow(id: job, stageIds: stages, submissionTime: t)
+            case .jobStart(let job, let stages, let parents, let t):
+                s.jobs[job] = JobRow(id: job, stageIds: stages, stageParents: parents, submissionTime: t)
             case .jobEnd(let job, let error, let t):
                 s.jobs[job]?.status = error == nil ? "SUCCEEDED" : "FAILED"
                 s.jobs[job]?.completionTime = t
@@ -123,6 +126,8 @@ final class AppStatusStore: SchedulerListener {
                 s.lossesByReason[Self.reasonKind(reason), default: 0] += 1
             case .executorExcluded(let id, _, _):
                 s.executors[id]?.isExcluded = true
+            case .rootCauseReport(let report, _):
+                s.jobs[report.jobId]?.rootCause = report
             }
         }
         metrics?.record(event)

@@ -15,7 +15,7 @@ final class DriverLog: SchedulerListener {
 
     func onEvent(_ event: SchedulerEvent) {
         switch event {
-        case .jobStart(let job, let stages, _):
+        case .jobStart(let job, let stages, _, _):
             logger.info("job started", metadata: ["job": "\(job)", "stages": "\(stages)"])
         case .jobEnd(let job, let error, _):
             if let error { logger.error("job failed", metadata: ["job": "\(job)", "error": "\(error.message)"]) } else {
@@ -39,6 +39,9 @@ final class DriverLog: SchedulerListener {
             logger.warning("executor removed", metadata: ["executor": "\(id)", "reason": "\(reason)"])
         case .executorExcluded(let id, let reason, _):
             logger.warning("executor excluded", metadata: ["executor": "\(id)", "reason": "\(reason)"])
+        case .rootCauseReport(let report, _):
+            logger.warning("root-cause report", metadata: ["job": "\(report.jobId)", "findings": "\(report.findings.count)",
+                                                           "cause": "\(report.findings.first?.cause ?? "none found")"])
         default:
             break
         }

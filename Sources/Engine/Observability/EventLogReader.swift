@@ -33,7 +33,10 @@ public enum EventLogReader {
             return .applicationStart(appId: o["App ID"] as? String ?? "", appName: o["App Name"] as? String ?? "", time: seconds(o["Timestamp"]))
         case "SparkListenerApplicationEnd": return .applicationEnd(time: seconds(o["Timestamp"]))
         case "SparkListenerJobStart":
-            return .jobStart(job: int(o["Job ID"]), stages: (o["Stage IDs"] as? [Any] ?? []).map { int($0) }, time: seconds(o["Submission Time"]))
+            let infos = o["Stage Infos"] as? [[String: Any]] ?? []
+            let parents = Dictionary(infos.map { (int($0["Stage ID"]), ($0["Parent IDs"] as? [Any] ?? []).map { int($0) }) }) { a, _ in a }
+            return .jobStart(job: int(o["Job ID"]), stages: (o["Stage IDs"] as? [Any] ?? []).map { int($0) }, parents: parents,
+                             time: seconds(o["Submission Time"]))
         case "SparkListenerJobEnd":
             let result = o["Job Result"] as? [String: Any] ?? [:]
             let failure = (result["Exception"] as? [String: Any])?["Message"] as? String
@@ -80,6 +83,8 @@ public enum EventLogReader {
                                     exitCode: (o["Exit Code"] as? NSNumber).map { Int32($0.intValue) },
                                     signal: (o["Signal"] as? NSNumber).map { Int32($0.intValue) },
                                     killedByDriver: o["Killed By Driver"] as? Bool ?? false, time: seconds(o["Timestamp"]))
+        case "EmberRootCauseReport":
+            return .rootCauseReport(RootCauseReport(eventObject: o), time: seconds(o["Timestamp"]))
         case "SparkListenerExecutorExcluded":
             return .executorExcluded(executor: o["Executor ID"] as? String ?? "", reason: o["Reason"] as? String ?? "", time: seconds(o["Timestamp"]))
         default:
@@ -105,7 +110,7 @@ public final class HistoryServer: Sendable {
     public init(eventLog: String, port: UInt16 = 18080) throws {
         let store = try EventLogReader.load(eventLog)
         appId = store.snapshot.appId
-        server = try UIServer(store: store, preferred: port, appDir: "")
+        server = try UIServer(store: store, preferred: port)
         url = "http://127.0.0.1:\(server.port)"
     }
 

@@ -39,8 +39,9 @@ final class EventLogWriter: SchedulerListener, @unchecked Sendable {
             return ["Event": "SparkListenerApplicationStart", "App ID": id, "App Name": name, "Timestamp": millis(t)]
         case .applicationEnd(let t):
             return ["Event": "SparkListenerApplicationEnd", "Timestamp": millis(t)]
-        case .jobStart(let job, let stages, let t):
-            return ["Event": "SparkListenerJobStart", "Job ID": job, "Stage IDs": stages, "Submission Time": millis(t)]
+        case .jobStart(let job, let stages, let parents, let t):
+            return ["Event": "SparkListenerJobStart", "Job ID": job, "Stage IDs": stages, "Submission Time": millis(t),
+                    "Stage Infos": stages.map { ["Stage ID": $0, "Parent IDs": parents[$0] ?? []] }]
         case .jobEnd(let job, let error, let t):
             var result: [String: Any] = ["Result": error == nil ? "JobSucceeded" : "JobFailed"]
             if let error { result["Exception"] = ["Message": error.message, "Code": error.code.rawValue] }
@@ -88,6 +89,8 @@ final class EventLogWriter: SchedulerListener, @unchecked Sendable {
             return info
         case .executorExcluded(let id, let reason, let t):
             return ["Event": "SparkListenerExecutorExcluded", "Executor ID": id, "Reason": reason, "Timestamp": millis(t)]
+        case .rootCauseReport(let report, let t):
+            return report.eventObject.merging(["Event": "EmberRootCauseReport", "Timestamp": millis(t)]) { $1 }
         }
     }
 

@@ -21,20 +21,26 @@ enum RestAPI {
     }
 
     static func jobs(_ s: AppStatusStore.State) -> Any {
-        s.jobs.values.sorted { $0.id > $1.id }.map { j -> [String: Any] in
-            let stages = s.stages.values.filter { j.stageIds.contains($0.id) }
-            let tasks = stages.flatMap { $0.tasks.values }
-            return ["jobId": j.id, "name": "job \(j.id)", "status": j.status, "submissionTime": date(j.submissionTime),
-                    "completionTime": date(j.completionTime), "stageIds": j.stageIds,
-                    "numTasks": stages.reduce(0) { $0 + $1.numTasks },
-                    "numActiveTasks": tasks.filter { $0.status == "RUNNING" }.count,
-                    "numCompletedTasks": tasks.filter { $0.status == "SUCCESS" }.count,
-                    "numFailedTasks": tasks.filter { $0.status == "FAILED" }.count,
-                    "numActiveStages": stages.filter { $0.status == "ACTIVE" }.count,
-                    "numCompletedStages": stages.filter { $0.status == "COMPLETE" }.count,
-                    "numFailedStages": stages.filter { $0.status == "FAILED" }.count,
-                    "failureReason": j.error ?? NSNull()]
-        }
+        s.jobs.values.sorted { $0.id > $1.id }.map { job(s, $0) }
+    }
+
+    /// One job (…/jobs/{id}), nil when unknown.
+    static func job(_ s: AppStatusStore.State, id: Int) -> [String: Any]? { s.jobs[id].map { job(s, $0) } }
+
+    /// Spark's JobData, plus "rootCause": the root-cause report when the job failed or recovered.
+    static func job(_ s: AppStatusStore.State, _ j: AppStatusStore.JobRow) -> [String: Any] {
+        let stages = s.stages.values.filter { j.stageIds.contains($0.id) }
+        let tasks = stages.flatMap { $0.tasks.values }
+        return ["jobId": j.id, "name": "job \(j.id)", "status": j.status, "submissionTime": date(j.submissionTime),
+                "completionTime": date(j.completionTime), "stageIds": j.stageIds,
+                "numTasks": stages.reduce(0) { $0 + $1.numTasks },
+                "numActiveTasks": tasks.filter { $0.status == "RUNNING" }.count,
+                "numCompletedTasks": tasks.filter { $0.status == "SUCCESS" }.count,
+                "numFailedTasks": tasks.filter { $0.status == "FAILED" }.count,
+                "numActiveStages": stages.filter { $0.status == "ACTIVE" }.count,
+                "numCompletedStages": stages.filter { $0.status == "COMPLETE" }.count,
+                "numFailedStages": stages.filter { $0.status == "FAILED" }.count,
+                "failureReason": j.error ?? NSNull(), "rootCause": j.rootCause?.restObject ?? NSNull()]
     }
 
     static func stage(_ st: AppStatusStore.StageRow, details: Bool) -> [String: Any] {
@@ -94,7 +100,7 @@ enum RestAPI {
         s.stages.values.sorted { ($0.id, $0.attempt) > ($1.id, $1.attempt) }.map { stage($0, details: false) }
     }
 
-    static func stageAttempts(_ s: AppStatusStore.State, id: Int) -> Any? {
+    static func stageAttempts(_ s: AppStatusStore.State, id: Int) -> [[String: Any]]? {
         let attempts = s.stages.values.filter { $0.id == id }.sorted { $0.attempt < $1.attempt }
         return attempts.isEmpty ? nil : attempts.map { stage($0, details: true) }
     }

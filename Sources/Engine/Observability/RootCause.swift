@@ -12,27 +12,6 @@ import Foundation
 import Planner
 import Synchronization
 
-public struct RootCauseReport: Sendable, CustomStringConvertible {
-    public struct Finding: Sendable {
-        public var cause: String
-        public var component: String
-        public var evidence: [String]
-        public var fix: String
-    }
-    public var jobFailed: Bool
-    public var findings: [Finding]
-
-    public var description: String {
-        var s = "== Ember root-cause report: the job \(jobFailed ? "FAILED" : "succeeded after failures") ==\n"
-        for (i, f) in findings.enumerated() {
-            s += "\(i + 1). cause: \(f.cause)\n   component: \(f.component)\n"
-            for e in f.evidence { s += "   evidence: \(e)\n" }
-            s += "   fix: \(f.fix)\n"
-        }
-        return s
-    }
-}
-
 /// Collects the events of the current job (the root-cause analysis reads them).
 final class JobTrace: SchedulerListener {
     private let events = Mutex<[SchedulerEvent]>([])
@@ -48,12 +27,14 @@ final class JobTrace: SchedulerListener {
 enum RootCauseAnalyzer {
     static func analyze(_ events: [SchedulerEvent], config: SessionConfig, appDir: String) -> RootCauseReport? {
         var failed = false
+        var jobId = 0
         var removals: [(executor: String, reason: String, exit: Int32?, signal: Int32?, byDriver: Bool)] = []
         var failures: [(TaskEventInfo, EmberError)] = []
         var successes: [(TaskEventInfo, TaskMetrics)] = []
         var exclusions: [(String, String)] = []
         for event in events {
             switch event {
+            case .jobStart(let job, _, _, _): jobId = job
             case .jobEnd(_, let error, _): failed = error != nil
             case .executorRemoved(let id, let reason, let exit, let signal, let byDriver, _): removals.append((id, reason, exit, signal, byDriver))
             case .taskEnd(let info, let error, let metrics):
@@ -169,6 +150,6 @@ enum RootCauseAnalyzer {
                 fix: "spread the hot key: add a salt column to the grouping or repartition keys, or filter the dominant key and process it apart"))
         }
         guard failed || !findings.isEmpty, !(findings.isEmpty && !failed) else { return nil }
-        return RootCauseReport(jobFailed: failed, findings: findings)
+        return RootCauseReport(jobId: jobId, jobFailed: failed, findings: findings)
     }
 }

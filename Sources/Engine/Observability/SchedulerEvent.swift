@@ -8,7 +8,8 @@ import Planner
 public enum SchedulerEvent: Sendable {
     case applicationStart(appId: String, appName: String, time: Double)
     case applicationEnd(time: Double)
-    case jobStart(job: Int, stages: [Int], time: Double)
+    /// `parents`: each stage's parent stages (the job's DAG).
+    case jobStart(job: Int, stages: [Int], parents: [Int: [Int]], time: Double)
     case jobEnd(job: Int, error: EmberError?, time: Double)
     case stageSubmitted(stage: Int, attempt: Int, name: String, tasks: Int, time: Double)
     case stageCompleted(stage: Int, attempt: Int, failure: String?, time: Double)
@@ -17,6 +18,8 @@ public enum SchedulerEvent: Sendable {
     case executorAdded(executor: String, host: String, cores: Int, time: Double)
     case executorRemoved(executor: String, reason: String, exitCode: Int32?, signal: Int32?, killedByDriver: Bool, time: Double)
     case executorExcluded(executor: String, reason: String, time: Double)
+    /// The root-cause report of a job that failed or recovered from failures (posted by the session).
+    case rootCauseReport(RootCauseReport, time: Double)
 }
 
 /// Identity and placement of one task attempt.

@@ -1,130 +1,63 @@
-// UIServer: the session's HTTP server on loopback (Spark's UI port, 4040 or the next free one):
-// the REST API under /api/v1, Prometheus metrics at /metrics, and the web UI pages. Every response
-// says "Connection: close" (FlyingFox holds keep-alive responses back ~40 ms otherwise).
+// UIServer: what the session serves on loopback (Spark's UI port, 4040 or the next free one): the
+// REST API under /api/v1, Prometheus metrics at /metrics, and the web UI pages, all read from the
+// AppStatusStore. The HTTP work itself is LoopbackHTTPServer's.
 
-import FlyingFox
 import Foundation
 import Planner
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 final class UIServer: Sendable {
-    let port: UInt16
-    private let task: Task<Void, Never>
-    private let server: HTTPServer
+    private let server: LoopbackHTTPServer
+    var port: UInt16 { server.port }
 
-    /// Ports handed out in this process (so two sessions never pick the same one).
-    private static let reserved = Mutex<Set<UInt16>>([])
+    init(store: AppStatusStore, preferred: UInt16) throws {
+        server = try LoopbackHTTPServer(preferred: preferred) { request in Self.route(request, store: store) }
+    }
 
-    /// Starts serving `store` on the first free port from `preferred` (16 tries, as Spark's
-    /// spark.port.maxRetries), else on any free port. Does not wait for the server: a caller may be
-    /// on Swift's cooperative thread pool, which the server needs too.
-    init(store: AppStatusStore, preferred: UInt16, appDir: String) throws {
-        let chosen: UInt16? = Self.reserved.withLock { taken in
-            for p in (0..<16).map({ preferred &+ UInt16($0) }) where !taken.contains(p) && Self.canBind(p) {
-                taken.insert(p)
-                return p
+    func stop() { server.stop() }
+
+    static func json(_ value: Any, status: Int = 200) -> HTTPReply { .json(RestAPI.json(value), status: status) }
+    static func notFound(_ what: String) -> HTTPReply { json(["error": "\(what) not found"], status: 404) }
+
+    /// Answers one request: /api/v1/applications[/{appId}/(jobs[/{id}]|stages[/{id}]|executors|allexecutors)],
+    /// /metrics, and the pages /, /job, /stages, /stage, /executors.
+    static func route(_ request: HTTPRequest, store: AppStatusStore) -> HTTPReply {
+        let parts = request.path.split(separator: "/").map(String.init)
+        let s = store.snapshot
+        switch parts.first {
+        case nil: return .html(WebPages.jobs(s))
+        case "job": return .html(WebPages.job(s, id: Int(request.query["id"] ?? "") ?? -1))
+        case "stages" where parts.count == 1: return .html(WebPages.stages(s))
+        case "stage" where parts.count == 1: return .html(WebPages.stage(s, id: Int(request.query["id"] ?? "") ?? -1))
+        case "executors" where parts.count == 1: return .html(WebPages.executors(s))
+        case "metrics" where parts.count == 1:
+            return .text(ExecutorMetrics.text(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        case "api" where parts.count >= 3 && parts[1] == "v1" && parts[2] == "applications":
+            return api(Array(parts.dropFirst(3)), s, maxMemory: store.maxMemory)
+        default: return .text("no page at \(request.path)\n", status: 404)
+        }
+    }
+
+    static func api(_ rest: [String], _ s: AppStatusStore.State, maxMemory: Int64) -> HTTPReply {
+        guard let app = rest.first else { return json(RestAPI.applications(s)) }
+        guard app == s.appId else { return notFound("application \(app)") }
+        switch (rest.dropFirst().first, rest.count) {
+        case ("jobs", 2): return json(RestAPI.jobs(s))
+        case ("jobs", 3):
+            guard let id = Int(rest[2]), let job = RestAPI.job(s, id: id) else { return notFound("job \(rest[2])") }
+            return json(job)
+        case ("stages", 2): return json(RestAPI.stages(s))
+        case ("stages", 3), ("stages", 4):
+            guard let id = Int(rest[2]), let attempts = RestAPI.stageAttempts(s, id: id) else { return notFound("stage \(rest[2])") }
+            if rest.count == 4 {
+                guard let attempt = Int(rest[3]), let one = attempts.first(where: { $0["attemptId"] as? Int == attempt }) else {
+                    return notFound("attempt \(rest[3]) of stage \(id)")
+                }
+                return json(one)
             }
-            guard let p = Self.ephemeralPort() else { return nil }
-            taken.insert(p)
-            return p
-        }
-        guard let port = chosen else {
-            throw EmberError(.configuration, "no free port for the UI from \(preferred)",
-                             hint: "set SessionConfig.uiPort to another port, or uiEnabled = false")
-        }
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port))
-        self.server = server
-        self.port = port
-        task = Task {
-            await Self.routes(server, store: store)
-            do { try await server.run() } catch is CancellationError {} catch {
-                FileHandle.standardError.write(Data("ember: the UI could not listen on 127.0.0.1:\(port): \(error)\n".utf8))
-            }
-        }
-    }
-
-    static func canBind(_ port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-
-    /// A port the kernel considers free right now.
-    static func ephemeralPort() -> UInt16? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        guard withUnsafePointer(to: &addr, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }) == 0 else { return nil }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return UInt16(bigEndian: addr.sin_port)
-    }
-
-    func stop() {
-        let server = self.server
-        Task { await server.stop(timeout: 1) }
-        _ = Self.reserved.withLock { $0.remove(port) }
-    }
-
-    static func json(_ value: Any, _ status: HTTPStatusCode = .ok) -> HTTPResponse {
-        HTTPResponse(statusCode: status, headers: [.contentType: "application/json", .connection: "close"], body: RestAPI.json(value))
-    }
-
-    static func html(_ body: String) -> HTTPResponse {
-        HTTPResponse(statusCode: .ok, headers: [.contentType: "text/html; charset=utf-8", .connection: "close"], body: Data(body.utf8))
-    }
-
-    static func notFound(_ what: String) -> HTTPResponse { json(["error": "\(what) not found"], .notFound) }
-
-    static func routes(_ server: HTTPServer, store: AppStatusStore) async {
-        let max = store.maxMemory
-        await server.appendRoute("GET,HEAD /api/v1/applications") { _ in json(RestAPI.applications(store.snapshot)) }
-        await server.appendRoute("GET,HEAD /api/v1/applications/:app/jobs") { r in
-            let s = store.snapshot
-            return r.routeParameters["app"] == s.appId ? json(RestAPI.jobs(s)) : notFound("application")
-        }
-        await server.appendRoute("GET,HEAD /api/v1/applications/:app/stages") { r in
-            let s = store.snapshot
-            return r.routeParameters["app"] == s.appId ? json(RestAPI.stages(s)) : notFound("application")
-        }
-        await server.appendRoute("GET,HEAD /api/v1/applications/:app/stages/:id") { r in
-            let s = store.snapshot
-            guard r.routeParameters["app"] == s.appId, let id = Int(r.routeParameters["id"] ?? ""),
-                  let attempts = RestAPI.stageAttempts(s, id: id) else { return notFound("stage") }
             return json(attempts)
+        case ("executors", 2): return json(RestAPI.executors(s, all: false, maxMemory: maxMemory))
+        case ("allexecutors", 2): return json(RestAPI.executors(s, all: true, maxMemory: maxMemory))
+        default: return notFound("endpoint /api/v1/applications/\(rest.joined(separator: "/"))")
         }
-        await server.appendRoute("GET,HEAD /api/v1/applications/:app/executors") { r in
-            let s = store.snapshot
-            return r.routeParameters["app"] == s.appId ? json(RestAPI.executors(s, all: false, maxMemory: max)) : notFound("application")
-        }
-        await server.appendRoute("GET,HEAD /api/v1/applications/:app/allexecutors") { r in
-            let s = store.snapshot
-            return r.routeParameters["app"] == s.appId ? json(RestAPI.executors(s, all: true, maxMemory: max)) : notFound("application")
-        }
-        await server.appendRoute("GET,HEAD /metrics") { _ in
-            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .connection: "close"],
-                         body: Data(ExecutorMetrics.text().utf8))
-        }
-        await server.appendRoute("GET,HEAD /") { _ in html(WebPages.jobs(store.snapshot)) }
-        await server.appendRoute("GET,HEAD /stages") { _ in html(WebPages.stages(store.snapshot)) }
-        await server.appendRoute("GET,HEAD /stage") { r in
-            let id = Int(r.query["id"] ?? "") ?? -1
-            return html(WebPages.stage(store.snapshot, id: id))
-        }
-        await server.appendRoute("GET,HEAD /executors") { _ in html(WebPages.executors(store.snapshot)) }
     }
 }
-

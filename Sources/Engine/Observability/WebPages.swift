@@ -1,5 +1,5 @@
-// WebPages: the web UI as plain HTML (no scripts): jobs, stages with their parents (the DAG), a
-// stage page with the task-duration distribution as an SVG chart and shuffle read/write per task
+// WebPages: the web UI as plain HTML (no scripts): jobs, a job page with its stage DAG and its
+// root-cause report, stages, a stage page with the task-duration distribution as an SVG chart and shuffle read/write per task
 // (tasks far above the median highlighted as skewed), and executors with their loss reasons.
 
 import Foundation
@@ -11,7 +11,7 @@ enum WebPages {
         <!doctype html><html><head><meta charset="utf-8"><title>Ember · \(esc(title))</title>
         <style>body{font-family:sans-serif;margin:1.5em;color:#222}nav a{margin-right:1em}table{border-collapse:collapse;margin:.8em 0}
         td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#eef}td.l,th.l{text-align:left}
-        tr.skew td{background:#fdd}.FAILED{color:#b00}.SUCCEEDED,.COMPLETE,.SUCCESS{color:#070}</style></head><body>
+        tr.skew td{background:#fdd}ol.rootcause li{margin-bottom:.6em}ol.rootcause p{margin:.2em 0}.FAILED{color:#b00}.SUCCEEDED,.COMPLETE,.SUCCESS{color:#070}</style></head><body>
         <h1>Ember · \(esc(s.appName)) <small>\(esc(s.appId))</small></h1>
         <nav><a href="/">Jobs</a><a href="/stages">Stages</a><a href="/executors">Executors</a><a href="/metrics">Metrics</a>
         <a href="/api/v1/applications">REST API</a></nav><h2>\(esc(title))</h2>\(body)</body></html>
@@ -26,11 +26,30 @@ enum WebPages {
         var rows = ""
         for j in s.jobs.values.sorted(by: { $0.id > $1.id }) {
             let stages = j.stageIds.map { "<a href=\"/stage?id=\($0)\">\($0)</a>" }.joined(separator: " → ")
-            rows += "<tr><td>\(j.id)</td><td class=\"l \(j.status)\">\(j.status)</td><td class=\"l\">\(stages)</td>"
+            let cause = j.rootCause?.findings.first.map { "<a href=\"/job?id=\(j.id)\">\(esc($0.cause))</a>" } ?? ""
+            rows += "<tr><td><a href=\"/job?id=\(j.id)\">\(j.id)</a></td><td class=\"l \(j.status)\">\(j.status)</td><td class=\"l\">\(stages)</td>"
                 + "<td>\(j.completionTime.map { String(format: "%.2f s", $0 - j.submissionTime) } ?? "running")</td>"
-                + "<td class=\"l\">\(esc(j.error ?? ""))</td></tr>"
+                + "<td class=\"l\">\(esc(j.error ?? ""))</td><td class=\"l\">\(cause)</td></tr>"
         }
-        return page("Jobs", s, "<table><tr><th>Job</th><th class=\"l\">Status</th><th class=\"l\">Stages (DAG)</th><th>Duration</th><th class=\"l\">Error</th></tr>\(rows)</table>")
+        return page("Jobs", s, "<table><tr><th>Job</th><th class=\"l\">Status</th><th class=\"l\">Stages</th><th>Duration</th>"
+            + "<th class=\"l\">Error</th><th class=\"l\">Root cause</th></tr>\(rows)</table>")
+    }
+
+    /// One job: its stage DAG, its stages, and its root-cause report.
+    static func job(_ s: AppStatusStore.State, id: Int) -> String {
+        guard let j = s.jobs[id] else { return page("Job \(id)", s, "<p>No such job.</p>") }
+        var body = "<p class=\"\(j.status)\">\(j.status)\(j.error.map { " · " + esc($0) } ?? "")</p><h3>DAG</h3>" + StageDAGView.svg(j, s)
+        if let report = j.rootCause {
+            body += "<h3>Root-cause report</h3><ol class=\"rootcause\">"
+            for f in report.findings {
+                body += "<li><p><b>Cause:</b> \(esc(f.cause))</p><p><b>Component:</b> \(esc(f.component))</p><ul>"
+                    + f.evidence.map { "<li>\(esc($0))</li>" }.joined() + "</ul><p><b>Fix:</b> \(esc(f.fix))</p></li>"
+            }
+            body += "</ol>"
+        } else {
+            body += "<p>No root-cause report: the job ran without failures.</p>"
+        }
+        return page("Job \(id)", s, body)
     }
 
     static func stages(_ s: AppStatusStore.State) -> String {

@@ -157,7 +157,9 @@ final class DAGScheduler {
         var job = JobState(graph: graph)
         let jobId = nextJobId
         nextJobId += 1
-        post(.jobStart(job: jobId, stages: graph.stages.map(\.id.value), time: Self.wallClock()))
+        post(.jobStart(job: jobId, stages: graph.stages.map(\.id.value),
+                       parents: Dictionary(uniqueKeysWithValues: graph.stages.map { ($0.id.value, $0.parents.map(\.value)) }),
+                       time: Self.wallClock()))
         lastJobTasks = []
         lastJobFailures = []
         failuresByExecutor = [:]

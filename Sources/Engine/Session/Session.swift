@@ -71,7 +71,7 @@ public final class Session: Sendable {
                                    metrics: ExecutorMetrics(appId: appId, appName: config.appName))
         status = store
         do {
-            ui = config.uiEnabled ? try UIServer(store: store, preferred: config.uiPort, appDir: appDir) : nil
+            ui = config.uiEnabled ? try UIServer(store: store, preferred: config.uiPort) : nil
         } catch {
             try? FileManager.default.removeItem(atPath: appDir)
             throw error
@@ -197,13 +197,13 @@ public final class Session: Sendable {
                 let graph = StageGraph.build(plan, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
                 do {
                     let result = try scheduler.runJob(graph)
-                    explain(failed: false)
+                    explain(scheduler)
                     return result
                 } catch let error as EmberError where attempt < 2 && error.context(cacheBlockMissingKey) != nil {
                     let parts = error.context(cacheBlockMissingKey)!.split(separator: ":").compactMap { Int($0) }
                     if parts.count == 2 { scheduler.forgetCache(parts[0], partition: parts[1]) }
                 } catch var error as EmberError {
-                    if let found = explain(failed: true)?.findings.first {
+                    if let found = explain(scheduler)?.findings.first {
                         error = error.with("root cause", found.cause)
                         error.hint = (error.hint.map { $0 + "; " } ?? "") + "fix: " + found.fix
                     }
@@ -233,11 +233,13 @@ public final class Session: Sendable {
         return (schema, batches)
     }
 
-    /// Builds (and prints, unless turned off) the root-cause report of the job that just ended.
+    /// Builds the root-cause report of the job that just ended, hands it to the scheduler's listeners
+    /// (status store, event log, log) and prints it unless turned off.
     @discardableResult
-    private func explain(failed: Bool) -> RootCauseReport? {
+    private func explain(_ scheduler: DAGScheduler) -> RootCauseReport? {
         let found = RootCauseAnalyzer.analyze(trace.snapshot, config: config, appDir: appDir)
         report.withLock { $0 = found }
+        if let found { scheduler.post(.rootCauseReport(found, time: DAGScheduler.wallClock())) }
         if let found, config.printRootCauseReport {
             FileHandle.standardError.write(Data(found.description.utf8))
         }

@@ -107,13 +107,18 @@ public enum ConnectionError: Error, CustomStringConvertible {
 
 /// Loopback TCP helpers.
 public enum LoopbackSocket {
-    /// Listens on 127.0.0.1 at an ephemeral port; returns the fd and the port.
-    public static func listen() throws -> (Int32, UInt16) {
+    /// Listens on 127.0.0.1 at `port` (0: an ephemeral one); returns the fd and the port. A server
+    /// that restarts on a fixed port passes `reuseAddress` so connections in TIME_WAIT don't block it.
+    public static func listen(port: UInt16 = 0, reuseAddress: Bool = false) throws -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ConnectionError.closed("socket: \(String(cString: strerror(errno)))") }
+        if reuseAddress {
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
+        addr.sin_port = port.bigEndian
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -121,7 +126,7 @@ public enum LoopbackSocket {
         guard bound == 0, Glibc.listen(fd, 128) == 0 else {
             let message = String(cString: strerror(errno))
             Glibc.close(fd)
-            throw ConnectionError.closed("bind/listen on 127.0.0.1: \(message)")
+            throw ConnectionError.closed("bind/listen on 127.0.0.1:\(port): \(message)")
         }
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &addr) {

@@ -1,0 +1,53 @@
+// StageDAGView: a job's stages drawn as an SVG DAG (Spark's "DAG Visualization"): one box per
+// stage, placed in columns by depth (parents to the left), arrows from each parent to its child,
+// colored by the state of the stage's latest attempt, each box a link to the stage page.
+
+import Foundation
+
+enum StageDAGView {
+    static func svg(_ job: AppStatusStore.JobRow, _ s: AppStatusStore.State) -> String {
+        let ids = job.stageIds
+        guard !ids.isEmpty else { return "<p>No stages.</p>" }
+        var depth: [Int: Int] = [:]
+        func depthOf(_ id: Int, _ seen: Set<Int> = []) -> Int {
+            if let d = depth[id] { return d }
+            let parents = (job.stageParents[id] ?? []).filter { ids.contains($0) && !seen.contains($0) }
+            let d = parents.map { depthOf($0, seen.union([id])) + 1 }.max() ?? 0
+            depth[id] = d
+            return d
+        }
+        var position: [Int: (x: Int, y: Int)] = [:]
+        var rowsInColumn: [Int: Int] = [:]
+        for id in ids.sorted() {
+            let column = depthOf(id)
+            let row = rowsInColumn[column, default: 0]
+            rowsInColumn[column] = row + 1
+            position[id] = (10 + column * 190, 10 + row * 70)
+        }
+        let (w, h) = (150, 50)
+        var shapes = ""
+        for id in ids {
+            for parent in job.stageParents[id] ?? [] {
+                guard let from = position[parent], let to = position[id] else { continue }
+                shapes += "<line x1=\"\(from.x + w)\" y1=\"\(from.y + h / 2)\" x2=\"\(to.x - 4)\" y2=\"\(to.y + h / 2)\" "
+                    + "stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>"
+            }
+        }
+        for id in ids {
+            guard let p = position[id] else { continue }
+            let latest = s.stages.values.filter { $0.id == id }.max { $0.attempt < $1.attempt }
+            let status = latest?.status ?? "SKIPPED"
+            let fill = ["COMPLETE": "#d9f2d9", "FAILED": "#f8d0d0", "ACTIVE": "#d6e6fa"][status] ?? "#eee"
+            let name = latest?.name ?? ""
+            shapes += "<a href=\"/stage?id=\(id)\"><g class=\"dag-stage\" data-stage=\"\(id)\">"
+                + "<rect x=\"\(p.x)\" y=\"\(p.y)\" width=\"\(w)\" height=\"\(h)\" rx=\"6\" fill=\"\(fill)\" stroke=\"#678\"/>"
+                + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 20)\" font-size=\"13\" font-weight=\"bold\">Stage \(id)</text>"
+                + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 38)\" font-size=\"11\">\(WebPages.esc(String(name.prefix(22)))) · \(status)</text></g></a>"
+        }
+        let width = (rowsInColumn.keys.max() ?? 0) * 190 + 10 + w + 10
+        let height = (rowsInColumn.values.max() ?? 1) * 70 + 10
+        return "<svg class=\"dag\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"stage DAG of job \(job.id)\">"
+            + "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">"
+            + "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\(shapes)</svg>"
+    }
+}
