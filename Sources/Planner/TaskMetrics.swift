@@ -19,5 +19,22 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     public var peakExecutionMemory: Int64 = 0
     /// Peak resident set size of the executor process when the task ended (VmHWM).
     public var executorPeakRSS: Int64 = 0
+    /// The most frequent partitioning key of a reduce task the driver found skewed (else nil).
+    public var heavyKey: HeavyKey? = nil
     public init() {}
+}
+
+/// The dominant key of a skewed reduce partition, as the task's key summary found it.
+public struct HeavyKey: Sendable, Codable, Hashable {
+    /// The key as "k = 0", or "(a, b) = (1, x)" for several key columns.
+    public var key: String
+    /// Rows with this key: a lower bound, exact within `partitionRows / (summary slots + 1)`.
+    public var rows: Int64
+    /// Rows the task read in all.
+    public var partitionRows: Int64
+    public init(key: String, rows: Int64, partitionRows: Int64) {
+        self.key = key
+        self.rows = rows
+        self.partitionRows = partitionRows
+    }
 }

@@ -87,6 +87,12 @@ import Testing
         _ = try df.collect()
         let finding = try #require(s.lastJobReport?.findings.first { $0.cause.contains("data skew") })
         #expect(finding.evidence.contains { $0.contains("× the median") })
+        // The skewed reduce task summarized its keys: key 0 holds 90 % of the rows (180,000 of 200,000 plus
+        // its share of the others); the summary's count is a lower bound within 1/17 of the partition.
+        #expect(finding.cause.contains("key k = 0"), "\(finding.cause)")
+        let heavy = try #require(finding.evidence.first { $0.hasPrefix("key k = 0: at least ") })
+        let counted = Int(heavy.dropFirst("key k = 0: at least ".count).prefix { $0.isNumber }) ?? 0
+        #expect(counted >= 180_000 - 200_000 / 17 && counted <= 182_000, "\(heavy)")
         #expect(finding.fix.contains("salt"))
     }
 

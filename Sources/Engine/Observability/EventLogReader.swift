@@ -73,6 +73,9 @@ public enum EventLogReader {
             metrics.shuffleWriteBytes = int64(write["Shuffle Bytes Written"])
             metrics.shuffleWriteRows = int64(write["Shuffle Records Written"])
             metrics.executorPeakRSS = int64(m["Executor Peak RSS"])
+            if let heavy = m["Ember Heavy Key"] as? [String: Any], let key = heavy["Key"] as? String {
+                metrics.heavyKey = HeavyKey(key: key, rows: int64(heavy["Rows"]), partitionRows: int64(heavy["Partition Rows"]))
+            }
             return .taskEnd(info(o), error: error, metrics: metrics)
         case "SparkListenerExecutorAdded":
             let i = o["Executor Info"] as? [String: Any] ?? [:]

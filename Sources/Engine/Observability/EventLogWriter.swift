@@ -77,7 +77,8 @@ final class EventLogWriter: SchedulerListener, @unchecked Sendable {
                                      "Shuffle Read Metrics": ["Local Bytes Read": m.shuffleReadBytes, "Total Records Read": m.shuffleReadRows,
                                                               "Local Blocks Fetched": m.shuffleBlocksFetched],
                                      "Shuffle Write Metrics": ["Shuffle Bytes Written": m.shuffleWriteBytes, "Shuffle Records Written": m.shuffleWriteRows],
-                                     "Executor Peak RSS": m.executorPeakRSS]]
+                                     "Executor Peak RSS": m.executorPeakRSS,
+                                     "Ember Heavy Key": heavyKey(m.heavyKey)]]
         case .executorAdded(let id, let host, let cores, let t):
             return ["Event": "SparkListenerExecutorAdded", "Executor ID": id, "Timestamp": millis(t),
                     "Executor Info": ["Host": host, "Total Cores": cores]]
@@ -92,6 +93,11 @@ final class EventLogWriter: SchedulerListener, @unchecked Sendable {
         case .rootCauseReport(let report, let t):
             return report.eventObject.merging(["Event": "EmberRootCauseReport", "Timestamp": millis(t)]) { $1 }
         }
+    }
+
+    static func heavyKey(_ k: HeavyKey?) -> Any {
+        guard let k else { return NSNull() }
+        return ["Key": k.key, "Rows": k.rows, "Partition Rows": k.partitionRows]
     }
 
     static func taskInfo(_ i: TaskEventInfo) -> [String: Any] {

@@ -142,11 +142,23 @@ enum RootCauseAnalyzer {
             let topRows = metrics.shuffleReadRows + metrics.inputRows
             guard bytes >= 64 << 10, bytes >= 5 * Swift.max(med, 1) else { continue }
             let share = rows > 0 ? Double(topRows) / Double(rows) * 100 : 0
+            let ratio = med > 0 ? String(format: "%.1f", Double(bytes) / Double(med)) : "∞"
+            var evidence = ["\(taskName(top)) read \(bytes) bytes, \(ratio)× the median \(med) bytes",
+                            "partition \(top.partition) holds \(topRows) of the stage's \(rows) rows (\(String(format: "%.0f", share)) %)"]
+            var cause = "data skew in stage \(stage): partition \(top.partition) holds \(String(format: "%.0f", share)) % of the stage's rows"
+            var component = "the data (one key or a few keys dominate partition \(top.partition))"
+            if let heavy = metrics.heavyKey {
+                let keyShare = Double(heavy.rows) / Double(Swift.max(heavy.partitionRows, 1)) * 100
+                let stageShare = rows > 0 ? Double(heavy.rows) / Double(rows) * 100 : 0
+                cause = "data skew in stage \(stage): key \(heavy.key) holds at least \(String(format: "%.0f", stageShare)) % of the stage's rows"
+                component = "the data (key \(heavy.key) dominates partition \(top.partition))"
+                evidence.insert("key \(heavy.key): at least \(heavy.rows) of the partition's \(heavy.partitionRows) rows "
+                                + "(\(String(format: "%.0f", keyShare)) %), counted by the task's key summary", at: 0)
+            }
             findings.append(.init(
-                cause: "data skew in stage \(stage): partition \(top.partition) holds \(String(format: "%.0f", share)) % of the stage's rows",
-                component: "the data (one key or a few keys dominate partition \(top.partition))",
-                evidence: ["\(taskName(top)) read \(bytes) bytes, \(med > 0 ? String(format: "%.1f", Double(bytes) / Double(med)) : "∞")× the median \(med) bytes",
-                           "\(topRows) of \(rows) rows"],
+                cause: cause,
+                component: component,
+                evidence: evidence,
                 fix: "spread the hot key: add a salt column to the grouping or repartition keys, or filter the dominant key and process it apart"))
         }
         guard failed || !findings.isEmpty, !(findings.isEmpty && !failed) else { return nil }

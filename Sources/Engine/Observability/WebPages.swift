@@ -77,7 +77,7 @@ enum WebPages {
             rows += "<tr class=\"\(skewed ? "skew" : "")\"><td>\(t.info.partition)</td><td>\(t.info.attempt)</td><td>\(t.info.executor)</td>"
                 + "<td class=\"l\">\(t.info.locality)</td><td class=\"l \(t.status)\">\(t.status)</td>"
                 + "<td>\(t.metrics.durationNanos / 1_000_000) ms</td><td>\(read)</td><td>\(t.metrics.shuffleWriteBytes)</td>"
-                + "<td>\(skewed ? "skewed" : "")</td><td class=\"l\">\(esc(t.error ?? ""))</td></tr>"
+                + "<td class=\"l\">\(skewed ? "skewed" : "")\(t.metrics.heavyKey.map { esc(" · key \($0.key): ≥ \($0.rows) of \($0.partitionRows) rows") } ?? "")</td><td class=\"l\">\(esc(t.error ?? ""))</td></tr>"
         }
         let body = "<p>\(esc(st.name)) · attempt \(st.attempt) · \(st.status)\(st.failureReason.map { " · " + esc($0) } ?? "")</p>"
             + "<h3>Task duration distribution</h3>" + histogram(tasks.filter { $0.status == "SUCCESS" }.map { Double($0.metrics.durationNanos) / 1e6 })

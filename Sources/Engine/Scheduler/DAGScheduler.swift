@@ -150,6 +150,8 @@ final class DAGScheduler {
         var taskLocality: [TaskID: TaskLocality] = [:]
         /// Event info of launched tasks (for their end events).
         var taskInfo: [TaskID: TaskEventInfo] = [:]
+        /// Reduce partitions of each shuffle found skewed (see DAGScheduler+Skew).
+        var skewedPartitions: [ShuffleID: Set<Int>] = [:]
     }
 
     /// Runs a job to completion and returns the result rows per result partition.
@@ -305,6 +307,7 @@ final class DAGScheduler {
                                            attempt: attempt, plan: stage.plan, output: stage.output, shuffleInputs: inputs,
                                            compressionLevel: config.shuffleCompressionLevel)
                 task.faults = faults(for: stage.id, partition: partition, attempt: attempt)
+                task.keySummary = keySummaryRequest(for: stage, partition: partition, job: &job)
                 if config.faults.failTasksOnExecutor.map({ String($0) }) == id.value { task.faults.fail = true }
                 job.taskStage[taskId] = (stage.id, tsm.stageAttempt)
                 let info = TaskEventInfo(taskId: taskId.value, stage: stage.id.value, stageAttempt: tsm.stageAttempt, partition: partition,

@@ -15,3 +15,14 @@ public struct MapOutputStatistics: Sendable {
     public var totalBytes: Int64 { bytesByPartition.reduce(0, +) }
     public var totalRows: Int64 { rowsByPartition.reduce(0, +) }
 }
+
+extension MapOutputStatistics {
+    /// Reduce partitions at least `factor` times the median size of the non-empty ones and at least
+    /// `minBytes` (Spark's skew test: spark.sql.adaptive.skewJoin.skewedPartitionFactor = 5).
+    public func skewedPartitions(factor: Int64 = 5, minBytes: Int64 = 64 << 10) -> Set<Int> {
+        let sizes = bytesByPartition.filter { $0 > 0 }.sorted()
+        guard sizes.count >= 2 else { return [] }
+        let median = sizes[sizes.count / 2]
+        return Set(bytesByPartition.indices.filter { bytesByPartition[$0] >= minBytes && bytesByPartition[$0] >= factor * Swift.max(median, 1) })
+    }
+}

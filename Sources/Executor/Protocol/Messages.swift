@@ -19,6 +19,20 @@ public struct ShuffleInput: Sendable, Codable, Hashable {
     }
 }
 
+/// Which shuffle's rows a skewed reduce task should summarize, and by which partitioning keys.
+public struct KeySummaryRequest: Sendable, Codable, Hashable {
+    public var shuffleId: ShuffleID
+    /// The exchange's hash-partitioning keys, bound to the shuffle's schema.
+    public var keys: [BoundExpression]
+    /// How the keys are shown (e.g. "k").
+    public var keyNames: [String]
+    public init(shuffleId: ShuffleID, keys: [BoundExpression], keyNames: [String]) {
+        self.shuffleId = shuffleId
+        self.keys = keys
+        self.keyNames = keyNames
+    }
+}
+
 /// Faults the driver asks one task attempt to suffer (FaultInjection in the session config).
 public struct TaskFaults: Sendable, Codable, Hashable {
     /// Fail the attempt (as a task error that counts toward task.maxFailures).
@@ -43,6 +57,8 @@ public struct TaskDescription: Sendable, Codable {
     public var shuffleInputs: [ShuffleInput]
     public var compressionLevel: Int32
     public var faults = TaskFaults()
+    /// Set by the driver for a reduce partition far larger than its siblings: summarize its keys.
+    public var keySummary: KeySummaryRequest? = nil
 
     public init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
                 output: StageOutput, shuffleInputs: [ShuffleInput], compressionLevel: Int32 = 1) {

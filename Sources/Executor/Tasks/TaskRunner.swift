@@ -172,10 +172,13 @@ public struct TaskRunner: Sendable {
                     throw EmberError(.internal, "task has no map output locations for shuffle \(shuffleId)")
                 }
                 var reader = ShuffleReader(schema: schema)
+                var summary = task.keySummary.flatMap { $0.shuffleId == shuffleId ? KeySummary($0) : nil }
                 try reader.read(reduceId: task.partition, numPartitions: numPartitions, blocks: input.blocks) { batch in
                     rows += Int64(batch.numRows)
+                    try summary?.add(batch)
                     try pipeline.consume(batch)
                 }
+                metrics.heavyKey = summary?.heavyKey
                 metrics.shuffleReadRows = rows
                 metrics.shuffleReadBytes = reader.bytesRead
                 metrics.shuffleBlocksFetched = reader.blocksRead
