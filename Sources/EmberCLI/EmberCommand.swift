@@ -39,7 +39,8 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Memory per executor, e.g. 512m or 1g.") var memory: String = "1g"
     @Option(help: "Partitions of the shuffle (default: 2 × total cores).") var partitions: Int?
     @Flag(help: "Replace the output file if it exists.") var overwrite = false
-    @Flag(help: "Serve the web UI, REST API and /metrics on 127.0.0.1:4040 (or the next free port) while the job runs.") var ui = false
+    @Flag(inversion: .prefixedNo, help: "Serve the web UI, REST API and /metrics on 127.0.0.1:4040 (or the next free port) while the job runs.")
+    var ui = true
 
     func session() throws -> Session {
         guard executors >= 1, cores >= 1 else {

@@ -22,9 +22,9 @@ enum StageDAGView {
             let column = depthOf(id)
             let row = rowsInColumn[column, default: 0]
             rowsInColumn[column] = row + 1
-            position[id] = (10 + column * 190, 10 + row * 70)
+            position[id] = (10 + column * 270, 10 + row * 70)
         }
-        let (w, h) = (150, 50)
+        let (w, h) = (230, 50)
         var shapes = ""
         for id in ids {
             for parent in job.stageParents[id] ?? [] {
@@ -41,10 +41,10 @@ enum StageDAGView {
             let name = latest?.name ?? ""
             shapes += "<a href=\"/stage?id=\(id)\"><g class=\"dag-stage\" data-stage=\"\(id)\">"
                 + "<rect x=\"\(p.x)\" y=\"\(p.y)\" width=\"\(w)\" height=\"\(h)\" rx=\"6\" fill=\"\(fill)\" stroke=\"#678\"/>"
-                + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 20)\" font-size=\"13\" font-weight=\"bold\">Stage \(id)</text>"
-                + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 38)\" font-size=\"11\">\(WebPages.esc(String(name.prefix(22)))) · \(status)</text></g></a>"
+                + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 20)\" font-size=\"13\"><tspan font-weight=\"bold\">Stage \(id)</tspan> · \(status)</text>"
+                + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 38)\" font-size=\"11\">\(WebPages.esc(String(name.prefix(36))))</text></g></a>"
         }
-        let width = (rowsInColumn.keys.max() ?? 0) * 190 + 10 + w + 10
+        let width = (rowsInColumn.keys.max() ?? 0) * 270 + 10 + w + 10
         let height = (rowsInColumn.values.max() ?? 1) * 70 + 10
         return "<svg class=\"dag\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"stage DAG of job \(job.id)\">"
             + "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">"

@@ -11,7 +11,7 @@ enum WebPages {
         <!doctype html><html><head><meta charset="utf-8"><title>Ember · \(esc(title))</title>
         <style>body{font-family:sans-serif;margin:1.5em;color:#222}nav a{margin-right:1em}table{border-collapse:collapse;margin:.8em 0}
         td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#eef}td.l,th.l{text-align:left}
-        tr.skew td{background:#fdd}ol.rootcause li{margin-bottom:.6em}ol.rootcause p{margin:.2em 0}.FAILED{color:#b00}.SUCCEEDED,.COMPLETE,.SUCCESS{color:#070}</style></head><body>
+        tr.skew td{background:#fdd}p.skew-note{background:#fdd;padding:.3em .6em;display:inline-block}ol.rootcause li{margin-bottom:.6em}ol.rootcause p{margin:.2em 0}.FAILED{color:#b00}.SUCCEEDED,.COMPLETE,.SUCCESS{color:#070}</style></head><body>
         <h1>Ember · \(esc(s.appName)) <small>\(esc(s.appId))</small></h1>
         <nav><a href="/">Jobs</a><a href="/stages">Stages</a><a href="/executors">Executors</a><a href="/metrics">Metrics</a>
         <a href="/api/v1/applications">REST API</a></nav><h2>\(esc(title))</h2>\(body)</body></html>
@@ -67,23 +67,47 @@ enum WebPages {
     static func stage(_ s: AppStatusStore.State, id: Int) -> String {
         let attempts = s.stages.values.filter { $0.id == id }.sorted { $0.attempt < $1.attempt }
         guard let st = attempts.last else { return page("Stage \(id)", s, "<p>No such stage.</p>") }
-        let tasks = st.tasks.values.sorted { $0.info.partition < $1.info.partition }
-        let reads = tasks.map { $0.metrics.shuffleReadBytes + $0.metrics.inputBytes }.sorted()
+        let tasks = st.tasks.values.sorted { ($0.info.partition, $0.info.attempt) < ($1.info.partition, $1.info.attempt) }
+        let done = tasks.filter { $0.status == "SUCCESS" }
+        func read(_ t: AppStatusStore.TaskRow) -> Int64 { t.metrics.shuffleReadBytes + t.metrics.inputBytes }
+        let reads = done.map(read).sorted()
         let median = reads.isEmpty ? 0 : reads[reads.count / 2]
+        func isSkewed(_ t: AppStatusStore.TaskRow) -> Bool { t.status == "SUCCESS" && read(t) > 64 * 1024 && read(t) >= 3 * Swift.max(median, 1) }
         var rows = ""
         for t in tasks {
-            let read = t.metrics.shuffleReadBytes + t.metrics.inputBytes
-            let skewed = read > 64 * 1024 && read >= 3 * Swift.max(median, 1)
+            let skewed = isSkewed(t)
             rows += "<tr class=\"\(skewed ? "skew" : "")\"><td>\(t.info.partition)</td><td>\(t.info.attempt)</td><td>\(t.info.executor)</td>"
                 + "<td class=\"l\">\(t.info.locality)</td><td class=\"l \(t.status)\">\(t.status)</td>"
-                + "<td>\(t.metrics.durationNanos / 1_000_000) ms</td><td>\(read)</td><td>\(t.metrics.shuffleWriteBytes)</td>"
-                + "<td class=\"l\">\(skewed ? "skewed" : "")\(t.metrics.heavyKey.map { esc(" · key \($0.key): ≥ \($0.rows) of \($0.partitionRows) rows") } ?? "")</td><td class=\"l\">\(esc(t.error ?? ""))</td></tr>"
+                + "<td>\(t.metrics.durationNanos / 1_000_000) ms</td><td>\(read(t))</td><td>\(t.metrics.shuffleWriteBytes)</td>"
+                + "<td class=\"l\">\(skewed ? "skewed" : "")</td><td class=\"l\">\(esc(t.error ?? ""))</td></tr>"
+        }
+        var skewNote = ""
+        for t in tasks where isSkewed(t) {
+            skewNote += "<p class=\"skew-note\">Skewed: task \(t.info.partition).\(t.info.attempt) read \(read(t)) bytes, "
+                + String(format: "%.1f", Double(read(t)) / Double(Swift.max(median, 1))) + "× the median \(median) bytes"
+                + (t.metrics.heavyKey.map { esc("; key \($0.key) holds at least \($0.rows) of its \($0.partitionRows) rows") } ?? "") + ".</p>"
         }
         let body = "<p>\(esc(st.name)) · attempt \(st.attempt) · \(st.status)\(st.failureReason.map { " · " + esc($0) } ?? "")</p>"
-            + "<h3>Task duration distribution</h3>" + histogram(tasks.filter { $0.status == "SUCCESS" }.map { Double($0.metrics.durationNanos) / 1e6 })
+            + "<h3>Task duration distribution</h3>" + histogram(done.map { Double($0.metrics.durationNanos) / 1e6 })
+            + "<h3>Summary metrics for \(done.count) completed tasks</h3>" + quantiles(done) + skewNote
             + "<h3>Tasks</h3><table><tr><th>Partition</th><th>Attempt</th><th>Executor</th><th class=\"l\">Locality</th><th class=\"l\">Status</th>"
-            + "<th>Duration</th><th>Input + shuffle read (bytes)</th><th>Shuffle write (bytes)</th><th>Skew</th><th class=\"l\">Error</th></tr>\(rows)</table>"
+            + "<th>Duration</th><th>Input + shuffle read (bytes)</th><th>Shuffle write (bytes)</th><th class=\"l\">Skew</th><th class=\"l\">Error</th></tr>\(rows)</table>"
         return page("Stage \(id)", s, body)
+    }
+
+    /// Spark's "Summary Metrics for Completed Tasks": min, 25th percentile, median, 75th percentile, max.
+    static func quantiles(_ tasks: [AppStatusStore.TaskRow]) -> String {
+        guard !tasks.isEmpty else { return "" }
+        func row(_ name: String, _ values: [Int64], _ unit: String) -> String {
+            let sorted = values.sorted()
+            let cells = [0.0, 0.25, 0.5, 0.75, 1.0].map { q in "<td>\(sorted[Int(q * Double(sorted.count - 1))])\(unit)</td>" }.joined()
+            return "<tr><td class=\"l\">\(name)</td>\(cells)</tr>"
+        }
+        return "<table><tr><th class=\"l\">Metric</th><th>Min</th><th>25th percentile</th><th>Median</th><th>75th percentile</th><th>Max</th></tr>"
+            + row("Duration", tasks.map { Int64($0.metrics.durationNanos / 1_000_000) }, " ms")
+            + row("Input + shuffle read (bytes)", tasks.map { $0.metrics.shuffleReadBytes + $0.metrics.inputBytes }, "")
+            + row("Shuffle write (bytes)", tasks.map(\.metrics.shuffleWriteBytes), "")
+            + row("Peak execution memory (bytes)", tasks.map(\.metrics.peakExecutionMemory), "") + "</table>"
     }
 
     /// An SVG bar chart of durations in 10 buckets.
@@ -97,12 +121,12 @@ enum WebPages {
         var bars = ""
         for (i, c) in counts.enumerated() {
             let h = Double(c) / Double(top) * 120
-            bars += "<rect x=\"\(i * 42 + 30)\" y=\"\(130 - h)\" width=\"36\" height=\"\(h)\" fill=\"#58c\"><title>\(c) tasks</title></rect>"
-                + "<text x=\"\(i * 42 + 48)\" y=\"\(125 - h)\" font-size=\"11\" text-anchor=\"middle\">\(c)</text>"
+            bars += "<rect x=\"\(i * 42 + 30)\" y=\"\(145 - h)\" width=\"36\" height=\"\(h)\" fill=\"#58c\"><title>\(c) tasks</title></rect>"
+                + "<text x=\"\(i * 42 + 48)\" y=\"\(140 - h)\" font-size=\"11\" text-anchor=\"middle\">\(c)</text>"
         }
-        return "<svg width=\"460\" height=\"160\" role=\"img\" aria-label=\"task durations\">\(bars)"
-            + "<text x=\"30\" y=\"150\" font-size=\"11\">\(String(format: "%.0f ms", lo))</text>"
-            + "<text x=\"440\" y=\"150\" font-size=\"11\" text-anchor=\"end\">\(String(format: "%.0f ms", hi))</text></svg>"
+        return "<svg width=\"460\" height=\"175\" role=\"img\" aria-label=\"task durations\">\(bars)"
+            + "<text x=\"30\" y=\"165\" font-size=\"11\">\(String(format: "%.0f ms", lo))</text>"
+            + "<text x=\"440\" y=\"165\" font-size=\"11\" text-anchor=\"end\">\(String(format: "%.0f ms", hi))</text></svg>"
     }
 
     static func executors(_ s: AppStatusStore.State) -> String {

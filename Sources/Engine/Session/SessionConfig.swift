@@ -82,10 +82,9 @@ public struct SessionConfig: Sendable {
 
     /// Where the event log goes (JSON lines, one file per application); nil turns it off.
     public var eventLogDir: String? = NSTemporaryDirectory() + "ember-events"
-    /// Serve the REST API (/api/v1), /metrics and the web UI on loopback (Spark's spark.ui.enabled).
-    /// Off by default, unlike Spark: the server runs on Swift's cooperative thread pool, which an
-    /// embedding program may be using; turn it on where you want the UI (`ember` does with --ui).
-    public var uiEnabled = false
+    /// Serve the REST API (/api/v1), /metrics and the web UI on loopback while the session runs
+    /// (Spark's spark.ui.enabled, on by default). The server has its own threads; false turns it off.
+    public var uiEnabled = true
     /// First port to try (Spark's 4040); the next 15 are tried when it is taken.
     public var uiPort: UInt16 = 4040
 
