@@ -32,6 +32,10 @@ import Testing
         let oom = try #require(report.findings.first { $0.cause.contains("ran out of memory") })
         #expect(oom.evidence.contains { $0.contains("code 52") })
         #expect(oom.evidence.contains { $0.contains("cannot reserve") })
+        #expect(oom.evidence.contains { $0.hasPrefix("its execution memory peaked at ") || $0.hasPrefix("it held no execution memory yet") },
+                "the task's memory peak: \(oom.evidence)")
+        // range(0, 24000) in 6 slices of 4000 ids, 8 bytes each: every partition launched is the median.
+        #expect(oom.evidence.contains { $0.hasPrefix("its partition: 32000 bytes, 1.0× the median 32000 bytes of the stage's ") }, "\(oom.evidence)")
         #expect(oom.fix.contains("more memory") && oom.fix.contains("recoveryModeEnabled"))
         #expect(error?.context("root cause")?.contains("out of memory") == true)
     }

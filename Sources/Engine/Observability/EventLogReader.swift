@@ -100,7 +100,8 @@ public enum EventLogReader {
         let locality = TaskLocality.allCases.first { $0.description == i["Locality"] as? String } ?? .any
         return TaskEventInfo(taskId: int(i["Task ID"]), stage: int(o["Stage ID"]), stageAttempt: int(o["Stage Attempt ID"]),
                              partition: int(i["Index"]), attempt: int(i["Attempt"]), executor: i["Executor ID"] as? String ?? "",
-                             locality: locality, launchTime: seconds(i["Launch Time"]), finishTime: seconds(i["Finish Time"]))
+                             locality: locality, launchTime: seconds(i["Launch Time"]), finishTime: seconds(i["Finish Time"]),
+                             plannedInputBytes: (i["Ember Planned Input Bytes"] as? NSNumber)?.int64Value)
     }
 }
 

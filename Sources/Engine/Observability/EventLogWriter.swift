@@ -102,6 +102,7 @@ final class EventLogWriter: SchedulerListener, @unchecked Sendable {
 
     static func taskInfo(_ i: TaskEventInfo) -> [String: Any] {
         ["Task ID": i.taskId, "Index": i.partition, "Attempt": i.attempt, "Executor ID": i.executor, "Locality": i.locality.description,
-         "Launch Time": millis(i.launchTime), "Finish Time": millis(i.finishTime)]
+         "Launch Time": millis(i.launchTime), "Finish Time": millis(i.finishTime),
+         "Ember Planned Input Bytes": i.plannedInputBytes.map { $0 as Any } ?? NSNull()]
     }
 }

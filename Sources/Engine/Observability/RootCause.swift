@@ -32,13 +32,21 @@ enum RootCauseAnalyzer {
         var failures: [(TaskEventInfo, EmberError)] = []
         var successes: [(TaskEventInfo, TaskMetrics)] = []
         var exclusions: [(String, String)] = []
+        var failedMetrics: [Int: TaskMetrics] = [:]
+        var launched: [TaskEventInfo] = []
         for event in events {
             switch event {
+            case .taskStart(let info): launched.append(info)
             case .jobStart(let job, _, _, _): jobId = job
             case .jobEnd(_, let error, _): failed = error != nil
             case .executorRemoved(let id, let reason, let exit, let signal, let byDriver, _): removals.append((id, reason, exit, signal, byDriver))
             case .taskEnd(let info, let error, let metrics):
-                if let error { failures.append((info, error)) } else { successes.append((info, metrics)) }
+                if let error {
+                    failures.append((info, error))
+                    failedMetrics[info.taskId] = metrics
+                } else {
+                    successes.append((info, metrics))
+                }
             case .executorExcluded(let id, let reason, _): exclusions.append((id, reason))
             default: break
             }
@@ -54,18 +62,32 @@ enum RootCauseAnalyzer {
         for r in removals {
             if r.exit == 52 {
                 var evidence = ["executor \(r.executor) exited with code 52 (out of memory)"]
+                var ratio: Double? = nil
                 if let (info, error) = failures.first(where: { $0.1.code == .outOfMemory && $0.0.executor == r.executor })
                     ?? failures.first(where: { $0.1.code == .outOfMemory }) {
                     evidence.append("\(taskName(info)) failed: \(error.message)")
-                    let stageInputs = successes.filter { $0.0.stage == info.stage }.map { $0.1.inputBytes + $0.1.shuffleReadBytes }
-                    if !stageInputs.isEmpty { evidence.append("median input of the stage's successful tasks: \(median(stageInputs)) bytes") }
+                    if let peak = failedMetrics[info.taskId]?.peakExecutionMemory {
+                        evidence.append(peak > 0 ? "its execution memory peaked at \(peak >> 10) KiB before the reservation that failed"
+                                                 : "it held no execution memory yet: its first reservation failed, so one batch is larger than its share of the executor's memory")
+                    }
+                    // Its partition against its siblings': a large ratio means skew, ~1 means every task needs more.
+                    var planned: [Int: Int64] = [:]
+                    for t in launched where t.stage == info.stage { if let b = t.plannedInputBytes { planned[t.partition] = b } }
+                    if let own = info.plannedInputBytes, planned.count >= 2 {
+                        let med = median(Array(planned.values))
+                        ratio = Double(own) / Double(Swift.max(med, 1))
+                        evidence.append("its partition: \(own) bytes, \(String(format: "%.1f", ratio!))× the median \(med) bytes of the stage's \(planned.count) partitions")
+                    }
                 }
                 evidence.append("executor memory \(memoryMiB) MiB, of which \(Int(Double(memoryMiB) * 0.6)) MiB execution memory shared by its running tasks")
                 findings.append(.init(
                     cause: "executor \(r.executor) ran out of memory: a task could not reserve memory even after spilling",
                     component: "executor \(r.executor) (task memory)",
                     evidence: evidence,
-                    fix: "give executors more memory (now \(memoryMiB) MiB), use more partitions so each task holds less, "
+                    fix: (ratio.map { $0 >= 3 } == true
+                          ? "the failing partition is \(String(format: "%.0f", ratio!))× its siblings: spread its hot key (salt the key) rather than give every executor more memory; or "
+                          : "")
+                        + "give executors more memory (now \(memoryMiB) MiB), use more partitions so each task holds less, "
                         + (config.recoveryModeEnabled ? "or rely on recovery mode (on: replacements run one task at a time)"
                                                       : "or turn recoveryModeEnabled back on so replacements run one task at a time")))
             } else if r.signal == 9 && !r.byDriver {

@@ -33,6 +33,8 @@ public struct TaskEventInfo: Sendable {
     public var locality: TaskLocality
     public var launchTime: Double
     public var finishTime: Double = 0
+    /// Bytes the driver expected the task to read (its split, range slice or reduce partition).
+    public var plannedInputBytes: Int64? = nil
 }
 
 /// Receives scheduler events on the scheduler's thread, in order; must not block.

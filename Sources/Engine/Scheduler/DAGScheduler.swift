@@ -150,8 +150,8 @@ final class DAGScheduler {
         var taskLocality: [TaskID: TaskLocality] = [:]
         /// Event info of launched tasks (for their end events).
         var taskInfo: [TaskID: TaskEventInfo] = [:]
-        /// Reduce partitions of each shuffle found skewed (see DAGScheduler+Skew).
-        var skewedPartitions: [ShuffleID: Set<Int>] = [:]
+        /// Map output sizes of each shuffle read so far (see DAGScheduler+InputSizes).
+        var shuffleStatistics: [ShuffleID: MapOutputStatistics?] = [:]
     }
 
     /// Runs a job to completion and returns the result rows per result partition.
@@ -310,8 +310,9 @@ final class DAGScheduler {
                 task.keySummary = keySummaryRequest(for: stage, partition: partition, job: &job)
                 if config.faults.failTasksOnExecutor.map({ String($0) }) == id.value { task.faults.fail = true }
                 job.taskStage[taskId] = (stage.id, tsm.stageAttempt)
-                let info = TaskEventInfo(taskId: taskId.value, stage: stage.id.value, stageAttempt: tsm.stageAttempt, partition: partition,
+                var info = TaskEventInfo(taskId: taskId.value, stage: stage.id.value, stageAttempt: tsm.stageAttempt, partition: partition,
                                          attempt: attempt, executor: id.value, locality: locality, launchTime: Self.wallClock())
+                info.plannedInputBytes = plannedInputBytes(for: stage, partition: partition, job: &job)
                 job.taskInfo[taskId] = info
                 post(.taskStart(info))
                 runningTasks[taskId] = id

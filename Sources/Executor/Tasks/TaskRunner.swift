@@ -74,6 +74,8 @@ public struct TaskRunner: Sendable {
             return (status, binary)
         } catch {
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
+            metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? 0)
+            metrics.executorPeakRSS = processPeakRSS()
             var failure = EmberError.wrap(error)
             if failure.context("task") == nil {
                 failure = failure.with("task", task.displayName).with("executor", executorId.value)
