@@ -1,7 +1,8 @@
 // The session's HTTP server: Spark's REST API field names (the runbook's jq filter works as
-// written), Prometheus metrics per executor, and the web UI pages.
+// written), Prometheus metrics per executor, the web UI pages, and the HTTP server itself.
 
 @testable import Engine
+import Executor
 import Foundation
 import Testing
 
@@ -121,5 +122,29 @@ import Testing
         #expect(WebPages.job(replayed, id: job.id).contains("Root-cause report"))
         let error = #expect(throws: EmberError.self) { _ = try HistoryServer(eventLog: dir.file("missing.jsonl")) }
         #expect(error?.code == .input)
+    }
+}
+
+@Suite struct LoopbackHTTPServerTests {
+    @Test func parsesRequestLines() throws {
+        let ok = try LoopbackHTTPServer.parse(Array("GET /stage?id=3&name=a%20b+c HTTP/1.1\r\nHost: x\r\n\r\n".utf8)).get()
+        #expect(ok.method == "GET" && ok.path == "/stage" && ok.query == ["id": "3", "name": "a b c"])
+        for bad in ["garbage\r\n\r\n", "GET stage HTTP/1.1\r\n\r\n", "GET / SPDY/3\r\n\r\n"] {
+            #expect(throws: LoopbackHTTPServer.ParseError.self) { try LoopbackHTTPServer.parse(Array(bad.utf8)).get() }
+        }
+    }
+
+    @Test func answersMalformedRequestsWith400AndFallsBackToAFreePort() throws {
+        let first = try LoopbackHTTPServer(preferred: 4340) { _ in .text("hello") }
+        defer { first.stop() }
+        let second = try LoopbackHTTPServer(preferred: first.port) { _ in .text("other") }
+        defer { second.stop() }
+        #expect(second.port != first.port, "a taken port is skipped")
+        let fd = try LoopbackSocket.connect("127.0.0.1:\(first.port)")
+        defer { close(fd) }
+        LoopbackHTTPServer.writeAll(fd, Array("NONSENSE\r\n\r\n".utf8))
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        #expect(String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 400 Bad Request"))
     }
 }
