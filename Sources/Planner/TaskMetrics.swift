@@ -22,6 +22,9 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     /// The most frequent partitioning key of a reduce task the driver found skewed (else nil).
     public var heavyKey: HeavyKey? = nil
     public init() {}
+
+    /// Everything the task read: its input plus its shuffle read.
+    public var readBytes: Int64 { inputBytes + shuffleReadBytes }
 }
 
 /// The dominant key of a skewed reduce partition, as the task's key summary found it.

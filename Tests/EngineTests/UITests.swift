@@ -64,6 +64,9 @@ import Testing
         let summary = try #require(detail.first?["taskSummary"] as? [String: Any])
         #expect((summary["duration"] as? [Double])?.count == 5)
         #expect(try get(api + "/stages/999").0 == 404)
+        let attempt0 = try JSONSerialization.jsonObject(with: Data(get(api + "/stages/\(stageId)/0").1.utf8)) as? [String: Any]
+        #expect(attempt0?["stageId"] as? Int == stageId && attempt0?["attemptId"] as? Int == 0)
+        #expect(try get(api + "/stages/\(stageId)/7").0 == 404)
         #expect(try get(base + "/api/v1/applications/other/jobs").0 == 404)
 
         let (metricsCode, metrics) = try get(base + "/metrics")

@@ -115,7 +115,7 @@ public final class HistoryServer: Sendable {
         let store = try EventLogReader.load(eventLog)
         appId = store.snapshot.appId
         server = try UIServer(store: store, preferred: port)
-        url = "http://127.0.0.1:\(server.port)"
+        url = server.url
     }
 
     public func stop() { server.stop() }

@@ -55,14 +55,13 @@ enum RootCauseAnalyzer {
         let memoryMiB: Int64
         switch config.master { case .local(_, _, let m): memoryMiB = m >> 20 }
 
-        func median(_ xs: [Int64]) -> Int64 { xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }
         func taskName(_ i: TaskEventInfo) -> String { "task \(i.partition).\(i.attempt) of stage \(i.stage) (TID \(i.taskId))" }
         func log(_ executor: String) -> String { appDir + "/executor-\(executor).stderr" }
 
         for r in removals {
             if r.exit == 52 {
                 var evidence = ["executor \(r.executor) exited with code 52 (out of memory)"]
-                var ratio: Double? = nil
+                var skewedPartition: String? = nil
                 if let (info, error) = failures.first(where: { $0.1.code == .outOfMemory && $0.0.executor == r.executor })
                     ?? failures.first(where: { $0.1.code == .outOfMemory }) {
                     evidence.append("\(taskName(info)) failed: \(error.message)")
@@ -74,9 +73,9 @@ enum RootCauseAnalyzer {
                     var planned: [Int: Int64] = [:]
                     for t in launched where t.stage == info.stage { if let b = t.plannedInputBytes { planned[t.partition] = b } }
                     if let own = info.plannedInputBytes, planned.count >= 2 {
-                        let med = median(Array(planned.values))
-                        ratio = Double(own) / Double(Swift.max(med, 1))
-                        evidence.append("its partition: \(own) bytes, \(String(format: "%.1f", ratio!))× the median \(med) bytes of the stage's \(planned.count) partitions")
+                        let rule = SkewRule(sizes: Array(planned.values))
+                        if rule.isSkewed(own) { skewedPartition = "the failing partition is \(rule.describe(own))" }
+                        evidence.append("its partition: \(own) bytes, \(rule.describe(own)) of the stage's \(planned.count) partitions")
                     }
                 }
                 evidence.append("executor memory \(memoryMiB) MiB, of which \(Int(Double(memoryMiB) * 0.6)) MiB execution memory shared by its running tasks")
@@ -84,9 +83,7 @@ enum RootCauseAnalyzer {
                     cause: "executor \(r.executor) ran out of memory: a task could not reserve memory even after spilling",
                     component: "executor \(r.executor) (task memory)",
                     evidence: evidence,
-                    fix: (ratio.map { $0 >= 3 } == true
-                          ? "the failing partition is \(String(format: "%.0f", ratio!))× its siblings: spread its hot key (salt the key) rather than give every executor more memory; or "
-                          : "")
+                    fix: skewedPartition.map { "\($0): spread its hot key (salt the key) rather than give every executor more memory; or " } ?? ""
                         + "give executors more memory (now \(memoryMiB) MiB), use more partitions so each task holds less, "
                         + (config.recoveryModeEnabled ? "or rely on recovery mode (on: replacements run one task at a time)"
                                                       : "or turn recoveryModeEnabled back on so replacements run one task at a time")))
@@ -153,19 +150,14 @@ enum RootCauseAnalyzer {
 
         // Skew: a task whose input is far above its stage's median.
         for stage in Set(successes.map(\.0.stage)).sorted() {
-            let tasks = successes.filter { $0.0.stage == stage && $0.1.shuffleReadBytes + $0.1.inputBytes > 0 }
-            guard tasks.count >= 3 else { continue }
-            let sizes = tasks.map { $0.1.shuffleReadBytes + $0.1.inputBytes }
-            let med = median(sizes)
-            guard let (top, metrics) = tasks.max(by: { $0.1.shuffleReadBytes + $0.1.inputBytes < $1.1.shuffleReadBytes + $1.1.inputBytes })
-            else { continue }
-            let bytes = metrics.shuffleReadBytes + metrics.inputBytes
+            let tasks = successes.filter { $0.0.stage == stage }
+            let rule = SkewRule(sizes: tasks.map { $0.1.readBytes })
+            guard let (top, metrics) = tasks.max(by: { $0.1.readBytes < $1.1.readBytes }), rule.isSkewed(metrics.readBytes) else { continue }
+            let bytes = metrics.readBytes
             let rows = tasks.map { $0.1.shuffleReadRows + $0.1.inputRows }.reduce(0, +)
             let topRows = metrics.shuffleReadRows + metrics.inputRows
-            guard bytes >= 64 << 10, bytes >= 5 * Swift.max(med, 1) else { continue }
             let share = rows > 0 ? Double(topRows) / Double(rows) * 100 : 0
-            let ratio = med > 0 ? String(format: "%.1f", Double(bytes) / Double(med)) : "∞"
-            var evidence = ["\(taskName(top)) read \(bytes) bytes, \(ratio)× the median \(med) bytes",
+            var evidence = ["\(taskName(top)) read \(bytes) bytes, \(rule.describe(bytes))",
                             "partition \(top.partition) holds \(topRows) of the stage's \(rows) rows (\(String(format: "%.0f", share)) %)"]
             var cause = "data skew in stage \(stage): partition \(top.partition) holds \(String(format: "%.0f", share)) % of the stage's rows"
             var component = "the data (one key or a few keys dominate partition \(top.partition))"

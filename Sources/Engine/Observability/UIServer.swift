@@ -7,7 +7,8 @@ import Planner
 
 final class UIServer: Sendable {
     private let server: LoopbackHTTPServer
-    var port: UInt16 { server.port }
+    /// e.g. http://127.0.0.1:4040
+    var url: String { "http://127.0.0.1:\(server.port)" }
 
     init(store: AppStatusStore, preferred: UInt16) throws {
         server = try LoopbackHTTPServer(preferred: preferred) { request in Self.route(request, store: store) }
@@ -46,15 +47,14 @@ final class UIServer: Sendable {
             guard let id = Int(rest[2]), let job = RestAPI.job(s, id: id) else { return notFound("job \(rest[2])") }
             return json(job)
         case ("stages", 2): return json(RestAPI.stages(s))
-        case ("stages", 3), ("stages", 4):
+        case ("stages", 3):
             guard let id = Int(rest[2]), let attempts = RestAPI.stageAttempts(s, id: id) else { return notFound("stage \(rest[2])") }
-            if rest.count == 4 {
-                guard let attempt = Int(rest[3]), let one = attempts.first(where: { $0["attemptId"] as? Int == attempt }) else {
-                    return notFound("attempt \(rest[3]) of stage \(id)")
-                }
-                return json(one)
-            }
             return json(attempts)
+        case ("stages", 4):
+            guard let id = Int(rest[2]), let attempt = Int(rest[3]), let row = s.stages[AppStatusStore.key(id, attempt)] else {
+                return notFound("attempt \(rest[3]) of stage \(rest[2])")
+            }
+            return json(RestAPI.stage(row, details: true))
         case ("executors", 2): return json(RestAPI.executors(s, all: false, maxMemory: maxMemory))
         case ("allexecutors", 2): return json(RestAPI.executors(s, all: true, maxMemory: maxMemory))
         default: return notFound("endpoint /api/v1/applications/\(rest.joined(separator: "/"))")

@@ -69,22 +69,20 @@ enum WebPages {
         guard let st = attempts.last else { return page("Stage \(id)", s, "<p>No such stage.</p>") }
         let tasks = st.tasks.values.sorted { ($0.info.partition, $0.info.attempt) < ($1.info.partition, $1.info.attempt) }
         let done = tasks.filter { $0.status == "SUCCESS" }
-        func read(_ t: AppStatusStore.TaskRow) -> Int64 { t.metrics.shuffleReadBytes + t.metrics.inputBytes }
-        let reads = done.map(read).sorted()
-        let median = reads.isEmpty ? 0 : reads[reads.count / 2]
-        func isSkewed(_ t: AppStatusStore.TaskRow) -> Bool { t.status == "SUCCESS" && read(t) > 64 * 1024 && read(t) >= 3 * Swift.max(median, 1) }
+        let rule = SkewRule(sizes: done.map(\.metrics.readBytes))
+        func isSkewed(_ t: AppStatusStore.TaskRow) -> Bool { t.status == "SUCCESS" && rule.isSkewed(t.metrics.readBytes) }
         var rows = ""
         for t in tasks {
             let skewed = isSkewed(t)
             rows += "<tr class=\"\(skewed ? "skew" : "")\"><td>\(t.info.partition)</td><td>\(t.info.attempt)</td><td>\(t.info.executor)</td>"
                 + "<td class=\"l\">\(t.info.locality)</td><td class=\"l \(t.status)\">\(t.status)</td>"
-                + "<td>\(t.metrics.durationNanos / 1_000_000) ms</td><td>\(read(t))</td><td>\(t.metrics.shuffleWriteBytes)</td>"
+                + "<td>\(t.metrics.durationNanos / 1_000_000) ms</td><td>\(t.metrics.readBytes)</td><td>\(t.metrics.shuffleWriteBytes)</td>"
                 + "<td class=\"l\">\(skewed ? "skewed" : "")</td><td class=\"l\">\(esc(t.error ?? ""))</td></tr>"
         }
         var skewNote = ""
         for t in tasks where isSkewed(t) {
-            skewNote += "<p class=\"skew-note\">Skewed: task \(t.info.partition).\(t.info.attempt) read \(read(t)) bytes, "
-                + String(format: "%.1f", Double(read(t)) / Double(Swift.max(median, 1))) + "× the median \(median) bytes"
+            skewNote += "<p class=\"skew-note\">Skewed: task \(t.info.partition).\(t.info.attempt) read \(t.metrics.readBytes) bytes, "
+                + rule.describe(t.metrics.readBytes)
                 + (t.metrics.heavyKey.map { esc("; key \($0.key) holds at least \($0.rows) of its \($0.partitionRows) rows") } ?? "") + ".</p>"
         }
         let body = "<p>\(esc(st.name)) · attempt \(st.attempt) · \(st.status)\(st.failureReason.map { " · " + esc($0) } ?? "")</p>"
@@ -105,7 +103,7 @@ enum WebPages {
         }
         return "<table><tr><th class=\"l\">Metric</th><th>Min</th><th>25th percentile</th><th>Median</th><th>75th percentile</th><th>Max</th></tr>"
             + row("Duration", tasks.map { Int64($0.metrics.durationNanos / 1_000_000) }, " ms")
-            + row("Input + shuffle read (bytes)", tasks.map { $0.metrics.shuffleReadBytes + $0.metrics.inputBytes }, "")
+            + row("Input + shuffle read (bytes)", tasks.map(\.metrics.readBytes), "")
             + row("Shuffle write (bytes)", tasks.map(\.metrics.shuffleWriteBytes), "")
             + row("Peak execution memory (bytes)", tasks.map(\.metrics.peakExecutionMemory), "") + "</table>"
     }

@@ -28,10 +28,10 @@ extension DAGScheduler {
         return stats
     }
 
-    /// For a reduce partition ≥ 5× the median (and ≥ 64 KiB): summarize its hash-partitioning keys.
+    /// For a reduce partition the SkewRule calls skewed: summarize its hash-partitioning keys.
     func keySummaryRequest(for stage: Stage, partition: Int, job: inout JobState) -> KeySummaryRequest? {
         for shuffle in stage.inputShuffles {
-            guard let stats = shuffleStatistics(shuffle, job: &job), stats.skewedPartitions().contains(partition),
+            guard let stats = shuffleStatistics(shuffle, job: &job), stats.skewedPartitions.contains(partition),
                   let writer = job.graph.stages.first(where: { $0.id == job.shuffleWriter[shuffle] }),
                   case .shuffle(_, .hash(let keys, _)) = writer.output else { continue }
             let schema = writer.plan.schema

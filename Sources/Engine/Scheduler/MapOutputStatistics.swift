@@ -17,12 +17,9 @@ public struct MapOutputStatistics: Sendable {
 }
 
 extension MapOutputStatistics {
-    /// Reduce partitions at least `factor` times the median size of the non-empty ones and at least
-    /// `minBytes` (Spark's skew test: spark.sql.adaptive.skewJoin.skewedPartitionFactor = 5).
-    public func skewedPartitions(factor: Int64 = 5, minBytes: Int64 = 64 << 10) -> Set<Int> {
-        let sizes = bytesByPartition.filter { $0 > 0 }.sorted()
-        guard sizes.count >= 2 else { return [] }
-        let median = sizes[sizes.count / 2]
-        return Set(bytesByPartition.indices.filter { bytesByPartition[$0] >= minBytes && bytesByPartition[$0] >= factor * Swift.max(median, 1) })
+    /// Reduce partitions the SkewRule calls skewed.
+    var skewedPartitions: Set<Int> {
+        let rule = SkewRule(sizes: bytesByPartition)
+        return Set(bytesByPartition.indices.filter { rule.isSkewed(bytesByPartition[$0]) })
     }
 }

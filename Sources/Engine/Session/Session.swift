@@ -27,7 +27,7 @@ public final class Session: Sendable {
     private let status: AppStatusStore
     private let ui: UIServer?
     /// Where the UI and REST API are served, e.g. http://127.0.0.1:4040 (nil when turned off).
-    public var uiURL: String? { ui.map { "http://127.0.0.1:\($0.port)" } }
+    public var uiURL: String? { ui?.url }
     private let report = Mutex<RootCauseReport?>(nil)
     /// The application's event log (JSON lines), if enabled.
     public let eventLogPath: String?
