@@ -21,26 +21,35 @@ public struct StringSplitter: Sendable {
     @inlinable
     public func forEachToken(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
         guard case .byteClass(let cls) = strategy else { return }
+        let p = bytes.bindMemory(to: UInt8.self)
         cls.member.withUnsafeBufferPointer { member in
-            let p = bytes.bindMemory(to: UInt8.self)
-            let end = p.count
-            var k = 0
-            var tokenStart = 0
-            while k < end {
-                let b = p[k]
-                if member[Int(b)] {
-                    body(UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<k]))
-                    k += b < 0x80 ? 1 : utf8Length(b)
-                    if cls.repeated {
-                        while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : utf8Length(p[k]) }
-                    }
-                    tokenStart = min(k, end)
-                } else {
-                    k += 1
-                }
+            Self.tokens(p, from: 0, to: p.count, member: member, repeated: cls.repeated) { a, b in
+                body(UnsafeRawBufferPointer(rebasing: bytes[a..<b]))
             }
-            body(UnsafeRawBufferPointer(rebasing: bytes[tokenStart..<end]))
         }
+    }
+
+    /// The byte-class tokenizer both paths share: calls `emit(start, end)` for each token of
+    /// `p[from..<end]`, empty ones included. A separator byte ≥ 0x80 skips its whole UTF-8 sequence.
+    @inlinable @inline(__always)
+    static func tokens(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, member: UnsafeBufferPointer<Bool>, repeated: Bool,
+                       _ emit: (Int, Int) -> Void) {
+        var k = from
+        var tokenStart = from
+        while k < end {
+            let b = p[k]
+            if member[Int(b)] {
+                emit(tokenStart, k)
+                k += b < 0x80 ? 1 : utf8Length(b)
+                if repeated {
+                    while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : utf8Length(p[k]) }
+                }
+                tokenStart = Swift.min(k, end)
+            } else {
+                k += 1
+            }
+        }
+        emit(tokenStart, end)
     }
 
     public static func compile(_ pattern: String) throws -> StringSplitter {
@@ -75,30 +84,13 @@ public struct StringSplitter: Sendable {
                             cls.member.withUnsafeBufferPointer { member in
                                 for i in 0..<s.count {
                                     if c.isNull(i) { listOffsets.append(Int32(tokenCount)); continue }
-                                    var k = Int(so[i])
-                                    let end = Int(so[i + 1])
-                                    var tokenStart = k
-                                    @inline(__always) func emit(_ a: Int, _ b: Int) {
+                                    Self.tokens(p, from: Int(so[i]), to: Int(so[i + 1]), member: member, repeated: cls.repeated) { a, b in
                                         let n = b - a
                                         if n > 0 { (tb.baseAddress! + byteCount).initialize(from: p.baseAddress! + a, count: n) }
                                         byteCount += n
                                         tokenCount += 1
                                         to[tokenCount] = Int32(truncatingIfNeeded: byteCount)
                                     }
-                                    while k < end {
-                                        let b = p[k]
-                                        if member[Int(b)] {
-                                            emit(tokenStart, k)
-                                            k += b < 0x80 ? 1 : utf8Length(b)
-                                            if cls.repeated {
-                                                while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : utf8Length(p[k]) }
-                                            }
-                                            tokenStart = min(k, end)
-                                        } else {
-                                            k += 1
-                                        }
-                                    }
-                                    emit(tokenStart, end)
                                     listOffsets.append(Int32(tokenCount))
                                 }
                             }
@@ -129,7 +121,7 @@ public struct StringSplitter: Sendable {
         }
     }
 
-    @inlinable @inline(__always) func utf8Length(_ lead: UInt8) -> Int {
+    @inlinable @inline(__always) static func utf8Length(_ lead: UInt8) -> Int {
         lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : (lead >= 0xC0 ? 2 : 1))
     }
 
