@@ -9,28 +9,23 @@
 import Foundation
 
 final class BackgroundFileWriter: @unchecked Sendable {
-    // Guarded by `condition`: queue, recycled, failure, closing, helperDone.
-    private let condition = NSCondition()
-    private var queue: [RawBuffer] = []
-    private var recycled: [RawBuffer] = []
-    private var failure: (any Error)?
-    private var closing = false
-    private var helperDone = false
-
-    private let file: PosixFile
+    private let helper: HelperThread<RawBuffer>
+    private let written: BufferPool
     private let bufferSize: Int
     private let maxInFlight: Int
     /// Owned by the task thread.
     private var current: RawBuffer
 
     init(file: PosixFile, bufferSize: Int = 2 << 20, maxInFlight: Int = 2) {
-        self.file = file
         self.bufferSize = bufferSize
         self.maxInFlight = maxInFlight
-        current = RawBuffer(capacity: bufferSize)
-        let thread = Thread { [self] in run() }
-        thread.stackSize = 256 << 10
-        thread.start()
+        let written = BufferPool(limit: maxInFlight, capacity: bufferSize)
+        self.written = written
+        current = written.take()
+        helper = HelperThread(stackSize: 256 << 10) { buffer, failed in
+            defer { written.giveBack(buffer) }
+            if !failed { try file.write(buffer.bytes) }
+        }
     }
 
     /// Appends bytes (copied into the staging buffer).
@@ -42,60 +37,20 @@ final class BackgroundFileWriter: @unchecked Sendable {
     /// Writes what is left and waits until everything is in the file.
     func finish() throws {
         if current.count > 0 { try handOver() }
-        stopHelper()
-        condition.lock()
-        let error = failure
-        condition.unlock()
-        if let error { throw error }
+        try helper.close()
     }
 
-    deinit { stopHelper() }
-
-    private func stopHelper() {
-        condition.lock()
-        closing = true
-        condition.broadcast()
-        while !helperDone { condition.wait() }
-        condition.unlock()
-    }
+    /// Stops the helper thread when the file is abandoned (on an error path); its error is moot.
+    func discard() { try? helper.close() }
 
     private func handOver() throws {
+        let condition = helper.condition
         condition.lock()
-        while queue.count >= maxInFlight && failure == nil { condition.wait() }
-        if let error = failure {
-            condition.unlock()
-            throw error
-        }
-        queue.append(current)
-        let next = recycled.popLast()
-        condition.broadcast()
+        while helper.queuedLocked >= maxInFlight && helper.failureLocked == nil { condition.wait() }
+        let error = helper.failureLocked
         condition.unlock()
-        current = next ?? RawBuffer(capacity: bufferSize)
-        current.removeAll()
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while queue.isEmpty && !closing { condition.wait() }
-            if queue.isEmpty && closing {
-                helperDone = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let buffer = queue.removeFirst()
-            let failed = failure != nil
-            condition.unlock()
-            var error: (any Error)? = nil
-            if !failed {
-                do { try file.write(buffer.bytes) } catch let e { error = e }
-            }
-            condition.lock()
-            if let error, failure == nil { failure = error }
-            if recycled.count < maxInFlight { recycled.append(buffer) }
-            condition.broadcast()
-            condition.unlock()
-        }
+        if let error { throw error }
+        helper.submit(current)
+        current = written.take()
     }
 }

@@ -22,128 +22,86 @@ final class FramePipeline: @unchecked Sendable {
         case marker(partition: Int)
     }
 
-    // Guarded by `condition`.
-    private let condition = NSCondition()
-    private var pending: [Item] = []
-    private var done: [Item] = []
-    private var freeInput: [RawBuffer] = []
-    private var freeOutput: [RawBuffer] = []
-    private var inFlight = 0
-    private var failure: (any Error)?
-    private var closing = false
-    private var helperDone = false
+    /// Items the helper finished, in order; guarded by `helper.condition`.
+    private final class Finished: @unchecked Sendable {
+        var items: [Item] = []
+    }
 
-    private let compressor: ZstdCompressor
+    private let helper: HelperThread<Item>
+    private let finished = Finished()
+    private let inputs: BufferPool
+    private let frames: BufferPool
     private let maxInFlight: Int
-    private let chunkCapacity: Int
+    /// Items submitted and not yet handed to `output` (task thread only).
+    private var inFlight = 0
 
     init(compressor: ZstdCompressor, chunkCapacity: Int, maxInFlight: Int = 3) {
-        self.compressor = compressor
-        self.chunkCapacity = chunkCapacity
         self.maxInFlight = maxInFlight
-        let thread = Thread { [self] in run() }
-        thread.stackSize = 1 << 20
-        thread.start()
+        let inputs = BufferPool(limit: maxInFlight + 1, capacity: chunkCapacity + 4096)
+        let frames = BufferPool(limit: maxInFlight + 1, capacity: ZstdCompressor.bound(chunkCapacity))
+        let finished = self.finished
+        self.inputs = inputs
+        self.frames = frames
+        let condition = NSCondition()
+        helper = HelperThread(stackSize: 1 << 20, condition: condition) { item, failed in
+            var result = item
+            if case .chunk(let p, let input) = item {
+                defer { inputs.giveBack(input) }
+                if failed { return }
+                let frame = frames.take()
+                let bound = ZstdCompressor.bound(input.count)
+                let n = try compressor.compressFrame(input.bytes, into: frame.reserveTail(bound), capacity: bound)
+                frame.commit(n)
+                result = .chunk(partition: p, buffer: frame)
+            }
+            condition.lock()
+            finished.items.append(result)
+            condition.unlock()
+        }
     }
-
-    deinit { stopHelper() }
 
     /// A buffer to encode the next chunk into.
-    func inputBuffer() -> RawBuffer {
-        condition.lock()
-        let buffer = freeInput.popLast()
-        condition.unlock()
-        let b = buffer ?? RawBuffer(capacity: chunkCapacity + 4096)
-        b.removeAll()
-        return b
-    }
+    func inputBuffer() -> RawBuffer { inputs.take() }
 
     /// Queues an item; while the pipeline is full, hands finished items to `output` (in order).
     func submit(_ item: Item, output: (Item) throws -> Void) throws {
         try drain(output, untilInFlightBelow: maxInFlight)
-        condition.lock()
-        pending.append(item)
         inFlight += 1
-        condition.broadcast()
-        condition.unlock()
+        helper.submit(item)
         try drain(output, untilInFlightBelow: Int.max)   // opportunistic: whatever is already done
     }
 
-    /// Waits for every queued item and hands it to `output`.
+    /// Waits for every queued item, hands it to `output`, and stops the helper thread.
     func finish(output: (Item) throws -> Void) throws {
         try drain(output, untilInFlightBelow: 1)
+        try helper.close()
     }
+
+    /// Stops the helper thread when the output is abandoned (on an error path); its error is moot.
+    func discard() { try? helper.close() }
 
     /// Returns a compressed frame's buffer for reuse.
-    func recycle(frame buffer: RawBuffer) {
-        condition.lock()
-        if freeOutput.count < maxInFlight + 1 { freeOutput.append(buffer) }
-        condition.unlock()
-    }
+    func recycle(frame buffer: RawBuffer) { frames.giveBack(buffer) }
 
     private func drain(_ output: (Item) throws -> Void, untilInFlightBelow limit: Int) throws {
+        let condition = helper.condition
         while true {
             condition.lock()
             if limit != Int.max {
-                while inFlight >= limit && done.isEmpty && failure == nil { condition.wait() }
+                while inFlight >= limit && finished.items.isEmpty && helper.failureLocked == nil { condition.wait() }
             }
-            if let error = failure {
+            if let error = helper.failureLocked {
                 condition.unlock()
                 throw error
             }
-            if done.isEmpty {
+            if finished.items.isEmpty {
                 condition.unlock()
                 return
             }
-            let item = done.removeFirst()
+            let item = finished.items.removeFirst()
             inFlight -= 1
             condition.unlock()
             try output(item)
-        }
-    }
-
-    private func stopHelper() {
-        condition.lock()
-        closing = true
-        condition.broadcast()
-        while !helperDone { condition.wait() }
-        condition.unlock()
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while pending.isEmpty && !closing { condition.wait() }
-            if pending.isEmpty && closing {
-                helperDone = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let item = pending.removeFirst()
-            let out = freeOutput.popLast()
-            let failed = failure != nil
-            condition.unlock()
-            var result = item
-            var error: (any Error)? = nil
-            if case .chunk(let p, let input) = item, !failed {
-                let frame = out ?? RawBuffer(capacity: ZstdCompressor.bound(chunkCapacity))
-                frame.removeAll()
-                do {
-                    let bound = ZstdCompressor.bound(input.count)
-                    let n = try compressor.compressFrame(input.bytes, into: frame.reserveTail(bound), capacity: bound)
-                    frame.commit(n)
-                } catch let e { error = e }
-                result = .chunk(partition: p, buffer: frame)
-                condition.lock()
-                if freeInput.count < maxInFlight + 1 { freeInput.append(input) }
-                condition.unlock()
-            }
-            condition.lock()
-            if let error, failure == nil { failure = error }
-            done.append(result)
-            condition.broadcast()
-            condition.unlock()
         }
     }
 }

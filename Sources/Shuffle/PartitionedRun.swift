@@ -88,6 +88,7 @@ final class PartitionedRun {
     func write(to file: BackgroundFileWriter, before: (Int) throws -> Int64 = { _ in 0 }) throws -> RunLayout {
         var layout = RunLayout(lengths: [Int64](repeating: 0, count: numPartitions), rows: (0..<numPartitions).map(rows(of:)))
         let pipeline = FramePipeline(compressor: compressor, chunkCapacity: frameSize)
+        defer { pipeline.discard() }   // stops its thread if an error ends the write early
         var writeNanos: UInt64 = 0
         let output: (FramePipeline.Item) throws -> Void = { item in
             let t = DispatchTime.now().uptimeNanoseconds

@@ -157,6 +157,7 @@ public final class ShuffleMapWriter {
         let path = "\(directory)/temp_shuffle_\(shuffleId)_\(mapId)_\(FileOps.randomToken())"
         tempPaths.append(path)
         let file = BackgroundFileWriter(file: try PosixFile.create(path))
+        defer { file.discard() }   // stops its thread if an error ends the spill early
         let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
                                  frameSize: frameSize, compressor: compressor)
         let layout = try run.write(to: file)
@@ -184,6 +185,7 @@ public final class ShuffleMapWriter {
             do {
                 tempPaths.append(tmpData)
                 let data = BackgroundFileWriter(file: try PosixFile.create(tmpData))
+                defer { data.discard() }   // stops its thread if an error ends the commit early
                 let inMemory = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions,
                                               schema: schema, frameSize: frameSize, compressor: compressor)
                 let runFiles = try runs.map { try PosixFile.openForReading($0.path) }
