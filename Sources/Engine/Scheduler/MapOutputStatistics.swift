@@ -12,14 +12,18 @@ public struct MapOutputStatistics: Sendable {
     /// Rows per reduce partition.
     public let rowsByPartition: [Int64]
 
+    /// Reduce partitions the SkewRule calls skewed (judged once, when the statistics are taken).
+    let skewedPartitions: Set<Int>
+
+    init(shuffleId: ShuffleID, mapOutputs: Int, bytesByPartition: [Int64], rowsByPartition: [Int64]) {
+        self.shuffleId = shuffleId
+        self.mapOutputs = mapOutputs
+        self.bytesByPartition = bytesByPartition
+        self.rowsByPartition = rowsByPartition
+        let rule = SkewRule(sizes: bytesByPartition)
+        skewedPartitions = Set(bytesByPartition.indices.filter { rule.isSkewed(bytesByPartition[$0]) })
+    }
+
     public var totalBytes: Int64 { bytesByPartition.reduce(0, +) }
     public var totalRows: Int64 { rowsByPartition.reduce(0, +) }
-}
-
-extension MapOutputStatistics {
-    /// Reduce partitions the SkewRule calls skewed.
-    var skewedPartitions: Set<Int> {
-        let rule = SkewRule(sizes: bytesByPartition)
-        return Set(bytesByPartition.indices.filter { rule.isSkewed(bytesByPartition[$0]) })
-    }
 }
