@@ -83,7 +83,7 @@ enum RootCauseAnalyzer {
                     cause: "executor \(r.executor) ran out of memory: a task could not reserve memory even after spilling",
                     component: "executor \(r.executor) (task memory)",
                     evidence: evidence,
-                    fix: skewedPartition.map { "\($0): spread its hot key (salt the key) rather than give every executor more memory; or " } ?? ""
+                    fix: (skewedPartition.map { "\($0): spread its hot key (salt the key) rather than give every executor more memory; or " } ?? "")
                         + "give executors more memory (now \(memoryMiB) MiB), use more partitions so each task holds less, "
                         + (config.recoveryModeEnabled ? "or rely on recovery mode (on: replacements run one task at a time)"
                                                       : "or turn recoveryModeEnabled back on so replacements run one task at a time")))
