@@ -21,6 +21,6 @@ do {
     try summary.show(50)
     try summary.explain(false)
 } catch {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    StandardError.write("error: \(error)\n")
     exit(1)
 }

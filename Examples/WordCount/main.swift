@@ -17,6 +17,6 @@ do {
     try counts.show(20)
     print("distinct words: \(try counts.count())")
 } catch {
-    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    StandardError.write("error: \(error)\n")
     exit(1)
 }

@@ -24,7 +24,7 @@ struct EmberCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as EmberError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            StandardError.write("error: \(error)\n")   // EmberError's description escapes control characters
             Foundation.exit(1)
         } catch {
             exit(withError: error)
@@ -67,8 +67,8 @@ func runAndReport(_ df: DataFrame, output: String, overwrite: Bool, session: Ses
     let start = Date()
     try df.write.mode(overwrite ? .overwrite : .errorIfExists).option("header", true).csv(output)
     let seconds = Date().timeIntervalSince(start)
-    FileHandle.standardError.write(Data(String(format: "%@: wrote %@ in %.2f s on %d executor processes\n",
-                                               what, output, seconds, session.executorCount).utf8))
+    StandardError.write(String(format: "%@: wrote %@ in %.2f s on %d executor processes\n",
+                               what, output.escapingControlCharacters, seconds, session.executorCount))
 }
 
 struct WordCountCommand: ParsableCommand {
@@ -235,12 +235,12 @@ struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history", abstract: "Serve a finished application's web UI and REST API from its event log (like Spark's history server).")
 
-    @Argument(help: "The event log: <tmp>/ember-events/<appId>.jsonl") var eventLog: String
+    @Argument(help: "The event log: <tmp>/ember-events-<uid>/<appId>.jsonl") var eventLog: String
     @Option(help: "Port to serve on (Spark's history server uses 18080).") var port: UInt16 = 18080
 
     func run() throws {
         let server = try HistoryServer(eventLog: eventLog, port: port)
-        print("history of \(server.appId): \(server.url)  (REST: \(server.url)/api/v1/applications; Ctrl-C to stop)")
+        print("history of \(server.appId.escapingControlCharacters): \(server.url)  (REST: \(server.url)/api/v1/applications; Ctrl-C to stop)")
         fflush(nil)
         while true { sleep(3600) }
     }

@@ -52,7 +52,7 @@ final class ConsoleProgressBar: SchedulerListener {
             s.drawn = true
             return "\r" + Self.render(visible, width: width)
         }
-        if let text { FileHandle.standardError.write(Data(text.utf8)) }
+        if let text { StandardError.write(text) }
     }
 
     /// One line for the given stages, splitting the width between them as Spark does.

@@ -22,7 +22,7 @@ public struct RootCauseReport: Sendable, CustomStringConvertible {
             for e in f.evidence { s += "   evidence: \(e)\n" }
             s += "   fix: \(f.fix)\n"
         }
-        return s
+        return s.escapingControlCharacters   // findings quote data (keys, values): keep them off the terminal's controls
     }
 
     /// The REST API's form (camelCase keys, like Spark's JobData fields).

@@ -61,6 +61,8 @@ public struct EmberError: Error, Sendable, Codable, CustomStringConvertible {
     /// The value of a context entry, if present.
     public func context(_ key: String) -> String? { context.first { $0.key == key }?.value }
 
+    /// The error as printed. Its parts may quote input data, so control characters are escaped
+    /// (see ``Swift/String/escapingControlCharacters``): printing an error cannot drive the terminal.
     public var description: String {
         var text = "[\(code.rawValue)] \(message)"
         if !context.isEmpty {
@@ -68,7 +70,7 @@ public struct EmberError: Error, Sendable, Codable, CustomStringConvertible {
         }
         if let hint { text += "\n  hint: \(hint)" }
         if let cause { text += "\n  caused by: \(cause)" }
-        return text
+        return text.escapingControlCharacters
     }
 
     /// Whether a task failing with this error should count toward `task.maxFailures`.
