@@ -203,7 +203,11 @@ public final class Session: Sendable {
                     let parts = error.context(cacheBlockMissingKey)!.split(separator: ":").compactMap { Int($0) }
                     if parts.count == 2 { scheduler.forgetCache(parts[0], partition: parts[1]) }
                 } catch var error as EmberError {
-                    if let found = explain(scheduler)?.findings.first {
+                    // A value that contradicts a sampled CSV schema does not end the work: the caller
+                    // infers the schema from every record and runs again (GroupByJob.run), so the
+                    // report of this attempt is kept but not printed as a failure.
+                    let retried = error.context(inferredTypeMismatchKey) != nil
+                    if let found = explain(scheduler, print: !retried)?.findings.first {
                         error = error.with("root cause", found.cause)
                         error.hint = (error.hint.map { $0 + "; " } ?? "") + "fix: " + found.fix
                     }
@@ -236,12 +240,12 @@ public final class Session: Sendable {
     /// Builds the root-cause report of the job that just ended, hands it to the scheduler's listeners
     /// (status store, event log, log) and prints it unless turned off.
     @discardableResult
-    private func explain(_ scheduler: DAGScheduler) -> RootCauseReport? {
+    private func explain(_ scheduler: DAGScheduler, print: Bool = true) -> RootCauseReport? {
         let found = RootCauseAnalyzer.analyze(trace.snapshot, config: config, appDir: appDir)
         report.withLock { $0 = found }
         if let found { scheduler.post(.rootCauseReport(found, time: DAGScheduler.wallClock())) }
-        if let found, config.printRootCauseReport {
-            FileHandle.standardError.write(Data(found.description.utf8))
+        if let found, print, config.printRootCauseReport {
+            StandardError.write(found.description)
         }
         return found
     }
