@@ -1,6 +1,13 @@
 // FileIO: the thin POSIX layer under the shuffle writer and reader (open, pread/pwrite loops,
 // fstat, rename, unlink) plus a reusable raw scratch buffer. Every failure becomes an EmberError
 // that names the path and the errno text.
+//
+// Files that hold the application's data (shuffle outputs, spills, cached blocks) are created
+// with `PosixFile.create`: mode 0600, O_EXCL (never an existing file), O_NOFOLLOW (never through a
+// planted symlink). Other parts of the package create their files through it too.
+//
+// A write that fails with ENOSPC, EDQUOT or EIO is `.localDisk`, which the scheduler retries (the
+// disk may have room for the next attempt, or the next executor); other write errors are `.output`.
 
 #if canImport(Glibc)
 import Glibc
@@ -39,9 +46,9 @@ final class ScratchBuffer {
 
 /// An open file descriptor that is closed when the value is dropped. All reads and writes are
 /// positional or sequential loops that retry on EINTR and short transfers.
-final class PosixFile {
-    let fd: Int32
-    let path: String
+package final class PosixFile {
+    package let fd: Int32
+    package let path: String
 
     private init(fd: Int32, path: String) {
         self.fd = fd
@@ -64,11 +71,22 @@ final class PosixFile {
         return file
     }
 
-    /// Creates a new file (failing if it exists) for writing.
-    static func create(_ path: String) throws -> PosixFile {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ioError("cannot create", path, .output) }
+    /// Creates a new private file for writing: mode 0600 (only this user reads the data in it),
+    /// failing if anything, a symlink included, already has that name.
+    package static func create(_ path: String) throws -> PosixFile {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ioError("cannot create", path, writeErrorCode(errno)) }
         return PosixFile(fd: fd, path: path)
+    }
+
+    /// Fault injection: from now on this file's writes go to `device` instead (e.g. /dev/full, whose
+    /// writes fail with the kernel's own ENOSPC); the file at `path` stays, empty, for the usual cleanup.
+    package func redirectWrites(to device: String) throws {
+        let other = open(device, O_WRONLY | O_CLOEXEC)
+        guard other >= 0 else { throw PosixFile.ioError("cannot open", device) }
+        defer { _ = close(other) }
+        guard dup2(other, fd) >= 0 else { throw PosixFile.ioError("cannot redirect writes to", device) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }
 
     /// The file's current size in bytes.
@@ -96,14 +114,14 @@ final class PosixFile {
     }
 
     /// Appends all of `src` at the current position.
-    func write(_ src: UnsafeRawBufferPointer) throws {
+    package func write(_ src: UnsafeRawBufferPointer) throws {
         guard var p = src.baseAddress else { return }
         var left = src.count
         while left > 0 {
             let n = sysWrite(fd, p, left)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw PosixFile.ioError("cannot write", path, .output)
+                throw PosixFile.ioError("cannot write", path, PosixFile.writeErrorCode(errno))
             }
             p += n
             left -= n
@@ -117,6 +135,13 @@ final class PosixFile {
         return EmberError(code, "\(what) \(path): \(reason)",
                           context: [.init("file", path), .init("errno", String(number))])
     }
+
+    /// How a failed write or create is classified: a full disk, a quota or an I/O error may pass,
+    /// so the task is retried (`.localDisk`); anything else (permissions, a missing directory) will
+    /// not (`.output`).
+    package static func writeErrorCode(_ number: Int32) -> ErrorCode {
+        number == ENOSPC || number == EDQUOT || number == EIO ? .localDisk : .output
+    }
 }
 
 // File-scope wrappers: inside the types below, `write` and `rename` name their own methods.
@@ -124,22 +149,22 @@ private func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { wri
 private func sysRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 
 /// Path-level operations.
-enum FileOps {
+package enum FileOps {
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// Removes a file; a file that is already gone is fine.
-    static func remove(_ path: String) {
+    package static func remove(_ path: String) {
         _ = unlink(path)
     }
 
-    static func rename(_ from: String, to: String) throws {
+    package static func rename(_ from: String, to: String) throws {
         guard sysRename(from, to) == 0 else {
             throw PosixFile.ioError("cannot rename \(from) to", to, .output)
         }
     }
 
     /// A random 64-bit hex token for temp file names (unique enough across attempts and processes).
-    static func randomToken() -> String {
+    package static func randomToken() -> String {
         var rng = SystemRandomNumberGenerator()
         let v = rng.next() as UInt64
         let hex = String(v, radix: 16)

@@ -75,6 +75,10 @@ public final class ShuffleMapWriter {
     private let compressor: ZstdCompressor
     private let memory: (any MemoryReservation)?
 
+    /// Fault injection: every file this writer creates sends its writes to this device instead
+    /// (`/dev/full`: the kernel's own ENOSPC), as if the local disk were full.
+    public var injectedWriteDevice: String? = nil
+
     public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID, numPartitions: Int,
                 schema: StructType, directory: String, compressionLevel: Int32 = 1, frameSize: Int = ShuffleMapWriter.defaultFrameSize,
                 memory: (any MemoryReservation)? = nil) throws {
@@ -156,7 +160,7 @@ public final class ShuffleMapWriter {
         guard !batches.isEmpty else { return }
         let path = "\(directory)/temp_shuffle_\(shuffleId)_\(mapId)_\(FileOps.randomToken())"
         tempPaths.append(path)
-        let file = BackgroundFileWriter(file: try PosixFile.create(path))
+        let file = BackgroundFileWriter(file: try createFile(path))
         defer { file.discard() }   // stops its thread if an error ends the spill early
         let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
                                  frameSize: frameSize, compressor: compressor)
@@ -184,7 +188,7 @@ public final class ShuffleMapWriter {
             var rows = [Int64](repeating: 0, count: numPartitions)
             do {
                 tempPaths.append(tmpData)
-                let data = BackgroundFileWriter(file: try PosixFile.create(tmpData))
+                let data = BackgroundFileWriter(file: try createFile(tmpData))
                 defer { data.discard() }   // stops its thread if an error ends the commit early
                 let inMemory = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions,
                                               schema: schema, frameSize: frameSize, compressor: compressor)
@@ -211,7 +215,7 @@ public final class ShuffleMapWriter {
                 partitionIds = []
                 releaseMemory()
                 tempPaths.append(tmpIndex)
-                let index = try PosixFile.create(tmpIndex)
+                let index = try createFile(tmpIndex)
                 try ShuffleFiles.encodeIndex(lengths: lengths).withUnsafeBytes { try index.write($0) }
             }
 
@@ -256,6 +260,12 @@ public final class ShuffleMapWriter {
     }
 
     // MARK: - Internals
+
+    private func createFile(_ path: String) throws -> PosixFile {
+        let file = try PosixFile.create(path)
+        if let injectedWriteDevice { try file.redirectWrites(to: injectedWriteDevice) }
+        return file
+    }
 
     private func releaseMemory() {
         if reserved > 0 { memory?.shrink(reserved) }

@@ -7,6 +7,7 @@
 //   FetchFailed              → which map output could not be read, and the loss that preceded it
 //   failures on one executor → that executor keeps failing tasks
 //   one task reading ≫ the median of its stage → data skew
+//   writes refused by the local disk (ENOSPC…) → disk full (RootCause+Disk.swift)
 
 import Foundation
 import Planner
@@ -55,7 +56,6 @@ enum RootCauseAnalyzer {
         let memoryMiB: Int64
         switch config.master { case .local(_, _, let m): memoryMiB = m >> 20 }
 
-        func taskName(_ i: TaskEventInfo) -> String { "task \(i.partition).\(i.attempt) of stage \(i.stage) (TID \(i.taskId))" }
         func log(_ executor: String) -> String { appDir + "/executor-\(executor).stderr" }
 
         for r in removals {
@@ -111,6 +111,10 @@ enum RootCauseAnalyzer {
             }
         }
 
+        // A full disk is the cause of the failures it explains, whichever executor they ran on.
+        let disk = diskFindings(failures, failed: failed, config: config, appDir: appDir)
+        findings += disk
+
         var fetchSeen = Set<String>()
         for (info, error) in failures where error.code == .fetchFailed {
             let key = "\(error.context("shuffle") ?? "?"):\(error.context("mapIndex") ?? "?")"
@@ -129,7 +133,7 @@ enum RootCauseAnalyzer {
                             : "none needed: Ember recomputed the map output; if this repeats, check the disk under \(appDir)"))
         }
 
-        let counted = failures.filter { $0.1.countsTowardTaskFailures }
+        let counted = failures.filter { $0.1.countsTowardTaskFailures && (disk.isEmpty || !isDiskFailure($0.1)) }
         let byExecutor = Dictionary(grouping: counted, by: { $0.0.executor })
         if let (executor, list) = byExecutor.max(by: { $0.value.count < $1.value.count }), list.count >= 2,
            list.count * 3 >= counted.count * 2, Set(successes.map(\.0.executor)).contains(where: { $0 != executor }) || successes.isEmpty {

@@ -14,6 +14,7 @@ extension DAGScheduler {
         f.fail = injection.failTasks.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
         f.delayMillis = injection.delayTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millis ?? 0
         f.memoryLimit = injection.refuseMemoryAbove
+        f.fullDisk = injection.fillDisk.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
         return f
     }
 

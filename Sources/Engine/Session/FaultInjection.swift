@@ -40,6 +40,11 @@ public struct FaultInjection: Sendable {
     public var failTasksOnExecutor: Int? = nil
     /// Refuse every task's memory reservations beyond this many bytes.
     public var refuseMemoryAbove: Int? = nil
+    /// These task attempts find the local disk full: their shuffle files' writes go to /dev/full,
+    /// which fails them with the kernel's ENOSPC.
+    public var fillDisk: [TaskSelector] = []
+    /// The event log's writes go to /dev/full (ENOSPC) from the start, as on a full disk.
+    public var fullEventLogDisk = false
 
     /// Damage the output of map partition `mapIndex` of the first shuffle, right after its map stage
     /// completes for the first time (between the stages). The reducers must report a fetch failure,

@@ -88,8 +88,10 @@ public enum ExecutorProcess {
                     do { try connection.send(ExecutorMessage.statusUpdate(status), binary: binary) } catch { exit(ExecutorExitCode.normal) }
                     if status.error?.code == .outOfMemory {
                         // As a JVM executor dies of OutOfMemoryError: the driver classifies the loss by this code.
-                        FileHandle.standardError.write(Data("ember executor \(executorId): out of memory in \(task.displayName); exiting with code 52\n".utf8))
-                        exit(ExecutorExitCode.outOfMemory)
+                        // _exit, not exit: exit() would run atexit handlers and flush stdio on this task
+                        // thread while other threads still run, which can crash and lose the code.
+                        StandardError.write("ember executor \(executorId): out of memory in \(task.displayName); exiting with code 52\n")
+                        _exit(ExecutorExitCode.outOfMemory)
                     }
                 }
                 thread.stackSize = 8 << 20

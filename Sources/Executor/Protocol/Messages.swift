@@ -41,8 +41,10 @@ public struct TaskFaults: Sendable, Codable, Hashable {
     public var delayMillis = 0
     /// Refuse memory reservations beyond this many bytes.
     public var memoryLimit: Int? = nil
+    /// The attempt's shuffle files are written to /dev/full: every write fails with ENOSPC.
+    public var fullDisk = false
     public init() {}
-    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil }
+    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk }
 }
 
 /// Everything an executor needs to run one task attempt.

@@ -44,6 +44,7 @@ public struct TaskRunner: Sendable {
                     shuffleId: shuffleId, mapId: task.taskId, mapIndex: task.partition, executorId: executorId,
                     numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
                     compressionLevel: task.compressionLevel, memory: reservation)
+                if task.faults.fullDisk { writer.injectedWriteDevice = "/dev/full" }
                 let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
                     try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, cacheWriters: &cacheWriters)

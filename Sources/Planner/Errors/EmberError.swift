@@ -18,6 +18,10 @@ public enum ErrorCode: String, Sendable, Codable {
     case executor = "EXECUTOR"
     /// Memory could not be reserved.
     case outOfMemory = "OUT_OF_MEMORY"
+    /// A write to the executor's local files (shuffle output, spill, cached block) failed in a way
+    /// that may pass: a full disk (ENOSPC), a quota (EDQUOT), an I/O error (EIO). The task is retried,
+    /// as Spark retries a task whose shuffle write failed; the context names the file and the errno.
+    case localDisk = "LOCAL_DISK"
     /// A configuration value or argument is invalid.
     case configuration = "CONFIGURATION"
     /// A bug in Ember: please report it.
