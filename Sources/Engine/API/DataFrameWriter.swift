@@ -54,6 +54,7 @@ public struct DataFrameWriter: Sendable {
         if saveMode == .ignore && FileManagerShim.exists(path) { return }
         let schema = try df.schema()
         // Open (and validate) the output before running the job, so a bad path fails fast.
+        if saveMode == .overwrite { try OutputPath.refuseInputs(path, inputs: df.inputFiles) }
         let writer = try CSVFileWriter(path: path, schema: schema, options: options, overwrite: saveMode == .overwrite)
         do {
             let (_, batches) = try df.session.execute(df.plan)

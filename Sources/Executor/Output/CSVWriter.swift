@@ -16,9 +16,10 @@ import Planner
 ///                            └─► abort()   → nothing at `path`, temp file removed
 ///     (dropped without commit or abort: same as abort)
 ///
-/// - `init` refuses an existing `path` unless `overwrite`, and a `path` whose directory does not
-///   exist. It creates `<dir>/.<name>.<random>.ember-tmp` (hidden, so scans of the directory skip
-///   it) with `O_EXCL`.
+/// - `init` refuses an existing `path` unless `overwrite` (and then anything but a regular file, see
+///   ``OutputPath``), and a `path` whose directory does not exist. It creates
+///   `<dir>/.<name>.<random>.ember-tmp` (hidden, so scans of the directory skip it) with `O_EXCL`,
+///   mode 0600 until it is complete, and registers it for removal if a signal ends the process.
 /// - `commit()` renames the temp file onto `path` (atomic: readers see the old file or the
 ///   complete new one). Without `overwrite` it uses `link(2)`, which fails if `path` appeared
 ///   meanwhile, so an existing file is never replaced. No fsync: like Spark's committers, a
@@ -45,6 +46,8 @@ public final class CSVFileWriter {
     private let output = OutputBuffer(capacity: CSVFileWriter.flushBytes + (64 << 10))
     private let renderer: CSVCellRenderer
     private var headerPending: Bool
+    /// Registration of the temp file with ``TerminationCleanup``.
+    private let cleanup: Int
     /// Number of data rows written so far.
     public private(set) var rowsWritten = 0
     /// Bytes written to the file so far (header included; the total once committed).
@@ -65,22 +68,18 @@ public final class CSVFileWriter {
             throw EmberError(.output, "output directory does not exist", context: [.init("path", path), .init("directory", directory)],
                              hint: "create the directory first, or choose a path in an existing directory")
         }
-        if let existing = PathStatus(path: path) {
-            if !overwrite {
-                throw EmberError(.output, "output path already exists", context: [.init("path", path)],
-                                 hint: "choose another path or use mode overwrite (--overwrite / .mode(.overwrite))")
-            }
-            if existing.isDirectory {
-                throw EmberError(.output, "output path is a directory, cannot overwrite it with a file", context: [.init("path", path)],
-                                 hint: "remove the directory or choose another path")
-            }
+        if overwrite {
+            try OutputPath.checkReplaceable(path)
+        } else if PathStatus(path: path) != nil {
+            throw EmberError(.output, "output path already exists", context: [.init("path", path)],
+                             hint: "choose another path or use mode overwrite (--overwrite / .mode(.overwrite))")
         }
         var fd: Int32 = -1
         var temp = ""
         for _ in 0..<8 where fd < 0 {
             let tag = String(UInt64.random(in: 0...UInt64.max), radix: 36)
             temp = Self.siblingPath(of: path, name: ".\(name).\(tag).ember-tmp")
-            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             if fd < 0 && errno != EEXIST { break }
         }
         guard fd >= 0 else {
@@ -89,6 +88,7 @@ public final class CSVFileWriter {
         }
         self.fd = fd
         self.tempPath = temp
+        self.cleanup = TerminationCleanup.add { [temp] in _ = unlink(temp) }
         self.renderer = CSVCellRenderer(delimiter: options.delimiter, nullValue: options.nullValue)
         self.headerPending = options.header
     }
@@ -143,6 +143,7 @@ public final class CSVFileWriter {
                 renderer.appendHeader(schema.names, to: output)
             }
             try flush()
+            _ = fchmod(fd, OutputPath.defaultFileMode())   // complete: the mode a plain create gives
             let closed = close(fd)
             fd = -1
             if closed != 0 {
@@ -151,6 +152,7 @@ public final class CSVFileWriter {
             }
             try publish()
             state = .committed
+            TerminationCleanup.remove(cleanup)
         } catch {
             discard()
             throw error
@@ -160,6 +162,7 @@ public final class CSVFileWriter {
     /// Moves the finished temp file to `path`.
     private func publish() throws {
         if overwrite {
+            try OutputPath.checkReplaceable(path)   // again: something else may have appeared meanwhile
             guard rename(tempPath, path) == 0 else {
                 throw EmberError(.output, "cannot move output file into place: \(posixErrorText())", context: [.init("path", path)],
                                  hint: "check that the path is not a directory and that the directory is writable")
@@ -198,6 +201,7 @@ public final class CSVFileWriter {
             fd = -1
         }
         unlink(tempPath)
+        TerminationCleanup.remove(cleanup)
         output.removeAll()
         state = .aborted
     }
