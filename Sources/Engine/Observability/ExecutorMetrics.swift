@@ -1,6 +1,10 @@
 // ExecutorMetrics: per-executor counters and gauges through swift-metrics (the metrics API),
 // exported in Prometheus text format at /metrics with Spark's names (metrics_executor_*_total with
 // application_id and executor_id labels), so alert rules written for Spark work.
+//
+// Ember never bootstraps the process-wide MetricsSystem: that is the host program's to do, once.
+// Every metric is created against an explicit factory: Ember's own Prometheus registry (served at
+// /metrics), plus the program's factory when it passes one (SessionConfig.metricsFactory).
 
 import Foundation
 import Metrics
@@ -8,20 +12,19 @@ import Prometheus
 import Synchronization
 
 final class ExecutorMetrics: Sendable {
-    /// One registry per process: swift-metrics is bootstrapped once.
-    static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        return registry
-    }()
+    /// Ember's registry, shared by the sessions of the process (each labels its own application).
+    static let registry = PrometheusCollectorRegistry()
 
     let appId: String
     let appName: String
+    let factory: any MetricsFactory
 
-    init(appId: String, appName: String) {
-        _ = Self.registry
+    /// `hostFactory`: the program's own metrics backend, which gets every metric too.
+    init(appId: String, appName: String, hostFactory: (any MetricsFactory)? = nil) {
         self.appId = appId
         self.appName = appName
+        let own = PrometheusMetricsFactory(registry: Self.registry)
+        factory = hostFactory.map { MultiplexMetricsHandler(factories: [own, $0]) } ?? own
     }
 
     private func dims(_ executor: String) -> [(String, String)] {
@@ -31,18 +34,22 @@ final class ExecutorMetrics: Sendable {
     func record(_ event: SchedulerEvent) {
         switch event {
         case .taskStart(let info):
-            Counter(label: "metrics_executor_totalTasks_total", dimensions: dims(info.executor)).increment()
-            Meter(label: "metrics_executor_activeTasks", dimensions: dims(info.executor)).increment()
+            Counter(label: "metrics_executor_totalTasks_total", dimensions: dims(info.executor), factory: factory).increment()
+            Meter(label: "metrics_executor_activeTasks", dimensions: dims(info.executor), factory: factory).increment()
         case .taskEnd(let info, let error, let m):
-            Meter(label: "metrics_executor_activeTasks", dimensions: dims(info.executor)).decrement()
+            Meter(label: "metrics_executor_activeTasks", dimensions: dims(info.executor), factory: factory).decrement()
             Counter(label: error == nil ? "metrics_executor_completedTasks_total" : "metrics_executor_failedTasks_total",
-                    dimensions: dims(info.executor)).increment()
-            Counter(label: "metrics_executor_totalShuffleRead_bytes_total", dimensions: dims(info.executor)).increment(by: Int(m.shuffleReadBytes))
-            Counter(label: "metrics_executor_totalShuffleWrite_bytes_total", dimensions: dims(info.executor)).increment(by: Int(m.shuffleWriteBytes))
-            Gauge(label: "metrics_executor_memoryUsed_bytes", dimensions: dims(info.executor)).record(Double(m.peakExecutionMemory))
+                    dimensions: dims(info.executor), factory: factory).increment()
+            Counter(label: "metrics_executor_totalShuffleRead_bytes_total", dimensions: dims(info.executor), factory: factory)
+                .increment(by: Int(m.shuffleReadBytes))
+            Counter(label: "metrics_executor_totalShuffleWrite_bytes_total", dimensions: dims(info.executor), factory: factory)
+                .increment(by: Int(m.shuffleWriteBytes))
+            Gauge(label: "metrics_executor_memoryUsed_bytes", dimensions: dims(info.executor), factory: factory)
+                .record(Double(m.peakExecutionMemory))
         case .executorRemoved(let id, let reason, _, _, _, _):
             Counter(label: "metrics_executor_losses_total",
-                    dimensions: [("application_id", appId), ("executor_id", id), ("reason", AppStatusStore.reasonKind(reason))]).increment()
+                    dimensions: [("application_id", appId), ("executor_id", id), ("reason", AppStatusStore.reasonKind(reason))],
+                    factory: factory).increment()
         default:
             break
         }

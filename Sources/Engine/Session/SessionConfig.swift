@@ -2,6 +2,7 @@
 // engine settings, named after Spark's where Spark has one.
 
 import Foundation
+import Metrics
 import Planner
 
 /// Where tasks run.
@@ -92,6 +93,11 @@ public struct SessionConfig: Sendable {
     public var showProgress = true
     /// Print the root-cause report to stderr when a job fails or recovers from failures.
     public var printRootCauseReport = true
+
+    /// The program's own swift-metrics backend, if it wants Ember's metrics too. Ember never calls
+    /// `MetricsSystem.bootstrap` (that is the program's, once per process): its metrics go to its
+    /// own Prometheus registry (served at /metrics) and, when this is set, to this factory as well.
+    public var metricsFactory: (any MetricsFactory)? = nil
 
     /// Dynamic allocation (Spark's spark.dynamicAllocation.*): start `initialExecutors`; while tasks
     /// have waited longer than `schedulerBacklogTimeoutSeconds` (1 s), add executors 1, 2, 4, … at a
