@@ -47,7 +47,7 @@ struct ClusterOptions: ParsableArguments {
             throw EmberError(.configuration, "--executors and --cores must be at least 1")
         }
         guard let bytes = ByteSize.parse(memory), bytes > 0 else {
-            throw EmberError(.configuration, "cannot parse --memory '\(memory)'", hint: "e.g. 512m or 2g")
+            throw EmberError(.configuration, "cannot parse --memory '\(memory)'", hint: "a size such as 512m or 2g, below 8 EiB")
         }
         if let partitions, partitions < 1 {
             throw EmberError(.configuration, "--partitions must be at least 1")
@@ -185,18 +185,20 @@ struct GenerateClickstream: ParsableCommand {
 
     func run() throws {
         guard let n = parseCount(rows), n >= 0 else {
-            throw EmberError(.configuration, "cannot parse --rows '\(rows)'", hint: "e.g. 20M or 1000000")
+            throw EmberError(.configuration, "cannot parse --rows '\(rows)'", hint: "e.g. 20M or 1000000, below 9.2 × 10^18")
         }
         try DataGenerator.clickstream(rows: n, to: out, seed: seed)
     }
 }
 
-/// "20M" → 20_000_000, "5k" → 5000.
+/// "20M" → 20_000_000, "5k" → 5000; nil when it is not a count or does not fit in 64 bits.
 func parseCount(_ text: String) -> Int? {
     let t = text.lowercased()
     let factors: [(String, Int)] = [("g", 1_000_000_000), ("m", 1_000_000), ("k", 1_000)]
     for (suffix, factor) in factors where t.hasSuffix(suffix) {
-        return Int(t.dropLast()).map { $0 * factor }
+        guard let n = Int(t.dropLast()) else { return nil }
+        let (count, overflow) = n.multipliedReportingOverflow(by: factor)
+        return overflow ? nil : count
     }
     return Int(t)
 }

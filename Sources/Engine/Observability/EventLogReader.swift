@@ -1,5 +1,7 @@
 // EventLogReader: reads an event log (JSON lines written by EventLogWriter) back into scheduler
 // events, so `ember history <event log>` can serve a finished application's UI and REST API.
+// A log is input from outside: every size, duration and code in it is range-checked before any
+// arithmetic, and a value out of range is an error naming the line, not a crash.
 
 import Foundation
 import Planner
@@ -9,7 +11,7 @@ public enum EventLogReader {
     static func load(_ path: String) throws -> AppStatusStore {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw EmberError(.input, "cannot read the event log", context: [.init("file", path)],
-                             hint: "event logs are in <tmp>/ember-events/<appId>.jsonl unless SessionConfig.eventLogDir says otherwise")
+                             hint: "event logs are in <tmp>/ember-events-<uid>/<appId>.jsonl unless SessionConfig.eventLogDir says otherwise")
         }
         var maxMemory: Int64 = 0
         let store = AppStatusStore(maxMemory: 0, metrics: nil)
@@ -17,7 +19,11 @@ public enum EventLogReader {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw EmberError(.input, "line \(n + 1) of the event log is not a JSON object", context: [.init("file", path), .init("line", String(n + 1))])
             }
-            if let event = event(object) { store.onEvent(event) }
+            do {
+                if let event = try event(object) { store.onEvent(event) }
+            } catch let error as EmberError {
+                throw error.with("file", path).with("line", String(n + 1))
+            }
             maxMemory = Swift.max(maxMemory, 0)
         }
         return store
@@ -25,9 +31,32 @@ public enum EventLogReader {
 
     static func seconds(_ v: Any?) -> Double { Double((v as? NSNumber)?.int64Value ?? 0) / 1000 }
     static func int(_ v: Any?) -> Int { (v as? NSNumber)?.intValue ?? Int(v as? String ?? "") ?? 0 }
-    static func int64(_ v: Any?) -> Int64 { (v as? NSNumber)?.int64Value ?? 0 }
 
-    static func event(_ o: [String: Any]) -> SchedulerEvent? {
+    /// Sizes, counts and durations are whole numbers below 2^48 (256 TiB, or 8,900 years in ms): so
+    /// converting units and summing many of them cannot overflow.
+    static let maxAmount = Double(Int64(1) << 48)
+
+    /// A size, count or duration (0 when absent).
+    static func amount(_ v: Any?, _ field: String) throws -> Int64 {
+        guard let v else { return 0 }
+        guard let n = v as? NSNumber, n.doubleValue >= 0, n.doubleValue < maxAmount, n.doubleValue.rounded() == n.doubleValue else {
+            throw EmberError(.input, "the event log's \(field) is out of range: \(v)",
+                             hint: "the log is damaged or was not written by Ember; sizes and durations must be whole numbers from 0 to 2^48")
+        }
+        return n.int64Value
+    }
+
+    /// An exit code or signal number.
+    static func code(_ v: Any?, _ field: String) throws -> Int32? {
+        guard let v else { return nil }
+        guard let n = v as? NSNumber, let code = Int32(exactly: n.doubleValue) else {
+            throw EmberError(.input, "the event log's \(field) is not an exit code or signal number: \(v)",
+                             hint: "the log is damaged or was not written by Ember")
+        }
+        return code
+    }
+
+    static func event(_ o: [String: Any]) throws -> SchedulerEvent? {
         switch o["Event"] as? String {
         case "SparkListenerApplicationStart":
             return .applicationStart(appId: o["App ID"] as? String ?? "", appName: o["App Name"] as? String ?? "", time: seconds(o["Timestamp"]))
@@ -60,21 +89,25 @@ public enum EventLogReader {
             }
             let m = o["Task Metrics"] as? [String: Any] ?? [:]
             var metrics = TaskMetrics()
-            metrics.durationNanos = UInt64(Swift.max(0, int64(m["Executor Run Time"]))) * 1_000_000
-            metrics.peakExecutionMemory = int64(m["Peak Execution Memory"])
-            metrics.diskBytesSpilled = int64(m["Disk Bytes Spilled"])
+            let runMillis = try amount(m["Executor Run Time"], "Executor Run Time")
+            let (runNanos, overflow) = UInt64(runMillis).multipliedReportingOverflow(by: 1_000_000)
+            if overflow { throw EmberError(.input, "the event log's Executor Run Time is out of range: \(runMillis)") }
+            metrics.durationNanos = runNanos
+            metrics.peakExecutionMemory = try amount(m["Peak Execution Memory"], "Peak Execution Memory")
+            metrics.diskBytesSpilled = try amount(m["Disk Bytes Spilled"], "Disk Bytes Spilled")
             let input = m["Input Metrics"] as? [String: Any] ?? [:]
-            metrics.inputBytes = int64(input["Bytes Read"])
-            metrics.inputRows = int64(input["Records Read"])
+            metrics.inputBytes = try amount(input["Bytes Read"], "Bytes Read")
+            metrics.inputRows = try amount(input["Records Read"], "Records Read")
             let read = m["Shuffle Read Metrics"] as? [String: Any] ?? [:]
-            metrics.shuffleReadBytes = int64(read["Local Bytes Read"])
-            metrics.shuffleReadRows = int64(read["Total Records Read"])
+            metrics.shuffleReadBytes = try amount(read["Local Bytes Read"], "Local Bytes Read")
+            metrics.shuffleReadRows = try amount(read["Total Records Read"], "Total Records Read")
             let write = m["Shuffle Write Metrics"] as? [String: Any] ?? [:]
-            metrics.shuffleWriteBytes = int64(write["Shuffle Bytes Written"])
-            metrics.shuffleWriteRows = int64(write["Shuffle Records Written"])
-            metrics.executorPeakRSS = int64(m["Executor Peak RSS"])
+            metrics.shuffleWriteBytes = try amount(write["Shuffle Bytes Written"], "Shuffle Bytes Written")
+            metrics.shuffleWriteRows = try amount(write["Shuffle Records Written"], "Shuffle Records Written")
+            metrics.executorPeakRSS = try amount(m["Executor Peak RSS"], "Executor Peak RSS")
             if let heavy = m["Ember Heavy Key"] as? [String: Any], let key = heavy["Key"] as? String {
-                metrics.heavyKey = HeavyKey(key: key, rows: int64(heavy["Rows"]), partitionRows: int64(heavy["Partition Rows"]))
+                metrics.heavyKey = HeavyKey(key: key, rows: try amount(heavy["Rows"], "Rows"),
+                                            partitionRows: try amount(heavy["Partition Rows"], "Partition Rows"))
             }
             return .taskEnd(info(o), error: error, metrics: metrics)
         case "SparkListenerExecutorAdded":
@@ -83,8 +116,8 @@ public enum EventLogReader {
                                   time: seconds(o["Timestamp"]))
         case "SparkListenerExecutorRemoved":
             return .executorRemoved(executor: o["Executor ID"] as? String ?? "", reason: o["Removed Reason"] as? String ?? "",
-                                    exitCode: (o["Exit Code"] as? NSNumber).map { Int32($0.intValue) },
-                                    signal: (o["Signal"] as? NSNumber).map { Int32($0.intValue) },
+                                    exitCode: try code(o["Exit Code"], "Exit Code"),
+                                    signal: try code(o["Signal"], "Signal"),
                                     killedByDriver: o["Killed By Driver"] as? Bool ?? false, time: seconds(o["Timestamp"]))
         case "EmberRootCauseReport":
             return .rootCauseReport(RootCauseReport(eventObject: o), time: seconds(o["Timestamp"]))

@@ -22,13 +22,15 @@ public enum ByteSize {
     public static func megabytes(_ n: Int64) -> Int64 { n << 20 }
     public static func gigabytes(_ n: Int64) -> Int64 { n << 30 }
 
-    /// Parses "512m", "1g", "64k", "1048576".
+    /// Parses "512m", "1g", "64k", "1048576"; nil for anything else, including a size that does
+    /// not fit in 64 bits ("99999999999999g").
     public static func parse(_ text: String) -> Int64? {
         let t = text.lowercased().trimming(" ")
         let units: [(String, Int64)] = [("gb", 1 << 30), ("g", 1 << 30), ("mb", 1 << 20), ("m", 1 << 20), ("kb", 1 << 10), ("k", 1 << 10), ("b", 1)]
         for (suffix, factor) in units where t.hasSuffix(suffix) {
             guard let n = Int64(t.dropLast(suffix.count)) else { return nil }
-            return n * factor
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : bytes
         }
         return Int64(t)
     }
@@ -137,9 +139,15 @@ public struct SessionConfig: Sendable {
 
     public var totalCores: Int {
         switch master {
-        case .local(let e, let c, _): return max(1, e * c)
+        case .local(let e, let c, _):
+            let (slots, overflow) = e.multipliedReportingOverflow(by: c)
+            return overflow ? Int.max : max(1, slots)
         }
     }
 
-    public var effectiveShufflePartitions: Int { shufflePartitions ?? max(2, 2 * totalCores) }
+    /// The shuffle partitions jobs use: the setting, or 2 × the task slots, at most
+    /// ``SessionLimits/manyShufflePartitions``.
+    public var effectiveShufflePartitions: Int {
+        shufflePartitions ?? max(2, 2 * min(totalCores, SessionLimits.manyShufflePartitions / 2))
+    }
 }
