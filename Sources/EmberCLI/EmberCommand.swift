@@ -41,6 +41,9 @@ struct ClusterOptions: ParsableArguments {
     @Flag(help: "Replace the output file if it exists.") var overwrite = false
     @Flag(inversion: .prefixedNo, help: "Serve the web UI, REST API and /metrics on 127.0.0.1:4040 (or the next free port) while the job runs.")
     var ui = true
+    @Option(name: .customLong("event-log-dir"), help: "Directory for the event log, private to you (default: <tmp>/ember-events-<uid>).")
+    var eventLogDir: String?
+    @Flag(name: .customLong("no-event-log"), help: "Write no event log.") var noEventLog = false
 
     func session() throws -> Session {
         guard executors >= 1, cores >= 1 else {
@@ -57,8 +60,13 @@ struct ClusterOptions: ParsableArguments {
         config.master = .local(executors: executors, cores: cores, memory: bytes)
         config.shufflePartitions = partitions
         config.uiEnabled = ui
+        if noEventLog {
+            config.eventLogDir = nil
+        } else if let eventLogDir {
+            config.eventLogDir = eventLogDir
+        }
         let session = try Session(config: config)
-        if let url = session.uiURL { FileHandle.standardError.write(Data("ember: UI at \(url)\n".utf8)) }
+        if let url = session.uiURL { StandardError.write("ember: UI at \(url)\n") }
         return session
     }
 }

@@ -74,8 +74,8 @@ enum ExecutorLauncher {
         process.environment = env
         process.arguments = []
         let logPath = stderrLogPath(localDir: localDir, executorId: executorId)
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
+        let logFD = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)   // private, like the app dir
+        process.standardError = logFD >= 0 ? FileHandle(fileDescriptor: logFD, closeOnDealloc: true) : nil
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         process.terminationHandler = { p in onExit(p.terminationStatus, p.terminationReason) }

@@ -1,34 +1,47 @@
 // EventLogWriter: the application's events as JSON lines, with Spark's event names and keys
 // ("Event": "SparkListenerTaskEnd", "Task Info", "Task End Reason", "Task Metrics"…), so Spark
 // tooling habits carry over. One file per application: <eventLogDir>/<appId>.jsonl, flushed per event.
+// The directory is checked to be private (EventLogDirectory); the file is created new (O_EXCL,
+// never through a symlink) with mode 0600. A write that fails (a full disk) turns the log off with
+// one warning; it never stops the driver.
 
 import Foundation
+import Logging
 import Planner
+import Shuffle
 
 final class EventLogWriter: SchedulerListener, @unchecked Sendable {
     let path: String
     // Guarded by `lock`.
     private let lock = NSLock()
-    private var handle: FileHandle?
+    private var file: PosixFile?
 
     init(directory: String, appId: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try EventLogDirectory.prepare(directory)
         path = directory + "/" + appId + ".jsonl"
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+        do {
+            file = try PosixFile.create(path)
+        } catch {
             throw EmberError(.output, "cannot create the event log", context: [.init("path", path)],
-                             hint: "set SessionConfig.eventLogDir to a writable directory, or nil to turn the event log off")
+                             hint: "set SessionConfig.eventLogDir to a writable directory, or nil to turn the event log off", cause: error)
         }
-        handle = h
     }
 
-    deinit { try? handle?.close() }
+    /// Fault injection: the log's writes go to `device` (/dev/full: a full disk).
+    func redirectWrites(to device: String) throws { try file?.redirectWrites(to: device) }
 
     func onEvent(_ event: SchedulerEvent) {
         guard let data = try? JSONSerialization.data(withJSONObject: Self.json(event), options: [.sortedKeys]) else { return }
         lock.lock()
         defer { lock.unlock() }
-        handle?.write(data)
-        handle?.write(Data([0x0A]))
+        guard let file else { return }
+        do {
+            try (data + [0x0A]).withUnsafeBytes { try file.write($0) }
+        } catch {
+            self.file = nil
+            Logger(label: "ember.driver").warning("the event log cannot be written any more; its events are dropped from here on",
+                                                  metadata: ["path": "\(path)", "error": "\(String(describing: error))"])
+        }
     }
 
     static func millis(_ t: Double) -> Int64 { Int64(t * 1000) }

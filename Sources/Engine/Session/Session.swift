@@ -1,9 +1,14 @@
 // Session: the entry point (Spark's SparkSession). Creating one starts the executor processes of
 // its master; `read` makes DataFrames; actions on them run here, one job at a time; `stop()` shuts
 // the executors down and removes the application's local directory.
+//
+// A Session leaves its host program's process-wide state alone: it installs no signal handlers
+// (SIGINT/SIGTERM handling is an explicit opt-in, `Session.handleTerminationSignals()`), leaves
+// SIGPIPE as it found it (sockets send with MSG_NOSIGNAL), and never bootstraps swift-metrics.
 
 import Foundation
 import Executor
+import Logging
 import Planner
 import Synchronization
 
@@ -29,6 +34,11 @@ public final class Session: Sendable {
     /// Where the UI and REST API are served, e.g. http://127.0.0.1:4040 (nil when turned off).
     public var uiURL: String? { ui?.url }
     private let report = Mutex<RootCauseReport?>(nil)
+    /// Set once the executors are stopped and the application directory removed (by `stop()` or by
+    /// the termination cleanup, whichever comes first).
+    private let released = Atomic<Bool>(false)
+    /// Registration with ``TerminationCleanup`` (removed by `stop()`).
+    private let cleanupRegistration = Mutex<Int?>(nil)
     /// The application's event log (JSON lines), if enabled.
     public let eventLogPath: String?
 
@@ -51,28 +61,26 @@ public final class Session: Sendable {
     }
 
     public init(config: SessionConfig) throws {
-        signal(SIGPIPE, SIG_IGN)
         guard case .local(let executors, let cores, let memory) = config.master, executors >= 1, cores >= 1, memory > 0 else {
             throw EmberError(.configuration, "a local master needs at least 1 executor, 1 core and some memory",
                              hint: "e.g. .local(executors: 2, cores: 2)")
         }
+        for warning in try SessionLimits.check(config) { Logger(label: "ember.driver").warning("\(warning)") }
         self.config = config
-        let millis = Int64(Date().timeIntervalSince1970 * 1000)
-        self.appId = "ember-\(millis)-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
         let base = config.localDir ?? ProcessInfo.processInfo.environment["EMBER_LOCAL_DIR"] ?? NSTemporaryDirectory()
-        self.appDir = (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/" + appId
-        do {
-            try FileManager.default.createDirectory(atPath: appDir, withIntermediateDirectories: true)
-        } catch {
-            throw EmberError(.configuration, "cannot create the application directory", context: [.init("path", appDir)],
-                             hint: "set SessionConfig.localDir or EMBER_LOCAL_DIR to a writable directory", cause: error)
-        }
+        ApplicationDirectory.removeStale(in: base)
+        let directory = try ApplicationDirectory.create(base: base)
+        self.appId = directory.appId
+        self.appDir = directory.path
+        // Until the executors run, a signal only needs to take the directory away.
+        let early = TerminationCleanup.add { [appDir] in try? FileManager.default.removeItem(atPath: appDir) }
         let store = AppStatusStore(maxMemory: Int64(Double(memory) * ExecutorMemoryManager.memoryFraction),
-                                   metrics: ExecutorMetrics(appId: appId, appName: config.appName))
+                                   metrics: ExecutorMetrics(appId: appId, appName: config.appName, hostFactory: config.metricsFactory))
         status = store
         do {
             ui = config.uiEnabled ? try UIServer(store: store, preferred: config.uiPort) : nil
         } catch {
+            TerminationCleanup.remove(early)
             try? FileManager.default.removeItem(atPath: appDir)
             throw error
         }
@@ -85,6 +93,7 @@ public final class Session: Sendable {
             if ConsoleProgressBar.enabled(config) { scheduler.listeners.append(ConsoleProgressBar()) }
             if let dir = config.eventLogDir {
                 let log = try EventLogWriter(directory: dir, appId: appId)
+                if config.faults.fullEventLogDisk { try log.redirectWrites(to: "/dev/full") }
                 eventLogPath = log.path
                 scheduler.listeners.append(log)
             } else {
@@ -98,9 +107,13 @@ public final class Session: Sendable {
             try driver.withLock { try $0.scheduler!.start(executors: initial) }
         } catch {
             ui?.stop()
+            TerminationCleanup.remove(early)
             try? FileManager.default.removeItem(atPath: appDir)
             throw error
         }
+        TerminationCleanup.remove(early)
+        let registration = TerminationCleanup.add { [weak self] in self?.releaseResources() }
+        cleanupRegistration.withLock { $0 = registration }
     }
 
     deinit { stop() }
@@ -161,8 +174,16 @@ public final class Session: Sendable {
             return !state.stopped
         }
         guard wasRunning else { return }
-        cluster.stop()
+        if let registration = cleanupRegistration.withLock({ $0 }) { TerminationCleanup.remove(registration) }
+        releaseResources()
         ui?.stop()
+    }
+
+    /// Stops the executors and removes the application directory, once. Needs no driver lock, so
+    /// the termination cleanup can run it while a job holds the session.
+    private func releaseResources() {
+        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        cluster.stop()
         try? FileManager.default.removeItem(atPath: appDir)
     }
 

@@ -83,8 +83,10 @@ public struct SessionConfig: Sendable {
     /// Delay scheduling (Spark's spark.locality.wait = 3 s, with process/node/rack overrides).
     public var localityWaits = LocalityWaits()
 
-    /// Where the event log goes (JSON lines, one file per application); nil turns it off.
-    public var eventLogDir: String? = NSTemporaryDirectory() + "ember-events"
+    /// Where the event log goes (JSON lines, one file per application); nil turns it off. The
+    /// default is private to the user: `<tmp>/ember-events-<uid>`. The directory is created 0700 if
+    /// missing, and refused if it is a symlink, another user's, or writable by others.
+    public var eventLogDir: String? = EventLogDirectory.defaultPath
     /// Serve the REST API (/api/v1), /metrics and the web UI on loopback while the session runs
     /// (Spark's spark.ui.enabled, on by default). The server has its own threads; false turns it off.
     public var uiEnabled = true

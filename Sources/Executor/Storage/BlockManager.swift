@@ -46,8 +46,15 @@ public final class BlockManager: Sendable {
         var frame: [UInt8] = []
         try encoded.withUnsafeBytes { try compressor.compressFrame($0, appendingTo: &frame) }
         let path = "\(directory)/rdd_\(cacheId)_\(partition)"
-        guard FileManager.default.createFile(atPath: path, contents: Data(frame)) else {
-            throw EmberError(.output, "cannot write cached block", context: [.init("file", path)])
+        // A private temp file renamed into place: a full disk fails the task (retried), not the block.
+        let temp = "\(path).\(FileOps.randomToken()).tmp"
+        do {
+            let file = try PosixFile.create(temp)
+            try frame.withUnsafeBytes { try file.write($0) }
+            try FileOps.rename(temp, to: path)
+        } catch {
+            FileOps.remove(temp)
+            throw error
         }
         blocks.withLock { $0[Key(cacheId: cacheId, partition: partition)] = .disk(path: path, bytes: Int64(frame.count)) }
         return CachedBlockInfo(cacheId: cacheId, partition: partition, bytes: Int64(frame.count), inMemory: false)
