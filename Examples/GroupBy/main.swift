@@ -7,6 +7,7 @@ import Engine
 import Foundation
 
 Session.runExecutorIfRequested()   // this program also serves as its own executors
+Session.handleTerminationSignals()  // Ctrl-C stops the executors and removes the session's files first
 
 let input = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "Examples/data/sales.csv"
 do {

@@ -6,6 +6,7 @@ import Engine
 import Foundation
 
 Session.runExecutorIfRequested()   // this program also serves as its own executors
+Session.handleTerminationSignals()  // Ctrl-C stops the executors and removes the session's files first
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let inputs = arguments.isEmpty ? ["Examples/data/sample.txt"] : arguments

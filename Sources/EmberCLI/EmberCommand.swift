@@ -1,5 +1,9 @@
 // ember: the command-line tool. `ember wordcount` and `ember groupby` run the example jobs on
 // local executor processes (this program re-executes itself as its executors).
+//
+// As a program (not a library) it handles SIGINT and SIGTERM: the session stops, its executors,
+// temp output and application directory go, and the tool ends by the signal (status 130 / 143).
+// Errors are printed with control characters escaped, and never by a write that can trap.
 
 import ArgumentParser
 import Engine
@@ -15,6 +19,7 @@ struct EmberCommand: ParsableCommand {
 
     static func main() {
         Session.runExecutorIfRequested()
+        Session.handleTerminationSignals()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["EMBER_LOG_LEVEL"] ?? "") ?? .warning

@@ -100,7 +100,9 @@ final class LocalCluster: Sendable {
     /// Launches one executor process and returns its id (registration arrives later as an event).
     @discardableResult
     func launchExecutor(cores: Int? = nil) throws -> ExecutorID {
-        let id = state.withLock { s -> ExecutorID in
+        let id = try state.withLock { s -> ExecutorID in
+            // Stopped (possibly by a signal while a job runs): replacing lost executors would orphan them.
+            guard !s.stopping else { throw EmberError(.executor, "the session is stopping: no executor is launched") }
             let id = ExecutorID(String(s.nextExecutorId))
             s.nextExecutorId += 1
             return id
