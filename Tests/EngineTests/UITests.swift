@@ -92,9 +92,9 @@ import Testing
 }
 
 @Suite(.serialized) struct HistoryTests {
-    @Test func theHistoryServerReplaysAnEventLog() throws {
-        let dir = ScratchDir("history")
-        defer { dir.cleanup() }
+    /// Runs a groupBy on 2 executors with one injected task failure, logging its events into `dir`:
+    /// the event log's path and the application's id.
+    static func recordEventLog(in dir: ScratchDir) throws -> (log: String, appId: String) {
         var config = SessionConfig()
         config.master = .local(executors: 2, cores: 2, memory: 256 << 20)
         config.shufflePartitions = 3
@@ -108,6 +108,13 @@ import Testing
         let log = try #require(session.eventLogPath)
         let appId = session.appId
         session.stop()
+        return (log, appId)
+    }
+
+    @Test func theHistoryServerReplaysAnEventLog() throws {
+        let dir = ScratchDir("history")
+        defer { dir.cleanup() }
+        let (log, appId) = try Self.recordEventLog(in: dir)
 
         // Replay into a status store and read it through the REST API's renderers (the HTTP side is
         // the same server UITests exercises).
@@ -125,29 +132,5 @@ import Testing
         #expect(WebPages.job(replayed, id: job.id).contains("Root-cause report"))
         let error = #expect(throws: EmberError.self) { _ = try HistoryServer(eventLog: dir.file("missing.jsonl")) }
         #expect(error?.code == .input)
-    }
-}
-
-@Suite struct LoopbackHTTPServerTests {
-    @Test func parsesRequestLines() throws {
-        let ok = try LoopbackHTTPServer.parse(Array("GET /stage?id=3&name=a%20b+c HTTP/1.1\r\nHost: x\r\n\r\n".utf8)).get()
-        #expect(ok.method == "GET" && ok.path == "/stage" && ok.query == ["id": "3", "name": "a b c"])
-        for bad in ["garbage\r\n\r\n", "GET stage HTTP/1.1\r\n\r\n", "GET / SPDY/3\r\n\r\n"] {
-            #expect(throws: LoopbackHTTPServer.ParseError.self) { try LoopbackHTTPServer.parse(Array(bad.utf8)).get() }
-        }
-    }
-
-    @Test func answersMalformedRequestsWith400AndFallsBackToAFreePort() throws {
-        let first = try LoopbackHTTPServer(preferred: 4340) { _ in .text("hello") }
-        defer { first.stop() }
-        let second = try LoopbackHTTPServer(preferred: first.port) { _ in .text("other") }
-        defer { second.stop() }
-        #expect(second.port != first.port, "a taken port is skipped")
-        let fd = try LoopbackSocket.connect("127.0.0.1:\(first.port)")
-        defer { close(fd) }
-        LoopbackHTTPServer.writeAll(fd, Array("NONSENSE\r\n\r\n".utf8))
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        #expect(String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self).hasPrefix("HTTP/1.1 400 Bad Request"))
     }
 }

@@ -54,7 +54,7 @@ enum ExecutorLauncher {
 
     /// Starts one executor process. `onExit` runs (on a background thread) when it terminates.
     static func launch(program: String, executorId: ExecutorID, cores: Int, memory: Int64, driverAddress: String,
-                       secret: String, localDir: String, heartbeatMillis: Int,
+                       secret: String, localDir: String, heartbeatMillis: Int, registrationTimeoutSeconds: Double,
                        onExit: @escaping @Sendable (Int32, Process.TerminationReason) -> Void) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
@@ -67,6 +67,7 @@ enum ExecutorLauncher {
         env[ExecutorEnvironment.memory] = String(memory)
         env[ExecutorEnvironment.localDir] = localDir
         env[ExecutorEnvironment.heartbeatInterval] = String(heartbeatMillis)
+        env[ExecutorEnvironment.registrationTimeout] = String(Int(min(max(registrationTimeoutSeconds, 0), 1e9) * 1000))
         env["SWIFT_BACKTRACE"] = env["SWIFT_BACKTRACE"] ?? "enable=no"
         // Tasks run on short-lived threads; glibc would give them up to 8 × cores malloc arenas that
         // each keep their peak. Two arenas keep an executor's RSS close to its memory budget.

@@ -1,10 +1,18 @@
 // LocalCluster: the driver's side of the executor processes. It listens on loopback, launches
 // executor processes, admits only connections that present the application secret, and turns
 // everything executors say (registration, status updates, heartbeats) and every loss (socket
-// closed, process exited with a status or a signal) into ClusterEvents for the scheduler.
+// closed, process exited with a status or a signal, protocol error) into ClusterEvents for the
+// scheduler.
+//
+// The executor port is a server on a shared machine: a connection from another user is closed
+// before a byte is read (AcceptLoop), at most `maxHandshakes` connections are in their handshake at
+// once (ConnectionLimiter), and a handshake reads one frame of a few KiB by one deadline
+// (ExecutorHandshake). Only an executor this driver launched, and only once, is admitted; after
+// that, what a connection says is attributed to the executor that registered on it.
 
 import Foundation
 import Executor
+import Logging
 import Planner
 import Synchronization
 
@@ -59,14 +67,20 @@ final class LocalCluster: Sendable {
     let appDir: String
     let events = BlockingQueue<ClusterEvent>()
     private let secret: String
-    private let listenFD: Int32
+    private let handshake: ExecutorHandshake
+    let acceptLoop: AcceptLoop
     let driverAddress: String
     private let program: String
+    private let logger = Logger(label: "ember.cluster")
+    /// Connections in their handshake at once; a newer one takes the oldest one's place.
+    static let maxHandshakes = 32
 
     private struct State {
         var processes: [ExecutorID: Process] = [:]
         var connections: [ExecutorID: FrameConnection] = [:]
         var exits: [ExecutorID: ExecutorLossReason] = [:]
+        /// Executors this driver launched (before their process starts), registered or not.
+        var launched: Set<ExecutorID> = []
         var registered: Set<ExecutorID> = []
         var nextExecutorId = 1
         var stopping = false
@@ -77,12 +91,13 @@ final class LocalCluster: Sendable {
         self.config = config
         self.appDir = appDir
         self.secret = LocalCluster.makeSecret()
+        self.handshake = ExecutorHandshake(secret: secret, timeoutSeconds: config.handshakeTimeoutSeconds)
         self.program = try ExecutorLauncher.resolveProgram(config).path
         let (fd, port) = try LoopbackSocket.listen()
-        self.listenFD = fd
         self.driverAddress = "127.0.0.1:\(port)"
-        let acceptThread = Thread { [self] in acceptLoop() }
-        acceptThread.start()
+        acceptLoop = AcceptLoop(name: "ember-executor-port", listenFD: fd, limiter: ConnectionLimiter(capacity: Self.maxHandshakes),
+                                logger: logger)
+        acceptLoop.start { [self] fd, slot in serve(fd, slot) }
     }
 
     static func makeSecret() -> String {
@@ -105,11 +120,13 @@ final class LocalCluster: Sendable {
             guard !s.stopping else { throw EmberError(.executor, "the session is stopping: no executor is launched") }
             let id = ExecutorID(String(s.nextExecutorId))
             s.nextExecutorId += 1
+            s.launched.insert(id)
             return id
         }
         let process = try ExecutorLauncher.launch(
             program: program, executorId: id, cores: cores ?? executorCores, memory: executorMemory, driverAddress: driverAddress,
-            secret: secret, localDir: appDir, heartbeatMillis: config.heartbeatIntervalMillis
+            secret: secret, localDir: appDir, heartbeatMillis: config.heartbeatIntervalMillis,
+            registrationTimeoutSeconds: config.executorStartTimeoutSeconds
         ) { [self] status, reason in
             let loss = ExecutorLossReason.from(status: status, reason: reason)
             let registered = state.withLock { s -> Bool in
@@ -129,6 +146,15 @@ final class LocalCluster: Sendable {
         guard let connection = state.withLock({ $0.connections[id] }) else { return false }
         do {
             try connection.send(message)
+            return true
+        } catch ConnectionError.frameTooLarge(let bytes, let limit) {
+            // Nothing was sent and the connection is fine: fail the task rather than wait for a loss.
+            logger.error("a message to an executor exceeds the frame limit", metadata: ["executor": "\(id)", "bytes": "\(bytes)"])
+            if case .launchTask(let task) = message {
+                let error = EmberError(.configuration, "the description of \(task.displayName) is \(bytes) bytes, over the frame limit of \(limit) bytes",
+                                       hint: "the plan is too large to ship: avoid huge literal lists in expressions")
+                events.post(.statusUpdate(TaskStatus(taskId: task.taskId, executorId: id, state: .failed, error: error, metrics: TaskMetrics()), []))
+            }
             return true
         } catch {
             return false
@@ -155,50 +181,36 @@ final class LocalCluster: Sendable {
             if p.isRunning { Foundation.kill(p.processIdentifier, SIGKILL) }
         }
         for c in connections { c.close() }
-        shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
+        acceptLoop.stop()
     }
 
     // MARK: connections
 
-    private func acceptLoop() {
-        while let fd = LoopbackSocket.accept(listenFD) {
-            if state.withLock({ $0.stopping }) { close(fd); return }
-            let thread = Thread { [self] in serve(FrameConnection(fd: fd)) }
-            thread.start()
-        }
-    }
-
     /// Admits a connection that presents the secret first, then forwards its messages as events.
-    private func serve(_ connection: FrameConnection) {
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(connection.fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let (first, _) = try? connection.receive(ExecutorMessage.self),
-              case .register(let registration) = first,
-              constantTimeEqual(registration.secret, secret) else {
+    private func serve(_ fd: Int32, _ slot: ConnectionLimiter.Slot) {
+        let connection = FrameConnection(fd: fd)
+        let admitted: (ExecutorID, ExecutorRegistration)
+        do {
+            let registration = try handshake.receiveRegistration(connection)
+            // A slot taken by a newer connection meanwhile means the socket was shut down.
+            guard acceptLoop.limiter.release(slot) else { throw ConnectionError.closed("displaced by newer connections") }
+            admitted = (try admit(registration, connection), registration)
+        } catch {
+            acceptLoop.limiter.release(slot)
             connection.close()
+            logger.debug("refused a connection on the executor port", metadata: ["reason": "\(error)"])
             return
         }
-        var noTimeout = timeval(tv_sec: 0, tv_usec: 0)
-        setsockopt(connection.fd, SOL_SOCKET, SO_RCVTIMEO, &noTimeout, socklen_t(MemoryLayout<timeval>.size))
-        let id = registration.executorId
-        state.withLock {
-            $0.connections[id] = connection
-            $0.registered.insert(id)
-        }
-        do { try connection.send(DriverMessage.registered) } catch { return }
-        events.post(.registered(ExecutorInfo(id: id, pid: registration.pid, host: registration.host, cores: registration.cores)))
-        while true {
-            do {
-                let (message, binary) = try connection.receive(ExecutorMessage.self)
-                switch message {
-                case .statusUpdate(let status): events.post(.statusUpdate(status, binary))
-                case .heartbeat(let executor, _): events.post(.heartbeat(executor))
-                case .register: break
-                }
-            } catch {
-                break
-            }
+        let (id, registration) = admitted
+        events.post(.registered(ExecutorInfo(id: id, pid: pid(of: id) ?? registration.pid, host: registration.host, cores: registration.cores)))
+        if let protocolError = forwardMessages(of: id, connection) {
+            logger.error("an executor broke the driver protocol; its connection is closed and the executor killed",
+                         metadata: ["executor": "\(id)", "error": "\(protocolError)"])
+            state.withLock { $0.connections[id] = nil }
+            connection.close()
+            kill(id)
+            events.post(.lost(id, ExecutorLossReason(message: "protocol error on the executor's connection: \(protocolError)", causedByApp: true)))
+            return
         }
         // The connection closed: wait briefly for the process exit status to say why.
         var reason: ExecutorLossReason? = nil
@@ -212,11 +224,52 @@ final class LocalCluster: Sendable {
         events.post(.lost(id, reason ?? ExecutorLossReason(message: "connection to the executor closed", causedByApp: true)))
     }
 
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        var diff: UInt8 = 0
-        for i in 0..<x.count { diff |= x[i] ^ y[i] }
-        return diff == 0
+    /// Registers the connection as the executor it names, if this driver launched that executor and
+    /// it has not registered before; then tells the executor.
+    private func admit(_ registration: ExecutorRegistration, _ connection: FrameConnection) throws -> ExecutorID {
+        let id = registration.executorId
+        let fresh = state.withLock { s -> Bool in
+            guard !s.stopping, s.launched.contains(id), !s.registered.contains(id) else { return false }
+            s.registered.insert(id)
+            s.connections[id] = connection
+            return true
+        }
+        guard fresh else { throw ConnectionError.protocolViolation("executor \(id) was not launched by this driver, or has registered already") }
+        do {
+            try connection.send(DriverMessage.registered)
+        } catch {
+            let exit = state.withLock { s -> ExecutorLossReason? in
+                s.connections[id] = nil
+                s.registered.remove(id)
+                return s.exits[id]
+            }
+            // It exited meanwhile and left its loss to be reported here.
+            if let exit { events.post(.lost(id, exit)) }
+            throw error
+        }
+        return id
+    }
+
+    /// Forwards what a registered executor says, attributed to `id` whatever the message claims,
+    /// until the connection ends; returns the protocol error that ended it, if one did.
+    private func forwardMessages(of id: ExecutorID, _ connection: FrameConnection) -> ConnectionError? {
+        while true {
+            do {
+                let (message, binary) = try connection.receive(ExecutorMessage.self)
+                switch message {
+                case .statusUpdate(var status):
+                    status.executorId = id
+                    events.post(.statusUpdate(status, binary))
+                case .heartbeat:
+                    events.post(.heartbeat(id))
+                case .register:
+                    return .protocolViolation("a second registration on a registered connection")
+                }
+            } catch let error as ConnectionError where error.isProtocolError {
+                return error
+            } catch {
+                return nil
+            }
+        }
     }
 }

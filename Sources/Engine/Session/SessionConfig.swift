@@ -54,8 +54,12 @@ public struct SessionConfig: Sendable {
     public var executorPath: String? = nil
     /// Base directory for the application's local directory (shuffle files, executor logs).
     public var localDir: String? = nil
-    /// How long to wait for executors to register at startup.
+    /// How long to wait for an executor to register, at startup and after launching a replacement
+    /// (an executor waits as long for the driver's reply, then exits with code 50).
     public var executorStartTimeoutSeconds: Double = 60
+    /// How long a connection to the driver's executor port has to present the application secret:
+    /// one deadline for the whole handshake, however its bytes are spread out.
+    public var handshakeTimeoutSeconds: Double = 10
     /// An executor silent for this long is declared lost and killed (Spark's
     /// `spark.executor.heartbeatInterval` × …, bounded by `spark.network.timeout` = 120 s).
     public var executorHeartbeatTimeoutSeconds: Double = 120

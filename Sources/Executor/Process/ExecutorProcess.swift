@@ -4,7 +4,8 @@
 // A heartbeat thread tells the driver it is alive. When the driver goes away, the executor exits.
 //
 // Exit codes (classified by the driver when an executor is lost):
-//   0  normal shutdown or driver gone      50  could not start (bad environment, cannot connect)
+//   0  normal shutdown or driver gone      50  could not start (bad environment, cannot connect,
+//                                              not registered by the deadline)
 //   52 out of memory (Spark's code)        other / signals: crash
 
 import Foundation
@@ -40,13 +41,17 @@ public enum ExecutorProcess {
         let cores = Int(env[ExecutorEnvironment.cores] ?? "1") ?? 1
         let localDir = required(ExecutorEnvironment.localDir)
         let heartbeatMillis = Int(env[ExecutorEnvironment.heartbeatInterval] ?? "1000") ?? 1000
+        // Connecting, registering and the driver's reply share one deadline: a driver that never
+        // answers must not keep this process waiting.
+        let registrationMillis = Int(env[ExecutorEnvironment.registrationTimeout] ?? "") ?? 60_000
+        let registrationDeadline = Deadline(secondsFromNow: Double(registrationMillis) / 1000)
 
         let connection: FrameConnection
         do {
-            connection = FrameConnection(fd: try LoopbackSocket.connect(address))
+            connection = FrameConnection(fd: try LoopbackSocket.connect(address, deadline: registrationDeadline))
             try connection.send(ExecutorMessage.register(ExecutorRegistration(
                 secret: secret, executorId: executorId, pid: getpid(), host: ProcessInfo.processInfo.hostName, cores: cores)))
-            let (reply, _) = try connection.receive(DriverMessage.self)
+            let (reply, _) = try connection.receive(DriverMessage.self, deadline: registrationDeadline)
             guard case .registered = reply else {
                 throw ConnectionError.protocolViolation("expected a registration reply")
             }

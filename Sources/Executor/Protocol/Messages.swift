@@ -150,4 +150,6 @@ public enum ExecutorEnvironment {
     public static let memory = "EMBER_EXECUTOR_MEMORY"
     public static let localDir = "EMBER_LOCAL_DIR"
     public static let heartbeatInterval = "EMBER_HEARTBEAT_INTERVAL_MS"
+    /// How long the executor waits to be registered (connect, register, the driver's reply).
+    public static let registrationTimeout = "EMBER_REGISTRATION_TIMEOUT_MS"
 }

@@ -1,0 +1,27 @@
+// Deadline: an absolute point on the monotonic clock by which a whole exchange (a handshake, an
+// HTTP request head, an executor's registration) must be done. One deadline for the exchange, not a
+// timeout per read: a peer that sends a byte every few seconds still runs out of time (slow-loris).
+
+import Foundation
+
+public struct Deadline: Sendable {
+    /// Monotonic nanoseconds (DispatchTime's uptime clock).
+    public let uptimeNanos: UInt64
+
+    public init(secondsFromNow seconds: Double) {
+        let clamped = max(0, min(seconds, 100 * 365 * 86_400))   // no overflow, whatever a caller passes
+        uptimeNanos = Self.nowNanos &+ UInt64(clamped * 1e9)
+    }
+
+    static var nowNanos: UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    public var hasPassed: Bool { Self.nowNanos >= uptimeNanos }
+
+    /// Milliseconds left, rounded up so a poll(2) never wakes just before the deadline: 0 once it
+    /// has passed, at most Int32.max.
+    public var remainingMillis: Int32 {
+        let now = Self.nowNanos
+        guard uptimeNanos > now else { return 0 }
+        return Int32(min(UInt64(Int32.max), (uptimeNanos - now + 999_999) / 1_000_000))
+    }
+}
