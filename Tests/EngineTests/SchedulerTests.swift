@@ -29,6 +29,8 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
     private(set) var killed: [ExecutorID] = []
     private(set) var tasksRun: [(TaskID, ExecutorID)] = []
     var behavior: @Sendable (TaskDescription, ExecutorID) -> Behavior = { _, _ in .run }
+    /// Whether a launched executor registers (one that does not stays silent until killed).
+    var registers: @Sendable (ExecutorID) -> Bool = { _ in true }
 
     init(appDir: String) { self.appDir = appDir }
 
@@ -38,7 +40,7 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
         next += 1
         launched.append(id)
         lock.unlock()
-        events.post(.registered(ExecutorInfo(id: id, pid: 0, host: "fake", cores: cores ?? 2)))
+        if registers(id) { events.post(.registered(ExecutorInfo(id: id, pid: 0, host: "fake", cores: cores ?? 2))) }
         return id
     }
 

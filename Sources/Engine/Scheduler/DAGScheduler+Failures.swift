@@ -58,8 +58,10 @@ extension DAGScheduler {
         submit(stage, &job)
     }
 
-    /// Declares executors that have been silent longer than the heartbeat timeout lost, and kills them.
+    /// Declares executors that have been silent longer than the heartbeat timeout lost, and kills
+    /// them; so too executors that were launched and have not registered in time.
     func checkHeartbeats(_ job: inout JobState) {
+        checkRegistrations(&job)
         let now = clock()
         for (id, heard) in lastHeard where now - heard > config.executorHeartbeatTimeoutSeconds {
             killedByScheduler.insert(id)
@@ -70,15 +72,32 @@ extension DAGScheduler {
         }
     }
 
+    /// Kills and replaces executors launched during the session (replacements, dynamic allocation)
+    /// that have not registered within executorStartTimeoutSeconds of the scheduler first seeing
+    /// them in `launching`; `start` has its own wait for the first ones.
+    func checkRegistrations(_ job: inout JobState) {
+        let now = clock()
+        launchSeenAt = launchSeenAt.filter { launching.contains($0.key) }
+        for id in launching where launchSeenAt[id] == nil { launchSeenAt[id] = now }
+        for (id, since) in launchSeenAt where now - since > config.executorStartTimeoutSeconds {
+            launchSeenAt[id] = nil
+            killedByScheduler.insert(id)
+            cluster.kill(id)
+            handleExecutorLost(id, ExecutorLossReason(
+                message: "executor \(id) did not register within \(Int(config.executorStartTimeoutSeconds)) s of its launch", causedByApp: false), &job)
+        }
+    }
+
     func handleExecutorLost(_ id: ExecutorID, _ reason: ExecutorLossReason, _ job: inout JobState) {
-        launching.remove(id)
+        // An executor lost before it registered is replaced too (it counts as a loss).
+        let wasLaunching = launching.remove(id) != nil
         lastHeard[id] = nil
         idleSince[id] = nil
         if removing.remove(id) != nil {
             executors.removeValue(forKey: id)   // removed by dynamic allocation: expected, not replaced
             return
         }
-        guard executors.removeValue(forKey: id) != nil else { return }
+        guard executors.removeValue(forKey: id) != nil || wasLaunching else { return }
         losses.append((id, reason.message))
         post(.executorRemoved(executor: id.value, reason: reason.message, exitCode: reason.exitCode, signal: reason.signal,
                               killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))

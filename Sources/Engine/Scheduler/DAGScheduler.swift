@@ -77,6 +77,8 @@ final class DAGScheduler {
     var recoveryMode = false
     /// Executors launched whose registration is still awaited.
     var launching: Set<ExecutorID> = []
+    /// When the scheduler first saw each executor in `launching` (its registration deadline runs from then).
+    var launchSeenAt: [ExecutorID: Double] = [:]
     /// Tasks that finished successfully in the last job, in completion order.
     var lastJobTasks: [TaskRecord] = []
     /// Task failures of the last job (including fetch failures that were recovered from).
