@@ -1,11 +1,12 @@
 // StageDAGView: a job's stages drawn as an SVG DAG (Spark's "DAG Visualization"): one box per
 // stage, placed in columns by depth (parents to the left), arrows from each parent to its child,
-// colored by the state of the stage's latest attempt, each box a link to the stage page.
+// colored by the state of the stage's latest attempt, each box a link to the stage page. Built as
+// HTML, so the stage names and states in it are escaped.
 
 import Foundation
 
 enum StageDAGView {
-    static func svg(_ job: AppStatusStore.JobRow, _ s: AppStatusStore.State) -> String {
+    static func svg(_ job: AppStatusStore.JobRow, _ s: AppStatusStore.State) -> HTML {
         let ids = job.stageIds
         guard !ids.isEmpty else { return "<p>No stages.</p>" }
         var depth: [Int: Int] = [:]
@@ -25,7 +26,7 @@ enum StageDAGView {
             position[id] = (10 + column * 270, 10 + row * 70)
         }
         let (w, h) = (230, 50)
-        var shapes = ""
+        var shapes: HTML = ""
         for id in ids {
             for parent in job.stageParents[id] ?? [] {
                 guard let from = position[parent], let to = position[id] else { continue }
@@ -42,7 +43,7 @@ enum StageDAGView {
             shapes += "<a href=\"/stage?id=\(id)\"><g class=\"dag-stage\" data-stage=\"\(id)\">"
                 + "<rect x=\"\(p.x)\" y=\"\(p.y)\" width=\"\(w)\" height=\"\(h)\" rx=\"6\" fill=\"\(fill)\" stroke=\"#678\"/>"
                 + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 20)\" font-size=\"13\"><tspan font-weight=\"bold\">Stage \(id)</tspan> · \(status)</text>"
-                + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 38)\" font-size=\"11\">\(WebPages.esc(String(name.prefix(36))))</text></g></a>"
+                + "<text x=\"\(p.x + 8)\" y=\"\(p.y + 38)\" font-size=\"11\">\(String(name.prefix(36)))</text></g></a>"
         }
         let width = (rowsInColumn.keys.max() ?? 0) * 270 + 10 + w + 10
         let height = (rowsInColumn.values.max() ?? 1) * 70 + 10
