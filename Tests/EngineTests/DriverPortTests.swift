@@ -71,10 +71,11 @@ import Glibc
         let session = try session(handshakeTimeout: 600)
         defer { session.stop() }
         let port = session.driverAddress.split(separator: ":").last ?? ""
-        // As uid 65534, send a byte every 100 ms until the driver has closed the connection.
-        let script = "trap '' PIPE; exec 3<>/dev/tcp/127.0.0.1/\(port) || exit 3; "
+        // As uid 65534: the header of a plausible 4,000-byte frame, then a byte every 100 ms until
+        // the driver has closed the connection.
+        let script = "trap '' PIPE; exec 3<>/dev/tcp/127.0.0.1/\(port) || exit 3; printf '\\000\\000\\017\\240\\000\\000\\017\\234' >&3; "
             + "while printf ' ' >&3 2>/dev/null; do sleep 0.1; done; echo closed"
-        let (status, out, err) = try runProgram("/usr/bin/timeout", ["60", "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+        let (status, out, err) = try runProgram("/usr/bin/timeout", ["-s", "KILL", "60", "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
                                                                        "--clear-groups", "/bin/bash", "-c", script])
         #expect(status == 0 && out.contains("closed"), "status \(status), stdout \(out), stderr \(err)")
     }
