@@ -67,7 +67,7 @@ enum ExecutorLauncher {
         env[ExecutorEnvironment.memory] = String(memory)
         env[ExecutorEnvironment.localDir] = localDir
         env[ExecutorEnvironment.heartbeatInterval] = String(heartbeatMillis)
-        env[ExecutorEnvironment.registrationTimeout] = String(Int(min(max(registrationTimeoutSeconds, 0), 1e9) * 1000))
+        env[ExecutorEnvironment.registrationTimeout] = String(Int((registrationTimeoutSeconds.isNaN ? 0 : min(max(registrationTimeoutSeconds, 0), 1e9)) * 1000))
         env["SWIFT_BACKTRACE"] = env["SWIFT_BACKTRACE"] ?? "enable=no"
         // Tasks run on short-lived threads; glibc would give them up to 8 × cores malloc arenas that
         // each keep their peak. Two arenas keep an executor's RSS close to its memory budget.

@@ -9,7 +9,8 @@ public struct Deadline: Sendable {
     public let uptimeNanos: UInt64
 
     public init(secondsFromNow seconds: Double) {
-        let clamped = max(0, min(seconds, 100 * 365 * 86_400))   // no overflow, whatever a caller passes
+        // No trap, whatever a caller passes: NaN and negatives are now, huge values a century.
+        let clamped = seconds.isNaN ? 0 : max(0, min(seconds, 100 * 365 * 86_400))
         uptimeNanos = Self.nowNanos &+ UInt64(clamped * 1e9)
     }
 
