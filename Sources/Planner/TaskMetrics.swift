@@ -15,6 +15,9 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     /// Spill runs written and their bytes on disk.
     public var spillCount: Int = 0
     public var diskBytesSpilled: Int64 = 0
+    /// In-memory bytes of the data that spilling released (Spark's memoryBytesSpilled): what the
+    /// spilled rows took in memory, not what they take on disk.
+    public var memoryBytesSpilled: Int64 = 0
     /// Most execution memory the task held at once.
     public var peakExecutionMemory: Int64 = 0
     /// Peak resident set size of the executor process when the task ended (VmHWM).

@@ -64,6 +64,8 @@ public final class ShuffleMapWriter {
     public private(set) var spillCount = 0
     /// Bytes written to spill runs (compressed).
     public private(set) var spilledBytes: Int64 = 0
+    /// In-memory bytes of the batches spilled, as reserved (Spark's memoryBytesSpilled).
+    public private(set) var memoryBytesSpilled: Int64 = 0
     /// Uncompressed encoded bytes produced (before zstd).
     public private(set) var encodedBytes: Int64 = 0
     /// Most bytes buffered at once.
@@ -171,6 +173,7 @@ public final class ShuffleMapWriter {
         runs.append(SpillRun(path: path, layout: layout))
         spillCount += 1
         spilledBytes += layout.lengths.reduce(0, +)
+        memoryBytesSpilled += Int64(reserved)
         batches = []
         partitionIds = []
         releaseMemory()

@@ -32,6 +32,20 @@ func productsDirectory() -> URL {
     return URL(fileURLWithPath: path).deletingLastPathComponent()
 }
 
+/// The configuration of a test session: real executor processes, no UI, no event log, no
+/// root-cause report on stderr; `configure` adjusts the rest.
+func testConfig(executors: Int = 2, cores: Int = 2, memory: Int64 = 256 << 20,
+                _ configure: (inout SessionConfig) -> Void = { _ in }) -> SessionConfig {
+    var config = SessionConfig()
+    config.master = .local(executors: executors, cores: cores, memory: memory)
+    config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+    config.eventLogDir = nil
+    config.uiEnabled = false
+    config.printRootCauseReport = false
+    configure(&config)
+    return config
+}
+
 /// A session with real executor processes (the `ember-executor` binary next to the test bundle).
 func makeSession(executors: Int = 2, cores: Int = 2, partitions: Int? = nil, maxPartitionBytes: Int64? = nil,
                  memory: Int64 = 256 << 20) throws -> Session {

@@ -95,6 +95,7 @@ public enum EventLogReader {
             metrics.durationNanos = runNanos
             metrics.peakExecutionMemory = try amount(m["Peak Execution Memory"], "Peak Execution Memory")
             metrics.diskBytesSpilled = try amount(m["Disk Bytes Spilled"], "Disk Bytes Spilled")
+            metrics.memoryBytesSpilled = try amount(m["Memory Bytes Spilled"], "Memory Bytes Spilled")
             let input = m["Input Metrics"] as? [String: Any] ?? [:]
             metrics.inputBytes = try amount(input["Bytes Read"], "Bytes Read")
             metrics.inputRows = try amount(input["Records Read"], "Records Read")

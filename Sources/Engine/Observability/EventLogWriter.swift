@@ -85,7 +85,7 @@ final class EventLogWriter: SchedulerListener, @unchecked Sendable {
             return ["Event": "SparkListenerTaskEnd", "Stage ID": i.stage, "Stage Attempt ID": i.stageAttempt,
                     "Task End Reason": reason, "Task Info": taskInfo(i),
                     "Task Metrics": ["Executor Run Time": Int64(m.durationNanos / 1_000_000), "Peak Execution Memory": m.peakExecutionMemory,
-                                     "Memory Bytes Spilled": m.diskBytesSpilled, "Disk Bytes Spilled": m.diskBytesSpilled,
+                                     "Memory Bytes Spilled": m.memoryBytesSpilled, "Disk Bytes Spilled": m.diskBytesSpilled,
                                      "Input Metrics": ["Bytes Read": m.inputBytes, "Records Read": m.inputRows],
                                      "Shuffle Read Metrics": ["Local Bytes Read": m.shuffleReadBytes, "Total Records Read": m.shuffleReadRows,
                                                               "Local Blocks Fetched": m.shuffleBlocksFetched],

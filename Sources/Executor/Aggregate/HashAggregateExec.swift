@@ -54,6 +54,8 @@ public final class HashAggregateExec: BatchConsumer {
 
     // METRICS
     public private(set) var spillCount = 0
+    /// In-memory bytes of the tables spilled (Spark's memoryBytesSpilled).
+    public private(set) var memoryBytesSpilled: Int64 = 0
     public private(set) var peakReserved = 0
 
     static let backOffMinRows = 100_000
@@ -198,6 +200,7 @@ public final class HashAggregateExec: BatchConsumer {
                                        keyCount: keys.count, schema: partialSchema, memory: resources.memory)
         }
         let rows = partialRows()
+        memoryBytesSpilled += Int64(stateBytes)
         resetState()
         try spill!.add(rows)
         spillCount += 1
@@ -225,6 +228,7 @@ public final class HashAggregateExec: BatchConsumer {
             try batches { try bucket.consume($0) }
             try bucket.finish()
             spillCount += bucket.spillCount
+            memoryBytesSpilled += bucket.memoryBytesSpilled
         }
         spill.remove()
         self.spill = nil

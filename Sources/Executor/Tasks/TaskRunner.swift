@@ -60,6 +60,7 @@ public struct TaskRunner: Sendable {
                 metrics.shuffleWriteBytes = mapStatus.partitionLengths.reduce(0, +)
                 metrics.spillCount += writer.spillCount
                 metrics.diskBytesSpilled = writer.spilledBytes
+                metrics.memoryBytesSpilled += writer.memoryBytesSpilled
                 metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? writer.peakBufferedBytes)
             case .result:
                 let sink = ResultSink()
@@ -107,7 +108,12 @@ public struct TaskRunner: Sendable {
         }
         // chain[0] is the root: wrap from the sink downward so each operator knows its downstream.
         var aggregates: [HashAggregateExec] = []
-        defer { for a in aggregates { metrics.spillCount += a.spillCount } }
+        defer {
+            for a in aggregates {
+                metrics.spillCount += a.spillCount
+                metrics.memoryBytesSpilled += a.memoryBytesSpilled
+            }
+        }
         for op in chain {
             switch op {
             case .project(let e, let s, _): head = ProjectExec(expressions: e, schema: s, downstream: head)

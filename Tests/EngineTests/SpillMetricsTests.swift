@@ -1,0 +1,46 @@
+// The event log's spill fields come from their own metrics, as Spark defines them: "Memory Bytes
+// Spilled" is the in-memory size of the data a spill released, "Disk Bytes Spilled" what it took
+// on disk; both survive a replay of the log.
+
+@testable import Engine
+import Foundation
+import Testing
+
+@Suite(.serialized) struct SpillMetricsTests {
+    @Test func memoryAndDiskBytesSpilledAreWrittenFromTheirOwnMetrics() throws {
+        let dir = ScratchDir("spill-metrics")
+        defer { dir.cleanup() }
+        let session = try Session(config: testConfig { config in
+            config.shufflePartitions = 3
+            config.eventLogDir = dir.path
+            config.faults.refuseMemoryAbove = 1 << 20   // every task spills
+        })
+        let df = session.range(0, 200_000, numPartitions: 2).select((col("id") % 1000).alias("k"), randstr(40, seed: col("id")).alias("v"))
+            .repartition(3, col("k")).agg(count(col("*")), sum(length(col("v"))))
+        #expect(try df.collect().map(\.description) == ["[200000,8000000]"])
+        let tasks = session.lastJobTasks
+        let log = try #require(session.eventLogPath)
+        session.stop()
+
+        let spilled = tasks.filter { $0.metrics.diskBytesSpilled > 0 }
+        #expect(!spilled.isEmpty, "the tasks spilled")
+        for task in spilled {
+            #expect(task.metrics.memoryBytesSpilled > task.metrics.diskBytesSpilled,
+                    "TID \(task.taskId): \(task.metrics.memoryBytesSpilled) bytes in memory spilled as \(task.metrics.diskBytesSpilled) on disk")
+        }
+        let ends = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").compactMap { line -> [String: Any]? in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  o["Event"] as? String == "SparkListenerTaskEnd" else { return nil }
+            return o
+        }
+        for task in tasks {
+            let end = try #require(ends.first { (($0["Task Info"] as? [String: Any])?["Task ID"] as? Int) == task.taskId.value })
+            let metrics = try #require(end["Task Metrics"] as? [String: Any])
+            #expect((metrics["Memory Bytes Spilled"] as? NSNumber)?.int64Value == task.metrics.memoryBytesSpilled)
+            #expect((metrics["Disk Bytes Spilled"] as? NSNumber)?.int64Value == task.metrics.diskBytesSpilled)
+        }
+        let replayed = try EventLogReader.load(log).snapshot
+        let replayedTasks = replayed.stages.values.flatMap { $0.tasks.values }
+        #expect(replayedTasks.reduce(Int64(0)) { $0 + $1.metrics.memoryBytesSpilled } == tasks.reduce(Int64(0)) { $0 + $1.metrics.memoryBytesSpilled })
+    }
+}
