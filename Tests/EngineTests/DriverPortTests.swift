@@ -142,7 +142,7 @@ import Glibc
         let other = ExecutorID("2")
         try connection.send(ExecutorMessage.heartbeat(other, runningTasks: []))
         try connection.send(ExecutorMessage.statusUpdate(TaskStatus(taskId: TaskID(5), executorId: other, state: .finished, metrics: TaskMetrics())))
-        guard case .heartbeat(let beating) = standIn.nextEvent() else { Issue.record("no heartbeat event"); return }
+        guard case .heartbeat(let beating, _) = standIn.nextEvent() else { Issue.record("no heartbeat event"); return }
         #expect(beating == standIn.id)
         guard case .statusUpdate(let status, _) = standIn.nextEvent() else { Issue.record("no status event"); return }
         #expect(status.executorId == standIn.id && status.taskId == TaskID(5))

@@ -71,23 +71,36 @@ import Testing
 }
 
 @Suite(.serialized) struct SpeculationTests {
-    @Test func aStragglerIsBeatenByItsCopyAndCountedOnce() throws {
-        var config = SessionConfig()
-        config.master = .local(executors: 2, cores: 2, memory: 256 << 20)
-        config.shufflePartitions = 4
-        config.speculation = true
-        config.faults.delayTasks = [(TaskSelector(partition: 0, attempt: 0), 4000)]   // the first stage's first task straggles
-        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
-        let session = try Session(config: config)
+    /// Partition 0 of the map stage is a straggler that takes 1 s per input batch (25,000 rows in 7
+    /// batches). Its speculative copy wins; the straggler must then be stopped at a batch boundary
+    /// and reported KILLED, having read less than its input, and the result counted once.
+    @Test func theLosingCopyIsKilledAtABatchBoundaryAndCountedOnce() throws {
+        let session = try Session(config: testConfig { config in
+            config.shufflePartitions = 4
+            config.speculation = true
+            config.faults.slowTasks = [(TaskSelector(stage: 0, partition: 0, attempt: 0), 1000)]
+        })
         defer { session.stop() }
         let df = session.range(0, 100_000, numPartitions: 4).groupBy((col("id") % 7).alias("k"))
             .agg(count(col("*")).alias("n"), sum("id").alias("s")).orderBy("k")
-        let start = Date()
         let rows = try df.collect().map(\.description)
-        let seconds = Date().timeIntervalSince(start)
         #expect(rows == FaultInjectionTests.expected, "counted once")
-        #expect(seconds < 3.0, "the copy finished first (\(seconds) s, the straggler sleeps 4 s)")
         #expect(session.lastJobTasks.filter { $0.partition == 0 }.count == 2, "one result for partition 0 in each of the 2 stages")
+        let winner = session.lastJobTasks.first { $0.stageId == StageID(0) && $0.partition == 0 }
+        // The loser reports KILLED once it reaches its next batch boundary (at most 1 s later).
+        let deadline = Date(timeIntervalSinceNow: 60)
+        var killed: TaskRecord? = nil
+        while killed == nil && Date() < deadline {
+            killed = session.killedTasks.first { $0.stageId == StageID(0) && $0.partition == 0 }
+            if killed == nil { usleep(50_000) }
+        }
+        guard let killed else {
+            Issue.record("the losing copy of partition 0 was never reported killed")
+            return
+        }
+        #expect(killed.taskId != winner?.taskId)
+        #expect(killed.metrics.inputRows < 25_000, "it stopped before reading its whole input (\(killed.metrics.inputRows) rows)")
+        #expect(session.lastJobFailures.isEmpty, "a killed copy is not a failure: \(session.lastJobFailures)")
     }
 }
 

@@ -1,6 +1,6 @@
 // The DAGScheduler against a fake executor backend and a manual clock: tasks run in-process (no
 // processes), and the test decides what each executor does with a launched task: run it, vanish,
-// or go silent. Time only moves when the test moves it.
+// or go silent, and which heartbeats it sends. Time only moves when the test moves it.
 
 @testable import Engine
 @testable import Executor
@@ -134,5 +134,63 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
         #expect(counts(result) == ["[0, 3334]", "[1, 3333]", "[2, 3333]"])
         #expect(backend.killed.contains(ExecutorID("2")), "the silent executor was killed")
         #expect(scheduler.losses.first?.reason.contains("heartbeat timed out") == true)
+    }
+
+    /// Moves the clock 1 s forward every 50 ms, `times` times, each time posting a heartbeat that
+    /// lists no running task from each executor `heartbeats(tick)` names.
+    func tick(_ clock: ManualClock, _ backend: FakeBackend, times: Int, heartbeats: @escaping @Sendable (Int) -> [String]) {
+        let ticker = Thread {
+            for tick in 0..<times {
+                usleep(50_000)
+                clock.advance(by: 1)
+                for id in heartbeats(tick) { backend.events.post(.heartbeat(ExecutorID(id), runningTasks: [])) }
+            }
+        }
+        ticker.start()
+    }
+
+    @Test func aTaskMissingFromItsExecutorsHeartbeatsIsResubmitted() throws {
+        let dir = ScratchDir("fake-vanished-task")
+        defer { dir.cleanup() }
+        let backend = FakeBackend(appDir: dir.path)
+        // Executor 1 loses the first task it is given (never runs it, never mentions it again).
+        let lost = Mutex<TaskID?>(nil)
+        backend.behavior = { task, executor in
+            if executor.value == "1", lost.withLock({ l in if l == nil { l = task.taskId; return true }; return false }) { return .silent }
+            return .run
+        }
+        let clock = ManualClock()
+        let scheduler = try scheduler(backend, clock: clock) { $0.executorHeartbeatTimeoutSeconds = 30 }
+        let logs = LogCapture()
+        scheduler.log = logs.logger
+        // Both executors heartbeat, listing no task, once per (manual) second. After 60 s executor 1
+        // goes quiet, so that a scheduler ignoring the lists would end the wait only by a timeout.
+        tick(clock, backend, times: 200) { tick in tick < 60 ? ["1", "2"] : ["2"] }
+        let result = try scheduler.runJob(graph())
+        #expect(counts(result) == ["[0, 3334]", "[1, 3333]", "[2, 3333]"])
+        #expect(backend.killed.isEmpty, "no executor was given up on: \(backend.killed)")
+        #expect(scheduler.losses.isEmpty, "\(scheduler.losses)")
+        let lostTask = try #require(lost.withLock { $0 })
+        #expect(logs.warnings.contains { $0.contains("task \(lostTask) is not in executor 1's heartbeats") }, "\(logs.warnings)")
+    }
+
+    @Test func aSilentExecutorIsLoggedWhileTheDriverWaitsBeforeItIsDeclaredLost() throws {
+        let dir = ScratchDir("fake-silent-warning")
+        defer { dir.cleanup() }
+        let backend = FakeBackend(appDir: dir.path)
+        backend.behavior = { _, executor in executor.value == "2" ? .silent : .run }
+        let clock = ManualClock()
+        let scheduler = try scheduler(backend, clock: clock) { $0.executorHeartbeatTimeoutSeconds = 20 }
+        let logs = LogCapture()
+        scheduler.log = logs.logger
+        // Executor 1 heartbeats every second; executor 2 says nothing at all.
+        tick(clock, backend, times: 60) { _ in ["1"] }
+        let result = try scheduler.runJob(graph())
+        #expect(counts(result) == ["[0, 3334]", "[1, 3333]", "[2, 3333]"])
+        #expect(backend.killed.contains(ExecutorID("2")), "the silent executor was declared lost in the end")
+        let warnings = logs.warnings.filter { $0.contains("executor 2 has sent no heartbeat") }
+        #expect(warnings.count == 1, "one warning per silence: \(logs.warnings)")
+        #expect(warnings.first?.contains("declared lost after 20 s") == true, "\(warnings)")
+        #expect(!logs.warnings.contains { $0.contains("executor 1 has sent no heartbeat") }, "executor 1 kept talking")
     }
 }

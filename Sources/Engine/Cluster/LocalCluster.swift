@@ -58,7 +58,8 @@ struct ExecutorLossReason: Sendable, CustomStringConvertible {
 enum ClusterEvent: Sendable {
     case registered(ExecutorInfo)
     case statusUpdate(TaskStatus, [UInt8])
-    case heartbeat(ExecutorID)
+    /// An executor is alive, running these tasks (it lists a task until after its status was sent).
+    case heartbeat(ExecutorID, runningTasks: [TaskID])
     case lost(ExecutorID, ExecutorLossReason)
 }
 
@@ -260,8 +261,8 @@ final class LocalCluster: Sendable {
                 case .statusUpdate(var status):
                     status.executorId = id
                     events.post(.statusUpdate(status, binary))
-                case .heartbeat:
-                    events.post(.heartbeat(id))
+                case .heartbeat(_, let tasks):
+                    events.post(.heartbeat(id, runningTasks: tasks))
                 case .register:
                     return .protocolViolation("a second registration on a registered connection")
                 }

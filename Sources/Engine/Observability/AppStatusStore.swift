@@ -102,7 +102,7 @@ final class AppStatusStore: SchedulerListener {
                 let k = Self.key(info.stage, info.stageAttempt)
                 var row = s.stages[k]?.tasks[info.taskId] ?? TaskRow(info: info)
                 row.info = info
-                row.status = error == nil ? "SUCCESS" : "FAILED"
+                row.status = error == nil ? "SUCCESS" : error?.code == .killed ? "KILLED" : "FAILED"
                 row.error = error?.message
                 row.metrics = m
                 s.stages[k]?.tasks[info.taskId] = row

@@ -39,7 +39,9 @@ final class DriverLog: SchedulerListener {
             logger.debug("task started", metadata: ["tid": "\(i.taskId)", "stage": "\(i.stage)", "partition": "\(i.partition)",
                                                      "executor": "\(i.executor)", "locality": "\(i.locality)"])
         case .taskEnd(let i, let error, _):
-            if let error {
+            if let error, error.code == .killed {
+                logger.info("task killed", metadata: ["tid": "\(i.taskId)", "executor": "\(i.executor)", "reason": "\(error.message.escapingControlCharacters)"])
+            } else if let error {
                 logger.log(level: Self.contradictsSampledSchema(error) ? .info : .warning, "task failed", metadata: ["tid": "\(i.taskId)", "stage": "\(i.stage)", "partition": "\(i.partition)",
                                                          "executor": "\(i.executor)", "error": "\(error.message.escapingControlCharacters)"])
             } else {

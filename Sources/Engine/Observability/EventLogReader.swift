@@ -84,8 +84,8 @@ public enum EventLogReader {
             let reason = o["Task End Reason"] as? [String: Any] ?? [:]
             var error: EmberError? = nil
             if let r = reason["Reason"] as? String, r != "Success" {
-                let message = (reason["Description"] ?? reason["Message"] ?? reason["Loss Reason"]) as? String ?? r
-                error = EmberError(r == "FetchFailed" ? .fetchFailed : (r == "ExecutorLostFailure" ? .executor : .execution), message)
+                let message = (reason["Description"] ?? reason["Message"] ?? reason["Loss Reason"] ?? reason["Kill Reason"]) as? String ?? r
+                error = EmberError(r == "FetchFailed" ? .fetchFailed : (r == "ExecutorLostFailure" ? .executor : (r == "TaskKilled" ? .killed : .execution)), message)
             }
             let m = o["Task Metrics"] as? [String: Any] ?? [:]
             var metrics = TaskMetrics()

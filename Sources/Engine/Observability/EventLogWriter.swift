@@ -78,6 +78,8 @@ final class EventLogWriter: SchedulerListener, @unchecked Sendable {
                               "Reduce ID": error.context("reduce") ?? "", "Message": error.message]
                 case .executor:
                     reason = ["Reason": "ExecutorLostFailure", "Executor ID": i.executor, "Loss Reason": error.message]
+                case .killed:
+                    reason = ["Reason": "TaskKilled", "Kill Reason": error.message]
                 default:
                     reason = ["Reason": "ExceptionFailure", "Class Name": "EmberError." + error.code.rawValue, "Description": error.message]
                 }

@@ -42,6 +42,7 @@ enum RootCauseAnalyzer {
             case .jobEnd(_, let error, _): failed = error != nil
             case .executorRemoved(let id, let reason, let exit, let signal, let byDriver, _): removals.append((id, reason, exit, signal, byDriver))
             case .taskEnd(let info, let error, let metrics):
+                if error?.code == .killed { continue }   // a stopped copy is neither a failure nor a result
                 if let error {
                     failures.append((info, error))
                     failedMetrics[info.taskId] = metrics

@@ -15,6 +15,7 @@ extension DAGScheduler {
         f.delayMillis = injection.delayTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millis ?? 0
         f.memoryLimit = injection.refuseMemoryAbove
         f.fullDisk = injection.fillDisk.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
+        f.millisPerBatch = injection.slowTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millisPerBatch ?? 0
         return f
     }
 
@@ -110,7 +111,12 @@ extension DAGScheduler {
         for cache in cachedBlocks.keys {
             for partition in cachedBlocks[cache]!.keys { cachedBlocks[cache]![partition]!.remove(id) }
         }
-        for (task, executor) in runningTasks where executor == id { runningTasks[task] = nil }
+        for (task, executor) in runningTasks where executor == id {
+            runningTasks[task] = nil
+            taskLaunchedAt[task] = nil
+            killRequested[task] = nil
+            unlistedTasks[task] = nil
+        }
         for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
         if !config.shuffleServiceEnabled {
             // Without a shuffle service a lost executor's map outputs are gone: unregister them, and

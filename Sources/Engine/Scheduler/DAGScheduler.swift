@@ -5,6 +5,7 @@
 //   attempt ─► offer free slots round-robin across executors ─► status updates:
 //     map task finished    → MapStatus into the MapOutputTracker; stage done → submit waiting children
 //     result task finished → keep its rows; all partitions done → job done
+//     task killed          → (a losing speculative copy, or a task of an ended job) not a failure
 //     FetchFailed          → unregister that map output, fail the stage attempt, resubmit the parent's
 //                            missing map tasks, then the stage (at most 4 consecutive attempts)
 //     other failure        → retry up to task.maxFailures (4), then fail the job with the first and
@@ -17,6 +18,7 @@
 
 import Foundation
 import Executor
+import Logging
 import Planner
 import Shuffle
 
@@ -36,6 +38,19 @@ final class DAGScheduler {
     var nextTaskId = 0
     /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
     var runningTasks: [TaskID: ExecutorID] = [:]
+    /// When each task in `runningTasks` was launched (heartbeats judge only tasks older than a grace period).
+    var taskLaunchedAt: [TaskID: Double] = [:]
+    /// Heartbeats in a row that did not list a running task (see DAGScheduler+Liveness).
+    var unlistedTasks: [TaskID: Int] = [:]
+    /// Tasks the scheduler asked to stop, until they report.
+    var killRequested: [TaskID: (stage: StageID, partition: Int)] = [:]
+    /// The most recent tasks that stopped because they were killed (at most `killedTasksKept`).
+    var killedTasks: [TaskRecord] = []
+    static let killedTasksKept = 200
+    /// Executors the silent-executor warning was logged for (until they are heard from again).
+    var silentWarned: Set<ExecutorID> = []
+    /// The scheduler's own log lines (tasks lost from heartbeats, silent executors).
+    var log = Logger(label: "ember.scheduler")
     var executorLosses = 0
     /// When each executor was last heard from (any message).
     var lastHeard: [ExecutorID: Double] = [:]
@@ -183,8 +198,13 @@ final class DAGScheduler {
             if job.done || job.failure != nil { break }
             // Right after the offers: tasks still pending now are waiting for slots.
             if config.dynamicAllocation.enabled { adjustExecutors(&job) }
-            if let event = cluster.events.take(timeout: config.speculation ? 0.05 : 0.25) { handleClusterEvent(event, job: &job) }
+            if let event = cluster.events.take(timeout: config.speculation ? 0.05 : 0.25) {
+                handleClusterEvent(event, job: &job)
+                // Whatever else queued meanwhile is handled before liveness is judged.
+                while !job.done && job.failure == nil, let more = cluster.events.take(timeout: 0) { handleClusterEvent(more, job: &job) }
+            }
             checkHeartbeats(&job)
+            warnAboutSilentExecutors()
             if config.speculation {
                 let now = clock()
                 for stageID in job.running.keys {
@@ -199,6 +219,7 @@ final class DAGScheduler {
             }
         }
         for key in job.running.keys { job.running[key]?.isZombie = true }
+        killTasks(of: job, reason: job.failure == nil ? "its job ended without needing it" : "its job failed")
         post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
         if let failure = job.failure { throw failure }
         return job.results
@@ -318,6 +339,7 @@ final class DAGScheduler {
                 job.taskInfo[taskId] = info
                 post(.taskStart(info))
                 runningTasks[taskId] = id
+                taskLaunchedAt[taskId] = now
                 executors[id]!.freeCores -= 1
                 progress = true
                 if !cluster.send(.launchTask(task), to: id) {
@@ -341,8 +363,9 @@ final class DAGScheduler {
             post(.executorAdded(executor: info.id.value, host: place(of: info.id).host, cores: info.cores, time: Self.wallClock()))
             lastHeard[info.id] = clock()
             idleSince[info.id] = clock()
-        case .heartbeat(let id):
+        case .heartbeat(let id, let tasks):
             lastHeard[id] = clock()
+            handleHeartbeat(from: id, runningTasks: tasks, &job)
         case .statusUpdate(let status, let binary):
             lastHeard[status.executorId] = clock()
             handleStatus(status, binary, &job)
@@ -357,10 +380,13 @@ final class DAGScheduler {
     }
 
     func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {
+        taskLaunchedAt[status.taskId] = nil
+        unlistedTasks[status.taskId] = nil
         if let executor = runningTasks.removeValue(forKey: status.taskId) {
             executors[executor]?.freeCores += 1
             if !runningTasks.values.contains(executor) { idleSince[executor] = clock() }
         }
+        if status.state == .killed { recordKilled(status) }
         if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
             finishedTasks[status.executorId, default: 0] += 1
             if finishedTasks[status.executorId] == kill.afterTasks { cluster.kill(status.executorId) }
@@ -382,7 +408,7 @@ final class DAGScheduler {
             let others = job.running[stageID]!.otherAttempts(of: partition, besides: status.taskId)
             guard job.running[stageID]!.succeeded(status.taskId, now: clock()) else { return }
             // The first copy to finish wins; the others are told to stop and their results ignored.
-            for (other, executor) in others { _ = cluster.send(.killTask(other), to: executor) }
+            for (other, executor) in others { kill(other, on: executor, stage: stageID, partition: partition, reason: "another attempt succeeded") }
             lastJobTasks.append(TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
                                            executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
                                            locality: job.taskLocality[status.taskId] ?? .any, metrics: status.metrics))
@@ -395,7 +421,11 @@ final class DAGScheduler {
                 }
             }
             if job.running[stageID]!.isComplete { stageCompleted(stage, &job) }
-        case .failed, .killed:
+        case .killed:
+            // Not a failure (Spark's TaskKilled): a partition that still needs a result runs again.
+            guard current else { return }
+            _ = job.running[stageID]!.failed(status.taskId, counts: false)
+        case .failed:
             guard current else { return }
             let error = status.error ?? EmberError(.execution, "task failed without an error")
             lastJobFailures.append(error)

@@ -36,6 +36,8 @@ public struct FaultInjection: Sendable {
     public var failTasks: [TaskSelector] = []
     /// Delay these task attempts by `millis`.
     public var delayTasks: [(task: TaskSelector, millis: Int)] = []
+    /// Make these task attempts stragglers that spend `millisPerBatch` on each input batch.
+    public var slowTasks: [(task: TaskSelector, millisPerBatch: Int)] = []
     /// Fail every task attempt that runs on executor number `n` (a bad executor).
     public var failTasksOnExecutor: Int? = nil
     /// Refuse every task's memory reservations beyond this many bytes.

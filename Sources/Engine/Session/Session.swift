@@ -166,6 +166,15 @@ public final class Session: Sendable {
     /// The tasks of the most recent job that finished successfully (where they ran, their metrics).
     public var lastJobTasks: [TaskRecord] { driver.withLock { $0.scheduler?.lastJobTasks ?? [] } }
 
+    /// The most recent task attempts that were killed (losing speculative copies, tasks of ended
+    /// jobs), with their metrics at the moment they stopped. Includes kills reported since the last job.
+    public var killedTasks: [TaskRecord] {
+        driver.withLock { state in
+            state.scheduler?.drainEvents()
+            return state.scheduler?.killedTasks ?? []
+        }
+    }
+
     /// Stops the executors and deletes the application directory. Safe to call more than once.
     public func stop() {
         let wasRunning = driver.withLock { state -> Bool in

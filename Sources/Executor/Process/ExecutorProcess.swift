@@ -60,11 +60,13 @@ public enum ExecutorProcess {
             exit(ExecutorExitCode.startupFailure)
         }
 
-        let running = Mutex<Set<TaskID>>([])
+        // Tasks launched and not yet reported, with their kill flags. A task leaves only after its
+        // status was sent, so a heartbeat that does not list a task comes after its status.
+        let running = Mutex<[TaskID: TaskKillFlag]>([:])
         let heartbeat = Thread {
             while true {
                 Thread.sleep(forTimeInterval: Double(heartbeatMillis) / 1000)
-                let tasks = running.withLock { Array($0) }
+                let tasks = running.withLock { Array($0.keys) }
                 do { try connection.send(ExecutorMessage.heartbeat(executorId, runningTasks: tasks)) } catch { exit(ExecutorExitCode.normal) }
             }
         }
@@ -85,12 +87,13 @@ public enum ExecutorProcess {
             case .registered:
                 continue
             case .launchTask(let task):
-                running.withLock { _ = $0.insert(task.taskId) }
+                let kill = TaskKillFlag()
+                running.withLock { $0[task.taskId] = kill }
                 let thread = Thread {
-                    let (status, binary) = runner.run(task)
-                    running.withLock { _ = $0.remove(task.taskId) }
+                    let (status, binary) = runner.run(task, kill: kill)
                     _ = malloc_trim(0)   // give the task's freed buffers back to the system
                     do { try connection.send(ExecutorMessage.statusUpdate(status), binary: binary) } catch { exit(ExecutorExitCode.normal) }
+                    running.withLock { _ = $0.removeValue(forKey: task.taskId) }
                     if status.error?.code == .outOfMemory {
                         // As a JVM executor dies of OutOfMemoryError: the driver classifies the loss by this code.
                         // _exit, not exit: exit() would run atexit handlers and flush stdio on this task
@@ -101,9 +104,9 @@ public enum ExecutorProcess {
                 }
                 thread.stackSize = 8 << 20
                 thread.start()
-            case .killTask:
-                // Tasks are short; a killed task's result is ignored by the driver.
-                continue
+            case .killTask(let id, let reason):
+                // The task stops at its next batch boundary and reports KILLED.
+                running.withLock { $0[id] }?.kill(reason: reason)
             case .removeCache(let id):
                 blocks.remove(cacheId: id)
             case .shutdown:

@@ -43,8 +43,10 @@ public struct TaskFaults: Sendable, Codable, Hashable {
     public var memoryLimit: Int? = nil
     /// The attempt's shuffle files are written to /dev/full: every write fails with ENOSPC.
     public var fullDisk = false
+    /// Sleep this long before passing on each input batch (a straggler that can still be killed).
+    public var millisPerBatch = 0
     public init() {}
-    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk }
+    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk && millisPerBatch == 0 }
 }
 
 /// Everything an executor needs to run one task attempt.
@@ -133,7 +135,8 @@ public enum ExecutorMessage: Sendable, Codable {
 public enum DriverMessage: Sendable, Codable {
     case registered
     case launchTask(TaskDescription)
-    case killTask(TaskID)
+    /// Stop a running task attempt at its next batch boundary, for this reason.
+    case killTask(TaskID, reason: String)
     /// Drop every block of a cached DataFrame (unpersist).
     case removeCache(Int)
     case shutdown

@@ -2,6 +2,9 @@
 // tree into a push pipeline (source → operators → sink), runs the source for the task's partition
 // and reports a TaskStatus: the MapStatus of a shuffle map task, or the rows of a result task
 // (encoded batches in the status frame's binary part).
+//
+// Outcomes: FINISHED, FAILED (an EmberError), KILLED (the task's kill flag was set: it stopped at a
+// batch boundary and left no output behind).
 
 import Foundation
 import Planner
@@ -23,15 +26,16 @@ public struct TaskRunner: Sendable {
         self.blocks = blocks ?? BlockManager(directory: localDir, memory: memory)
     }
 
-    /// Runs a task; never throws — failures become a FAILED status with an EmberError.
-    public func run(_ task: TaskDescription) -> (TaskStatus, [UInt8]) {
+    /// Runs a task; never throws — failures become a FAILED status with an EmberError, a kill a
+    /// KILLED status.
+    public func run(_ task: TaskDescription, kill: TaskKillFlag = TaskKillFlag()) -> (TaskStatus, [UInt8]) {
         let started = DispatchTime.now().uptimeNanoseconds
         var metrics = TaskMetrics()
         memory?.taskStarted(task.taskId)
         defer { memory?.taskEnded(task.taskId) }
         let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId, limit: task.faults.memoryLimit) }
         do {
-            if task.faults.delayMillis > 0 { usleep(UInt32(task.faults.delayMillis) * 1000) }
+            if task.faults.delayMillis > 0 { try kill.sleep(millis: task.faults.delayMillis) }
             if task.faults.fail {
                 throw EmberError(.execution, "injected failure of \(task.displayName)", hint: "set by SessionConfig.faults.failTasks")
             }
@@ -47,7 +51,7 @@ public struct TaskRunner: Sendable {
                 if task.faults.fullDisk { writer.injectedWriteDevice = "/dev/full" }
                 let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
-                    try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, cacheWriters: &cacheWriters)
+                    try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, kill: kill, cacheWriters: &cacheWriters)
                 } catch {
                     writer.abort()
                     throw error
@@ -64,11 +68,12 @@ public struct TaskRunner: Sendable {
                 metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? writer.peakBufferedBytes)
             case .result:
                 let sink = ResultSink()
-                try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, cacheWriters: &cacheWriters)
+                try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, kill: kill, cacheWriters: &cacheWriters)
                 for batch in sink.batches { BatchCodec.encode(batch, into: &binary) }
                 status.resultBatches = sink.batches.count
                 metrics.outputRows = sink.rows
             }
+            try kill.check()
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.executorPeakRSS = processPeakRSS()
             status.metrics = metrics
@@ -78,19 +83,34 @@ public struct TaskRunner: Sendable {
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? 0)
             metrics.executorPeakRSS = processPeakRSS()
-            var failure = EmberError.wrap(error)
-            if failure.context("task") == nil {
-                failure = failure.with("task", task.displayName).with("executor", executorId.value)
-            }
-            return (TaskStatus(taskId: task.taskId, executorId: executorId, state: .failed, error: failure, metrics: metrics), [])
+            let status = TaskStatus(taskId: task.taskId, executorId: executorId, state: error is TaskKilled ? .killed : .failed,
+                                    error: Self.failure(error, task, executorId), metrics: metrics)
+            return (status, [])
         }
     }
 
+    /// The EmberError a task reports for what stopped it, naming the task and executor.
+    static func failure(_ error: any Error, _ task: TaskDescription, _ executorId: ExecutorID) -> EmberError {
+        var failure: EmberError
+        if let killed = error as? TaskKilled {
+            failure = EmberError(.killed, "\(task.displayName) was killed: \(killed.reason)")
+        } else {
+            failure = EmberError.wrap(error)
+        }
+        if failure.context("task") == nil {
+            failure = failure.with("task", task.displayName).with("executor", executorId.value)
+        }
+        return failure
+    }
+
     /// Builds the operator chain above the plan's leaf and pushes the leaf's batches through it.
+    /// A CancellationPoint in front of every operator and the sink checks the kill flag, so a killed
+    /// task stops within one batch wherever its time goes; the source's counts are recorded even
+    /// when the pipeline stops early, so a killed task's metrics say how far it got.
     func runPipeline(_ task: TaskDescription, sink: any BatchConsumer, metrics: inout TaskMetrics,
-                     memory: TaskMemoryReservation?, cacheWriters: inout [CacheWriteExec]) throws {
+                     memory: TaskMemoryReservation?, kill: TaskKillFlag, cacheWriters: inout [CacheWriteExec]) throws {
         var node = task.plan
-        var head: any BatchConsumer = sink
+        var head: any BatchConsumer = CancellationPoint(kill, downstream: sink)
         var chain: [PhysicalPlan] = []
         while true {
             switch node {
@@ -135,7 +155,9 @@ public struct TaskRunner: Sendable {
             case .limit(let n, _): head = LimitExec(limit: n, downstream: head)
             default: break
             }
+            head = CancellationPoint(kill, downstream: head)
         }
+        if task.faults.millisPerBatch > 0 { head = SlowBatches(millis: task.faults.millisPerBatch, flag: kill, downstream: head) }
         let pipeline = head
         var rows: Int64 = 0
         var bytes: Int64 = 0
@@ -145,6 +167,10 @@ public struct TaskRunner: Sendable {
                 guard task.partition < scan.splits.count else { break }
                 let split = scan.splits[task.partition]
                 bytes = split.length
+                defer {
+                    metrics.inputRows = rows
+                    metrics.inputBytes = bytes
+                }
                 switch scan.format {
                 case .text:
                     try TextScanner.scan(split, batchSize: ColumnarBatch.defaultCapacity) { batch in
@@ -158,8 +184,6 @@ public struct TaskRunner: Sendable {
                         try pipeline.consume(batch)
                     }
                 }
-                metrics.inputRows = rows
-                metrics.inputBytes = bytes
             case .cacheRead(let spec):
                 guard let batches = try blocks.get(cacheId: spec.id, partition: task.partition, schema: spec.schema) else {
                     throw EmberError(.execution, "cached block rdd_\(spec.id)_\(task.partition) is not on executor \(executorId)",
@@ -171,26 +195,28 @@ public struct TaskRunner: Sendable {
                     try pipeline.consume(batch)
                 }
             case .range(let spec):
+                defer { metrics.inputRows = rows }
                 try RangeSource.generate(spec, partition: task.partition) { batch in
                     rows += Int64(batch.numRows)
                     try pipeline.consume(batch)
                 }
-                metrics.inputRows = rows
             case .shuffleRead(let shuffleId, let schema, let numPartitions):
                 guard let input = task.shuffleInputs.first(where: { $0.shuffleId == shuffleId }) else {
                     throw EmberError(.internal, "task has no map output locations for shuffle \(shuffleId)")
                 }
                 var reader = ShuffleReader(schema: schema)
                 var summary = task.keySummary.flatMap { $0.shuffleId == shuffleId ? KeySummary($0) : nil }
+                defer {
+                    metrics.heavyKey = summary?.heavyKey
+                    metrics.shuffleReadRows = rows
+                    metrics.shuffleReadBytes = reader.bytesRead
+                    metrics.shuffleBlocksFetched = reader.blocksRead
+                }
                 try reader.read(reduceId: task.partition, numPartitions: numPartitions, blocks: input.blocks) { batch in
                     rows += Int64(batch.numRows)
                     try summary?.add(batch)
                     try pipeline.consume(batch)
                 }
-                metrics.heavyKey = summary?.heavyKey
-                metrics.shuffleReadRows = rows
-                metrics.shuffleReadBytes = reader.bytesRead
-                metrics.shuffleBlocksFetched = reader.blocksRead
             default:
                 break
             }

@@ -26,6 +26,8 @@ public enum ErrorCode: String, Sendable, Codable {
     case configuration = "CONFIGURATION"
     /// A bug in Ember: please report it.
     case `internal` = "INTERNAL"
+    /// The task attempt was asked to stop (another attempt succeeded, or its job ended): not a failure.
+    case killed = "TASK_KILLED"
 }
 
 /// The engine's error: a code, a message, the context it happened in, a hint that says what to do,
@@ -81,7 +83,7 @@ public struct EmberError: Error, Sendable, Codable, CustomStringConvertible {
     /// Fetch failures recompute the parent stage instead; executor losses are not the task's fault.
     public var countsTowardTaskFailures: Bool {
         switch code {
-        case .fetchFailed, .executor: return false
+        case .fetchFailed, .executor, .killed: return false
         default: return true
         }
     }

@@ -1,0 +1,39 @@
+// DAGScheduler+Kills: stopping task attempts that are no longer needed (Spark's killTask): the
+// losing copy of a speculated task, and the tasks still running when their job ends (a satisfied
+// limit, a failure). The executor stops such a task at its next batch boundary and reports it
+// KILLED, which is not a failure; the slot is free again once that report arrives.
+
+import Foundation
+import Executor
+import Planner
+
+extension DAGScheduler {
+    /// Asks an executor to stop one task attempt.
+    func kill(_ task: TaskID, on executor: ExecutorID, stage: StageID, partition: Int, reason: String) {
+        guard runningTasks[task] != nil, killRequested[task] == nil else { return }
+        killRequested[task] = (stage, partition)
+        _ = cluster.send(.killTask(task, reason: reason), to: executor)
+    }
+
+    /// Kills every task of the job that is still running.
+    func killTasks(of job: JobState, reason: String) {
+        for (task, (stage, _)) in job.taskStage {
+            guard let executor = runningTasks[task] else { continue }
+            let partition = job.running[stage]?.partition(of: task) ?? job.taskInfo[task]?.partition ?? -1
+            kill(task, on: executor, stage: stage, partition: partition, reason: reason)
+        }
+    }
+
+    /// Keeps a killed task's record (where it ran, how far it got).
+    func recordKilled(_ status: TaskStatus) {
+        let (stage, partition) = killRequested.removeValue(forKey: status.taskId) ?? (StageID(-1), -1)
+        killedTasks.append(TaskRecord(taskId: status.taskId, stageId: stage, partition: partition, executorId: status.executorId,
+                                      executorPid: executors[status.executorId]?.info.pid ?? 0, locality: .any, metrics: status.metrics))
+        if killedTasks.count > Self.killedTasksKept { killedTasks.removeFirst(killedTasks.count - Self.killedTasksKept) }
+    }
+
+    /// Handles what executors said since the last job (late kills, heartbeats) without a job running.
+    func drainEvents() {
+        while let event = cluster.events.take(timeout: 0) { handleClusterEvent(event, job: nil) }
+    }
+}
