@@ -45,6 +45,7 @@ extension DAGScheduler {
             if now - idleSince[id]! >= policy.executorIdleTimeoutSeconds && targetCount > policy.minExecutors && !removing.contains(id) {
                 removing.insert(id)
                 removedIdle.append(id)
+                cachedBlocks.removeExecutor(id)   // its cached blocks leave with it
                 _ = cluster.send(.shutdown, to: id)
             }
         }

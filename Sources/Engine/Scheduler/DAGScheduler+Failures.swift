@@ -16,6 +16,7 @@ extension DAGScheduler {
         f.memoryLimit = injection.refuseMemoryAbove
         f.fullDisk = injection.fillDisk.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
         f.millisPerBatch = injection.slowTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millisPerBatch ?? 0
+        f.failAtEnd = injection.failTasksAtEnd.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
         return f
     }
 
@@ -96,6 +97,7 @@ extension DAGScheduler {
         idleSince[id] = nil
         if removing.remove(id) != nil {
             executors.removeValue(forKey: id)   // removed by dynamic allocation: expected, not replaced
+            cachedBlocks.removeExecutor(id)     // its cached blocks went with it
             return
         }
         guard executors.removeValue(forKey: id) != nil || wasLaunching else { return }
@@ -108,9 +110,7 @@ extension DAGScheduler {
             post(.taskEnd(ended, error: EmberError(.executor, "executor \(id) lost: \(reason.message)"), metrics: TaskMetrics()))
             job.taskInfo[task] = nil
         }
-        for cache in cachedBlocks.keys {
-            for partition in cachedBlocks[cache]!.keys { cachedBlocks[cache]![partition]!.remove(id) }
-        }
+        cachedBlocks.removeExecutor(id)
         for (task, executor) in runningTasks where executor == id {
             runningTasks[task] = nil
             taskLaunchedAt[task] = nil

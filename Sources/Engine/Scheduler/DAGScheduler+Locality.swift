@@ -19,7 +19,7 @@ extension DAGScheduler {
     /// of (path, start), as if the file's blocks were spread over the hosts. Shuffle reads have none.
     func preferredLocations(_ stage: Stage) -> [Int: [TaskLocation]] {
         // Cached partitions: PROCESS_LOCAL on the executors holding them.
-        if case .cacheRead(let spec) = stage.plan.leaf, let parts = cachedBlocks[spec.id] {
+        if case .cacheRead(let spec) = stage.plan.leaf, let parts = cachedBlocks.locations[spec.id] {
             var out: [Int: [TaskLocation]] = [:]
             for (p, holders) in parts { out[p] = holders.sorted().map { TaskLocation(host: place(of: $0).host, executor: $0) } }
             return out

@@ -64,19 +64,14 @@ final class DAGScheduler {
     var removedIdle: [ExecutorID] = []
     var removing: Set<ExecutorID> = []
 
-    /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks): cache id → partition → executors.
-    var cachedBlocks: [Int: [Int: Set<ExecutorID>]] = [:]
+    /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks).
+    var cachedBlocks = BlockManagerMaster()
 
-    /// True when every partition of a cached plan is held by a live executor.
-    func isFullyCached(_ spec: CacheSpec) -> Bool {
-        guard let parts = cachedBlocks[spec.id] else { return false }
-        return (0..<spec.numPartitions).allSatisfy { !(parts[$0] ?? []).isEmpty }
-    }
+    /// True when every partition of a cached plan is held by a live executor that is not being removed.
+    func isFullyCached(_ spec: CacheSpec) -> Bool { cachedBlocks.isFullyCached(spec, excluding: removing) }
 
     /// Forgets one cached block (found missing) or all blocks of a cache (unpersist).
-    func forgetCache(_ id: Int, partition: Int? = nil) {
-        if let partition { cachedBlocks[id]?[partition] = nil } else { cachedBlocks[id] = nil }
-    }
+    func forgetCache(_ id: Int, partition: Int? = nil) { cachedBlocks.forget(id, partition: partition) }
 
     /// Asks every executor to drop a cache's blocks.
     func unpersist(_ id: Int) {
@@ -386,6 +381,7 @@ final class DAGScheduler {
             executors[executor]?.freeCores += 1
             if !runningTasks.values.contains(executor) { idleSince[executor] = clock() }
         }
+        if let report = status.storage, executors[status.executorId] != nil { cachedBlocks.apply(report, from: status.executorId) }
         if status.state == .killed { recordKilled(status) }
         if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
             finishedTasks[status.executorId, default: 0] += 1
@@ -402,7 +398,9 @@ final class DAGScheduler {
         switch status.state {
         case .finished:
             if let mapStatus = status.mapStatus { tracker.add(mapStatus) }
-            for block in status.cachedBlocks { cachedBlocks[block.cacheId, default: [:]][block.partition, default: []].insert(status.executorId) }
+            if executors[status.executorId] != nil {
+                for block in status.cachedBlocks { cachedBlocks.stored(block, on: status.executorId) }
+            }
             guard current else { return }
             guard let partition = job.running[stageID]!.partition(of: status.taskId) else { return }
             let others = job.running[stageID]!.otherAttempts(of: partition, besides: status.taskId)

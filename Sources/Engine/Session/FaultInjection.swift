@@ -34,6 +34,8 @@ public struct FaultInjection: Sendable {
     public var killExecutor: (executor: Int, afterTasks: Int)? = nil
     /// Fail these task attempts.
     public var failTasks: [TaskSelector] = []
+    /// Fail these task attempts after their pipeline finished, just before they would report.
+    public var failTasksAtEnd: [TaskSelector] = []
     /// Delay these task attempts by `millis`.
     public var delayTasks: [(task: TaskSelector, millis: Int)] = []
     /// Make these task attempts stragglers that spend `millisPerBatch` on each input batch.

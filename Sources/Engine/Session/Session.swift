@@ -175,6 +175,17 @@ public final class Session: Sendable {
         }
     }
 
+    /// The newest storage report of each executor (its cached blocks and their storage memory).
+    var storageReports: [ExecutorID: StorageReport] {
+        driver.withLock { state in
+            state.scheduler?.drainEvents()
+            return state.scheduler?.cachedBlocks.reports ?? [:]
+        }
+    }
+
+    /// Where the driver believes each cached partition is: cache id → partition → executors.
+    var cachedBlockLocations: [Int: [Int: Set<ExecutorID>]] { driver.withLock { $0.scheduler?.cachedBlocks.locations ?? [:] } }
+
     /// Stops the executors and deletes the application directory. Safe to call more than once.
     public func stop() {
         let wasRunning = driver.withLock { state -> Bool in
@@ -223,6 +234,7 @@ public final class Session: Sendable {
             // computed (Spark skips the stages below a fully cached RDD). If a block turns out to be
             // gone, forget it and run the job again, computing what is missing.
             for attempt in 0..<3 {
+                scheduler.drainEvents()   // learn of losses and evictions since the last job first
                 let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
                 let graph = StageGraph.build(plan, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
                 do {

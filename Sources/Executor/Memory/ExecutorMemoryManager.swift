@@ -2,9 +2,16 @@
 //
 //   pool = executor memory × memory.fraction (0.6, Spark's spark.memory.fraction)
 //   a task may hold at most pool / N, N = tasks currently holding memory (Spark's 1/N cap)
+//   cached blocks (storage) use what execution does not; storage above the storage region
+//   (pool × spark.memory.storageFraction, 0.5) is evicted when execution needs the room
 //
 // A request that does not fit is refused at once; the operator then spills and asks again, and
 // fails with out-of-memory only if it cannot proceed with nothing buffered.
+//
+//   ┌──────────────── pool ────────────────┐
+//   │ execution ──►        ◄── storage     │   execution may take storage's bytes beyond the
+//   │                 │ storage region     │   region: the evictor drops MEMORY_ONLY blocks and
+//   └─────────────────┴────────────────────┘   moves MEMORY_AND_DISK blocks to disk
 
 import Planner
 import Synchronization
@@ -15,7 +22,12 @@ import Glibc
 public final class ExecutorMemoryManager: Sendable {
     /// Spark's `spark.memory.fraction`.
     public static let memoryFraction = 0.6
+    /// Spark's `spark.memory.storageFraction`: the share of the pool whose cached blocks execution
+    /// cannot evict.
+    public static let storageFraction = 0.5
     public let poolBytes: Int
+    /// Storage memory up to this many bytes is safe from eviction.
+    public var storageRegionBytes: Int { Int(Double(poolBytes) * Self.storageFraction) }
     private struct State {
         var used: [TaskID: Int] = [:]
         var total = 0
@@ -25,6 +37,8 @@ public final class ExecutorMemoryManager: Sendable {
         var storage = 0
     }
     private let state = Mutex(State())
+    /// Frees storage memory when execution needs it (the executor's BlockManager).
+    private let evictor = Mutex<WeakStorageEvictor>(WeakStorageEvictor())
 
     public init(executorMemory: Int64) {
         poolBytes = Int(Double(executorMemory) * Self.memoryFraction)
@@ -41,17 +55,36 @@ public final class ExecutorMemoryManager: Sendable {
         }
     }
 
+    /// Who frees storage memory when execution needs it.
+    public func setStorageEvictor(_ evictor: any StorageEvictor) {
+        self.evictor.withLock { $0.evictor = evictor }
+    }
+
     /// Grants `bytes` to a task if it stays within its share (pool / running tasks) and the pool.
+    /// When only cached blocks beyond the storage region stand in the way, they are evicted first
+    /// (Spark's UnifiedMemoryManager.maybeGrowExecutionPool).
     public func tryAcquire(_ bytes: Int, task: TaskID) -> Bool {
-        state.withLock { s in
-            let mine = s.used[task, default: 0]
-            let holders = Swift.max(s.running.count, s.used.count + (s.used[task] == nil ? 1 : 0))
-            let cap = poolBytes / Swift.max(1, holders)
-            guard mine + bytes <= cap, s.total + s.storage + bytes <= poolBytes else { return false }
-            s.used[task] = mine + bytes
-            s.total += bytes
-            return true
+        for _ in 0..<3 {
+            let outcome = state.withLock { s -> (granted: Bool, evict: Int) in
+                let mine = s.used[task, default: 0]
+                let holders = Swift.max(s.running.count, s.used.count + (s.used[task] == nil ? 1 : 0))
+                let cap = poolBytes / Swift.max(1, holders)
+                guard mine + bytes <= cap else { return (false, 0) }
+                let missing = s.total + s.storage + bytes - poolBytes
+                if missing > 0 {
+                    let evictable = s.storage - storageRegionBytes
+                    return (false, missing <= evictable ? missing : 0)
+                }
+                s.used[task] = mine + bytes
+                s.total += bytes
+                return (true, 0)
+            }
+            if outcome.granted { return true }
+            // Evict outside the lock: moving a block to disk takes time, and the evictor calls back in.
+            guard outcome.evict > 0, let evictor = evictor.withLock({ $0.evictor }),
+                  evictor.evictStorage(atLeast: outcome.evict) > 0 else { return false }
         }
+        return false
     }
 
     public func release(_ bytes: Int, task: TaskID) {
@@ -72,9 +105,11 @@ public final class ExecutorMemoryManager: Sendable {
 
     public var usedBytes: Int { state.withLock { $0.total } }
 
-    /// Storage memory for a cached block, from what execution is not using (unified model). Spark
-    /// would also let execution evict storage down to half the pool; Ember keeps cached blocks until
-    /// they are unpersisted, and a block that does not fit is not cached (or goes to disk).
+    /// Bytes held by cached blocks now.
+    public var storageBytes: Int { state.withLock { $0.storage } }
+
+    /// Storage memory for a cached block, from what execution is not using (unified model). Storage
+    /// never evicts execution memory; a block that does not fit is not cached (or goes to disk).
     public func tryAcquireStorage(_ bytes: Int) -> Bool {
         state.withLock { s in
             guard s.total + s.storage + bytes <= poolBytes else { return false }
@@ -89,6 +124,18 @@ public final class ExecutorMemoryManager: Sendable {
     public func taskCap(_ task: TaskID) -> Int {
         state.withLock { s in poolBytes / Swift.max(1, Swift.max(s.running.count, s.used.count + (s.used[task] == nil ? 1 : 0))) }
     }
+}
+
+/// Frees cached blocks' storage memory so that execution can use it.
+public protocol StorageEvictor: AnyObject, Sendable {
+    /// Evicts blocks held in memory until at least `bytes` of storage memory are released (or none
+    /// are left); returns the bytes released.
+    func evictStorage(atLeast bytes: Int) -> Int
+}
+
+/// The memory manager's reference to its evictor (the BlockManager, which refers to the manager).
+struct WeakStorageEvictor: Sendable {
+    weak var evictor: (any StorageEvictor)?
 }
 
 /// One task's reservation against its executor's memory manager.

@@ -1,5 +1,8 @@
-// CacheWriteExec: passes batches on and keeps a copy; at the end of the partition the copy becomes
-// a block in the executor's BlockManager (Spark's cache/persist materializing on first use).
+// CacheWriteExec: passes batches on and keeps a copy; once the whole task succeeded, `store()`
+// makes the copy a block in the executor's BlockManager (Spark's cache/persist materializing on
+// first use). A task that fails or is killed after this operator finished stores nothing, so no
+// block outlives the attempt that computed it without the driver knowing; nor does a partition
+// that a downstream limit cut short.
 
 import Planner
 
@@ -9,7 +12,9 @@ final class CacheWriteExec: BatchConsumer {
     let blocks: BlockManager
     let downstream: any BatchConsumer
     var kept: [ColumnarBatch] = []
-    private(set) var stored: CachedBlockInfo?
+    private var complete = false
+    /// A downstream limit stopped the input early: the copy is not the whole partition.
+    private var truncated = false
 
     init(spec: CacheSpec, partition: Int, blocks: BlockManager, downstream: any BatchConsumer) {
         self.spec = spec
@@ -20,12 +25,23 @@ final class CacheWriteExec: BatchConsumer {
 
     func consume(_ batch: ColumnarBatch) throws {
         kept.append(batch)
-        try downstream.consume(batch)
+        do {
+            try downstream.consume(batch)
+        } catch let stop as PipelineStop {
+            truncated = true
+            throw stop
+        }
     }
 
     func finish() throws {
-        stored = try blocks.put(cacheId: spec.id, partition: partition, batches: kept, schema: spec.schema, level: spec.level)
-        kept = []
+        complete = true
         try downstream.finish()
+    }
+
+    /// Stores the partition (call once the task succeeded); what was stored, if anything.
+    func store() throws -> CachedBlockInfo? {
+        guard complete && !truncated else { return nil }
+        defer { kept = [] }
+        return try blocks.put(cacheId: spec.id, partition: partition, batches: kept, schema: spec.schema, level: spec.level)
     }
 }

@@ -45,8 +45,10 @@ public struct TaskFaults: Sendable, Codable, Hashable {
     public var fullDisk = false
     /// Sleep this long before passing on each input batch (a straggler that can still be killed).
     public var millisPerBatch = 0
+    /// Fail the attempt after its pipeline finished (a late failure, as of a commit).
+    public var failAtEnd = false
     public init() {}
-    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk && millisPerBatch == 0 }
+    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk && millisPerBatch == 0 && !failAtEnd }
 }
 
 /// Everything an executor needs to run one task attempt.
@@ -99,6 +101,8 @@ public struct TaskStatus: Sendable, Codable {
     public var metrics: TaskMetrics
     /// Partitions this task cached (cache/persist).
     public var cachedBlocks: [CachedBlockInfo] = []
+    /// The executor's cached blocks when the task ended (evictions tell the driver this way).
+    public var storage: StorageReport? = nil
     public init(taskId: TaskID, executorId: ExecutorID, state: TaskState, mapStatus: MapStatus? = nil, resultBatches: Int = 0,
                 error: EmberError? = nil, metrics: TaskMetrics) {
         self.taskId = taskId

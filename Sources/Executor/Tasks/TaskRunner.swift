@@ -3,8 +3,8 @@
 // and reports a TaskStatus: the MapStatus of a shuffle map task, or the rows of a result task
 // (encoded batches in the status frame's binary part).
 //
-// Outcomes: FINISHED, FAILED (an EmberError), KILLED (the task's kill flag was set: it stopped at a
-// batch boundary and left no output behind).
+// Outcomes: FINISHED (output complete, cached blocks stored), FAILED (an EmberError), KILLED (the
+// task's kill flag was set: it stopped at a batch boundary and left no output behind).
 
 import Foundation
 import Planner
@@ -73,18 +73,24 @@ public struct TaskRunner: Sendable {
                 status.resultBatches = sink.batches.count
                 metrics.outputRows = sink.rows
             }
+            if task.faults.failAtEnd {
+                throw EmberError(.execution, "injected late failure of \(task.displayName)", hint: "set by SessionConfig.faults.failTasksAtEnd")
+            }
+            // The output is complete: only now do the partitions this task cached become blocks.
             try kill.check()
+            status.cachedBlocks = try cacheWriters.compactMap { try $0.store() }
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.executorPeakRSS = processPeakRSS()
             status.metrics = metrics
-            status.cachedBlocks = cacheWriters.compactMap(\.stored)
+            status.storage = blocks.storageReport()
             return (status, binary)
         } catch {
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? 0)
             metrics.executorPeakRSS = processPeakRSS()
-            let status = TaskStatus(taskId: task.taskId, executorId: executorId, state: error is TaskKilled ? .killed : .failed,
+            var status = TaskStatus(taskId: task.taskId, executorId: executorId, state: error is TaskKilled ? .killed : .failed,
                                     error: Self.failure(error, task, executorId), metrics: metrics)
+            status.storage = blocks.storageReport()
             return (status, [])
         }
     }
