@@ -80,8 +80,8 @@ func runAndReport(_ df: DataFrame, output: String, overwrite: Bool, session: Ses
     let start = Date()
     try df.write.mode(overwrite ? .overwrite : .errorIfExists).option("header", true).csv(output)
     let seconds = Date().timeIntervalSince(start)
-    StandardError.write(String(format: "%@: wrote %@ in %.2f s on %d executor processes\n",
-                               what, output.escapingControlCharacters, seconds, session.executorCount))
+    StandardError.write(String(format: "%@: wrote %@ in %.2f s on %d executor processes (driver peak RSS %d MiB)\n",
+                               what, output.escapingControlCharacters, seconds, session.executorCount, Int(driverPeakRSS() >> 20)))
 }
 
 struct WordCountCommand: ParsableCommand {

@@ -18,6 +18,8 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     /// In-memory bytes of the data that spilling released (Spark's memoryBytesSpilled): what the
     /// spilled rows took in memory, not what they take on disk.
     public var memoryBytesSpilled: Int64 = 0
+    /// Encoded bytes of a result task's result (Spark's resultSize).
+    public var resultSize: Int64 = 0
     /// Most execution memory the task held at once.
     public var peakExecutionMemory: Int64 = 0
     /// Peak resident set size of the executor process when the task ended (VmHWM).

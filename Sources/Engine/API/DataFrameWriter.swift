@@ -1,6 +1,8 @@
 // DataFrameWriter: writes a DataFrame's result. `csv(path)` writes ONE CSV file (Spark writes a
 // directory of part files; Ember's output is a single file, like coalesce(1)), committed
 // atomically: a temp file in the same directory renamed into place only after the job succeeded.
+// The rows stream into the file while the job runs (partitions in order as they arrive, sorted
+// results through a streaming merge), so the driver never holds the whole result.
 
 import Planner
 import Executor
@@ -49,7 +51,7 @@ public struct DataFrameWriter: Sendable {
 
     public func option(_ key: String, _ value: Bool) throws -> DataFrameWriter { try option(key, value ? "true" : "false") }
 
-    /// Runs the query and writes its rows to one CSV file at `path`.
+    /// Runs the query and writes its rows to one CSV file at `path`, as they arrive.
     public func csv(_ path: String) throws {
         if saveMode == .ignore && FileManagerShim.exists(path) { return }
         let schema = try df.schema()
@@ -57,8 +59,7 @@ public struct DataFrameWriter: Sendable {
         if saveMode == .overwrite { try OutputPath.refuseInputs(path, inputs: df.inputFiles) }
         let writer = try CSVFileWriter(path: path, schema: schema, options: options, overwrite: saveMode == .overwrite)
         do {
-            let (_, batches) = try df.session.execute(df.plan)
-            for b in batches { try writer.write(b) }
+            _ = try df.session.execute(df.plan, maxResultSize: nil) { try writer.write($0) }
             try writer.commit()
         } catch {
             writer.abort()

@@ -1,19 +1,60 @@
-// ResultMerger: k-way merge of result partitions that the tasks already sorted (a top-level
-// orderBy), using a binary heap over the partitions' current rows.
+// ResultMerger: streaming k-way merge of result partitions that the tasks already sorted (a
+// top-level orderBy). It holds one batch per partition, a binary heap of partitions ordered by
+// their current row, and the output batch being gathered, so its memory does not grow with the
+// result; the consumer can stop it early (a limit).
+//
+//   partition 0: [batch]─► cursor ┐
+//   partition 1: [batch]─► cursor ├─ heap (smallest current row on top) ─► picks ─► gather ─► consumer
+//   partition k: [batch]─► cursor ┘
+//
+// Picks refer to the partitions' current batches, so the gathered output is handed on before any
+// partition moves to its next batch. Ties go to the lower partition index (a stable merge).
 
 import Executor
 import Planner
 
 enum ResultMerger {
-    static func mergeSorted(_ parts: [ColumnarBatch], orders: [BoundSortOrder], schema: StructType) throws -> [ColumnarBatch] {
-        let runs = parts.filter { $0.numRows > 0 }
-        if runs.count <= 1 { return runs }
-        let keys = try runs.map { try SortKeys($0, orders: orders) }
-        var cursor = [Int](repeating: 0, count: runs.count)
-        // Heap of run indices ordered by their current row (ties: lower run index first → stable).
+    /// One sorted input: its current batch, that batch's sort keys and the next row to take.
+    private struct Run {
+        var reader: TaskResultReader
+        var batch: ColumnarBatch
+        var keys: SortKeys
+        var row = 0
+
+        /// The first non-empty batch of a reader, or nil if it has none.
+        init?(_ reader: TaskResultReader, orders: [BoundSortOrder]) throws {
+            var reader = reader
+            while let batch = try reader.next() {
+                guard batch.numRows > 0 else { continue }
+                self.reader = reader
+                self.batch = batch
+                keys = try SortKeys(batch, orders: orders)
+                return
+            }
+            return nil
+        }
+
+        /// Moves to the next non-empty batch; false at the end of the input.
+        mutating func advance(orders: [BoundSortOrder]) throws -> Bool {
+            while let next = try reader.next() {
+                guard next.numRows > 0 else { continue }
+                batch = next
+                keys = try SortKeys(next, orders: orders)
+                row = 0
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Merges sorted inputs into `consume`, in batches of up to `ColumnarBatch.defaultCapacity`
+    /// rows; stops as soon as `consume` returns false.
+    static func mergeSorted(_ inputs: [TaskResultReader], orders: [BoundSortOrder], schema: StructType,
+                            _ consume: (ColumnarBatch) throws -> Bool) throws {
+        var runs = try inputs.compactMap { try Run($0, orders: orders) }
         var heap = Array(runs.indices)
         func less(_ a: Int, _ b: Int) -> Bool {
-            let c = keys[a].compare(cursor[a], keys[b], cursor[b])
+            let c = runs[a].keys.compare(runs[a].row, runs[b].keys, runs[b].row)
             return c < 0 || (c == 0 && a < b)
         }
         func siftDown(_ start: Int) {
@@ -29,34 +70,40 @@ enum ResultMerger {
             }
         }
         for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
-        var picks: [(Int, Int32)] = []
-        picks.reserveCapacity(runs.reduce(0) { $0 + $1.numRows })
+
+        // Rows picked for the output batch being gathered: (run, row in its current batch).
+        var picks: [(run: Int, row: Int32)] = []
+        picks.reserveCapacity(ColumnarBatch.defaultCapacity)
+        func flush() throws -> Bool {
+            guard !picks.isEmpty else { return true }
+            var pieces: [ColumnarBatch] = []
+            var k = 0
+            while k < picks.count {
+                let run = picks[k].run
+                var rows: [Int32] = []
+                while k < picks.count && picks[k].run == run { rows.append(picks[k].row); k += 1 }
+                pieces.append(runs[run].batch.take(rows))
+            }
+            picks.removeAll(keepingCapacity: true)
+            return try consume(ColumnarBatch.concat(pieces, schema: schema))
+        }
+
         while let top = heap.first {
-            picks.append((top, Int32(cursor[top])))
-            cursor[top] += 1
-            if cursor[top] == runs[top].numRows {
-                heap[0] = heap[heap.count - 1]
-                heap.removeLast()
+            picks.append((top, Int32(runs[top].row)))
+            runs[top].row += 1
+            if runs[top].row == runs[top].batch.numRows {
+                // The picks point into this batch: hand them on before replacing it.
+                guard try flush() else { return }
+                if try !runs[top].advance(orders: orders) {
+                    heap[0] = heap[heap.count - 1]
+                    heap.removeLast()
+                }
             }
             if !heap.isEmpty { siftDown(0) }
-        }
-        // Gather in output order, one batch per chunk of picks.
-        var out: [ColumnarBatch] = []
-        let chunk = ColumnarBatch.defaultCapacity
-        var start = 0
-        while start < picks.count {
-            let end = Swift.min(start + chunk, picks.count)
-            var pieces: [ColumnarBatch] = []
-            var k = start
-            while k < end {
-                let run = picks[k].0
-                var rows: [Int32] = []
-                while k < end && picks[k].0 == run { rows.append(picks[k].1); k += 1 }
-                pieces.append(runs[run].take(rows))
+            if picks.count == ColumnarBatch.defaultCapacity {
+                guard try flush() else { return }
             }
-            out.append(ColumnarBatch.concat(pieces, schema: schema))
-            start = end
         }
-        return out
+        _ = try flush()
     }
 }

@@ -16,6 +16,7 @@ extension DAGScheduler {
         f.memoryLimit = injection.refuseMemoryAbove
         f.fullDisk = injection.fillDisk.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
         f.millisPerBatch = injection.slowTasks.first { $0.task.matches(stage: stage, partition: partition, attempt: attempt) }?.millisPerBatch ?? 0
+        f.unsendableStatus = injection.unsendableStatus.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
         f.failAtEnd = injection.failTasksAtEnd.contains { $0.matches(stage: stage, partition: partition, attempt: attempt) }
         return f
     }

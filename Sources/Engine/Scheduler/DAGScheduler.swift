@@ -4,7 +4,8 @@
 //   submit(result stage) ─► parents missing? submit them first, wait ─► TaskSetManager per stage
 //   attempt ─► offer free slots round-robin across executors ─► status updates:
 //     map task finished    → MapStatus into the MapOutputTracker; stage done → submit waiting children
-//     result task finished → keep its rows; all partitions done → job done
+//     result task finished → its result goes to the job's ResultReceiver (streamed to the caller);
+//                            all partitions done, or the receiver needs no more → job done
 //     task killed          → (a losing speculative copy, or a task of an ended job) not a failure
 //     FetchFailed          → unregister that map output, fail the stage attempt, resubmit the parent's
 //                            missing map tasks, then the stage (at most 4 consecutive attempts)
@@ -151,7 +152,9 @@ final class DAGScheduler {
         var attempts: [StageID: Int] = [:]
         var consecutiveFailures: [StageID: Int] = [:]
         var taskStage: [TaskID: (StageID, Int)] = [:]
-        var results: [Int: [ColumnarBatch]] = [:]
+        /// Takes the result partitions as they arrive; `resultsDone`: partitions it has.
+        var receiver: (any ResultReceiver)? = nil
+        var resultsDone: Set<Int> = []
         var firstErrors: [Int: EmberError] = [:]
         var failure: EmberError? = nil
         var done = false
@@ -166,9 +169,20 @@ final class DAGScheduler {
         var shuffleStatistics: [ShuffleID: MapOutputStatistics?] = [:]
     }
 
-    /// Runs a job to completion and returns the result rows per result partition.
+    /// Runs a job to completion and returns the result rows per result partition (small results:
+    /// tests and tools; queries stream theirs through `runJob(_:results:)`).
     func runJob(_ graph: StageGraph) throws -> [Int: [ColumnarBatch]] {
+        let collector = PartitionCollector(schema: graph.resultStage.plan.schema, appDir: cluster.appDir)
+        try runJob(graph, results: collector)
+        return collector.partitions
+    }
+
+    /// Runs a job to completion, handing each result partition to `results` as it arrives. Ends
+    /// early when the receiver needs no more; tasks still running when the job ends are killed.
+    func runJob(_ graph: StageGraph, results: any ResultReceiver) throws {
         var job = JobState(graph: graph)
+        job.receiver = results
+        job.resultsDone = results.delivered
         let jobId = nextJobId
         nextJobId += 1
         post(.jobStart(job: jobId, stages: graph.stages.map(\.id.value),
@@ -195,7 +209,8 @@ final class DAGScheduler {
             if config.dynamicAllocation.enabled { adjustExecutors(&job) }
             if let event = cluster.events.take(timeout: config.speculation ? 0.05 : 0.25) {
                 handleClusterEvent(event, job: &job)
-                // Whatever else queued meanwhile is handled before liveness is judged.
+                // Whatever else queued meanwhile (e.g. while a result was being written) is handled
+                // before liveness is judged.
                 while !job.done && job.failure == nil, let more = cluster.events.take(timeout: 0) { handleClusterEvent(more, job: &job) }
             }
             checkHeartbeats(&job)
@@ -217,7 +232,6 @@ final class DAGScheduler {
         killTasks(of: job, reason: job.failure == nil ? "its job ended without needing it" : "its job failed")
         post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
         if let failure = job.failure { throw failure }
-        return job.results
     }
 
     func submit(_ stage: Stage, _ job: inout JobState) {
@@ -238,7 +252,7 @@ final class DAGScheduler {
         let partitions: [Int]
         switch stage.output {
         case .shuffle(let id, _): partitions = tracker.missing(id)
-        case .result: partitions = (0..<stage.numPartitions).filter { job.results[$0] == nil }
+        case .result: partitions = (0..<stage.numPartitions).filter { !job.resultsDone.contains($0) }
         }
         if partitions.isEmpty {
             stageCompleted(stage, &job)
@@ -325,6 +339,7 @@ final class DAGScheduler {
                                            attempt: attempt, plan: stage.plan, output: stage.output, shuffleInputs: inputs,
                                            compressionLevel: config.shuffleCompressionLevel)
                 task.faults = faults(for: stage.id, partition: partition, attempt: attempt)
+                task.maxDirectResultSize = config.maxDirectResultSize
                 task.keySummary = keySummaryRequest(for: stage, partition: partition, job: &job)
                 if config.faults.failTasksOnExecutor.map({ String($0) }) == id.value { task.faults.fail = true }
                 job.taskStage[taskId] = (stage.id, tsm.stageAttempt)
@@ -375,6 +390,11 @@ final class DAGScheduler {
     }
 
     func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {
+        // A result file nobody takes (a duplicate, a late or failed task) is removed here.
+        var resultTaken = false
+        defer {
+            if !resultTaken, let file = status.resultFile, TaskResult.isResultFile(file.path, in: cluster.appDir) { unlink(file.path) }
+        }
         taskLaunchedAt[status.taskId] = nil
         unlistedTasks[status.taskId] = nil
         if let executor = runningTasks.removeValue(forKey: status.taskId) {
@@ -411,10 +431,16 @@ final class DAGScheduler {
                                            executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
                                            locality: job.taskLocality[status.taskId] ?? .any, metrics: status.metrics))
             if !stage.isShuffleMap {
+                job.resultsDone.insert(partition)
+                resultTaken = true
                 do {
-                    job.results[partition] = try decodeResult(binary, count: status.resultBatches, schema: stage.plan.schema)
+                    let wantsMore = try job.receiver?.receive(TaskResult(partition: partition, status: status, binary: binary)) ?? true
+                    if !wantsMore {
+                        job.done = true
+                        return
+                    }
                 } catch {
-                    job.failure = EmberError.wrap(error, .internal, "could not decode the result of partition \(partition)")
+                    job.failure = EmberError.wrap(error, .internal, "could not take the result of partition \(partition)")
                     return
                 }
             }
@@ -450,14 +476,5 @@ final class DAGScheduler {
                 job.failure = final
             }
         }
-    }
-
-    func decodeResult(_ binary: [UInt8], count: Int, schema: StructType) throws -> [ColumnarBatch] {
-        var batches: [ColumnarBatch] = []
-        try binary.withUnsafeBytes { raw in
-            var offset = 0
-            for _ in 0..<count { batches.append(try BatchCodec.decode(raw, offset: &offset, schema: schema)) }
-        }
-        return batches
     }
 }

@@ -40,6 +40,9 @@ public struct FaultInjection: Sendable {
     public var delayTasks: [(task: TaskSelector, millis: Int)] = []
     /// Make these task attempts stragglers that spend `millisPerBatch` on each input batch.
     public var slowTasks: [(task: TaskSelector, millisPerBatch: Int)] = []
+    /// The first attempt to send these task attempts' status fails, as a status too large for a
+    /// frame would: the executor must report the task failed instead, and stay.
+    public var unsendableStatus: [TaskSelector] = []
     /// Fail every task attempt that runs on executor number `n` (a bad executor).
     public var failTasksOnExecutor: Int? = nil
     /// Refuse every task's memory reservations beyond this many bytes.

@@ -222,28 +222,43 @@ public final class Session: Sendable {
         return PlannedQuery(analyzed: analyzed, optimized: optimized, physical: physical)
     }
 
-    /// Plans and runs a query; returns the result schema and batches in result order.
+    /// Plans and runs a query; returns the result schema and batches in result order. The results
+    /// that arrive may total at most `SessionConfig.maxResultSize`.
     func execute(_ plan: LogicalPlan) throws -> (StructType, [ColumnarBatch]) {
+        var batches: [ColumnarBatch] = []
+        let schema = try execute(plan, maxResultSize: config.maxResultSize) { batches.append($0) }
+        return (schema, batches)
+    }
+
+    /// Plans and runs a query, handing its result batches to `consume` in result order while the
+    /// job runs (see ResultStream): the driver never holds the whole result.
+    func execute(_ plan: LogicalPlan, maxResultSize: Int64?, _ consume: @escaping (ColumnarBatch) throws -> Void) throws -> StructType {
         let q = try planQuery(plan)
         let schema = q.physical.plan.schema
-        let partitions: [Int: [ColumnarBatch]] = try driver.withLock { state in
+        let stream = ResultStream(schema: schema, ordering: q.physical.resultOrdering, limit: q.physical.resultLimit,
+                                                      maxResultSize: maxResultSize, appDir: appDir, consume: consume)
+        defer { stream.discardPending() }
+        try driver.withLock { state in
             guard let scheduler = state.scheduler, !state.stopped else {
                 throw EmberError(.configuration, "the session was stopped", hint: "create a new Session")
             }
             // A cached plan whose partitions are all held by executors is read from them instead of
             // computed (Spark skips the stages below a fully cached RDD). If a block turns out to be
-            // gone, forget it and run the job again, computing what is missing.
+            // gone, forget it and run the job again, computing what is missing; partitions already
+            // handed on are not computed again.
             for attempt in 0..<3 {
                 scheduler.drainEvents()   // learn of losses and evictions since the last job first
                 let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
                 let graph = StageGraph.build(plan, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
                 do {
-                    let result = try scheduler.runJob(graph)
+                    try scheduler.runJob(graph, results: stream)
+                    try stream.finish()
                     explain(scheduler)
-                    return result
+                    return
                 } catch let error as EmberError where attempt < 2 && error.context(cacheBlockMissingKey) != nil {
                     let parts = error.context(cacheBlockMissingKey)!.split(separator: ":").compactMap { Int($0) }
                     if parts.count == 2 { scheduler.forgetCache(parts[0], partition: parts[1]) }
+                    stream.discardPending()
                 } catch var error as EmberError {
                     // A value that contradicts a sampled CSV schema does not end the work: the caller
                     // infers the schema from every record and runs again (GroupByJob.run), so the
@@ -258,25 +273,7 @@ public final class Session: Sendable {
             }
             throw EmberError(.internal, "cached blocks kept disappearing")
         }
-        let ordered = partitions.keys.sorted().map { partitions[$0]! }
-        var batches: [ColumnarBatch]
-        if let ordering = q.physical.resultOrdering {
-            batches = try ResultMerger.mergeSorted(ordered.map { ColumnarBatch.concat($0, schema: schema) }, orders: ordering, schema: schema)
-        } else {
-            batches = ordered.flatMap { $0 }
-        }
-        if let limit = q.physical.resultLimit {
-            var kept: [ColumnarBatch] = []
-            var remaining = limit
-            for b in batches where remaining > 0 {
-                if b.numRows <= remaining { kept.append(b); remaining -= b.numRows } else {
-                    kept.append(b.take((0..<remaining).map { Int32($0) }))
-                    remaining = 0
-                }
-            }
-            batches = kept
-        }
-        return (schema, batches)
+        return schema
     }
 
     /// Builds the root-cause report of the job that just ended, hands it to the scheduler's listeners

@@ -138,6 +138,15 @@ public struct SessionConfig: Sendable {
     public var speculationMultiplier = 1.5
     public var speculationMinTaskRuntimeSeconds = 0.1
 
+    /// A result task's output larger than this many encoded bytes is written to a result file in the
+    /// application directory, and the driver streams it from there (Spark's
+    /// spark.task.maxDirectResultSize, 1 MiB); smaller ones come back in the task's status message.
+    public var maxDirectResultSize = 1 << 20
+    /// collect(), take() and show() fail once the results that arrived exceed this many encoded
+    /// bytes (Spark's spark.driver.maxResultSize, 1g; 0 = no limit). Writing a result out streams it
+    /// and is not limited.
+    public var maxResultSize: Int64 = 1 << 30
+
     /// Faults to inject into real runs (tests, chaos drills). Off by default.
     public var faults = FaultInjection()
 

@@ -92,7 +92,7 @@ public enum ExecutorProcess {
                 let thread = Thread {
                     let (status, binary) = runner.run(task, kill: kill)
                     _ = malloc_trim(0)   // give the task's freed buffers back to the system
-                    do { try connection.send(ExecutorMessage.statusUpdate(status), binary: binary) } catch { exit(ExecutorExitCode.normal) }
+                    StatusReporter(connection: connection, task: task, blocks: blocks).report(status, binary)
                     running.withLock { _ = $0.removeValue(forKey: task.taskId) }
                     if status.error?.code == .outOfMemory {
                         // As a JVM executor dies of OutOfMemoryError: the driver classifies the loss by this code.

@@ -45,10 +45,12 @@ public struct TaskFaults: Sendable, Codable, Hashable {
     public var fullDisk = false
     /// Sleep this long before passing on each input batch (a straggler that can still be killed).
     public var millisPerBatch = 0
+    /// Make the first attempt to send the status fail (as a status too large for a frame would).
+    public var unsendableStatus = false
     /// Fail the attempt after its pipeline finished (a late failure, as of a commit).
     public var failAtEnd = false
     public init() {}
-    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk && millisPerBatch == 0 && !failAtEnd }
+    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk && millisPerBatch == 0 && !unsendableStatus && !failAtEnd }
 }
 
 /// Everything an executor needs to run one task attempt.
@@ -65,6 +67,9 @@ public struct TaskDescription: Sendable, Codable {
     public var faults = TaskFaults()
     /// Set by the driver for a reduce partition far larger than its siblings: summarize its keys.
     public var keySummary: KeySummaryRequest? = nil
+    /// A result larger than this (encoded bytes) goes to a result file instead of the status frame
+    /// (Spark's spark.task.maxDirectResultSize).
+    public var maxDirectResultSize = 1 << 20
 
     public init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
                 output: StageOutput, shuffleInputs: [ShuffleInput], compressionLevel: Int32 = 1) {
@@ -95,8 +100,12 @@ public struct TaskStatus: Sendable, Codable {
     public var state: TaskState
     /// For shuffle map tasks: the map output they committed.
     public var mapStatus: MapStatus?
-    /// For result tasks: number of encoded batches in the frame's binary part.
+    /// For result tasks: number of encoded batches (in the frame's binary part, or in `resultFile`).
     public var resultBatches: Int
+    /// For result tasks whose result was too large for the frame: the file that holds it.
+    public var resultFile: ResultFileRef? = nil
+    /// For result tasks: encoded bytes of the whole result (Spark's serialized result size).
+    public var resultBytes: Int64 = 0
     public var error: EmberError?
     public var metrics: TaskMetrics
     /// Partitions this task cached (cache/persist).

@@ -1,5 +1,5 @@
-// The two ends of a task pipeline: ShuffleWriteSink (map tasks: partition rows by the exchange's
-// keys and write the shuffle files) and ResultSink (result tasks: keep batches for the driver).
+// ShuffleWriteSink: the end of a map task's pipeline: partitions rows by the exchange's keys and
+// writes the shuffle files. (Result tasks end in ResultSink.)
 
 import Planner
 import Shuffle
@@ -40,16 +40,4 @@ final class ShuffleWriteSink: BatchConsumer {
     func finish() throws {
         status = try writer.commit()
     }
-}
-
-final class ResultSink: BatchConsumer {
-    private(set) var batches: [ColumnarBatch] = []
-    var rows: Int64 = 0
-    func consume(_ batch: ColumnarBatch) throws {
-        if batch.numRows > 0 {
-            batches.append(batch)
-            rows += Int64(batch.numRows)
-        }
-    }
-    func finish() throws {}
 }

@@ -1,7 +1,8 @@
 // TaskRunner: runs one task attempt inside an executor process. It turns the stage's operator
-// tree into a push pipeline (source → operators → sink), runs the source for the task's partition
-// and reports a TaskStatus: the MapStatus of a shuffle map task, or the rows of a result task
-// (encoded batches in the status frame's binary part).
+// tree into a push pipeline (source → operators → sink; see TaskRunner+Pipeline), runs the source
+// for the task's partition and reports a TaskStatus: the MapStatus of a shuffle map task, or the
+// result of a result task (encoded batches in the status frame's binary part, or a result file
+// when they are larger than the task's maxDirectResultSize).
 //
 // Outcomes: FINISHED (output complete, cached blocks stored), FAILED (an EmberError), KILLED (the
 // task's kill flag was set: it stopped at a batch boundary and left no output behind).
@@ -34,6 +35,7 @@ public struct TaskRunner: Sendable {
         memory?.taskStarted(task.taskId)
         defer { memory?.taskEnded(task.taskId) }
         let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId, limit: task.faults.memoryLimit) }
+        var resultSink: ResultSink? = nil
         do {
             if task.faults.delayMillis > 0 { try kill.sleep(millis: task.faults.delayMillis) }
             if task.faults.fail {
@@ -67,11 +69,16 @@ public struct TaskRunner: Sendable {
                 metrics.memoryBytesSpilled += writer.memoryBytesSpilled
                 metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? writer.peakBufferedBytes)
             case .result:
-                let sink = ResultSink()
+                let localDir = self.localDir
+                let sink = ResultSink(maxDirectBytes: task.maxDirectResultSize) {
+                    try ResultFileWriter(directory: localDir, taskId: task.taskId, compressionLevel: task.compressionLevel)
+                }
+                resultSink = sink
                 try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, kill: kill, cacheWriters: &cacheWriters)
-                for batch in sink.batches { BatchCodec.encode(batch, into: &binary) }
-                status.resultBatches = sink.batches.count
+                status.resultBatches = sink.batches
+                status.resultBytes = sink.encodedBytes
                 metrics.outputRows = sink.rows
+                metrics.resultSize = sink.encodedBytes
             }
             if task.faults.failAtEnd {
                 throw EmberError(.execution, "injected late failure of \(task.displayName)", hint: "set by SessionConfig.faults.failTasksAtEnd")
@@ -79,12 +86,19 @@ public struct TaskRunner: Sendable {
             // The output is complete: only now do the partitions this task cached become blocks.
             try kill.check()
             status.cachedBlocks = try cacheWriters.compactMap { try $0.store() }
+            if let sink = resultSink {
+                switch sink.output() {
+                case .direct(let bytes): binary = bytes
+                case .file(let ref): status.resultFile = ref
+                }
+            }
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.executorPeakRSS = processPeakRSS()
             status.metrics = metrics
             status.storage = blocks.storageReport()
             return (status, binary)
         } catch {
+            resultSink?.abort()
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? 0)
             metrics.executorPeakRSS = processPeakRSS()

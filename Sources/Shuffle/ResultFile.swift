@@ -1,0 +1,140 @@
+// ResultFile: a result task's output when it is too large to travel inside its status frame
+// (Spark's IndirectTaskResult, whose bytes wait in the block manager until the driver fetches
+// them). The executor writes it into the application directory, the driver streams it back.
+//
+//   <appDir>/result_<taskId>_<token>      mode 0600, created exclusively
+//   ┌──────────────┬──────────────┬─────┐
+//   │ zstd frame 0 │ zstd frame 1 │ …   │   each frame: whole encoded batches (BatchCodec),
+//   └──────────────┴──────────────┴─────┘   about `frameBytes` of them, with content size and checksum
+//
+// The layout is a shuffle block's: frames concatenate, so the writer appends frames as its buffer
+// fills and the reader decodes one frame at a time, holding at most one frame's batches.
+
+import CZstd
+import Planner
+
+/// Where a result task left its output, as its status reports it.
+public struct ResultFileRef: Sendable, Codable, Hashable {
+    public var path: String
+    /// Compressed bytes on disk.
+    public var fileBytes: Int64
+    public init(path: String, fileBytes: Int64) {
+        self.path = path
+        self.fileBytes = fileBytes
+    }
+}
+
+/// Writes a result file frame by frame. Life cycle: init ─► appendFrame* ─► finish() | abort().
+public final class ResultFileWriter {
+    public let path: String
+    private var file: PosixFile?
+    private let compressor: ZstdCompressor
+    private var frame: [UInt8] = []
+    public private(set) var fileBytes: Int64 = 0
+
+    /// Uncompressed bytes per frame the result sink aims for.
+    public static let frameBytes = 1 << 20
+
+    public init(directory: String, taskId: TaskID, compressionLevel: Int32) throws {
+        path = "\(directory)/result_\(taskId.value)_\(FileOps.randomToken())"
+        file = try PosixFile.create(path)   // exclusive, mode 0600
+        compressor = try ZstdCompressor(level: compressionLevel)
+    }
+
+    deinit { abort() }
+
+    /// Compresses `encoded` (whole encoded batches) as one frame and appends it to the file.
+    public func appendFrame(_ encoded: [UInt8]) throws {
+        guard let file else { throw EmberError(.internal, "result file written after finish or abort", context: [.init("file", path)]) }
+        if encoded.isEmpty { return }
+        frame.removeAll(keepingCapacity: true)
+        try encoded.withUnsafeBytes { try compressor.compressFrame($0, appendingTo: &frame) }
+        try frame.withUnsafeBytes { try file.write($0) }
+        fileBytes += Int64(frame.count)
+    }
+
+    /// Closes the file and says where it is.
+    public func finish() -> ResultFileRef {
+        file = nil
+        return ResultFileRef(path: path, fileBytes: fileBytes)
+    }
+
+    /// Removes the file (a failed or killed task). Safe to call more than once.
+    public func abort() {
+        if file != nil {
+            file = nil
+            FileOps.remove(path)
+        }
+    }
+}
+
+/// Streams the batches of a result file, one frame's batches in memory at a time.
+public struct ResultFileReader {
+    public let ref: ResultFileRef
+    private let schema: StructType
+    private let file: PosixFile
+    private let size: Int64
+    private var readOffset: Int64 = 0
+    private var pending: [UInt8] = []
+    private var decoded: [ColumnarBatch] = []
+    private var nextDecoded = 0
+    private let decompressor: ZstdDecompressor
+
+    /// Bytes read from the file per read call (more when a frame is larger).
+    static let readChunk = 256 << 10
+
+    public init(_ ref: ResultFileRef, schema: StructType) throws {
+        self.ref = ref
+        self.schema = schema
+        file = try PosixFile.openForReading(ref.path)
+        size = try file.size()
+        guard size == ref.fileBytes else {
+            throw EmberError(.execution, "result file holds \(size) bytes, its task reported \(ref.fileBytes)",
+                             context: [.init("file", ref.path)], hint: "the result file was changed after its task wrote it")
+        }
+        decompressor = try ZstdDecompressor()
+    }
+
+    /// The next batch, or nil at the end of the file.
+    public mutating func next() throws -> ColumnarBatch? {
+        while nextDecoded == decoded.count {
+            guard try decodeNextFrame() else { return nil }
+        }
+        defer { nextDecoded += 1 }
+        return decoded[nextDecoded]
+    }
+
+    /// Reads until `pending` starts with a whole frame, then decodes its batches; false at the end.
+    private mutating func decodeNextFrame() throws -> Bool {
+        decoded.removeAll(keepingCapacity: true)
+        nextDecoded = 0
+        while true {
+            if !pending.isEmpty {
+                let frameSize = pending.withUnsafeBytes { ZSTD_findFrameCompressedSize($0.baseAddress, $0.count) }
+                if ZSTD_isError(frameSize) == 0 {
+                    let schema = self.schema
+                    var batches: [ColumnarBatch] = []
+                    try pending.withUnsafeBytes { raw in
+                        try decompressor.decompressFrames(UnsafeRawBufferPointer(rebasing: raw[0..<frameSize])) { content in
+                            var at = 0
+                            while at < content.count { batches.append(try BatchCodec.decode(content, offset: &at, schema: schema)) }
+                        }
+                    }
+                    pending.removeFirst(frameSize)
+                    decoded = batches
+                    return true
+                }
+            }
+            guard readOffset < size else {
+                if pending.isEmpty { return false }
+                throw EmberError(.execution, "result file ends inside a zstd frame", context: [.init("file", ref.path)],
+                                 hint: "the result file was damaged after its task wrote it")
+            }
+            let count = Int(Swift.min(Int64(Swift.max(Self.readChunk, pending.count)), size - readOffset))
+            let start = pending.count
+            pending.append(contentsOf: repeatElement(0, count: count))
+            try pending.withUnsafeMutableBytes { try file.read(into: $0.baseAddress! + start, count: count, at: readOffset) }
+            readOffset += Int64(count)
+        }
+    }
+}
