@@ -7,8 +7,9 @@
 //   partition 1: [batch]─► cursor ├─ heap (smallest current row on top) ─► picks ─► gather ─► consumer
 //   partition k: [batch]─► cursor ┘
 //
-// Picks refer to the partitions' current batches, so the gathered output is handed on before any
-// partition moves to its next batch. Ties go to the lower partition index (a stable merge).
+// Picks refer to the partitions' current batches, so the output is gathered (one pass per column
+// over all partitions' batches) and handed on before any partition moves to its next batch. Ties
+// go to the lower partition index (a stable merge).
 
 import Executor
 import Planner
@@ -71,25 +72,30 @@ enum ResultMerger {
         }
         for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
 
-        // Rows picked for the output batch being gathered: (run, row in its current batch).
-        var picks: [(run: Int, row: Int32)] = []
-        picks.reserveCapacity(ColumnarBatch.defaultCapacity)
+        // Rows picked for the output batch being gathered: run k's current batch, row r.
+        var pickedRuns: [Int32] = []
+        var pickedRows: [Int32] = []
+        pickedRuns.reserveCapacity(ColumnarBatch.defaultCapacity)
+        pickedRows.reserveCapacity(ColumnarBatch.defaultCapacity)
         func flush() throws -> Bool {
-            guard !picks.isEmpty else { return true }
-            var pieces: [ColumnarBatch] = []
-            var k = 0
-            while k < picks.count {
-                let run = picks[k].run
-                var rows: [Int32] = []
-                while k < picks.count && picks[k].run == run { rows.append(picks[k].row); k += 1 }
-                pieces.append(runs[run].batch.take(rows))
+            guard !pickedRows.isEmpty else { return true }
+            let sources = runs.map(\.batch)
+            let columns = pickedRuns.withUnsafeBufferPointer { batch in
+                pickedRows.withUnsafeBufferPointer { rows in
+                    schema.fields.indices.map { c in
+                        ColumnVector.gather(sources.map { $0.columns[c] }, batch: batch, rows: rows, type: schema.fields[c].dataType)
+                    }
+                }
             }
-            picks.removeAll(keepingCapacity: true)
-            return try consume(ColumnarBatch.concat(pieces, schema: schema))
+            let output = ColumnarBatch(schema: schema, columns: columns, numRows: pickedRows.count)
+            pickedRuns.removeAll(keepingCapacity: true)
+            pickedRows.removeAll(keepingCapacity: true)
+            return try consume(output)
         }
 
         while let top = heap.first {
-            picks.append((top, Int32(runs[top].row)))
+            pickedRuns.append(Int32(top))
+            pickedRows.append(Int32(runs[top].row))
             runs[top].row += 1
             if runs[top].row == runs[top].batch.numRows {
                 // The picks point into this batch: hand them on before replacing it.
@@ -100,7 +106,7 @@ enum ResultMerger {
                 }
             }
             if !heap.isEmpty { siftDown(0) }
-            if picks.count == ColumnarBatch.defaultCapacity {
+            if pickedRows.count == ColumnarBatch.defaultCapacity {
                 guard try flush() else { return }
             }
         }
