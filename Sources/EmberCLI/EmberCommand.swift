@@ -248,9 +248,10 @@ struct AggregateBenchCommand: ParsableCommand {
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "Serve a finished application's web UI and REST API from its event log (like Spark's history server).")
+        commandName: "history", abstract: "Serve an application's web UI and REST API from its event log (like Spark's history server).")
 
-    @Argument(help: "The event log: <tmp>/ember-events-<uid>/<appId>.jsonl") var eventLog: String
+    @Argument(help: "The event log: <tmp>/ember-events-<uid>/<appId> (<appId>.inprogress while it runs; <appId>.jsonl from earlier versions)")
+    var eventLog: String
     @Option(help: "Port to serve on (Spark's history server uses 18080).") var port: UInt16 = 18080
 
     func run() throws {

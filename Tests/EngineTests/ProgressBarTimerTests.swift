@@ -12,7 +12,7 @@ import Testing
         let output = Mutex<[String]>([])
         let bar = ConsoleProgressBar(width: 80, interval: 0.02, clock: clock.read, output: { text in output.withLock { $0.append(text) } })
         let info = TaskEventInfo(taskId: 1, stage: 3, stageAttempt: 0, partition: 0, attempt: 0, executor: "1", locality: .any, launchTime: 0)
-        bar.onEvent(.jobStart(job: 0, stages: [3], parents: [3: []], time: 0))
+        bar.onEvent(.jobStart(job: 0, stages: [JobStageInfo(id: 3, name: "range", numTasks: 10, parents: [], isShuffleMap: false)], time: 0))
         bar.onEvent(.stageSubmitted(stage: 3, attempt: 0, name: "range", tasks: 10, time: 0))
         bar.onEvent(.taskStart(info))
         bar.onEvent(.taskStart(info))

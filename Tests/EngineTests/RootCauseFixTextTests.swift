@@ -15,7 +15,8 @@ import Testing
     func outOfMemoryEvents(skewed: Bool) -> [SchedulerEvent] {
         // Four reduce partitions of 100 KiB; the first is 40× that when skewed.
         let sizes: [Int64] = [skewed ? 4_096_000 : 102_400, 102_400, 102_400, 102_400]
-        var events: [SchedulerEvent] = [.jobStart(job: 3, stages: [0, 1], parents: [1: [0]], time: 0)]
+        var events: [SchedulerEvent] = [.jobStart(job: 3, stages: [JobStageInfo(id: 0, name: "s0", numTasks: 1, parents: [], isShuffleMap: true),
+                                                                 JobStageInfo(id: 1, name: "s1", numTasks: 1, parents: [0], isShuffleMap: false)], time: 0)]
         for p in 0..<4 { events.append(.taskStart(info(10 + p, partition: p, executor: "1", planned: sizes[p]))) }
         var metrics = TaskMetrics()
         metrics.peakExecutionMemory = 5 << 20

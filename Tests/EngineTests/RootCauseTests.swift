@@ -103,8 +103,8 @@ import Testing
     @Test func theEventLogUsesSparksEventNames() throws {
         let s = try session { _ in }
         _ = try job(s).collect()
-        let path = try #require(s.eventLogPath)
         s.stop()
+        let path = try #require(s.eventLogPath)   // <appId>, no longer <appId>.inprogress
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         let names = lines.compactMap { line -> String? in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["Event"] as? String

@@ -26,7 +26,11 @@ final class AppStatusStore: SchedulerListener {
     }
     struct JobRow: Sendable {
         var id: Int
+        /// Spark's job name: the name of its last stage.
+        var name: String
         var stageIds: [Int]
+        /// Tasks of each stage as the job started (Spark counts a job's tasks from these).
+        var stageTasks: [Int: Int]
         /// The job's DAG: each stage's parent stages.
         var stageParents: [Int: [Int]]
         var status = "RUNNING"
@@ -47,7 +51,8 @@ final class AppStatusStore: SchedulerListener {
         var activeTasks = 0
         var failedTasks = 0
         var completedTasks = 0
-        var totalDuration = 0.0
+        /// Milliseconds, launch to finish, summed over the executor's finished tasks.
+        var totalDuration: Int64 = 0
         var inputBytes: Int64 = 0
         var shuffleRead: Int64 = 0
         var shuffleWrite: Int64 = 0
@@ -82,8 +87,10 @@ final class AppStatusStore: SchedulerListener {
                 s.appId = id; s.appName = name; s.startTime = t
             case .applicationEnd(let t):
                 s.endTime = t
-            case .jobStart(let job, let stages, let parents, let t):
-                s.jobs[job] = JobRow(id: job, stageIds: stages, stageParents: parents, submissionTime: t)
+            case .jobStart(let job, let stages, let t):
+                s.jobs[job] = JobRow(id: job, name: stages.max { $0.id < $1.id }?.name ?? "", stageIds: stages.map(\.id),
+                                     stageTasks: Dictionary(stages.compactMap { s in s.numTasks.map { (s.id, $0) } }) { a, _ in a },
+                                     stageParents: Dictionary(stages.map { ($0.id, $0.parents) }) { a, _ in a }, submissionTime: t)
             case .jobEnd(let job, let error, let t):
                 s.jobs[job]?.status = error == nil ? "SUCCEEDED" : "FAILED"
                 s.jobs[job]?.completionTime = t
@@ -109,7 +116,7 @@ final class AppStatusStore: SchedulerListener {
                 if var e = s.executors[info.executor] {
                     e.activeTasks = Swift.max(0, e.activeTasks - 1)
                     if error == nil { e.completedTasks += 1 } else { e.failedTasks += 1 }
-                    e.totalDuration += Double(m.durationNanos) / 1e9
+                    e.totalDuration += RestAPI.duration(info) ?? 0
                     e.inputBytes += m.inputBytes
                     e.shuffleRead += m.shuffleReadBytes
                     e.shuffleWrite += m.shuffleWriteBytes

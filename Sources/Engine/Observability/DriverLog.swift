@@ -22,8 +22,8 @@ final class DriverLog: SchedulerListener {
 
     func onEvent(_ event: SchedulerEvent) {
         switch event {
-        case .jobStart(let job, let stages, _, _):
-            logger.info("job started", metadata: ["job": "\(job)", "stages": "\(stages)"])
+        case .jobStart(let job, let stages, _):
+            logger.info("job started", metadata: ["job": "\(job)", "stages": "\(stages.map(\.id))"])
         case .jobEnd(let job, let error, _):
             let sampled = error.map(Self.contradictsSampledSchema) ?? false
             endedOnSampledSchema.withLock { $0 = sampled }

@@ -1,5 +1,7 @@
-// EventLogReader: reads an event log (JSON lines written by EventLogWriter) back into scheduler
-// events, so `ember history <event log>` can serve a finished application's UI and REST API.
+// EventLogReader: reads an event log (JSON lines in Spark's format, written by EventLogWriter) back
+// into scheduler events, so `ember history <event log>` can serve an application's UI and REST API.
+// It reads the logs named as Spark names them (`<appId>`, `<appId>.inprogress`) and the older
+// `<appId>.jsonl` logs alike, and skips the events it has no use for (SparkListenerLogStart).
 // A log is input from outside: every size, duration and code in it is range-checked before any
 // arithmetic, and a value out of range is an error naming the line, not a crash.
 
@@ -8,10 +10,12 @@ import Planner
 
 public enum EventLogReader {
     /// Replays an event log into a fresh status store.
-    static func load(_ path: String) throws -> AppStatusStore {
+    static func load(_ requested: String) throws -> AppStatusStore {
+        let path = existing(requested)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw EmberError(.input, "cannot read the event log", context: [.init("file", path)],
-                             hint: "event logs are in <tmp>/ember-events-<uid>/<appId>.jsonl unless SessionConfig.eventLogDir says otherwise")
+            throw EmberError(.input, "cannot read the event log", context: [.init("file", requested)],
+                             hint: "event logs are <tmp>/ember-events-<uid>/<appId> (<appId>.inprogress while the application runs) "
+                                 + "unless SessionConfig.eventLogDir says otherwise")
         }
         var maxMemory: Int64 = 0
         let store = AppStatusStore(maxMemory: 0, metrics: nil)
@@ -27,6 +31,14 @@ public enum EventLogReader {
             maxMemory = Swift.max(maxMemory, 0)
         }
         return store
+    }
+
+    /// The log at `path`, or under the name it has since taken: a running application's
+    /// `<appId>.inprogress` becomes `<appId>` when it ends.
+    static func existing(_ path: String) -> String {
+        let suffix = EventLogWriter.inProgressSuffix
+        let other = path.hasSuffix(suffix) ? String(path.dropLast(suffix.count)) : path + suffix
+        return !FileManager.default.fileExists(atPath: path) && FileManager.default.fileExists(atPath: other) ? other : path
     }
 
     static func seconds(_ v: Any?) -> Double { Double((v as? NSNumber)?.int64Value ?? 0) / 1000 }
@@ -62,10 +74,16 @@ public enum EventLogReader {
             return .applicationStart(appId: o["App ID"] as? String ?? "", appName: o["App Name"] as? String ?? "", time: seconds(o["Timestamp"]))
         case "SparkListenerApplicationEnd": return .applicationEnd(time: seconds(o["Timestamp"]))
         case "SparkListenerJobStart":
-            let infos = o["Stage Infos"] as? [[String: Any]] ?? []
-            let parents = Dictionary(infos.map { (int($0["Stage ID"]), ($0["Parent IDs"] as? [Any] ?? []).map { int($0) }) }) { a, _ in a }
-            return .jobStart(job: int(o["Job ID"]), stages: (o["Stage IDs"] as? [Any] ?? []).map { int($0) }, parents: parents,
-                             time: seconds(o["Submission Time"]))
+            let infos = Dictionary((o["Stage Infos"] as? [[String: Any]] ?? []).map { (int($0["Stage ID"]), $0) }) { a, _ in a }
+            let ids = (o["Stage IDs"] as? [Any] ?? []).map { int($0) }
+            let parents = ids.map { id in (infos[id]?["Parent IDs"] as? [Any] ?? []).map { int($0) } }
+            let shuffleMapStages = Set(parents.joined())   // a stage some other stage reads from
+            let stages = zip(ids, parents).map { id, stageParents in
+                JobStageInfo(id: id, name: infos[id]?["Stage Name"] as? String ?? "",
+                             numTasks: (infos[id]?["Number of Tasks"] as? NSNumber)?.intValue, parents: stageParents,
+                             isShuffleMap: shuffleMapStages.contains(id))
+            }
+            return .jobStart(job: int(o["Job ID"]), stages: stages, time: seconds(o["Submission Time"]))
         case "SparkListenerJobEnd":
             let result = o["Job Result"] as? [String: Any] ?? [:]
             let failure = (result["Exception"] as? [String: Any])?["Message"] as? String
@@ -102,6 +120,7 @@ public enum EventLogReader {
             let read = m["Shuffle Read Metrics"] as? [String: Any] ?? [:]
             metrics.shuffleReadBytes = try amount(read["Local Bytes Read"], "Local Bytes Read")
             metrics.shuffleReadRows = try amount(read["Total Records Read"], "Total Records Read")
+            metrics.shuffleBlocksFetched = Int(try amount(read["Local Blocks Fetched"], "Local Blocks Fetched"))
             let write = m["Shuffle Write Metrics"] as? [String: Any] ?? [:]
             metrics.shuffleWriteBytes = try amount(write["Shuffle Bytes Written"], "Shuffle Bytes Written")
             metrics.shuffleWriteRows = try amount(write["Shuffle Records Written"], "Shuffle Records Written")
@@ -122,7 +141,9 @@ public enum EventLogReader {
                                     killedByDriver: o["Killed By Driver"] as? Bool ?? false, time: seconds(o["Timestamp"]))
         case "EmberRootCauseReport":
             return .rootCauseReport(RootCauseReport(eventObject: o), time: seconds(o["Timestamp"]))
-        case "SparkListenerExecutorExcluded":
+        case "org.apache.spark.scheduler.SparkListenerExecutorExcluded":
+            return .executorExcluded(executor: o["executorId"] as? String ?? "", reason: o["Ember Reason"] as? String ?? "", time: seconds(o["time"]))
+        case "SparkListenerExecutorExcluded":   // logs written before Ember wrote Spark's form
             return .executorExcluded(executor: o["Executor ID"] as? String ?? "", reason: o["Reason"] as? String ?? "", time: seconds(o["Timestamp"]))
         default:
             return nil

@@ -6,18 +6,28 @@ import Foundation
 import Planner
 
 enum RestAPI {
-    static func ms(_ t: Double?) -> Any { t.map { Int64($0 * 1000) } ?? NSNull() }
+    /// A time as Spark writes dates, "2024-01-01T00:00:00.000GMT": to the millisecond the event log
+    /// holds, so a live session, `ember history` and Spark's History Server print the same text.
     static func date(_ t: Double?) -> Any {
         guard let t else { return NSNull() }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date(timeIntervalSince1970: t)).replacingOccurrences(of: "Z", with: "GMT")
+        let millis = SparkEventJSON.millis(t)
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000   // rounded down, before 1970 too
+        var clock = time_t(seconds)
+        var parts = tm()
+        guard gmtime_r(&clock, &parts) != nil else { return NSNull() }
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dGMT", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis - seconds * 1000))
+    }
+
+    /// Spark's task duration: launch to finish in milliseconds, nil until the task ended.
+    static func duration(_ i: TaskEventInfo) -> Int64? {
+        i.finishTime > 0 ? SparkEventJSON.millis(i.finishTime) - SparkEventJSON.millis(i.launchTime) : nil
     }
 
     static func applications(_ s: AppStatusStore.State) -> Any {
         [["id": s.appId, "name": s.appName,
           "attempts": [["startTime": date(s.startTime), "endTime": date(s.endTime), "completed": s.endTime != nil,
-                        "duration": Int64(((s.endTime ?? Date().timeIntervalSince1970) - s.startTime) * 1000)]]]]
+                        "duration": SparkEventJSON.millis(s.endTime ?? Date().timeIntervalSince1970) - SparkEventJSON.millis(s.startTime)]]]]
     }
 
     static func jobs(_ s: AppStatusStore.State) -> Any {
@@ -28,17 +38,21 @@ enum RestAPI {
     static func job(_ s: AppStatusStore.State, id: Int) -> [String: Any]? { s.jobs[id].map { job(s, $0) } }
 
     /// Spark's JobData, plus "rootCause": the root-cause report when the job failed or recovered.
+    /// Its tasks are those of its stages as it started (a retried stage adds none), as Spark counts.
     static func job(_ s: AppStatusStore.State, _ j: AppStatusStore.JobRow) -> [String: Any] {
         let stages = s.stages.values.filter { j.stageIds.contains($0.id) }
         let tasks = stages.flatMap { $0.tasks.values }
-        return ["jobId": j.id, "name": "job \(j.id)", "status": j.status, "submissionTime": date(j.submissionTime),
+        let numTasks = j.stageIds.reduce(0) { sum, id in
+            sum + (j.stageTasks[id] ?? stages.filter { $0.id == id }.max { $0.attempt < $1.attempt }?.numTasks ?? 0)
+        }
+        return ["jobId": j.id, "name": j.name, "status": j.status, "submissionTime": date(j.submissionTime),
                 "completionTime": date(j.completionTime), "stageIds": j.stageIds,
-                "numTasks": stages.reduce(0) { $0 + $1.numTasks },
+                "numTasks": numTasks,
                 "numActiveTasks": tasks.filter { $0.status == "RUNNING" }.count,
                 "numCompletedTasks": tasks.filter { $0.status == "SUCCESS" }.count,
                 "numFailedTasks": tasks.filter { $0.status == "FAILED" }.count,
                 "numActiveStages": stages.filter { $0.status == "ACTIVE" }.count,
-                "numCompletedStages": stages.filter { $0.status == "COMPLETE" }.count,
+                "numCompletedStages": Set(stages.filter { $0.status == "COMPLETE" }.map(\.id)).count,   // stages, not attempts
                 "numFailedStages": stages.filter { $0.status == "FAILED" }.count,
                 "failureReason": j.error ?? NSNull(), "rootCause": j.rootCause?.restObject ?? NSNull()]
     }
@@ -69,17 +83,20 @@ enum RestAPI {
         return d
     }
 
+    /// Spark's TaskData. As in Spark, a task still running has no metrics yet, and a duration
+    /// shows only once it is above 0 ms (null before).
     static func task(_ t: AppStatusStore.TaskRow) -> [String: Any] {
         let m = t.metrics
+        let metrics: [String: Any] = [
+            "executorRunTime": Int64(m.durationNanos / 1_000_000), "peakExecutionMemory": m.peakExecutionMemory,
+            "diskBytesSpilled": m.diskBytesSpilled,
+            "inputMetrics": ["bytesRead": m.inputBytes, "recordsRead": m.inputRows],
+            "shuffleReadMetrics": ["localBytesRead": m.shuffleReadBytes, "recordsRead": m.shuffleReadRows, "localBlocksFetched": m.shuffleBlocksFetched],
+            "shuffleWriteMetrics": ["bytesWritten": m.shuffleWriteBytes, "recordsWritten": m.shuffleWriteRows]]
         return ["taskId": t.info.taskId, "index": t.info.partition, "attempt": t.info.attempt, "launchTime": date(t.info.launchTime),
-                "duration": Int64(m.durationNanos / 1_000_000), "executorId": t.info.executor, "status": t.status,
+                "duration": duration(t.info).flatMap { $0 > 0 ? $0 : nil } ?? NSNull(), "executorId": t.info.executor, "status": t.status,
                 "taskLocality": t.info.locality.description, "errorMessage": t.error ?? NSNull(),
-                "taskMetrics": ["executorRunTime": Int64(m.durationNanos / 1_000_000), "peakExecutionMemory": m.peakExecutionMemory,
-                                "diskBytesSpilled": m.diskBytesSpilled,
-                                "inputMetrics": ["bytesRead": m.inputBytes, "recordsRead": m.inputRows],
-                                "shuffleReadMetrics": ["localBytesRead": m.shuffleReadBytes, "recordsRead": m.shuffleReadRows,
-                                                       "localBlocksFetched": m.shuffleBlocksFetched],
-                                "shuffleWriteMetrics": ["bytesWritten": m.shuffleWriteBytes, "recordsWritten": m.shuffleWriteRows]]]
+                "taskMetrics": t.status == "RUNNING" ? NSNull() : metrics]
     }
 
     /// Spark's taskSummary: quantiles (0, 0.25, 0.5, 0.75, 1) of task metrics.
@@ -90,7 +107,7 @@ enum RestAPI {
             return q.map { s.isEmpty ? 0 : s[Int((Double(s.count - 1) * $0).rounded())] }
         }
         return ["quantiles": q,
-                "duration": quantiles(tasks.map { Double($0.metrics.durationNanos) / 1e6 }),
+                "duration": quantiles(tasks.map { Double(duration($0.info) ?? 0) }),
                 "shuffleReadBytes": quantiles(tasks.map { Double($0.metrics.shuffleReadBytes) }),
                 "shuffleWriteBytes": quantiles(tasks.map { Double($0.metrics.shuffleWriteBytes) }),
                 "inputBytes": quantiles(tasks.map { Double($0.metrics.inputBytes) })]
@@ -105,11 +122,13 @@ enum RestAPI {
         return attempts.isEmpty ? nil : attempts.map { stage($0, details: true) }
     }
 
+    /// Spark's ExecutorSummary. An Ember executor has no block manager port: "hostPort" is the
+    /// host alone, as Spark shows an executor whose block manager it never heard of.
     static func executors(_ s: AppStatusStore.State, all: Bool, maxMemory: Int64) -> Any {
         s.executors.values.filter { all || $0.isActive }.sorted { (Int($0.id) ?? 0) < (Int($1.id) ?? 0) }.map { e -> [String: Any] in
-            ["id": e.id, "hostPort": "\(e.host):0", "isActive": e.isActive, "isExcluded": e.isExcluded, "totalCores": e.cores,
+            ["id": e.id, "hostPort": e.host, "isActive": e.isActive, "isExcluded": e.isExcluded, "totalCores": e.cores,
              "maxTasks": e.cores, "activeTasks": e.activeTasks, "failedTasks": e.failedTasks, "completedTasks": e.completedTasks,
-             "totalTasks": e.activeTasks + e.failedTasks + e.completedTasks, "totalDuration": Int64(e.totalDuration * 1000),
+             "totalTasks": e.activeTasks + e.failedTasks + e.completedTasks, "totalDuration": e.totalDuration,
              "totalGCTime": 0, "totalInputBytes": e.inputBytes, "totalShuffleRead": e.shuffleRead, "totalShuffleWrite": e.shuffleWrite,
              "memoryUsed": e.memoryUsed, "maxMemory": maxMemory, "peakRSS": e.peakRSS, "addTime": date(e.addTime),
              "removeTime": date(e.removeTime), "removeReason": e.removeReason ?? NSNull()]

@@ -38,7 +38,7 @@ enum RootCauseAnalyzer {
         for event in events {
             switch event {
             case .taskStart(let info): launched.append(info)
-            case .jobStart(let job, _, _, _): jobId = job
+            case .jobStart(let job, _, _): jobId = job
             case .jobEnd(_, let error, _): failed = error != nil
             case .executorRemoved(let id, let reason, let exit, let signal, let byDriver, _): removals.append((id, reason, exit, signal, byDriver))
             case .taskEnd(let info, let error, let metrics):

@@ -31,18 +31,13 @@ public struct RootCauseReport: Sendable, CustomStringConvertible {
          "findings": findings.map { ["cause": $0.cause, "component": $0.component, "evidence": $0.evidence, "fix": $0.fix] }]
     }
 
-    /// The event log's form (Spark-style keys with spaces).
-    var eventObject: [String: Any] {
-        ["Job ID": jobId, "Job Failed": jobFailed,
-         "Findings": findings.map { ["Cause": $0.cause, "Component": $0.component, "Evidence": $0.evidence, "Fix": $0.fix] }]
-    }
-
     init(jobId: Int, jobFailed: Bool, findings: [Finding]) {
         self.jobId = jobId
         self.jobFailed = jobFailed
         self.findings = findings
     }
 
+    /// Reads the event log's form (SparkEventJSON writes it).
     init(eventObject o: [String: Any]) {
         jobId = (o["Job ID"] as? NSNumber)?.intValue ?? 0
         jobFailed = o["Job Failed"] as? Bool ?? false

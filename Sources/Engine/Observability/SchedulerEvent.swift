@@ -8,8 +8,8 @@ import Planner
 public enum SchedulerEvent: Sendable {
     case applicationStart(appId: String, appName: String, time: Double)
     case applicationEnd(time: Double)
-    /// `parents`: each stage's parent stages (the job's DAG).
-    case jobStart(job: Int, stages: [Int], parents: [Int: [Int]], time: Double)
+    /// `stages`: the job's stages, parents before children (the job's DAG).
+    case jobStart(job: Int, stages: [JobStageInfo], time: Double)
     case jobEnd(job: Int, error: EmberError?, time: Double)
     case stageSubmitted(stage: Int, attempt: Int, name: String, tasks: Int, time: Double)
     case stageCompleted(stage: Int, attempt: Int, failure: String?, time: Double)
@@ -20,6 +20,17 @@ public enum SchedulerEvent: Sendable {
     case executorExcluded(executor: String, reason: String, time: Double)
     /// The root-cause report of a job that failed or recovered from failures (posted by the session).
     case rootCauseReport(RootCauseReport, time: Double)
+}
+
+/// A stage of a job as the job starts (Spark's StageInfo in SparkListenerJobStart).
+public struct JobStageInfo: Sendable {
+    public var id: Int
+    public var name: String
+    /// Tasks the stage runs when none of its output exists yet (nil in logs that did not record it).
+    public var numTasks: Int?
+    public var parents: [Int]
+    /// Writes a shuffle (its tasks are Spark's ShuffleMapTasks) rather than results (ResultTasks).
+    public var isShuffleMap: Bool
 }
 
 /// Identity and placement of one task attempt.

@@ -103,14 +103,16 @@ extension DAGScheduler {
         }
         guard executors.removeValue(forKey: id) != nil || wasLaunching else { return }
         losses.append((id, reason.message))
-        post(.executorRemoved(executor: id.value, reason: reason.message, exitCode: reason.exitCode, signal: reason.signal,
-                              killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))
+        // Its tasks end before it is removed: listeners (Spark's History Server among them) count
+        // the failures against the executor only while it is there.
         for (task, info) in job.taskInfo where info.executor == id.value {
             var ended = info
             ended.finishTime = Self.wallClock()
             post(.taskEnd(ended, error: EmberError(.executor, "executor \(id) lost: \(reason.message)"), metrics: TaskMetrics()))
             job.taskInfo[task] = nil
         }
+        post(.executorRemoved(executor: id.value, reason: reason.message, exitCode: reason.exitCode, signal: reason.signal,
+                              killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))
         cachedBlocks.removeExecutor(id)
         for (task, executor) in runningTasks where executor == id {
             runningTasks[task] = nil

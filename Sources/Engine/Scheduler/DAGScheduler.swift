@@ -185,9 +185,9 @@ final class DAGScheduler {
         job.resultsDone = results.delivered
         let jobId = nextJobId
         nextJobId += 1
-        post(.jobStart(job: jobId, stages: graph.stages.map(\.id.value),
-                       parents: Dictionary(uniqueKeysWithValues: graph.stages.map { ($0.id.value, $0.parents.map(\.value)) }),
-                       time: Self.wallClock()))
+        post(.jobStart(job: jobId, stages: graph.stages.map {
+            JobStageInfo(id: $0.id.value, name: $0.name, numTasks: $0.numPartitions, parents: $0.parents.map(\.value), isShuffleMap: $0.isShuffleMap)
+        }, time: Self.wallClock()))
         lastJobTasks = []
         lastJobFailures = []
         failuresByExecutor = [:]

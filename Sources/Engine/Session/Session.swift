@@ -39,8 +39,10 @@ public final class Session: Sendable {
     private let released = Atomic<Bool>(false)
     /// Registration with ``TerminationCleanup`` (removed by `stop()`).
     private let cleanupRegistration = Mutex<Int?>(nil)
-    /// The application's event log (JSON lines), if enabled.
-    public let eventLogPath: String?
+    private let eventLog: EventLogWriter?
+    /// The application's event log (Spark's format): `<dir>/<appId>.inprogress` while the session
+    /// runs, `<dir>/<appId>` once it stopped; nil when the event log is off.
+    public var eventLogPath: String? { eventLog?.path }
 
     /// The root-cause report of the most recent job, if it failed or recovered from failures.
     public var lastJobReport: RootCauseReport? { report.withLock { $0 } }
@@ -92,12 +94,12 @@ public final class Session: Sendable {
             scheduler.listeners.append(DriverLog(appId: appId))
             if ConsoleProgressBar.enabled(config) { scheduler.listeners.append(ConsoleProgressBar()) }
             if let dir = config.eventLogDir {
-                let log = try EventLogWriter(directory: dir, appId: appId)
+                let log = try EventLogWriter(directory: dir, appId: appId, config: config)
                 if config.faults.fullEventLogDisk { try log.redirectWrites(to: "/dev/full") }
-                eventLogPath = log.path
+                eventLog = log
                 scheduler.listeners.append(log)
             } else {
-                eventLogPath = nil
+                eventLog = nil
             }
             scheduler.post(.applicationStart(appId: appId, appName: config.appName, time: DAGScheduler.wallClock()))
             driver = Mutex(DriverState(scheduler: scheduler))

@@ -1,0 +1,194 @@
+// SparkEventJSON: one scheduler event as one line of Spark's event log (JsonProtocol's form), so
+// Spark's own History Server lists Ember's applications and shows their jobs, stages, tasks and
+// executors. Every event is written here, and only here.
+//
+// Spark's parser needs more than Ember's events carry, so the encoder keeps what later lines
+// repeat: the stages of each job (StageCompleted restates the whole StageInfo, or Spark takes the
+// stage for skipped; TaskEnd names its Task Type) and each executor's host (Task Info's "Host").
+// Fields Ember does not measure (CPU time, GC time, deserialization, remote reads…) are written as 0.
+//
+// Ember's own fields ride along under keys Spark's JsonProtocol never reads, so it ignores them:
+// "Ember Planned Input Bytes" (Task Info), "Executor Peak RSS" and "Ember Heavy Key" (Task Metrics),
+// "Exit Code", "Signal" and "Killed By Driver" (ExecutorRemoved), "Code" (a failed job's
+// Exception), "Ember Reason" (ExecutorExcluded), and the whole "EmberRootCauseReport" event (an
+// event class Spark does not know is dropped). EventLogReader reads all of them back.
+
+import Planner
+
+struct SparkEventJSON {
+    /// The Spark release whose event log format this follows (SparkListenerLogStart's "Spark Version").
+    static let formatVersion = "4.0.0"
+
+    /// The user who runs the driver (ApplicationStart's "User", shown as the app's Spark user).
+    let user: String
+
+    /// The first line of every log.
+    static var logStart: OrderedJSON {
+        ["Event": "SparkListenerLogStart", "Spark Version": .string(formatVersion), "Ember Writer": "Ember"]
+    }
+
+    /// SparkListenerEnvironmentUpdate (Spark's pages read it): the session's settings under Spark's
+    /// property names. Ember runs no JVM, and its runtime fields say so.
+    static func environment(_ config: SessionConfig, appId: String) -> OrderedJSON {
+        guard case .local(let executors, let cores, let memory) = config.master else { return [:] }
+        let megabytes = memory >> 20
+        let properties: [(String, String)] = [
+            ("spark.app.id", appId), ("spark.app.name", config.appName),
+            ("spark.master", "local-cluster[\(executors),\(cores),\(megabytes)]"),
+            ("spark.executor.instances", String(executors)), ("spark.executor.cores", String(cores)),
+            ("spark.executor.memory", "\(megabytes)m"), ("spark.scheduler.mode", "FIFO"),
+            ("spark.sql.shuffle.partitions", String(config.effectiveShufflePartitions)),
+            ("spark.sql.files.maxPartitionBytes", String(config.maxPartitionBytes)),
+            ("spark.task.maxFailures", String(config.taskMaxFailures)),
+            ("spark.stage.maxConsecutiveAttempts", String(config.stageMaxConsecutiveAttempts)),
+            ("spark.shuffle.service.enabled", String(config.shuffleServiceEnabled)),
+            ("spark.dynamicAllocation.enabled", String(config.dynamicAllocation.enabled)),
+            ("spark.speculation", String(config.speculation)),
+            ("spark.excludeOnFailure.enabled", String(config.excludeOnFailureEnabled)),
+            ("spark.eventLog.enabled", "true"), ("spark.eventLog.dir", config.eventLogDir ?? ""),
+        ]
+        return ["Event": "SparkListenerEnvironmentUpdate",
+                "JVM Information": ["Java Version": "none (Ember runs natively, in Swift)", "Java Home": "", "Scala Version": ""],
+                "Spark Properties": .object(properties.map { ($0.0, .string($0.1)) }),
+                "Hadoop Properties": [:], "System Properties": [:], "Metrics Properties": [:], "Classpath Entries": [:]]
+    }
+
+    private struct Submitted {
+        var name: String
+        var numTasks: Int
+        var time: Double
+    }
+    /// Stages of the jobs started so far, by stage id.
+    private var jobStages: [Int: JobStageInfo] = [:]
+    /// Submitted stage attempts, by "stage.attempt", until they complete.
+    private var submitted: [String: Submitted] = [:]
+    private var hosts: [String: String] = [:]
+
+    init(user: String) { self.user = user }
+
+    /// Milliseconds since the epoch, as every time in the log (and the REST API) is written.
+    static func millis(_ seconds: Double) -> Int64 { Int64((seconds * 1000).rounded()) }
+
+    mutating func encode(_ event: SchedulerEvent) -> OrderedJSON {
+        switch event {
+        case .applicationStart(let id, let name, let t):
+            return ["Event": "SparkListenerApplicationStart", "App Name": .string(name), "App ID": .string(id),
+                    "Timestamp": .int(Self.millis(t)), "User": .string(user)]
+        case .applicationEnd(let t):
+            return ["Event": "SparkListenerApplicationEnd", "Timestamp": .int(Self.millis(t))]
+        case .jobStart(let job, let stages, let t):
+            for stage in stages { jobStages[stage.id] = stage }
+            return ["Event": "SparkListenerJobStart", "Job ID": .int(job), "Submission Time": .int(Self.millis(t)),
+                    "Stage Infos": .array(stages.map { stageInfo(id: $0.id, attempt: 0, name: $0.name, numTasks: $0.numTasks ?? 0) }),
+                    "Stage IDs": .array(stages.map { .int($0.id) }), "Properties": [:]]
+        case .jobEnd(let job, let error, let t):
+            var result: OrderedJSON = ["Result": "JobSucceeded"]
+            if let error {
+                result = ["Result": "JobFailed",
+                          "Exception": ["Message": .string(error.message), "Stack Trace": [], "Code": .string(error.code.rawValue)]]
+            }
+            return ["Event": "SparkListenerJobEnd", "Job ID": .int(job), "Completion Time": .int(Self.millis(t)), "Job Result": result]
+        case .stageSubmitted(let stage, let attempt, let name, let tasks, let t):
+            submitted[AppStatusStore.key(stage, attempt)] = Submitted(name: name, numTasks: tasks, time: t)
+            return ["Event": "SparkListenerStageSubmitted",
+                    "Stage Info": stageInfo(id: stage, attempt: attempt, name: name, numTasks: tasks, submitted: t),
+                    "Properties": [:]]
+        case .stageCompleted(let stage, let attempt, let failure, let t):
+            let s = submitted.removeValue(forKey: AppStatusStore.key(stage, attempt))
+            return ["Event": "SparkListenerStageCompleted",
+                    "Stage Info": stageInfo(id: stage, attempt: attempt, name: s?.name ?? jobStages[stage]?.name ?? "",
+                                            numTasks: s?.numTasks ?? 0, submitted: s?.time, completed: t, failure: failure)]
+        case .taskStart(let i):
+            return ["Event": "SparkListenerTaskStart", "Stage ID": .int(i.stage), "Stage Attempt ID": .int(i.stageAttempt),
+                    "Task Info": taskInfo(i, failed: false)]
+        case .taskEnd(let i, let error, let m):
+            return ["Event": "SparkListenerTaskEnd", "Stage ID": .int(i.stage), "Stage Attempt ID": .int(i.stageAttempt),
+                    "Task Type": jobStages[i.stage]?.isShuffleMap == false ? "ResultTask" : "ShuffleMapTask",
+                    "Task End Reason": Self.endReason(error, executor: i.executor), "Task Info": taskInfo(i, failed: error != nil),
+                    "Task Metrics": Self.taskMetrics(m)]
+        case .executorAdded(let id, let host, let cores, let t):
+            hosts[id] = host
+            return ["Event": "SparkListenerExecutorAdded", "Timestamp": .int(Self.millis(t)), "Executor ID": .string(id),
+                    "Executor Info": ["Host": .string(host), "Total Cores": .int(cores), "Log Urls": [:], "Attributes": [:],
+                                      "Resources": [:], "Resource Profile Id": 0]]
+        case .executorRemoved(let id, let reason, let exit, let signal, let byDriver, let t):
+            var line: OrderedJSON = ["Event": "SparkListenerExecutorRemoved", "Timestamp": .int(Self.millis(t)), "Executor ID": .string(id),
+                                     "Removed Reason": .string(reason), "Killed By Driver": .bool(byDriver)]
+            if let exit { line = line.appending([("Exit Code", .int(exit))]) }
+            if let signal { line = line.appending([("Signal", .int(signal))]) }
+            return line
+        case .executorExcluded(let id, let reason, let t):
+            // Spark writes this event through Jackson: its full class name and camelCase fields.
+            return ["Event": "org.apache.spark.scheduler.SparkListenerExecutorExcluded", "time": .int(Self.millis(t)),
+                    "executorId": .string(id), "Ember Reason": .string(reason)]
+        case .rootCauseReport(let report, let t):
+            return ["Event": "EmberRootCauseReport", "Timestamp": .int(Self.millis(t)), "Job ID": .int(report.jobId),
+                    "Job Failed": .bool(report.jobFailed),
+                    "Findings": .array(report.findings.map {
+                        ["Cause": .string($0.cause), "Component": .string($0.component),
+                         "Evidence": .array($0.evidence.map { .string($0) }), "Fix": .string($0.fix)]
+                    })]
+        }
+    }
+
+    /// Spark's StageInfo. Ember has no RDDs, accumulators or call sites: those are empty.
+    private func stageInfo(id: Int, attempt: Int, name: String, numTasks: Int, submitted: Double? = nil, completed: Double? = nil,
+                           failure: String? = nil) -> OrderedJSON {
+        var fields: [(String, OrderedJSON)] = [
+            ("Stage ID", .int(id)), ("Stage Attempt ID", .int(attempt)), ("Stage Name", .string(name)), ("Number of Tasks", .int(numTasks)),
+            ("RDD Info", []), ("Parent IDs", .array((jobStages[id]?.parents ?? []).map { .int($0) })), ("Details", ""),
+        ]
+        if let submitted { fields.append(("Submission Time", .int(Self.millis(submitted)))) }
+        if let completed { fields.append(("Completion Time", .int(Self.millis(completed)))) }
+        if let failure { fields.append(("Failure Reason", .string(failure))) }
+        fields += [("Accumulables", []), ("Resource Profile Id", 0), ("Shuffle Push Enabled", false), ("Shuffle Push Mergers Count", 0)]
+        return .object(fields)
+    }
+
+    /// Spark's TaskInfo: "Failed" and a non-zero "Finish Time" make Spark show the task as FAILED
+    /// or SUCCESS; "Index" and "Partition ID" are both the partition.
+    private func taskInfo(_ i: TaskEventInfo, failed: Bool) -> OrderedJSON {
+        ["Task ID": .int(i.taskId), "Index": .int(i.partition), "Attempt": .int(i.attempt), "Partition ID": .int(i.partition),
+         "Launch Time": .int(Self.millis(i.launchTime)), "Executor ID": .string(i.executor), "Host": .string(hosts[i.executor] ?? "localhost"),
+         "Locality": .string(i.locality.description), "Speculative": false, "Getting Result Time": 0,
+         "Finish Time": .int(Self.millis(i.finishTime)), "Failed": .bool(failed), "Killed": false, "Accumulables": [],
+         "Ember Planned Input Bytes": .optional(i.plannedInputBytes)]
+    }
+
+    /// Spark's TaskEndReason for how a task ended.
+    static func endReason(_ error: EmberError?, executor: String) -> OrderedJSON {
+        guard let error else { return ["Reason": "Success"] }
+        switch error.code {
+        case .fetchFailed:
+            let map = Int(error.context("mapIndex") ?? "") ?? -1
+            return ["Reason": "FetchFailed", "Shuffle ID": .int(Int(error.context("shuffle") ?? "") ?? -1), "Map ID": .int(map),
+                    "Map Index": .int(map), "Reduce ID": .int(Int(error.context("reduce") ?? "") ?? -1), "Message": .string(error.message)]
+        case .executor:
+            return ["Reason": "ExecutorLostFailure", "Executor ID": .string(executor), "Exit Caused By App": true,
+                    "Loss Reason": .string(error.message)]
+        default:
+            let className = "EmberError." + error.code.rawValue
+            return ["Reason": "ExceptionFailure", "Class Name": .string(className), "Description": .string(error.message),
+                    "Stack Trace": [], "Full Stack Trace": .string(className + ": " + error.message), "Accumulator Updates": []]
+        }
+    }
+
+    /// Spark's TaskMetrics, every group present (Spark's parser needs them).
+    static func taskMetrics(_ m: TaskMetrics) -> OrderedJSON {
+        ["Executor Deserialize Time": 0, "Executor Deserialize CPU Time": 0, "Executor Run Time": .int(m.durationNanos / 1_000_000),
+         "Executor CPU Time": 0, "Peak Execution Memory": .int(m.peakExecutionMemory), "Result Size": 0, "JVM GC Time": 0,
+         "Result Serialization Time": 0,
+         "Memory Bytes Spilled": .int(m.diskBytesSpilled),
+         "Disk Bytes Spilled": .int(m.diskBytesSpilled),
+         "Shuffle Read Metrics": ["Remote Blocks Fetched": 0, "Local Blocks Fetched": .int(m.shuffleBlocksFetched), "Fetch Wait Time": 0,
+                                  "Remote Bytes Read": 0, "Remote Bytes Read To Disk": 0, "Local Bytes Read": .int(m.shuffleReadBytes),
+                                  "Total Records Read": .int(m.shuffleReadRows), "Remote Requests Duration": 0],
+         "Shuffle Write Metrics": ["Shuffle Bytes Written": .int(m.shuffleWriteBytes), "Shuffle Write Time": 0,
+                                   "Shuffle Records Written": .int(m.shuffleWriteRows)],
+         "Input Metrics": ["Bytes Read": .int(m.inputBytes), "Records Read": .int(m.inputRows)],
+         "Output Metrics": ["Bytes Written": 0, "Records Written": 0],
+         "Updated Blocks": [],
+         "Executor Peak RSS": .int(m.executorPeakRSS),
+         "Ember Heavy Key": m.heavyKey.map { ["Key": .string($0.key), "Rows": .int($0.rows), "Partition Rows": .int($0.partitionRows)] } ?? .null]
+    }
+}
