@@ -199,7 +199,7 @@ import Testing
         #expect(Set(sparkJobs.keys) == Set(emberJobs.keys) && !emberJobs.isEmpty, "\(app.id): jobs")
         for (id, job) in emberJobs {
             expectSame(["name", "status", "submissionTime", "completionTime", "stageIds", "numTasks", "numActiveTasks",
-                        "numCompletedTasks", "numFailedTasks", "numActiveStages", "numCompletedStages", "numFailedStages"],
+                        "numCompletedTasks", "numFailedTasks", "numKilledTasks", "numActiveStages", "numCompletedStages", "numFailedStages"],
                        spark: sparkJobs[id], ember: job, "\(app.id) job \(id)")
         }
 
@@ -208,9 +208,9 @@ import Testing
         let emberStages = keyed(try objects(emberAPI + "/stages"), stageKey)
         #expect(Set(sparkStages.keys) == Set(emberStages.keys) && !emberStages.isEmpty, "\(app.id): stages")
         for (key, stage) in emberStages {
-            expectSame(["name", "status", "numTasks", "numActiveTasks", "numCompleteTasks", "numFailedTasks", "submissionTime",
+            expectSame(["name", "status", "numTasks", "numActiveTasks", "numCompleteTasks", "numFailedTasks", "numKilledTasks", "submissionTime",
                         "completionTime", "executorRunTime", "inputBytes", "inputRecords", "shuffleReadBytes", "shuffleReadRecords",
-                        "shuffleWriteBytes", "shuffleWriteRecords", "diskBytesSpilled", "failureReason"],
+                        "shuffleWriteBytes", "shuffleWriteRecords", "memoryBytesSpilled", "diskBytesSpilled", "failureReason"],
                        spark: sparkStages[key], ember: stage, "\(app.id) stage \(key)")
             let path = "/stages/" + key.replacingOccurrences(of: ".", with: "/")
             let sparkTasks = value(try json(sparkAPI + path), "tasks") as? [String: Any] ?? [:]
@@ -218,7 +218,7 @@ import Testing
             #expect(Set(sparkTasks.keys) == Set(emberTasks.keys) && !emberTasks.isEmpty, "\(app.id) stage \(key): tasks")
             for (id, task) in emberTasks {
                 expectSame(["index", "attempt", "launchTime", "duration", "executorId", "status", "taskLocality",
-                            "taskMetrics.executorRunTime", "taskMetrics.peakExecutionMemory", "taskMetrics.diskBytesSpilled",
+                            "taskMetrics.executorRunTime", "taskMetrics.peakExecutionMemory", "taskMetrics.memoryBytesSpilled", "taskMetrics.diskBytesSpilled",
                             "taskMetrics.inputMetrics.bytesRead", "taskMetrics.inputMetrics.recordsRead",
                             "taskMetrics.shuffleReadMetrics.localBytesRead", "taskMetrics.shuffleReadMetrics.recordsRead",
                             "taskMetrics.shuffleReadMetrics.localBlocksFetched",
@@ -263,9 +263,10 @@ import Testing
             #expect(Set(jobs.compactMap { $0["status"] as? String }) == ["SUCCEEDED", "FAILED"])
             #expect(executors.contains { $0["isExcluded"] as? Bool == true }, "an executor excluded for failing tasks")
         case "killed-executor":
-            #expect(executors.count == 3 && executors.contains {
+            // (Its replacement may register after the job ended, or not before the session stops.)
+            #expect(executors.count >= 2 && executors.contains {
                 $0["isActive"] as? Bool == false && ($0["removeReason"] as? String ?? "").contains("SIGKILL")
-            }, "the killed executor and its replacement: \(executors)")
+            }, "the killed executor: \(executors)")
         case "fetch-failure":
             #expect(stages.contains { $0["status"] as? String == "FAILED" && ($0["failureReason"] as? String ?? "") != "" }, "the failed attempt")
             #expect(stages.contains { number($0, "attemptId") == 1 && $0["status"] as? String == "COMPLETE" }, "the stage's second attempt")

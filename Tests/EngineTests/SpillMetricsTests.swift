@@ -19,8 +19,8 @@ import Testing
             .repartition(3, col("k")).agg(count(col("*")), sum(length(col("v"))))
         #expect(try df.collect().map(\.description) == ["[200000,8000000]"])
         let tasks = session.lastJobTasks
-        let log = try #require(session.eventLogPath)
         session.stop()
+        let log = try #require(session.eventLogPath)   // named <appId> once the session stopped
 
         let spilled = tasks.filter { $0.metrics.diskBytesSpilled > 0 }
         #expect(!spilled.isEmpty, "the tasks spilled")

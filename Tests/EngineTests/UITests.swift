@@ -105,10 +105,9 @@ import Testing
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         let session = try Session(config: config)
         _ = try session.range(0, 10_000, numPartitions: 2).groupBy((col("id") % 3).alias("k")).count().collect()
-        let log = try #require(session.eventLogPath)
-        let appId = session.appId
         session.stop()
-        return (log, appId)
+        let log = try #require(session.eventLogPath)   // named <appId> once the session stopped
+        return (log, session.appId)
     }
 
     @Test func theHistoryServerReplaysAnEventLog() throws {

@@ -51,6 +51,8 @@ final class AppStatusStore: SchedulerListener {
         var activeTasks = 0
         var failedTasks = 0
         var completedTasks = 0
+        /// Tasks stopped on purpose (Spark counts them as neither failed nor completed).
+        var killedTasks = 0
         /// Milliseconds, launch to finish, summed over the executor's finished tasks.
         var totalDuration: Int64 = 0
         var inputBytes: Int64 = 0
@@ -115,7 +117,7 @@ final class AppStatusStore: SchedulerListener {
                 s.stages[k]?.tasks[info.taskId] = row
                 if var e = s.executors[info.executor] {
                     e.activeTasks = Swift.max(0, e.activeTasks - 1)
-                    if error == nil { e.completedTasks += 1 } else { e.failedTasks += 1 }
+                    if error == nil { e.completedTasks += 1 } else if error?.code == .killed { e.killedTasks += 1 } else { e.failedTasks += 1 }
                     e.totalDuration += RestAPI.duration(info) ?? 0
                     e.inputBytes += m.inputBytes
                     e.shuffleRead += m.shuffleReadBytes

@@ -51,6 +51,7 @@ enum RestAPI {
                 "numActiveTasks": tasks.filter { $0.status == "RUNNING" }.count,
                 "numCompletedTasks": tasks.filter { $0.status == "SUCCESS" }.count,
                 "numFailedTasks": tasks.filter { $0.status == "FAILED" }.count,
+                "numKilledTasks": tasks.filter { $0.status == "KILLED" }.count,
                 "numActiveStages": stages.filter { $0.status == "ACTIVE" }.count,
                 "numCompletedStages": Set(stages.filter { $0.status == "COMPLETE" }.map(\.id)).count,   // stages, not attempts
                 "numFailedStages": stages.filter { $0.status == "FAILED" }.count,
@@ -64,6 +65,7 @@ enum RestAPI {
             "numActiveTasks": tasks.filter { $0.status == "RUNNING" }.count,
             "numCompleteTasks": tasks.filter { $0.status == "SUCCESS" }.count,
             "numFailedTasks": tasks.filter { $0.status == "FAILED" }.count,
+            "numKilledTasks": tasks.filter { $0.status == "KILLED" }.count,
             "submissionTime": date(st.submissionTime), "completionTime": date(st.completionTime),
             "executorRunTime": tasks.reduce(Int64(0)) { $0 + Int64($1.metrics.durationNanos / 1_000_000) },
             "inputBytes": tasks.reduce(Int64(0)) { $0 + $1.metrics.inputBytes },
@@ -72,6 +74,7 @@ enum RestAPI {
             "shuffleReadRecords": tasks.reduce(Int64(0)) { $0 + $1.metrics.shuffleReadRows },
             "shuffleWriteBytes": tasks.reduce(Int64(0)) { $0 + $1.metrics.shuffleWriteBytes },
             "shuffleWriteRecords": tasks.reduce(Int64(0)) { $0 + $1.metrics.shuffleWriteRows },
+            "memoryBytesSpilled": tasks.reduce(Int64(0)) { $0 + $1.metrics.memoryBytesSpilled },
             "diskBytesSpilled": tasks.reduce(Int64(0)) { $0 + $1.metrics.diskBytesSpilled },
             "failureReason": st.failureReason ?? NSNull()]
         if details {
@@ -89,7 +92,7 @@ enum RestAPI {
         let m = t.metrics
         let metrics: [String: Any] = [
             "executorRunTime": Int64(m.durationNanos / 1_000_000), "peakExecutionMemory": m.peakExecutionMemory,
-            "diskBytesSpilled": m.diskBytesSpilled,
+            "memoryBytesSpilled": m.memoryBytesSpilled, "diskBytesSpilled": m.diskBytesSpilled,
             "inputMetrics": ["bytesRead": m.inputBytes, "recordsRead": m.inputRows],
             "shuffleReadMetrics": ["localBytesRead": m.shuffleReadBytes, "recordsRead": m.shuffleReadRows, "localBlocksFetched": m.shuffleBlocksFetched],
             "shuffleWriteMetrics": ["bytesWritten": m.shuffleWriteBytes, "recordsWritten": m.shuffleWriteRows]]
@@ -128,7 +131,7 @@ enum RestAPI {
         s.executors.values.filter { all || $0.isActive }.sorted { (Int($0.id) ?? 0) < (Int($1.id) ?? 0) }.map { e -> [String: Any] in
             ["id": e.id, "hostPort": e.host, "isActive": e.isActive, "isExcluded": e.isExcluded, "totalCores": e.cores,
              "maxTasks": e.cores, "activeTasks": e.activeTasks, "failedTasks": e.failedTasks, "completedTasks": e.completedTasks,
-             "totalTasks": e.activeTasks + e.failedTasks + e.completedTasks, "totalDuration": e.totalDuration,
+             "totalTasks": e.activeTasks + e.failedTasks + e.completedTasks + e.killedTasks, "totalDuration": e.totalDuration,
              "totalGCTime": 0, "totalInputBytes": e.inputBytes, "totalShuffleRead": e.shuffleRead, "totalShuffleWrite": e.shuffleWrite,
              "memoryUsed": e.memoryUsed, "maxMemory": maxMemory, "peakRSS": e.peakRSS, "addTime": date(e.addTime),
              "removeTime": date(e.removeTime), "removeReason": e.removeReason ?? NSNull()]

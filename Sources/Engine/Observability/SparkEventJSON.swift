@@ -58,8 +58,9 @@ struct SparkEventJSON {
         var numTasks: Int
         var time: Double
     }
-    /// Stages of the jobs started so far, by stage id.
+    /// Stages of the running jobs, by stage id, and each job's stage ids.
     private var jobStages: [Int: JobStageInfo] = [:]
+    private var stagesOfJob: [Int: [Int]] = [:]
     /// Submitted stage attempts, by "stage.attempt", until they complete.
     private var submitted: [String: Submitted] = [:]
     private var hosts: [String: String] = [:]
@@ -78,10 +79,12 @@ struct SparkEventJSON {
             return ["Event": "SparkListenerApplicationEnd", "Timestamp": .int(Self.millis(t))]
         case .jobStart(let job, let stages, let t):
             for stage in stages { jobStages[stage.id] = stage }
+            stagesOfJob[job] = stages.map(\.id)
             return ["Event": "SparkListenerJobStart", "Job ID": .int(job), "Submission Time": .int(Self.millis(t)),
                     "Stage Infos": .array(stages.map { stageInfo(id: $0.id, attempt: 0, name: $0.name, numTasks: $0.numTasks ?? 0) }),
                     "Stage IDs": .array(stages.map { .int($0.id) }), "Properties": [:]]
         case .jobEnd(let job, let error, let t):
+            for stage in stagesOfJob.removeValue(forKey: job) ?? [] { jobStages[stage] = nil }
             var result: OrderedJSON = ["Result": "JobSucceeded"]
             if let error {
                 result = ["Result": "JobFailed",
@@ -100,11 +103,11 @@ struct SparkEventJSON {
                                             numTasks: s?.numTasks ?? 0, submitted: s?.time, completed: t, failure: failure)]
         case .taskStart(let i):
             return ["Event": "SparkListenerTaskStart", "Stage ID": .int(i.stage), "Stage Attempt ID": .int(i.stageAttempt),
-                    "Task Info": taskInfo(i, failed: false)]
+                    "Task Info": taskInfo(i, ended: nil)]
         case .taskEnd(let i, let error, let m):
             return ["Event": "SparkListenerTaskEnd", "Stage ID": .int(i.stage), "Stage Attempt ID": .int(i.stageAttempt),
                     "Task Type": jobStages[i.stage]?.isShuffleMap == false ? "ResultTask" : "ShuffleMapTask",
-                    "Task End Reason": Self.endReason(error, executor: i.executor), "Task Info": taskInfo(i, failed: error != nil),
+                    "Task End Reason": Self.endReason(error, executor: i.executor), "Task Info": taskInfo(i, ended: error),
                     "Task Metrics": Self.taskMetrics(m)]
         case .executorAdded(let id, let host, let cores, let t):
             hosts[id] = host
@@ -145,14 +148,16 @@ struct SparkEventJSON {
         return .object(fields)
     }
 
-    /// Spark's TaskInfo: "Failed" and a non-zero "Finish Time" make Spark show the task as FAILED
-    /// or SUCCESS; "Index" and "Partition ID" are both the partition.
-    private func taskInfo(_ i: TaskEventInfo, failed: Bool) -> OrderedJSON {
-        ["Task ID": .int(i.taskId), "Index": .int(i.partition), "Attempt": .int(i.attempt), "Partition ID": .int(i.partition),
-         "Launch Time": .int(Self.millis(i.launchTime)), "Executor ID": .string(i.executor), "Host": .string(hosts[i.executor] ?? "localhost"),
-         "Locality": .string(i.locality.description), "Speculative": false, "Getting Result Time": 0,
-         "Finish Time": .int(Self.millis(i.finishTime)), "Failed": .bool(failed), "Killed": false, "Accumulables": [],
-         "Ember Planned Input Bytes": .optional(i.plannedInputBytes)]
+    /// Spark's TaskInfo (`ended`: how the task ended, nil if it did not or succeeded). "Failed",
+    /// "Killed" and a non-zero "Finish Time" make Spark show the task as FAILED, KILLED or SUCCESS;
+    /// "Index" and "Partition ID" are both the partition.
+    private func taskInfo(_ i: TaskEventInfo, ended error: EmberError?) -> OrderedJSON {
+        let killed = error?.code == .killed
+        return ["Task ID": .int(i.taskId), "Index": .int(i.partition), "Attempt": .int(i.attempt), "Partition ID": .int(i.partition),
+                "Launch Time": .int(Self.millis(i.launchTime)), "Executor ID": .string(i.executor), "Host": .string(hosts[i.executor] ?? "localhost"),
+                "Locality": .string(i.locality.description), "Speculative": false, "Getting Result Time": 0,
+                "Finish Time": .int(Self.millis(i.finishTime)), "Failed": .bool(error != nil && !killed), "Killed": .bool(killed), "Accumulables": [],
+                "Ember Planned Input Bytes": .optional(i.plannedInputBytes)]
     }
 
     /// Spark's TaskEndReason for how a task ended.
@@ -163,6 +168,8 @@ struct SparkEventJSON {
             let map = Int(error.context("mapIndex") ?? "") ?? -1
             return ["Reason": "FetchFailed", "Shuffle ID": .int(Int(error.context("shuffle") ?? "") ?? -1), "Map ID": .int(map),
                     "Map Index": .int(map), "Reduce ID": .int(Int(error.context("reduce") ?? "") ?? -1), "Message": .string(error.message)]
+        case .killed:
+            return ["Reason": "TaskKilled", "Kill Reason": .string(error.message), "Accumulator Updates": []]
         case .executor:
             return ["Reason": "ExecutorLostFailure", "Executor ID": .string(executor), "Exit Caused By App": true,
                     "Loss Reason": .string(error.message)]
@@ -178,7 +185,7 @@ struct SparkEventJSON {
         ["Executor Deserialize Time": 0, "Executor Deserialize CPU Time": 0, "Executor Run Time": .int(m.durationNanos / 1_000_000),
          "Executor CPU Time": 0, "Peak Execution Memory": .int(m.peakExecutionMemory), "Result Size": 0, "JVM GC Time": 0,
          "Result Serialization Time": 0,
-         "Memory Bytes Spilled": .int(m.diskBytesSpilled),
+         "Memory Bytes Spilled": .int(m.memoryBytesSpilled),
          "Disk Bytes Spilled": .int(m.diskBytesSpilled),
          "Shuffle Read Metrics": ["Remote Blocks Fetched": 0, "Local Blocks Fetched": .int(m.shuffleBlocksFetched), "Fetch Wait Time": 0,
                                   "Remote Bytes Read": 0, "Remote Bytes Read To Disk": 0, "Local Bytes Read": .int(m.shuffleReadBytes),
