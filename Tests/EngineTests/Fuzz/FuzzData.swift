@@ -1,0 +1,209 @@
+// FuzzData: the fuzzer's random source tables, fed to Ember the way users feed data:
+//   - CSV files written by the test and read with an explicit schema (header or not), columns of
+//     bigint, double and string with nulls, duplicates, a hot value (skew), all-null columns,
+//     doubles with -0.0, NaN and infinities, strings with commas, quotes, spaces and non-ASCII
+//     characters;
+//   - session.range(...) with columns derived from `id` by expressions (remainders, casts, nulls
+//     from `x % 0`), whose rows the reference computes with the same expressions.
+// Sizes run from empty to ~180k rows; the large ones (one task of >100k rows with nearly one row
+// per key) reach the Partial aggregate's back-off path.
+
+import Engine
+import Foundation
+import Planner
+
+enum FuzzSource {
+    case csv(header: Bool)
+    case range(start: Int64, step: Int64, count: Int, partitions: Int, columns: [FuzzKey])
+}
+
+struct FuzzTable {
+    var columns: [FuzzColumn]
+    var rows: [[Value]]
+    var source: FuzzSource
+    /// One line per column: how its values were drawn.
+    var shape: [String]
+
+    var layout: FuzzLayout { FuzzLayout(names: columns.map(\.name), types: columns.map(\.type)) }
+
+    var ddl: String { columns.map { "\($0.name) \($0.type.simpleString.uppercased())" }.joined(separator: ", ") }
+
+    /// The DataFrame over this table (writes the CSV file into `directory` first).
+    func dataFrame(_ session: Session, directory: String) throws -> DataFrame {
+        switch source {
+        case .csv(let header):
+            let path = directory + "/table.csv"
+            guard FileManager.default.createFile(atPath: path, contents: Data(csvText(header: header).utf8)) else {
+                throw EmberError(.output, "cannot write \(path)")
+            }
+            return try session.read.option("header", header).schema(ddl).csv(path)
+        case .range(let start, let step, let count, let partitions, let columns):
+            return session.range(start, start + Int64(count) * step, step: step, numPartitions: partitions)
+                .select(columns.map(\.column))
+        }
+    }
+
+    func sourceText(directory: String) -> String {
+        switch source {
+        case .csv(let header):
+            return "session.read.option(\"header\", \(header)).schema(\(quoted(ddl))).csv(\(quoted(directory + "/table.csv")))"
+        case .range(let start, let step, let count, let partitions, let columns):
+            return "session.range(\(start), \(start + Int64(count) * step), step: \(step), numPartitions: \(partitions))"
+                + ".select(\(columns.map(\.swiftText).joined(separator: ", ")))"
+        }
+    }
+
+    func csvText(header: Bool) -> String {
+        var text = header ? columns.map(\.name).joined(separator: ",") + "\n" : ""
+        text.reserveCapacity(rows.count * columns.count * 8)
+        for row in rows {
+            for (i, v) in row.enumerated() {
+                if i > 0 { text += "," }
+                switch v {
+                case .null: break
+                case .long(let x): text += String(x)
+                case .double(let x):
+                    text += x.isNaN ? "NaN" : x.isInfinite ? (x < 0 ? "-Infinity" : "Infinity") : "\(x)"
+                case .string(let s): text += "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                default: text += v.description
+                }
+            }
+            text += "\n"
+        }
+        return text
+    }
+}
+
+enum FuzzData {
+    static let words = ["a", "b", "A", "B", "ab", "x y", " pad ", "a,b", "a, b", "say \"hi\"", "é", "É", "café", "naïve",
+                        "日本", "日本語", "ß", "🙂", "Ω", "z", "  ", " ", "-", "a b c", "ÅNGSTRÖM", "a,,b,"]
+    static let numericStrings = ["0", "12", "-3", " 7 ", "1.5", "-2.25", "2e3", "007", "-0", "NaN", "+5", "9.75"]
+    /// What casting any generated string to a number can give: |x| ≤ 2000 in quarter steps.
+    static let stringBound = NumericBound(magnitude: 11, fraction: 2)
+
+    static func table(_ rng: inout SeededRandom) -> FuzzTable {
+        let size = rowCount(&rng)
+        if rng.unit() < (size > 100_000 ? 0.5 : 0.35) { return rangeTable(&rng, size) }
+        return csvTable(&rng, size)
+    }
+
+    static func rowCount(_ rng: inout SeededRandom) -> Int {
+        let r = rng.unit()
+        if r < 0.07 { return 0 }
+        if r < 0.20 { return 1 + rng.below(12) }
+        if r < 0.50 { return 13 + rng.below(600) }
+        if r < 0.78 { return 600 + rng.below(3400) }
+        if r < 0.94 { return 4000 + rng.below(21_000) }
+        return 110_000 + rng.below(70_000)
+    }
+
+    // MARK: CSV tables
+
+    static func csvTable(_ rng: inout SeededRandom, _ count: Int) -> FuzzTable {
+        let width = 2 + rng.below(5)
+        var columns: [FuzzColumn] = [], shape: [String] = [], values: [[Value]] = []
+        // Over 100k rows, the first column is a unique bigint and the second has 1–2% nulls, so
+        // that keys like a + b make the Partial aggregate back off with null keys in its output.
+        let large = count > 100_000
+        for i in 0..<width {
+            let name = String(UnicodeScalar(UInt8(ascii: "a") + UInt8(i)))
+            let type: DataType = large && i == 0 ? .long : [.long, .long, .double, .double, .string, .string][rng.below(6)]
+            let (column, description, drawn) = csvColumn(&rng, name: name, type: type, count: count,
+                                                         nullRate: large && i < 2 ? [0, 0.01, 0.02][i + rng.below(2)] : nil,
+                                                         unique: large && i == 0)
+            columns.append(column)
+            shape.append(description)
+            values.append(drawn)
+        }
+        let rows = (0..<count).map { r in values.map { $0[r] } }
+        return FuzzTable(columns: columns, rows: rows, source: .csv(header: rng.below(2) == 0), shape: shape)
+    }
+
+    static func csvColumn(_ rng: inout SeededRandom, name: String, type: DataType, count: Int,
+                          nullRate fixedNullRate: Double? = nil, unique forceUnique: Bool = false) -> (FuzzColumn, String, [Value]) {
+        let nullRate = fixedNullRate ?? [0, 0, 0.01, 0.02, 0.1, 0.3, 0.7, 1.0][rng.below(8)]
+        let distinct = forceUnique ? Int.max : [1, 2, 3, 5, 10, 50, 500, Int.max, Int.max][rng.below(9)]
+        let hot = !forceUnique && rng.below(4) == 0 ? 0.5 + 0.45 * rng.unit() : 0
+        let specials = type == .double && rng.below(5) < 2
+        var pool: [Value] = []
+        var bound = NumericBound(magnitude: 0, fraction: 0)
+        let unique = distinct == Int.max
+        let poolSize = unique ? count : distinct
+        switch type {
+        case .long:
+            let domain: ClosedRange<Int64> = [-5...5, -1000...1000, -1_000_000_000...1_000_000_000][rng.below(3)]
+            let stride = Int64([1, 3, -7][rng.below(3)])
+            pool = (0..<poolSize).map { i in .long(unique ? Int64(i) * stride + domain.lowerBound : Int64.random(in: domain, using: &rng)) }
+            let extremes = rng.below(20) == 0
+            if extremes { pool += [.long(.max), .long(.min), .long(-1)] }
+            let largest = pool.compactMap(\.longValue).map { $0 == .min ? UInt64(1) << 63 : UInt64(Swift.abs($0)) }.max() ?? 0
+            bound = NumericBound(magnitude: extremes ? 64 : 64 - largest.leadingZeroBitCount, fraction: 0)
+        case .double:
+            pool = (0..<poolSize).map { i in .double(unique ? Double(i) / 4 - 100 : Double(Int.random(in: -4000...4000, using: &rng)) / 4) }
+            if specials { pool += [.double(-0.0), .double(0.0), .double(.nan)] + (rng.below(3) == 0 ? [.double(.infinity), .double(-.infinity)] : []) }
+            bound = NumericBound(magnitude: unique ? 64 - UInt64(count / 4 + 101).leadingZeroBitCount : 10, fraction: 2)
+        default:
+            pool = (0..<poolSize).map { i in
+                if unique { return .string("u\(i)" + ["", "é", "日", " "][i % 4]) }
+                let list = rng.below(3) == 0 ? numericStrings : words
+                return .string(list[rng.below(list.count)])
+            }
+            bound = stringBound
+        }
+        if pool.isEmpty { pool = [.null] }
+        var drawn: [Value] = []
+        drawn.reserveCapacity(count)
+        for i in 0..<count {
+            if nullRate > 0 && rng.unit() < nullRate { drawn.append(.null); continue }
+            if hot > 0 && rng.unit() < hot { drawn.append(pool[0]); continue }
+            drawn.append(unique && i < pool.count && !specials ? pool[i] : pool[rng.below(pool.count)])
+        }
+        if unique { drawn.shuffle(using: &rng) }
+        var text = "\(name) \(type): nulls \(Int(nullRate * 100))%, " + (unique ? "unique" : "\(distinct) distinct")
+        if hot > 0 { text += ", hot value \(FuzzCell.show([pool[0]])) in \(Int(hot * 100))%" }
+        if specials { text += ", with -0.0/NaN\(pool.count > poolSize + 3 ? "/±Infinity" : "")" }
+        var column = FuzzColumn(name: name, type: type, bound: bound, exact: true)
+        column.unique = unique && nullRate <= 0.02 && hot == 0
+        return (column, text, drawn)
+    }
+
+    // MARK: range tables
+
+    static func rangeTable(_ rng: inout SeededRandom, _ count: Int) -> FuzzTable {
+        let start = Int64(rng.below(101)) - 50
+        let step = Int64([1, 1, 1, 2, -1, 3][rng.below(6)])
+        let partitions = count > 100_000 ? 1 + rng.below(2) : 1 + rng.below(4)
+        let id = FuzzExpr.column("id")
+        func l(_ x: Int64) -> FuzzExpr { .literal(.long(x), .long) }
+        var derived: [FuzzKey] = [FuzzKey(expr: id, alias: nil)]
+        for n in 1...(1 + rng.below(4)) {
+            let k = Int64([2, 3, 7, 10, 100, 1000, 100_000][rng.below(7)])
+            let m = Int64([2, 3, 4, 5, 50, 97][rng.below(6)])
+            let templates: [FuzzExpr] = [
+                .arithmetic(.remainder, id, l(k)),
+                .arithmetic(.remainder, id, .arithmetic(.remainder, id, l(m))),            // null where id % m == 0
+                .arithmetic(.divide, .cast(.arithmetic(.remainder, id, l(k)), .double), .literal(.double(4), .double)),
+                .cast(.arithmetic(.remainder, .arithmetic(.multiply, id, l(7919)), l(k)), .string),
+                .string(.lower, .cast(.arithmetic(.subtract, .arithmetic(.remainder, id, l(k)), l(3)), .string)),
+                .compare(.equal, .arithmetic(.remainder, id, l(m)), l(0)),
+                .cast(.compare(.greater, .arithmetic(.remainder, id, l(10)), l(1)), .long),   // a hot key: 1 in 80% of rows
+                .coalesce([.arithmetic(.remainder, l(k), .arithmetic(.remainder, id, l(m))), l(-1)]),
+            ]
+            derived.append(FuzzKey(expr: templates[rng.below(templates.count)], alias: "r\(n)"))
+        }
+        let base = FuzzLayout(names: ["id"], types: [.long])
+        let ids = (0..<count).map { [Value.long(start + Int64($0) * step)] }
+        let compiled = derived.map { FuzzEval.compile($0.expr, base) }
+        let rows = ids.map { row in compiled.map { $0(row) } }
+        let idBound = NumericBound(magnitude: 64 - UInt64(Swift.abs(start) + Int64(count) * Swift.abs(step) + 1).leadingZeroBitCount, fraction: 0)
+        let columns = derived.map { key in
+            var column = FuzzColumn(name: key.name, type: key.expr.type(in: ["id": .long]),
+                                    bound: NumericBound.of(key.expr, ["id": idBound]), exact: true)
+            column.unique = key.name == "id"
+            return column
+        }
+        let shape = ["session.range: \(count) rows in \(partitions) partitions; columns " + derived.map(\.name).joined(separator: ", ")]
+        return FuzzTable(columns: columns, rows: rows,
+                         source: .range(start: start, step: step, count: count, partitions: partitions, columns: derived), shape: shape)
+    }
+}

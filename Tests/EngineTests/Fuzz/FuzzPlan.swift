@@ -1,0 +1,278 @@
+// FuzzPlan: the differential fuzzer's own description of a query: expressions (FuzzExpr), steps
+// (FuzzStep) and a whole plan over one source table (FuzzPlan). One value serves three readers:
+//   - `dataFrame(...)` builds the query through the public DataFrame API, as a user would write it;
+//   - the reference evaluator (FuzzReference) runs it row at a time with Spark's semantics;
+//   - `swiftText` prints it as a DataFrame chain, so a failing seed can be read and replayed.
+// Types follow Spark's rules (non-ANSI): see `FuzzExpr.type(in:)`.
+
+import Engine
+import Planner
+
+enum FuzzArithmetic: String, CaseIterable, Sendable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
+}
+
+enum FuzzComparison: String, CaseIterable, Sendable {
+    case equal = "===", notEqual = "=!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+}
+
+enum FuzzStringFunction: String, CaseIterable, Sendable {
+    case lower, upper, trim, length
+}
+
+indirect enum FuzzExpr: Sendable {
+    case column(String)
+    /// A typed literal; `.null` with a type is `litNull()`, which takes the other operand's type.
+    case literal(Value, DataType)
+    case arithmetic(FuzzArithmetic, FuzzExpr, FuzzExpr)
+    case negate(FuzzExpr)
+    case compare(FuzzComparison, FuzzExpr, FuzzExpr)
+    case and(FuzzExpr, FuzzExpr)
+    case or(FuzzExpr, FuzzExpr)
+    case not(FuzzExpr)
+    case isNull(FuzzExpr)
+    case isNotNull(FuzzExpr)
+    case string(FuzzStringFunction, FuzzExpr)
+    case coalesce([FuzzExpr])
+    case cast(FuzzExpr, DataType)
+
+    /// The result type with Spark's coercions (columns looked up in `schema`).
+    func type(in schema: [String: DataType]) -> DataType {
+        switch self {
+        case .column(let name): return schema[name] ?? .string
+        case .literal(_, let t): return t
+        case .arithmetic(let op, let l, let r):
+            if op == .divide { return .double }
+            return l.type(in: schema) == .double || r.type(in: schema) == .double ? .double : .long
+        case .negate(let e): return e.type(in: schema)
+        case .compare, .and, .or, .not, .isNull, .isNotNull: return .boolean
+        case .string(let f, _): return f == .length ? .long : .string
+        case .coalesce(let es):
+            let types = es.map { $0.type(in: schema) }
+            return types.contains(.double) ? .double : types[0]
+        case .cast(_, let t): return t
+        }
+    }
+
+    /// Column names the expression reads.
+    var columns: Set<String> {
+        switch self {
+        case .column(let n): return [n]
+        case .literal: return []
+        case .arithmetic(_, let l, let r), .compare(_, let l, let r), .and(let l, let r), .or(let l, let r):
+            return l.columns.union(r.columns)
+        case .negate(let e), .not(let e), .isNull(let e), .isNotNull(let e), .string(_, let e), .cast(let e, _):
+            return e.columns
+        case .coalesce(let es): return es.reduce(into: Set<String>()) { $0.formUnion($1.columns) }
+        }
+    }
+
+    /// The expression as a Column of the public API.
+    var column: Engine.Column {
+        switch self {
+        case .column(let n): return col(n)
+        case .literal(let v, _):
+            switch v {
+            case .long(let x): return lit(x)
+            case .double(let x): return lit(x)
+            case .string(let x): return lit(x)
+            case .boolean(let x): return lit(x)
+            default: return litNull()
+            }
+        case .arithmetic(let op, let l, let r):
+            switch op {
+            case .add: return l.column + r.column
+            case .subtract: return l.column - r.column
+            case .multiply: return l.column * r.column
+            case .divide: return l.column / r.column
+            case .remainder: return l.column % r.column
+            }
+        case .negate(let e): return -e.column
+        case .compare(let op, let l, let r):
+            switch op {
+            case .equal: return l.column === r.column
+            case .notEqual: return l.column =!= r.column
+            case .less: return l.column < r.column
+            case .lessOrEqual: return l.column <= r.column
+            case .greater: return l.column > r.column
+            case .greaterOrEqual: return l.column >= r.column
+            }
+        case .and(let l, let r): return l.column && r.column
+        case .or(let l, let r): return l.column || r.column
+        case .not(let e): return !e.column
+        case .isNull(let e): return e.column.isNull()
+        case .isNotNull(let e): return e.column.isNotNull()
+        case .string(let f, let e):
+            switch f {
+            case .lower: return lower(e.column)
+            case .upper: return upper(e.column)
+            case .trim: return trim(e.column)
+            case .length: return length(e.column)
+            }
+        case .coalesce(let es): return Engine.Column(.function(.coalesce, es.map(\.column.expression)))
+        case .cast(let e, let t): return e.column.cast(t)
+        }
+    }
+
+    /// Swift source text of the Column (`(col("a") + lit(1))`).
+    var swiftText: String {
+        switch self {
+        case .column(let n): return "col(\(quoted(n)))"
+        case .literal(let v, _):
+            switch v {
+            case .long(let x): return "lit(\(x))"
+            case .double(let x): return "lit(\(x))"
+            case .string(let x): return "lit(\(quoted(x)))"
+            case .boolean(let x): return "lit(\(x))"
+            default: return "litNull()"
+            }
+        case .arithmetic(let op, let l, let r): return "(\(l.swiftText) \(op.rawValue) \(r.swiftText))"
+        case .negate(let e): return "-\(e.swiftText)"
+        case .compare(let op, let l, let r): return "(\(l.swiftText) \(op.rawValue) \(r.swiftText))"
+        case .and(let l, let r): return "(\(l.swiftText) && \(r.swiftText))"
+        case .or(let l, let r): return "(\(l.swiftText) || \(r.swiftText))"
+        case .not(let e): return "!\(e.swiftText)"
+        case .isNull(let e): return "\(e.swiftText).isNull()"
+        case .isNotNull(let e): return "\(e.swiftText).isNotNull()"
+        case .string(let f, let e): return "\(f.rawValue)(\(e.swiftText))"
+        case .coalesce(let es): return "coalesce(\(es.map(\.swiftText).joined(separator: ", ")))"
+        case .cast(let e, let t): return "\(e.swiftText).cast(.\(t))"
+        }
+    }
+}
+
+/// Swift string literal text.
+func quoted(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}
+
+struct FuzzAggregate: Sendable {
+    var function: AggregateFunction
+    /// nil: count(*).
+    var input: FuzzExpr?
+    var alias: String
+
+    var column: Engine.Column {
+        let c: Engine.Column
+        switch function {
+        case .count: c = input.map { count($0.column) } ?? count("*")
+        case .sum: c = sum(input!.column)
+        case .avg: c = avg(input!.column)
+        case .min: c = min(input!.column)
+        case .max: c = max(input!.column)
+        }
+        return c.alias(alias)
+    }
+
+    var swiftText: String {
+        "\(function.rawValue)(\(input?.swiftText ?? "\"*\"")).alias(\(quoted(alias)))"
+    }
+}
+
+/// A grouping key: a column as it is, or an expression with an alias.
+struct FuzzKey: Sendable {
+    var expr: FuzzExpr
+    var alias: String?
+    var name: String { alias ?? { if case .column(let n) = expr { return n } else { return "?" } }() }
+    var column: Engine.Column { alias.map { expr.column.alias($0) } ?? expr.column }
+    var swiftText: String { alias.map { "\(expr.swiftText).alias(\(quoted($0)))" } ?? expr.swiftText }
+}
+
+struct FuzzSortKey: Sendable {
+    var column: String
+    var ascending: Bool
+    /// Nulls on the side opposite to the default (`asc_nulls_last`, `desc_nulls_first`).
+    var flipNulls: Bool
+    var nullsFirst: Bool { flipNulls ? !ascending : ascending }
+
+    var sortColumn: SortColumn {
+        switch (ascending, flipNulls) {
+        case (true, false): return col(column).asc()
+        case (true, true): return col(column).asc_nulls_last()
+        case (false, false): return col(column).desc()
+        case (false, true): return col(column).desc_nulls_first()
+        }
+    }
+    var swiftText: String {
+        let method = ascending ? (flipNulls ? "asc_nulls_last" : "asc") : (flipNulls ? "desc_nulls_first" : "desc")
+        return "col(\(quoted(column))).\(method)()"
+    }
+}
+
+enum FuzzStep: Sendable {
+    case filter(FuzzExpr)
+    /// select: each item is a column as it is (alias nil) or an aliased expression.
+    case select([FuzzKey])
+    case withColumn(String, FuzzExpr)
+    /// groupBy(keys).agg(aggs); no keys: a global aggregate, df.agg(aggs).
+    case aggregate(keys: [FuzzKey], aggs: [FuzzAggregate])
+    case orderBy([FuzzSortKey])
+    case limit(Int)
+    case repartition(Int, [String])
+    case cache
+    /// select(col("*"), explode(split(col(source), pattern)).alias(alias))
+    case explode(source: String, pattern: String, alias: String)
+
+    func apply(_ df: DataFrame) throws -> DataFrame {
+        switch self {
+        case .filter(let e): return df.filter(e.column)
+        case .select(let items): return df.select(items.map(\.column))
+        case .withColumn(let name, let e): return try df.withColumn(name, e.column)
+        case .aggregate(let keys, let aggs):
+            // No keys: df.agg(...), which is groupBy() with no columns.
+            return df.groupBy(keys.map(\.column)).agg(aggs.map(\.column))
+        case .orderBy(let keys): return df.orderBy(keys.map(\.sortColumn))
+        case .limit(let n): return df.limit(n)
+        case .repartition(let n, let cols):
+            // repartition is variadic only; the generator uses at most two columns.
+            switch cols.count {
+            case 0: return df.repartition(n)
+            case 1: return df.repartition(n, col(cols[0]))
+            default: return df.repartition(n, col(cols[0]), col(cols[1]))
+            }
+        case .cache: return df.cache()
+        case .explode(let source, let pattern, let alias):
+            return df.select(col("*"), Engine.explode(Engine.split(col(source), pattern)).alias(alias))
+        }
+    }
+
+    var swiftText: String {
+        switch self {
+        case .filter(let e): return ".filter(\(e.swiftText))"
+        case .select(let items): return ".select(\(items.map(\.swiftText).joined(separator: ", ")))"
+        case .withColumn(let name, let e): return ".withColumn(\(quoted(name)), \(e.swiftText))"
+        case .aggregate(let keys, let aggs):
+            let a = aggs.map(\.swiftText).joined(separator: ", ")
+            if keys.isEmpty { return ".agg(\(a))" }
+            return ".groupBy(\(keys.map(\.swiftText).joined(separator: ", "))).agg(\(a))"
+        case .orderBy(let keys): return ".orderBy(\(keys.map(\.swiftText).joined(separator: ", ")))"
+        case .limit(let n): return ".limit(\(n))"
+        case .repartition(let n, let cols): return ".repartition(\(([String(n)] + cols.map { "col(\(quoted($0)))" }).joined(separator: ", ")))"
+        case .cache: return ".cache()"
+        case .explode(let source, let pattern, let alias):
+            return ".select(col(\"*\"), explode(split(col(\(quoted(source))), \(quoted(pattern)))).alias(\(quoted(alias))))"
+        }
+    }
+}
+
+/// A query: steps over one source table.
+struct FuzzPlan: Sendable {
+    var steps: [FuzzStep]
+
+    func dataFrame(_ source: DataFrame) throws -> DataFrame {
+        try steps.reduce(source) { try $1.apply($0) }
+    }
+
+    func swiftText(source: String) -> String {
+        ([source] + steps.map { "    " + $0.swiftText }).joined(separator: "\n")
+    }
+}
