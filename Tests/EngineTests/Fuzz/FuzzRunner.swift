@@ -155,7 +155,7 @@ final class FuzzRunner {
         let pids = current.executorPIDs
         let directory = dir.path
         let steps = plan.steps
-        let answer = FuzzDeadline.run(seconds: deadline) { () throws -> (StructType, [[Value]]) in
+        let job = FuzzJob { () throws -> (StructType, [[Value]]) in
             var df = try table.dataFrame(current, directory: directory)
             var cached: [DataFrame] = []
             defer { for c in cached { c.unpersist() } }
@@ -166,14 +166,16 @@ final class FuzzRunner {
             let (schema, batches) = try df.collectBatches()
             return (schema, batches.flatMap { b in (0..<b.numRows).map { b.row($0) } })
         }
+        let answer = job.wait(seconds: deadline)
         switch answer {
         case nil:
-            // The job is stuck inside the session: kill its executors (their ids were read before
-            // the job) and leave the session behind.
+            // The job is stuck inside the session, which cannot be stopped while it runs: kill its
+            // executors (and their replacements) until the job gives up, then stop the session.
             let died = pids.filter { kill($0, 0) != 0 }.count
-            for pid in pids { kill(pid, SIGKILL) }
             session = nil
             sessionSeeds = []
+            let ended = FuzzJob<Void>.reapExecutors(until: { job.wait(seconds: 0.2) != nil }, seconds: 120)
+            if ended { current.stop() }
             let note = died > 0 ? " (\(died) of the \(pids.count) executors that started the job had died: replaced executors kept failing)" : ""
             return finish(dir, context.outcome(.hang, "no answer within \(Int(deadline)) s" + note))
         case .failure(let error)?:
@@ -229,29 +231,54 @@ final class FuzzRunner {
     }
 }
 
-/// Runs a body on its own thread and gives up waiting after a deadline (nil), so that a hung job
-/// is a reported failure, not a hung test run.
-enum FuzzDeadline {
-    final class Box<T>: @unchecked Sendable {
-        let lock = NSLock()
-        var value: Result<T, any Error>?
-    }
+/// A body running on its own thread, waited for with a deadline, so that a hung job is a reported
+/// failure, not a hung test run.
+final class FuzzJob<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+    private let done = DispatchSemaphore(value: 0)
 
-    static func run<T>(seconds: Double, _ body: @escaping @Sendable () throws -> T) -> Result<T, any Error>? {
-        let box = Box<T>()
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            let result = Result { try body() }
-            box.lock.lock()
-            box.value = result
-            box.lock.unlock()
+    init(_ body: @escaping @Sendable () throws -> T) {
+        let thread = Thread { [self] in
+            let r = Result { try body() }
+            lock.lock()
+            result = r
+            lock.unlock()
             done.signal()
         }
         thread.stackSize = 16 << 20
         thread.start()
+    }
+
+    /// The result, or nil if the body is still running after `seconds`.
+    func wait(seconds: Double) -> Result<T, any Error>? {
+        lock.lock()
+        if let result { lock.unlock(); return result }
+        lock.unlock()
         guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-        box.lock.lock()
-        defer { box.lock.unlock() }
-        return box.value
+        done.signal()   // later waits return at once
+        lock.lock()
+        defer { lock.unlock() }
+        return result
+    }
+
+    /// SIGKILLs this process's `ember-executor` children (by pid, read from /proc) every 0.2 s until
+    /// `finished()` or `seconds` pass; returns whether it finished.
+    static func reapExecutors(until finished: () -> Bool, seconds: Double) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        let me = getpid()
+        repeat {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            for entry in entries {
+                guard let pid = Int32(entry),
+                      let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { continue }
+                let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
+                let fields = stat[stat.index(after: close)...].split(separator: " ")
+                if name == "ember-executor", fields.count > 1, Int32(fields[1]) == me { kill(pid, SIGKILL) }
+            }
+            if finished() { return true }
+        } while Date() < end
+        return false
     }
 }
