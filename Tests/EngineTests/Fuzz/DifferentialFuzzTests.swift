@@ -32,6 +32,7 @@ import Testing
         let outcomes = FuzzRunner(deadline: deadline, verbose: verbose).run(seeds) { outcome in
             guard !outcome.verdict.passed else { return }
             print("FUZZ FAIL seed \(outcome.seed) [\(outcome.verdict.rawValue)] \(outcome.headline)")
+            print(outcome.report)
         }
         var summary = "fuzz: \(outcomes.count) seeds (\(seeds.lowerBound)..<\(seeds.upperBound)) in \(Int(Date().timeIntervalSince(started))) s: "
         let byVerdict = Dictionary(grouping: outcomes, by: \.verdict.rawValue)
@@ -40,7 +41,6 @@ import Testing
         let slowest = outcomes.sorted { $0.seconds > $1.seconds }.prefix(5)
         print("fuzz: slowest seeds: " + slowest.map { "\($0.seed) (\(String(format: "%.1f", $0.seconds)) s)" }.joined(separator: ", "))
         for outcome in outcomes where !outcome.verdict.passed {
-            print(outcome.report)
             Issue.record(Comment(rawValue: outcome.report))
         }
     }

@@ -77,6 +77,8 @@ enum FuzzComparer {
         let mineTied = rows.filter { order($0, boundary) == 0 }
         if mineBefore.count + mineTied.count != rows.count {
             return "orderBy + limit \(n): ember returned rows that sort after the boundary row \(FuzzCell.show(boundary))"
+                + "\n  ember:" + rows.prefix(8).map { "\n    \(FuzzCell.show($0))" }.joined()
+                + "\n  reference (first \(want)):" + r.rows.prefix(Swift.min(want, 8)).map { "\n    \(FuzzCell.show($0))" }.joined()
         }
         if let d = matcher.equal(mineBefore, before) { return "rows before the limit's boundary differ: " + d }
         if let d = matcher.contained(mineTied, in: tied) { return "rows tied at the limit's boundary: " + d }

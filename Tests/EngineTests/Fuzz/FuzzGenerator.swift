@@ -114,8 +114,9 @@ struct FuzzGenerator {
         case 34..<44: return select()
         case 44..<70: return aggregate()
         case 70..<78:
+            guard !usable.isEmpty else { return nil }
             let keys = (0..<rng.below(3)).map { _ in pick(usable).name }
-            return usable.isEmpty ? nil : [.repartition(1 + rng.below(12), Array(Set(keys)).sorted())]
+            return [.repartition(1 + rng.below(12), Array(Set(keys)).sorted())]
         case 78..<82: return [.cache]
         case 82..<88:
             guard rows < 30_000, let s = usable.filter({ $0.type == .string }).randomElement(using: &rng) else { return nil }
