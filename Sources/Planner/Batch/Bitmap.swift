@@ -35,6 +35,19 @@ public struct Bitmap: Sendable, Equatable {
     /// Number of set bits.
     public var nonzeroBitCount: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
+    /// Calls `body` with the index of every clear bit (every null row), in order, a word at a time.
+    @inlinable public func forEachClearBit(_ body: (Int) -> Void) {
+        for (w, word) in words.enumerated() where word != ~0 {
+            var clear = ~word
+            while clear != 0 {
+                let i = w << 6 | clear.trailingZeroBitCount
+                if i >= count { return }
+                body(i)
+                clear &= clear - 1
+            }
+        }
+    }
+
     /// True when every bit is set.
     public var allSet: Bool { nonzeroBitCount == count }
 }

@@ -118,6 +118,7 @@ enum Arithmetic {
                 }
             default: throw EmberError(.internal, "operator \(op.rawValue) is not arithmetic on bigint")
             }
+            clearNullSlots(&out, validity)
             return ColumnVector(.long(out), validity: validity)
         }
         guard let a = asDoubles(l), let b = asDoubles(r) else { throw typeError("operator \(op.rawValue)", l) }
@@ -137,7 +138,15 @@ enum Arithmetic {
             }
         default: throw EmberError(.internal, "operator \(op.rawValue) is not arithmetic")
         }
+        clearNullSlots(&out, validity)
         return ColumnVector(.double(out), validity: validity)
+    }
+
+    /// Writes 0 into the null slots, so no stale sum of a null row stays in the column (hashing and
+    /// grouping ignore null slots anyway; this keeps the buffers canonical for everything else).
+    static func clearNullSlots<T: Numeric>(_ out: inout [T], _ validity: Bitmap?) {
+        guard let validity else { return }
+        out.withUnsafeMutableBufferPointer { values in validity.forEachClearBit { values[$0] = 0 } }
     }
 }
 

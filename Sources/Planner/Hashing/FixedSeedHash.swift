@@ -66,7 +66,16 @@ public enum FixedSeedHash {
         }
     }
 
+    /// Combines one column into the row hashes. A null row combines `nullHash` with the row hash it
+    /// had before this column, never anything of its slot's value: an expression may leave any value
+    /// in a null slot (`a + b` with `a` null holds `0 + b`), and all nulls must hash alike.
     static func hashColumn(_ column: ColumnVector, seed: UInt64, into out: inout [UInt64]) {
+        // Running hashes of the null rows, from before the value pass mixed their slots in.
+        var nullRows: [(row: Int, hash: UInt64)] = []
+        if let validity = column.validity {
+            nullRows.reserveCapacity(validity.count - validity.nonzeroBitCount)
+            validity.forEachClearBit { nullRows.append(($0, out[$0])) }
+        }
         out.withUnsafeMutableBufferPointer { h in
             switch column.values {
             case .long(let v), .timestamp(let v):
@@ -106,9 +115,7 @@ public enum FixedSeedHash {
                     h[i] = combine(h[i], acc)
                 }
             }
-            if let validity = column.validity {
-                for i in 0..<h.count where !validity[i] { h[i] = combine(h[i] ^ 0x1234, nullHash) }
-            }
         }
+        for (row, before) in nullRows { out[row] = combine(before, nullHash) }
     }
 }
