@@ -1,6 +1,13 @@
 // StringSplitter: Spark's `split(str, regex)` with limit -1 (trailing empty strings kept).
 // Patterns that are one character class with an optional `+` (`[^a-z]+`, `\s+`, `,`, `[;|]`) run
-// on bytes with a 256-entry membership table; any other pattern falls back to Swift Regex.
+// on bytes with a 256-entry membership table; any other pattern falls back to Swift Regex, with
+// Java's meaning of the classes (JavaRegex) and matching on code points, not grapheme clusters.
+//
+// Bytes need not be valid UTF-8. A class only ever holds ASCII bytes, or (negated: `[^…]`, `\W`,
+// `\S`, `\D`) every byte from 0x80 up; so a byte outside the class is a token byte, and a member
+// byte ≥ 0x80 starts one separator that covers its code point: the whole sequence when it is valid
+// UTF-8, else its maximal invalid subpart, which Java decodes to one U+FFFD. Nothing is skipped
+// that is not part of that sequence.
 
 public struct StringSplitter: Sendable {
     /// Byte-class matcher: `member[b]` says whether byte b is a separator; `repeated` is the `+`.
@@ -19,43 +26,44 @@ public struct StringSplitter: Sendable {
 
     /// Calls `body` with each token of `bytes` (including empty ones), as split() would produce them.
     @inlinable
-    public func forEachToken(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+    public func forEachToken(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard case .byteClass(let cls) = strategy else { return }
         let p = bytes.bindMemory(to: UInt8.self)
-        cls.member.withUnsafeBufferPointer { member in
-            Self.tokens(p, from: 0, to: p.count, member: member, repeated: cls.repeated) { a, b in
-                body(UnsafeRawBufferPointer(rebasing: bytes[a..<b]))
+        try cls.member.withUnsafeBufferPointer { member in
+            try Self.tokens(p, from: 0, to: p.count, member: member, repeated: cls.repeated) { a, b in
+                try body(UnsafeRawBufferPointer(rebasing: bytes[a..<b]))
             }
         }
     }
 
     /// The byte-class tokenizer both paths share: calls `emit(start, end)` for each token of
-    /// `p[from..<end]`, empty ones included. A separator byte ≥ 0x80 skips its whole UTF-8 sequence.
+    /// `p[from..<end]`, empty ones included. A separator byte ≥ 0x80 covers its code point (see
+    /// ``codePointLength(_:at:end:)``).
     @inlinable @inline(__always)
     static func tokens(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, member: UnsafeBufferPointer<Bool>, repeated: Bool,
-                       _ emit: (Int, Int) -> Void) {
+                       _ emit: (Int, Int) throws -> Void) rethrows {
         var k = from
         var tokenStart = from
         while k < end {
             let b = p[k]
             if member[Int(b)] {
-                emit(tokenStart, k)
-                k += b < 0x80 ? 1 : utf8Length(b)
+                try emit(tokenStart, k)
+                k += b < 0x80 ? 1 : codePointLength(p, at: k, end: end)
                 if repeated {
-                    while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : utf8Length(p[k]) }
+                    while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : codePointLength(p, at: k, end: end) }
                 }
-                tokenStart = Swift.min(k, end)
+                tokenStart = k
             } else {
                 k += 1
             }
         }
-        emit(tokenStart, end)
+        try emit(tokenStart, end)
     }
 
     public static func compile(_ pattern: String) throws -> StringSplitter {
         if let cls = parseByteClass(Array(pattern.utf8)) { return StringSplitter(strategy: .byteClass(cls)) }
         do {
-            _ = try Regex(pattern)
+            _ = try JavaRegex.compile(pattern)
         } catch {
             throw EmberError(.analysis, "invalid regular expression '\(pattern)' in split",
                              hint: "split takes a Java-style regular expression, e.g. \"[^a-z]+\" or \"\\\\s+\"", cause: error)
@@ -103,7 +111,9 @@ public struct StringSplitter: Sendable {
             let child = ColumnVector(.string(StringArray(offsets: offsetsOut, bytes: bytesOut)))
             return ColumnVector(.list(offsets: listOffsets, child: child), validity: c.validity)
         case .regex(let pattern):
-            let regex = try Regex(pattern)
+            // Text is decoded as Spark decodes it (an invalid subpart becomes U+FFFD); matches fall
+            // on code points, so tokens are cut from the UTF-8 view, never rounded to a Character.
+            let regex = try JavaRegex.compile(pattern)
             var child = StringArray()
             for i in 0..<s.count {
                 if c.isNull(i) { listOffsets.append(Int32(child.count)); continue }
@@ -111,18 +121,36 @@ public struct StringSplitter: Sendable {
                 var start = text.startIndex
                 for m in text.matches(of: regex) where !m.range.isEmpty || m.range.lowerBound != text.startIndex {
                     if m.range.isEmpty && m.range.lowerBound == text.endIndex { break }
-                    child.append(String(text[start..<m.range.lowerBound]))
+                    child.append(utf8: text.utf8[start..<m.range.lowerBound])
                     start = m.range.upperBound
                 }
-                child.append(String(text[start...]))
+                child.append(utf8: text.utf8[start...])
                 listOffsets.append(Int32(child.count))
             }
             return ColumnVector(.list(offsets: listOffsets, child: ColumnVector(.string(child))), validity: c.validity)
         }
     }
 
-    @inlinable @inline(__always) static func utf8Length(_ lead: UInt8) -> Int {
-        lead >= 0xF0 ? 4 : (lead >= 0xE0 ? 3 : (lead >= 0xC0 ? 2 : 1))
+    /// Bytes of the code point that starts at `p[k]` (a byte ≥ 0x80), never past `end`: a valid
+    /// UTF-8 sequence whole, else its maximal invalid subpart (a lead and the continuation bytes
+    /// that fit it, or 1), as Unicode's "best practice" decoders (Java's, Swift's) replace it.
+    @inlinable @inline(__always)
+    static func codePointLength(_ p: UnsafeBufferPointer<UInt8>, at k: Int, end: Int) -> Int {
+        let length: Int, low: UInt8, high: UInt8   // the sequence length and the range of its second byte
+        switch p[k] {
+        case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+        case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE, 0xEF: (length, low, high) = (3, 0x80, 0xBF)
+        case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+        case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+        case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+        default: return 1   // a continuation byte, C0, C1 or F5…FF: one invalid byte
+        }
+        guard k + 1 < end, p[k + 1] >= low, p[k + 1] <= high else { return 1 }
+        var n = 2
+        while n < length && k + n < end && p[k + n] & 0xC0 == 0x80 { n += 1 }
+        return n
     }
 
     // MARK: pattern parsing
