@@ -134,17 +134,6 @@ final class PartitionedRun {
     }
 }
 
-/// A spill run on disk: its file and where each partition's segment lies.
-struct SpillRun {
-    let path: String
-    let layout: RunLayout
-    var offsets: [Int64] {
-        var out: [Int64] = [0]
-        for l in layout.lengths { out.append(out[out.count - 1] + l) }
-        return out
-    }
-}
-
 /// Copies byte ranges between files through one reused buffer.
 struct SegmentCopier {
     private let buffer = ScratchBuffer()

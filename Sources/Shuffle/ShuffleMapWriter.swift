@@ -17,7 +17,7 @@ import Synchronization
 /// ```
 ///  write(batch, partitionIds)
 ///    │ reserve memory for the batch ── refused? ──► spill(): buffered batches → PartitionedRun →
-///    ▼                                              temp_shuffle_<token> run file; release memory
+///    ▼                                              a SpillFile (spill_…tmp); release memory
 ///  buffered: [batch + ids] [batch + ids] …          (columnar, as produced; no per-row work yet)
 ///
 ///  commit()
@@ -55,8 +55,11 @@ public final class ShuffleMapWriter {
     private var partitionIds: [[Int32]] = []
     /// Bytes reserved for what is buffered.
     private var reserved = 0
-    private var runs: [SpillRun] = []
-    /// Temp files created by an unfinished commit or spill (removed on failure, abort or deinit).
+    /// Spill runs, in order (their files go away with them).
+    private var runs: [SpillFile] = []
+    /// Writes the spill runs (created at the first spill).
+    private var spillWriter: SpillWriter?
+    /// Temp files created by an unfinished commit (removed on failure, abort or deinit).
     private var tempPaths: [String] = []
 
     // METRICS
@@ -67,11 +70,13 @@ public final class ShuffleMapWriter {
     /// In-memory bytes of the batches spilled, as reserved (Spark's memoryBytesSpilled).
     public private(set) var memoryBytesSpilled: Int64 = 0
     /// Uncompressed encoded bytes produced (before zstd).
-    public private(set) var encodedBytes: Int64 = 0
+    public var encodedBytes: Int64 { committedEncodedBytes + (spillWriter?.encodedBytes ?? 0) }
+    private var committedEncodedBytes: Int64 = 0
     /// Most bytes buffered at once.
     public private(set) var peakBufferedBytes = 0
     /// Where the time of spills and the commit went.
-    public private(set) var timing = WriterTiming()
+    public var timing: WriterTiming { commitTiming + (spillWriter?.timing ?? WriterTiming()) }
+    private var commitTiming = WriterTiming()
 
     // RESOURCES
     private let compressor: ZstdCompressor
@@ -160,19 +165,14 @@ public final class ShuffleMapWriter {
     public func spill() throws {
         try checkOpen("spill")
         guard !batches.isEmpty else { return }
-        let path = "\(directory)/temp_shuffle_\(shuffleId)_\(mapId)_\(FileOps.randomToken())"
-        tempPaths.append(path)
-        let file = BackgroundFileWriter(file: try createFile(path))
-        defer { file.discard() }   // stops its thread if an error ends the spill early
-        let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
-                                 frameSize: frameSize, compressor: compressor)
-        let layout = try run.write(to: file)
-        try file.finish()
-        encodedBytes += run.encodedBytes
-        timing = timing + run.timing
-        runs.append(SpillRun(path: path, layout: layout))
+        let writer = spillWriter ?? SpillWriter(directory: directory, owner: "shuffle\(shuffleId.value)-map\(mapId.value)",
+                                                numPartitions: numPartitions, schema: schema, frameSize: frameSize, compressor: compressor)
+        writer.injectedWriteDevice = injectedWriteDevice
+        spillWriter = writer
+        let run = try writer.write(batches, partitionIds: partitionIds)
+        runs.append(run)
         spillCount += 1
-        spilledBytes += layout.lengths.reduce(0, +)
+        spilledBytes += run.totalBytes
         memoryBytesSpilled += Int64(reserved)
         batches = []
         partitionIds = []
@@ -200,10 +200,10 @@ public final class ShuffleMapWriter {
                 let copier = SegmentCopier()
                 let layout = try inMemory.write(to: data) { p in
                     var copied: Int64 = 0
-                    for (k, run) in runs.enumerated() where run.layout.lengths[p] > 0 {
-                        try copier.copy(from: runFiles[k], offset: runOffsets[k][p], length: run.layout.lengths[p], to: data)
-                        copied += run.layout.lengths[p]
-                        rows[p] += run.layout.rows[p]
+                    for (k, run) in runs.enumerated() where run.length(partition: p) > 0 {
+                        try copier.copy(from: runFiles[k], offset: runOffsets[k][p], length: run.length(partition: p), to: data)
+                        copied += run.length(partition: p)
+                        rows[p] += run.rows(partition: p)
                     }
                     return copied
                 }
@@ -212,8 +212,8 @@ public final class ShuffleMapWriter {
                     lengths[p] = layout.lengths[p]
                     rows[p] += layout.rows[p]
                 }
-                encodedBytes += inMemory.encodedBytes
-                timing = timing + inMemory.timing
+                committedEncodedBytes += inMemory.encodedBytes
+                commitTiming = commitTiming + inMemory.timing
                 batches = []
                 partitionIds = []
                 releaseMemory()
@@ -308,6 +308,8 @@ public final class ShuffleMapWriter {
     private func removeTemps() {
         for path in tempPaths { FileOps.remove(path) }
         tempPaths.removeAll()
+        for run in runs { run.remove() }
+        runs.removeAll()
     }
 }
 

@@ -101,34 +101,56 @@ public struct ShuffleReader {
 
             // Exactly that range of the data file.
             file = block.dataPath
-            let data = try PosixFile.openForReading(block.dataPath)
-            let dataSize = try data.size()
-            guard end <= dataSize else {
-                throw problem("partition range \(start)..<\(end) lies past the data file's end (\(dataSize) bytes)")
-            }
-            let length = Int(end - start)
-            let bytes = try buffer.reserve(length)
-            try data.read(into: bytes, count: length, at: start)
-            bytesRead += Int64(length)
-            blocksRead += 1
-
-            // Frames → batches → body.
-            if decompressor == nil { decompressor = try ZstdDecompressor() }
-            let schema = self.schema
-            var rows: Int64 = 0
-            defer { rowsRead += rows }
-            try decompressor!.decompressFrames(UnsafeRawBufferPointer(start: bytes, count: length)) { content in
-                var at = 0
-                while at < content.count {
-                    let batch = try BatchCodec.decode(content, offset: &at, schema: schema)
-                    rows += Int64(batch.numRows)
-                    do { try body(batch) } catch { throw BodyError(error: error) }
-                }
-            }
+            try readFrames(file: try PosixFile.openForReading(block.dataPath), start: start, end: end, body)
         } catch let error as BodyError {
             throw error.error
         } catch {
             throw fetchFailed(error, block: block, reduceId: reduceId, file: file)
+        }
+    }
+
+    /// Reads partition `partition` of a spill file (written by a ``SpillWriter`` of this schema).
+    /// A missing or damaged spill is a task failure (`.execution`): there is no map output to recompute.
+    public mutating func read(spill: SpillFile, partition: Int, _ body: (ColumnarBatch) throws -> Void) throws {
+        guard spill.length(partition: partition) > 0 else { return }
+        do {
+            try readFrames(file: try PosixFile.openForReading(spill.path), start: spill.offsets[partition],
+                           end: spill.offsets[partition + 1], body)
+        } catch let error as BodyError {
+            throw error.error
+        } catch {
+            let reason = (error as? EmberError)?.message ?? String(describing: error)
+            throw EmberError(.execution, "cannot read spill file \(spill.path): \(reason)",
+                             context: [.init("file", spill.path), .init("partition", String(partition))],
+                             hint: "the executor's local disk may be full or failing; the task is retried")
+        }
+    }
+
+    /// Reads bytes `start ..< end` of a file (complete zstd frames of encoded batches) and passes
+    /// each decoded batch to `body`; errors of `body` come out wrapped in BodyError.
+    private mutating func readFrames(file: PosixFile, start: Int64, end: Int64, _ body: (ColumnarBatch) throws -> Void) throws {
+        let size = try file.size()
+        guard end <= size else {
+            throw problem("partition range \(start)..<\(end) lies past the file's end (\(size) bytes)")
+        }
+        let length = Int(end - start)
+        let bytes = try buffer.reserve(length)
+        try file.read(into: bytes, count: length, at: start)
+        bytesRead += Int64(length)
+        blocksRead += 1
+
+        // Frames → batches → body.
+        if decompressor == nil { decompressor = try ZstdDecompressor() }
+        let schema = self.schema
+        var rows: Int64 = 0
+        defer { rowsRead += rows }
+        try decompressor!.decompressFrames(UnsafeRawBufferPointer(start: bytes, count: length)) { content in
+            var at = 0
+            while at < content.count {
+                let batch = try BatchCodec.decode(content, offset: &at, schema: schema)
+                rows += Int64(batch.numRows)
+                do { try body(batch) } catch { throw BodyError(error: error) }
+            }
         }
     }
 

@@ -1,0 +1,110 @@
+// SpillFile: one spill of a task's operator on local disk (a shuffle writer's spill run, a hash
+// aggregate's overflow): rows grouped by partition (reduce partition or hash bucket) as zstd frames
+// of encoded batches, with its index kept in memory. Spill files are their own kind of file, never
+// disguised shuffle outputs: nothing looks them up by a name, commits them or adopts them.
+//
+//   <dir>/spill_<owner>_<random 64-bit hex>.tmp      created by PosixFile.create: 0600, O_EXCL, O_NOFOLLOW
+//   ┌──────────────┬──────────────┬─────┬────────────────┐
+//   │ partition 0  │ partition 1  │ …   │ partition P-1  │   each: zero bytes, or complete zstd frames
+//   └──────────────┴──────────────┴─────┴────────────────┘   (so runs merge by concatenation)
+//   in memory: bytes and rows per partition (RunLayout), offsets derived from them
+//
+// The owner names the task attempt (and operator), the token makes the name unique, and creation
+// fails rather than reuse a file that exists, so two spills never share a file. The file is deleted
+// when its SpillFile is removed or released.
+
+import Planner
+
+public final class SpillFile {
+    public let path: String
+    let layout: RunLayout
+    /// offsets[p] ..< offsets[p + 1] is partition p's byte range.
+    let offsets: [Int64]
+    private var removed = false
+
+    init(path: String, layout: RunLayout) {
+        self.path = path
+        self.layout = layout
+        var offsets: [Int64] = [0]
+        for length in layout.lengths { offsets.append(offsets[offsets.count - 1] + length) }
+        self.offsets = offsets
+    }
+
+    deinit { remove() }
+
+    public var numPartitions: Int { layout.lengths.count }
+    public func rows(partition p: Int) -> Int64 { layout.rows[p] }
+    public func length(partition p: Int) -> Int64 { layout.lengths[p] }
+    public var totalRows: Int64 { layout.rows.reduce(0, +) }
+    public var totalBytes: Int64 { offsets[offsets.count - 1] }
+
+    /// Deletes the file (once; a file already gone is fine).
+    public func remove() {
+        guard !removed else { return }
+        removed = true
+        FileOps.remove(path)
+    }
+
+    /// Creates a new, private spill file in `directory` for writing (PosixFile.create: 0600,
+    /// O_EXCL, O_NOFOLLOW), under a fresh name; an existing file is never opened or reused.
+    static func create(directory: String, owner: String) throws -> (path: String, file: PosixFile) {
+        let path = ShuffleFiles.join(directory, "spill_\(owner)_\(FileOps.randomToken()).tmp")
+        return (path, try PosixFile.create(path))
+    }
+}
+
+/// Writes spill files for one operator of one task attempt: each ``write(_:partitionIds:)`` call
+/// makes one new file. Keeps its zstd context between calls. Not thread-safe.
+public final class SpillWriter {
+    public let directory: String
+    /// Names the task attempt and operator in file names (letters, digits, `-`).
+    public let owner: String
+    public let numPartitions: Int
+    public let schema: StructType
+    public let frameSize: Int
+    private let compressor: ZstdCompressor
+
+    /// Compressed bytes written to spill files.
+    public private(set) var bytesWritten: Int64 = 0
+    /// Uncompressed encoded bytes produced (before zstd).
+    public private(set) var encodedBytes: Int64 = 0
+    /// Where the time of the writes went.
+    public private(set) var timing = WriterTiming()
+    /// Fault injection: the files' writes go to this device instead (`/dev/full`: a full disk).
+    public var injectedWriteDevice: String? = nil
+
+    public convenience init(directory: String, owner: String, numPartitions: Int, schema: StructType,
+                            compressionLevel: Int32 = 1, frameSize: Int = ShuffleMapWriter.defaultFrameSize) throws {
+        self.init(directory: directory, owner: owner, numPartitions: numPartitions, schema: schema, frameSize: frameSize,
+                  compressor: try ZstdCompressor(level: compressionLevel))
+    }
+
+    init(directory: String, owner: String, numPartitions: Int, schema: StructType, frameSize: Int, compressor: ZstdCompressor) {
+        self.directory = directory
+        self.owner = owner
+        self.numPartitions = numPartitions
+        self.schema = schema
+        self.frameSize = frameSize
+        self.compressor = compressor
+    }
+
+    /// Writes row i of `batches[b]` to partition `partitionIds[b][i]`, as one new spill file.
+    public func write(_ batches: [ColumnarBatch], partitionIds: [[Int32]]) throws -> SpillFile {
+        let (path, file) = try SpillFile.create(directory: directory, owner: owner)
+        var written = false
+        defer { if !written { FileOps.remove(path) } }
+        if let injectedWriteDevice { try file.redirectWrites(to: injectedWriteDevice) }
+        let output = BackgroundFileWriter(file: file)
+        defer { output.discard() }   // stops its thread if an error ends the write early
+        let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
+                                 frameSize: frameSize, compressor: compressor)
+        let layout = try run.write(to: output)
+        try output.finish()
+        written = true
+        encodedBytes += run.encodedBytes
+        timing = timing + run.timing
+        let spill = SpillFile(path: path, layout: layout)
+        bytesWritten += spill.totalBytes
+        return spill
+    }
+}
