@@ -13,10 +13,10 @@ protocol Accumulator: AnyObject {
     func update(_ groupIds: [Int32], _ input: ColumnVector?)
     /// Final mode: folds buffer columns produced by `buffers()` of partial aggregates.
     func merge(_ groupIds: [Int32], _ buffers: ArraySlice<ColumnVector>)
-    /// Buffer columns for all groups.
-    func buffers() -> [ColumnVector]
-    /// Final values for all groups.
-    func result() -> ColumnVector
+    /// Buffer columns for groups `groups`.
+    func buffers(_ groups: Range<Int>) -> [ColumnVector]
+    /// Final values for groups `groups`.
+    func result(_ groups: Range<Int>) -> ColumnVector
 }
 
 /// Builds the accumulator for an aggregate.
@@ -35,7 +35,7 @@ func makeAccumulator(_ agg: BoundAggregate) -> any Accumulator {
     }
 }
 
-@inline(__always) func validityOf(_ seen: [Bool]) -> Bitmap? {
+@inline(__always) func validityOf(_ seen: ArraySlice<Bool>) -> Bitmap? {
     var bits = Bitmap(count: seen.count, value: true)
     var any = false
     for (i, s) in seen.enumerated() where !s { bits[i] = false; any = true }
@@ -64,8 +64,8 @@ final class CountAccumulator: Accumulator {
             }
         }
     }
-    func buffers() -> [ColumnVector] { [ColumnVector(.long(counts))] }
-    func result() -> ColumnVector { ColumnVector(.long(counts)) }
+    func buffers(_ groups: Range<Int>) -> [ColumnVector] { [result(groups)] }
+    func result(_ groups: Range<Int>) -> ColumnVector { ColumnVector(.long(Array(counts[groups]))) }
 }
 
 final class SumLongAccumulator: Accumulator {
@@ -96,8 +96,8 @@ final class SumLongAccumulator: Accumulator {
     }
     func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
     func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
-    func buffers() -> [ColumnVector] { [result()] }
-    func result() -> ColumnVector { ColumnVector(.long(sums), validity: validityOf(seen)) }
+    func buffers(_ groups: Range<Int>) -> [ColumnVector] { [result(groups)] }
+    func result(_ groups: Range<Int>) -> ColumnVector { ColumnVector(.long(Array(sums[groups])), validity: validityOf(seen[groups])) }
 }
 
 final class SumDoubleAccumulator: Accumulator {
@@ -128,8 +128,8 @@ final class SumDoubleAccumulator: Accumulator {
     }
     func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
     func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
-    func buffers() -> [ColumnVector] { [result()] }
-    func result() -> ColumnVector { ColumnVector(.double(sums), validity: validityOf(seen)) }
+    func buffers(_ groups: Range<Int>) -> [ColumnVector] { [result(groups)] }
+    func result(_ groups: Range<Int>) -> ColumnVector { ColumnVector(.double(Array(sums[groups])), validity: validityOf(seen[groups])) }
 }
 
 final class AvgAccumulator: Accumulator {
@@ -170,10 +170,10 @@ final class AvgAccumulator: Accumulator {
             }
         }
     }
-    func buffers() -> [ColumnVector] { [ColumnVector(.double(sums)), ColumnVector(.long(counts))] }
-    func result() -> ColumnVector {
-        let values = zip(sums, counts).map { $1 == 0 ? 0 : $0 / Double($1) }
-        return ColumnVector(.double(values), validity: validityOf(counts.map { $0 > 0 }))
+    func buffers(_ groups: Range<Int>) -> [ColumnVector] { [ColumnVector(.double(Array(sums[groups]))), ColumnVector(.long(Array(counts[groups])))] }
+    func result(_ groups: Range<Int>) -> ColumnVector {
+        let values = zip(sums[groups], counts[groups]).map { $1 == 0 ? 0 : $0 / Double($1) }
+        return ColumnVector(.double(values), validity: validityOf(counts[groups].map { $0 > 0 }[...]))
     }
 }
 
@@ -207,14 +207,15 @@ final class MinMaxIntegerAccumulator: Accumulator {
     }
     func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
     func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
-    func buffers() -> [ColumnVector] { [result()] }
-    func result() -> ColumnVector {
-        let validity = validityOf(seen)
+    func buffers(_ groups: Range<Int>) -> [ColumnVector] { [result(groups)] }
+    func result(_ groups: Range<Int>) -> ColumnVector {
+        let validity = validityOf(seen[groups])
+        let values = self.values[groups]
         switch type {
         case .date: return ColumnVector(.date(values.map { Int32(truncatingIfNeeded: $0) }), validity: validity)
-        case .timestamp: return ColumnVector(.timestamp(values), validity: validity)
+        case .timestamp: return ColumnVector(.timestamp(Array(values)), validity: validity)
         case .boolean: return ColumnVector(.boolean(values.map { $0 != 0 }), validity: validity)
-        default: return ColumnVector(.long(values), validity: validity)
+        default: return ColumnVector(.long(Array(values)), validity: validity)
         }
     }
 }
@@ -241,8 +242,8 @@ final class MinMaxDoubleAccumulator: Accumulator {
     }
     func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
     func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
-    func buffers() -> [ColumnVector] { [result()] }
-    func result() -> ColumnVector { ColumnVector(.double(values), validity: validityOf(seen)) }
+    func buffers(_ groups: Range<Int>) -> [ColumnVector] { [result(groups)] }
+    func result(_ groups: Range<Int>) -> ColumnVector { ColumnVector(.double(Array(values[groups])), validity: validityOf(seen[groups])) }
 }
 
 final class MinMaxStringAccumulator: Accumulator {
@@ -274,10 +275,10 @@ final class MinMaxStringAccumulator: Accumulator {
     }
     func update(_ g: [Int32], _ input: ColumnVector?) { if let input { fold(g, input) } }
     func merge(_ g: [Int32], _ b: ArraySlice<ColumnVector>) { fold(g, b[b.startIndex]) }
-    func buffers() -> [ColumnVector] { [result()] }
-    func result() -> ColumnVector {
+    func buffers(_ groups: Range<Int>) -> [ColumnVector] { [result(groups)] }
+    func result(_ groups: Range<Int>) -> ColumnVector {
         var out = StringArray()
-        for v in values { out.append(utf8: v) }
-        return ColumnVector(.string(out), validity: validityOf(seen))
+        for v in values[groups] { out.append(utf8: v) }
+        return ColumnVector(.string(out), validity: validityOf(seen[groups]))
     }
 }

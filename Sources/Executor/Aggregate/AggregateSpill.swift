@@ -1,74 +1,93 @@
 // AggregateSpill: a Final-mode aggregate's overflow on disk. Each spill writes the table's rows
-// (keys ++ buffers) into `bucketCount` hash buckets with the shuffle writer (zstd frames, data +
-// index file); at the end every bucket is read back from all spills and aggregated on its own, so a
-// bucket needs about 1/bucketCount of the memory. Buckets hash with a seed per depth, so a bucket
-// that still does not fit spills again into different buckets.
+// (keys ++ buffers) into `bucketCount` hash buckets as one SpillFile (zstd frames, index in memory,
+// a private file named for the task attempt); at the end every bucket is read back from all spills
+// and aggregated on its own, so a bucket needs about 1/bucketCount of the memory. Buckets hash with
+// a seed per depth, so a bucket that still does not fit spills again into different buckets.
 
-import Foundation
 import Planner
 import Shuffle
 
 final class AggregateSpill {
     static let bucketCount = 32
-    let directory: String
-    let taskId: TaskID
     let depth: Int
     let keyCount: Int
     let schema: StructType
-    let memory: (any MemoryReservation)?
-    private var outputs: [MapStatus] = []
-    private var partitionIds: [Int32] = []
+    private let writer: SpillWriter
+    private var files: [SpillFile] = []
     private var hashes: [UInt64] = []
 
-    init(directory: String, taskId: TaskID, depth: Int, keyCount: Int, schema: StructType, memory: (any MemoryReservation)?) throws {
-        self.directory = directory
-        self.taskId = taskId
+    init(directory: String, taskId: TaskID, depth: Int, keyCount: Int, schema: StructType) throws {
         self.depth = depth
         self.keyCount = keyCount
         self.schema = schema
-        self.memory = memory
+        writer = try SpillWriter(directory: directory, owner: "task\(taskId.value)-aggregate-depth\(depth)",
+                                 numPartitions: Self.bucketCount, schema: schema)
     }
 
-    /// Writes rows (keys ++ buffers) into the buckets as one more spill file.
-    func add(_ rows: ColumnarBatch) throws {
-        // Spill files use a negative shuffle id so they never collide with real shuffles.
-        let writer = try ShuffleMapWriter(shuffleId: ShuffleID(-1 - depth), mapId: TaskID(taskId.value * 1000 + outputs.count),
-                                          mapIndex: outputs.count, executorId: ExecutorID("spill"),
-                                          numPartitions: Self.bucketCount, schema: schema, directory: directory, memory: memory)
-        do {
-            for chunk in chunked(rows) where chunk.numRows > 0 {
-                FixedSeedHash.hashRows(Array(chunk.columns.prefix(keyCount)), numRows: chunk.numRows,
-                                       seed: 0xB0C_0000 &+ UInt64(depth), into: &hashes)
-                partitionIds = hashes.map { Int32(truncatingIfNeeded: FixedSeedHash.mix64($0) % UInt64(Self.bucketCount)) }
-                try writer.write(chunk, partitionIds: partitionIds)
-            }
-            outputs.append(try writer.commit())
-        } catch {
-            writer.abort()
-            throw error
+    deinit { remove() }
+
+    /// Writes rows (keys ++ buffers), given in pieces, into the buckets as one more spill file.
+    func add(_ pieces: [ColumnarBatch]) throws {
+        let seed = 0xB0C_0000 &+ UInt64(depth)
+        let bucketIds = pieces.map { piece -> [Int32] in
+            FixedSeedHash.hashRows(Array(piece.columns.prefix(keyCount)), numRows: piece.numRows, seed: seed, into: &hashes)
+            return hashes.map { Int32(truncatingIfNeeded: FixedSeedHash.mix64($0) % UInt64(Self.bucketCount)) }
         }
+        files.append(try writer.write(pieces, partitionIds: bucketIds))
     }
 
-    /// Calls `body` once per bucket with a function that streams that bucket's rows.
-    func forEachBucket(_ body: (((ColumnarBatch) throws -> Void) throws -> Void) throws -> Void) throws {
+    /// Rows written so far, in all buckets or in one.
+    var rows: Int64 { files.reduce(0) { $0 + $1.totalRows } }
+    func rows(inBucket bucket: Int) -> Int64 { files.reduce(0) { $0 + $1.rows(partition: bucket) } }
+
+    /// Compressed bytes written so far.
+    var bytes: Int64 { writer.bytesWritten }
+
+    /// Streams one bucket's rows from every spill file.
+    func readBucket(_ bucket: Int, _ body: (ColumnarBatch) throws -> Void) throws {
         var reader = ShuffleReader(schema: schema)
-        for bucket in 0..<Self.bucketCount {
-            let blocks = outputs.map { $0.block(reduceId: bucket) }
-            guard blocks.contains(where: { $0.length > 0 }) else { continue }
-            try body { consume in
-                try reader.read(reduceId: bucket, numPartitions: Self.bucketCount, blocks: blocks, consume)
-            }
-        }
+        for file in files { try reader.read(spill: file, partition: bucket, body) }
     }
 
     /// Deletes the spill files.
     func remove() {
-        for s in outputs {
-            unlink(s.dataPath)
-            unlink(s.indexPath)
-        }
-        outputs = []
+        for file in files { file.remove() }
+        files = []
     }
+}
 
-    deinit { remove() }
+/// Where a Final aggregate sits in the spill recursion, and whether it may spill (again). A bucket
+/// is aggregated one level deeper and may spill again only if that can help: the depth is bounded,
+/// a bucket that holds most of what its parent spilled did not shrink (a few hot keys, which
+/// another split cannot separate), and a small bucket is not worth more files. An aggregate that
+/// may not spill finishes in memory, or fails with OUT_OF_MEMORY saying why it did not spill.
+struct SpillLevel {
+    /// Levels of buckets: 32³ ≈ 33,000 buckets at the deepest, each spilled at most once per level.
+    static let maxDepth = 3
+    /// Buckets with fewer rows than this are finished without spilling.
+    static let minRowsToSpill: Int64 = 1024
+
+    let depth: Int
+    let maySpill: Bool
+    /// Why this aggregate may not spill (for the error).
+    let reason: String
+
+    static let top = SpillLevel(depth: 0, maySpill: true, reason: "")
+
+    /// The level of a bucket holding `rows` of the `spilled` rows its parent wrote.
+    func bucket(rows: Int64, of spilled: Int64) -> SpillLevel {
+        let next = depth + 1
+        if next >= Self.maxDepth {
+            return SpillLevel(depth: next, maySpill: false, reason: "spilling stops after \(Self.maxDepth) levels of hash buckets")
+        }
+        if rows * 2 > spilled {
+            return SpillLevel(depth: next, maySpill: false,
+                              reason: "its spill bucket holds \(rows) of the \(spilled) rows spilled (a few keys hold most rows), "
+                                  + "so spilling it again would not shrink it")
+        }
+        if rows < Self.minRowsToSpill {
+            return SpillLevel(depth: next, maySpill: false, reason: "its spill bucket holds only \(rows) rows")
+        }
+        return SpillLevel(depth: next, maySpill: true, reason: "")
+    }
 }

@@ -11,9 +11,15 @@
 //                                       column), arena + offsets as for strings
 //
 // Hashing is vectorized per batch (one pass per key column) with a seed that differs from the
-// shuffle partitioner's, so a reducer's keys spread over the whole table. The table belongs to one
+// shuffle partitioner's, so a reducer's keys spread over the whole table. A null key never hashes
+// or compares by its slot's value (single keys go to the null group; encoded keys hold only the
+// null flag; FixedSeedHash ignores null slots), so all nulls are one key. The table belongs to one
 // task's aggregate (never shared between threads), so its stored properties skip the dynamic
 // exclusivity checks that would otherwise run on every probe.
+//
+// Memory is allocated on first use and grows by doubling; an allocation the system refuses is an
+// OUT_OF_MEMORY error. The keys come out in pieces (``pieces(maxRows:maxKeyBytes:)``) small enough
+// for a batch's Int32 string offsets, however many key bytes the table holds.
 
 import Planner
 #if canImport(Glibc)
@@ -24,15 +30,17 @@ final class GroupTable {
     enum Shape { case long, string, encoded }
     let keyTypes: [DataType]
     let shape: Shape
+    /// Slots allocated on first use.
+    let initialCapacity: Int
 
-    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
-    @exclusivity(unchecked) private var capacity: Int
-    @exclusivity(unchecked) private var mask: Int
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>?
+    @exclusivity(unchecked) private var capacity = 0
+    @exclusivity(unchecked) private var mask = 0
     @exclusivity(unchecked) private(set) var count = 0
-    @exclusivity(unchecked) private var hashes: GrowableBuffer<UInt64>
-    @exclusivity(unchecked) private var longKeys: GrowableBuffer<Int64>
-    @exclusivity(unchecked) private var keyOffsets: GrowableBuffer<Int>
-    @exclusivity(unchecked) private var arena: GrowableBuffer<UInt8>
+    @exclusivity(unchecked) private var hashes = GrowableBuffer<UInt64>()
+    @exclusivity(unchecked) private var longKeys = GrowableBuffer<Int64>()
+    @exclusivity(unchecked) private var keyOffsets = GrowableBuffer<Int>()
+    @exclusivity(unchecked) private var arena = GrowableBuffer<UInt8>()
     /// Group id of the null key (single-key shapes), or -1.
     @exclusivity(unchecked) private var nullGroup: Int32 = -1
 
@@ -52,20 +60,11 @@ final class GroupTable {
         }
         var cap = 16
         while cap < initialCapacity * 2 { cap <<= 1 }
-        capacity = cap
-        mask = cap - 1
-        slots = .allocate(capacity: cap)
-        slots.initialize(repeating: -1, count: cap)
-        hashes = GrowableBuffer()
-        longKeys = GrowableBuffer()
-        keyOffsets = GrowableBuffer()
-        arena = GrowableBuffer()
-        keyOffsets.append(0)
-        encodedOffsets.append(0)
+        self.initialCapacity = cap
     }
 
     deinit {
-        slots.deallocate()
+        free(slots)
         hashes.free()
         longKeys.free()
         keyOffsets.free()
@@ -77,47 +76,62 @@ final class GroupTable {
     /// Approximate bytes held (for memory accounting).
     var memoryBytes: Int { capacity * 4 + hashes.capacity * 8 + longKeys.capacity * 8 + keyOffsets.capacity * 8 + arena.capacity }
 
+    /// What the table holds as soon as it is used: its first slots.
+    var initialBytes: Int { initialCapacity * 4 }
+
+    /// Allocates the first slots (tables are created for nothing in many places; memory comes on use).
+    @inline(__always) private func prepare() throws {
+        if slots != nil { return }
+        slots = try allocate(initialCapacity, of: Int32(-1), for: "a hash table's slots")
+        capacity = initialCapacity
+        mask = capacity - 1
+        if shape != .long { try keyOffsets.append(0) }
+    }
+
     /// Creates the single group (id 0) of an aggregate without keys.
-    func ensureGlobalGroup() {
+    func ensureGlobalGroup() throws {
+        try prepare()
         if count == 0 {
-            hashes.append(0)
-            keyOffsets.append(0)
+            try hashes.append(0)
+            try keyOffsets.append(0)
             count = 1
         }
     }
 
     /// Maps each row of the key columns to its group id, creating groups for new keys.
-    func groupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32]) {
+    func groupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32]) throws {
+        try prepare()
         FixedSeedHash.hashRows(keys, numRows: n, seed: FixedSeedHash.aggregateSeed, into: &rowHashes)
         if out.count != n { out = [Int32](repeating: 0, count: n) }
-        out.withUnsafeMutableBufferPointer { ids in
-            rowHashes.withUnsafeBufferPointer { h in
+        try out.withUnsafeMutableBufferPointer { ids in
+            try rowHashes.withUnsafeBufferPointer { h in
                 switch shape {
                 case .long:
                     let column = keys[0]
-                    guard case .long(let values) = column.values else {
-                        if case .timestamp(let t) = column.values { probeLongs(t, column.validity, h, ids) }
-                        return
+                    switch column.values {
+                    case .long(let values), .timestamp(let values): try probeLongs(values, column.validity, h, ids)
+                    default: throw EmberError(.internal, "a bigint key column holds \(column.dataType)")
                     }
-                    probeLongs(values, column.validity, h, ids)
                 case .string:
-                    guard case .string(let s) = keys[0].values else { return }
+                    guard case .string(let s) = keys[0].values else {
+                        throw EmberError(.internal, "a string key column holds \(keys[0].dataType)")
+                    }
                     let validity = keys[0].validity
-                    s.offsets.withUnsafeBufferPointer { o in
-                        s.bytes.withUnsafeBytes { b in
+                    try s.offsets.withUnsafeBufferPointer { o in
+                        try s.bytes.withUnsafeBytes { b in
                             for r in 0..<n {
-                                if let validity, !validity[r] { ids[r] = nullGroupId(); continue }
+                                if let validity, !validity[r] { ids[r] = try nullGroupId(); continue }
                                 let start = Int(o[r]), end = Int(o[r + 1])
-                                ids[r] = findOrInsertBytes(b.baseAddress.map { $0 + start }, end - start, h[r])
+                                ids[r] = try findOrInsertBytes(b.baseAddress.map { $0 + start }, end - start, h[r])
                             }
                         }
                     }
                 case .encoded:
-                    encode(keys, n)
-                    let base = encoded.base
+                    try encode(keys, n)
+                    let base = UnsafeRawPointer(encoded.base)
                     for r in 0..<n {
                         let start = encodedOffsets[r], end = encodedOffsets[r + 1]
-                        ids[r] = findOrInsertBytes(UnsafeRawPointer(base! + start), end - start, h[r])
+                        ids[r] = try findOrInsertBytes(base.map { $0 + start }, end - start, h[r])
                     }
                 }
             }
@@ -126,35 +140,40 @@ final class GroupTable {
 
     /// Group id of one string key given as bytes (string-keyed tables).
     @inline(__always)
-    func groupId(bytes: UnsafeRawPointer?, count: Int) -> Int32 {
+    func groupId(bytes: UnsafeRawPointer?, count: Int) throws -> Int32 {
+        try prepare()
         let hash = FixedSeedHash.combine(FixedSeedHash.aggregateSeed,
                                          FixedSeedHash.hash(bytes: UnsafeRawBufferPointer(start: bytes, count: count), seed: FixedSeedHash.aggregateSeed))
-        return findOrInsertBytes(bytes, count, hash)
+        return try findOrInsertBytes(bytes, count, hash)
     }
 
-    private func nullGroupId() -> Int32 {
+    private func nullGroupId() throws -> Int32 {
         if nullGroup < 0 {
+            try checkRoom()
+            try hashes.append(FixedSeedHash.nullHash)
+            if shape == .long { try longKeys.append(0) } else { try keyOffsets.append(arena.count) }
             nullGroup = Int32(count)
-            hashes.append(FixedSeedHash.nullHash)
-            if shape == .long { longKeys.append(0) } else { keyOffsets.append(arena.count) }
             count += 1
         }
         return nullGroup
     }
 
-    private func probeLongs(_ values: [Int64], _ validity: Bitmap?, _ h: UnsafeBufferPointer<UInt64>, _ ids: UnsafeMutableBufferPointer<Int32>) {
-        values.withUnsafeBufferPointer { v in
+    private func probeLongs(_ values: [Int64], _ validity: Bitmap?, _ h: UnsafeBufferPointer<UInt64>, _ ids: UnsafeMutableBufferPointer<Int32>) throws {
+        var slots = self.slots.unsafelyUnwrapped   // reloaded after an insert, which may grow them
+        try values.withUnsafeBufferPointer { v in
             for r in 0..<v.count {
-                if let validity, !validity[r] { ids[r] = nullGroupId(); continue }
+                if let validity, !validity[r] { ids[r] = try nullGroupId(); continue }
                 let key = v[r], hash = h[r]
                 var pos = Int(truncatingIfNeeded: hash) & mask
                 while true {
                     let g = slots[pos]
                     if g < 0 {
-                        ids[r] = insert(at: pos, hash: hash) { longKeys.append(key) }
+                        try longKeys.append(key)
+                        ids[r] = try insert(at: pos, hash: hash)
+                        slots = self.slots.unsafelyUnwrapped
                         break
                     }
-                    if longKeys[Int(g)] == key && Int32(g) != nullGroup {
+                    if longKeys[Int(g)] == key && g != nullGroup {
                         ids[r] = g
                         break
                     }
@@ -165,45 +184,53 @@ final class GroupTable {
     }
 
     @inline(__always)
-    private func findOrInsertBytes(_ key: UnsafeRawPointer?, _ length: Int, _ hash: UInt64) -> Int32 {
+    private func findOrInsertBytes(_ key: UnsafeRawPointer?, _ length: Int, _ hash: UInt64) throws -> Int32 {
+        let slots = self.slots.unsafelyUnwrapped
         var pos = Int(truncatingIfNeeded: hash) & mask
         while true {
             let g = slots[pos]
             if g < 0 { break }
             if hashes[Int(g)] == hash {
                 let a = keyOffsets[Int(g)], b = keyOffsets[Int(g) + 1]
-                if b - a == length && bytesEqual(arena.base! + a, key, length) && g != nullGroup { return g }
+                if b - a == length && g != nullGroup && bytesEqual(arena.base.map { UnsafeRawPointer($0 + a) }, key, length) { return g }
             }
             pos = (pos + 1) & mask
         }
-        return insert(at: pos, hash: hash) {
-            if length > 0 { arena.append(UnsafeRawBufferPointer(start: key, count: length)) }
-            keyOffsets.append(arena.count)
-        }
+        try arena.append(UnsafeRawBufferPointer(start: key, count: length))
+        try keyOffsets.append(arena.count)
+        return try insert(at: pos, hash: hash)
     }
 
+    /// Takes slot `pos` for a new group whose key is already stored; grows the slots past half full.
     @inline(__always)
-    private func insert(at pos: Int, hash: UInt64, storeKey: () -> Void) -> Int32 {
+    private func insert(at pos: Int, hash: UInt64) throws -> Int32 {
+        try checkRoom()
         let id = Int32(count)
-        slots[pos] = id
-        hashes.append(hash)
-        storeKey()
+        slots.unsafelyUnwrapped[pos] = id
+        try hashes.append(hash)
         count += 1
-        if count * 2 > capacity { grow() }
+        if count * 2 > capacity { try grow() }
         return id
     }
 
-    private func grow() {
+    /// Group ids are Int32: a table holds fewer than 2^31 - 1 groups.
+    @inline(__always) private func checkRoom() throws {
+        if count == Int(Int32.max) {
+            throw EmberError(.outOfMemory, "a hash table cannot hold more than \(Int32.max) groups",
+                             hint: "use more shuffle partitions, so each task aggregates fewer keys")
+        }
+    }
+
+    private func grow() throws {
         let newCapacity = capacity * 2
-        let newSlots = UnsafeMutablePointer<Int32>.allocate(capacity: newCapacity)
-        newSlots.initialize(repeating: -1, count: newCapacity)
+        let newSlots = try allocate(newCapacity, of: Int32(-1), for: "a hash table's slots")
         let newMask = newCapacity - 1
         for g in 0..<count where Int32(g) != nullGroup {
             var pos = Int(truncatingIfNeeded: hashes[g]) & newMask
             while newSlots[pos] >= 0 { pos = (pos + 1) & newMask }
             newSlots[pos] = Int32(g)
         }
-        slots.deallocate()
+        free(slots)
         slots = newSlots
         capacity = newCapacity
         mask = newMask
@@ -214,9 +241,9 @@ final class GroupTable {
     /// Encodes every row's key into `encoded`: per column a null-flag byte, then the value
     /// (8 bytes for bigint/double/timestamp with doubles normalized, 4 for date, 1 for boolean,
     /// 4-byte length + bytes for strings).
-    private func encode(_ keys: [ColumnVector], _ n: Int) {
+    private func encode(_ keys: [ColumnVector], _ n: Int) throws {
         encodedOffsets.removeAll()
-        encodedOffsets.append(0)
+        try encodedOffsets.append(0)
         let lengths = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(n, 1))
         defer { lengths.deallocate() }
         lengths.initialize(repeating: 0, count: n)
@@ -230,10 +257,10 @@ final class GroupTable {
             }
         }
         var total = 0
-        for r in 0..<n { total += lengths[r]; encodedOffsets.append(total) }
+        for r in 0..<n { total += lengths[r]; try encodedOffsets.append(total) }
         encoded.removeAll()
-        encoded.reserve(total)
-        let out = encoded.base!
+        try encoded.reserve(total)
+        guard let out = encoded.base else { return }
         let cursor = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(n, 1))
         defer { cursor.deallocate() }
         for r in 0..<n { cursor[r] = encodedOffsets[r] }
@@ -279,40 +306,60 @@ final class GroupTable {
 
     // MARK: output
 
-    /// The keys of all groups as columns, in group id order.
-    func keyColumns() -> [ColumnVector] {
+    /// Largest key bytes one output piece holds (well below what Int32 string offsets can address).
+    static let maxPieceKeyBytes = 64 << 20
+
+    /// Consecutive ranges of group ids covering the table, each of at most `maxRows` groups and
+    /// `maxKeyBytes` key bytes (or one group, if a single key is larger).
+    func pieces(maxRows: Int = ColumnarBatch.defaultCapacity, maxKeyBytes: Int = GroupTable.maxPieceKeyBytes) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        while start < count {
+            var end = Swift.min(count, start + maxRows)
+            if shape != .long {
+                // Binary search for the longest run within the byte limit (offsets only grow).
+                var low = start + 1, high = end
+                while low < high {
+                    let mid = (low + high + 1) / 2
+                    if keyOffsets[mid] - keyOffsets[start] <= maxKeyBytes { low = mid } else { high = mid - 1 }
+                }
+                end = low
+            }
+            out.append(start..<end)
+            start = end
+        }
+        return out
+    }
+
+    /// The keys of groups `groups` as columns, in group id order.
+    func keyColumns(_ groups: Range<Int>) -> [ColumnVector] {
+        var validity: Bitmap? = nil
+        if nullGroup >= 0 && groups.contains(Int(nullGroup)) {
+            var bits = Bitmap(count: groups.count, value: true)
+            bits[Int(nullGroup) - groups.lowerBound] = false
+            validity = bits
+        }
         switch shape {
         case .long:
-            var validity: Bitmap? = nil
-            if nullGroup >= 0 {
-                var bits = Bitmap(count: count, value: true)
-                bits[Int(nullGroup)] = false
-                validity = bits
-            }
-            let values = Array(UnsafeBufferPointer(start: longKeys.base, count: count))
+            let values = Array(UnsafeBufferPointer(start: longKeys.base.map { $0 + groups.lowerBound }, count: groups.count))
             return [ColumnVector(keyTypes[0] == .timestamp ? .timestamp(values) : .long(values), validity: validity)]
         case .string:
-            var validity: Bitmap? = nil
-            if nullGroup >= 0 {
-                var bits = Bitmap(count: count, value: true)
-                bits[Int(nullGroup)] = false
-                validity = bits
-            }
-            let offsets = (0...count).map { Int32(keyOffsets[$0]) }
-            let bytes = Array(UnsafeBufferPointer(start: arena.base, count: arena.count))
+            let first = keyOffsets[groups.lowerBound]
+            let offsets = (groups.lowerBound...groups.upperBound).map { Int32(keyOffsets[$0] - first) }
+            let bytes = Array(UnsafeBufferPointer(start: arena.base.map { $0 + first }, count: keyOffsets[groups.upperBound] - first))
             return [ColumnVector(.string(StringArray(offsets: offsets, bytes: bytes)), validity: validity)]
         case .encoded:
-            return decodeKeys()
+            return decodeKeys(groups)
         }
     }
 
-    private func decodeKeys() -> [ColumnVector] {
-        var builders = keyTypes.map { ColumnBuilder(type: $0, capacity: count) }
+    private func decodeKeys(_ groups: Range<Int>) -> [ColumnVector] {
+        var builders = keyTypes.map { ColumnBuilder(type: $0, capacity: groups.count) }
         guard let raw = arena.base.map({ UnsafeRawPointer($0) }) else {
             // No key bytes at all: the global group, or only empty encodings.
             return builders.map { $0.finish() }
         }
-        for g in 0..<count {
+        for g in groups {
             var p = keyOffsets[g]
             for (c, t) in keyTypes.enumerated() {
                 let present = raw.load(fromByteOffset: p, as: UInt8.self) == 1
@@ -334,53 +381,4 @@ final class GroupTable {
         }
         return builders.map { $0.finish() }
     }
-}
-
-/// Byte equality; short keys (most words) are compared inline instead of calling memcmp.
-@inline(__always)
-func bytesEqual(_ a: UnsafeMutablePointer<UInt8>, _ b: UnsafeRawPointer?, _ n: Int) -> Bool {
-    guard n > 0, let b else { return true }
-    if n <= 16 {
-        var i = 0
-        while i < n {
-            if a[i] != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-            i += 1
-        }
-        return true
-    }
-    return memcmp(a, b, n) == 0
-}
-
-/// A growable buffer of trivial values over malloc'd memory (no copy-on-write, no exclusivity checks).
-struct GrowableBuffer<T: BitwiseCopyable> {
-    private(set) var base: UnsafeMutablePointer<T>?
-    var count = 0
-    private(set) var capacity = 0
-
-    @inline(__always) subscript(i: Int) -> T { base![i] }
-
-    mutating func reserve(_ n: Int) {
-        guard n > capacity else { return }
-        var newCapacity = Swift.max(capacity * 2, 64)
-        while newCapacity < n { newCapacity *= 2 }
-        let raw = realloc(base, newCapacity * MemoryLayout<T>.stride)!
-        base = raw.assumingMemoryBound(to: T.self)
-        capacity = newCapacity
-    }
-
-    @inline(__always) mutating func append(_ value: T) {
-        if count == capacity { reserve(count + 1) }
-        base![count] = value
-        count += 1
-    }
-
-    mutating func append(_ bytes: UnsafeRawBufferPointer) where T == UInt8 {
-        reserve(count + bytes.count)
-        UnsafeMutableRawPointer(base! + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-        count += bytes.count
-    }
-
-    mutating func removeAll() { count = 0 }
-
-    func free() { Glibc.free(base) }
 }

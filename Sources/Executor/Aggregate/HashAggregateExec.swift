@@ -2,15 +2,16 @@
 // shuffle) or Final mode (keys ++ buffers → keys ++ results, after it), within a memory reservation.
 //
 //   per batch:  keys ──GroupTable──► group ids ──► each Accumulator folds its column by group id
-//               then reserve memory for the table's growth; when refused:
+//               then reserve memory for the table's growth (TableReservation); when refused:
 //                 Partial: emit the table downstream as partial rows and start a new one
 //                 Final:   spill the table's rows into hash buckets (AggregateSpill), start anew
-//   finish:     GroupTable.keyColumns() ++ accumulator buffers (Partial) or results (Final);
-//               after spills, each bucket is aggregated on its own (less memory each)
+//   finish:     the table's keys ++ accumulator buffers (Partial) or results (Final), in pieces
+//               (GroupTable.pieces); after spills, each bucket is aggregated on its own (less
+//               memory each), as SpillLevel allows
 //
-// Partial aggregation backs off: after 100,000 rows, if the table holds more than 1 group per
-// 1.05 rows (it barely reduces anything), the table is emitted and later rows pass straight
-// through as one-row partial buffers (PartialPassThrough), leaving the work to the Final side.
+// Partial aggregation backs off (PartialBackOff): a table that barely reduces is emitted and later
+// rows pass straight through as one-row partial buffers (PartialPassThrough). So does a Partial
+// aggregate that cannot reserve even an empty table.
 //
 // An aggregate without keys has exactly one group, which exists even with no input (so count()
 // of nothing is 0, sum of nothing is null).
@@ -21,7 +22,7 @@ import Planner
 public struct AggregateResources {
     public var memory: (any MemoryReservation)?
     public var spillDirectory: String?
-    /// Unique per task: names spill files.
+    /// Unique per task attempt: names spill files.
     public var taskId: TaskID
     public init(memory: (any MemoryReservation)?, spillDirectory: String?, taskId: TaskID) {
         self.memory = memory
@@ -40,14 +41,14 @@ public final class HashAggregateExec: BatchConsumer {
     let resources: AggregateResources?
     /// Where each aggregate's buffer columns start in the Final-mode input.
     let bufferOffsets: [Int]
-    /// Spill recursion depth (0 for the operator in the plan; buckets are aggregated at depth + 1).
-    let depth: Int
+    /// Spill recursion depth and whether this aggregate may spill again.
+    let level: SpillLevel
 
     // STATE
     var table: GroupTable
     var accumulators: [any Accumulator]
     var groupIds: [Int32] = []
-    var reserved = 0
+    var memory: TableReservation
     var rowsSeen = 0
     var passThrough = false
     var spill: AggregateSpill?
@@ -56,20 +57,23 @@ public final class HashAggregateExec: BatchConsumer {
     public private(set) var spillCount = 0
     /// In-memory bytes of the tables spilled (Spark's memoryBytesSpilled).
     public private(set) var memoryBytesSpilled: Int64 = 0
-    public private(set) var peakReserved = 0
+    public var peakReserved: Int { memory.peak }
 
-    static let backOffMinRows = 100_000
-    static let backOffMinRowsPerGroup = 1.05
+    public convenience init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
+                            downstream: any BatchConsumer, resources: AggregateResources? = nil) {
+        self.init(mode: mode, keys: keys, aggregates: aggregates, schema: schema, downstream: downstream, resources: resources,
+                  level: .top)
+    }
 
-    public init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
-                downstream: any BatchConsumer, resources: AggregateResources? = nil, depth: Int = 0) {
+    init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
+         downstream: any BatchConsumer, resources: AggregateResources?, level: SpillLevel) {
         self.mode = mode
         self.keys = keys
         self.aggregates = aggregates
         self.schema = schema
         self.downstream = downstream
         self.resources = resources
-        self.depth = depth
+        self.level = level
         var offsets: [Int] = []
         var next = keys.count
         for a in aggregates {
@@ -77,20 +81,15 @@ public final class HashAggregateExec: BatchConsumer {
             next += a.bufferTypes.count
         }
         self.bufferOffsets = offsets
+        memory = TableReservation(keys.isEmpty ? nil : resources?.memory)
         (table, accumulators) = Self.freshState(keys: keys, aggregates: aggregates)
     }
 
     static func freshState(keys: [BoundExpression], aggregates: [BoundAggregate]) -> (GroupTable, [any Accumulator]) {
-        let table = GroupTable(keyTypes: keys.map(\.dataType))
-        let accumulators = aggregates.map(makeAccumulator)
-        if keys.isEmpty {
-            table.ensureGlobalGroup()
-            for acc in accumulators { acc.resize(1) }
-        }
-        return (table, accumulators)
+        (GroupTable(keyTypes: keys.map(\.dataType)), aggregates.map(makeAccumulator))
     }
 
-    deinit { releaseMemory() }
+    deinit { memory.release() }
 
     public func consume(_ batch: ColumnarBatch) throws {
         let n = batch.numRows
@@ -99,11 +98,19 @@ public final class HashAggregateExec: BatchConsumer {
             try downstream.consume(try PartialPassThrough.convert(batch, keys: keys, aggregates: aggregates, schema: schema))
             return
         }
+        if table.count == 0 && !memory.cover(table.initialBytes) {
+            // Not even an empty table fits: nothing could be emitted or spilled to make room.
+            guard mode == .partial else { throw outOfMemory("cannot reserve \(table.initialBytes) bytes for an empty hash table") }
+            passThrough = true
+            try consume(batch)
+            return
+        }
         if keys.isEmpty {
+            try ensureGlobalGroup()
             if groupIds.count != n { groupIds = [Int32](repeating: 0, count: n) }
         } else {
             let keyColumns = try keys.map { try $0.evaluate(batch) }
-            table.groupIds(keys: keyColumns, numRows: n, into: &groupIds)
+            try table.groupIds(keys: keyColumns, numRows: n, into: &groupIds)
             for acc in accumulators { acc.resize(table.count) }
         }
         switch mode {
@@ -118,13 +125,18 @@ public final class HashAggregateExec: BatchConsumer {
             }
         }
         rowsSeen += n
-        if mode == .partial && !keys.isEmpty && rowsSeen >= Self.backOffMinRows
-            && Double(rowsSeen) < Double(table.count) * Self.backOffMinRowsPerGroup {
+        if mode == .partial && !keys.isEmpty && PartialBackOff.applies(rows: rowsSeen, groups: table.count) {
             passThrough = true
-            try emitTable(finishing: false)
+            try emitTable()
             return
         }
         try reserveForGrowth()
+    }
+
+    /// The one group of an aggregate without keys (it exists even without input).
+    private func ensureGlobalGroup() throws {
+        try table.ensureGlobalGroup()
+        for acc in accumulators { acc.resize(1) }
     }
 
     /// Bytes the table and accumulators hold now (estimated).
@@ -133,37 +145,30 @@ public final class HashAggregateExec: BatchConsumer {
     }
 
     private func reserveForGrowth() throws {
-        guard let memory = resources?.memory, !keys.isEmpty else { return }
-        let needed = stateBytes
-        if needed <= reserved { return }
-        let step = Swift.max(needed - reserved, 1 << 20)
-        if memory.tryGrow(step) {
-            reserved += step
-            peakReserved = Swift.max(peakReserved, reserved)
-            return
-        }
+        if memory.cover(stateBytes) { return }
         // Refused: give the table away and start a new one.
         switch mode {
-        case .partial: try emitTable(finishing: false)
-        case .final: try spillTable()
+        case .partial: try emitTable()
+        case .final:
+            guard level.maySpill else {
+                throw outOfMemory("the aggregate's hash table needs \(stateBytes) bytes for \(table.count) groups, more than the "
+                                  + "\(memory.reserved) bytes the task may hold, and \(level.reason)")
+            }
+            try spillTable()
         }
     }
 
-    private func releaseMemory() {
-        if reserved > 0 { resources?.memory?.shrink(reserved) }
-        reserved = 0
+    private func outOfMemory(_ message: String) -> EmberError {
+        EmberError(.outOfMemory, message,
+                   context: [.init("operator", "HashAggregate(\(mode.rawValue))"), .init("spill depth", String(level.depth)),
+                             .init("reserved by this task", String(resources?.memory?.reservedBytes ?? 0))],
+                   hint: "give executors more memory or fewer cores each (a task may use its executor's execution memory / "
+                       + "running tasks), or use more shuffle partitions, so each task aggregates fewer keys")
     }
 
     private func resetState() {
         (table, accumulators) = Self.freshState(keys: keys, aggregates: aggregates)
-        releaseMemory()
-    }
-
-    /// The table's rows in the partial format (keys ++ buffers).
-    private func partialRows() -> ColumnarBatch {
-        var columns = table.keyColumns()
-        for acc in accumulators { columns.append(contentsOf: acc.buffers()) }
-        return ColumnarBatch(schema: partialSchema, columns: columns, numRows: table.count)
+        memory.release()
     }
 
     var partialSchema: StructType {
@@ -178,60 +183,71 @@ public final class HashAggregateExec: BatchConsumer {
         }
     }
 
-    /// Partial mode: sends the table's rows downstream and starts over.
-    private func emitTable(finishing: Bool) throws {
-        let rows = partialRows()
-        resetState()
-        if finishing {
-            try emitAll(chunked(rows), to: downstream)
-        } else {
-            for chunk in chunked(rows) where chunk.numRows > 0 { try downstream.consume(chunk) }
+    /// The table's rows in pieces of at most a batch: keys ++ buffers (the partial format), or keys
+    /// ++ results.
+    private func forEachPiece(results: Bool, _ body: (ColumnarBatch) throws -> Void) throws {
+        if keys.isEmpty { try ensureGlobalGroup() }
+        let pieceSchema = results ? schema : partialSchema
+        for groups in table.pieces() {
+            var columns = table.keyColumns(groups)
+            for acc in accumulators {
+                if results { columns.append(acc.result(groups)) } else { columns.append(contentsOf: acc.buffers(groups)) }
+            }
+            try body(ColumnarBatch(schema: pieceSchema, columns: columns, numRows: groups.count))
         }
+    }
+
+    /// Partial mode: sends the table's rows downstream and starts over.
+    private func emitTable() throws {
+        try forEachPiece(results: false) { try downstream.consume($0) }
+        resetState()
     }
 
     /// Final mode: writes the table's rows into hash buckets on disk and starts over.
     private func spillTable() throws {
         guard let resources, let directory = resources.spillDirectory else {
-            throw EmberError(.outOfMemory, "the aggregate's hash table does not fit in memory and there is nowhere to spill it",
-                             hint: "give executors more memory or use more shuffle partitions")
+            throw outOfMemory("the aggregate's hash table does not fit in memory and there is nowhere to spill it")
         }
         if spill == nil {
-            spill = try AggregateSpill(directory: directory, taskId: resources.taskId, depth: depth,
-                                       keyCount: keys.count, schema: partialSchema, memory: resources.memory)
+            spill = try AggregateSpill(directory: directory, taskId: resources.taskId, depth: level.depth,
+                                       keyCount: keys.count, schema: partialSchema)
         }
-        let rows = partialRows()
+        var pieces: [ColumnarBatch] = []
+        try forEachPiece(results: false) { pieces.append($0) }
         memoryBytesSpilled += Int64(stateBytes)
         resetState()
-        try spill!.add(rows)
+        try spill?.add(pieces)
         spillCount += 1
     }
 
     public func finish() throws {
         guard let spill else {
-            switch mode {
-            case .partial: try emitTable(finishing: true)
-            case .final:
-                var columns = table.keyColumns()
-                for acc in accumulators { columns.append(acc.result()) }
-                let output = ColumnarBatch(schema: schema, columns: columns, numRows: table.count)
-                resetState()
-                try emitAll(chunked(output), to: downstream)
-            }
+            do {
+                try forEachPiece(results: mode == .final) { try downstream.consume($0) }
+            } catch is PipelineStop {}
+            resetState()
+            try downstream.finish()
             return
         }
         // Final mode after spills: the remaining table joins the spill, then each bucket is aggregated alone.
+        defer {
+            spill.remove()
+            self.spill = nil
+        }
         if table.count > 0 { try spillTable() }
         let forward = ForwardingConsumer(downstream)
-        try spill.forEachBucket { batches in
-            let bucket = HashAggregateExec(mode: .final, keys: keys, aggregates: aggregates, schema: schema,
-                                           downstream: forward, resources: resources, depth: depth + 1)
-            try batches { try bucket.consume($0) }
-            try bucket.finish()
-            spillCount += bucket.spillCount
-            memoryBytesSpilled += bucket.memoryBytesSpilled
+        for bucket in 0..<AggregateSpill.bucketCount {
+            let rows = spill.rows(inBucket: bucket)
+            guard rows > 0 else { continue }
+            let aggregate = HashAggregateExec(mode: .final, keys: keys, aggregates: aggregates, schema: schema, downstream: forward,
+                                              resources: resources, level: level.bucket(rows: rows, of: spill.rows))
+            defer {
+                spillCount += aggregate.spillCount
+                memoryBytesSpilled += aggregate.memoryBytesSpilled
+            }
+            try spill.readBucket(bucket) { try aggregate.consume($0) }
+            try aggregate.finish()
         }
-        spill.remove()
-        self.spill = nil
         try downstream.finish()
     }
 }

@@ -2,6 +2,11 @@
 // the column it walks the tokens of the byte-class pattern, lowercases ASCII tokens into a scratch
 // buffer (other tokens through Unicode lowercasing), and counts them in a string-keyed GroupTable.
 // Output rows are the partial aggregate's: [word, count].
+//
+// Memory is bounded as in the general Partial aggregate: the table reserves its growth
+// (TableReservation); when a reservation is refused the table is emitted downstream and a new one
+// starts; when the table does not reduce (PartialBackOff), or not even an empty table can be
+// reserved, the tokens pass straight through as (word, 1) rows.
 
 import Planner
 
@@ -9,16 +14,28 @@ public final class TokenCountExec: BatchConsumer {
     let spec: TokenCount
     let splitter: StringSplitter
     let downstream: any BatchConsumer
-    let table = GroupTable(keyTypes: [.string], initialCapacity: 1 << 14)
+    var table: GroupTable
     var counts: [Int64] = []
+    var memory: TableReservation
+    var tokensSeen = 0
+    var passThrough = false
     /// Lowercasing scratch (manual memory: no exclusivity or uniqueness checks per token).
     @exclusivity(unchecked) var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     @exclusivity(unchecked) var scratchCapacity = 256
 
-    public init(_ spec: TokenCount, downstream: any BatchConsumer) throws {
+    public init(_ spec: TokenCount, downstream: any BatchConsumer, memory: (any MemoryReservation)? = nil) throws {
         self.spec = spec
         self.splitter = try StringSplitter.compile(spec.pattern)
         self.downstream = downstream
+        self.memory = TableReservation(memory)
+        table = Self.freshTable()
+    }
+
+    static func freshTable() -> GroupTable { GroupTable(keyTypes: [.string], initialCapacity: 1 << 14) }
+
+    deinit {
+        scratch.deallocate()
+        memory.release()
     }
 
     public func consume(_ batch: ColumnarBatch) throws {
@@ -26,39 +43,74 @@ public final class TokenCountExec: BatchConsumer {
         guard case .string(let s) = column.values else {
             throw EmberError(.internal, "TokenCount expects a string column, got \(column.dataType)")
         }
-        let validity = column.validity
-        let lowercase = spec.lowercase, dropEmpty = spec.dropEmpty
+        if !passThrough && table.count == 0 && !memory.cover(table.initialBytes) { passThrough = true }
+        if passThrough {
+            try passTokensThrough(s, column.validity)
+            return
+        }
         var counts = self.counts
         self.counts = []
         defer { self.counts = counts }
-        s.offsets.withUnsafeBufferPointer { o in
-            s.bytes.withUnsafeBytes { bytes in
+        let table = self.table
+        tokensSeen += try forEachToken(s, column.validity) { token in
+            let g = try table.groupId(bytes: token.baseAddress, count: token.count)
+            if Int(g) == counts.count { counts.append(1) } else { counts[Int(g)] &+= 1 }
+        }
+        self.counts = counts
+        if PartialBackOff.applies(rows: tokensSeen, groups: table.count) {
+            passThrough = true
+            try emitTable()
+        } else if !memory.cover(table.memoryBytes + counts.capacity * 8) {
+            try emitTable()
+        }
+    }
+
+    /// Calls `body` with every token of the column's strings (lowercased, empty ones dropped, as the
+    /// spec says); returns how many.
+    private func forEachToken(_ s: StringArray, _ validity: Bitmap?, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        let lowercase = spec.lowercase, dropEmpty = spec.dropEmpty
+        var tokens = 0
+        try s.offsets.withUnsafeBufferPointer { o in
+            try s.bytes.withUnsafeBytes { bytes in
                 for i in 0..<s.count {
                     if let validity, !validity[i] { continue }
                     let line = UnsafeRawBufferPointer(rebasing: bytes[Int(o[i])..<Int(o[i + 1])])
-                    splitter.forEachToken(line) { token in
+                    try splitter.forEachToken(line) { token in
                         if dropEmpty && token.isEmpty { return }
-                        let g: Int32
-                        if lowercase {
-                            g = lowercased(token) { table.groupId(bytes: $0.baseAddress, count: $0.count) }
-                        } else {
-                            g = table.groupId(bytes: token.baseAddress, count: token.count)
-                        }
-                        if Int(g) == counts.count { counts.append(1) } else { counts[Int(g)] &+= 1 }
+                        tokens += 1
+                        if lowercase { try lowercased(token, body) } else { try body(token) }
                     }
                 }
             }
         }
+        return tokens
+    }
+
+    /// Sends each token on as a (word, 1) row, a batch at a time.
+    private func passTokensThrough(_ s: StringArray, _ validity: Bitmap?) throws {
+        var words = StringArray()
+        func flush() throws {
+            guard words.count > 0 else { return }
+            let ones = ColumnVector(.long([Int64](repeating: 1, count: words.count)))
+            try downstream.consume(ColumnarBatch(schema: spec.schema, columns: [ColumnVector(.string(words)), ones], numRows: words.count))
+            words = StringArray()
+        }
+        _ = try forEachToken(s, validity) { token in
+            words.append(bytes: token)
+            if words.count == ColumnarBatch.defaultCapacity { try flush() }
+        }
+        try flush()
     }
 
     /// Lowercases a token (ASCII in place in the scratch buffer; otherwise through String).
     @inline(__always)
-    func lowercased<R>(_ token: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    func lowercased(_ token: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         var ascii = true
         for b in token where b >= 0x80 { ascii = false; break }
         if !ascii {
             var text = String(decoding: token, as: UTF8.self).lowercased()
-            return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+            try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+            return
         }
         if scratchCapacity < token.count {
             scratch.deallocate()
@@ -70,14 +122,25 @@ public final class TokenCountExec: BatchConsumer {
             let b = token[k]
             out[k] = b &- 0x41 < 26 ? b | 0x20 : b
         }
-        return body(UnsafeRawBufferPointer(start: out, count: token.count))
+        try body(UnsafeRawBufferPointer(start: out, count: token.count))
     }
 
-    deinit { scratch.deallocate() }
+    /// Sends the table's (word, count) rows downstream in pieces and starts a new table.
+    private func emitTable() throws {
+        for groups in table.pieces() {
+            let keys = table.keyColumns(groups)
+            try downstream.consume(ColumnarBatch(schema: spec.schema, columns: keys + [ColumnVector(.long(Array(counts[groups])))],
+                                                 numRows: groups.count))
+        }
+        table = Self.freshTable()
+        counts = []
+        memory.release()
+    }
 
     public func finish() throws {
-        let keys = table.keyColumns()
-        let output = ColumnarBatch(schema: spec.schema, columns: keys + [ColumnVector(.long(counts))], numRows: table.count)
-        try emitAll(chunked(output), to: downstream)
+        do {
+            try emitTable()
+        } catch is PipelineStop {}
+        try downstream.finish()
     }
 }
