@@ -159,7 +159,9 @@ public struct TaskRunner: Sendable {
             case .project(let e, let s, _): head = ProjectExec(expressions: e, schema: s, downstream: head)
             case .filter(let e, _): head = FilterExec(predicate: e, downstream: head)
             case .generate(let g, _): head = GenerateExec(generator: g, downstream: head)
-            case .tokenCount(let t, _): head = try TokenCountExec(t, downstream: head)
+            case .tokenCount(let t, _):
+                // As a Partial aggregate (below): half of the task's memory, the shuffle writer has the rest.
+                head = try TokenCountExec(t, downstream: head, memory: memory.map { ShareOfReservation($0, fraction: 0.5) })
             case .cache(let spec, _):
                 let writer = CacheWriteExec(spec: spec, partition: task.partition, blocks: blocks, downstream: head)
                 cacheWriters.append(writer)
