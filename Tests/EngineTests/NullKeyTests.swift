@@ -20,7 +20,7 @@ private struct NullKeyRow {
 private func nullKeyRows(count: Int, seed: UInt64) -> [NullKeyRow] {
     var rng = SeededRandom(seed: seed)
     return (0..<count).map { i in
-        let a: Int64? = Int.random(in: 0..<4, using: &rng) == 0 ? nil : Int64.random(in: -5...5, using: &rng)
+        let a: Int64? = Int.random(in: 0..<50, using: &rng) == 0 ? nil : Int64.random(in: -5...5, using: &rng)
         let d: Double? = Int.random(in: 0..<4, using: &rng) == 0 ? nil : Double(Int.random(in: -8...8, using: &rng)) / 4
         let s: String? = Int.random(in: 0..<5, using: &rng) == 0 ? nil : "s\(Int.random(in: 0..<3, using: &rng))"
         return NullKeyRow(a: a, b: Int64(i) * 10, d: d, e: Double(i) * 10, s: s)

@@ -74,7 +74,7 @@ func smallGroupByInput(rows: Int, keys: Int, seed: UInt64) -> (csv: String, expe
     }
 
     @Test func eightCoresSharingEightMegabytes() throws {
-        try groupByThroughTheTool(rows: 60_000, keys: 20_000, ["--executors", "1", "--cores", "8", "--memory", "8m", "--partitions", "3"])
+        try groupByThroughTheTool(rows: 400_000, keys: 200_000, ["--executors", "1", "--cores", "8", "--memory", "8m", "--partitions", "8"])
     }
 
     /// The FaultInjection job's shape with every reservation refused above `limit` bytes.
