@@ -79,7 +79,7 @@ final class GroupTable {
     /// What the table holds as soon as it is used: its first slots.
     var initialBytes: Int { initialCapacity * 4 }
 
-    /// Allocates the first slots (tables are created for nothing in many places; memory comes on use).
+    /// Allocates the first slots: a table costs nothing until its first key (or global group).
     @inline(__always) private func prepare() throws {
         if slots != nil { return }
         slots = try allocate(initialCapacity, of: Int32(-1), for: "a hash table's slots")
