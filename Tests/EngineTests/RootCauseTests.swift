@@ -22,7 +22,9 @@ import Testing
     }
 
     @Test func outOfMemory() throws {
-        let s = try session { $0.master = .local(executors: 2, cores: 2, memory: 32 << 20); $0.recoveryModeEnabled = false }
+        // 16 MiB executors: a pool of 9.6 MiB, below one 12 MB batch of 4,000 rows of 3,000 bytes,
+        // so the map tasks fail whether or not they share their executor with another task.
+        let s = try session { $0.master = .local(executors: 2, cores: 2, memory: 16 << 20); $0.recoveryModeEnabled = false }
         defer { s.stop() }
         let df = s.range(0, 24_000, numPartitions: 6).select((col("id") % 5).alias("k"), randstr(3000, seed: col("id")).alias("v"))
             .repartition(3, col("k")).agg(count(col("*")), sum(length(col("v"))))
@@ -50,7 +52,9 @@ import Testing
     }
 
     @Test func heartbeatTimeout() throws {
-        let s = try session { $0.heartbeatIntervalMillis = 100; $0.executorHeartbeatTimeoutSeconds = 1 }
+        // 3 s of silence (30 heartbeats) declares the stopped executor lost; the live one keeps
+        // within that even when the machine is loaded by the suite's parallel tests.
+        let s = try session { $0.heartbeatIntervalMillis = 100; $0.executorHeartbeatTimeoutSeconds = 3 }
         defer { s.stop() }
         let victim = s.executorPIDs[0]
         kill(victim, SIGSTOP)

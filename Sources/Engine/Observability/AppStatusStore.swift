@@ -132,7 +132,7 @@ final class AppStatusStore: SchedulerListener {
                 s.executors[id]?.isActive = false
                 s.executors[id]?.removeTime = t
                 s.executors[id]?.removeReason = reason
-                s.lossesByReason[Self.reasonKind(reason), default: 0] += 1
+                if Self.reasonKind(reason) != "idle" { s.lossesByReason[Self.reasonKind(reason), default: 0] += 1 }
             case .executorExcluded(let id, _, _):
                 s.executors[id]?.isExcluded = true
             case .rootCauseReport(let report, _):
@@ -144,6 +144,7 @@ final class AppStatusStore: SchedulerListener {
 
     /// A short label for a loss reason (the metrics' `reason` dimension).
     static func reasonKind(_ reason: String) -> String {
+        if reason.contains("dynamic allocation") { return "idle" }   // a removal, not a loss
         if reason.contains("out of memory") { return "oom" }
         if reason.contains("SIGKILL") { return "killed" }
         if reason.contains("heartbeat") { return "heartbeat_timeout" }

@@ -50,7 +50,8 @@ final class DriverLog: SchedulerListener {
         case .executorAdded(let id, let host, let cores, _):
             logger.info("executor added", metadata: ["executor": "\(id)", "host": "\(host)", "cores": "\(cores)"])
         case .executorRemoved(let id, let reason, _, _, _, _):
-            logger.warning("executor removed", metadata: ["executor": "\(id)", "reason": "\(reason.escapingControlCharacters)"])
+            logger.log(level: AppStatusStore.reasonKind(reason) == "idle" ? .info : .warning, "executor removed",
+                       metadata: ["executor": "\(id)", "reason": "\(reason.escapingControlCharacters)"])
         case .executorExcluded(let id, let reason, _):
             logger.warning("executor excluded", metadata: ["executor": "\(id)", "reason": "\(reason.escapingControlCharacters)"])
         case .rootCauseReport(let report, _):

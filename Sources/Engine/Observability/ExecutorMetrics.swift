@@ -46,7 +46,7 @@ final class ExecutorMetrics: Sendable {
                 .increment(by: Int(m.shuffleWriteBytes))
             Gauge(label: "metrics_executor_memoryUsed_bytes", dimensions: dims(info.executor), factory: factory)
                 .record(Double(m.peakExecutionMemory))
-        case .executorRemoved(let id, let reason, _, _, _, _):
+        case .executorRemoved(let id, let reason, _, _, _, _) where AppStatusStore.reasonKind(reason) != "idle":
             Counter(label: "metrics_executor_losses_total",
                     dimensions: [("application_id", appId), ("executor_id", id), ("reason", AppStatusStore.reasonKind(reason))],
                     factory: factory).increment()

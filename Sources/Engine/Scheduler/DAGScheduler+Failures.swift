@@ -91,6 +91,11 @@ extension DAGScheduler {
         }
     }
 
+    /// The removal reason of an executor that dynamic allocation shut down for being idle (not a loss).
+    static func idleRemovalReason(_ config: SessionConfig) -> String {
+        "executor removed by dynamic allocation after being idle for \(Int(config.dynamicAllocation.executorIdleTimeoutSeconds)) s"
+    }
+
     func handleExecutorLost(_ id: ExecutorID, _ reason: ExecutorLossReason, _ job: inout JobState) {
         // An executor lost before it registered is replaced too (it counts as a loss).
         let wasLaunching = launching.remove(id) != nil
@@ -99,17 +104,20 @@ extension DAGScheduler {
         if removing.remove(id) != nil {
             executors.removeValue(forKey: id)   // removed by dynamic allocation: expected, not replaced
             cachedBlocks.removeExecutor(id)     // its cached blocks went with it
+            post(.executorRemoved(executor: id.value, reason: Self.idleRemovalReason(config), exitCode: nil, signal: nil,
+                                  killedByDriver: true, time: Self.wallClock()))
             return
         }
         guard executors.removeValue(forKey: id) != nil || wasLaunching else { return }
         losses.append((id, reason.message))
         // Its tasks end before it is removed: listeners (Spark's History Server among them) count
         // the failures against the executor only while it is there.
-        for (task, info) in job.taskInfo where info.executor == id.value {
+        for (task, info) in job.taskInfo.merging(lingeringTaskInfo, uniquingKeysWith: { a, _ in a }) where info.executor == id.value {
             var ended = info
             ended.finishTime = Self.wallClock()
             post(.taskEnd(ended, error: EmberError(.executor, "executor \(id) lost: \(reason.message)"), metrics: TaskMetrics()))
             job.taskInfo[task] = nil
+            lingeringTaskInfo[task] = nil
         }
         post(.executorRemoved(executor: id.value, reason: reason.message, exitCode: reason.exitCode, signal: reason.signal,
                               killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))

@@ -36,4 +36,19 @@ extension DAGScheduler {
     func drainEvents() {
         while let event = cluster.events.take(timeout: 0) { handleClusterEvent(event, job: nil) }
     }
+
+    /// At the application's end: waits up to `timeout` seconds for the tasks killed when their job
+    /// ended to report, then ends those that did not for the listeners, so no task stays RUNNING
+    /// in the event log or the UI.
+    func settleLingeringTasks(timeout: Double) {
+        let deadline = clock() + timeout
+        while !lingeringTaskInfo.isEmpty, clock() < deadline {
+            if let event = cluster.events.take(timeout: Swift.max(0.01, deadline - clock())) { handleClusterEvent(event, job: nil) }
+        }
+        for (task, var info) in lingeringTaskInfo.sorted(by: { $0.key.value < $1.key.value }) {
+            info.finishTime = Self.wallClock()
+            post(.taskEnd(info, error: EmberError(.killed, "task \(task) killed: the application ended before it stopped"), metrics: TaskMetrics()))
+        }
+        lingeringTaskInfo = [:]
+    }
 }

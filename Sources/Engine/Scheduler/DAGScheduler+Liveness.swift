@@ -45,7 +45,7 @@ extension DAGScheduler {
         killRequested[task] = nil
         unlistedTasks[task] = nil
         executors[executor]?.freeCores += 1
-        if var info = job.taskInfo.removeValue(forKey: task) {
+        if var info = job.taskInfo.removeValue(forKey: task) ?? lingeringTaskInfo.removeValue(forKey: task) {
             info.finishTime = Self.wallClock()
             post(.taskEnd(info, error: EmberError(.executor, "task lost: executor \(executor) no longer lists it in its heartbeats"),
                           metrics: TaskMetrics()))

@@ -47,6 +47,9 @@ final class DAGScheduler {
     var killRequested: [TaskID: (stage: StageID, partition: Int)] = [:]
     /// The most recent tasks that stopped because they were killed (at most `killedTasksKept`).
     var killedTasks: [TaskRecord] = []
+    /// Event info of tasks still running when their job ended (killed, or racing their kill), so
+    /// their late status still ends them for the listeners.
+    var lingeringTaskInfo: [TaskID: TaskEventInfo] = [:]
     static let killedTasksKept = 200
     /// Executors the silent-executor warning was logged for (until they are heard from again).
     var silentWarned: Set<ExecutorID> = []
@@ -230,6 +233,7 @@ final class DAGScheduler {
         }
         for key in job.running.keys { job.running[key]?.isZombie = true }
         killTasks(of: job, reason: job.failure == nil ? "its job ended without needing it" : "its job failed")
+        for (task, info) in job.taskInfo where runningTasks[task] != nil { lingeringTaskInfo[task] = info }
         post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
         if let failure = job.failure { throw failure }
     }
@@ -407,7 +411,7 @@ final class DAGScheduler {
             finishedTasks[status.executorId, default: 0] += 1
             if finishedTasks[status.executorId] == kill.afterTasks { cluster.kill(status.executorId) }
         }
-        if var info = job.taskInfo.removeValue(forKey: status.taskId) {
+        if var info = job.taskInfo.removeValue(forKey: status.taskId) ?? lingeringTaskInfo.removeValue(forKey: status.taskId) {
             info.finishTime = Self.wallClock()
             post(.taskEnd(info, error: status.state == .finished ? nil : (status.error ?? EmberError(.execution, "task failed")),
                           metrics: status.metrics))

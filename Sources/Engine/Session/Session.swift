@@ -191,7 +191,10 @@ public final class Session: Sendable {
     /// Stops the executors and deletes the application directory. Safe to call more than once.
     public func stop() {
         let wasRunning = driver.withLock { state -> Bool in
-            if !state.stopped { state.scheduler?.post(.applicationEnd(time: DAGScheduler.wallClock())) }
+            if !state.stopped {
+                state.scheduler?.settleLingeringTasks(timeout: 2)
+                state.scheduler?.post(.applicationEnd(time: DAGScheduler.wallClock()))
+            }
             defer { state.stopped = true; state.scheduler = nil }
             return !state.stopped
         }

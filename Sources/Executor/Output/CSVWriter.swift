@@ -143,14 +143,16 @@ public final class CSVFileWriter {
                 renderer.appendHeader(schema.names, to: output)
             }
             try flush()
-            _ = fchmod(fd, OutputPath.defaultFileMode())   // complete: the mode a plain create gives
+            try publish()
+            // Published: now the mode a plain create gives. Not before, so that no file under the
+            // temp name is ever readable by others.
+            _ = fchmod(fd, OutputPath.defaultFileMode())
             let closed = close(fd)
             fd = -1
             if closed != 0 {
                 throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
                                  hint: "check free disk space and permissions")
             }
-            try publish()
             state = .committed
             TerminationCleanup.remove(cleanup)
         } catch {
