@@ -43,4 +43,20 @@ import Testing
         let replayedTasks = replayed.stages.values.flatMap { $0.tasks.values }
         #expect(replayedTasks.reduce(Int64(0)) { $0 + $1.metrics.memoryBytesSpilled } == tasks.reduce(Int64(0)) { $0 + $1.metrics.memoryBytesSpilled })
     }
+
+    @Test func aFinalAggregateCountsItsSpillFilesInDiskBytesSpilled() throws {
+        // 16 MiB executors of 1 core: a 9.6 MiB pool, below the Final aggregate's table of 400,000 keys.
+        let session = try Session(config: testConfig(executors: 2, cores: 1, memory: 16 << 20) { config in
+            config.shufflePartitions = 1
+        })
+        defer { session.stop() }
+        let df = session.range(0, 800_000, numPartitions: 2).groupBy((col("id") % 400_000).alias("k")).count()
+            .filter(col("count") =!= 2)
+        #expect(try df.collect().isEmpty, "every key counted twice")
+        let reduce = session.lastJobTasks.filter { $0.stageId == session.lastJobTasks.map(\.stageId).max() }
+        #expect(reduce.contains { $0.metrics.spillCount > 0 }, "the Final aggregate spilled")
+        for task in reduce where task.metrics.spillCount > 0 {
+            #expect(task.metrics.diskBytesSpilled > 0, "TID \(task.taskId) spilled \(task.metrics.spillCount) times: its files count")
+        }
+    }
 }

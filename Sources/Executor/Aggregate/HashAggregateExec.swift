@@ -57,6 +57,8 @@ public final class HashAggregateExec: BatchConsumer {
     public private(set) var spillCount = 0
     /// In-memory bytes of the tables spilled (Spark's memoryBytesSpilled).
     public private(set) var memoryBytesSpilled: Int64 = 0
+    /// Bytes of spill files written (Spark's diskBytesSpilled).
+    public private(set) var diskBytesSpilled: Int64 = 0
     public var peakReserved: Int { memory.peak }
 
     public convenience init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
@@ -216,7 +218,9 @@ public final class HashAggregateExec: BatchConsumer {
         try forEachPiece(results: false) { pieces.append($0) }
         memoryBytesSpilled += Int64(stateBytes)
         resetState()
+        let before = spill?.bytes ?? 0
         try spill?.add(pieces)
+        diskBytesSpilled += (spill?.bytes ?? 0) - before
         spillCount += 1
     }
 
@@ -244,6 +248,7 @@ public final class HashAggregateExec: BatchConsumer {
             defer {
                 spillCount += aggregate.spillCount
                 memoryBytesSpilled += aggregate.memoryBytesSpilled
+                diskBytesSpilled += aggregate.diskBytesSpilled
             }
             try spill.readBucket(bucket) { try aggregate.consume($0) }
             try aggregate.finish()

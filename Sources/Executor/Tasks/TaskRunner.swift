@@ -65,7 +65,7 @@ public struct TaskRunner: Sendable {
                 metrics.shuffleWriteRows = sink.rows
                 metrics.shuffleWriteBytes = mapStatus.partitionLengths.reduce(0, +)
                 metrics.spillCount += writer.spillCount
-                metrics.diskBytesSpilled = writer.spilledBytes
+                metrics.diskBytesSpilled += writer.spilledBytes
                 metrics.memoryBytesSpilled += writer.memoryBytesSpilled
                 metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? writer.peakBufferedBytes)
             case .result:
@@ -152,6 +152,7 @@ public struct TaskRunner: Sendable {
             for a in aggregates {
                 metrics.spillCount += a.spillCount
                 metrics.memoryBytesSpilled += a.memoryBytesSpilled
+                metrics.diskBytesSpilled += a.diskBytesSpilled
             }
         }
         for op in chain {
