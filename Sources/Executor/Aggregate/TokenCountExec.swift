@@ -70,18 +70,10 @@ public final class TokenCountExec: BatchConsumer {
     private func forEachToken(_ s: StringArray, _ validity: Bitmap?, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
         let lowercase = spec.lowercase, dropEmpty = spec.dropEmpty
         var tokens = 0
-        try s.offsets.withUnsafeBufferPointer { o in
-            try s.bytes.withUnsafeBytes { bytes in
-                for i in 0..<s.count {
-                    if let validity, !validity[i] { continue }
-                    let line = UnsafeRawBufferPointer(rebasing: bytes[Int(o[i])..<Int(o[i + 1])])
-                    try splitter.forEachToken(line) { token in
-                        if dropEmpty && token.isEmpty { return }
-                        tokens += 1
-                        if lowercase { try lowercased(token, body) } else { try body(token) }
-                    }
-                }
-            }
+        try splitter.forEachToken(of: s, validity: validity) { token in
+            if dropEmpty && token.isEmpty { return }
+            tokens += 1
+            if lowercase { try lowercased(token, body) } else { try body(token) }
         }
         return tokens
     }

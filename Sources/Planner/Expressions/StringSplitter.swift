@@ -36,6 +36,27 @@ public struct StringSplitter: Sendable {
         }
     }
 
+    /// Calls `body` with each token of every non-null string of a column, in order (empty ones
+    /// included): the fused word count's loop. The class table is taken once per column, not per
+    /// string.
+    @inlinable
+    public func forEachToken(of strings: StringArray, validity: Bitmap?, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        guard case .byteClass(let cls) = strategy else { return }
+        try strings.offsets.withUnsafeBufferPointer { o in
+            try strings.bytes.withUnsafeBytes { raw in
+                let p = raw.bindMemory(to: UInt8.self)
+                try cls.member.withUnsafeBufferPointer { member in
+                    for i in 0..<strings.count {
+                        if let validity, !validity[i] { continue }
+                        try Self.tokens(p, from: Int(o[i]), to: Int(o[i + 1]), member: member, repeated: cls.repeated) { a, b in
+                            try body(UnsafeRawBufferPointer(rebasing: raw[a..<b]))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The byte-class tokenizer both paths share: calls `emit(start, end)` for each token of
     /// `p[from..<end]`, empty ones included. A separator byte ≥ 0x80 covers its code point (see
     /// ``codePointLength(_:at:end:)``).
