@@ -151,15 +151,28 @@ final class LocalCluster: Sendable {
         } catch ConnectionError.frameTooLarge(let bytes, let limit) {
             // Nothing was sent and the connection is fine: fail the task rather than wait for a loss.
             logger.error("a message to an executor exceeds the frame limit", metadata: ["executor": "\(id)", "bytes": "\(bytes)"])
-            if case .launchTask(let task) = message {
-                let error = EmberError(.configuration, "the description of \(task.displayName) is \(bytes) bytes, over the frame limit of \(limit) bytes",
-                                       hint: "the plan is too large to ship: avoid huge literal lists in expressions")
-                events.post(.statusUpdate(TaskStatus(taskId: task.taskId, executorId: id, state: .failed, error: error, metrics: TaskMetrics()), []))
+            failLaunch(message, on: id) { task in
+                EmberError(.configuration, "the description of \(task.displayName) is \(bytes) bytes, over the frame limit of \(limit) bytes",
+                           hint: "the plan is too large to ship: avoid huge literal lists in expressions")
+            }
+            return true
+        } catch let error as EncodingError {
+            // Likewise nothing was sent: no loss event would ever re-queue the task.
+            logger.error("a message to an executor cannot be encoded", metadata: ["executor": "\(id)", "error": "\(error)"])
+            failLaunch(message, on: id) { task in
+                EmberError(.internal, "the description of \(task.displayName) cannot be encoded: \(error)",
+                           hint: "a value in the plan has no wire form; please report it")
             }
             return true
         } catch {
             return false
         }
+    }
+
+    /// Fails the task a launch message carried, as if its executor had reported the error.
+    private func failLaunch(_ message: DriverMessage, on id: ExecutorID, _ error: (TaskDescription) -> EmberError) {
+        guard case .launchTask(let task) = message else { return }
+        events.post(.statusUpdate(TaskStatus(taskId: task.taskId, executorId: id, state: .failed, error: error(task), metrics: TaskMetrics()), []))
     }
 
     func pid(of id: ExecutorID) -> Int32? { state.withLock { $0.processes[id]?.processIdentifier } }

@@ -51,7 +51,7 @@ public final class FrameConnection: Sendable {
     /// Sends one message with an optional binary payload. Throws `ConnectionError.frameTooLarge`,
     /// having sent nothing, when the frame would exceed `maxFrameBytes`.
     public func send<M: Encodable>(_ message: M, binary: [UInt8] = []) throws {
-        let json = try JSONEncoder().encode(message)
+        let json = try Self.encoder().encode(message)
         let frameBytes = 8 + UInt64(json.count) + UInt64(binary.count)
         guard frameBytes <= UInt64(maxFrameBytes) else {
             throw ConnectionError.frameTooLarge(bytes: frameBytes, limit: maxFrameBytes)
@@ -82,10 +82,24 @@ public final class FrameConnection: Sendable {
         let json = try read(Int(jsonLength), deadline)
         let binary = try read(Int(length - 4 - jsonLength), deadline)
         do {
-            return (try JSONDecoder().decode(M.self, from: Data(json)), binary)
+            return (try Self.decoder().decode(M.self, from: Data(json)), binary)
         } catch {
             throw ConnectionError.protocolViolation("a frame that is not a \(M.self) (\(json.count) bytes of JSON)")
         }
+    }
+
+    /// JSON has no NaN or Infinity, but plans carry them (`lit(Double.nan)`): they travel as the
+    /// strings Java prints for them, in places that hold a double (a string stays a string).
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return decoder
     }
 
     /// Reads exactly `count` bytes into a buffer that grows as they arrive.
