@@ -94,35 +94,3 @@ enum StringFunctions {
         return ColumnVector(.string(out), validity: c.validity)
     }
 }
-
-enum Cast {
-    static func evaluate(_ c: ColumnVector, to t: DataType) throws -> ColumnVector {
-        if c.dataType == t { return c }
-        switch (c.values, t) {
-        case (.long(let v), .double): return ColumnVector(.double(v.map { Double($0) }), validity: c.validity)
-        case (.double(let v), .long):
-            return ColumnVector(.long(v.map { $0.isFinite ? Int64(max(min($0, 9.2e18), -9.2e18)) : 0 }), validity: c.validity)
-        case (.boolean(let v), .long): return ColumnVector(.long(v.map { $0 ? 1 : 0 }), validity: c.validity)
-        default:
-            // General path through text (e.g. string → bigint, anything → string); unparsable → null.
-            var b = ColumnBuilder(type: t, capacity: c.count)
-            for i in 0..<c.count {
-                let v = c.value(at: i)
-                if v.isNull { b.appendNull(); continue }
-                switch t {
-                case .string: b.appendString(v.description)
-                case .long: if let x = Int64(v.description.trimming(" ")) { b.appendLong(x) } else { b.appendNull() }
-                case .double: if let x = Double(v.description.trimming(" ")) { b.appendDouble(x) } else { b.appendNull() }
-                case .boolean:
-                    switch v.description.lowercased() {
-                    case "true", "t", "yes", "y", "1": b.appendBool(true)
-                    case "false", "f", "no", "n", "0": b.appendBool(false)
-                    default: b.appendNull()
-                    }
-                default: b.appendNull()
-                }
-            }
-            return b.finish()
-        }
-    }
-}
