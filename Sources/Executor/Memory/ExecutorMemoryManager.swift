@@ -168,6 +168,9 @@ public final class TaskMemoryReservation: MemoryReservation {
         reservedBytes -= freed
     }
 
+    /// The most this task may hold now: its share of the executor, or less under an injected limit.
+    public var cap: Int { Swift.min(manager.taskCap(task), limit ?? .max) }
+
     deinit { manager.releaseAll(task: task) }
 }
 
@@ -184,7 +187,7 @@ public final class ShareOfReservation: MemoryReservation {
     }
 
     public func tryGrow(_ bytes: Int) -> Bool {
-        let cap = Int(Double(parent.manager.taskCap(parent.task)) * fraction)
+        let cap = Int(Double(parent.cap) * fraction)
         guard reservedBytes + bytes <= cap, parent.tryGrow(bytes) else { return false }
         reservedBytes += bytes
         return true

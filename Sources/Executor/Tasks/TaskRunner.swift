@@ -49,7 +49,7 @@ public struct TaskRunner: Sendable {
                 let writer = try ShuffleMapWriter(
                     shuffleId: shuffleId, mapId: task.taskId, mapIndex: task.partition, executorId: executorId,
                     numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
-                    compressionLevel: task.compressionLevel, memory: reservation)
+                    compressionLevel: task.compressionLevel, memory: TaskMemoryShares(task, reservation).budget())
                 if task.faults.fullDisk { writer.injectedWriteDevice = "/dev/full" }
                 let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
@@ -146,6 +146,7 @@ public struct TaskRunner: Sendable {
             }
             break
         }
+        let shares = TaskMemoryShares(task, memory)
         // chain[0] is the root: wrap from the sink downward so each operator knows its downstream.
         var aggregates: [HashAggregateExec] = []
         defer {
@@ -161,17 +162,14 @@ public struct TaskRunner: Sendable {
             case .filter(let e, _): head = FilterExec(predicate: e, downstream: head)
             case .generate(let g, _): head = GenerateExec(generator: g, downstream: head)
             case .tokenCount(let t, _):
-                // As a Partial aggregate (below): half of the task's memory, the shuffle writer has the rest.
-                head = try TokenCountExec(t, downstream: head, memory: memory.map { ShareOfReservation($0, fraction: 0.5) })
+                head = try TokenCountExec(t, downstream: head, memory: shares.budget())
             case .cache(let spec, _):
                 let writer = CacheWriteExec(spec: spec, partition: task.partition, blocks: blocks, downstream: head)
                 cacheWriters.append(writer)
                 head = writer
             case .hashAggregate(let m, let k, let a, let s, _):
-                // A Partial aggregate feeds the shuffle writer, which needs memory too: it may use half.
-                let budget: (any MemoryReservation)? = m == .partial ? memory.map { ShareOfReservation($0, fraction: 0.5) } : memory
                 let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
-                                                  resources: AggregateResources(memory: budget, spillDirectory: localDir, taskId: task.taskId))
+                                                  resources: AggregateResources(memory: shares.budget(), spillDirectory: localDir, taskId: task.taskId))
                 aggregates.append(aggregate)
                 head = aggregate
             case .sort(let o, let c): head = SortExec(orders: o, schema: c.schema, downstream: head)
