@@ -45,7 +45,7 @@ private func codePointCase(_ pattern: String, repeated: Bool = false, _ isSepara
 }
 
 private func byteCase(_ pattern: String, repeated: Bool, _ isSeparator: @escaping @Sendable (UInt8) -> Bool) -> PatternCase {
-    PatternCase(pattern: pattern, byteClass: true) { referenceByteSplit($0, repeated: repeated, isSeparator: isSeparator) }
+    PatternCase(pattern: pattern, byteClass: true) { referenceByteSplit(sparkDecoded($0), repeated: repeated, isSeparator: isSeparator) }
 }
 
 private let cases: [PatternCase] = [
@@ -57,7 +57,7 @@ private let cases: [PatternCase] = [
     byteCase("\\w", repeated: false) { JavaClass.isWord(UInt32($0)) },
     // Negated classes without `+` separate whole code points (one per invalid subpart).
     PatternCase(pattern: "\\W", byteClass: true) { line in
-        referenceSplit(codePointUnits(line), bytes: { $0.bytes }) { units, i in
+        referenceSplit(codePointUnits(sparkDecoded(line)), bytes: { $0.bytes }) { units, i in
             (units[i].scalar.map { JavaClass.isWord($0.value) } ?? false) ? 0 : 1
         }
     },

@@ -59,6 +59,10 @@ func codePointUnits(_ bytes: [UInt8]) -> [(scalar: Unicode.Scalar?, bytes: [UInt
     }
 }
 
+/// Bytes as Spark's split() sees them: decoded to a Java String (each maximal invalid subpart
+/// becomes U+FFFD) and encoded again.
+func sparkDecoded(_ bytes: [UInt8]) -> [UInt8] { Array(String(decoding: bytes, as: UTF8.self).utf8) }
+
 /// Lines as the text scanner reads them: split at \n, a trailing \r dropped, no line after a final \n.
 func textLines(_ bytes: [UInt8]) -> [[UInt8]] {
     var lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map(Array.init)

@@ -65,7 +65,7 @@ func splitterTokens(_ splitter: StringSplitter, _ bytes: [UInt8]) throws -> (spl
             #expect(splitter.isByteClass, "\(pattern) runs on bytes")
             for _ in 0..<1500 {
                 let bytes = randomMessyBytes(&rng, count: Int.random(in: 0..<12, using: &rng))
-                let expected = referenceSplit(codePointUnits(bytes), bytes: { $0.bytes }) { units, i in
+                let expected = referenceSplit(codePointUnits(bytes), bytes: { $0.scalar == nil ? [0xEF, 0xBF, 0xBD] : $0.bytes }) { units, i in
                     isSeparator(units[i].scalar?.value) ? 1 : 0
                 }
                 let got = try splitterTokens(splitter, bytes)
@@ -73,6 +73,39 @@ func splitterTokens(_ splitter: StringSplitter, _ bytes: [UInt8]) throws -> (spl
                 #expect(got.tokens == expected, "forEachToken(\(bytes), \(pattern))")
                 if got.split != expected || got.tokens != expected { break }
             }
+        }
+    }
+
+    @Test func bytePathAndRegexPathGiveTheSameTokensOnAnyBytes() throws {
+        // Spark decodes before it splits, whatever the pattern: the byte path's tokens carry U+FFFD
+        // for invalid bytes exactly as the regex path's do.
+        let pairs = [(",", "(?:,)"), ("\\s+", "(?:\\s)+"), ("[^A-Za-z]+", "(?:[^A-Za-z])+"), ("\\W", "(?:\\W)"), ("[;|]", ";|\\|")]
+        var rng = SeededRandom(seed: 5)
+        for (bytePattern, regexPattern) in pairs {
+            let byteSplitter = try StringSplitter.compile(bytePattern)
+            let regexSplitter = try StringSplitter.compile(regexPattern)
+            #expect(byteSplitter.isByteClass && !regexSplitter.isByteClass)
+            for _ in 0..<500 {
+                let bytes = randomMessyBytes(&rng, count: Int.random(in: 0..<12, using: &rng))
+                let byBytes = try splitterTokens(byteSplitter, bytes)
+                let byRegex = try splitterTokens(regexSplitter, bytes).split
+                #expect(byBytes.split == byRegex, "split(\(bytes), \(bytePattern)) against \(regexPattern)")
+                #expect(byBytes.tokens == byRegex, "forEachToken(\(bytes), \(bytePattern)) against \(regexPattern)")
+                if byBytes.split != byRegex || byBytes.tokens != byRegex { break }
+            }
+        }
+    }
+
+    @Test func zeroWidthMatchAtTheEndLeavesATrailingEmptyString() throws {
+        // Java's "abc".split("x*", -1) and "a b".split("\\b", -1); only the empty pattern is
+        // Spark's own case, without the trailing empty string.
+        let cases: [(String, String, [String])] = [
+            ("abc", "x*", ["a", "b", "c", ""]), ("a b", "\\b", ["a", " ", "b", ""]), ("abc", "", ["a", "b", "c"]),
+            ("", "x*", [""]), ("a,b,", ",", ["a", "b", ""]),
+        ]
+        for (text, pattern, expected) in cases {
+            let got = try splitterTokens(try StringSplitter.compile(pattern), Array(text.utf8)).split
+            #expect(got.map { String(decoding: $0, as: UTF8.self) } == expected, "split(\"\(text)\", \"\(pattern)\")")
         }
     }
 

@@ -3,11 +3,11 @@
 // on bytes with a 256-entry membership table; any other pattern falls back to Swift Regex, with
 // Java's meaning of the classes (JavaRegex) and matching on code points, not grapheme clusters.
 //
-// Bytes need not be valid UTF-8. A class only ever holds ASCII bytes, or (negated: `[^…]`, `\W`,
-// `\S`, `\D`) every byte from 0x80 up; so a byte outside the class is a token byte, and a member
-// byte ≥ 0x80 starts one separator that covers its code point: the whole sequence when it is valid
-// UTF-8, else its maximal invalid subpart, which Java decodes to one U+FFFD. Nothing is skipped
-// that is not part of that sequence.
+// Bytes need not be valid UTF-8: as Spark decodes text before it splits, each maximal invalid
+// subpart is first replaced by U+FFFD (UTF8Repair), in tokens and separators alike. A class only
+// ever holds ASCII bytes, or (negated: `[^…]`, `\W`, `\S`, `\D`) every byte from 0x80 up; so a
+// byte outside the class is a token byte, and a member byte ≥ 0x80 starts one separator that
+// covers its code point. Nothing is skipped that is not part of that code point.
 
 public struct StringSplitter: Sendable {
     /// Byte-class matcher: `member[b]` says whether byte b is a separator; `repeated` is the `+`.
@@ -30,8 +30,27 @@ public struct StringSplitter: Sendable {
         guard case .byteClass(let cls) = strategy else { return }
         let p = bytes.bindMemory(to: UInt8.self)
         try cls.member.withUnsafeBufferPointer { member in
-            try Self.tokens(p, from: 0, to: p.count, member: member, repeated: cls.repeated) { a, b in
-                try body(UnsafeRawBufferPointer(rebasing: bytes[a..<b]))
+            try Self.validTokens(p, from: 0, to: p.count, checked: false, member: member, repeated: cls.repeated, body)
+        }
+    }
+
+    /// Tokens of `p[from..<end]` after UTF8Repair (a repaired copy only when the bytes are not
+    /// valid UTF-8; `checked` says they are known to be).
+    @inlinable @inline(__always)
+    static func validTokens(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, checked: Bool, member: UnsafeBufferPointer<Bool>,
+                            repeated: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        if checked || UTF8Repair.isValid(p, from: from, to: end) {
+            let raw = UnsafeRawBufferPointer(p)
+            try tokens(p, from: from, to: end, member: member, repeated: repeated) { a, b in
+                try body(UnsafeRawBufferPointer(rebasing: raw[a..<b]))
+            }
+            return
+        }
+        var fixed: [UInt8] = []
+        UTF8Repair.appendRepaired(p, from: from, to: end, to: &fixed)
+        try fixed.withUnsafeBufferPointer { q in
+            try tokens(q, from: 0, to: q.count, member: member, repeated: repeated) { a, b in
+                try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(q)[a..<b]))
             }
         }
     }
@@ -43,14 +62,12 @@ public struct StringSplitter: Sendable {
     public func forEachToken(of strings: StringArray, validity: Bitmap?, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard case .byteClass(let cls) = strategy else { return }
         try strings.offsets.withUnsafeBufferPointer { o in
-            try strings.bytes.withUnsafeBytes { raw in
-                let p = raw.bindMemory(to: UInt8.self)
+            try strings.bytes.withUnsafeBufferPointer { p in
+                let ascii = UTF8Repair.isASCII(p)
                 try cls.member.withUnsafeBufferPointer { member in
                     for i in 0..<strings.count {
                         if let validity, !validity[i] { continue }
-                        try Self.tokens(p, from: Int(o[i]), to: Int(o[i + 1]), member: member, repeated: cls.repeated) { a, b in
-                            try body(UnsafeRawBufferPointer(rebasing: raw[a..<b]))
-                        }
+                        try Self.validTokens(p, from: Int(o[i]), to: Int(o[i + 1]), checked: ascii, member: member, repeated: cls.repeated, body)
                     }
                 }
             }
@@ -94,11 +111,12 @@ public struct StringSplitter: Sendable {
 
     /// Splits every string of a column into an array column.
     public func split(_ c: ColumnVector) throws -> ColumnVector {
-        guard case .string(let s) = c.values else { throw typeError("split", c) }
+        guard case .string(let original) = c.values else { throw typeError("split", c) }
         var listOffsets: [Int32] = [0]
-        listOffsets.reserveCapacity(s.count + 1)
+        listOffsets.reserveCapacity(original.count + 1)
         switch strategy {
         case .byteClass(let cls):
+            let s = try UTF8Repair.repaired(original)
             // Tokens are pieces of the input: their bytes fit in the input's size, and there are at most
             // (bytes + rows) of them. Write through pointers into buffers of those sizes, then trim.
             let maxTokens = s.bytes.count + s.count + 1
@@ -135,13 +153,16 @@ public struct StringSplitter: Sendable {
             // Text is decoded as Spark decodes it (an invalid subpart becomes U+FFFD); matches fall
             // on code points, so tokens are cut from the UTF-8 view, never rounded to a Character.
             let regex = try JavaRegex.compile(pattern)
+            let s = original
             var child = StringArray()
             for i in 0..<s.count {
                 if c.isNull(i) { listOffsets.append(Int32(child.count)); continue }
                 let text = s[i]
                 var start = text.startIndex
                 for m in text.matches(of: regex) where !m.range.isEmpty || m.range.lowerBound != text.startIndex {
-                    if m.range.isEmpty && m.range.lowerBound == text.endIndex { break }
+                    // Only the empty pattern ends without a trailing empty string (Spark's own case);
+                    // Java's split keeps the one after any other zero-width match at the end.
+                    if pattern.isEmpty && m.range.lowerBound == text.endIndex { break }
                     child.append(utf8: text.utf8[start..<m.range.lowerBound])
                     start = m.range.upperBound
                 }
