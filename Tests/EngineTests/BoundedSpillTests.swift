@@ -73,4 +73,32 @@ import Planner
         #expect(aggregate.spillCount > 10, "buckets at depth 1 spilled again")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
+
+    @Test func theStringsOfMinAndMaxCountAgainstTheBudget() throws {
+        // max(text) by a unique key: 10 MiB of kept strings against a 2 MiB budget must spill, and
+        // every key still gets its own string.
+        let dir = ScratchDir("minmax")
+        defer { dir.cleanup() }
+        let aggregates = [BoundAggregate(function: .max, input: .column(1, .string), name: "m")]
+        let partial = StructType([StructField("k", .long), StructField("m#buf0", .string)])
+        let final = StructType([StructField("k", .long), StructField("m", .string)])
+        let sink = CollectingSink()
+        let aggregate = HashAggregateExec(mode: .final, keys: [.column(0, .long)], aggregates: aggregates, schema: final, downstream: sink,
+                                          resources: AggregateResources(memory: FixedMemoryReservation(limit: 2 << 20),
+                                                                        spillDirectory: dir.path, taskId: TaskID(8)))
+        let text = { (key: Int) in String(repeating: "x", count: 32 << 10) + String(key) }
+        for b in 0..<10 {
+            let keys = (0..<32).map { Int64(b * 32 + $0) }
+            let strings = StringArray(keys.map { text(Int($0)) })
+            try aggregate.consume(ColumnarBatch(schema: partial, columns: [ColumnVector(.long(keys)), ColumnVector(.string(strings))], numRows: 32))
+        }
+        #expect(aggregate.spillCount > 0, "10 MiB of strings held within a 2 MiB budget without spilling")
+        try aggregate.finish()
+        var got: [Int64: String] = [:]
+        for batch in sink.batches {
+            for r in 0..<batch.numRows { got[batch.columns[0].value(at: r).longValue ?? -1] = batch.columns[1].value(at: r).description }
+        }
+        #expect(got.count == 320 && got.allSatisfy { $0.value == text(Int($0.key)) })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
 }

@@ -17,6 +17,13 @@ protocol Accumulator: AnyObject {
     func buffers(_ groups: Range<Int>) -> [ColumnVector]
     /// Final values for groups `groups`.
     func result(_ groups: Range<Int>) -> ColumnVector
+    /// Bytes held per group beyond the fixed-width slots the aggregate counts (variable-length
+    /// state such as the strings of min/max), so the aggregate's reservation covers them.
+    var variableBytes: Int { get }
+}
+
+extension Accumulator {
+    var variableBytes: Int { 0 }
 }
 
 /// Builds the accumulator for an aggregate.
@@ -250,7 +257,19 @@ final class MinMaxStringAccumulator: Accumulator {
     let isMin: Bool
     var values: [[UInt8]] = []
     var seen: [Bool] = []
+    /// The bytes of the kept strings, with each array's header and allocation rounding.
+    private(set) var variableBytes = 0
     init(isMin: Bool) { self.isMin = isMin }
+
+    /// Keeps `candidate` as group k's value, accounting its bytes.
+    private func keep(_ candidate: ArraySlice<UInt8>, for k: Int) {
+        variableBytes -= Self.heldBytes(values[k].count)
+        values[k] = Array(candidate)
+        variableBytes += Self.heldBytes(candidate.count)
+    }
+
+    /// An array's heap: 32 bytes of header, rounded up to malloc's 16; an empty one shares storage.
+    private static func heldBytes(_ count: Int) -> Int { count == 0 ? 0 : (32 + count + 15) & ~15 }
     func resize(_ groups: Int) {
         if values.count < groups {
             values.append(contentsOf: repeatElement([], count: groups - values.count))
@@ -264,12 +283,12 @@ final class MinMaxStringAccumulator: Accumulator {
             let k = Int(g[r])
             let candidate = s.bytes[Int(s.offsets[r])..<Int(s.offsets[r + 1])]
             if !seen[k] {
-                values[k] = Array(candidate)
+                keep(candidate, for: k)
                 seen[k] = true
             } else {
                 let less = candidate.lexicographicallyPrecedes(values[k])
                 let greater = values[k].lexicographicallyPrecedes(candidate)
-                if isMin ? less : greater { values[k] = Array(candidate) }
+                if isMin ? less : greater { keep(candidate, for: k) }
             }
         }
     }

@@ -144,6 +144,7 @@ public final class HashAggregateExec: BatchConsumer {
     /// Bytes the table and accumulators hold now (estimated).
     var stateBytes: Int {
         table.memoryBytes + table.count * aggregates.reduce(0) { $0 + 9 * $1.bufferTypes.count }
+            + accumulators.reduce(0) { $0 + $1.variableBytes }
     }
 
     private func reserveForGrowth() throws {
