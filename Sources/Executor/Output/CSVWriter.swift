@@ -143,9 +143,9 @@ public final class CSVFileWriter {
                 renderer.appendHeader(schema.names, to: output)
             }
             try flush()
-            try publish()
-            // Published: now the mode a plain create gives. Not before, so that no file under the
-            // temp name is ever readable by others.
+            // Complete: now the mode a plain create gives (the temp file was private while partial).
+            // Closed and checked before it is published: close can report a deferred write error,
+            // and a file that may be incomplete must never appear at `path`.
             _ = fchmod(fd, OutputPath.defaultFileMode())
             let closed = close(fd)
             fd = -1
@@ -153,6 +153,7 @@ public final class CSVFileWriter {
                 throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
                                  hint: "check free disk space and permissions")
             }
+            try publish()
             state = .committed
             TerminationCleanup.remove(cleanup)
         } catch {
