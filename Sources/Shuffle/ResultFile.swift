@@ -3,6 +3,7 @@
 // them). The executor writes it into the application directory, the driver streams it back.
 //
 //   <appDir>/result_<taskId>_<token>      mode 0600, created exclusively
+//   <appDir>/result_driver_<token>        the same, written by the driver (a result set aside, a merge pass)
 //   ┌──────────────┬──────────────┬─────┐
 //   │ zstd frame 0 │ zstd frame 1 │ …   │   each frame: whole encoded batches (BatchCodec),
 //   └──────────────┴──────────────┴─────┘   about `frameBytes` of them, with content size and checksum
@@ -35,8 +36,13 @@ public final class ResultFileWriter {
     /// Uncompressed bytes per frame the result sink aims for.
     public static let frameBytes = 1 << 20
 
-    public init(directory: String, taskId: TaskID, compressionLevel: Int32) throws {
-        path = "\(directory)/result_\(taskId.value)_\(FileOps.randomToken())"
+    public convenience init(directory: String, taskId: TaskID, compressionLevel: Int32) throws {
+        try self.init(directory: directory, owner: String(taskId.value), compressionLevel: compressionLevel)
+    }
+
+    /// A result file named for its writer: a task id, or `driver` for results the driver sets aside.
+    public init(directory: String, owner: String, compressionLevel: Int32) throws {
+        path = "\(directory)/result_\(owner)_\(FileOps.randomToken())"
         file = try PosixFile.create(path)   // exclusive, mode 0600
         compressor = try ZstdCompressor(level: compressionLevel)
     }

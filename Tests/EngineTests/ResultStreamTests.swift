@@ -144,17 +144,21 @@ import Testing
 
     /// A result as a task reports it: encoded batches in the frame, or (asFile) in a result file.
     func result(_ partition: Int, _ batches: [[Int64]], asFile: Bool, appDir: String) throws -> TaskResult {
+        try result(partition, encoding: batches.map(batch), asFile: asFile, appDir: appDir)
+    }
+
+    func result(_ partition: Int, encoding batches: [ColumnarBatch], asFile: Bool, appDir: String) throws -> TaskResult {
         var status = TaskStatus(taskId: TaskID(partition), executorId: ExecutorID("1"), state: .finished, metrics: TaskMetrics())
         status.resultBatches = batches.count
         var binary: [UInt8] = []
-        for b in batches { BatchCodec.encode(batch(b), into: &binary) }
+        for b in batches { BatchCodec.encode(b, into: &binary) }
         status.resultBytes = Int64(binary.count)
         guard asFile else { return TaskResult(partition: partition, status: status, binary: binary) }
         let writer = try ResultFileWriter(directory: appDir, taskId: TaskID(partition), compressionLevel: 1)
         // One frame per batch, so the reader crosses frame boundaries.
         for b in batches {
             var encoded: [UInt8] = []
-            BatchCodec.encode(batch(b), into: &encoded)
+            BatchCodec.encode(b, into: &encoded)
             try writer.appendFrame(encoded)
         }
         status.resultFile = writer.finish()

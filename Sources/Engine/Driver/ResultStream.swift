@@ -4,7 +4,11 @@
 //   unordered:  partitions go to the consumer in partition order as soon as each one and all
 //               before it have arrived; later ones wait (as files, or ≤ 1 MiB encoded in memory)
 //   sorted:     after the last partition arrived, ResultMerger's streaming k-way merge reads one
-//               batch per partition at a time
+//               batch per partition at a time, at most `mergeFanIn` partitions at once: more are
+//               merged in passes, each group of them into a result file the driver writes
+//
+// Waiting results held in memory total at most `memoryBudget` encoded bytes: a small (direct)
+// result that would go over it waits in a result file the driver writes (DriverResultFile).
 //   limit n:    the consumer gets at most n rows; once it has them the job is told to stop
 //
 // For collect(), `maxResultSize` (Spark's spark.driver.maxResultSize) bounds the total encoded
@@ -20,6 +24,12 @@ final class ResultStream: ResultReceiver, @unchecked Sendable {
     let ordering: [BoundSortOrder]?
     let maxResultSize: Int64?
     let appDir: String
+    /// Encoded bytes of waiting direct results the stream holds in memory.
+    let memoryBudget: Int64
+    /// zstd level of the result files the driver writes.
+    let compressionLevel: Int32
+    /// Sorted partitions merged at once (open result files, batches in memory).
+    let mergeFanIn: Int
     private let consume: (ColumnarBatch) throws -> Void
     /// Rows the consumer may still take (nil: no limit).
     private var remaining: Int?
@@ -30,14 +40,22 @@ final class ResultStream: ResultReceiver, @unchecked Sendable {
     private var nextPartition = 0
     private var receivedBytes: Int64 = 0
     private var receivedCount = 0
+    /// Encoded bytes of the direct results in `pending`.
+    private var pendingMemory: Int64 = 0
+
+    static let defaultMergeFanIn = 64
 
     init(schema: StructType, ordering: [BoundSortOrder]?, limit: Int?, maxResultSize: Int64?, appDir: String,
+         memoryBudget: Int64 = 64 << 20, compressionLevel: Int32 = 1, mergeFanIn: Int = defaultMergeFanIn,
          consume: @escaping (ColumnarBatch) throws -> Void) {
         self.schema = schema
         self.ordering = ordering
         self.remaining = limit
         self.maxResultSize = maxResultSize
         self.appDir = appDir
+        self.memoryBudget = memoryBudget
+        self.compressionLevel = compressionLevel
+        self.mergeFanIn = Swift.max(2, mergeFanIn)
         self.consume = consume
     }
 
@@ -53,29 +71,74 @@ final class ResultStream: ResultReceiver, @unchecked Sendable {
         receivedBytes += result.bytes
         receivedCount += 1
         pending[result.partition] = result
+        if case .direct = result.location { pendingMemory += result.bytes }
         if let maxResultSize, maxResultSize > 0, receivedBytes > maxResultSize {
             throw Self.tooLarge(tasks: receivedCount, bytes: receivedBytes, limit: maxResultSize)
         }
-        guard ordering == nil else { return true }
-        while let next = pending.removeValue(forKey: nextPartition) {
-            defer { next.discard(appDir: appDir) }
-            var reader = try next.reader(schema: schema, appDir: appDir)
-            while let batch = try reader.next() {
-                guard try hand(batch) else { return false }
+        if ordering == nil {
+            while let next = takePending(nextPartition) {
+                defer { next.discard(appDir: appDir) }
+                var reader = try next.reader(schema: schema, appDir: appDir)
+                while let batch = try reader.next() {
+                    guard try hand(batch) else { return false }
+                }
+                delivered.insert(nextPartition)
+                nextPartition += 1
             }
-            delivered.insert(nextPartition)
-            nextPartition += 1
+        }
+        if pendingMemory > memoryBudget, let waiting = pending[result.partition], case .direct(let encoded) = waiting.location {
+            pending[result.partition] = try DriverResultFile.setAside(encoded, batches: waiting.batchCount, partition: waiting.partition,
+                                                                      appDir: appDir, compressionLevel: compressionLevel)
+            pendingMemory -= waiting.bytes
         }
         return !isSatisfied
+    }
+
+    private func takePending(_ partition: Int) -> TaskResult? {
+        guard let result = pending.removeValue(forKey: partition) else { return nil }
+        if case .direct = result.location { pendingMemory -= result.bytes }
+        return result
     }
 
     /// Call once the job has succeeded: a sorted result is merged now, from every partition.
     func finish() throws {
         guard let ordering, !isSatisfied else { return }
-        let results = pending.keys.sorted().compactMap { pending[$0] }
-        defer { discardPending() }
-        let readers = try results.map { try $0.reader(schema: schema, appDir: appDir) }
+        var runs = pending.keys.sorted().compactMap { takePending($0) }
+        defer { for run in runs { run.discard(appDir: appDir) } }
+        while runs.count > mergeFanIn {
+            runs = try mergePass(runs, ordering: ordering)
+        }
+        let readers = try runs.map { try $0.reader(schema: schema, appDir: appDir) }
         try ResultMerger.mergeSorted(readers, orders: ordering, schema: schema) { try hand($0) }
+    }
+
+    /// Merges each group of `mergeFanIn` neighbouring runs into one result file. Groups keep the
+    /// runs' order, so ties still go to the lower partition.
+    private func mergePass(_ runs: [TaskResult], ordering: [BoundSortOrder]) throws -> [TaskResult] {
+        var merged: [TaskResult] = []
+        do {
+            for start in stride(from: 0, to: runs.count, by: mergeFanIn) {
+                let group = runs[start..<Swift.min(start + mergeFanIn, runs.count)]
+                guard group.count > 1, let first = group.first else {
+                    merged.append(contentsOf: group)
+                    continue
+                }
+                var file = try DriverResultFile(appDir: appDir, compressionLevel: compressionLevel)
+                do {
+                    let readers = try group.map { try $0.reader(schema: schema, appDir: appDir) }
+                    try ResultMerger.mergeSorted(readers, orders: ordering, schema: schema) { try file.append($0); return true }
+                    merged.append(try file.close(partition: first.partition))
+                } catch {
+                    file.abort()
+                    throw error
+                }
+                for run in group { run.discard(appDir: appDir) }
+            }
+        } catch {
+            for result in merged { result.discard(appDir: appDir) }
+            throw error
+        }
+        return merged
     }
 
     /// Forgets results not handed on yet (the job failed and runs again; those are recomputed).
@@ -86,6 +149,7 @@ final class ResultStream: ResultReceiver, @unchecked Sendable {
             receivedCount -= 1
         }
         pending = [:]
+        pendingMemory = 0
     }
 
     /// Passes a batch on, cut to the limit; false once the limit is reached.

@@ -30,6 +30,14 @@ struct TaskResult {
         batchCount = status.resultBatches
     }
 
+    /// A result in a file the driver wrote (DriverResultFile).
+    init(partition: Int, file: ResultFileRef, bytes: Int64, batchCount: Int) {
+        self.partition = partition
+        location = .file(file)
+        self.bytes = bytes
+        self.batchCount = batchCount
+    }
+
     /// Streams the batches. A result file must be one the application wrote (in `appDir`).
     func reader(schema: StructType, appDir: String) throws -> TaskResultReader {
         switch location {

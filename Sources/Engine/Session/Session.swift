@@ -241,7 +241,8 @@ public final class Session: Sendable {
         let q = try planQuery(plan)
         let schema = q.physical.plan.schema
         let stream = ResultStream(schema: schema, ordering: q.physical.resultOrdering, limit: q.physical.resultLimit,
-                                                      maxResultSize: maxResultSize, appDir: appDir, consume: consume)
+                                                      maxResultSize: maxResultSize, appDir: appDir, memoryBudget: config.maxWaitingResultMemory,
+                                                      compressionLevel: config.shuffleCompressionLevel, consume: consume)
         defer { stream.discardPending() }
         try driver.withLock { state in
             guard let scheduler = state.scheduler, !state.stopped else {

@@ -146,6 +146,9 @@ public struct SessionConfig: Sendable {
     /// bytes (Spark's spark.driver.maxResultSize, 1g; 0 = no limit). Writing a result out streams it
     /// and is not limited.
     public var maxResultSize: Int64 = 1 << 30
+    /// Encoded bytes of small results the driver holds in memory while they wait (for an earlier
+    /// partition, or for a sorted result's merge); results beyond it wait in result files.
+    public var maxWaitingResultMemory: Int64 = 64 << 20
 
     /// Faults to inject into real runs (tests, chaos drills). Off by default.
     public var faults = FaultInjection()
