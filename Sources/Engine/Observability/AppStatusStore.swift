@@ -118,10 +118,10 @@ final class AppStatusStore: SchedulerListener {
                 if var e = s.executors[info.executor] {
                     e.activeTasks = Swift.max(0, e.activeTasks - 1)
                     if error == nil { e.completedTasks += 1 } else if error?.code == .killed { e.killedTasks += 1 } else { e.failedTasks += 1 }
-                    e.totalDuration += RestAPI.duration(info) ?? 0
-                    e.inputBytes += m.inputBytes
-                    e.shuffleRead += m.shuffleReadBytes
-                    e.shuffleWrite += m.shuffleWriteBytes
+                    e.totalDuration = e.totalDuration.addingSaturated(RestAPI.duration(info) ?? 0)
+                    e.inputBytes = e.inputBytes.addingSaturated(m.inputBytes)
+                    e.shuffleRead = e.shuffleRead.addingSaturated(m.shuffleReadBytes)
+                    e.shuffleWrite = e.shuffleWrite.addingSaturated(m.shuffleWriteBytes)
                     e.memoryUsed = Swift.max(e.memoryUsed, m.peakExecutionMemory)
                     e.peakRSS = Swift.max(e.peakRSS, m.executorPeakRSS)
                     s.executors[info.executor] = e

@@ -41,11 +41,12 @@ public enum EventLogReader {
         return !FileManager.default.fileExists(atPath: path) && FileManager.default.fileExists(atPath: other) ? other : path
     }
 
-    static func seconds(_ v: Any?) -> Double { Double((v as? NSNumber)?.int64Value ?? 0) / 1000 }
+    /// A time in milliseconds since the epoch (0 when absent), in seconds: range-checked like an amount.
+    static func seconds(_ v: Any?, _ field: String) throws -> Double { Double(try amount(v, field)) / 1000 }
     static func int(_ v: Any?) -> Int { (v as? NSNumber)?.intValue ?? Int(v as? String ?? "") ?? 0 }
 
-    /// Sizes, counts and durations are whole numbers below 2^48 (256 TiB, or 8,900 years in ms): so
-    /// converting units and summing many of them cannot overflow.
+    /// Sizes, counts, durations and times are whole numbers below 2^48 (256 TiB, or 8,900 years in
+    /// ms): so converting units cannot overflow (totals over many tasks saturate, SaturatingSum).
     static let maxAmount = Double(Int64(1) << 48)
 
     /// A size, count or duration (0 when absent).
@@ -53,7 +54,7 @@ public enum EventLogReader {
         guard let v else { return 0 }
         guard let n = v as? NSNumber, n.doubleValue >= 0, n.doubleValue < maxAmount, n.doubleValue.rounded() == n.doubleValue else {
             throw EmberError(.input, "the event log's \(field) is out of range: \(v)",
-                             hint: "the log is damaged or was not written by Ember; sizes and durations must be whole numbers from 0 to 2^48")
+                             hint: "the log is damaged or was not written by Ember; sizes, durations and times must be whole numbers from 0 to 2^48")
         }
         return n.int64Value
     }
@@ -71,8 +72,8 @@ public enum EventLogReader {
     static func event(_ o: [String: Any]) throws -> SchedulerEvent? {
         switch o["Event"] as? String {
         case "SparkListenerApplicationStart":
-            return .applicationStart(appId: o["App ID"] as? String ?? "", appName: o["App Name"] as? String ?? "", time: seconds(o["Timestamp"]))
-        case "SparkListenerApplicationEnd": return .applicationEnd(time: seconds(o["Timestamp"]))
+            return .applicationStart(appId: o["App ID"] as? String ?? "", appName: o["App Name"] as? String ?? "", time: try seconds(o["Timestamp"], "Timestamp"))
+        case "SparkListenerApplicationEnd": return .applicationEnd(time: try seconds(o["Timestamp"], "Timestamp"))
         case "SparkListenerJobStart":
             let infos = Dictionary((o["Stage Infos"] as? [[String: Any]] ?? []).map { (int($0["Stage ID"]), $0) }) { a, _ in a }
             let ids = (o["Stage IDs"] as? [Any] ?? []).map { int($0) }
@@ -83,21 +84,21 @@ public enum EventLogReader {
                              numTasks: (infos[id]?["Number of Tasks"] as? NSNumber)?.intValue, parents: stageParents,
                              isShuffleMap: shuffleMapStages.contains(id))
             }
-            return .jobStart(job: int(o["Job ID"]), stages: stages, time: seconds(o["Submission Time"]))
+            return .jobStart(job: int(o["Job ID"]), stages: stages, time: try seconds(o["Submission Time"], "Submission Time"))
         case "SparkListenerJobEnd":
             let result = o["Job Result"] as? [String: Any] ?? [:]
             let failure = (result["Exception"] as? [String: Any])?["Message"] as? String
-            return .jobEnd(job: int(o["Job ID"]), error: failure.map { EmberError(.execution, $0) }, time: seconds(o["Completion Time"]))
+            return .jobEnd(job: int(o["Job ID"]), error: failure.map { EmberError(.execution, $0) }, time: try seconds(o["Completion Time"], "Completion Time"))
         case "SparkListenerStageSubmitted":
             let i = o["Stage Info"] as? [String: Any] ?? [:]
             return .stageSubmitted(stage: int(i["Stage ID"]), attempt: int(i["Stage Attempt ID"]), name: i["Stage Name"] as? String ?? "",
-                                   tasks: int(i["Number of Tasks"]), time: seconds(i["Submission Time"]))
+                                   tasks: int(i["Number of Tasks"]), time: try seconds(i["Submission Time"], "Submission Time"))
         case "SparkListenerStageCompleted":
             let i = o["Stage Info"] as? [String: Any] ?? [:]
             return .stageCompleted(stage: int(i["Stage ID"]), attempt: int(i["Stage Attempt ID"]), failure: i["Failure Reason"] as? String,
-                                   time: seconds(i["Completion Time"]))
+                                   time: try seconds(i["Completion Time"], "Completion Time"))
         case "SparkListenerTaskStart":
-            return .taskStart(info(o))
+            return .taskStart(try info(o))
         case "SparkListenerTaskEnd":
             let reason = o["Task End Reason"] as? [String: Any] ?? [:]
             var error: EmberError? = nil
@@ -129,33 +130,33 @@ public enum EventLogReader {
                 metrics.heavyKey = HeavyKey(key: key, rows: try amount(heavy["Rows"], "Rows"),
                                             partitionRows: try amount(heavy["Partition Rows"], "Partition Rows"))
             }
-            return .taskEnd(info(o), error: error, metrics: metrics)
+            return .taskEnd(try info(o), error: error, metrics: metrics)
         case "SparkListenerExecutorAdded":
             let i = o["Executor Info"] as? [String: Any] ?? [:]
             return .executorAdded(executor: o["Executor ID"] as? String ?? "", host: i["Host"] as? String ?? "", cores: int(i["Total Cores"]),
-                                  time: seconds(o["Timestamp"]))
+                                  time: try seconds(o["Timestamp"], "Timestamp"))
         case "SparkListenerExecutorRemoved":
             return .executorRemoved(executor: o["Executor ID"] as? String ?? "", reason: o["Removed Reason"] as? String ?? "",
                                     exitCode: try code(o["Exit Code"], "Exit Code"),
                                     signal: try code(o["Signal"], "Signal"),
-                                    killedByDriver: o["Killed By Driver"] as? Bool ?? false, time: seconds(o["Timestamp"]))
+                                    killedByDriver: o["Killed By Driver"] as? Bool ?? false, time: try seconds(o["Timestamp"], "Timestamp"))
         case "EmberRootCauseReport":
-            return .rootCauseReport(RootCauseReport(eventObject: o), time: seconds(o["Timestamp"]))
+            return .rootCauseReport(RootCauseReport(eventObject: o), time: try seconds(o["Timestamp"], "Timestamp"))
         case "org.apache.spark.scheduler.SparkListenerExecutorExcluded":
-            return .executorExcluded(executor: o["executorId"] as? String ?? "", reason: o["Ember Reason"] as? String ?? "", time: seconds(o["time"]))
+            return .executorExcluded(executor: o["executorId"] as? String ?? "", reason: o["Ember Reason"] as? String ?? "", time: try seconds(o["time"], "time"))
         case "SparkListenerExecutorExcluded":   // logs written before Ember wrote Spark's form
-            return .executorExcluded(executor: o["Executor ID"] as? String ?? "", reason: o["Reason"] as? String ?? "", time: seconds(o["Timestamp"]))
+            return .executorExcluded(executor: o["Executor ID"] as? String ?? "", reason: o["Reason"] as? String ?? "", time: try seconds(o["Timestamp"], "Timestamp"))
         default:
             return nil
         }
     }
 
-    static func info(_ o: [String: Any]) -> TaskEventInfo {
+    static func info(_ o: [String: Any]) throws -> TaskEventInfo {
         let i = o["Task Info"] as? [String: Any] ?? [:]
         let locality = TaskLocality.allCases.first { $0.description == i["Locality"] as? String } ?? .any
         return TaskEventInfo(taskId: int(i["Task ID"]), stage: int(o["Stage ID"]), stageAttempt: int(o["Stage Attempt ID"]),
                              partition: int(i["Index"]), attempt: int(i["Attempt"]), executor: i["Executor ID"] as? String ?? "",
-                             locality: locality, launchTime: seconds(i["Launch Time"]), finishTime: seconds(i["Finish Time"]),
+                             locality: locality, launchTime: try seconds(i["Launch Time"], "Launch Time"), finishTime: try seconds(i["Finish Time"], "Finish Time"),
                              plannedInputBytes: (i["Ember Planned Input Bytes"] as? NSNumber)?.int64Value)
     }
 }

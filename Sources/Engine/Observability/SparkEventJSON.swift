@@ -68,7 +68,14 @@ struct SparkEventJSON {
     init(user: String) { self.user = user }
 
     /// Milliseconds since the epoch, as every time in the log (and the REST API) is written.
-    static func millis(_ seconds: Double) -> Int64 { Int64((seconds * 1000).rounded()) }
+    /// Times beyond Int64's range (only a damaged log could hold one) saturate.
+    static func millis(_ seconds: Double) -> Int64 {
+        let millis = (seconds * 1000).rounded()
+        if millis.isNaN { return 0 }
+        if millis >= Double(Int64.max) { return .max }
+        if millis <= Double(Int64.min) { return .min }
+        return Int64(millis)
+    }
 
     mutating func encode(_ event: SchedulerEvent) -> OrderedJSON {
         switch event {

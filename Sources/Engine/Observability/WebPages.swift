@@ -59,8 +59,8 @@ enum WebPages {
         var rows: HTML = ""
         for st in s.stages.values.sorted(by: { ($0.id, $0.attempt) > ($1.id, $1.attempt) }) {
             let done = st.tasks.values.filter { $0.status == "SUCCESS" }.count
-            let read = st.tasks.values.reduce(Int64(0)) { $0 + $1.metrics.shuffleReadBytes }
-            let write = st.tasks.values.reduce(Int64(0)) { $0 + $1.metrics.shuffleWriteBytes }
+            let read = st.tasks.values.saturatedSum { $0.metrics.shuffleReadBytes }
+            let write = st.tasks.values.saturatedSum { $0.metrics.shuffleWriteBytes }
             rows += "<tr><td><a href=\"/stage?id=\(st.id)\">\(st.id).\(st.attempt)</a></td><td class=\"l\">\(st.name)</td>"
                 + "<td class=\"l \(st.status)\">\(st.status)</td><td>\(done)/\(st.numTasks)</td><td>\(read)</td><td>\(write)</td></tr>"
         }
