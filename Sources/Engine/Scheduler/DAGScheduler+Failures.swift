@@ -35,12 +35,18 @@ extension DAGScheduler {
         handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(count) tasks", causedByApp: true), &job)
     }
 
+    /// Ends a stage attempt that will launch no more tasks (it is resubmitted, or its job ended):
+    /// the event log and the UI see it completed, with `reason` as its failure (nil: it succeeded).
+    /// Its running tasks are killed or ignored as a zombie attempt's.
+    func abandonStage(_ stageID: StageID, reason: String?, _ job: inout JobState) {
+        guard let tsm = job.running[stageID] else { return }
+        post(.stageCompleted(stage: stageID.value, attempt: tsm.stageAttempt, failure: reason, time: Self.wallClock()))
+        job.running[stageID]?.isZombie = true
+        job.running[stageID] = nil
+    }
+
     func handleFetchFailed(_ stage: Stage, _ taskId: TaskID, _ error: EmberError, _ job: inout JobState) {
-        if let tsm = job.running[stage.id] {
-            post(.stageCompleted(stage: stage.id.value, attempt: tsm.stageAttempt, failure: error.message, time: Self.wallClock()))
-        }
-        job.running[stage.id]?.isZombie = true
-        job.running[stage.id] = nil
+        abandonStage(stage.id, reason: error.message, &job)
         let failures = job.consecutiveFailures[stage.id, default: 0] + 1
         job.consecutiveFailures[stage.id] = failures
         if failures >= config.stageMaxConsecutiveAttempts {
@@ -136,8 +142,7 @@ extension DAGScheduler {
                 for s in tracker.statuses(shuffle) where s.executorId == id { tracker.remove(shuffle: shuffle, mapIndex: s.mapIndex) }
             }
             for (stageID, tsm) in job.running where tsm.stage.inputShuffles.contains(where: { !tracker.isAvailable($0) }) {
-                job.running[stageID]?.isZombie = true
-                job.running[stageID] = nil
+                abandonStage(stageID, reason: "map outputs it reads were lost with executor \(id)", &job)
                 submit(tsm.stage, &job)
             }
         }

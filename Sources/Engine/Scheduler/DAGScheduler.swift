@@ -231,8 +231,8 @@ final class DAGScheduler {
                                          hint: "see the executor logs in \(cluster.appDir)")
             }
         }
-        for key in job.running.keys { job.running[key]?.isZombie = true }
         killTasks(of: job, reason: job.failure == nil ? "its job ended without needing it" : "its job failed")
+        for key in job.running.keys.sorted() { abandonStage(key, reason: job.failure.map { "its job failed: " + $0.message }, &job) }
         for (task, info) in job.taskInfo where runningTasks[task] != nil { lingeringTaskInfo[task] = info }
         post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
         if let failure = job.failure { throw failure }
@@ -312,8 +312,7 @@ final class DAGScheduler {
                 else { return }
                 // A stage whose inputs lost map outputs waits for its parents to recompute them.
                 if let stage = job.running[stageID]?.stage, !stage.inputShuffles.allSatisfy({ tracker.isAvailable($0) }) {
-                    job.running[stageID]?.isZombie = true
-                    job.running[stageID] = nil
+                    abandonStage(stageID, reason: "map outputs it reads were lost", &job)
                     submit(stage, &job)
                     progress = true
                     break
