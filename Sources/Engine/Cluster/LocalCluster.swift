@@ -238,17 +238,18 @@ final class LocalCluster: Sendable {
         events.post(.lost(id, reason ?? ExecutorLossReason(message: "connection to the executor closed", causedByApp: true)))
     }
 
-    /// Registers the connection as the executor it names, if this driver launched that executor and
-    /// it has not registered before; then tells the executor.
+    /// Registers the connection as the executor it names, if this driver launched that executor, it
+    /// has not registered before and its process has not exited (then it was reported lost); then
+    /// tells the executor.
     private func admit(_ registration: ExecutorRegistration, _ connection: FrameConnection) throws -> ExecutorID {
         let id = registration.executorId
         let fresh = state.withLock { s -> Bool in
-            guard !s.stopping, s.launched.contains(id), !s.registered.contains(id) else { return false }
+            guard !s.stopping, s.launched.contains(id), !s.registered.contains(id), s.exits[id] == nil else { return false }
             s.registered.insert(id)
             s.connections[id] = connection
             return true
         }
-        guard fresh else { throw ConnectionError.protocolViolation("executor \(id) was not launched by this driver, or has registered already") }
+        guard fresh else { throw ConnectionError.protocolViolation("executor \(id) was not launched by this driver, has registered already or has exited") }
         do {
             try connection.send(DriverMessage.registered)
         } catch {

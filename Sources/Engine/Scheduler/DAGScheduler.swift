@@ -371,7 +371,12 @@ final class DAGScheduler {
     func handleClusterEvent(_ event: ClusterEvent, job: inout JobState) {
         switch event {
         case .registered(let info):
-            launching.remove(info.id)
+            // Only an executor still awaited joins: one already given up on (its registration
+            // deadline passed, it was reported lost) is killed, or it would be one too many.
+            guard launching.remove(info.id) != nil else {
+                cluster.kill(info.id)
+                return
+            }
             executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
             post(.executorAdded(executor: info.id.value, host: place(of: info.id).host, cores: info.cores, time: Self.wallClock()))
             lastHeard[info.id] = clock()
