@@ -1,5 +1,6 @@
 // A replacement executor that never registers is not waited on forever: once the manual clock
-// passes executorStartTimeoutSeconds, the scheduler kills it, counts the loss and launches another.
+// passes executorStartTimeoutSeconds, the scheduler kills it, counts the loss and launches another;
+// its registration arriving after that is refused.
 
 @testable import Engine
 @testable import Executor
@@ -47,6 +48,13 @@ import Testing
         #expect(backend.launched.map(\.value) == ["1", "2", "3"], "and replaced")
         #expect(scheduler.losses.contains { $0.executor == ExecutorID("2") && $0.reason.contains("did not register within 30 s") },
                 "\(scheduler.losses)")
+
+        // Executor 2's registration was in flight when it was killed: it lands now, and is refused
+        // (killed again), not added as an executor too many.
+        backend.events.post(.registered(ExecutorInfo(id: ExecutorID("2"), pid: 0, host: "fake", cores: 2)))
+        #expect(SchedulerTests().counts(try scheduler.runJob(graph)) == ["[0, 3334]", "[1, 3333]", "[2, 3333]"])
+        #expect(scheduler.executors.keys.map(\.value).sorted() == ["3"], "configured 1 executor")
+        #expect(backend.killed.filter { $0 == ExecutorID("2") }.count == 2, "the late executor is killed again")
     }
 }
 
