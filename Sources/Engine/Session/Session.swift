@@ -86,8 +86,10 @@ public final class Session: Sendable {
             try? FileManager.default.removeItem(atPath: appDir)
             throw error
         }
+        var started: LocalCluster? = nil
         do {
             cluster = try LocalCluster(config: config, appDir: appDir)
+            started = cluster
             let scheduler = DAGScheduler(cluster: cluster, config: config)
             scheduler.listeners.append(trace)
             scheduler.listeners.append(store)
@@ -108,6 +110,7 @@ public final class Session: Sendable {
                 : executors
             try driver.withLock { try $0.scheduler!.start(executors: initial) }
         } catch {
+            started?.stop()   // its executors and its listener
             ui?.stop()
             TerminationCleanup.remove(early)
             try? FileManager.default.removeItem(atPath: appDir)
