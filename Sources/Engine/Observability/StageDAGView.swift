@@ -1,7 +1,8 @@
 // StageDAGView: a job's stages drawn as an SVG DAG (Spark's "DAG Visualization"): one box per
 // stage, placed in columns by depth (parents to the left), arrows from each parent to its child,
 // colored by the state of the stage's latest attempt, each box a link to the stage page. Built as
-// HTML, so the stage names and states in it are escaped.
+// HTML, so the stage names and states in it are escaped. Linear in the stages and edges (a replayed
+// log may hold a job of 200,000 chained stages), with no recursion.
 
 import Foundation
 
@@ -9,18 +10,11 @@ enum StageDAGView {
     static func svg(_ job: AppStatusStore.JobRow, _ s: AppStatusStore.State) -> HTML {
         let ids = job.stageIds
         guard !ids.isEmpty else { return "<p>No stages.</p>" }
-        var depth: [Int: Int] = [:]
-        func depthOf(_ id: Int, _ seen: Set<Int> = []) -> Int {
-            if let d = depth[id] { return d }
-            let parents = (job.stageParents[id] ?? []).filter { ids.contains($0) && !seen.contains($0) }
-            let d = parents.map { depthOf($0, seen.union([id])) + 1 }.max() ?? 0
-            depth[id] = d
-            return d
-        }
+        let depth = depths(of: ids, parents: job.stageParents)
         var position: [Int: (x: Int, y: Int)] = [:]
         var rowsInColumn: [Int: Int] = [:]
         for id in ids.sorted() {
-            let column = depthOf(id)
+            let column = depth[id] ?? 0
             let row = rowsInColumn[column, default: 0]
             rowsInColumn[column] = row + 1
             position[id] = (10 + column * 270, 10 + row * 70)
@@ -34,9 +28,13 @@ enum StageDAGView {
                     + "stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>"
             }
         }
+        var latestAttempt: [Int: AppStatusStore.StageRow] = [:]
+        for stage in s.stages.values where position[stage.id] != nil && (latestAttempt[stage.id]?.attempt ?? -1) < stage.attempt {
+            latestAttempt[stage.id] = stage
+        }
         for id in ids {
             guard let p = position[id] else { continue }
-            let latest = s.stages.values.filter { $0.id == id }.max { $0.attempt < $1.attempt }
+            let latest = latestAttempt[id]
             let status = latest?.status ?? "SKIPPED"
             let fill = ["COMPLETE": "#d9f2d9", "FAILED": "#f8d0d0", "ACTIVE": "#d6e6fa"][status] ?? "#eee"
             let name = latest?.name ?? ""
@@ -50,5 +48,35 @@ enum StageDAGView {
         return "<svg class=\"dag\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-label=\"stage DAG of job \(job.id)\">"
             + "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\">"
             + "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\(shapes)</svg>"
+    }
+
+    /// Each stage's column: 0 without parents in the job, else one more than its deepest parent's.
+    /// A depth-first walk with a stack of its own (a chain of stages may be deep), in time linear in
+    /// the stages and edges; an edge back onto the walk's path (a cycle, only in a damaged log) is
+    /// ignored.
+    static func depths(of ids: [Int], parents: [Int: [Int]]) -> [Int: Int] {
+        let members = Set(ids)
+        var depth: [Int: Int] = [:]
+        var onPath: Set<Int> = []
+        for root in ids.sorted() where depth[root] == nil {
+            var path: [(id: Int, nextParent: Int)] = [(root, 0)]
+            onPath.insert(root)
+            while let (id, next) = path.last {
+                let its = parents[id] ?? []
+                if next < its.count {
+                    path[path.count - 1].nextParent += 1
+                    let parent = its[next]
+                    if members.contains(parent), depth[parent] == nil, !onPath.contains(parent) {
+                        onPath.insert(parent)
+                        path.append((parent, 0))
+                    }
+                } else {
+                    path.removeLast()
+                    onPath.remove(id)
+                    depth[id] = its.compactMap { members.contains($0) ? depth[$0].map { $0 + 1 } : nil }.max() ?? 0
+                }
+            }
+        }
+        return depth
     }
 }
