@@ -48,4 +48,19 @@ import Testing
         // The pages render the totals too.
         #expect(!(try JSONSerialization.data(withJSONObject: stages)).isEmpty)
     }
+
+    @Test func aTaskCountBeyondRangeIsAnError() throws {
+        // Two stages claiming Int64.max tasks each overflowed the job's task total on …/jobs.
+        let dir = ScratchDir("history-tasks")
+        defer { dir.cleanup() }
+        let many = "9223372036854775807"
+        let jobStart = #"{"Event":"SparkListenerJobStart","Job ID":0,"Submission Time":1000,"Stage IDs":[0,1],"Stage Infos":["#
+            + #"{"Stage ID":0,"Number of Tasks":\#(many)},{"Stage ID":1,"Number of Tasks":\#(many)}]}"#
+        let stage = #"{"Event":"SparkListenerStageSubmitted","Stage Info":{"Stage ID":0,"Stage Attempt ID":0,"Number of Tasks":\#(many),"Submission Time":1000}}"#
+        for line in [jobStart, stage] {
+            let log = dir.write("app-1", [Self.start, Self.executor, line].joined(separator: "\n") + "\n")
+            let error = #expect(throws: EmberError.self) { _ = try EventLogReader.load(log) }
+            #expect(error?.message.contains("Number of Tasks is out of range") == true, "\(String(describing: error))")
+        }
+    }
 }

@@ -79,9 +79,9 @@ public enum EventLogReader {
             let ids = (o["Stage IDs"] as? [Any] ?? []).map { int($0) }
             let parents = ids.map { id in (infos[id]?["Parent IDs"] as? [Any] ?? []).map { int($0) } }
             let shuffleMapStages = Set(parents.joined())   // a stage some other stage reads from
-            let stages = zip(ids, parents).map { id, stageParents in
+            let stages = try zip(ids, parents).map { id, stageParents in
                 JobStageInfo(id: id, name: infos[id]?["Stage Name"] as? String ?? "",
-                             numTasks: (infos[id]?["Number of Tasks"] as? NSNumber)?.intValue, parents: stageParents,
+                             numTasks: try infos[id]?["Number of Tasks"].map { Int(try amount($0, "Number of Tasks")) }, parents: stageParents,
                              isShuffleMap: shuffleMapStages.contains(id))
             }
             return .jobStart(job: int(o["Job ID"]), stages: stages, time: try seconds(o["Submission Time"], "Submission Time"))
@@ -92,7 +92,8 @@ public enum EventLogReader {
         case "SparkListenerStageSubmitted":
             let i = o["Stage Info"] as? [String: Any] ?? [:]
             return .stageSubmitted(stage: int(i["Stage ID"]), attempt: int(i["Stage Attempt ID"]), name: i["Stage Name"] as? String ?? "",
-                                   tasks: int(i["Number of Tasks"]), time: try seconds(i["Submission Time"], "Submission Time"))
+                                   tasks: Int(try amount(i["Number of Tasks"], "Number of Tasks")),
+                                   time: try seconds(i["Submission Time"], "Submission Time"))
         case "SparkListenerStageCompleted":
             let i = o["Stage Info"] as? [String: Any] ?? [:]
             return .stageCompleted(stage: int(i["Stage ID"]), attempt: int(i["Stage Attempt ID"]), failure: i["Failure Reason"] as? String,

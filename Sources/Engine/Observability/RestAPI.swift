@@ -40,14 +40,15 @@ enum RestAPI {
     /// Spark's JobData, plus "rootCause": the root-cause report when the job failed or recovered.
     /// Its tasks are those of its stages as it started (a retried stage adds none), as Spark counts.
     static func job(_ s: AppStatusStore.State, _ j: AppStatusStore.JobRow) -> [String: Any] {
-        let stages = s.stages.values.filter { j.stageIds.contains($0.id) }
+        let ids = Set(j.stageIds)
+        let stages = s.stages.values.filter { ids.contains($0.id) }
         let tasks = stages.flatMap { $0.tasks.values }
-        let numTasks = j.stageIds.reduce(0) { sum, id in
-            sum + (j.stageTasks[id] ?? stages.filter { $0.id == id }.max { $0.attempt < $1.attempt }?.numTasks ?? 0)
-        }
+        var latest: [Int: AppStatusStore.StageRow] = [:]   // each stage's latest attempt
+        for stage in stages where stage.attempt >= latest[stage.id]?.attempt ?? .min { latest[stage.id] = stage }
+        let numTasks = j.stageIds.saturatedSum { Int64(j.stageTasks[$0] ?? latest[$0]?.numTasks ?? 0) }
         return ["jobId": j.id, "name": j.name, "status": j.status, "submissionTime": date(j.submissionTime),
                 "completionTime": date(j.completionTime), "stageIds": j.stageIds,
-                "numTasks": numTasks,
+                "numTasks": Int(numTasks),
                 "numActiveTasks": tasks.filter { $0.status == "RUNNING" }.count,
                 "numCompletedTasks": tasks.filter { $0.status == "SUCCESS" }.count,
                 "numFailedTasks": tasks.filter { $0.status == "FAILED" }.count,
