@@ -34,7 +34,7 @@ private struct PatternCase: Sendable {
 /// of one code point in `isSeparator`, or runs of them when `repeated`.
 private func codePointCase(_ pattern: String, repeated: Bool = false, _ isSeparator: @escaping @Sendable (UInt32) -> Bool) -> PatternCase {
     PatternCase(pattern: pattern, byteClass: false) { line in
-        let scalars = Array(String(decoding: line, as: UTF8.self).unicodeScalars)
+        let scalars = Array(String(decoding: sparkDecoded(line), as: UTF8.self).unicodeScalars)
         return referenceSplit(scalars, bytes: { Array(String($0).utf8) }) { units, i in
             guard isSeparator(units[i].value) else { return 0 }
             var k = i + 1
@@ -67,7 +67,7 @@ private let cases: [PatternCase] = [
     codePointCase(".") { !JavaClass.isLineTerminator($0) },
     codePointCase("[^a-z]|;") { !($0 >= 0x61 && $0 <= 0x7A) },
     PatternCase(pattern: "\\s+|,", byteClass: false) { line in
-        let scalars = Array(String(decoding: line, as: UTF8.self).unicodeScalars)
+        let scalars = Array(String(decoding: sparkDecoded(line), as: UTF8.self).unicodeScalars)
         return referenceSplit(scalars, bytes: { Array(String($0).utf8) }) { units, i in
             if units[i].value == 0x2C { return 1 }
             var k = i

@@ -59,9 +59,70 @@ func codePointUnits(_ bytes: [UInt8]) -> [(scalar: Unicode.Scalar?, bytes: [UInt
     }
 }
 
-/// Bytes as Spark's split() sees them: decoded to a Java String (each maximal invalid subpart
-/// becomes U+FFFD) and encoded again.
-func sparkDecoded(_ bytes: [UInt8]) -> [UInt8] { Array(String(decoding: bytes, as: UTF8.self).utf8) }
+/// Bytes as Spark's split() sees them: decoded to a Java String as JDK 17's `new String(bytes,
+/// UTF_8)` does (malformed input becomes U+FFFD), and encoded again. Written after the JDK's
+/// decoder, case by case: it differs from Swift's on encoded surrogates.
+func sparkDecoded(_ b: [UInt8]) -> [UInt8] {
+    let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+    func isContinuation(_ x: UInt8) -> Bool { x & 0xC0 == 0x80 }
+    var out: [UInt8] = []
+    var i = 0
+    while i < b.count {
+        let b1 = b[i]
+        switch b1 {
+        case 0..<0x80:
+            out.append(b1)
+            i += 1
+        case 0xC2...0xDF:
+            if i + 1 < b.count && isContinuation(b[i + 1]) { out += b[i...(i + 1)]; i += 2 } else { out += replacement; i += 1 }
+        case 0xE0...0xEF:
+            let badSecond = { (b2: UInt8) in (b1 == 0xE0 && b2 & 0xE0 == 0x80) || !isContinuation(b2) }
+            if i + 2 < b.count {
+                let b2 = b[i + 1], b3 = b[i + 2]
+                if badSecond(b2) || !isContinuation(b3) {
+                    out += replacement
+                    i += badSecond(b2) ? 1 : 2
+                } else {
+                    out += (b1 == 0xED && b2 >= 0xA0) ? replacement : Array(b[i...(i + 2)])   // a surrogate
+                    i += 3
+                }
+            } else if i + 1 < b.count && badSecond(b[i + 1]) {
+                out += replacement
+                i += 1
+            } else {
+                out += replacement   // truncated at the end: one replacement for the rest
+                i = b.count
+            }
+        case 0xF0...0xF7:
+            let badSecond = { (b2: UInt8) in
+                b1 > 0xF4 || (b1 == 0xF0 && !(0x90...0xBF).contains(b2)) || (b1 == 0xF4 && b2 & 0xF0 != 0x80) || !isContinuation(b2)
+            }
+            if i + 3 < b.count {
+                let b2 = b[i + 1], b3 = b[i + 2], b4 = b[i + 3]
+                if badSecond(b2) || !isContinuation(b3) || !isContinuation(b4) {
+                    out += replacement
+                    i += badSecond(b2) ? 1 : (!isContinuation(b3) ? 2 : 3)
+                } else {
+                    out += b[i...(i + 3)]
+                    i += 4
+                }
+            } else if i + 1 < b.count && badSecond(b[i + 1]) || b1 > 0xF4 {
+                out += replacement
+                i += 1
+            } else if i + 2 < b.count && !isContinuation(b[i + 2]) {
+                out += replacement
+                i += 2
+            } else {
+                out += replacement
+                i = b.count
+            }
+        default:
+            out += replacement
+            i += 1
+        }
+    }
+    return out
+}
 
 /// Lines as the text scanner reads them: split at \n, a trailing \r dropped, no line after a final \n.
 func textLines(_ bytes: [UInt8]) -> [[UInt8]] {

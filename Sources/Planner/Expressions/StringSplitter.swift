@@ -153,7 +153,7 @@ public struct StringSplitter: Sendable {
             // Text is decoded as Spark decodes it (an invalid subpart becomes U+FFFD); matches fall
             // on code points, so tokens are cut from the UTF-8 view, never rounded to a Character.
             let regex = try JavaRegex.compile(pattern)
-            let s = original
+            let s = try UTF8Repair.repaired(original)   // as Java decodes it; Swift's decoding differs on surrogates
             var child = StringArray()
             for i in 0..<s.count {
                 if c.isNull(i) { listOffsets.append(Int32(child.count)); continue }

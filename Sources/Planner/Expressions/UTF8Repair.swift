@@ -1,7 +1,9 @@
 // UTF8Repair: text as Spark's split() sees it. Spark decodes a string to a Java String before it
-// splits, so each maximal invalid UTF-8 subpart becomes one U+FFFD (EF BF BD), in the tokens as in
-// the separators. The byte tokenizer works on the repaired bytes; valid text (all of it, nearly
-// always) is used as it is, found by an ASCII scan of the column and a walk of non-ASCII strings.
+// splits, so each invalid UTF-8 sequence becomes one U+FFFD (EF BF BD), in the tokens as in the
+// separators. Java's decoder replaces Unicode's maximal invalid subparts, except that it reads an
+// encoded surrogate (ED A0–BF …, up to three bytes) as one sequence before it rejects it. The byte
+// tokenizer works on the repaired bytes; valid text (all of it, nearly always) is used as it is,
+// found by an ASCII scan of the column and a walk of non-ASCII strings.
 
 public enum UTF8Repair {
     /// U+FFFD, the replacement character, in UTF-8.
@@ -32,8 +34,8 @@ public enum UTF8Repair {
         while k < end {
             let b = p[k]
             if b < 0x80 { k += 1; continue }
-            let n = StringSplitter.codePointLength(p, at: k, end: end)
-            if n != sequenceLength(b) { return false }
+            let (n, valid) = javaSequence(p, at: k, end: end)
+            if !valid { return false }
             k += n
         }
         return true
@@ -46,10 +48,24 @@ public enum UTF8Repair {
         while k < end {
             let b = p[k]
             if b < 0x80 { out.append(b); k += 1; continue }
-            let n = StringSplitter.codePointLength(p, at: k, end: end)
-            if n == sequenceLength(b) { out.append(contentsOf: p[k..<(k + n)]) } else { out.append(contentsOf: replacement) }
+            let (n, valid) = javaSequence(p, at: k, end: end)
+            if valid { out.append(contentsOf: p[k..<(k + n)]) } else { out.append(contentsOf: replacement) }
             k += n
         }
+    }
+
+    /// The bytes Java's decoder reads as one code point (or one U+FFFD) at `p[k]`, a byte ≥ 0x80,
+    /// and whether they are a valid sequence.
+    @inlinable @inline(__always)
+    static func javaSequence(_ p: UnsafeBufferPointer<UInt8>, at k: Int, end: Int) -> (length: Int, valid: Bool) {
+        let lead = p[k]
+        if lead == 0xED {   // any continuation byte may follow before the surrogate is rejected
+            guard k + 1 < end, p[k + 1] & 0xC0 == 0x80 else { return (1, false) }
+            guard k + 2 < end, p[k + 2] & 0xC0 == 0x80 else { return (2, false) }
+            return (3, p[k + 1] < 0xA0)
+        }
+        let n = StringSplitter.codePointLength(p, at: k, end: end)
+        return (n, n == sequenceLength(lead))
     }
 
     /// The length of the valid sequence a lead byte starts (0 for a byte that cannot lead one).
