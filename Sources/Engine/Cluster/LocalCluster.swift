@@ -9,6 +9,10 @@
 // once (ConnectionLimiter), and a handshake reads one frame of a few KiB by one deadline
 // (ExecutorHandshake). Only an executor this driver launched, and only once, is admitted; after
 // that, what a connection says is attributed to the executor that registered on it.
+//
+// Messages to an executor go through its ExecutorOutbox, never from the scheduler's thread to the
+// socket: an executor that stops reading is given up (killed, reported lost) once a send to it
+// misses the connection's deadline (`executorSendTimeoutSeconds`).
 
 import Foundation
 import Executor
@@ -79,6 +83,9 @@ final class LocalCluster: Sendable {
     private struct State {
         var processes: [ExecutorID: Process] = [:]
         var connections: [ExecutorID: FrameConnection] = [:]
+        var outboxes: [ExecutorID: ExecutorOutbox] = [:]
+        /// Executors given up because they stopped reading their connection, with the reason.
+        var abandoned: [ExecutorID: ExecutorLossReason] = [:]
         var exits: [ExecutorID: ExecutorLossReason] = [:]
         /// Executors this driver launched (before their process starts), registered or not.
         var launched: Set<ExecutorID> = []
@@ -144,9 +151,9 @@ final class LocalCluster: Sendable {
     }
 
     func send(_ message: DriverMessage, to id: ExecutorID) -> Bool {
-        guard let connection = state.withLock({ $0.connections[id] }) else { return false }
+        guard let outbox = state.withLock({ $0.outboxes[id] }) else { return false }
         do {
-            try connection.send(message)
+            try outbox.post(message)
             return true
         } catch ConnectionError.frameTooLarge(let bytes, let limit) {
             // Nothing was sent and the connection is fine: fail the task rather than wait for a loss.
@@ -184,11 +191,14 @@ final class LocalCluster: Sendable {
 
     /// Shuts every executor down, waiting briefly for a clean exit before killing it.
     func stop() {
-        let (connections, processes) = state.withLock { s -> ([FrameConnection], [Process]) in
+        let (connections, outboxes, processes) = state.withLock { s -> ([FrameConnection], [ExecutorOutbox], [Process]) in
             s.stopping = true
-            return (Array(s.connections.values), Array(s.processes.values))
+            return (Array(s.connections.values), Array(s.outboxes.values), Array(s.processes.values))
         }
-        for c in connections { try? c.send(DriverMessage.shutdown) }
+        for outbox in outboxes {
+            try? outbox.post(DriverMessage.shutdown)
+            outbox.stop()
+        }
         let deadline = Date(timeIntervalSinceNow: 3)
         for p in processes {
             while p.isRunning && Date() < deadline { usleep(10_000) }
@@ -202,7 +212,7 @@ final class LocalCluster: Sendable {
 
     /// Admits a connection that presents the secret first, then forwards its messages as events.
     private func serve(_ fd: Int32, _ slot: ConnectionLimiter.Slot) {
-        let connection = FrameConnection(fd: fd)
+        let connection = FrameConnection(fd: fd, sendTimeoutSeconds: config.executorSendTimeoutSeconds)
         let admitted: (ExecutorID, ExecutorRegistration)
         do {
             let registration = try handshake.receiveRegistration(connection)
@@ -220,20 +230,21 @@ final class LocalCluster: Sendable {
         if let protocolError = forwardMessages(of: id, connection) {
             logger.error("an executor broke the driver protocol; its connection is closed and the executor killed",
                          metadata: ["executor": "\(id)", "error": "\(protocolError)"])
-            state.withLock { $0.connections[id] = nil }
+            state.withLock { $0.connections[id] = nil; $0.outboxes.removeValue(forKey: id)?.stop() }
             connection.close()
             kill(id)
             events.post(.lost(id, ExecutorLossReason(message: "protocol error on the executor's connection: \(protocolError)", causedByApp: true)))
             return
         }
         // The connection closed: wait briefly for the process exit status to say why.
+        // An executor given up for not reading is killed after its reason is recorded: that reason wins.
         var reason: ExecutorLossReason? = nil
         for _ in 0..<100 {
-            reason = state.withLock { $0.exits[id] }
+            reason = state.withLock { $0.abandoned[id] ?? $0.exits[id] }
             if reason != nil { break }
             usleep(10_000)
         }
-        state.withLock { $0.connections[id] = nil }
+        state.withLock { $0.connections[id] = nil; $0.outboxes.removeValue(forKey: id)?.stop() }
         connection.close()
         events.post(.lost(id, reason ?? ExecutorLossReason(message: "connection to the executor closed", causedByApp: true)))
     }
@@ -262,7 +273,22 @@ final class LocalCluster: Sendable {
             if let exit { events.post(.lost(id, exit)) }
             throw error
         }
+        let outbox = ExecutorOutbox(connection: connection, name: "ember-outbox-\(id)") { [self] error in abandon(id, error) }
+        state.withLock { $0.outboxes[id] = outbox }
         return id
+    }
+
+    /// An executor that did not read a frame by the send deadline is given up: its connection was
+    /// shut down (its reader then reports the loss, with this reason) and its process is killed.
+    /// Any other failure means the connection has gone, which its reader reports by itself.
+    private func abandon(_ id: ExecutorID, _ error: ConnectionError) {
+        guard case .timedOut = error else { return }
+        logger.error("an executor stopped reading its connection; it is killed and treated as lost",
+                     metadata: ["executor": "\(id)", "error": "\(error)"])
+        state.withLock {
+            $0.abandoned[id] = ExecutorLossReason(message: "the executor stopped reading its connection: \(error)", causedByApp: false)
+        }
+        kill(id)
     }
 
     /// Forwards what a registered executor says, attributed to `id` whatever the message claims,

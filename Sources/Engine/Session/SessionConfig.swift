@@ -60,6 +60,9 @@ public struct SessionConfig: Sendable {
     /// How long a connection to the driver's executor port has to present the application secret:
     /// one deadline for the whole handshake, however its bytes are spread out.
     public var handshakeTimeoutSeconds: Double = 10
+    /// How long one message to an executor may take to send (Spark's `spark.network.timeout`,
+    /// 120 s): an executor that stops reading its connection for longer is given up as lost.
+    public var executorSendTimeoutSeconds: Double = 120
     /// An executor silent for this long is declared lost and killed (Spark's
     /// `spark.executor.heartbeatInterval` × …, bounded by `spark.network.timeout` = 120 s).
     public var executorHeartbeatTimeoutSeconds: Double = 120

@@ -9,6 +9,10 @@
 // go into buffers that grow as they arrive, never into one sized from what the header claims: a
 // peer that announces 2 GiB and then sends nothing costs nothing. Before a peer has authenticated,
 // the driver passes a limit of a few KiB and one Deadline for the whole handshake.
+//
+// Every frame is sent by a deadline (`sendTimeoutSeconds`): a peer that stops reading (a stopped
+// process, a hostile client) cannot block a sender for longer. A frame that missed its deadline
+// went out in part, so the connection is shut down and the peer is to be treated as lost.
 
 import Foundation
 import Synchronization
@@ -23,18 +27,24 @@ public final class FrameConnection: Sendable {
     /// The largest frame a peer may send before it has presented the application secret: the
     /// register message is a few hundred bytes.
     public static let preAuthenticationMaxFrameBytes = 4 << 10
+    /// How long one frame may take to send: Spark's spark.network.timeout (120 s).
+    public static let defaultSendTimeoutSeconds = 120.0
     /// Received bytes are read this much at a time.
     static let readChunkBytes = 64 << 10
 
     public let fd: Int32
     /// The largest frame this connection sends or receives, header included.
     public let maxFrameBytes: Int
+    /// How long one frame may take to send before the connection is given up.
+    public let sendTimeoutSeconds: Double
     private let sendLock = Mutex<Void>(())
     private let closed = Atomic<Bool>(false)
 
-    public init(fd: Int32, maxFrameBytes: Int = FrameConnection.defaultMaxFrameBytes) {
+    public init(fd: Int32, maxFrameBytes: Int = FrameConnection.defaultMaxFrameBytes,
+                sendTimeoutSeconds: Double = FrameConnection.defaultSendTimeoutSeconds) {
         self.fd = fd
         self.maxFrameBytes = max(8, min(maxFrameBytes, Int(UInt32.max)))
+        self.sendTimeoutSeconds = sendTimeoutSeconds
         var yes: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
     }
@@ -48,9 +58,15 @@ public final class FrameConnection: Sendable {
         }
     }
 
-    /// Sends one message with an optional binary payload. Throws `ConnectionError.frameTooLarge`,
-    /// having sent nothing, when the frame would exceed `maxFrameBytes`.
-    public func send<M: Encodable>(_ message: M, binary: [UInt8] = []) throws {
+    /// A frame ready to send: encoded, and within the connection's maximum frame size.
+    public struct Frame: Sendable {
+        let head: [UInt8]
+        let binary: [UInt8]
+    }
+
+    /// Encodes one message with an optional binary payload. Throws `ConnectionError.frameTooLarge`
+    /// when the frame would exceed `maxFrameBytes` (and whatever the encoder throws).
+    public func frame<M: Encodable>(_ message: M, binary: [UInt8] = []) throws -> Frame {
         let json = try Self.encoder().encode(message)
         let frameBytes = 8 + UInt64(json.count) + UInt64(binary.count)
         guard frameBytes <= UInt64(maxFrameBytes) else {
@@ -61,9 +77,28 @@ public final class FrameConnection: Sendable {
         appendU32(&head, UInt32(frameBytes - 4))
         appendU32(&head, UInt32(json.count))
         head.append(contentsOf: json)
+        return Frame(head: head, binary: binary)
+    }
+
+    /// Sends one message with an optional binary payload. Throws `ConnectionError.frameTooLarge`,
+    /// having sent nothing, when the frame would exceed `maxFrameBytes`.
+    public func send<M: Encodable>(_ message: M, binary: [UInt8] = []) throws {
+        try send(frame(message, binary: binary))
+    }
+
+    /// Sends an encoded frame by `sendTimeoutSeconds`. Throws `.timedOut` when the peer did not take
+    /// it in time (the connection is then shut down: the frame went out in part), `.closed` when the
+    /// connection has gone.
+    public func send(_ frame: Frame) throws {
         try sendLock.withLock { _ in
-            try head.withUnsafeBytes { try SocketIO.writeAll(fd, $0, deadline: nil, doing: "sending a frame") }
-            try binary.withUnsafeBytes { try SocketIO.writeAll(fd, $0, deadline: nil, doing: "sending a frame") }
+            let deadline = Deadline(secondsFromNow: sendTimeoutSeconds)
+            do {
+                try frame.head.withUnsafeBytes { try SocketIO.writeAll(fd, $0, deadline: deadline, doing: "sending a frame") }
+                try frame.binary.withUnsafeBytes { try SocketIO.writeAll(fd, $0, deadline: deadline, doing: "sending a frame") }
+            } catch ConnectionError.timedOut(let what) {
+                if !closed.load(ordering: .acquiring) { shutdown(fd, Int32(SHUT_RDWR)) }
+                throw ConnectionError.timedOut("\(what) (the peer did not read it within \(sendTimeoutSeconds) s)")
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 // SocketIO: reads and writes on a blocking socket, each bounded by an optional Deadline (poll(2)
 // before every call, so the deadline holds however the peer spreads its bytes). Every write passes
 // MSG_NOSIGNAL: a peer that has gone is an error to handle, never a SIGPIPE that ends the process.
+// With a deadline, writes pass MSG_DONTWAIT too: a blocking send of more than the socket buffer
+// holds would otherwise wait for the peer past the deadline that poll(2) checked.
 
 #if canImport(Glibc)
 import Glibc
@@ -43,7 +45,8 @@ public enum SocketIO {
         var sent = 0
         while sent < bytes.count {
             try wait(fd, for: POLLOUT, until: deadline, doing: what)
-            let n = send(fd, base + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            let flags = Int32(MSG_NOSIGNAL) | (deadline == nil ? 0 : Int32(MSG_DONTWAIT))
+            let n = send(fd, base + sent, bytes.count - sent, flags)
             if n >= 0 {
                 sent += n
                 continue
