@@ -7,12 +7,36 @@
 //   missing   → created with mode 0700
 //   present   → must be a real directory (not a symlink), owned by this user, and not writable by
 //               group or others; otherwise the session refuses to start, saying so
+//
+// That refusal is for a directory the user chose. The default one is only a convention: when
+// another user (or a symlink) holds it, the session warns once, naming it and why, and runs
+// without an event log rather than not at all.
 
 import Foundation
+import Logging
+import Synchronization
 
 enum EventLogDirectory {
     /// `<tmp>/ember-events-<uid>`.
     static var defaultPath: String { NSTemporaryDirectory() + "ember-events-\(geteuid())" }
+
+    /// Whether the unusable default directory was warned about (once per process).
+    private static let warnedAboutDefault = Atomic<Bool>(false)
+
+    /// The session's event log in `directory`; nil, after a warning, when `directory` is the
+    /// default one (`config.eventLogDir` was never set) and cannot be used. Any other directory that cannot be used is an error.
+    static func openLog(_ directory: String, appId: String, config: SessionConfig) throws -> EventLogWriter? {
+        do {
+            return try EventLogWriter(directory: directory, appId: appId, config: config)
+        } catch let error as EmberError where !config.eventLogDirChosen {
+            if !warnedAboutDefault.exchange(true, ordering: .relaxed) {
+                Logger(label: "ember.driver").warning(
+                    "running without an event log: \(error.message): \(directory) (the default; not chosen by you)",
+                    metadata: ["hint": "remove it if it is not yours, or choose another directory with --event-log-dir (SessionConfig.eventLogDir)"])
+            }
+            return nil
+        }
+    }
 
     /// Creates the directory if needed and checks that it is private to this user.
     static func prepare(_ rawPath: String) throws {

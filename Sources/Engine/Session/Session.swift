@@ -95,8 +95,7 @@ public final class Session: Sendable {
             scheduler.listeners.append(store)
             scheduler.listeners.append(DriverLog(appId: appId))
             if ConsoleProgressBar.enabled(config) { scheduler.listeners.append(ConsoleProgressBar()) }
-            if let dir = config.eventLogDir {
-                let log = try EventLogWriter(directory: dir, appId: appId, config: config)
+            if let dir = config.eventLogDir, let log = try EventLogDirectory.openLog(dir, appId: appId, config: config) {
                 if config.faults.fullEventLogDisk { try log.redirectWrites(to: "/dev/full") }
                 eventLog = log
                 scheduler.listeners.append(log)

@@ -93,7 +93,11 @@ public struct SessionConfig: Sendable {
     /// Where the event log goes (JSON lines, one file per application); nil turns it off. The
     /// default is private to the user: `<tmp>/ember-events-<uid>`. The directory is created 0700 if
     /// missing, and refused if it is a symlink, another user's, or writable by others.
-    public var eventLogDir: String? = EventLogDirectory.defaultPath
+    /// When the default cannot be used (another user's, a symlink), the session runs without an
+    /// event log after a warning; a directory set here that cannot be used stops it with an error.
+    public var eventLogDir: String? = EventLogDirectory.defaultPath { didSet { eventLogDirChosen = true } }
+    /// Whether `eventLogDir` was set (rather than left at the default).
+    var eventLogDirChosen = false
     /// Serve the REST API (/api/v1), /metrics and the web UI on loopback while the session runs
     /// (Spark's spark.ui.enabled, on by default). The server has its own threads; false turns it off.
     public var uiEnabled = true
