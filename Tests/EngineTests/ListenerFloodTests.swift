@@ -12,17 +12,6 @@ import Glibc
 #endif
 
 @Suite(.serialized) struct ListenerFloodTests {
-    /// Processes whose parent is `pid`.
-    func children(of pid: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { child in
-            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == pid
-        }
-    }
-
     /// The TCP ports `pid` listens on.
     func listeningPorts(of pid: Int32) -> [UInt16] {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
@@ -57,7 +46,7 @@ import Glibc
         let driver = Process()
         driver.executableURL = URL(fileURLWithPath: "/bin/sh")
         driver.arguments = ["-c", "ulimit -n 1024 && exec \"$0\" \"$@\"", ember, "wordcount", input, "--output", output,
-                            "--executors", "2", "--cores", "1", "--partitions", "4"]
+                            "--executors", "2", "--cores", "1", "--partitions", "4", "--event-log-dir", dir.file("events")]
         var environment = ProcessInfo.processInfo.environment
         environment["EMBER_EXECUTOR_PATH"] = ""
         driver.environment = environment
@@ -76,9 +65,12 @@ import Glibc
         reader.start()
         let pid = driver.processIdentifier
         var flooding: [Int32] = []
+        var executors: [Int32] = []
         defer {
             if driver.isRunning { kill(pid, SIGKILL) }
             for fd in flooding { close(fd) }
+            // Stopped executors would outlive the test, whatever expectation failed first.
+            ProcessStat.killStopped(executors)
         }
 
         // The session is up (executors registered) when the tool names its UI; the job starts next.
@@ -90,8 +82,7 @@ import Glibc
             return uiPort != nil
         }
         let ui = try #require(uiPort, "stderr: \(log.withLock { $0 })")
-        var executors: [Int32] = []
-        _ = waitUntil(seconds: 60) { executors = children(of: pid); return executors.count == 2 }
+        _ = waitUntil(seconds: 60) { executors = ProcessStat.children(of: pid); return executors.count == 2 }
         try #require(executors.count == 2)
         // Hold the job still while the listeners are flooded.
         for executor in executors { kill(executor, SIGSTOP) }

@@ -165,8 +165,6 @@ final class SparkHistoryServerProcess {
     /// True while the process exists and is not a zombie (the server is not our child, so
     /// whoever adopted it reaps it).
     static func isRunning(_ pid: pid_t) -> Bool {
-        guard kill(pid, 0) == 0 else { return false }
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        return !(stat.range(of: ") ", options: .backwards).map { stat[$0.upperBound...].hasPrefix("Z") } ?? false)
+        kill(pid, 0) == 0 && ProcessStat.isAlive(pid)
     }
 }

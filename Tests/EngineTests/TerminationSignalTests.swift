@@ -10,22 +10,6 @@ import Testing
 @Suite(.serialized) struct TerminationSignalTests {
     var ember: String { productsDirectory().appendingPathComponent("ember").path }
 
-    /// Pids of the live (not zombie) children of `parent`.
-    func children(of parent: Int32) -> [Int32] {
-        let pids = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
-        return pids.filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && fields[0] != "Z" && Int32(fields[1]) == parent
-        }
-    }
-
-    func isRunning(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
-        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
-    }
-
     func waitFor(_ what: String, timeout: Double = 120, _ condition: () -> Bool) -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while !condition() {
@@ -55,12 +39,16 @@ import Testing
         process.standardError = FileHandle(forWritingAtPath: dir.file("stderr"))
         try process.run()
         let driver = process.processIdentifier
-        defer { if process.isRunning { kill(driver, SIGKILL) } }
+        var executors: [Int32] = []
+        defer {
+            if process.isRunning { kill(driver, SIGKILL) }
+            // Stopped executors the driver failed to end would outlive the test.
+            ProcessStat.killStopped(executors)
+        }
 
         func entries(_ sub: String) -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: dir.file(sub))) ?? [] }
-        var executors: [Int32] = []
         #expect(waitFor("the job to run") {
-            executors = children(of: driver)
+            executors = ProcessStat.children(of: driver)
             return executors.count == 2 && entries("local").contains { $0.hasPrefix("ember-") }
                 && entries("out").contains { $0.hasSuffix(".ember-tmp") }
         })
@@ -72,7 +60,7 @@ import Testing
         let stderr = (try? String(contentsOfFile: dir.file("stderr"), encoding: .utf8)) ?? ""
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signo,
                 "ended by the signal (shell status \(128 + signo)), got \(process.terminationReason.rawValue)/\(process.terminationStatus): \(stderr)")
-        #expect(waitFor("the executors to end") { executors.allSatisfy { !isRunning($0) } })
+        #expect(waitFor("the executors to end") { executors.allSatisfy { !ProcessStat.isAlive($0) } })
         #expect(entries("local").isEmpty, "the application directory is removed: \(entries("local"))")
         #expect(entries("out").isEmpty, "no temp output is left: \(entries("out"))")
     }

@@ -3,6 +3,7 @@
 
 import Engine
 import Foundation
+import Synchronization
 import Testing
 
 /// The engine's seeded generator, so test data is the same on every run.
@@ -67,8 +68,11 @@ func readCSV(_ path: String) throws -> [[String]] {
     }
 }
 
-/// Runs a program and returns (exit status, stdout, stderr).
-func runProgram(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
+/// Runs a program and returns (exit status, stdout, stderr). Both pipes are read at once (a child
+/// that fills one while the other is being read to its end would block for ever), and a child still
+/// running after `timeoutSeconds` is killed: its status then says SIGKILL, and its output so far is returned.
+func runProgram(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                timeoutSeconds: Double = 600) throws -> (Int32, String, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -79,8 +83,32 @@ func runProgram(_ executable: String, _ arguments: [String], environment: [Strin
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    let stdout = PipeDrain(out), stderr = PipeDrain(err)
+    if !waitUntil(seconds: timeoutSeconds, { stdout.isDone && stderr.isDone && !process.isRunning }) {
+        kill(process.processIdentifier, SIGKILL)
+        // Its own children may hold the pipes open: wait for them a while, not for ever.
+        _ = waitUntil(seconds: 30) { stdout.isDone && stderr.isDone }
+    }
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (process.terminationStatus, stdout.text, stderr.text)
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeDrain: Sendable {
+    private let state = Mutex<(data: Data, done: Bool)>((Data(), false))
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread { [self] in
+            while case let chunk = handle.availableData, !chunk.isEmpty {
+                state.withLock { $0.data.append(chunk) }
+            }
+            state.withLock { $0.done = true }
+        }.start()
+    }
+
+    /// Whether the pipe was read to its end (every writer closed it).
+    var isDone: Bool { state.withLock { $0.done } }
+    /// What was read so far.
+    var text: String { state.withLock { String(decoding: $0.data, as: UTF8.self) } }
 }

@@ -268,15 +268,7 @@ final class FuzzJob<T>: @unchecked Sendable {
         let end = Date().addingTimeInterval(seconds)
         let me = getpid()
         repeat {
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-            for entry in entries {
-                guard let pid = Int32(entry),
-                      let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                      let close = stat.lastIndex(of: ")") else { continue }
-                let name = stat[stat.index(after: stat.firstIndex(of: "(")!)..<close]
-                let fields = stat[stat.index(after: close)...].split(separator: " ")
-                if name == "ember-executor", fields.count > 1, Int32(fields[1]) == me { kill(pid, SIGKILL) }
-            }
+            for pid in ProcessStat.children(of: me) where ProcessStat(pid)?.name == "ember-executor" { kill(pid, SIGKILL) }
             if finished() { return true }
         } while Date() < end
         return false
