@@ -410,7 +410,7 @@ final class DAGScheduler {
             if !runningTasks.values.contains(executor) { idleSince[executor] = clock() }
         }
         if let report = status.storage, executors[status.executorId] != nil { cachedBlocks.apply(report, from: status.executorId) }
-        if status.state == .killed { recordKilled(status) }
+        if status.state == .killed { recordKilled(status) } else { killRequested[status.taskId] = nil }   // ended before the kill
         if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
             finishedTasks[status.executorId, default: 0] += 1
             if finishedTasks[status.executorId] == kill.afterTasks { cluster.kill(status.executorId) }
