@@ -39,6 +39,9 @@ import Testing
         #expect(taskIds(ends) == started, "every started task ended: missing \(started.subtracting(taskIds(ends)).sorted())")
         let reasons = ends.compactMap { ($0["Task End Reason"] as? [String: Any])?["Reason"] as? String }
         #expect(reasons.filter { $0 == "TaskKilled" }.count == started.count - 1, "the stragglers ended KILLED: \(reasons)")
+        // One result stage: every task is a ResultTask, those that ended after the job too.
+        #expect(ends.map { $0["Task Type"] as? String } == Array(repeating: "ResultTask", count: ends.count),
+                "\(ends.map { $0["Task Type"] ?? "-" })")
     }
 
     @Test func anExecutorRemovedForBeingIdleIsRemovedInTheEventLogButIsNoLoss() throws {

@@ -61,6 +61,9 @@ struct SparkEventJSON {
     /// Stages of the running jobs, by stage id, and each job's stage ids.
     private var jobStages: [Int: JobStageInfo] = [:]
     private var stagesOfJob: [Int: [Int]] = [:]
+    /// Each started task's type, by task id, until it ends: a task can end after its job did
+    /// (killed once the job no longer needed it), when its stage is no longer known.
+    private var taskTypes: [Int: OrderedJSON] = [:]
     /// Submitted stage attempts, by "stage.attempt", until they complete.
     private var submitted: [String: Submitted] = [:]
     private var hosts: [String: String] = [:]
@@ -109,11 +112,12 @@ struct SparkEventJSON {
                     "Stage Info": stageInfo(id: stage, attempt: attempt, name: s?.name ?? jobStages[stage]?.name ?? "",
                                             numTasks: s?.numTasks ?? 0, submitted: s?.time, completed: t, failure: failure)]
         case .taskStart(let i):
+            taskTypes[i.taskId] = jobStages[i.stage]?.isShuffleMap == false ? "ResultTask" : "ShuffleMapTask"
             return ["Event": "SparkListenerTaskStart", "Stage ID": .int(i.stage), "Stage Attempt ID": .int(i.stageAttempt),
                     "Task Info": taskInfo(i, ended: nil)]
         case .taskEnd(let i, let error, let m):
             return ["Event": "SparkListenerTaskEnd", "Stage ID": .int(i.stage), "Stage Attempt ID": .int(i.stageAttempt),
-                    "Task Type": jobStages[i.stage]?.isShuffleMap == false ? "ResultTask" : "ShuffleMapTask",
+                    "Task Type": taskTypes.removeValue(forKey: i.taskId) ?? (jobStages[i.stage]?.isShuffleMap == false ? "ResultTask" : "ShuffleMapTask"),
                     "Task End Reason": Self.endReason(error, executor: i.executor), "Task Info": taskInfo(i, ended: error),
                     "Task Metrics": Self.taskMetrics(m)]
         case .executorAdded(let id, let host, let cores, let t):
