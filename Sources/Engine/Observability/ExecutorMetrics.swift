@@ -11,6 +11,11 @@ import Metrics
 import Prometheus
 import Synchronization
 
+// Prometheus has types of these names too: these are swift-metrics' ones.
+private typealias Counter = CoreMetrics.Counter
+private typealias Meter = CoreMetrics.Meter
+private typealias Gauge = CoreMetrics.Gauge
+
 final class ExecutorMetrics: Sendable {
     /// Ember's registry, shared by the sessions of the process (each labels its own application).
     static let registry = PrometheusCollectorRegistry()
@@ -27,29 +32,58 @@ final class ExecutorMetrics: Sendable {
         factory = hostFactory.map { MultiplexMetricsHandler(factories: [own, $0]) } ?? own
     }
 
-    private func dims(_ executor: String) -> [(String, String)] {
-        [("application_id", appId), ("application_name", appName), ("executor_id", executor)]
+    /// One executor's metrics, created when it is first seen and reused for every event.
+    private struct Instruments: Sendable {
+        let totalTasks, completedTasks, failedTasks, shuffleRead, shuffleWrite: Counter
+        let activeTasks: Meter
+        let memoryUsed: Gauge
+    }
+    private let instruments = Mutex<[String: Instruments]>([:])
+    /// Loss counters, by executor and kind of reason.
+    private let lossCounters = Mutex<[String: Counter]>([:])
+
+    private func instruments(_ executor: String) -> Instruments {
+        instruments.withLock { known in
+            if let existing = known[executor] { return existing }
+            let dims = [("application_id", appId), ("application_name", appName), ("executor_id", executor)]
+            func counter(_ label: String) -> Counter { Counter(label: label, dimensions: dims, factory: factory) }
+            let made = Instruments(totalTasks: counter("metrics_executor_totalTasks_total"),
+                                   completedTasks: counter("metrics_executor_completedTasks_total"),
+                                   failedTasks: counter("metrics_executor_failedTasks_total"),
+                                   shuffleRead: counter("metrics_executor_totalShuffleRead_bytes_total"),
+                                   shuffleWrite: counter("metrics_executor_totalShuffleWrite_bytes_total"),
+                                   activeTasks: Meter(label: "metrics_executor_activeTasks", dimensions: dims, factory: factory),
+                                   memoryUsed: Gauge(label: "metrics_executor_memoryUsed_bytes", dimensions: dims, factory: factory))
+            known[executor] = made
+            return made
+        }
+    }
+
+    private func lossCounter(_ executor: String, _ kind: String) -> Counter {
+        lossCounters.withLock { known in
+            if let existing = known[executor + "\u{0}" + kind] { return existing }
+            let made = Counter(label: "metrics_executor_losses_total",
+                               dimensions: [("application_id", appId), ("executor_id", executor), ("reason", kind)], factory: factory)
+            known[executor + "\u{0}" + kind] = made
+            return made
+        }
     }
 
     func record(_ event: SchedulerEvent) {
         switch event {
         case .taskStart(let info):
-            Counter(label: "metrics_executor_totalTasks_total", dimensions: dims(info.executor), factory: factory).increment()
-            Meter(label: "metrics_executor_activeTasks", dimensions: dims(info.executor), factory: factory).increment()
+            let metrics = instruments(info.executor)
+            metrics.totalTasks.increment()
+            metrics.activeTasks.increment()
         case .taskEnd(let info, let error, let m):
-            Meter(label: "metrics_executor_activeTasks", dimensions: dims(info.executor), factory: factory).decrement()
-            Counter(label: error == nil ? "metrics_executor_completedTasks_total" : "metrics_executor_failedTasks_total",
-                    dimensions: dims(info.executor), factory: factory).increment()
-            Counter(label: "metrics_executor_totalShuffleRead_bytes_total", dimensions: dims(info.executor), factory: factory)
-                .increment(by: Int(m.shuffleReadBytes))
-            Counter(label: "metrics_executor_totalShuffleWrite_bytes_total", dimensions: dims(info.executor), factory: factory)
-                .increment(by: Int(m.shuffleWriteBytes))
-            Gauge(label: "metrics_executor_memoryUsed_bytes", dimensions: dims(info.executor), factory: factory)
-                .record(Double(m.peakExecutionMemory))
+            let metrics = instruments(info.executor)
+            metrics.activeTasks.decrement()
+            (error == nil ? metrics.completedTasks : metrics.failedTasks).increment()
+            metrics.shuffleRead.increment(by: Int(m.shuffleReadBytes))
+            metrics.shuffleWrite.increment(by: Int(m.shuffleWriteBytes))
+            metrics.memoryUsed.record(Double(m.peakExecutionMemory))
         case .executorRemoved(let id, let reason, _, _, _, _) where AppStatusStore.reasonKind(reason) != "idle":
-            Counter(label: "metrics_executor_losses_total",
-                    dimensions: [("application_id", appId), ("executor_id", id), ("reason", AppStatusStore.reasonKind(reason))],
-                    factory: factory).increment()
+            lossCounter(id, AppStatusStore.reasonKind(reason)).increment()
         default:
             break
         }
