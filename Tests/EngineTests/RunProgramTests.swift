@@ -11,7 +11,10 @@ import Testing
     /// Runs `runProgram` on a thread, so a hang fails this test instead of stalling the run.
     func runGuarded(_ script: String, timeoutSeconds: Double = 600) -> (Int32, String, String)? {
         let result = Mutex<(Int32, String, String)??>(nil)
-        Thread { result.withLock { $0 = .some(try? runProgram("/bin/sh", ["-c", script], timeoutSeconds: timeoutSeconds)) } }.start()
+        Thread {
+            let outcome = try? runProgram("/bin/sh", ["-c", script], timeoutSeconds: timeoutSeconds)
+            result.withLock { $0 = .some(outcome) }
+        }.start()
         _ = waitUntil(seconds: 120) { result.withLock { $0 } != nil }
         return result.withLock { $0 } ?? nil
     }
