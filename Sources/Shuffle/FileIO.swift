@@ -163,6 +163,14 @@ package enum FileOps {
         }
     }
 
+    /// Creates a directory only this user may enter, mode exactly 0700 (mkdir's mode passes through
+    /// the umask, so it is set again); false, with errno saying why (EEXIST: it is there already), if not.
+    package static func makePrivateDirectory(_ path: String) -> Bool {
+        guard mkdir(path, 0o700) == 0 else { return false }
+        _ = chmod(path, 0o700)
+        return true
+    }
+
     /// A random 64-bit hex token for temp file names (unique enough across attempts and processes).
     package static func randomToken() -> String {
         var rng = SystemRandomNumberGenerator()

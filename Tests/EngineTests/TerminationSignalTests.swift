@@ -10,12 +10,9 @@ import Testing
 @Suite(.serialized) struct TerminationSignalTests {
     var ember: String { productsDirectory().appendingPathComponent("ember").path }
 
+    /// Waits for `condition`, recording an issue that names `what` if it does not hold in time.
     func waitFor(_ what: String, timeout: Double = 120, _ condition: () -> Bool) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while !condition() {
-            if Date() > deadline { Issue.record("timed out waiting for \(what)"); return false }
-            usleep(5_000)
-        }
+        guard waitUntil(seconds: timeout, condition) else { Issue.record("timed out waiting for \(what)"); return false }
         return true
     }
 

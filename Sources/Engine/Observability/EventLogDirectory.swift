@@ -14,6 +14,7 @@
 
 import Foundation
 import Logging
+import Shuffle
 import Synchronization
 
 enum EventLogDirectory {
@@ -43,8 +44,7 @@ enum EventLogDirectory {
         let path = rawPath.count > 1 && rawPath.hasSuffix("/") ? String(rawPath.dropLast()) : rawPath
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty { try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
-        if mkdir(path, 0o700) == 0 {
-            _ = chmod(path, 0o700)   // mkdir's mode went through the umask
+        if FileOps.makePrivateDirectory(path) {
             return
         } else if errno != EEXIST {
             throw refusal(path, "cannot be created: \(String(cString: strerror(errno)))")

@@ -36,13 +36,11 @@ struct ApplicationDirectory {
         for _ in 0..<8 {
             let appId = "\(namePrefix)\(millis)-\(FileOps.randomToken())"
             let path = base + "/" + appId
-            if mkdir(path, 0o700) != 0 {
+            if !FileOps.makePrivateDirectory(path) {
                 if errno == EEXIST { continue }
                 throw EmberError(.configuration, "cannot create the application directory: \(String(cString: strerror(errno)))",
                                  context: [.init("path", path)], hint: hint)
             }
-            // mkdir's mode passed through the umask; the directory must be exactly 0700.
-            _ = chmod(path, 0o700)
             do {
                 let marker = try PosixFile.create(path + "/" + markerName)
                 let text = "pid \(getpid())\nstart \(processStartTime(getpid()) ?? 0)\n"
