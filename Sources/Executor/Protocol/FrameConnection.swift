@@ -53,8 +53,10 @@ public final class FrameConnection: Sendable {
 
     public func close() {
         if !closed.exchange(true, ordering: .acquiringAndReleasing) {
+            // The shutdown wakes a sender waiting in poll(2), which fails and lets go of the lock;
+            // the descriptor is closed only then, so no sender writes to a number reused meanwhile.
             shutdown(fd, Int32(SHUT_RDWR))
-            Glibc.close(fd)
+            sendLock.withLock { _ in _ = Glibc.close(fd) }
         }
     }
 
@@ -91,6 +93,7 @@ public final class FrameConnection: Sendable {
     /// connection has gone.
     public func send(_ frame: Frame) throws {
         try sendLock.withLock { _ in
+            guard !closed.load(ordering: .acquiring) else { throw ConnectionError.closed("the connection is closed") }
             let deadline = Deadline(secondsFromNow: sendTimeoutSeconds)
             do {
                 try frame.head.withUnsafeBytes { try SocketIO.writeAll(fd, $0, deadline: deadline, doing: "sending a frame") }
