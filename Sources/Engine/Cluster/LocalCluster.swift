@@ -274,13 +274,21 @@ final class LocalCluster: Sendable {
             throw error
         }
         let outbox = ExecutorOutbox(connection: connection, name: "ember-outbox-\(id)") { [self] error in abandon(id, error) }
-        state.withLock { $0.outboxes[id] = outbox }
+        let stopping = state.withLock { s -> Bool in
+            s.outboxes[id] = outbox
+            return s.stopping
+        }
+        // stop() took its list of outboxes before this one joined: tell this executor itself.
+        if stopping {
+            try? outbox.post(DriverMessage.shutdown)
+            outbox.stop()
+        }
         return id
     }
 
     /// An executor that did not read a frame by the send deadline is given up: its connection was
     /// shut down (its reader then reports the loss, with this reason) and its process is killed.
-    /// Any other failure means the connection has gone, which its reader reports by itself.
+    /// Any other failure also shut the connection down, and its reader reports the loss by itself.
     private func abandon(_ id: ExecutorID, _ error: ConnectionError) {
         guard case .timedOut = error else { return }
         logger.error("an executor stopped reading its connection; it is killed and treated as lost",

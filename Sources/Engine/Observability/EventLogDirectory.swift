@@ -9,20 +9,16 @@
 //               group or others; otherwise the session refuses to start, saying so
 //
 // That refusal is for a directory the user chose. The default one is only a convention: when
-// another user (or a symlink) holds it, the session warns once, naming it and why, and runs
-// without an event log rather than not at all.
+// another user (or a symlink) holds it, or the log cannot be created there, each session says so
+// in a warning, naming it and why, and runs without an event log rather than not at all.
 
 import Foundation
 import Logging
 import Shuffle
-import Synchronization
 
 enum EventLogDirectory {
     /// `<tmp>/ember-events-<uid>`.
     static var defaultPath: String { NSTemporaryDirectory() + "ember-events-\(geteuid())" }
-
-    /// Whether the unusable default directory was warned about (once per process).
-    private static let warnedAboutDefault = Atomic<Bool>(false)
 
     /// The session's event log in `directory`; nil, after a warning, when `directory` is the
     /// default one (`config.eventLogDir` was never set) and cannot be used. Any other directory that cannot be used is an error.
@@ -30,11 +26,9 @@ enum EventLogDirectory {
         do {
             return try EventLogWriter(directory: directory, appId: appId, config: config)
         } catch let error as EmberError where !config.eventLogDirChosen {
-            if !warnedAboutDefault.exchange(true, ordering: .relaxed) {
-                Logger(label: "ember.driver").warning(
-                    "running without an event log: \(error.message): \(directory) (the default; not chosen by you)",
-                    metadata: ["hint": "remove it if it is not yours, or choose another directory with --event-log-dir (SessionConfig.eventLogDir)"])
-            }
+            Logger(label: "ember.driver").warning(
+                "running without an event log: \(error.message): \(directory) (the default; not chosen by you)",
+                metadata: ["hint": "remove it if it is not yours, or choose another directory with --event-log-dir (SessionConfig.eventLogDir)"])
             return nil
         }
     }

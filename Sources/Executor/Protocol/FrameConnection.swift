@@ -89,8 +89,9 @@ public final class FrameConnection: Sendable {
     }
 
     /// Sends an encoded frame by `sendTimeoutSeconds`. Throws `.timedOut` when the peer did not take
-    /// it in time (the connection is then shut down: the frame went out in part), `.closed` when the
-    /// connection has gone.
+    /// it in time, `.closed` when the connection has gone. After any failed send the connection is
+    /// shut down: part of the frame may have gone out, so nothing more can be sent on it, and the
+    /// reader sees the end and reports the peer gone.
     public func send(_ frame: Frame) throws {
         try sendLock.withLock { _ in
             guard !closed.load(ordering: .acquiring) else { throw ConnectionError.closed("the connection is closed") }
@@ -101,6 +102,9 @@ public final class FrameConnection: Sendable {
             } catch ConnectionError.timedOut(let what) {
                 if !closed.load(ordering: .acquiring) { shutdown(fd, Int32(SHUT_RDWR)) }
                 throw ConnectionError.timedOut("\(what) (the peer did not read it within \(sendTimeoutSeconds) s)")
+            } catch {
+                if !closed.load(ordering: .acquiring) { shutdown(fd, Int32(SHUT_RDWR)) }
+                throw error
             }
         }
     }
