@@ -31,6 +31,8 @@ public final class ResultFileWriter {
     private var file: PosixFile?
     private let compressor: ZstdCompressor
     private var frame: [UInt8] = []
+    /// Batches appended one at a time, encoded, waiting to fill a frame.
+    private var unframed: [UInt8] = []
     public private(set) var fileBytes: Int64 = 0
 
     /// Uncompressed bytes per frame the result sink aims for.
@@ -59,10 +61,27 @@ public final class ResultFileWriter {
         fileBytes += Int64(frame.count)
     }
 
-    /// Closes the file and says where it is.
-    public func finish() -> ResultFileRef {
+    /// Encodes `batch` into the file: a frame is written each time about `frameBytes` have gathered,
+    /// the rest at `finish`. Returns the batch's encoded size.
+    @discardableResult
+    public func append(_ batch: ColumnarBatch) throws -> Int {
+        let before = unframed.count
+        BatchCodec.encode(batch, into: &unframed)
+        let encoded = unframed.count - before
+        if unframed.count >= Self.frameBytes { try writeUnframed() }
+        return encoded
+    }
+
+    /// Writes what `append` gathered, closes the file and says where it is.
+    public func finish() throws -> ResultFileRef {
+        try writeUnframed()
         file = nil
         return ResultFileRef(path: path, fileBytes: fileBytes)
+    }
+
+    private func writeUnframed() throws {
+        try appendFrame(unframed)
+        unframed.removeAll(keepingCapacity: true)
     }
 
     /// Removes the file (a failed or killed task). Safe to call more than once.

@@ -161,7 +161,7 @@ import Testing
             BatchCodec.encode(b, into: &encoded)
             try writer.appendFrame(encoded)
         }
-        status.resultFile = writer.finish()
+        status.resultFile = try writer.finish()
         return TaskResult(partition: partition, status: status, binary: [])
     }
 

@@ -5,7 +5,7 @@
 // executor holds at most about one frame of encoded rows, and no frame carries a large result.
 //
 //   batch ─► BatchCodec ─► buffer ──(≤ maxDirectBytes at the end)──► status frame's binary part
-//                            └─(over it)─► ResultFileWriter: a zstd frame per ~1 MiB ─► result file
+//                            └─(over it)─► ResultFileWriter: then each batch, a zstd frame per ~1 MiB ─► result file
 
 import Planner
 import Shuffle
@@ -19,8 +19,10 @@ final class ResultSink: BatchConsumer {
 
     private let maxDirectBytes: Int
     private let openFile: () throws -> ResultFileWriter
+    /// The encoded batches while they may still travel in the status frame.
     private var buffer: [UInt8] = []
     private var file: ResultFileWriter?
+    private var fileRef: ResultFileRef?
     private(set) var batches = 0
     private(set) var rows: Int64 = 0
     /// Encoded size of the whole result (what the driver would hold if it kept it all).
@@ -33,28 +35,30 @@ final class ResultSink: BatchConsumer {
 
     func consume(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0 else { return }
+        batches += 1
+        rows += Int64(batch.numRows)
+        if let file {
+            encodedBytes += Int64(try file.append(batch))
+            return
+        }
         let before = buffer.count
         BatchCodec.encode(batch, into: &buffer)
         encodedBytes += Int64(buffer.count - before)
-        batches += 1
-        rows += Int64(batch.numRows)
-        if file == nil && buffer.count > maxDirectBytes { file = try openFile() }
-        if let file, buffer.count >= ResultFileWriter.frameBytes {
-            try file.appendFrame(buffer)
-            buffer.removeAll(keepingCapacity: true)
-        }
-    }
-
-    func finish() throws {
-        if let file {
+        if buffer.count > maxDirectBytes {
+            let file = try openFile()
+            self.file = file
             try file.appendFrame(buffer)
             buffer = []
         }
     }
 
+    func finish() throws {
+        fileRef = try file?.finish()
+    }
+
     /// The finished result (call after `finish`).
     func output() -> Output {
-        if let file { return .file(file.finish()) }
+        if let fileRef { return .file(fileRef) }
         return .direct(buffer)
     }
 
