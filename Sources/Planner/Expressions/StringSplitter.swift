@@ -28,46 +28,37 @@ public struct StringSplitter: Sendable {
     @inlinable
     public func forEachToken(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard case .byteClass(let cls) = strategy else { return }
-        let p = bytes.bindMemory(to: UInt8.self)
-        try cls.member.withUnsafeBufferPointer { member in
-            try Self.validTokens(p, from: 0, to: p.count, checked: false, member: member, repeated: cls.repeated, body)
+        var p = bytes.bindMemory(to: UInt8.self)
+        var repaired: [UInt8] = []
+        if !UTF8Repair.isValid(p, from: 0, to: p.count) {
+            UTF8Repair.appendRepaired(p, from: 0, to: p.count, to: &repaired)
         }
-    }
-
-    /// Tokens of `p[from..<end]` after UTF8Repair (a repaired copy only when the bytes are not
-    /// valid UTF-8; `checked` says they are known to be).
-    @inlinable @inline(__always)
-    static func validTokens(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, checked: Bool, member: UnsafeBufferPointer<Bool>,
-                            repeated: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
-        if checked || UTF8Repair.isValid(p, from: from, to: end) {
-            let raw = UnsafeRawBufferPointer(p)
-            try tokens(p, from: from, to: end, member: member, repeated: repeated) { a, b in
-                try body(UnsafeRawBufferPointer(rebasing: raw[a..<b]))
-            }
-            return
-        }
-        var fixed: [UInt8] = []
-        UTF8Repair.appendRepaired(p, from: from, to: end, to: &fixed)
-        try fixed.withUnsafeBufferPointer { q in
-            try tokens(q, from: 0, to: q.count, member: member, repeated: repeated) { a, b in
-                try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(q)[a..<b]))
+        try repaired.withUnsafeBufferPointer { fixed in
+            if !repaired.isEmpty { p = fixed }
+            try cls.member.withUnsafeBufferPointer { member in
+                try Self.tokens(p, from: 0, to: p.count, member: member, repeated: cls.repeated) { a, b in
+                    try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(p)[a..<b]))
+                }
             }
         }
     }
 
     /// Calls `body` with each token of every non-null string of a column, in order (empty ones
-    /// included): the fused word count's loop. The class table is taken once per column, not per
-    /// string.
+    /// included): the fused word count's loop. The column is repaired first (a copy only when it
+    /// holds invalid UTF-8); the class table is taken once per column, not per string.
     @inlinable
-    public func forEachToken(of strings: StringArray, validity: Bitmap?, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    public func forEachToken(of column: StringArray, validity: Bitmap?, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard case .byteClass(let cls) = strategy else { return }
+        let strings = try UTF8Repair.repaired(column)
         try strings.offsets.withUnsafeBufferPointer { o in
             try strings.bytes.withUnsafeBufferPointer { p in
-                let ascii = UTF8Repair.isASCII(p)
+                let raw = UnsafeRawBufferPointer(p)
                 try cls.member.withUnsafeBufferPointer { member in
                     for i in 0..<strings.count {
                         if let validity, !validity[i] { continue }
-                        try Self.validTokens(p, from: Int(o[i]), to: Int(o[i + 1]), checked: ascii, member: member, repeated: cls.repeated, body)
+                        try Self.tokens(p, from: Int(o[i]), to: Int(o[i + 1]), member: member, repeated: cls.repeated) { a, b in
+                            try body(UnsafeRawBufferPointer(rebasing: raw[a..<b]))
+                        }
                     }
                 }
             }
@@ -75,8 +66,8 @@ public struct StringSplitter: Sendable {
     }
 
     /// The byte-class tokenizer both paths share: calls `emit(start, end)` for each token of
-    /// `p[from..<end]`, empty ones included. A separator byte ≥ 0x80 covers its code point (see
-    /// ``codePointLength(_:at:end:)``).
+    /// `p[from..<end]`, empty ones included. The bytes are valid UTF-8 (UTF8Repair), so a separator
+    /// byte ≥ 0x80 leads a whole code point, which it covers.
     @inlinable @inline(__always)
     static func tokens(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, member: UnsafeBufferPointer<Bool>, repeated: Bool,
                        _ emit: (Int, Int) throws -> Void) rethrows {
@@ -86,9 +77,9 @@ public struct StringSplitter: Sendable {
             let b = p[k]
             if member[Int(b)] {
                 try emit(tokenStart, k)
-                k += b < 0x80 ? 1 : codePointLength(p, at: k, end: end)
+                k = codePointEnd(p, at: k, end: end)
                 if repeated {
-                    while k < end && member[Int(p[k])] { k += p[k] < 0x80 ? 1 : codePointLength(p, at: k, end: end) }
+                    while k < end && member[Int(p[k])] { k = codePointEnd(p, at: k, end: end) }
                 }
                 tokenStart = k
             } else {
@@ -96,6 +87,13 @@ public struct StringSplitter: Sendable {
             }
         }
         try emit(tokenStart, end)
+    }
+
+    /// Where the code point at `p[k]` of valid UTF-8 ends (never past `end`).
+    @inlinable @inline(__always)
+    static func codePointEnd(_ p: UnsafeBufferPointer<UInt8>, at k: Int, end: Int) -> Int {
+        let b = p[k]
+        return b < 0x80 ? k + 1 : Swift.min(end, k + Swift.max(1, UTF8Repair.sequenceLength(b)))
     }
 
     public static func compile(_ pattern: String) throws -> StringSplitter {
@@ -171,28 +169,6 @@ public struct StringSplitter: Sendable {
             }
             return ColumnVector(.list(offsets: listOffsets, child: ColumnVector(.string(child))), validity: c.validity)
         }
-    }
-
-    /// Bytes of the code point that starts at `p[k]` (a byte ≥ 0x80), never past `end`: a valid
-    /// UTF-8 sequence whole, else its maximal invalid subpart (a lead and the continuation bytes
-    /// that fit it, or 1), as Unicode's "best practice" decoders (Java's, Swift's) replace it.
-    @inlinable @inline(__always)
-    static func codePointLength(_ p: UnsafeBufferPointer<UInt8>, at k: Int, end: Int) -> Int {
-        let length: Int, low: UInt8, high: UInt8   // the sequence length and the range of its second byte
-        switch p[k] {
-        case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
-        case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
-        case 0xE1...0xEC, 0xEE, 0xEF: (length, low, high) = (3, 0x80, 0xBF)
-        case 0xED: (length, low, high) = (3, 0x80, 0x9F)
-        case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
-        case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
-        case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-        default: return 1   // a continuation byte, C0, C1 or F5…FF: one invalid byte
-        }
-        guard k + 1 < end, p[k + 1] >= low, p[k + 1] <= high else { return 1 }
-        var n = 2
-        while n < length && k + n < end && p[k + n] & 0xC0 == 0x80 { n += 1 }
-        return n
     }
 
     // MARK: pattern parsing

@@ -9,46 +9,34 @@ public enum UTF8Repair {
     /// U+FFFD, the replacement character, in UTF-8.
     public static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
-    /// True when every byte is below 0x80 (checked eight bytes at a time).
+    /// True when every byte is below 0x80.
     @inlinable
-    public static func isASCII(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = p.baseAddress else { return true }
+    public static func isASCII(_ p: UnsafeBufferPointer<UInt8>) -> Bool { asciiPrefixEnd(p, from: 0, to: p.count) == p.count }
+
+    /// Where the ASCII bytes that start `p[from..<end]` end (checked eight bytes at a time).
+    @inlinable
+    static func asciiPrefixEnd(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Int {
+        guard let base = p.baseAddress else { return end }
         let raw = UnsafeRawPointer(base)
-        var k = 0
-        var high: UInt64 = 0
-        while k + 8 <= p.count {
-            high |= raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            k += 8
-        }
-        while k < p.count {
-            high |= UInt64(p[k])
-            k += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0
+        var k = from
+        while k + 8 <= end && raw.loadUnaligned(fromByteOffset: k, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { k += 8 }
+        while k < end && p[k] < 0x80 { k += 1 }
+        return k
     }
 
     /// True when `p[from..<end]` is valid UTF-8.
     @inlinable
     public static func isValid(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Bool {
-        guard let base = p.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        var k = from
+        var k = asciiPrefixEnd(p, from: from, to: end)
         while k < end {
-            // Mostly ASCII text: skip eight ASCII bytes at a time.
-            if k + 8 <= end && raw.loadUnaligned(fromByteOffset: k, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                k += 8
-                continue
-            }
-            let b = p[k]
-            if b < 0x80 { k += 1; continue }
             let (n, valid) = javaSequence(p, at: k, end: end)
             if !valid { return false }
-            k += n
+            k = asciiPrefixEnd(p, from: k + n, to: end)
         }
         return true
     }
 
-    /// Appends `p[from..<end]` to `out` with each maximal invalid subpart replaced by U+FFFD.
+    /// Appends `p[from..<end]` to `out` with each invalid sequence, as Java reads it, replaced by U+FFFD.
     @inlinable
     public static func appendRepaired(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, to out: inout [UInt8]) {
         var k = from
@@ -71,8 +59,30 @@ public enum UTF8Repair {
             guard k + 2 < end, p[k + 2] & 0xC0 == 0x80 else { return (2, false) }
             return (3, p[k + 1] < 0xA0)
         }
-        let n = StringSplitter.codePointLength(p, at: k, end: end)
+        let n = maximalSubpartLength(p, at: k, end: end)
         return (n, n == sequenceLength(lead))
+    }
+
+    /// Bytes of the code point that starts at `p[k]` (a byte ≥ 0x80), never past `end`: a valid
+    /// UTF-8 sequence whole, else Unicode's maximal invalid subpart (a lead and the continuation bytes
+    /// that fit it, or 1), as Unicode's "best practice" decoders (Java's, Swift's) replace it.
+    @inlinable @inline(__always)
+    static func maximalSubpartLength(_ p: UnsafeBufferPointer<UInt8>, at k: Int, end: Int) -> Int {
+        let length: Int, low: UInt8, high: UInt8   // the sequence length and the range of its second byte
+        switch p[k] {
+        case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+        case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE, 0xEF: (length, low, high) = (3, 0x80, 0xBF)
+        case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+        case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+        case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+        default: return 1   // a continuation byte, C0, C1 or F5…FF: one invalid byte
+        }
+        guard k + 1 < end, p[k + 1] >= low, p[k + 1] <= high else { return 1 }
+        var n = 2
+        while n < length && k + n < end && p[k + n] & 0xC0 == 0x80 { n += 1 }
+        return n
     }
 
     /// The length of the valid sequence a lead byte starts (0 for a byte that cannot lead one).
