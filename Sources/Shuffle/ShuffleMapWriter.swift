@@ -66,7 +66,7 @@ public final class ShuffleMapWriter {
     /// Number of spill runs written.
     public private(set) var spillCount = 0
     /// Bytes written to spill runs (compressed).
-    public private(set) var spilledBytes: Int64 = 0
+    public var spilledBytes: Int64 { spillWriter?.bytesWritten ?? 0 }
     /// In-memory bytes of the batches spilled, as reserved (Spark's memoryBytesSpilled).
     public private(set) var memoryBytesSpilled: Int64 = 0
     /// Uncompressed encoded bytes produced (before zstd).
@@ -172,7 +172,6 @@ public final class ShuffleMapWriter {
         let run = try writer.write(batches, partitionIds: partitionIds)
         runs.append(run)
         spillCount += 1
-        spilledBytes += run.totalBytes
         memoryBytesSpilled += Int64(reserved)
         batches = []
         partitionIds = []

@@ -32,7 +32,6 @@ public final class SpillFile {
 
     deinit { remove() }
 
-    public var numPartitions: Int { layout.lengths.count }
     public func rows(partition p: Int) -> Int64 { layout.rows[p] }
     public func length(partition p: Int) -> Int64 { layout.lengths[p] }
     public var totalRows: Int64 { layout.rows.reduce(0, +) }

@@ -48,4 +48,10 @@ final class ExecutorOutbox: Sendable {
 
     /// Ends the sending thread once what is queued has been sent (or has failed).
     func stop() { queue.post(nil) }
+
+    /// Tells the executor to shut down, then ends the sending thread.
+    func shutdown() {
+        try? post(DriverMessage.shutdown)
+        stop()
+    }
 }

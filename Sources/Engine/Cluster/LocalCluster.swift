@@ -196,8 +196,7 @@ final class LocalCluster: Sendable {
             return (Array(s.connections.values), Array(s.outboxes.values), Array(s.processes.values))
         }
         for outbox in outboxes {
-            try? outbox.post(DriverMessage.shutdown)
-            outbox.stop()
+            outbox.shutdown()
         }
         let deadline = Date(timeIntervalSinceNow: 3)
         for p in processes {
@@ -280,8 +279,7 @@ final class LocalCluster: Sendable {
         }
         // stop() took its list of outboxes before this one joined: tell this executor itself.
         if stopping {
-            try? outbox.post(DriverMessage.shutdown)
-            outbox.stop()
+            outbox.shutdown()
         }
         return id
     }

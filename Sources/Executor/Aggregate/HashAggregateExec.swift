@@ -59,7 +59,6 @@ public final class HashAggregateExec: BatchConsumer {
     public private(set) var memoryBytesSpilled: Int64 = 0
     /// Bytes of spill files written (Spark's diskBytesSpilled).
     public private(set) var diskBytesSpilled: Int64 = 0
-    public var peakReserved: Int { memory.peak }
 
     public convenience init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
                             downstream: any BatchConsumer, resources: AggregateResources? = nil) {
@@ -83,9 +82,13 @@ public final class HashAggregateExec: BatchConsumer {
             next += a.bufferTypes.count
         }
         self.bufferOffsets = offsets
-        memory = TableReservation(keys.isEmpty ? nil : resources?.memory)
+        memory = TableReservation(Self.holdsMemory(keys: keys) ? resources?.memory : nil)
         (table, accumulators) = Self.freshState(keys: keys, aggregates: aggregates)
     }
+
+    /// Whether an aggregate with these keys holds task memory across batches: one without keys has
+    /// one group, nothing to reserve (TaskMemoryShares counts the holders by this rule).
+    static func holdsMemory(keys: [BoundExpression]) -> Bool { !keys.isEmpty }
 
     static func freshState(keys: [BoundExpression], aggregates: [BoundAggregate]) -> (GroupTable, [any Accumulator]) {
         (GroupTable(keyTypes: keys.map(\.dataType)), aggregates.map(makeAccumulator))

@@ -13,7 +13,6 @@ struct TableReservation {
     static let step = 1 << 20
     let memory: (any MemoryReservation)?
     private(set) var reserved = 0
-    private(set) var peak = 0
     private var stepRefused = false
 
     init(_ memory: (any MemoryReservation)?) { self.memory = memory }
@@ -26,14 +25,12 @@ struct TableReservation {
         if !stepRefused && missing < Self.step {
             if memory.tryGrow(Self.step) {
                 reserved += Self.step
-                peak = Swift.max(peak, reserved)
                 return true
             }
             stepRefused = true
         }
         guard memory.tryGrow(missing) else { return false }
         reserved += missing
-        peak = Swift.max(peak, reserved)
         return true
     }
 

@@ -35,7 +35,7 @@ private extension PhysicalPlan {
     /// Whether the operator reserves task memory that it holds across batches.
     var holdsMemory: Bool {
         switch self {
-        case .hashAggregate(_, let keys, _, _, _): return !keys.isEmpty
+        case .hashAggregate(_, let keys, _, _, _): return HashAggregateExec.holdsMemory(keys: keys)
         case .tokenCount: return true
         default: return false
         }

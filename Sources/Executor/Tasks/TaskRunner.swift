@@ -35,6 +35,7 @@ public struct TaskRunner: Sendable {
         memory?.taskStarted(task.taskId)
         defer { memory?.taskEnded(task.taskId) }
         let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId, limit: task.faults.memoryLimit) }
+        let shares = TaskMemoryShares(task, reservation)
         var resultSink: ResultSink? = nil
         do {
             if task.faults.delayMillis > 0 { try kill.sleep(millis: task.faults.delayMillis) }
@@ -49,11 +50,11 @@ public struct TaskRunner: Sendable {
                 let writer = try ShuffleMapWriter(
                     shuffleId: shuffleId, mapId: task.taskId, mapIndex: task.partition, executorId: executorId,
                     numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
-                    compressionLevel: task.compressionLevel, memory: TaskMemoryShares(task, reservation).budget())
+                    compressionLevel: task.compressionLevel, memory: shares.budget())
                 if task.faults.fullDisk { writer.injectedWriteDevice = "/dev/full" }
                 let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
-                    try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, kill: kill, cacheWriters: &cacheWriters)
+                    try runPipeline(task, sink: sink, metrics: &metrics, shares: shares, kill: kill, cacheWriters: &cacheWriters)
                 } catch {
                     writer.abort()
                     throw error
@@ -74,7 +75,7 @@ public struct TaskRunner: Sendable {
                     try ResultFileWriter(directory: localDir, taskId: task.taskId, compressionLevel: task.compressionLevel)
                 }
                 resultSink = sink
-                try runPipeline(task, sink: sink, metrics: &metrics, memory: reservation, kill: kill, cacheWriters: &cacheWriters)
+                try runPipeline(task, sink: sink, metrics: &metrics, shares: shares, kill: kill, cacheWriters: &cacheWriters)
                 status.resultBatches = sink.batches
                 status.resultBytes = sink.encodedBytes
                 metrics.outputRows = sink.rows
@@ -128,7 +129,7 @@ public struct TaskRunner: Sendable {
     /// task stops within one batch wherever its time goes; the source's counts are recorded even
     /// when the pipeline stops early, so a killed task's metrics say how far it got.
     func runPipeline(_ task: TaskDescription, sink: any BatchConsumer, metrics: inout TaskMetrics,
-                     memory: TaskMemoryReservation?, kill: TaskKillFlag, cacheWriters: inout [CacheWriteExec]) throws {
+                     shares: TaskMemoryShares, kill: TaskKillFlag, cacheWriters: inout [CacheWriteExec]) throws {
         var node = task.plan
         var head: any BatchConsumer = CancellationPoint(kill, downstream: sink)
         var chain: [PhysicalPlan] = []
@@ -146,7 +147,6 @@ public struct TaskRunner: Sendable {
             }
             break
         }
-        let shares = TaskMemoryShares(task, memory)
         // chain[0] is the root: wrap from the sink downward so each operator knows its downstream.
         var aggregates: [HashAggregateExec] = []
         defer {
