@@ -27,4 +27,18 @@ import Testing
         #expect(ExecutorMetrics.text().contains("metrics_executor_completedTasks_total{application_id=\"\(metrics.appId)\",application_name=\"reuse\",executor_id=\"1\"} 80"),
                 "the reused counters still count")
     }
+
+    @Test func aKilledTaskIsNeitherCompletedNorFailed() throws {
+        let metrics = ExecutorMetrics(appId: "app-killed-\(UUID().uuidString.prefix(8))", appName: "killed", hostFactory: RecordingMetrics())
+        for (n, error) in [nil, EmberError(.killed, "speculative copy lost"), EmberError(.execution, "failed")].enumerated() {
+            let info = TaskEventInfo(taskId: n, stage: 0, stageAttempt: 0, partition: n, attempt: 0, executor: "1", locality: .any, launchTime: 0)
+            metrics.record(.taskStart(info))
+            metrics.record(.taskEnd(info, error: error, metrics: TaskMetrics()))
+        }
+        let text = ExecutorMetrics.text()
+        let labels = "{application_id=\"\(metrics.appId)\",application_name=\"killed\",executor_id=\"1\"}"
+        #expect(text.contains("metrics_executor_completedTasks_total\(labels) 1"), "\(text)")
+        #expect(text.contains("metrics_executor_failedTasks_total\(labels) 1"), "killed is not failed, as in Spark: \(text)")
+        #expect(text.contains("metrics_executor_totalTasks_total\(labels) 3"), "\(text)")
+    }
 }

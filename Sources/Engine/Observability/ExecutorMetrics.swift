@@ -78,7 +78,8 @@ final class ExecutorMetrics: Sendable {
         case .taskEnd(let info, let error, let m):
             let metrics = instruments(info.executor)
             metrics.activeTasks.decrement()
-            (error == nil ? metrics.completedTasks : metrics.failedTasks).increment()
+            // As Spark's status store counts them: a killed task is neither completed nor failed.
+            if error == nil { metrics.completedTasks.increment() } else if error?.code != .killed { metrics.failedTasks.increment() }
             metrics.shuffleRead.increment(by: Int(m.shuffleReadBytes))
             metrics.shuffleWrite.increment(by: Int(m.shuffleWriteBytes))
             metrics.memoryUsed.record(Double(m.peakExecutionMemory))
