@@ -127,6 +127,9 @@ enum FuzzComparer {
             var extra: [[Value]] = []
             for (key, rows) in grouped(mine) {
                 var pool = available[key] ?? []
+                // Rows that differ only in rounding pair up in sorted order: a linear check first,
+                // the search below (quadratic in a group) only when that does not match them all.
+                if rows.count == pool.count && zip(sortedByFuzzy(rows), sortedByFuzzy(pool)).allSatisfy({ close($0, $1) }) { continue }
                 for row in rows {
                     if let i = pool.firstIndex(where: { close(row, $0) }) { pool.remove(at: i) } else { extra.append(row) }
                 }
@@ -138,6 +141,17 @@ enum FuzzComparer {
                 text += "\n  + \(FuzzCell.show(row))\(near)"
             }
             return text + missing(mine, theirs)
+        }
+
+        /// Rows in the order of their inexact columns.
+        func sortedByFuzzy(_ rows: [[Value]]) -> [[Value]] {
+            rows.sorted { x, y in
+                for c in fuzzy {
+                    let d = compareValues(x[c], y[c])
+                    if d != 0 { return d < 0 }
+                }
+                return false
+            }
         }
 
         /// Reference rows that ember's answer lacks (by the exact part), for the report.
