@@ -29,7 +29,7 @@ import Glibc
         var s = 0, sh = 0
         let stage = StageGraph.build(physical, nextStageID: &s, nextShuffleID: &sh).resultStage
         return TaskDescription(taskId: TaskID(1), stageId: stage.id, stageAttempt: 0, partition: 0, attempt: 0, plan: stage.plan,
-                               output: stage.output, shuffleInputs: [])
+                               output: stage.output, inputs: stage.plan.taskInputs(partition: 0) { _, _ in [] })
     }
 
     @Test func aResultLargerThanTheFrameLimitTravelsAsAFile() throws {

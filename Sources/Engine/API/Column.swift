@@ -72,6 +72,10 @@ extension Column {
     /// Inequality (Spark's `=!=`).
     public static func =!= (l: Column, r: Column) -> Column { binary(.notEqual, l, r) }
     public static func =!= (l: Column, r: some LiteralConvertible) -> Column { binary(.notEqual, l, r) }
+    /// Null-safe equality (Spark's `<=>` / `eqNullSafe`): true when both are null, never null.
+    public static func <=> (l: Column, r: Column) -> Column { binary(.equalNullSafe, l, r) }
+    public static func <=> (l: Column, r: some LiteralConvertible) -> Column { binary(.equalNullSafe, l, r) }
+    public func eqNullSafe(_ other: Column) -> Column { self <=> other }
     public static func < (l: Column, r: Column) -> Column { binary(.less, l, r) }
     public static func < (l: Column, r: some LiteralConvertible) -> Column { binary(.less, l, r) }
     public static func <= (l: Column, r: Column) -> Column { binary(.lessOrEqual, l, r) }
@@ -88,3 +92,4 @@ extension Column {
 
 infix operator === : ComparisonPrecedence
 infix operator =!= : ComparisonPrecedence
+infix operator <=> : ComparisonPrecedence

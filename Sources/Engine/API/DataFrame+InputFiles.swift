@@ -13,11 +13,8 @@ extension DataFrame {
             switch plan {
             case .relation(let relation):
                 for path in relation.paths + relation.splits.map(\.path) where seen.insert(path).inserted { result.append(path) }
-            case .range:
-                break
-            case .cache(_, _, let child), .repartition(_, _, let child), .project(_, let child), .filter(_, let child),
-                 .aggregate(_, _, let child), .sort(_, let child), .limit(_, let child):
-                visit(child)
+            default:
+                plan.children.forEach(visit)
             }
         }
         visit(plan)

@@ -4,14 +4,19 @@
 
 import Foundation
 import Planner
+import Synchronization
 
 public struct DataFrame: Sendable {
     public let session: Session
     public let plan: LogicalPlan
+    /// Tells this DataFrame's columns (`df["x"]`) apart from same-named columns of other inputs.
+    public let id: Int
+    private static let ids = Atomic<Int>(0)
 
     init(session: Session, plan: LogicalPlan) {
         self.session = session
         self.plan = plan
+        self.id = Self.ids.add(1, ordering: .relaxed).newValue
     }
 
     func with(_ plan: LogicalPlan) -> DataFrame { DataFrame(session: session, plan: plan) }

@@ -38,6 +38,7 @@ struct SparkEventJSON {
             ("spark.executor.instances", String(executors)), ("spark.executor.cores", String(cores)),
             ("spark.executor.memory", "\(megabytes)m"), ("spark.scheduler.mode", "FIFO"),
             ("spark.sql.shuffle.partitions", String(config.effectiveShufflePartitions)),
+            ("spark.sql.autoBroadcastJoinThreshold", String(config.autoBroadcastJoinThreshold)),
             ("spark.sql.files.maxPartitionBytes", String(config.maxPartitionBytes)),
             ("spark.task.maxFailures", String(config.taskMaxFailures)),
             ("spark.stage.maxConsecutiveAttempts", String(config.stageMaxConsecutiveAttempts)),

@@ -334,12 +334,9 @@ final class DAGScheduler {
                 nextTaskId += 1
                 let tsm = job.running[stageID]!
                 let stage = tsm.stage
-                let inputs = stage.inputShuffles.map { shuffle in
-                    ShuffleInput(shuffleId: shuffle, numPartitions: job.shufflePartitions[shuffle] ?? 1,
-                                 blocks: tracker.blocks(shuffle: shuffle, reduceId: partition))
-                }
+                let inputs = stage.plan.taskInputs(partition: partition) { tracker.blocks(shuffle: $0, reduceId: $1) }
                 var task = TaskDescription(taskId: taskId, stageId: stage.id, stageAttempt: tsm.stageAttempt, partition: partition,
-                                           attempt: attempt, plan: stage.plan, output: stage.output, shuffleInputs: inputs,
+                                           attempt: attempt, plan: stage.plan.withoutSplits, output: stage.output, inputs: inputs,
                                            compressionLevel: config.shuffleCompressionLevel)
                 task.faults = faults(for: stage.id, partition: partition, attempt: attempt)
                 task.maxDirectResultSize = config.maxDirectResultSize

@@ -225,7 +225,8 @@ public final class Session: Sendable {
     func planQuery(_ plan: LogicalPlan) throws -> PlannedQuery {
         let analyzed = try Analyzer.resolve(plan)
         let optimized = Optimizer.optimize(analyzed)
-        let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions)
+        let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions,
+                                            autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold)
         return PlannedQuery(analyzed: analyzed, optimized: optimized, physical: physical)
     }
 
@@ -302,7 +303,7 @@ public final class Session: Sendable {
         func go(_ p: PhysicalPlan) -> PhysicalPlan {
             switch p {
             case .cache(let spec, let child): return isCached(spec) ? .cacheRead(spec) : .cache(spec, go(child))
-            default: return p.child.map { p.withChild(go($0)) } ?? p
+            default: return p.withNewChildren(p.children.map(go))
             }
         }
         return go(plan)

@@ -42,6 +42,9 @@ public struct SessionConfig: Sendable {
     /// Partitions of every shuffle (Spark's `spark.sql.shuffle.partitions`). Spark's default is 200;
     /// Ember's default is 2 × the total task slots, which suits a single machine.
     public var shufflePartitions: Int? = nil
+    /// Joins broadcast a side estimated at most this many bytes (Spark's
+    /// `spark.sql.autoBroadcastJoinThreshold`, 10 MB); -1 broadcasts only sides marked `broadcast(df)`.
+    public var autoBroadcastJoinThreshold: Int64 = PhysicalPlanner.defaultBroadcastThreshold
     /// Maximum bytes per file split (Spark's `spark.sql.files.maxPartitionBytes`, 128 MB).
     public var maxPartitionBytes: Int64 = 128 << 20
     /// zstd level of shuffle files (Spark's `spark.io.compression.zstd.level`, 1).

@@ -7,18 +7,6 @@
 import Planner
 import Shuffle
 
-/// The shuffle blocks one reduce task reads from one shuffle.
-public struct ShuffleInput: Sendable, Codable, Hashable {
-    public var shuffleId: ShuffleID
-    public var numPartitions: Int
-    public var blocks: [ShuffleBlockRef]
-    public init(shuffleId: ShuffleID, numPartitions: Int, blocks: [ShuffleBlockRef]) {
-        self.shuffleId = shuffleId
-        self.numPartitions = numPartitions
-        self.blocks = blocks
-    }
-}
-
 /// Which shuffle's rows a skewed reduce task should summarize, and by which partitioning keys.
 public struct KeySummaryRequest: Sendable, Codable, Hashable {
     public var shuffleId: ShuffleID
@@ -60,9 +48,11 @@ public struct TaskDescription: Sendable, Codable {
     public var stageAttempt: Int
     public var partition: Int
     public var attempt: Int
+    /// The stage's operator tree (file scans without their splits).
     public var plan: PhysicalPlan
     public var output: StageOutput
-    public var shuffleInputs: [ShuffleInput]
+    /// What the task reads, per leaf of the plan.
+    public var inputs: [TaskInput]
     public var compressionLevel: Int32
     public var faults = TaskFaults()
     /// Set by the driver for a reduce partition far larger than its siblings: summarize its keys.
@@ -72,7 +62,7 @@ public struct TaskDescription: Sendable, Codable {
     public var maxDirectResultSize = 1 << 20
 
     public init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
-                output: StageOutput, shuffleInputs: [ShuffleInput], compressionLevel: Int32 = 1) {
+                output: StageOutput, inputs: [TaskInput], compressionLevel: Int32 = 1) {
         self.taskId = taskId
         self.stageId = stageId
         self.stageAttempt = stageAttempt
@@ -80,7 +70,7 @@ public struct TaskDescription: Sendable, Codable {
         self.attempt = attempt
         self.plan = plan
         self.output = output
-        self.shuffleInputs = shuffleInputs
+        self.inputs = inputs
         self.compressionLevel = compressionLevel
     }
 

@@ -16,11 +16,11 @@ struct TaskMemoryShares {
     init(_ task: TaskDescription, _ memory: TaskMemoryReservation?) {
         self.memory = memory
         var count = 0
-        var node: PhysicalPlan? = task.plan
-        while let n = node {
+        func countHolders(_ n: PhysicalPlan) {
             if n.holdsMemory { count += 1 }
-            node = n.child
+            n.children.forEach(countHolders)
         }
+        countHolders(task.plan)
         if case .shuffle = task.output { count += 1 }
         holders = count
     }
@@ -36,7 +36,7 @@ private extension PhysicalPlan {
     var holdsMemory: Bool {
         switch self {
         case .hashAggregate(_, let keys, _, _, _): return HashAggregateExec.holdsMemory(keys: keys)
-        case .tokenCount: return true
+        case .tokenCount, .hashJoin: return true
         default: return false
         }
     }

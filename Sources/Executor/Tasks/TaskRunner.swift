@@ -123,126 +123,18 @@ public struct TaskRunner: Sendable {
         }
         return failure
     }
+}
 
-    /// Builds the operator chain above the plan's leaf and pushes the leaf's batches through it.
-    /// A CancellationPoint in front of every operator and the sink checks the kill flag, so a killed
-    /// task stops within one batch wherever its time goes; the source's counts are recorded even
-    /// when the pipeline stops early, so a killed task's metrics say how far it got.
+extension TaskRunner {
+    /// Runs the task's operator tree into `sink`, adding what its pipelines counted to `metrics`.
     func runPipeline(_ task: TaskDescription, sink: any BatchConsumer, metrics: inout TaskMetrics,
                      shares: TaskMemoryShares, kill: TaskKillFlag, cacheWriters: inout [CacheWriteExec]) throws {
-        var node = task.plan
-        var head: any BatchConsumer = CancellationPoint(kill, downstream: sink)
-        var chain: [PhysicalPlan] = []
-        while true {
-            switch node {
-            case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c), .cache(_, let c),
-                 .sort(_, let c), .limit(_, let c):
-                chain.append(node)
-                node = c
-                continue
-            case .exchange:
-                throw EmberError(.internal, "a stage plan still contains an exchange")
-            case .fileScan, .range, .shuffleRead, .cacheRead:
-                break
-            }
-            break
-        }
-        // chain[0] is the root: wrap from the sink downward so each operator knows its downstream.
-        var aggregates: [HashAggregateExec] = []
+        let pipeline = TaskPipeline(task: task, runner: self, shares: shares, kill: kill)
         defer {
-            for a in aggregates {
-                metrics.spillCount += a.spillCount
-                metrics.memoryBytesSpilled += a.memoryBytesSpilled
-                metrics.diskBytesSpilled += a.diskBytesSpilled
-            }
+            metrics.add(pipeline.metrics)
+            cacheWriters += pipeline.cacheWriters
         }
-        for op in chain {
-            switch op {
-            case .project(let e, let s, _): head = ProjectExec(expressions: e, schema: s, downstream: head)
-            case .filter(let e, _): head = FilterExec(predicate: e, downstream: head)
-            case .generate(let g, _): head = GenerateExec(generator: g, downstream: head)
-            case .tokenCount(let t, _):
-                head = try TokenCountExec(t, downstream: head, memory: shares.budget())
-            case .cache(let spec, _):
-                let writer = CacheWriteExec(spec: spec, partition: task.partition, blocks: blocks, downstream: head)
-                cacheWriters.append(writer)
-                head = writer
-            case .hashAggregate(let m, let k, let a, let s, _):
-                let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
-                                                  resources: AggregateResources(memory: shares.budget(), spillDirectory: localDir, taskId: task.taskId))
-                aggregates.append(aggregate)
-                head = aggregate
-            case .sort(let o, let c): head = SortExec(orders: o, schema: c.schema, downstream: head)
-            case .limit(let n, _): head = LimitExec(limit: n, downstream: head)
-            default: break
-            }
-            head = CancellationPoint(kill, downstream: head)
-        }
-        if task.faults.millisPerBatch > 0 { head = SlowBatches(millis: task.faults.millisPerBatch, flag: kill, downstream: head) }
-        let pipeline = head
-        var rows: Int64 = 0
-        var bytes: Int64 = 0
-        do {
-            switch node {
-            case .fileScan(let scan):
-                guard task.partition < scan.splits.count else { break }
-                let split = scan.splits[task.partition]
-                bytes = split.length
-                defer {
-                    metrics.inputRows = rows
-                    metrics.inputBytes = bytes
-                }
-                switch scan.format {
-                case .text:
-                    try TextScanner.scan(split, batchSize: ColumnarBatch.defaultCapacity) { batch in
-                        rows += Int64(batch.numRows)
-                        try pipeline.consume(batch)
-                    }
-                case .csv(let options):
-                    try CSVScanner.scan(split, options: options, dataSchema: scan.dataSchema, requiredColumns: scan.requiredColumns,
-                                        batchSize: ColumnarBatch.defaultCapacity) { batch in
-                        rows += Int64(batch.numRows)
-                        try pipeline.consume(batch)
-                    }
-                }
-            case .cacheRead(let spec):
-                guard let batches = try blocks.get(cacheId: spec.id, partition: task.partition, schema: spec.schema) else {
-                    throw EmberError(.execution, "cached block rdd_\(spec.id)_\(task.partition) is not on executor \(executorId)",
-                                     context: [.init(cacheBlockMissingKey, "\(spec.id):\(task.partition)")],
-                                     hint: "the executor that held it was lost; the driver recomputes the partition")
-                }
-                for batch in batches {
-                    rows += Int64(batch.numRows)
-                    try pipeline.consume(batch)
-                }
-            case .range(let spec):
-                defer { metrics.inputRows = rows }
-                try RangeSource.generate(spec, partition: task.partition) { batch in
-                    rows += Int64(batch.numRows)
-                    try pipeline.consume(batch)
-                }
-            case .shuffleRead(let shuffleId, let schema, let numPartitions):
-                guard let input = task.shuffleInputs.first(where: { $0.shuffleId == shuffleId }) else {
-                    throw EmberError(.internal, "task has no map output locations for shuffle \(shuffleId)")
-                }
-                var reader = ShuffleReader(schema: schema)
-                var summary = task.keySummary.flatMap { $0.shuffleId == shuffleId ? KeySummary($0) : nil }
-                defer {
-                    metrics.heavyKey = summary?.heavyKey
-                    metrics.shuffleReadRows = rows
-                    metrics.shuffleReadBytes = reader.bytesRead
-                    metrics.shuffleBlocksFetched = reader.blocksRead
-                }
-                try reader.read(reduceId: task.partition, numPartitions: numPartitions, blocks: input.blocks) { batch in
-                    rows += Int64(batch.numRows)
-                    try summary?.add(batch)
-                    try pipeline.consume(batch)
-                }
-            default:
-                break
-            }
-        } catch is PipelineStop {}
-        try pipeline.finish()
+        try pipeline.run(into: sink)
     }
 }
 

@@ -7,6 +7,8 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
     case arithmetic(BinaryOperator, BoundExpression, BoundExpression, DataType)
     /// Comparison; operands already coerced to a common type.
     case comparison(BinaryOperator, BoundExpression, BoundExpression)
+    /// `<=>`: equal, or both null; never null itself. Operands coerced to a common type.
+    case equalNullSafe(BoundExpression, BoundExpression)
     case and(BoundExpression, BoundExpression)
     case or(BoundExpression, BoundExpression)
     case not(BoundExpression)
@@ -25,7 +27,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
     public var dataType: DataType {
         switch self {
         case .column(_, let t), .literal(_, let t), .arithmetic(_, _, _, let t), .coalesce(_, let t), .cast(_, let t): return t
-        case .comparison, .and, .or, .not, .isNull, .isNotNull: return .boolean
+        case .comparison, .equalNullSafe, .and, .or, .not, .isNull, .isNotNull: return .boolean
         case .negate(let e): return e.dataType
         case .lower, .upper, .trim, .randstr: return .string
         case .length: return .long
@@ -44,7 +46,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         switch self {
         case .column(let i, _): out.insert(i)
         case .literal: break
-        case .arithmetic(_, let l, let r, _), .comparison(_, let l, let r), .and(let l, let r), .or(let l, let r):
+        case .arithmetic(_, let l, let r, _), .comparison(_, let l, let r), .and(let l, let r), .or(let l, let r), .equalNullSafe(let l, let r):
             l.collectColumns(into: &out); r.collectColumns(into: &out)
         case .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .lower(let e), .upper(let e),
              .length(let e), .trim(let e), .split(let e, _), .cast(let e, _), .randstr(let e, _):
@@ -60,6 +62,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         case .literal: return self
         case .arithmetic(let op, let l, let r, let t): return .arithmetic(op, l.remapColumns(mapping), r.remapColumns(mapping), t)
         case .comparison(let op, let l, let r): return .comparison(op, l.remapColumns(mapping), r.remapColumns(mapping))
+        case .equalNullSafe(let l, let r): return .equalNullSafe(l.remapColumns(mapping), r.remapColumns(mapping))
         case .and(let l, let r): return .and(l.remapColumns(mapping), r.remapColumns(mapping))
         case .or(let l, let r): return .or(l.remapColumns(mapping), r.remapColumns(mapping))
         case .not(let e): return .not(e.remapColumns(mapping))
@@ -88,6 +91,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         case .literal(let v, _): return v.isNull ? "null" : (v.stringValue.map { "'\($0)'" } ?? v.description)
         case .arithmetic(let op, let l, let r, _), .comparison(let op, let l, let r):
             return "(\(l.describe(schema)) \(op.rawValue) \(r.describe(schema)))"
+        case .equalNullSafe(let l, let r): return "(\(l.describe(schema)) <=> \(r.describe(schema)))"
         case .and(let l, let r): return "(\(l.describe(schema)) AND \(r.describe(schema)))"
         case .or(let l, let r): return "(\(l.describe(schema)) OR \(r.describe(schema)))"
         case .not(let e): return "NOT \(e.describe(schema))"

@@ -5,10 +5,12 @@ public enum BinaryOperator: String, Sendable, Codable, Hashable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
     case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case and = "AND", or = "OR"
+    /// Null-safe equality: true when both sides are null, false when one is (never null).
+    case equalNullSafe = "<=>"
 
     public var isComparison: Bool {
         switch self {
-        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: return true
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .equalNullSafe: return true
         default: return false
         }
     }
@@ -64,6 +66,9 @@ public enum AggregateFunction: String, Sendable, Codable, Hashable {
 
 public indirect enum Expression: Sendable, Codable, Hashable {
     case column(String)
+    /// A column of one particular input: `df["name"]` (qualifier "#<DataFrame id>") or
+    /// `col("a.name")` after `df.alias("a")` (qualifier "a").
+    case qualifiedColumn(String, String)
     /// `*` in a select list (all columns of the input).
     case star
     case literal(Value)
@@ -83,7 +88,7 @@ public indirect enum Expression: Sendable, Codable, Hashable {
     /// The column name Spark would give this expression in a result schema.
     public var displayName: String {
         switch self {
-        case .column(let n): return n
+        case .column(let n), .qualifiedColumn(_, let n): return n
         case .star: return "*"
         case .literal(let v): return v.isNull ? "NULL" : v.description
         case .alias(_, let n): return n
@@ -115,7 +120,7 @@ public indirect enum Expression: Sendable, Codable, Hashable {
     public var containsAggregate: Bool {
         switch self {
         case .aggregate: return true
-        case .column, .star, .literal: return false
+        case .column, .qualifiedColumn, .star, .literal: return false
         case .alias(let e, _), .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .cast(let e, _), .explode(let e):
             return e.containsAggregate
         case .binary(_, let l, let r): return l.containsAggregate || r.containsAggregate
@@ -127,7 +132,7 @@ public indirect enum Expression: Sendable, Codable, Hashable {
     public var containsGenerator: Bool {
         switch self {
         case .explode: return true
-        case .column, .star, .literal, .aggregate: return false
+        case .column, .qualifiedColumn, .star, .literal, .aggregate: return false
         case .alias(let e, _), .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .cast(let e, _):
             return e.containsGenerator
         case .binary(_, let l, let r): return l.containsGenerator || r.containsGenerator

@@ -16,6 +16,14 @@ extension BoundExpression {
             return try Arithmetic.evaluate(op, try l.evaluate(batch), try r.evaluate(batch), resultType: t)
         case .comparison(let op, let l, let r):
             return Comparison.evaluate(op, try l.evaluate(batch), try r.evaluate(batch))
+        case .equalNullSafe(let l, let r):
+            let a = try l.evaluate(batch), b = try r.evaluate(batch)
+            let equal = Comparison.evaluate(.equal, a, b)
+            guard case .boolean(var v) = equal.values else { throw typeError("<=>", equal) }
+            if a.hasNulls || b.hasNulls {
+                for i in 0..<n where a.isNull(i) || b.isNull(i) { v[i] = a.isNull(i) && b.isNull(i) }
+            }
+            return ColumnVector(.boolean(v))
         case .and(let l, let r):
             return Logic.and(try l.evaluate(batch), try r.evaluate(batch))
         case .or(let l, let r):

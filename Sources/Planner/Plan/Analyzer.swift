@@ -2,52 +2,81 @@
 // what is wrong and what is available (an unknown column lists the columns it could have meant).
 
 public enum Analyzer {
-    public static func resolve(_ plan: LogicalPlan) throws -> ResolvedPlan {
+    public static func resolve(_ plan: LogicalPlan) throws -> ResolvedPlan { try resolveScoped(plan).0 }
+
+    /// Resolves a plan and says which qualifiers each output column answers to.
+    static func resolveScoped(_ plan: LogicalPlan) throws -> (ResolvedPlan, Scope) {
         switch plan {
+        case .invalid(let error):
+            throw error
         case .relation(let r):
-            return .scan(FileScan(paths: r.paths, format: r.format, dataSchema: r.schema, splits: r.splits))
+            let scan = ResolvedPlan.scan(FileScan(paths: r.paths, format: r.format, dataSchema: r.schema, splits: r.splits))
+            return (scan, Scope(scan.schema))
         case .range(let r):
             guard r.step != 0, r.numPartitions >= 1 else {
                 throw EmberError(.analysis, "range needs a non-zero step and at least one partition")
             }
-            return .range(r)
+            return (.range(r), Scope(RangeSpec.schema))
         case .cache(let id, let level, let child):
-            return .cache(id: id, level, try resolve(child))
+            let (c, scope) = try resolveScoped(child)
+            return (.cache(id: id, level, c), scope)
         case .repartition(let n, let keys, let child):
             guard n >= 1 else { throw EmberError(.analysis, "repartition needs at least 1 partition, got \(n)") }
-            let c = try resolve(child)
-            if keys.isEmpty { return .repartition(.roundRobin(n), c) }
-            return .repartition(.hash(try keys.map { try bind($0, c.schema) }, n), c)
+            let (c, scope) = try resolveScoped(child)
+            if keys.isEmpty { return (.repartition(.roundRobin(n), c), scope) }
+            return (.repartition(.hash(try keys.map { try bind($0, scope) }, n), c), scope)
         case .filter(let condition, let child):
-            let c = try resolve(child)
-            let bound = try bind(condition, c.schema)
+            let (c, scope) = try resolveScoped(child)
+            let bound = try bind(condition, scope)
             guard bound.dataType == .boolean else {
                 throw EmberError(.analysis, "filter condition '\(condition.displayName)' is of type \(bound.dataType), not boolean",
                                  hint: "compare the column with a value, e.g. col(\"x\") > 0")
             }
-            return .filter(bound, c)
+            return (.filter(bound, c), scope)
         case .project(let exprs, let child):
-            return try resolveProject(exprs, try resolve(child))
+            return try resolveProject(exprs, try resolveScoped(child))
         case .aggregate(let keys, let aggs, let child):
-            return try resolveAggregate(keys, aggs, try resolve(child))
+            return try resolveAggregate(keys, aggs, try resolveScoped(child))
         case .sort(let orders, let child):
-            let c = try resolve(child)
+            let (c, scope) = try resolveScoped(child)
             let bound = try orders.map {
-                BoundSortOrder(expression: try bind($0.expression, c.schema), ascending: $0.ascending, nullsFirst: $0.nullsFirst)
+                BoundSortOrder(expression: try bind($0.expression, scope), ascending: $0.ascending, nullsFirst: $0.nullsFirst)
             }
-            return .sort(bound, c)
+            return (.sort(bound, c), scope)
         case .limit(let n, let child):
             guard n >= 0 else {
                 throw EmberError(.analysis, "limit must be non-negative, got \(n)")
             }
-            return .limit(n, try resolve(child))
+            let (c, scope) = try resolveScoped(child)
+            return (.limit(n, c), scope)
+        case .subqueryAlias(let name, let child):
+            let (c, scope) = try resolveScoped(child)
+            return (c, scope.aliased(name))
+        case .dataFrameTag(let id, let child):
+            let (c, scope) = try resolveScoped(child)
+            return (c, scope.tagged("#\(id)"))
+        case .broadcastHint(let child):
+            let (c, scope) = try resolveScoped(child)
+            return (.broadcastHint(c), scope)
+        case .join(let l, let r, let type, let criteria):
+            return try resolveJoin(try resolveScoped(l), try resolveScoped(r), type, criteria)
+        case .union(let l, let r, let byName, let allowMissing):
+            return try resolveUnion(try resolveScoped(l), try resolveScoped(r), byName: byName, allowMissingColumns: allowMissing)
+        case .distinct(let child):
+            return try resolveDistinct(try resolveScoped(child))
+        case .intersect(let l, let r):
+            return try resolveSetOperation(try resolveScoped(l), try resolveScoped(r), .leftSemi, "intersect")
+        case .except(let l, let r):
+            return try resolveSetOperation(try resolveScoped(l), try resolveScoped(r), .leftAnti, "subtract")
         }
     }
 
     // MARK: select / withColumn (with at most one generator, like Spark)
 
-    static func resolveProject(_ exprs: [Expression], _ child: ResolvedPlan) throws -> ResolvedPlan {
+    static func resolveProject(_ exprs: [Expression], _ resolvedChild: (ResolvedPlan, Scope)) throws -> (ResolvedPlan, Scope) {
+        let (child, childScope) = resolvedChild
         var input = child
+        var inputScope = childScope
         var list = exprs
         let generators = exprs.indices.filter { exprs[$0].containsGenerator }
         if generators.count > 1 {
@@ -61,7 +90,7 @@ public enum Analyzer {
             guard case .explode(let arrayExpr) = expr else {
                 throw EmberError(.analysis, "explode must be the whole select item (optionally aliased), not nested in '\(exprs[g].displayName)'")
             }
-            let bound = try bind(arrayExpr, child.schema)
+            let bound = try bind(arrayExpr, childScope)
             guard case .array(let elementType) = bound.dataType else {
                 throw EmberError(.analysis, "explode expects an array, but '\(arrayExpr.displayName)' is \(bound.dataType)",
                                  hint: "use split(col, pattern) to make an array of strings")
@@ -69,16 +98,19 @@ public enum Analyzer {
             let name = alias ?? "col"
             let schema = StructType(child.schema.fields + [StructField(name, elementType)])
             input = .generate(Generator(expression: bound, keptChildColumns: Array(child.schema.fields.indices), schema: schema), child)
+            inputScope = Scope(schema, qualifiers: childScope.qualifiers + [[]])
             list[g] = .column("#generated")
         }
         let schema = input.schema
         var bound: [BoundExpression] = []
         var fields: [StructField] = []
+        var qualifiers: [[String]] = []
         for (k, e) in list.enumerated() {
             if case .star = e {
                 for (i, f) in child.schema.fields.enumerated() {
                     bound.append(.column(i, f.dataType))
                     fields.append(f)
+                    qualifiers.append(childScope.qualifiers[i])
                 }
                 continue
             }
@@ -86,30 +118,43 @@ public enum Analyzer {
                 let i = schema.count - 1
                 bound.append(.column(i, schema.fields[i].dataType))
                 fields.append(schema.fields[i])
+                qualifiers.append([])
                 continue
             }
             if e.containsAggregate {
                 throw EmberError(.analysis, "aggregate function in select: '\(exprs[k].displayName)'",
                                  hint: "use groupBy(...).agg(...) (or agg(...) for a global aggregate)")
             }
-            let b = try bind(e, schema)
+            let b = try bind(e, inputScope)
             bound.append(b)
             fields.append(StructField(e.displayName, b.dataType))
+            qualifiers.append(passedThroughQualifiers(e, b, inputScope))
         }
-        return .project(bound, StructType(fields), input)
+        let out = StructType(fields)
+        return (.project(bound, out, input), Scope(out, qualifiers: qualifiers))
+    }
+
+    /// A column passed through unrenamed keeps its qualifiers; anything computed has none.
+    static func passedThroughQualifiers(_ e: Expression, _ b: BoundExpression, _ scope: Scope) -> [String] {
+        switch (e, b) {
+        case (.column, .column(let i, _)), (.qualifiedColumn, .column(let i, _)): return scope.qualifiers[i]
+        default: return []
+        }
     }
 
     // MARK: groupBy().agg()
 
-    static func resolveAggregate(_ keys: [Expression], _ aggs: [Expression], _ child: ResolvedPlan) throws -> ResolvedPlan {
-        let schema = child.schema
+    static func resolveAggregate(_ keys: [Expression], _ aggs: [Expression], _ resolvedChild: (ResolvedPlan, Scope)) throws -> (ResolvedPlan, Scope) {
+        let (child, scope) = resolvedChild
         var fields: [StructField] = []
+        var qualifiers: [[String]] = []
         var boundKeys: [BoundExpression] = []
         for k in keys {
             if k.containsAggregate || k.containsGenerator {
                 throw EmberError(.analysis, "grouping expression '\(k.displayName)' may not contain aggregates or generators")
             }
-            let b = try bind(k, schema)
+            let b = try bind(k, scope)
+            qualifiers.append(passedThroughQualifiers(k, b, scope))
             if case .array = b.dataType {
                 throw EmberError(.analysis, "cannot group by '\(k.displayName)' of type \(b.dataType)",
                                  hint: "explode the array first, or group by a scalar column")
@@ -138,7 +183,7 @@ public enum Analyzer {
                 } else if case .literal(let v) = arg, f == .count, !v.isNull {
                     input = nil   // count(1) == count(*)
                 } else {
-                    var b = try bind(arg, schema)
+                    var b = try bind(arg, scope)
                     switch f {
                     case .sum, .avg:
                         // Like Spark, a string argument is implicitly cast to double (unparsable → null).
@@ -159,42 +204,51 @@ public enum Analyzer {
             let agg = BoundAggregate(function: f, input: input, name: name)
             boundAggs.append(agg)
             fields.append(StructField(name, agg.resultType, nullable: f != .count))
+            qualifiers.append([])
         }
-        return .aggregate(keys: boundKeys, aggregates: boundAggs, StructType(fields), child)
+        let out = StructType(fields)
+        return (.aggregate(keys: boundKeys, aggregates: boundAggs, out, child), Scope(out, qualifiers: qualifiers))
     }
 
     // MARK: expressions
 
-    /// Binds an expression against an input schema.
-    public static func bind(_ e: Expression, _ schema: StructType) throws -> BoundExpression {
+    /// Binds an expression against an input schema (no qualifiers).
+    public static func bind(_ e: Expression, _ schema: StructType) throws -> BoundExpression { try bind(e, Scope(schema)) }
+
+    /// Binds an expression against the columns of a scope.
+    static func bind(_ e: Expression, _ scope: Scope) throws -> BoundExpression {
+        let schema = scope.schema
         switch e {
         case .column(let name):
-            guard let i = schema.index(of: name) else { throw unresolvedColumn(name, schema) }
+            let i = try scope.resolve(name)
+            return .column(i, schema.fields[i].dataType)
+        case .qualifiedColumn(let qualifier, let name):
+            let i = try scope.resolveQualified(qualifier, name)
             return .column(i, schema.fields[i].dataType)
         case .star:
             throw EmberError(.analysis, "'*' can only be used as a select item or in count(*)")
         case .literal(let v):
             return .literal(v, v.dataType ?? .string)
         case .alias(let inner, _):
-            return try bind(inner, schema)
+            return try bind(inner, scope)
         case .binary(let op, let l, let r):
-            return try bindBinary(op, try bind(l, schema), try bind(r, schema), e)
+            return try bindBinary(op, try bind(l, scope), try bind(r, scope), e)
         case .not(let inner):
-            let b = try bind(inner, schema)
+            let b = try bind(inner, scope)
             guard b.dataType == .boolean else {
                 throw EmberError(.analysis, "NOT needs a boolean, but '\(inner.displayName)' is \(b.dataType)")
             }
             return .not(b)
         case .negate(let inner):
-            let b = try bind(inner, schema)
+            let b = try bind(inner, scope)
             guard b.dataType.isNumeric else {
                 throw EmberError(.analysis, "cannot negate '\(inner.displayName)' of type \(b.dataType)")
             }
             return .negate(b)
-        case .isNull(let inner): return .isNull(try bind(inner, schema))
-        case .isNotNull(let inner): return .isNotNull(try bind(inner, schema))
+        case .isNull(let inner): return .isNull(try bind(inner, scope))
+        case .isNotNull(let inner): return .isNotNull(try bind(inner, scope))
         case .function(let f, let args):
-            let bound = try args.map { try bind($0, schema) }
+            let bound = try args.map { try bind($0, scope) }
             func stringArg() throws -> BoundExpression {
                 guard bound.count == 1 else { throw EmberError(.analysis, "\(e.displayName) takes one argument") }
                 if bound[0].dataType == .string { return bound[0] }
@@ -221,7 +275,7 @@ public enum Analyzer {
                 let t = bound.reduce(first.dataType) { acc, b in isNullLiteral(b) ? acc : (commonType(acc, b.dataType) ?? acc) }
                 return .coalesce(bound.map { $0.dataType == t ? $0 : .cast($0, t) }, t)
             }
-        case .cast(let inner, let t): return .cast(try bind(inner, schema), t)
+        case .cast(let inner, let t): return .cast(try bind(inner, scope), t)
         case .explode:
             throw EmberError(.analysis, "explode is only allowed as a select item", hint: "df.select(explode(col(\"arr\")).alias(\"x\"))")
         case .aggregate:
@@ -260,13 +314,21 @@ public enum Analyzer {
             let t: DataType = (op == .divide || lt == .double || rt == .double) ? .double : .long
             return .arithmetic(op, l, r, t)
         }
-        // Comparison: coerce to a common type (numbers widen; a string compared with a number is cast).
-        if lt == rt { return .comparison(op, l, r) }
-        if lt.isNumeric && rt.isNumeric {
-            return .comparison(op, lt == .double ? l : .cast(l, .double), rt == .double ? r : .cast(r, .double))
+        // Comparison: coerce to a common type (numbers widen; a string compared with a number, a
+        // boolean or a date is cast to that type, as Spark does).
+        func compare(_ l: BoundExpression, _ r: BoundExpression) -> BoundExpression {
+            op == .equalNullSafe ? .equalNullSafe(l, r) : .comparison(op, l, r)
         }
-        if lt == .string && (rt.isNumeric || rt == .boolean) { return .comparison(op, .cast(l, rt), r) }
-        if rt == .string && (lt.isNumeric || lt == .boolean) { return .comparison(op, l, .cast(r, lt)) }
+        if lt == rt { return compare(l, r) }
+        if lt.isNumeric && rt.isNumeric {
+            return compare(lt == .double ? l : .cast(l, .double), rt == .double ? r : .cast(r, .double))
+        }
+        let castable: Set<DataType> = [.long, .double, .boolean, .date, .timestamp]
+        if lt == .string && castable.contains(rt) { return compare(.cast(l, rt), r) }
+        if rt == .string && castable.contains(lt) { return compare(l, .cast(r, lt)) }
+        if (lt == .date && rt == .timestamp) || (lt == .timestamp && rt == .date) {
+            return compare(lt == .timestamp ? l : .cast(l, .timestamp), rt == .timestamp ? r : .cast(r, .timestamp))
+        }
         throw EmberError(.analysis, "cannot compare \(lt) with \(rt) in '\(e.displayName)'",
                          hint: "cast one side so both have the same type")
     }

@@ -15,6 +15,14 @@ public struct FileRelation: Sendable, Hashable {
     }
 }
 
+/// How a join matches rows: no condition (cross), equal values of same-named columns (`using`),
+/// or any boolean expression over both sides.
+public enum JoinCriteria: Sendable {
+    case none
+    case using([String])
+    case on(Expression)
+}
+
 public indirect enum LogicalPlan: Sendable {
     case relation(FileRelation)
     case range(RangeSpec)
@@ -27,27 +35,106 @@ public indirect enum LogicalPlan: Sendable {
     case aggregate(keys: [Expression], aggregates: [Expression], LogicalPlan)
     case sort([SortOrder], LogicalPlan)
     case limit(Int, LogicalPlan)
+    case join(LogicalPlan, LogicalPlan, JoinType, JoinCriteria)
+    /// `df.alias("a")`: the columns answer to `a.name` (and no longer to earlier qualifiers).
+    case subqueryAlias(String, LogicalPlan)
+    /// The plan of the DataFrame with this id: its columns also answer to `df["name"]`.
+    case dataFrameTag(Int, LogicalPlan)
+    /// `union`/`unionAll` (by position) and `unionByName`; duplicates are kept, as in Spark.
+    case union(LogicalPlan, LogicalPlan, byName: Bool, allowMissingColumns: Bool)
+    /// `intersect`: distinct rows of the left that are also in the right (nulls equal).
+    case intersect(LogicalPlan, LogicalPlan)
+    /// `subtract`/`except`: distinct rows of the left that are not in the right (nulls equal).
+    case except(LogicalPlan, LogicalPlan)
+    case distinct(LogicalPlan)
+    /// `broadcast(df)`: build joins with this side broadcast to every task.
+    case broadcastHint(LogicalPlan)
+    /// A query the API could not build (e.g. an unknown join type); analysis reports the error.
+    case invalid(EmberError)
 
     /// Indented tree text for `explain()`.
     public func treeString(_ indent: String = "") -> String {
-        func line(_ s: String, _ child: LogicalPlan) -> String { indent + s + "\n" + child.treeString(indent + "   ") }
+        var s = indent + nodeText + "\n"
+        for c in children { s += c.treeString(indent + "   ") }
+        return s
+    }
+
+    var nodeText: String {
+        func names(_ es: [Expression]) -> String { es.map(\.displayName).joined(separator: ", ") }
         switch self {
         case .relation(let r):
-            let fmt: String
-            if case .csv = r.format { fmt = "csv" } else { fmt = "text" }
-            return indent + "Relation [\(r.schema.names.joined(separator: ","))] \(fmt) \(r.paths.joined(separator: ","))\n"
-        case .range(let r): return indent + "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))\n"
-        case .repartition(let n, let keys, let c):
-            return line("Repartition \(n) [\(keys.map(\.displayName).joined(separator: ", "))]", c)
-        case .cache(let id, let level, let c): return line("InMemoryRelation #\(id) \(level.rawValue)", c)
-        case .project(let es, let c): return line("Project [\(es.map(\.displayName).joined(separator: ", "))]", c)
-        case .filter(let e, let c): return line("Filter \(e.displayName)", c)
-        case .aggregate(let k, let a, let c):
-            return line("Aggregate [\(k.map(\.displayName).joined(separator: ", "))], [\((k + a).map(\.displayName).joined(separator: ", "))]", c)
-        case .sort(let o, let c):
-            return line("Sort [\(o.map { "\($0.expression.displayName) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]", c)
-        case .limit(let n, let c): return line("GlobalLimit \(n)", c)
+            return "Relation [\(r.schema.names.joined(separator: ","))] \(r.format.name) \(r.paths.joined(separator: ","))"
+        case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
+        case .repartition(let n, let keys, _): return "Repartition \(n) [\(names(keys))]"
+        case .cache(let id, let level, _): return "InMemoryRelation #\(id) \(level.rawValue)"
+        case .project(let es, _): return "Project [\(names(es))]"
+        case .filter(let e, _): return "Filter \(e.displayName)"
+        case .aggregate(let k, let a, _): return "Aggregate [\(names(k))], [\(names(k + a))]"
+        case .sort(let o, _):
+            return "Sort [\(o.map { "\($0.expression.displayName) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]"
+        case .limit(let n, _): return "GlobalLimit \(n)"
+        case .join(_, _, let type, let criteria):
+            switch criteria {
+            case .none: return "Join \(type.planName)"
+            case .using(let cols): return "Join \(type.planName), using [\(cols.joined(separator: ", "))]"
+            case .on(let e): return "Join \(type.planName), \(e.displayName)"
+            }
+        case .subqueryAlias(let name, _): return "SubqueryAlias \(name)"
+        case .dataFrameTag(let id, _): return "DataFrame #\(id)"
+        case .union(_, _, let byName, _): return byName ? "UnionByName" : "Union"
+        case .intersect: return "Intersect"
+        case .except: return "Except"
+        case .distinct: return "Distinct"
+        case .broadcastHint: return "ResolvedHint (strategy=broadcast)"
+        case .invalid(let e): return "Invalid: \(e.message)"
         }
+    }
+}
+
+extension LogicalPlan: TreeNode {
+    public var children: [LogicalPlan] {
+        switch self {
+        case .relation, .range, .invalid: return []
+        case .cache(_, _, let c), .repartition(_, _, let c), .project(_, let c), .filter(_, let c), .aggregate(_, _, let c),
+             .sort(_, let c), .limit(_, let c), .subqueryAlias(_, let c), .dataFrameTag(_, let c), .distinct(let c), .broadcastHint(let c):
+            return [c]
+        case .join(let l, let r, _, _), .union(let l, let r, _, _), .intersect(let l, let r), .except(let l, let r):
+            return [l, r]
+        }
+    }
+
+    public func withNewChildren(_ c: [LogicalPlan]) -> LogicalPlan {
+        switch self {
+        case .relation, .range, .invalid: return self
+        case .cache(let id, let level, _): return .cache(id: id, level, c[0])
+        case .repartition(let n, let keys, _): return .repartition(n, keys, c[0])
+        case .project(let es, _): return .project(es, c[0])
+        case .filter(let e, _): return .filter(e, c[0])
+        case .aggregate(let k, let a, _): return .aggregate(keys: k, aggregates: a, c[0])
+        case .sort(let o, _): return .sort(o, c[0])
+        case .limit(let n, _): return .limit(n, c[0])
+        case .subqueryAlias(let name, _): return .subqueryAlias(name, c[0])
+        case .dataFrameTag(let id, _): return .dataFrameTag(id, c[0])
+        case .distinct: return .distinct(c[0])
+        case .broadcastHint: return .broadcastHint(c[0])
+        case .join(_, _, let t, let criteria): return .join(c[0], c[1], t, criteria)
+        case .union(_, _, let byName, let missing): return .union(c[0], c[1], byName: byName, allowMissingColumns: missing)
+        case .intersect: return .intersect(c[0], c[1])
+        case .except: return .except(c[0], c[1])
+        }
+    }
+}
+
+/// A resolved join: the type and the condition, bound over the left side's columns followed by
+/// the right side's (nil: every pair matches).
+public struct ResolvedJoin: Sendable, Hashable {
+    public var type: JoinType
+    public var condition: BoundExpression?
+    public var schema: StructType
+    public init(type: JoinType, condition: BoundExpression?, schema: StructType) {
+        self.type = type
+        self.condition = condition
+        self.schema = schema
     }
 }
 
@@ -63,36 +150,82 @@ public indirect enum ResolvedPlan: Sendable {
     case aggregate(keys: [BoundExpression], aggregates: [BoundAggregate], StructType, ResolvedPlan)
     case sort([BoundSortOrder], ResolvedPlan)
     case limit(Int, ResolvedPlan)
+    case join(ResolvedJoin, ResolvedPlan, ResolvedPlan)
+    /// The children's rows one after the other; every child has the union's column types.
+    case union([ResolvedPlan], StructType)
+    /// Joins broadcast this side (`broadcast(df)`).
+    case broadcastHint(ResolvedPlan)
 
     public var schema: StructType {
         switch self {
         case .scan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
-        case .repartition(_, let c), .cache(_, _, let c): return c.schema
-        case .project(_, let s, _), .aggregate(_, _, let s, _): return s
+        case .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c): return c.schema
+        case .project(_, let s, _), .aggregate(_, _, let s, _), .union(_, let s): return s
+        case .join(let j, _, _): return j.schema
         case .generate(let g, _): return g.schema
         case .filter(_, let c), .sort(_, let c), .limit(_, let c): return c.schema
         }
     }
 
     public func treeString(_ indent: String = "") -> String {
-        func line(_ s: String, _ child: ResolvedPlan) -> String { indent + s + "\n" + child.treeString(indent + "   ") }
+        var s = indent + nodeText + "\n"
+        for c in children { s += c.treeString(indent + "   ") }
+        return s
+    }
+
+    var nodeText: String {
         switch self {
         case .scan(let s):
-            return indent + "Scan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), \(s.splits.count) splits\n"
-        case .range(let r): return indent + "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))\n"
-        case .repartition(let p, let c): return line("Repartition \(p.describe(c.schema))", c)
-        case .cache(let id, let level, let c): return line("InMemoryRelation #\(id) \(level.rawValue)", c)
+            return "Scan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), \(s.splits.count) splits"
+        case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
+        case .repartition(let p, let c): return "Repartition \(p.describe(c.schema))"
+        case .cache(let id, let level, _): return "InMemoryRelation #\(id) \(level.rawValue)"
         case .project(let es, let schema, let c):
             let cs = c.schema
-            return line("Project [\(zip(es, schema.fields).map { "\($0.describe(cs)) AS \($1.name)" }.joined(separator: ", "))]", c)
-        case .filter(let e, let c): return line("Filter \(e.describe(c.schema))", c)
-        case .generate(let g, let c): return line(g.describe(c.schema), c)
+            return "Project [\(zip(es, schema.fields).map { "\($0.describe(cs)) AS \($1.name)" }.joined(separator: ", "))]"
+        case .filter(let e, let c): return "Filter \(e.describe(c.schema))"
+        case .generate(let g, let c): return g.describe(c.schema)
         case .aggregate(let k, let a, _, let c):
             let cs = c.schema
-            return line("Aggregate keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))] functions=[\(a.map { "\($0.function.rawValue)(\($0.input?.describe(cs) ?? "*")) AS \($0.name)" }.joined(separator: ", "))]", c)
-        case .sort(let o, let c): return line("Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", "))]", c)
-        case .limit(let n, let c): return line("Limit \(n)", c)
+            return "Aggregate keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))] functions=[\(a.map { "\($0.function.rawValue)(\($0.input?.describe(cs) ?? "*")) AS \($0.name)" }.joined(separator: ", "))]"
+        case .sort(let o, let c): return "Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", "))]"
+        case .limit(let n, _): return "Limit \(n)"
+        case .join(let j, let l, let r):
+            let both = StructType(l.schema.fields + r.schema.fields)
+            return "Join \(j.type.planName)" + (j.condition.map { ", " + $0.describe(both) } ?? "")
+        case .union: return "Union"
+        case .broadcastHint: return "ResolvedHint (strategy=broadcast)"
+        }
+    }
+}
+
+extension ResolvedPlan: TreeNode {
+    public var children: [ResolvedPlan] {
+        switch self {
+        case .scan, .range: return []
+        case .repartition(_, let c), .cache(_, _, let c), .project(_, _, let c), .filter(_, let c), .generate(_, let c),
+             .aggregate(_, _, _, let c), .sort(_, let c), .limit(_, let c), .broadcastHint(let c):
+            return [c]
+        case .join(_, let l, let r): return [l, r]
+        case .union(let cs, _): return cs
+        }
+    }
+
+    public func withNewChildren(_ c: [ResolvedPlan]) -> ResolvedPlan {
+        switch self {
+        case .scan, .range: return self
+        case .repartition(let p, _): return .repartition(p, c[0])
+        case .cache(let id, let level, _): return .cache(id: id, level, c[0])
+        case .project(let e, let s, _): return .project(e, s, c[0])
+        case .filter(let e, _): return .filter(e, c[0])
+        case .generate(let g, _): return .generate(g, c[0])
+        case .aggregate(let k, let a, let s, _): return .aggregate(keys: k, aggregates: a, s, c[0])
+        case .sort(let o, _): return .sort(o, c[0])
+        case .limit(let n, _): return .limit(n, c[0])
+        case .broadcastHint: return .broadcastHint(c[0])
+        case .join(let j, _, _): return .join(j, c[0], c[1])
+        case .union(_, let s): return .union(c, s)
         }
     }
 }

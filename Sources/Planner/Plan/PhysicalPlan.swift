@@ -57,6 +57,14 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     case cache(CacheSpec, PhysicalPlan)
     /// Reads a cached partition from the executor's block manager.
     case cacheRead(CacheSpec)
+    /// Joins two inputs (children: left, right).
+    case hashJoin(HashJoinSpec, PhysicalPlan, PhysicalPlan)
+    /// A task runs one child's partition: partitions are numbered through the children in turn.
+    case union([PhysicalPlan], StructType)
+    /// Writes the child once as a single-partition shuffle that every consumer task reads whole.
+    case broadcastExchange(PhysicalPlan)
+    /// Reads all of a broadcast (every map output's only partition), whatever the task's partition.
+    case broadcastRead(ShuffleID, StructType)
 
     public var schema: StructType {
         switch self {
@@ -67,7 +75,9 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .tokenCount(let t, _): return t.schema
         case .cache(let s, _), .cacheRead(let s): return s.schema
         case .generate(let g, _): return g.schema
-        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .exchange(_, let c): return c.schema
+        case .hashJoin(let j, _, _): return j.schema
+        case .union(_, let s), .broadcastRead(_, let s): return s
+        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .exchange(_, let c), .broadcastExchange(let c): return c.schema
         }
     }
 
@@ -79,64 +89,85 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .cacheRead(let s): return s.numPartitions
         case .shuffleRead(_, _, let n): return n
         case .exchange(let p, _): return p.numPartitions
+        case .broadcastExchange, .broadcastRead: return 1
+        case .union(let cs, _): return cs.reduce(0) { $0 + $1.numPartitions }
+        case .hashJoin(let j, let l, let r): return (j.buildSide == .left ? r : l).numPartitions
         case .project(_, _, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c), .cache(_, let c),
              .filter(_, let c), .sort(_, let c), .limit(_, let c):
             return c.numPartitions
         }
     }
 
-    /// The input of a unary node (every node but the leaves has exactly one).
-    public var child: PhysicalPlan? {
+    /// The leaf whose partitions number the tasks: down the probe side of joins and the first
+    /// child of unions.
+    public var leaf: PhysicalPlan {
         switch self {
-        case .fileScan, .range, .shuffleRead, .cacheRead: return nil
-        case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
-             .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c):
-            return c
+        case .hashJoin(let j, let l, let r): return (j.buildSide == .left ? r : l).leaf
+        default: return children.first?.leaf ?? self
         }
     }
-
-    /// The same node over a new input (leaves are returned as they are).
-    public func withChild(_ c: PhysicalPlan) -> PhysicalPlan {
-        switch self {
-        case .fileScan, .range, .shuffleRead, .cacheRead: return self
-        case .project(let e, let s, _): return .project(e, s, c)
-        case .filter(let e, _): return .filter(e, c)
-        case .generate(let g, _): return .generate(g, c)
-        case .hashAggregate(let m, let k, let a, let s, _): return .hashAggregate(m, keys: k, aggregates: a, s, c)
-        case .sort(let o, _): return .sort(o, c)
-        case .limit(let n, _): return .limit(n, c)
-        case .exchange(let p, _): return .exchange(p, c)
-        case .tokenCount(let t, _): return .tokenCount(t, c)
-        case .cache(let s, _): return .cache(s, c)
-        }
-    }
-
-    /// The leaf at the bottom of this (stage's) chain of operators.
-    public var leaf: PhysicalPlan { child?.leaf ?? self }
 
     public func treeString(_ indent: String = "") -> String {
-        func line(_ s: String, _ child: PhysicalPlan) -> String { indent + s + "\n" + child.treeString(indent + "   ") }
+        var s = indent + nodeText + "\n"
+        for c in children { s += c.treeString(indent + "   ") }
+        return s
+    }
+
+    public var nodeText: String {
         switch self {
         case .fileScan(let s):
-            return indent + "FileScan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), splits=\(s.splits.count)\n"
-        case .range(let r): return indent + "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))\n"
-        case .shuffleRead(let id, let s, let n):
-            return indent + "ShuffleRead shuffle=\(id) [\(s.names.joined(separator: ","))] partitions=\(n)\n"
+            return "FileScan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), splits=\(s.splits.count)"
+        case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
+        case .shuffleRead(let id, let s, let n): return "ShuffleRead shuffle=\(id) [\(s.names.joined(separator: ","))] partitions=\(n)"
+        case .broadcastRead(let id, let s): return "BroadcastRead shuffle=\(id) [\(s.names.joined(separator: ","))]"
         case .project(let es, let s, let c):
-            return line("Project [\(zip(es, s.fields).map { "\($0.describe(c.schema)) AS \($1.name)" }.joined(separator: ", "))]", c)
-        case .filter(let e, let c): return line("Filter \(e.describe(c.schema))", c)
-        case .generate(let g, let c): return line(g.describe(c.schema), c)
-        case .tokenCount(let t, let c): return line(t.describe(c.schema), c)
-        case .cache(let s, let c): return line("InMemoryTableScan #\(s.id) \(s.level.rawValue) (computing)", c)
-        case .cacheRead(let s): return indent + "InMemoryTableScan #\(s.id) \(s.level.rawValue) [\(s.schema.names.joined(separator: ","))] partitions=\(s.numPartitions)\n"
+            return "Project [\(zip(es, s.fields).map { "\($0.describe(c.schema)) AS \($1.name)" }.joined(separator: ", "))]"
+        case .filter(let e, let c): return "Filter \(e.describe(c.schema))"
+        case .generate(let g, let c): return g.describe(c.schema)
+        case .tokenCount(let t, let c): return t.describe(c.schema)
+        case .cache(let s, _): return "InMemoryTableScan #\(s.id) \(s.level.rawValue) (computing)"
+        case .cacheRead(let s): return "InMemoryTableScan #\(s.id) \(s.level.rawValue) [\(s.schema.names.joined(separator: ","))] partitions=\(s.numPartitions)"
         case .hashAggregate(let mode, let k, let a, _, let c):
             let cs = c.schema
             let fs = a.map { "\($0.function.rawValue)(\(mode == .partial ? ($0.input?.describe(cs) ?? "*") : "buffer")) AS \($0.name)" }
-            return line("HashAggregate(mode=\(mode.rawValue), keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))], functions=[\(fs.joined(separator: ", "))])", c)
-        case .sort(let o, let c): return line("Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]", c)
-        case .limit(let n, let c): return line("LocalLimit \(n)", c)
-        case .exchange(let p, let c):
-            return line("Exchange \(p.describe(c.schema))", c)
+            return "HashAggregate(mode=\(mode.rawValue), keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))], functions=[\(fs.joined(separator: ", "))])"
+        case .sort(let o, let c): return "Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]"
+        case .limit(let n, _): return "LocalLimit \(n)"
+        case .exchange(let p, let c): return "Exchange \(p.describe(c.schema))"
+        case .broadcastExchange: return "BroadcastExchange"
+        case .hashJoin(let j, let l, let r): return j.describe(left: l.schema, right: r.schema)
+        case .union(let cs, _): return "Union (\(cs.count) children)"
+        }
+    }
+}
+
+extension PhysicalPlan: TreeNode {
+    public var children: [PhysicalPlan] {
+        switch self {
+        case .fileScan, .range, .shuffleRead, .cacheRead, .broadcastRead: return []
+        case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
+             .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c), .broadcastExchange(let c):
+            return [c]
+        case .hashJoin(_, let l, let r): return [l, r]
+        case .union(let cs, _): return cs
+        }
+    }
+
+    public func withNewChildren(_ c: [PhysicalPlan]) -> PhysicalPlan {
+        switch self {
+        case .fileScan, .range, .shuffleRead, .cacheRead, .broadcastRead: return self
+        case .project(let e, let s, _): return .project(e, s, c[0])
+        case .filter(let e, _): return .filter(e, c[0])
+        case .generate(let g, _): return .generate(g, c[0])
+        case .hashAggregate(let m, let k, let a, let s, _): return .hashAggregate(m, keys: k, aggregates: a, s, c[0])
+        case .sort(let o, _): return .sort(o, c[0])
+        case .limit(let n, _): return .limit(n, c[0])
+        case .exchange(let p, _): return .exchange(p, c[0])
+        case .tokenCount(let t, _): return .tokenCount(t, c[0])
+        case .cache(let s, _): return .cache(s, c[0])
+        case .broadcastExchange: return .broadcastExchange(c[0])
+        case .hashJoin(let j, _, _): return .hashJoin(j, c[0], c[1])
+        case .union(_, let s): return .union(c, s)
         }
     }
 }

@@ -13,8 +13,12 @@
 // CollectLimit). Below other operators they become a shuffle to one partition.
 
 public enum PhysicalPlanner {
-    public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int) -> PhysicalQuery {
-        let planner = Builder(shufflePartitions: max(1, shufflePartitions))
+    /// Spark's default spark.sql.autoBroadcastJoinThreshold: 10 MB.
+    public static let defaultBroadcastThreshold: Int64 = 10 * 1_048_576
+
+    public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
+                            autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold) -> PhysicalQuery {
+        let planner = Builder(shufflePartitions: max(1, shufflePartitions), autoBroadcastJoinThreshold: autoBroadcastJoinThreshold)
         var node = resolved
         var limit: Int? = nil
         var ordering: [BoundSortOrder]? = nil
@@ -28,6 +32,8 @@ public enum PhysicalPlanner {
 
     struct Builder {
         let shufflePartitions: Int
+        /// Joins broadcast a side estimated at most this many bytes (-1: never without a hint).
+        let autoBroadcastJoinThreshold: Int64
 
         func convert(_ plan: ResolvedPlan) -> PhysicalPlan {
             switch plan {
@@ -40,6 +46,9 @@ public enum PhysicalPlanner {
             case .project(let e, let s, let c): return .project(e, s, convert(c))
             case .filter(let e, let c): return .filter(e, convert(c))
             case .generate(let g, let c): return .generate(g, convert(c))
+            case .join(let j, let l, let r): return planJoin(j, l, r)
+            case .union(let cs, let s): return .union(cs.map(convert), s)
+            case .broadcastHint(let c): return convert(c)
             case .sort(let o, let c): return .sort(o, .exchange(.single, convert(c)))
             case .limit(let n, let c): return .limit(n, .exchange(.single, .limit(n, convert(c))))
             case .aggregate(let keys, let aggs, let schema, let child):

@@ -59,21 +59,29 @@ public struct StageGraph: Sendable {
         func cut(_ p: PhysicalPlan, _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> PhysicalPlan {
             switch p {
             case .exchange(let partitioning, let child):
-                var childParents: [StageID] = []
-                var childShuffles: [ShuffleID] = []
-                let childPlan = cut(child, &childParents, &childShuffles)
-                let shuffle = ShuffleID(nextShuffleID)
-                nextShuffleID += 1
-                let stage = Stage(id: StageID(nextStageID), plan: childPlan, numPartitions: childPlan.numPartitions,
-                                  output: .shuffle(shuffle, partitioning), parents: childParents, inputShuffles: childShuffles)
-                nextStageID += 1
-                stages.append(stage)
-                parents.append(stage.id)
-                shuffles.append(shuffle)
+                let shuffle = mapStage(child, partitioning, &parents, &shuffles)
                 return .shuffleRead(shuffle, child.schema, numPartitions: partitioning.numPartitions)
+            case .broadcastExchange(let child):
+                let shuffle = mapStage(child, .single, &parents, &shuffles)
+                return .broadcastRead(shuffle, child.schema)
             default:
-                return p.child.map { p.withChild(cut($0, &parents, &shuffles)) } ?? p
+                return p.withNewChildren(p.children.map { cut($0, &parents, &shuffles) })
             }
+        }
+        /// Makes `child` a shuffle map stage writing a shuffle partitioned so; returns the shuffle.
+        func mapStage(_ child: PhysicalPlan, _ partitioning: Partitioning, _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> ShuffleID {
+            var childParents: [StageID] = []
+            var childShuffles: [ShuffleID] = []
+            let childPlan = cut(child, &childParents, &childShuffles)
+            let shuffle = ShuffleID(nextShuffleID)
+            nextShuffleID += 1
+            let stage = Stage(id: StageID(nextStageID), plan: childPlan, numPartitions: childPlan.numPartitions,
+                              output: .shuffle(shuffle, partitioning), parents: childParents, inputShuffles: childShuffles)
+            nextStageID += 1
+            stages.append(stage)
+            parents.append(stage.id)
+            shuffles.append(shuffle)
+            return shuffle
         }
         var parents: [StageID] = []
         var shuffles: [ShuffleID] = []

@@ -35,7 +35,7 @@ public enum TokenCountFusion {
             if let fused = match(keys: keys, aggs: aggs, schema: schema, child: child) { return fused }
             return .hashAggregate(.partial, keys: keys, aggregates: aggs, schema, apply(child))
         default:
-            return plan.child.map { plan.withChild(apply($0)) } ?? plan
+            return plan.withNewChildren(plan.children.map(apply))
         }
     }
 
@@ -55,20 +55,24 @@ public enum TokenCountFusion {
             node = c
         }
         var dropEmpty = false
-        if case .filter(let predicate, let c) = node {
-            switch predicate {
-            case .comparison(.notEqual, .column(let j, _), .literal(.string(""), _)),
-                 .comparison(.notEqual, .literal(.string(""), _), .column(let j, _)):
-                guard j == element else { return nil }
-                dropEmpty = true
-            default: return nil
+        // Projections that only pick columns (select of the exploded column) are looked through,
+        // and one filter dropping empty tokens, above or below them.
+        while true {
+            if case .project(let exprs, _, let c) = node, element < exprs.count, case .column(let j, _) = exprs[element] {
+                element = j
+                node = c
+            } else if !dropEmpty, case .filter(let predicate, let c) = node {
+                switch predicate {
+                case .comparison(.notEqual, .column(let j, _), .literal(.string(""), _)),
+                     .comparison(.notEqual, .literal(.string(""), _), .column(let j, _)):
+                    guard j == element else { return nil }
+                    dropEmpty = true
+                default: return nil
+                }
+                node = c
+            } else {
+                break
             }
-            node = c
-        }
-        // Projections that only pick columns (select of the exploded column) are looked through.
-        while case .project(let exprs, _, let c) = node, element < exprs.count, case .column(let j, _) = exprs[element] {
-            element = j
-            node = c
         }
         guard case .generate(let g, let source) = node, element == g.keptChildColumns.count,
               case .split(.column(let c, .string), let pattern) = g.expression,

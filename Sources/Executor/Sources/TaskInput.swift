@@ -1,0 +1,79 @@
+// TaskInput: what one task reads, as typed values rather than an index into its stage's plan. The
+// driver computes a task's inputs from the stage plan and the task's partition: each leaf of the
+// plan it reads (numbered left to right, as `PhysicalPlan.leaves` lists them) gets one source —
+// a file split, a slice of a range, a reduce partition of a shuffle, a cached block or a broadcast.
+// A union's task reads the leaves of one child only; a join's task reads both sides.
+
+import Planner
+import Shuffle
+
+public enum TaskInputSource: Sendable, Codable, Hashable {
+    case fileSplit(FileSplit)
+    /// Slice `index` of the leaf's range.
+    case rangeSlice(index: Int)
+    /// Reduce partition `reduceId` of a shuffle, from these map outputs.
+    case shuffle(ShuffleID, reduceId: Int, numPartitions: Int, blocks: [ShuffleBlockRef])
+    /// All of a broadcast: the only partition of every map output.
+    case broadcast(ShuffleID, blocks: [ShuffleBlockRef])
+    /// Partition `partition` of a cached DataFrame.
+    case cacheBlock(cacheId: Int, partition: Int)
+}
+
+public struct TaskInput: Sendable, Codable, Hashable {
+    /// The leaf of the stage plan this input feeds (its position in `PhysicalPlan.leaves`).
+    public var leaf: Int
+    public var source: TaskInputSource
+    public init(leaf: Int, source: TaskInputSource) {
+        self.leaf = leaf
+        self.source = source
+    }
+}
+
+extension PhysicalPlan {
+    /// The inputs of task `partition` of a stage with this plan. `blocks(shuffle, reduceId)` gives
+    /// the map outputs of a shuffle's reduce partition.
+    public func taskInputs(partition: Int, blocks: (ShuffleID, Int) -> [ShuffleBlockRef]) -> [TaskInput] {
+        var out: [TaskInput] = []
+        collectInputs(partition: partition, firstLeaf: 0, blocks: blocks, into: &out)
+        return out
+    }
+
+    func collectInputs(partition p: Int, firstLeaf: Int, blocks: (ShuffleID, Int) -> [ShuffleBlockRef], into out: inout [TaskInput]) {
+        switch self {
+        case .fileScan(let scan):
+            if p < scan.splits.count { out.append(TaskInput(leaf: firstLeaf, source: .fileSplit(scan.splits[p]))) }
+        case .range: out.append(TaskInput(leaf: firstLeaf, source: .rangeSlice(index: p)))
+        case .shuffleRead(let id, _, let n):
+            out.append(TaskInput(leaf: firstLeaf, source: .shuffle(id, reduceId: p, numPartitions: n, blocks: blocks(id, p))))
+        case .broadcastRead(let id, _): out.append(TaskInput(leaf: firstLeaf, source: .broadcast(id, blocks: blocks(id, 0))))
+        case .cacheRead(let spec): out.append(TaskInput(leaf: firstLeaf, source: .cacheBlock(cacheId: spec.id, partition: p)))
+        case .union(let children, _):
+            var leaf = firstLeaf, offset = 0
+            for c in children {
+                let n = c.numPartitions
+                if p < offset + n {
+                    c.collectInputs(partition: p - offset, firstLeaf: leaf, blocks: blocks, into: &out)
+                    return
+                }
+                offset += n
+                leaf += c.leaves.count
+            }
+        default:
+            var leaf = firstLeaf
+            for c in children {
+                c.collectInputs(partition: p, firstLeaf: leaf, blocks: blocks, into: &out)
+                leaf += c.leaves.count
+            }
+        }
+    }
+
+    /// The plan as it travels to executors: file scans without their splits (each task carries
+    /// its own split as an input, not its siblings').
+    public var withoutSplits: PhysicalPlan {
+        transformUp { node in
+            guard case .fileScan(var scan) = node, !scan.splits.isEmpty else { return node }
+            scan.splits = []
+            return .fileScan(scan)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+// TaskPipeline: turns a stage's operator tree into push pipelines for one task and runs them.
+// Each leaf is a source fed by the task's typed input for it (TaskInput); operators wrap their
+// downstream, with a CancellationPoint in front of every operator and the sink so a killed task
+// stops within one batch wherever its time goes. A join is cut at its build side: the build
+// pipeline runs to the end first (filling the hash table), then the probe pipeline streams through
+// the join. A union's task runs the one child its partition belongs to.
+//
+//   FileScan ─► Filter ─► HashJoin(probe) ─► Project ─► sink
+//   BroadcastRead ─► JoinBuildSide ──────┘ (run first)
+
+import Planner
+import Shuffle
+
+final class TaskPipeline {
+    let task: TaskDescription
+    let runner: TaskRunner
+    let shares: TaskMemoryShares
+    let kill: TaskKillFlag
+    let inputs: [Int: TaskInputSource]
+    var metrics = TaskMetrics()
+    private(set) var cacheWriters: [CacheWriteExec] = []
+    private var aggregates: [HashAggregateExec] = []
+
+    init(task: TaskDescription, runner: TaskRunner, shares: TaskMemoryShares, kill: TaskKillFlag) {
+        self.task = task
+        self.runner = runner
+        self.shares = shares
+        self.kill = kill
+        self.inputs = Dictionary(task.inputs.map { ($0.leaf, $0.source) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Runs the whole plan into `sink`.
+    func run(into sink: any BatchConsumer) throws {
+        defer {
+            for a in aggregates {
+                metrics.spillCount += a.spillCount
+                metrics.memoryBytesSpilled += a.memoryBytesSpilled
+                metrics.diskBytesSpilled += a.diskBytesSpilled
+            }
+        }
+        try run(task.plan, firstLeaf: 0, into: CancellationPoint(kill, downstream: sink))
+    }
+
+    /// Pushes this task's rows of `node` into `downstream`, then finishes it.
+    func run(_ node: PhysicalPlan, firstLeaf: Int, into downstream: any BatchConsumer) throws {
+        switch node {
+        case .fileScan, .range, .shuffleRead, .broadcastRead, .cacheRead:
+            try runSource(node, leaf: firstLeaf, into: downstream)
+        case .exchange, .broadcastExchange:
+            throw EmberError(.internal, "a stage plan still contains an exchange")
+        case .union(let children, _):
+            var leaf = firstLeaf
+            for c in children {
+                let count = c.leaves.count
+                if (leaf..<leaf + count).contains(where: { inputs[$0] != nil }) { return try run(c, firstLeaf: leaf, into: downstream) }
+                leaf += count
+            }
+            try downstream.finish()
+        case .hashJoin(let spec, let l, let r):
+            let leftLeaves = l.leaves.count
+            let (buildPlan, buildLeaf, probePlan, probeLeaf) = spec.buildSide == .left
+                ? (l, firstLeaf, r, firstLeaf + leftLeaves) : (r, firstLeaf + leftLeaves, l, firstLeaf)
+            let build = JoinBuildSide(spec: spec, schema: buildPlan.schema, memory: shares.budget())
+            defer { build.close() }
+            try run(buildPlan, firstLeaf: buildLeaf, into: CancellationPoint(kill, downstream: build))
+            let join = HashJoinExec(spec: spec, build: build, probeSchema: probePlan.schema, downstream: downstream)
+            try run(probePlan, firstLeaf: probeLeaf, into: CancellationPoint(kill, downstream: join))
+        default:
+            guard let child = node.children.first else { throw EmberError(.internal, "operator without input: \(node.nodeText)") }
+            let op = try makeOperator(node, downstream: downstream)
+            try run(child, firstLeaf: firstLeaf, into: CancellationPoint(kill, downstream: op))
+        }
+    }
+
+    func makeOperator(_ node: PhysicalPlan, downstream head: any BatchConsumer) throws -> any BatchConsumer {
+        switch node {
+        case .project(let e, let s, _): return ProjectExec(expressions: e, schema: s, downstream: head)
+        case .filter(let e, _): return FilterExec(predicate: e, downstream: head)
+        case .generate(let g, _): return GenerateExec(generator: g, downstream: head)
+        case .tokenCount(let t, _): return try TokenCountExec(t, downstream: head, memory: shares.budget())
+        case .cache(let spec, _):
+            let writer = CacheWriteExec(spec: spec, partition: task.partition, blocks: runner.blocks, downstream: head)
+            cacheWriters.append(writer)
+            return writer
+        case .hashAggregate(let m, let k, let a, let s, _):
+            let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
+                                              resources: AggregateResources(memory: shares.budget(), spillDirectory: runner.localDir, taskId: task.taskId))
+            aggregates.append(aggregate)
+            return aggregate
+        case .sort(let o, let c): return SortExec(orders: o, schema: c.schema, downstream: head)
+        case .limit(let n, _): return LimitExec(limit: n, downstream: head)
+        default: throw EmberError(.internal, "not a unary operator: \(node.nodeText)")
+        }
+    }
+
+    /// Reads leaf `leaf`'s input into `downstream` and finishes it. The counts are recorded even
+    /// when the pipeline stops early, so a killed task's metrics say how far it got.
+    func runSource(_ node: PhysicalPlan, leaf: Int, into consumer: any BatchConsumer) throws {
+        var downstream = consumer
+        if task.faults.millisPerBatch > 0 { downstream = SlowBatches(millis: task.faults.millisPerBatch, flag: kill, downstream: consumer) }
+        do {
+            if let input = inputs[leaf] { try read(node, input, into: downstream) }
+        } catch is PipelineStop {}
+        try downstream.finish()
+    }
+
+    private func read(_ node: PhysicalPlan, _ input: TaskInputSource, into downstream: any BatchConsumer) throws {
+        let emit: (ColumnarBatch) throws -> Void = { try downstream.consume($0) }
+        switch (node, input) {
+        case (.fileScan(let scan), .fileSplit(let split)):
+            try FileSplitSource.read(scan, split, metrics: &metrics, emit)
+        case (.range(let spec), .rangeSlice(let index)):
+            try RangeSource.generate(spec, partition: index) { batch in
+                metrics.inputRows += Int64(batch.numRows)
+                try emit(batch)
+            }
+        case (.shuffleRead(let id, let schema, _), .shuffle(let inputId, let reduceId, let n, let blocks)) where id == inputId:
+            try ShuffleReadSource.read(id, schema: schema, reduceId: reduceId, numPartitions: n, blocks: blocks,
+                                       keySummary: task.keySummary, metrics: &metrics, emit)
+        case (.broadcastRead(let id, let schema), .broadcast(let inputId, let blocks)) where id == inputId:
+            try ShuffleReadSource.read(id, schema: schema, reduceId: 0, numPartitions: 1, blocks: blocks,
+                                       keySummary: nil, metrics: &metrics, emit)
+        case (.cacheRead(let spec), .cacheBlock(let cacheId, let partition)) where spec.id == cacheId:
+            try CacheReadSource.read(spec, partition: partition, blocks: runner.blocks, executorId: runner.executorId, emit)
+        default:
+            throw EmberError(.internal, "task input \(input) does not fit leaf \(leaf(node))")
+        }
+    }
+
+    private func leaf(_ node: PhysicalPlan) -> String { node.nodeText }
+}
+
+extension TaskMetrics {
+    /// Adds what a task's pipelines counted (reads and spills) to the task's metrics.
+    mutating func add(_ p: TaskMetrics) {
+        inputRows += p.inputRows
+        inputBytes += p.inputBytes
+        shuffleReadRows += p.shuffleReadRows
+        shuffleReadBytes += p.shuffleReadBytes
+        shuffleBlocksFetched += p.shuffleBlocksFetched
+        spillCount += p.spillCount
+        diskBytesSpilled += p.diskBytesSpilled
+        memoryBytesSpilled += p.memoryBytesSpilled
+        heavyKey = heavyKey ?? p.heavyKey
+    }
+}

@@ -1,0 +1,60 @@
+// HashJoinSpec: how a physical hash join runs. The build side is read whole into a hash table on
+// its equi-join keys; the probe side streams through it. Keys compare with `=` (a null key never
+// matches) or, for `<=>` keys, null-safe. The residual condition is checked on each candidate pair.
+//
+//   broadcast: the build side is written once as a one-partition shuffle that every probe task
+//              reads whole (BroadcastHashJoin); the probe side is not shuffled at all.
+//   shuffled:  both sides are hash-partitioned on their keys into the same n partitions; task i
+//              joins partition i of each (ShuffledHashJoin).
+
+public enum JoinStrategy: String, Sendable, Codable, Hashable {
+    case broadcastHash = "BroadcastHashJoin"
+    case shuffledHash = "ShuffledHashJoin"
+    /// No equi-join keys: every build row is a candidate for every probe row.
+    case broadcastNestedLoop = "BroadcastNestedLoopJoin"
+}
+
+public enum BuildSide: String, Sendable, Codable, Hashable {
+    case left = "BuildLeft"
+    case right = "BuildRight"
+}
+
+public struct HashJoinSpec: Sendable, Codable, Hashable {
+    public var type: JoinType
+    public var strategy: JoinStrategy
+    public var buildSide: BuildSide
+    /// Equi-join keys, bound to the left and the right child's columns (same count and types).
+    public var leftKeys: [BoundExpression]
+    public var rightKeys: [BoundExpression]
+    /// Per key: true for `<=>` (nulls match nulls).
+    public var nullSafe: [Bool]
+    /// What remains of the join condition, bound over left columns followed by right columns.
+    public var condition: BoundExpression?
+    public var schema: StructType
+    /// Why the planner chose this strategy (shown by `explain()`).
+    public var reason: String
+
+    public init(type: JoinType, strategy: JoinStrategy, buildSide: BuildSide, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
+                nullSafe: [Bool], condition: BoundExpression?, schema: StructType, reason: String) {
+        self.type = type
+        self.strategy = strategy
+        self.buildSide = buildSide
+        self.leftKeys = leftKeys
+        self.rightKeys = rightKeys
+        self.nullSafe = nullSafe
+        self.condition = condition
+        self.schema = schema
+        self.reason = reason
+    }
+
+    public func describe(left: StructType, right: StructType) -> String {
+        let keys = zip(zip(leftKeys, rightKeys), nullSafe).map { pair, safe in
+            "\(pair.0.describe(left)) \(safe ? "<=>" : "=") \(pair.1.describe(right))"
+        }
+        let both = StructType(left.fields + right.fields)
+        var s = "\(strategy.rawValue) \(type.planName), \(buildSide.rawValue)"
+        if !keys.isEmpty { s += ", keys [\(keys.joined(separator: ", "))]" }
+        if let condition { s += ", condition \(condition.describe(both))" }
+        return s + " (\(reason))"
+    }
+}

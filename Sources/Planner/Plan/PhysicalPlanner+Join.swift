@@ -1,0 +1,77 @@
+// PhysicalPlanner+Join: picks how each join runs (Spark's JoinSelection).
+//
+//   equi-join keys (`a = b`, `a <=> b` conjuncts across the sides) are pulled out of the condition;
+//   the rest stays as a residual condition checked on each candidate pair.
+//   1. a side the join type lets us build (inner: either; left outer, semi, anti: the right; right
+//      outer: the left; full outer: neither) with a broadcast hint, or estimated at most
+//      autoBroadcastJoinThreshold bytes → BroadcastHashJoin (no keys: BroadcastNestedLoopJoin);
+//   2. otherwise → ShuffledHashJoin: both sides hash-partitioned on their keys (a join without
+//      keys that cannot be broadcast, a full outer one, shuffles both sides to one partition).
+
+extension PhysicalPlanner.Builder {
+    func planJoin(_ j: ResolvedJoin, _ l: ResolvedPlan, _ r: ResolvedPlan) -> PhysicalPlan {
+        let lc = l.schema.count
+        var leftKeys: [BoundExpression] = [], rightKeys: [BoundExpression] = [], nullSafe: [Bool] = []
+        var residual: [BoundExpression] = []
+        for c in j.condition?.conjuncts ?? [] {
+            if let (a, b, safe) = equiKey(c, leftCount: lc) {
+                leftKeys.append(a); rightKeys.append(b.shiftingColumns(by: -lc)); nullSafe.append(safe)
+            } else {
+                residual.append(c)
+            }
+        }
+        let (buildSide, broadcast, reason) = chooseStrategy(j.type, l, r, hasKeys: !leftKeys.isEmpty)
+        let strategy: JoinStrategy = broadcast ? (leftKeys.isEmpty ? .broadcastNestedLoop : .broadcastHash) : .shuffledHash
+        let spec = HashJoinSpec(type: j.type, strategy: strategy, buildSide: buildSide, leftKeys: leftKeys, rightKeys: rightKeys,
+                                nullSafe: nullSafe, condition: BoundExpression.conjunction(residual), schema: j.schema, reason: reason)
+        let pl = convert(l), pr = convert(r)
+        if broadcast {
+            return buildSide == .left ? .hashJoin(spec, .broadcastExchange(pl), pr) : .hashJoin(spec, pl, .broadcastExchange(pr))
+        }
+        if leftKeys.isEmpty { return .hashJoin(spec, .exchange(.single, pl), .exchange(.single, pr)) }
+        return .hashJoin(spec, .exchange(.hash(leftKeys, shufflePartitions), pl), .exchange(.hash(rightKeys, shufflePartitions), pr))
+    }
+
+    /// `a = b` or `a <=> b` with `a` over the left side only and `b` over the right side only (or
+    /// the other way round): the key pair, with `b` still numbered over both sides.
+    func equiKey(_ c: BoundExpression, leftCount lc: Int) -> (BoundExpression, BoundExpression, Bool)? {
+        let a: BoundExpression, b: BoundExpression, safe: Bool
+        switch c {
+        case .comparison(.equal, let x, let y): (a, b, safe) = (x, y, false)
+        case .equalNullSafe(let x, let y): (a, b, safe) = (x, y, true)
+        default: return nil
+        }
+        if case .array = a.dataType { return nil }
+        let sa = Optimizer.side(of: a, leftCount: lc), sb = Optimizer.side(of: b, leftCount: lc)
+        if sa == .left && sb == .right { return (a, b, safe) }
+        if sa == .right && sb == .left { return (b, a, safe) }
+        return nil
+    }
+
+    func chooseStrategy(_ type: JoinType, _ l: ResolvedPlan, _ r: ResolvedPlan, hasKeys: Bool) -> (BuildSide, Bool, String) {
+        let canBuildLeft = type == .inner || type == .cross || type == .rightOuter
+        let canBuildRight = type != .rightOuter && type != .fullOuter
+        let ls = l.estimatedSizeInBytes, rs = r.estimatedSizeInBytes
+        func mb(_ b: Int64) -> String { let tenths = b * 10 / 1_048_576; return "\(tenths / 10).\(tenths % 10) MB" }
+        let threshold = autoBroadcastJoinThreshold
+        let hintL = canBuildLeft && l.hasBroadcastHint, hintR = canBuildRight && r.hasBroadcastHint
+        if hintL && (!hintR || ls <= rs) { return (.left, true, "broadcast hint on the left side") }
+        if hintR { return (.right, true, "broadcast hint on the right side") }
+        if threshold >= 0 {
+            let smallL = canBuildLeft && ls <= threshold, smallR = canBuildRight && rs <= threshold
+            if smallR && (!smallL || rs <= ls) {
+                return (.right, true, "right side estimated \(mb(rs)) ≤ autoBroadcastJoinThreshold \(mb(threshold))")
+            }
+            if smallL { return (.left, true, "left side estimated \(mb(ls)) ≤ autoBroadcastJoinThreshold \(mb(threshold))") }
+        }
+        let why = threshold < 0 ? "broadcast disabled (autoBroadcastJoinThreshold -1)"
+            : type == .fullOuter ? "full outer joins cannot be broadcast"
+            : "left \(mb(ls)), right \(mb(rs)) over autoBroadcastJoinThreshold \(mb(threshold))"
+        if !hasKeys { return (type == .rightOuter ? .left : .right, false, "no equi-join keys; " + why) }
+        switch type {
+        case .rightOuter: return (.left, false, why)
+        case .inner, .cross: return (ls < rs ? .left : .right, false, why + "; builds the smaller side")
+        default: return (.right, false, why)
+        }
+    }
+}

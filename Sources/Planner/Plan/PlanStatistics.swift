@@ -1,0 +1,36 @@
+// PlanStatistics: a plan's estimated output size in bytes, before it runs, for choosing broadcast
+// joins (Spark's sizeInBytes without cost-based statistics): a scan is its files' bytes scaled to
+// the columns it reads; filters and sorts keep their input's size (no selectivity guesses);
+// projections and aggregates scale it to their columns; a limit caps it; semi and anti joins are
+// their left side, other joins and unions the sum of their inputs.
+
+extension ResolvedPlan {
+    public var estimatedSizeInBytes: Int64 {
+        func scaled(_ bytes: Int64, _ columns: Int, of total: Int) -> Int64 {
+            total <= 0 ? bytes : bytes / Int64(total) * Int64(max(columns, 1))
+        }
+        switch self {
+        case .scan(let s):
+            let bytes = s.splits.reduce(Int64(0)) { $0 &+ $1.length }
+            return scaled(bytes, s.requiredColumns.count, of: s.dataSchema.count)
+        case .range(let r): return r.count &* 8
+        case .filter(_, let c), .sort(_, let c), .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c), .generate(_, let c):
+            return c.estimatedSizeInBytes
+        case .project(_, let s, let c), .aggregate(_, _, let s, let c):
+            return scaled(c.estimatedSizeInBytes, s.count, of: c.schema.count)
+        case .limit(let n, let c): return Swift.min(c.estimatedSizeInBytes, Int64(n) &* 8 &* Int64(Swift.max(c.schema.count, 1)))
+        case .join(let j, let l, let r):
+            return j.type.outputsRightColumns ? l.estimatedSizeInBytes &+ r.estimatedSizeInBytes : l.estimatedSizeInBytes
+        case .union(let cs, _): return cs.reduce(Int64(0)) { $0 &+ $1.estimatedSizeInBytes }
+        }
+    }
+
+    /// Whether the plan carries a broadcast hint (through operators that keep rows as they are).
+    public var hasBroadcastHint: Bool {
+        switch self {
+        case .broadcastHint: return true
+        case .filter(_, let c), .project(_, _, let c), .sort(_, let c), .limit(_, let c): return c.hasBroadcastHint
+        default: return false
+        }
+    }
+}
