@@ -29,6 +29,7 @@ public enum Analyzer {
         case .project(let exprs, let child):
             return try resolveProject(exprs, try resolve(child))
         case .aggregate(let keys, let aggs, let child):
+            if aggs.contains(where: isDistinctAggregate) { return try resolveDistinctAggregate(keys, aggs, try resolve(child)) }
             return try resolveAggregate(keys, aggs, try resolve(child))
         case .sort(let orders, let child):
             let c = try resolve(child)
@@ -152,6 +153,7 @@ public enum Analyzer {
                             throw EmberError(.analysis, "\(f.rawValue) is not defined on arrays ('\(arg.displayName)')")
                         }
                     case .count: break
+                    default: b = try checkedInput(f, b, arg)
                     }
                     input = b
                 }
@@ -220,6 +222,7 @@ public enum Analyzer {
                 guard let first = bound.first(where: { !isNullLiteral($0) }) else { return .literal(.null, .string) }
                 let t = bound.reduce(first.dataType) { acc, b in isNullLiteral(b) ? acc : (commonType(acc, b.dataType) ?? acc) }
                 return .coalesce(bound.map { $0.dataType == t ? $0 : .cast($0, t) }, t)
+            default: return try bindFunction(f, bound, e)
             }
         case .cast(let inner, let t): return .cast(try bind(inner, schema), t)
         case .explode:
@@ -267,6 +270,10 @@ public enum Analyzer {
         }
         if lt == .string && (rt.isNumeric || rt == .boolean) { return .comparison(op, .cast(l, rt), r) }
         if rt == .string && (lt.isNumeric || lt == .boolean) { return .comparison(op, l, .cast(r, lt)) }
+        // Dates and timestamps: a string is cast to the other side's type; a date widens to a timestamp.
+        if lt == .string && (rt == .date || rt == .timestamp) { return .comparison(op, .cast(l, rt), r) }
+        if rt == .string && (lt == .date || lt == .timestamp) { return .comparison(op, l, .cast(r, lt)) }
+        if let t = widerType(lt, rt), t == .timestamp { return .comparison(op, lt == t ? l : .cast(l, t), rt == t ? r : .cast(r, t)) }
         throw EmberError(.analysis, "cannot compare \(lt) with \(rt) in '\(e.displayName)'",
                          hint: "cast one side so both have the same type")
     }
