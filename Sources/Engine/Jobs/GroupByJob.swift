@@ -62,6 +62,7 @@ public enum GroupByJob {
             case .avg: c = avg(col(spec.column!))
             case .min: c = min(col(spec.column!))
             case .max: c = max(col(spec.column!))
+            default: c = Column(.aggregate(spec.function, spec.column.map { col($0).expression }))
             }
             return c.alias(spec.outputName)
         }

@@ -39,6 +39,8 @@ func makeAccumulator(_ agg: BoundAggregate) -> any Accumulator {
         case .string, .array: return MinMaxStringAccumulator(isMin: isMin)
         case let t: return MinMaxIntegerAccumulator(isMin: isMin, type: t)
         }
+    case .first, .last, .firstIgnoreNulls, .lastIgnoreNulls: return FirstLastAccumulator(function: agg.function, type: agg.inputType ?? .long)
+    case .stddevSamp, .stddevPop, .varSamp, .varPop: return CentralMomentAccumulator(agg.function)
     }
 }
 

@@ -3,6 +3,8 @@
 //
 //   count(*) → 1        count(x) → 1 if x is not null, else 0
 //   sum(x)   → x        avg(x)   → (x as double, 1) or (0, 0) for null        min/max(x) → x
+//   first/last(x) → (x, true), or (null, false) for a null x with ignoreNulls
+//   stddev/variance(x) → (n 1, mean x, m2 0), or (0, 0, 0) for null
 
 import Planner
 
@@ -31,6 +33,17 @@ enum PartialPassThrough {
             case .min, .max:
                 guard let input else { throw EmberError(.internal, "\(agg.function.rawValue) without an input") }
                 columns.append(input)
+            case .first, .last, .firstIgnoreNulls, .lastIgnoreNulls:
+                guard let input else { throw EmberError(.internal, "\(agg.function.rawValue) without an input") }
+                let ignoreNulls = agg.function == .firstIgnoreNulls || agg.function == .lastIgnoreNulls
+                columns.append(input)
+                columns.append(ColumnVector(.boolean((0..<n).map { !ignoreNulls || !input.isNull($0) })))
+            case .stddevSamp, .stddevPop, .varSamp, .varPop:
+                guard let input, case .double(let x) = input.values else { throw EmberError(.internal, "a variance of a non-double input") }
+                let validity = input.validity
+                columns.append(ColumnVector(.double((0..<n).map { validity?[$0] ?? true ? 1 : 0 })))
+                columns.append(ColumnVector(.double((0..<n).map { validity?[$0] ?? true ? x[$0] : 0 })))
+                columns.append(ColumnVector(.double([Double](repeating: 0, count: n))))
             }
         }
         return ColumnarBatch(schema: schema, columns: columns, numRows: n)

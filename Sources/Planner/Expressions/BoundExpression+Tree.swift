@@ -10,7 +10,7 @@ extension BoundExpression: TreeNode {
         case .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .lower(let e), .upper(let e), .length(let e), .trim(let e),
              .split(let e, _), .cast(let e, _), .randstr(let e, _):
             return [e]
-        case .coalesce(let es, _): return es
+        case .coalesce(let es, _), .call(_, let es, _): return es
         }
     }
 
@@ -34,6 +34,7 @@ extension BoundExpression: TreeNode {
         case .cast(_, let t): return .cast(c[0], t)
         case .randstr(_, let n): return .randstr(c[0], length: n)
         case .coalesce(_, let t): return .coalesce(c, t)
+        case .call(let f, _, let t): return .call(f, c, t)
         }
     }
 }

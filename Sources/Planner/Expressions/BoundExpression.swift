@@ -23,10 +23,12 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
     case coalesce([BoundExpression], DataType)
     case cast(BoundExpression, DataType)
     case randstr(BoundExpression, length: Int)
+    /// A function of several arguments (CASE WHEN, LIKE, substring, dates…; see BoundFunction).
+    case call(BoundFunction, [BoundExpression], DataType)
 
     public var dataType: DataType {
         switch self {
-        case .column(_, let t), .literal(_, let t), .arithmetic(_, _, _, let t), .coalesce(_, let t), .cast(_, let t): return t
+        case .column(_, let t), .literal(_, let t), .arithmetic(_, _, _, let t), .coalesce(_, let t), .cast(_, let t), .call(_, _, let t): return t
         case .comparison, .equalNullSafe, .and, .or, .not, .isNull, .isNotNull: return .boolean
         case .negate(let e): return e.dataType
         case .lower, .upper, .trim, .randstr: return .string
@@ -51,7 +53,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         case .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .lower(let e), .upper(let e),
              .length(let e), .trim(let e), .split(let e, _), .cast(let e, _), .randstr(let e, _):
             e.collectColumns(into: &out)
-        case .coalesce(let es, _): for e in es { e.collectColumns(into: &out) }
+        case .coalesce(let es, _), .call(_, let es, _): for e in es { e.collectColumns(into: &out) }
         }
     }
 
@@ -77,6 +79,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         case .coalesce(let es, let t): return .coalesce(es.map { $0.remapColumns(mapping) }, t)
         case .cast(let e, let t): return .cast(e.remapColumns(mapping), t)
         case .randstr(let e, let n): return .randstr(e.remapColumns(mapping), length: n)
+        case .call(let f, let es, let t): return .call(f, es.map { $0.remapColumns(mapping) }, t)
         }
     }
 
@@ -106,6 +109,7 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
         case .coalesce(let es, _): return "coalesce(\(es.map { $0.describe(schema) }.joined(separator: ", ")))"
         case .cast(let e, let t): return "cast(\(e.describe(schema)) as \(t.simpleString))"
         case .randstr(let e, let n): return "randstr(\(n), \(e.describe(schema)))"
+        case .call(let f, let es, _): return f.describe(es.map { $0.describe(schema) })
         }
     }
 }

@@ -7,7 +7,8 @@
 //     (see SparkText.parseDouble);
 //   - string → boolean: t/true/y/yes/1 and f/false/n/no/0, trimmed, in any case;
 //   - bigint and double → boolean: non-zero is true (so NaN is true); boolean → number: 1 or 0;
-//   - anything → string: the value's text (doubles as Java's Double.toString).
+//   - anything → string: the value's text (doubles as Java's Double.toString);
+//   - dates and timestamps: see DateCasts.
 
 enum Cast {
     static func evaluate(_ c: ColumnVector, to t: DataType) throws -> ColumnVector {
@@ -30,7 +31,7 @@ enum Cast {
             }
             return b.finish()
         default:
-            return .constant(.null, type: t, count: c.count)
+            return DateCasts.evaluate(c, to: t) ?? .constant(.null, type: t, count: c.count)
         }
     }
 

@@ -32,19 +32,54 @@ public enum ScalarFunction: Sendable, Codable, Hashable {
     /// `randstr(length, seed)`: `length` pseudo-random alphanumeric characters, a pure function of the
     /// seed column's value (Spark 4's randstr, made deterministic so recomputed tasks agree).
     case randstr(length: Int)
+    /// `CASE WHEN c1 THEN v1 … [ELSE e] END`: arguments c1, v1, c2, v2, …, then e if `hasElse`.
+    case caseWhen(hasElse: Bool)
+    /// `value IN (list…)`: arguments value, then the list.
+    case inList
+    /// `str LIKE pattern` with `%`, `_` and `\` as the escape character.
+    case like(pattern: String)
+    /// `str RLIKE regex`: a Java regular expression found anywhere in the string.
+    case rlike(pattern: String)
+    case startsWith, endsWith, contains
+    /// `substring(str, pos, len)`: 1-based position (0 acts as 1, negative counts from the end), in characters.
+    case substring
+    case concat
+    /// `round(x, scale)`: HALF_UP, as Spark.
+    case round(scale: Int)
+    case abs
+    case year, month, dayOfMonth
+    case dateAdd, dateSub, addMonths, dateDiff
+    /// `to_date(str)` (nil format: Spark's cast) or `to_date(str, format)` with a datetime pattern.
+    case toDate(format: String?)
+    /// The arguments of `count(DISTINCT …)`; only valid as that aggregate's argument.
+    case distinct
+    /// A misuse of the API that can only be reported when the plan is analyzed (e.g. `.when` on a
+    /// column that is not a CASE WHEN); the analyzer throws with this message.
+    case misuse(String)
 }
 
 /// Aggregate functions with Spark's null semantics.
 public enum AggregateFunction: String, Sendable, Codable, Hashable {
     case count, sum, avg, min, max
+    /// The first / last value seen in a group (nulls included unless the IgnoreNulls variant).
+    case first, last
+    case firstIgnoreNulls = "first_ignore_nulls", lastIgnoreNulls = "last_ignore_nulls"
+    /// Sample and population standard deviation and variance (Spark's stddev_samp, stddev_pop,
+    /// var_samp, var_pop), from mergeable (n, mean, m2) buffers.
+    case stddevSamp = "stddev_samp", stddevPop = "stddev_pop", varSamp = "var_samp", varPop = "var_pop"
+
+    /// True for first/last and their IgnoreNulls variants.
+    public var isFirstOrLast: Bool { [.first, .last, .firstIgnoreNulls, .lastIgnoreNulls].contains(self) }
+    /// True for the standard deviations and variances.
+    public var isCentralMoment: Bool { [.stddevSamp, .stddevPop, .varSamp, .varPop].contains(self) }
 
     /// Result type for an input type (nil input = `count(*)`).
     public func resultType(input: DataType?) -> DataType {
         switch self {
         case .count: return .long
-        case .avg: return .double
+        case .avg, .stddevSamp, .stddevPop, .varSamp, .varPop: return .double
         case .sum: return input == .double ? .double : .long
-        case .min, .max: return input ?? .long
+        case .min, .max, .first, .last, .firstIgnoreNulls, .lastIgnoreNulls: return input ?? .long
         }
     }
 
@@ -54,12 +89,16 @@ public enum AggregateFunction: String, Sendable, Codable, Hashable {
     ///   sum       → [sum: long | double, nullable: null until a non-null input is seen]
     ///   avg       → [sum: double, count: long]
     ///   min / max → [value: input type, nullable]
+    ///   first / last (and IgnoreNulls) → [value: input type, nullable; valueSet: boolean]
+    ///   stddev / variance → [n: double, mean: double, m2: double] (Spark's CentralMomentAgg)
     public func bufferTypes(input: DataType?) -> [DataType] {
         switch self {
         case .count: return [.long]
         case .sum: return [resultType(input: input)]
         case .avg: return [.double, .long]
         case .min, .max: return [input ?? .long]
+        case .first, .last, .firstIgnoreNulls, .lastIgnoreNulls: return [input ?? .long, .boolean]
+        case .stddevSamp, .stddevPop, .varSamp, .varPop: return [.double, .double, .double]
         }
     }
 }
@@ -107,12 +146,17 @@ public indirect enum Expression: Sendable, Codable, Hashable {
             case .coalesce: return "coalesce(\(a))"
             case .split(let p): return "split(\(a), \(p), -1)"
             case .randstr(let n): return "randstr(\(n), \(a))"
+            default: return f.displayName(args)
             }
         case .cast(let e, let t): return "CAST(\(e.displayName) AS \(t.simpleString.uppercased()))"
         case .explode: return "col"
         case .aggregate(let f, let arg):
             guard let arg else { return "count(1)" }
-            return "\(f.rawValue)(\(arg.displayName))"
+            switch f {
+            case .firstIgnoreNulls: return "first(\(arg.displayName)) ignore nulls"
+            case .lastIgnoreNulls: return "last(\(arg.displayName)) ignore nulls"
+            default: return "\(f.rawValue)(\(arg.displayName))"
+            }
         }
     }
 

@@ -66,6 +66,8 @@ extension BoundExpression {
             return try Cast.evaluate(try e.evaluate(batch), to: t)
         case .randstr(let e, let length):
             return StringFunctions.randstr(try e.evaluate(batch), length: length)
+        case .call(let f, let es, let t):
+            return try f.evaluate(try es.map { try $0.evaluate(batch) }, resultType: t, numRows: n)
         }
     }
 

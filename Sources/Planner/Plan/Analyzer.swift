@@ -36,6 +36,7 @@ public enum Analyzer {
         case .project(let exprs, let child):
             return try resolveProject(exprs, try resolveScoped(child))
         case .aggregate(let keys, let aggs, let child):
+            if aggs.contains(where: isDistinctAggregate) { return try resolveDistinctAggregate(keys, aggs, try resolveScoped(child)) }
             return try resolveAggregate(keys, aggs, try resolveScoped(child))
         case .sort(let orders, let child):
             let (c, scope) = try resolveScoped(child)
@@ -197,6 +198,7 @@ public enum Analyzer {
                             throw EmberError(.analysis, "\(f.rawValue) is not defined on arrays ('\(arg.displayName)')")
                         }
                     case .count: break
+                    default: b = try checkedInput(f, b, arg)
                     }
                     input = b
                 }
@@ -274,6 +276,7 @@ public enum Analyzer {
                 guard let first = bound.first(where: { !isNullLiteral($0) }) else { return .literal(.null, .string) }
                 let t = bound.reduce(first.dataType) { acc, b in isNullLiteral(b) ? acc : (commonType(acc, b.dataType) ?? acc) }
                 return .coalesce(bound.map { $0.dataType == t ? $0 : .cast($0, t) }, t)
+            default: return try bindFunction(f, bound, e)
             }
         case .cast(let inner, let t): return .cast(try bind(inner, scope), t)
         case .explode:

@@ -53,6 +53,7 @@ struct NumericBound: Sendable {
         case .cast(let x, let t):
             let b = of(x, bounds)
             return t == .long ? capped(b.magnitude, 0) : b
+        case .call(let f, let args): return f.bound(args, bounds)
         }
     }
 }
@@ -156,7 +157,7 @@ struct FuzzGenerator {
     }
 
     mutating func withColumn() -> [FuzzStep]? {
-        let type = pick([DataType.long, .long, .double, .double, .string, .boolean])
+        let type = pick([DataType.long, .long, .double, .double, .string, .boolean, .date])
         let e = expr(type, 0)
         let replace = chance(0.2) ? usable.randomElement(using: &rng)?.name : nil
         let name = replace ?? fresh("c")
@@ -219,6 +220,11 @@ struct FuzzGenerator {
         var aggs: [FuzzAggregate] = []
         for _ in 0..<(1 + rng.below(4)) {
             let name = fresh("a")
+            if chance(0.25), let extra = newAggregate(name, keys: keys, keyColumns: out) {
+                aggs.append(extra.0)
+                out.append(extra.1)
+                continue
+            }
             let function = pick([AggregateFunction.count, .count, .sum, .sum, .avg, .min, .max])
             if function == .count && chance(0.4) {
                 aggs.append(FuzzAggregate(function: .count, input: nil, alias: name))
@@ -254,13 +260,104 @@ struct FuzzGenerator {
         return [.aggregate(keys: keys, aggs: aggs)]
     }
 
+    /// countDistinct, a standard deviation or variance, or first/last of a grouping key (the only
+    /// first/last whose answer does not depend on row order).
+    mutating func newAggregate(_ name: String, keys: [FuzzKey], keyColumns: [FuzzColumn]) -> (FuzzAggregate, FuzzColumn)? {
+        switch rng.below(3) {
+        case 0:
+            let type = pick([DataType.long, .double, .string, .date])
+            let input = usable.filter { $0.type == type }.randomElement(using: &rng).map { FuzzExpr.column($0.name) } ?? expr(type, 1)
+            return (FuzzAggregate(function: .count, input: input, alias: name, distinct: true),
+                    FuzzColumn(name: name, type: .long, bound: NumericBound(magnitude: 21, fraction: 0), exact: true))
+        case 1:
+            // Bounded inputs, so that no square overflows: the reference's slack is relative to Σx²/n.
+            let candidates = usable.filter { ($0.type == .long || $0.type == .double) && $0.bound.magnitude <= 40 }
+            guard let c = candidates.randomElement(using: &rng) else { return nil }
+            let function = pick([AggregateFunction.stddevSamp, .stddevPop, .varSamp, .varPop])
+            return (FuzzAggregate(function: function, input: .column(c.name), alias: name),
+                    FuzzColumn(name: name, type: .double, bound: .unknown, exact: false))
+        default:
+            guard let k = keys.indices.filter({ if case .column = keys[$0].expr { return true } else { return false } }).randomElement(using: &rng) else { return nil }
+            let function = pick([AggregateFunction.first, .last, .firstIgnoreNulls, .lastIgnoreNulls])
+            var column = keyColumns[k]
+            column.name = name
+            column.unique = false
+            return (FuzzAggregate(function: function, input: keys[k].expr, alias: name), column)
+        }
+    }
+
     // MARK: expressions
+
+    /// A date between 1918 and 2082: a literal moved by a bounded number of days.
+    mutating func dateExpr(_ depth: Int) -> FuzzExpr {
+        let base = FuzzExpr.literal(.date(pick([10_957, 11_016, 11_382, 0, 8_400, 19_000])), .date)   // 2000-01-01, 2000-02-29, …
+        if depth >= 2 || chance(0.3) { return base }
+        let offset = FuzzExpr.arithmetic(.remainder, expr(.long, depth + 1), .literal(.long(30_000), .long))
+        switch rng.below(4) {
+        case 0: return .call(.dateSub, [base, offset])
+        case 1:
+            let months = FuzzExpr.arithmetic(.remainder, expr(.long, depth + 1), .literal(.long(1_000), .long))
+            return .call(.addMonths, [pick([base, .call(.dateAdd, [base, offset])]), months])
+        case 2: return .call(.toDate(pick([nil, "yyyy-MM-dd"])), [.cast(.call(.dateAdd, [base, offset]), .string)])
+        default: return .call(.dateAdd, [base, offset])
+        }
+    }
+
+    /// One of the functions of FuzzFunctions with result type `t`, or nil.
+    mutating func callExpr(_ t: DataType, _ d: Int) -> FuzzExpr? {
+        switch t {
+        case .long, .double:
+            switch rng.below(5) {
+            case 0: return .call(.round(pick([-2, -1, 0, 1, 2, 3])), [expr(t, d)])
+            case 1: return .call(.abs, [expr(t, d)])
+            case 2:
+                let other: DataType = t == .double ? pick([.long, .double]) : .long
+                let branches = 1 + rng.below(2)
+                var args: [FuzzExpr] = []
+                for k in 0..<branches { args += [expr(.boolean, d), k == 0 ? expr(t, d) : expr(other, d)] }
+                let hasElse = chance(0.6)
+                if hasElse { args.append(chance(0.2) ? .literal(.null, t) : expr(t, d)) }
+                return .call(.caseWhen(hasElse: hasElse), args)
+            default:
+                guard t == .long else { return nil }
+                let date = usable.filter { $0.type == .date }.randomElement(using: &rng).map { FuzzExpr.column($0.name) } ?? dateExpr(d)
+                let f = pick([FuzzCall.year, .month, .dayOfMonth, .dateDiff])
+                return .call(f, f == .dateDiff ? [date, dateExpr(d)] : [date])
+            }
+        case .string:
+            switch rng.below(3) {
+            case 0: return .call(.substring(pick([-5, -2, -1, 0, 1, 2, 3, 10]), pick([-1, 0, 1, 2, 3, 100])), [expr(.string, d)])
+            case 1: return .call(.concat, (0..<(1 + rng.below(3))).map { _ in expr(pick([.string, .string, .long]), d) })
+            default:
+                var args = [expr(.boolean, d), expr(.string, d)]
+                if chance(0.5) { args.append(literal(.string)) }
+                return .call(.caseWhen(hasElse: args.count == 3), args)
+            }
+        case .boolean:
+            switch rng.below(4) {
+            case 0:
+                let kind = pick([DataType.long, .string, .double])
+                let items = (0..<rng.below(4)).map { _ in chance(0.1) ? FuzzExpr.literal(.null, kind) : literal(kind) }
+                return .call(.isin, [expr(kind, d)] + items)
+            case 1:
+                let kind = pick([DataType.long, .double])
+                return .call(.between, [expr(kind, d), literal(kind), literal(kind)])
+            case 2:
+                let pattern = pick(["a%", "%b", "%a%", "_", "__", "a_%", "%", "", "%\\%", "\\_%", "%é%", "日_", "%,%", " %"])
+                return .call(.like(pattern), [expr(.string, d)])
+            default:
+                return .call(pick([.startsWith, .endsWith, .contains]), [expr(.string, d), chance(0.7) ? literal(.string) : expr(.string, d)])
+            }
+        default: return nil
+        }
+    }
 
     mutating func literal(_ t: DataType) -> FuzzExpr {
         switch t {
         case .long: return .literal(.long(pick([-3, -1, 0, 1, 2, 3, 5, 7, 10, 100, 1_000_000_007])), .long)
         case .double: return .literal(.double(pick([-2.5, -1.0, -0.0, 0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 7.75, 100.0])), .double)
         case .string: return .literal(.string(pick(FuzzData.words + FuzzData.numericStrings + [""])), .string)
+        case .date: return dateExpr(3)
         default: return .literal(.boolean(chance(0.5)), .boolean)
         }
     }
@@ -269,6 +366,7 @@ struct FuzzGenerator {
     mutating func leaf(_ t: DataType) -> FuzzExpr {
         let candidates = usable.filter { $0.type == t }
         if !candidates.isEmpty && chance(0.8) { return .column(pick(candidates).name) }
+        if t == .date { return dateExpr(1) }
         // No column of this type: make one from another column, so expressions read data.
         if chance(0.7), let other = usable.filter({ $0.type != .boolean }).randomElement(using: &rng) {
             let c = FuzzExpr.column(other.name)
@@ -285,6 +383,8 @@ struct FuzzGenerator {
     mutating func expr(_ t: DataType, _ depth: Int) -> FuzzExpr {
         if depth >= 3 || chance(0.3 + 0.15 * Double(depth)) { return leaf(t) }
         let d = depth + 1
+        if t == .date { return dateExpr(depth) }
+        if chance(0.15), let call = callExpr(t, d) { return call }
         switch t {
         case .long:
             switch rng.below(8) {
@@ -330,3 +430,4 @@ struct FuzzGenerator {
         }
     }
 }
+

@@ -35,6 +35,8 @@ indirect enum FuzzExpr: Sendable {
     case string(FuzzStringFunction, FuzzExpr)
     case coalesce([FuzzExpr])
     case cast(FuzzExpr, DataType)
+    /// CASE WHEN, isin, LIKE, substring, round, dates… (FuzzFunctions).
+    case call(FuzzCall, [FuzzExpr])
 
     /// The result type with Spark's coercions (columns looked up in `schema`).
     func type(in schema: [String: DataType]) -> DataType {
@@ -51,6 +53,7 @@ indirect enum FuzzExpr: Sendable {
             let types = es.map { $0.type(in: schema) }
             return types.contains(.double) ? .double : types[0]
         case .cast(_, let t): return t
+        case .call(let f, let args): return f.type(args, in: schema)
         }
     }
 
@@ -63,7 +66,7 @@ indirect enum FuzzExpr: Sendable {
             return l.columns.union(r.columns)
         case .negate(let e), .not(let e), .isNull(let e), .isNotNull(let e), .string(_, let e), .cast(let e, _):
             return e.columns
-        case .coalesce(let es): return es.reduce(into: Set<String>()) { $0.formUnion($1.columns) }
+        case .coalesce(let es), .call(_, let es): return es.reduce(into: Set<String>()) { $0.formUnion($1.columns) }
         }
     }
 
@@ -77,6 +80,7 @@ indirect enum FuzzExpr: Sendable {
             case .double(let x): return lit(x)
             case .string(let x): return lit(x)
             case .boolean(let x): return lit(x)
+            case .date(let d): return lit(date: formatDate(d))
             default: return litNull()
             }
         case .arithmetic(let op, let l, let r):
@@ -111,6 +115,7 @@ indirect enum FuzzExpr: Sendable {
             }
         case .coalesce(let es): return Engine.Column(.function(.coalesce, es.map(\.column.expression)))
         case .cast(let e, let t): return e.column.cast(t)
+        case .call(let f, let args): return f.column(args)
         }
     }
 
@@ -124,6 +129,7 @@ indirect enum FuzzExpr: Sendable {
             case .double(let x): return "lit(\(x))"
             case .string(let x): return "lit(\(quoted(x)))"
             case .boolean(let x): return "lit(\(x))"
+            case .date(let d): return "lit(date: \"\(formatDate(d))\")"
             default: return "litNull()"
             }
         case .arithmetic(let op, let l, let r): return "(\(l.swiftText) \(op.rawValue) \(r.swiftText))"
@@ -137,6 +143,7 @@ indirect enum FuzzExpr: Sendable {
         case .string(let f, let e): return "\(f.rawValue)(\(e.swiftText))"
         case .coalesce(let es): return "coalesce(\(es.map(\.swiftText).joined(separator: ", ")))"
         case .cast(let e, let t): return "\(e.swiftText).cast(.\(t))"
+        case .call(let f, let args): return f.swiftText(args)
         }
     }
 }
@@ -160,6 +167,8 @@ struct FuzzAggregate: Sendable {
     /// nil: count(*).
     var input: FuzzExpr?
     var alias: String
+    /// count(DISTINCT input) (function is .count).
+    var distinct = false
 
     var column: Engine.Column {
         let c: Engine.Column
@@ -169,12 +178,30 @@ struct FuzzAggregate: Sendable {
         case .avg: c = avg(input!.column)
         case .min: c = min(input!.column)
         case .max: c = max(input!.column)
+        case .first: c = first(input!.column)
+        case .last: c = last(input!.column)
+        case .firstIgnoreNulls: c = first(input!.column, ignoreNulls: true)
+        case .lastIgnoreNulls: c = last(input!.column, ignoreNulls: true)
+        case .stddevSamp: c = stddev(input!.column)
+        case .stddevPop: c = stddev_pop(input!.column)
+        case .varSamp: c = variance(input!.column)
+        case .varPop: c = var_pop(input!.column)
         }
+        if distinct, let input { return countDistinct(input.column).alias(alias) }
         return c.alias(alias)
     }
 
     var swiftText: String {
-        "\(function.rawValue)(\(input?.swiftText ?? "\"*\"")).alias(\(quoted(alias)))"
+        let name: String
+        switch function {
+        case _ where distinct: name = "countDistinct"
+        case .firstIgnoreNulls, .lastIgnoreNulls:
+            return "\(function == .firstIgnoreNulls ? "first" : "last")(\(input!.swiftText), ignoreNulls: true).alias(\(quoted(alias)))"
+        case .stddevSamp: name = "stddev"
+        case .varSamp: name = "variance"
+        default: name = function.rawValue
+        }
+        return "\(name)(\(input?.swiftText ?? "\"*\"")).alias(\(quoted(alias)))"
     }
 }
 

@@ -134,6 +134,10 @@ enum FuzzReference {
         var absSum: Double = 0
         var minimum: Value = .null
         var maximum: Value = .null
+        /// first/last: every value seen, nulls included; variance: the non-null values as doubles.
+        var seen: [Value] = []
+        var doubles: [Double] = []
+        var distinct: Set<String> = []
     }
 
     static func aggregate(_ r: FuzzResult, keys: [FuzzKey], aggs: [FuzzAggregate]) -> FuzzResult {
@@ -156,8 +160,13 @@ enum FuzzReference {
                 groups[g].1[j].rows += 1
                 guard let input = a.input, let compiled = inputs[j] else { continue }
                 var v = compiled(row)
-                if (a.function == .sum || a.function == .avg) && input.type(in: types) == .string { v = FuzzEval.cast(v, to: .double) }
+                if a.function.isFirstOrLast { groups[g].1[j].seen.append(v); continue }
+                if (a.function == .sum || a.function == .avg || a.function.isCentralMoment) && input.type(in: types) == .string {
+                    v = FuzzEval.cast(v, to: .double)
+                }
                 if v.isNull { continue }
+                if a.distinct { groups[g].1[j].distinct.insert(FuzzCell.key([normalizeKey(v)])) }
+                if a.function.isCentralMoment, let x = v.doubleValue { groups[g].1[j].doubles.append(x) }
                 update(&groups[g].1[j], with: v)
             }
         }
@@ -197,15 +206,21 @@ enum FuzzReference {
         let input = a.input?.type(in: types)
         switch a.function {
         case .count: return .long
-        case .avg: return .double
+        case .avg, .stddevSamp, .stddevPop, .varSamp, .varPop: return .double
         case .sum: return input == .long ? .long : .double
-        case .min, .max: return input ?? .long
+        case .min, .max, .first, .last, .firstIgnoreNulls, .lastIgnoreNulls: return input ?? .long
         }
     }
 
     static func finish(_ acc: Accumulator, _ a: FuzzAggregate, _ type: DataType) -> (Value, Double) {
         switch a.function {
+        case .count where a.distinct: return (.long(Int64(acc.distinct.count)), 0)
         case .count: return (.long(a.input == nil ? acc.rows : acc.nonNull), 0)
+        case .first: return (acc.seen.first ?? .null, 0)
+        case .last: return (acc.seen.last ?? .null, 0)
+        case .firstIgnoreNulls: return (acc.seen.first { !$0.isNull } ?? .null, 0)
+        case .lastIgnoreNulls: return (acc.seen.last { !$0.isNull } ?? .null, 0)
+        case .stddevSamp, .stddevPop, .varSamp, .varPop: return centralMoment(acc.doubles, a.function)
         case .sum:
             if acc.nonNull == 0 { return (.null, 0) }
             return type == .long ? (.long(acc.longSum), 0) : (.double(acc.doubleSum), relativeSlack * acc.absSum)
@@ -215,6 +230,21 @@ enum FuzzReference {
         case .min: return (acc.minimum, 0)
         case .max: return (acc.maximum, 0)
         }
+    }
+
+    /// Two-pass variance (Spark updates a running mean instead: the slack covers the difference).
+    /// Null without values, and var_samp/stddev_samp of one value are null (Spark 3's default).
+    static func centralMoment(_ xs: [Double], _ f: AggregateFunction) -> (Value, Double) {
+        let n = Double(xs.count)
+        let sample = f == .varSamp || f == .stddevSamp
+        if xs.isEmpty || (sample && xs.count == 1) { return (.null, 0) }
+        let mean = xs.reduce(0, +) / n
+        let m2 = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let variance = m2 / (sample ? n - 1 : n)
+        let scale = xs.reduce(0) { $0 + $1 * $1 } / n
+        let slack = 1e-7 * scale + 1e-300
+        if f == .varSamp || f == .varPop { return (.double(variance), slack) }
+        return (.double(variance.squareRoot()), slack.squareRoot())
     }
 
     /// Spark's NormalizeFloatingNumbers for grouping keys.

@@ -129,6 +129,10 @@ enum FuzzEval {
         case .cast(let inner, let t):
             let a = compile(inner, layout)
             return { row in cast(a(row), to: t) }
+        case .call(let f, let args):
+            let compiled = args.map { compile($0, layout) }
+            let t = e.type(in: layout.typeByName)
+            return { row in FuzzCallReference.evaluate(f, compiled.map { $0(row) }, resultType: t) }
         }
     }
 
@@ -163,6 +167,7 @@ enum FuzzEval {
             if x == y { return 0 }
             return x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : 1
         case (.boolean(let x), .boolean(let y)): return x == y ? 0 : (x ? 1 : -1)
+        case (.date(let x), .date(let y)): return x < y ? -1 : (x == y ? 0 : 1)
         default:
             guard let x = a.doubleValue, let y = b.doubleValue else { return 0 }
             if x.isNaN || y.isNaN { return x.isNaN ? (y.isNaN ? 0 : 1) : -1 }
@@ -190,7 +195,9 @@ enum FuzzEval {
     static func cast(_ v: Value, to t: DataType) -> Value {
         if v.isNull { return .null }
         switch (v, t) {
-        case (.long, .long), (.double, .double), (.string, .string), (.boolean, .boolean): return v
+        case (.long, .long), (.double, .double), (.string, .string), (.boolean, .boolean), (.date, .date): return v
+        case (.date(let d), .string): return .string(FuzzCallReference.dateText(d))
+        case (.string(let s), .date): return FuzzCallReference.parseDate(s).map { .date($0) } ?? .null
         case (.long(let x), .double): return .double(Double(x))
         case (.long(let x), .string): return .string(String(x))
         case (.double(let x), .string): return .string(formatJavaDouble(x))
