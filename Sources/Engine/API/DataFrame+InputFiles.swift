@@ -16,7 +16,8 @@ extension DataFrame {
             case .range:
                 break
             case .cache(_, _, let child), .repartition(_, _, let child), .project(_, let child), .filter(_, let child),
-                 .aggregate(_, _, let child), .sort(_, let child), .limit(_, let child):
+                 .aggregate(_, _, let child), .sort(_, let child), .limit(_, let child),
+                 .sortWithinPartitions(_, let child):
                 visit(child)
             }
         }

@@ -52,7 +52,7 @@ public struct TaskRunner: Sendable {
                     numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
                     compressionLevel: task.compressionLevel, memory: shares.budget())
                 if task.faults.fullDisk { writer.injectedWriteDevice = "/dev/full" }
-                let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
+                let sink = try ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
                     try runPipeline(task, sink: sink, metrics: &metrics, shares: shares, kill: kill, cacheWriters: &cacheWriters)
                 } catch {
@@ -136,7 +136,7 @@ public struct TaskRunner: Sendable {
         while true {
             switch node {
             case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c), .cache(_, let c),
-                 .sort(_, let c), .limit(_, let c):
+                 .sort(_, let c), .limit(_, let c), .topK(_, _, let c), .sampleKeys(_, let c):
                 chain.append(node)
                 node = c
                 continue
@@ -148,9 +148,9 @@ public struct TaskRunner: Sendable {
             break
         }
         // chain[0] is the root: wrap from the sink downward so each operator knows its downstream.
-        var aggregates: [HashAggregateExec] = []
+        var spillers: [any SpillingOperator] = []
         defer {
-            for a in aggregates {
+            for a in spillers {
                 metrics.spillCount += a.spillCount
                 metrics.memoryBytesSpilled += a.memoryBytesSpilled
                 metrics.diskBytesSpilled += a.diskBytesSpilled
@@ -170,10 +170,16 @@ public struct TaskRunner: Sendable {
             case .hashAggregate(let m, let k, let a, let s, _):
                 let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
                                                   resources: AggregateResources(memory: shares.budget(), spillDirectory: localDir, taskId: task.taskId))
-                aggregates.append(aggregate)
+                spillers.append(aggregate)
                 head = aggregate
-            case .sort(let o, let c): head = SortExec(orders: o, schema: c.schema, downstream: head)
+            case .sort(let o, let c):
+                let sort = SortExec(orders: o, schema: c.schema, downstream: head,
+                                    resources: SortResources(memory: shares.budget(), spillDirectory: localDir, taskId: task.taskId))
+                spillers.append(sort)
+                head = sort
             case .limit(let n, _): head = LimitExec(limit: n, downstream: head)
+            case .topK(let n, let o, let c): head = TopKExec(limit: n, orders: o, schema: c.schema, downstream: head)
+            case .sampleKeys(let k, _): head = SampleKeysExec(k, partition: task.partition, downstream: head)
             default: break
             }
             head = CancellationPoint(kill, downstream: head)

@@ -30,11 +30,12 @@ public enum Analyzer {
             return try resolveProject(exprs, try resolve(child))
         case .aggregate(let keys, let aggs, let child):
             return try resolveAggregate(keys, aggs, try resolve(child))
-        case .sort(let orders, let child):
+        case .sort(let orders, let child), .sortWithinPartitions(let orders, let child):
             let c = try resolve(child)
             let bound = try orders.map {
                 BoundSortOrder(expression: try bind($0.expression, c.schema), ascending: $0.ascending, nullsFirst: $0.nullsFirst)
             }
+            if case .sortWithinPartitions = plan { return .sortWithinPartitions(bound, c) }
             return .sort(bound, c)
         case .limit(let n, let child):
             guard n >= 0 else {

@@ -26,6 +26,8 @@ public indirect enum LogicalPlan: Sendable {
     case filter(Expression, LogicalPlan)
     case aggregate(keys: [Expression], aggregates: [Expression], LogicalPlan)
     case sort([SortOrder], LogicalPlan)
+    /// Sorts each partition on its own (no exchange).
+    case sortWithinPartitions([SortOrder], LogicalPlan)
     case limit(Int, LogicalPlan)
 
     /// Indented tree text for `explain()`.
@@ -46,6 +48,8 @@ public indirect enum LogicalPlan: Sendable {
             return line("Aggregate [\(k.map(\.displayName).joined(separator: ", "))], [\((k + a).map(\.displayName).joined(separator: ", "))]", c)
         case .sort(let o, let c):
             return line("Sort [\(o.map { "\($0.expression.displayName) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]", c)
+        case .sortWithinPartitions(let o, let c):
+            return line("SortWithinPartitions [\(o.map { "\($0.expression.displayName) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]", c)
         case .limit(let n, let c): return line("GlobalLimit \(n)", c)
         }
     }
@@ -62,6 +66,7 @@ public indirect enum ResolvedPlan: Sendable {
     case generate(Generator, ResolvedPlan)
     case aggregate(keys: [BoundExpression], aggregates: [BoundAggregate], StructType, ResolvedPlan)
     case sort([BoundSortOrder], ResolvedPlan)
+    case sortWithinPartitions([BoundSortOrder], ResolvedPlan)
     case limit(Int, ResolvedPlan)
 
     public var schema: StructType {
@@ -71,7 +76,7 @@ public indirect enum ResolvedPlan: Sendable {
         case .repartition(_, let c), .cache(_, _, let c): return c.schema
         case .project(_, let s, _), .aggregate(_, _, let s, _): return s
         case .generate(let g, _): return g.schema
-        case .filter(_, let c), .sort(_, let c), .limit(_, let c): return c.schema
+        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .sortWithinPartitions(_, let c): return c.schema
         }
     }
 
@@ -92,6 +97,8 @@ public indirect enum ResolvedPlan: Sendable {
             let cs = c.schema
             return line("Aggregate keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))] functions=[\(a.map { "\($0.function.rawValue)(\($0.input?.describe(cs) ?? "*")) AS \($0.name)" }.joined(separator: ", "))]", c)
         case .sort(let o, let c): return line("Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", "))]", c)
+        case .sortWithinPartitions(let o, let c):
+            return line("SortWithinPartitions [\(o.map { $0.describe(c.schema) }.joined(separator: ", "))]", c)
         case .limit(let n, let c): return line("Limit \(n)", c)
         }
     }

@@ -24,6 +24,7 @@ public enum Optimizer {
         case .generate(let g, let c): return .generate(g, combineFilters(c))
         case .aggregate(let k, let a, let s, let c): return .aggregate(keys: k, aggregates: a, s, combineFilters(c))
         case .sort(let o, let c): return .sort(o, combineFilters(c))
+        case .sortWithinPartitions(let o, let c): return .sortWithinPartitions(o, combineFilters(c))
         case .limit(let n, let c): return .limit(n, combineFilters(c))
         }
     }
@@ -61,13 +62,14 @@ public enum Optimizer {
         case .filter(let cond, let child):
             let (c, m) = prune(child, needed: needed.union(cond.referencedColumns))
             return (.filter(cond.remapColumns(m), c), m)
-        case .sort(let orders, let child):
+        case .sort(let orders, let child), .sortWithinPartitions(let orders, let child):
             var childNeeded = needed
             for o in orders { childNeeded.formUnion(o.expression.referencedColumns) }
             let (c, m) = prune(child, needed: childNeeded)
             let remapped = orders.map {
                 BoundSortOrder(expression: $0.expression.remapColumns(m), ascending: $0.ascending, nullsFirst: $0.nullsFirst)
             }
+            if case .sortWithinPartitions = plan { return (.sortWithinPartitions(remapped, c), m) }
             return (.sort(remapped, c), m)
         case .limit(let n, let child):
             let (c, m) = prune(child, needed: needed)
