@@ -74,9 +74,32 @@ final class PartitionedRun {
         }
         sourceBatch = batchOut
         sourceRow = rowOut
+        rowsPerChunk = Self.rowsPerChunk(batches, rows: total, frameSize: frameSize)
+    }
+
+    /// Rows already in order (an external sort's run): row k is row `rowOf[k]` of
+    /// `batches[batchOf[k]]`, and each `rowsPerPartition` consecutive rows form one partition.
+    init(batches: [ColumnarBatch], batchOf: [Int32], rowOf: [Int32], rowsPerPartition: Int, schema: StructType,
+         frameSize: Int, compressor: ZstdCompressor) {
+        let total = rowOf.count
+        let perPartition = Swift.max(1, rowsPerPartition)
+        self.numPartitions = (total + perPartition - 1) / perPartition
+        self.schema = schema
+        self.frameSize = frameSize
+        self.compressor = compressor
+        self.batches = batches
+        self.columnSources = (0..<schema.count).map { c in batches.map { $0.columns[c] } }
+        starts = (0...numPartitions).map { Swift.min($0 * perPartition, total) }
+        sourceBatch = batchOf
+        sourceRow = rowOf
+        rowsPerChunk = Self.rowsPerChunk(batches, rows: total, frameSize: frameSize)
+    }
+
+    /// Rows per frame: about `frameSize` bytes of the batches' average row.
+    private static func rowsPerChunk(_ batches: [ColumnarBatch], rows: Int, frameSize: Int) -> Int {
         let bytes = batches.reduce(0) { $0 + $1.memoryBytes }
-        let averageRow = total == 0 ? 64 : Swift.max(1, bytes / total)
-        rowsPerChunk = Swift.max(1, frameSize / averageRow)
+        let averageRow = rows == 0 ? 64 : Swift.max(1, bytes / rows)
+        return Swift.max(1, frameSize / averageRow)
     }
 
     var rowCount: Int { sourceRow.count }

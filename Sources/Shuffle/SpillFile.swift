@@ -34,6 +34,7 @@ public final class SpillFile {
 
     public func rows(partition p: Int) -> Int64 { layout.rows[p] }
     public func length(partition p: Int) -> Int64 { layout.lengths[p] }
+    public var partitionCount: Int { layout.rows.count }
     public var totalRows: Int64 { layout.rows.reduce(0, +) }
     public var totalBytes: Int64 { offsets[offsets.count - 1] }
 
@@ -89,14 +90,25 @@ public final class SpillWriter {
 
     /// Writes row i of `batches[b]` to partition `partitionIds[b][i]`, as one new spill file.
     public func write(_ batches: [ColumnarBatch], partitionIds: [[Int32]]) throws -> SpillFile {
+        try write(PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
+                                 frameSize: frameSize, compressor: compressor))
+    }
+
+    /// Writes rows in the given order (an external sort's run) as one new spill file: row k is row
+    /// `rowOf[k]` of `batches[batchOf[k]]`, and each `rowsPerPartition` consecutive rows are one
+    /// partition, so a reader can take the run a partition (chunk) at a time.
+    public func writeOrdered(_ batches: [ColumnarBatch], batchOf: [Int32], rowOf: [Int32], rowsPerPartition: Int) throws -> SpillFile {
+        try write(PartitionedRun(batches: batches, batchOf: batchOf, rowOf: rowOf, rowsPerPartition: rowsPerPartition,
+                                 schema: schema, frameSize: frameSize, compressor: compressor))
+    }
+
+    private func write(_ run: PartitionedRun) throws -> SpillFile {
         let (path, file) = try SpillFile.create(directory: directory, owner: owner)
         var written = false
         defer { if !written { FileOps.remove(path) } }
         if let injectedWriteDevice { try file.redirectWrites(to: injectedWriteDevice) }
         let output = BackgroundFileWriter(file: file)
         defer { output.discard() }   // stops its thread if an error ends the write early
-        let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
-                                 frameSize: frameSize, compressor: compressor)
         let layout = try run.write(to: output)
         try output.finish()
         written = true

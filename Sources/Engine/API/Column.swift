@@ -17,8 +17,10 @@ public struct Column: Sendable {
     public func isNotNull() -> Column { Column(.isNotNull(expression)) }
     public func asc() -> SortColumn { SortColumn(SortOrder(expression, ascending: true)) }
     public func desc() -> SortColumn { SortColumn(SortOrder(expression, ascending: false)) }
+    public func asc_nulls_first() -> SortColumn { SortColumn(SortOrder(expression, ascending: true, nullsFirst: true)) }
     public func asc_nulls_last() -> SortColumn { SortColumn(SortOrder(expression, ascending: true, nullsFirst: false)) }
     public func desc_nulls_first() -> SortColumn { SortColumn(SortOrder(expression, ascending: false, nullsFirst: true)) }
+    public func desc_nulls_last() -> SortColumn { SortColumn(SortOrder(expression, ascending: false, nullsFirst: false)) }
 
     var unaliased: Expression {
         if case .alias(let inner, _) = expression { return inner }

@@ -69,6 +69,13 @@ public struct DataFrame: Sendable {
     public func orderBy(_ names: String...) -> DataFrame { with(.sort(names.map { SortOrder(.column($0)) }, plan)) }
     public func sort(_ orders: SortColumn...) -> DataFrame { orderBy(orders) }
 
+    /// Sorts each partition on its own, without a shuffle (Spark's `sortWithinPartitions`).
+    public func sortWithinPartitions(_ orders: SortColumn...) -> DataFrame { sortWithinPartitions(orders) }
+    public func sortWithinPartitions(_ orders: [SortColumn]) -> DataFrame { with(.sortWithinPartitions(orders.map(\.order), plan)) }
+    public func sortWithinPartitions(_ names: String...) -> DataFrame {
+        with(.sortWithinPartitions(names.map { SortOrder(.column($0)) }, plan))
+    }
+
     public func limit(_ n: Int) -> DataFrame { with(.limit(n, plan)) }
 
     /// Keeps this DataFrame's partitions once an action computed them: Spark's `cache()`, which is

@@ -258,8 +258,9 @@ public final class Session: Sendable {
             for attempt in 0..<3 {
                 scheduler.drainEvents()   // learn of losses and evictions since the last job first
                 let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
-                let graph = StageGraph.build(plan, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
                 do {
+                    let sampled = try sampleRangeBounds(plan, scheduler, &state)
+                    let graph = StageGraph.build(sampled, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
                     try scheduler.runJob(graph, results: stream)
                     try stream.finish()
                     explain(scheduler)

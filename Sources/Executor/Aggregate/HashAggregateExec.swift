@@ -31,7 +31,7 @@ public struct AggregateResources {
     }
 }
 
-public final class HashAggregateExec: BatchConsumer {
+public final class HashAggregateExec: BatchConsumer, SpillingOperator {
     // PROPERTIES
     let mode: AggregateMode
     let keys: [BoundExpression]

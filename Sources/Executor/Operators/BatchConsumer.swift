@@ -16,6 +16,15 @@ public protocol BatchConsumer: AnyObject {
     func finish() throws
 }
 
+/// An operator that may spill: its spill metrics go into the task's.
+public protocol SpillingOperator: AnyObject {
+    var spillCount: Int { get }
+    /// In-memory bytes of what was spilled (Spark's memoryBytesSpilled).
+    var memoryBytesSpilled: Int64 { get }
+    /// Bytes of spill files written (Spark's diskBytesSpilled).
+    var diskBytesSpilled: Int64 { get }
+}
+
 /// Thrown by an operator that needs no more input (a satisfied limit); the source stops reading
 /// and calls `finish()` on the pipeline as if the input had ended.
 public struct PipelineStop: Error {}

@@ -13,6 +13,12 @@ public struct SortKeys: Sendable {
         self.orders = orders
     }
 
+    /// Keys already evaluated: `columns[k]` is the value of `orders[k]`.
+    public init(columns: [ColumnVector], orders: [BoundSortOrder]) {
+        self.columns = columns
+        self.orders = orders
+    }
+
     /// Compares row i of `self` with row j of `other` (same orders): < 0, 0 or > 0.
     @inline(__always)
     public func compare(_ i: Int, _ other: SortKeys, _ j: Int) -> Int {

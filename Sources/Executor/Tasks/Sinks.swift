@@ -8,17 +8,19 @@ final class ShuffleWriteSink: BatchConsumer {
     let writer: ShuffleMapWriter
     let partitioning: Partitioning
     var partitioner: HashPartitioner
+    let rangePartitioner: RangePartitioner?
     var partitionIds: [Int32] = []
     /// Where round-robin dealing continues (starts at the map partition index, as Spark staggers it).
     var nextRoundRobin: Int
     private(set) var status: MapStatus?
     var rows: Int64 = 0
 
-    init(writer: ShuffleMapWriter, partitioning: Partitioning) {
+    init(writer: ShuffleMapWriter, partitioning: Partitioning) throws {
         self.writer = writer
         self.nextRoundRobin = writer.mapIndex % max(1, partitioning.numPartitions)
         self.partitioning = partitioning
         self.partitioner = HashPartitioner(numPartitions: partitioning.numPartitions)
+        if case .range(let r) = partitioning { rangePartitioner = try RangePartitioner(r) } else { rangePartitioner = nil }
     }
 
     func consume(_ batch: ColumnarBatch) throws {
@@ -33,6 +35,8 @@ final class ShuffleWriteSink: BatchConsumer {
         case .hash(let keys, _):
             let keyColumns = try keys.map { try $0.evaluate(batch) }
             partitioner.partitionIds(keys: keyColumns, numRows: batch.numRows, into: &partitionIds)
+        case .range:
+            try rangePartitioner?.partitionIds(batch, into: &partitionIds)
         }
         try writer.write(batch, partitionIds: partitionIds)
     }

@@ -1,5 +1,6 @@
 // TaskMemoryShares: how a task's execution memory is split among the operators that hold memory
-// across batches: aggregates with keys, the fused word count and the shuffle writer. Each may hold
+// across batches: aggregates with keys, the fused word count, sorts, join build sides and the shuffle
+// writer. Each may hold
 // an equal part. These operators feed one another (an aggregate emits into the next aggregate or
 // the writer), so one that held the whole share would starve the operator it feeds, which could
 // then not take even one batch; and a writer that took all the rest would leave an aggregate
@@ -36,7 +37,7 @@ private extension PhysicalPlan {
     var holdsMemory: Bool {
         switch self {
         case .hashAggregate(_, let keys, _, _, _): return HashAggregateExec.holdsMemory(keys: keys)
-        case .tokenCount, .hashJoin: return true
+        case .tokenCount, .hashJoin, .sort: return true
         default: return false
         }
     }

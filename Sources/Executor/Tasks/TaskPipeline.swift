@@ -19,7 +19,7 @@ final class TaskPipeline {
     let inputs: [Int: TaskInputSource]
     var metrics = TaskMetrics()
     private(set) var cacheWriters: [CacheWriteExec] = []
-    private var aggregates: [HashAggregateExec] = []
+    private var spillers: [any SpillingOperator] = []
 
     init(task: TaskDescription, runner: TaskRunner, shares: TaskMemoryShares, kill: TaskKillFlag) {
         self.task = task
@@ -32,7 +32,7 @@ final class TaskPipeline {
     /// Runs the whole plan into `sink`.
     func run(into sink: any BatchConsumer) throws {
         defer {
-            for a in aggregates {
+            for a in spillers {
                 metrics.spillCount += a.spillCount
                 metrics.memoryBytesSpilled += a.memoryBytesSpilled
                 metrics.diskBytesSpilled += a.diskBytesSpilled
@@ -85,10 +85,16 @@ final class TaskPipeline {
         case .hashAggregate(let m, let k, let a, let s, _):
             let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
                                               resources: AggregateResources(memory: shares.budget(), spillDirectory: runner.localDir, taskId: task.taskId))
-            aggregates.append(aggregate)
+            spillers.append(aggregate)
             return aggregate
-        case .sort(let o, let c): return SortExec(orders: o, schema: c.schema, downstream: head)
+        case .sort(let o, let c):
+            let sort = SortExec(orders: o, schema: c.schema, downstream: head,
+                                resources: SortResources(memory: shares.budget(), spillDirectory: runner.localDir, taskId: task.taskId))
+            spillers.append(sort)
+            return sort
         case .limit(let n, _): return LimitExec(limit: n, downstream: head)
+        case .topK(let n, let o, let c): return TopKExec(limit: n, orders: o, schema: c.schema, downstream: head)
+        case .sampleKeys(let k, _): return SampleKeysExec(k, partition: task.partition, downstream: head)
         default: throw EmberError(.internal, "not a unary operator: \(node.nodeText)")
         }
     }

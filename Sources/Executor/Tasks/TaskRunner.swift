@@ -52,7 +52,7 @@ public struct TaskRunner: Sendable {
                     numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
                     compressionLevel: task.compressionLevel, memory: shares.budget())
                 if task.faults.fullDisk { writer.injectedWriteDevice = "/dev/full" }
-                let sink = ShuffleWriteSink(writer: writer, partitioning: partitioning)
+                let sink = try ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
                     try runPipeline(task, sink: sink, metrics: &metrics, shares: shares, kill: kill, cacheWriters: &cacheWriters)
                 } catch {

@@ -38,11 +38,12 @@ public enum Analyzer {
         case .aggregate(let keys, let aggs, let child):
             if aggs.contains(where: isDistinctAggregate) { return try resolveDistinctAggregate(keys, aggs, try resolveScoped(child)) }
             return try resolveAggregate(keys, aggs, try resolveScoped(child))
-        case .sort(let orders, let child):
+        case .sort(let orders, let child), .sortWithinPartitions(let orders, let child):
             let (c, scope) = try resolveScoped(child)
             let bound = try orders.map {
                 BoundSortOrder(expression: try bind($0.expression, scope), ascending: $0.ascending, nullsFirst: $0.nullsFirst)
             }
+            if case .sortWithinPartitions = plan { return (.sortWithinPartitions(bound, c), scope) }
             return (.sort(bound, c), scope)
         case .limit(let n, let child):
             guard n >= 0 else {

@@ -36,13 +36,14 @@ extension Optimizer {
         case .filter(let cond, let child):
             let (c, m) = prune(child, needed: needed.union(cond.referencedColumns))
             return (.filter(cond.remapColumns(m), c), m)
-        case .sort(let orders, let child):
+        case .sort(let orders, let child), .sortWithinPartitions(let orders, let child):
             var childNeeded = needed
             for o in orders { childNeeded.formUnion(o.expression.referencedColumns) }
             let (c, m) = prune(child, needed: childNeeded)
             let remapped = orders.map {
                 BoundSortOrder(expression: $0.expression.remapColumns(m), ascending: $0.ascending, nullsFirst: $0.nullsFirst)
             }
+            if case .sortWithinPartitions = plan { return (.sortWithinPartitions(remapped, c), m) }
             return (.sort(remapped, c), m)
         case .limit(let n, let child):
             let (c, m) = prune(child, needed: needed)

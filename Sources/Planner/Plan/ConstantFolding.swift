@@ -35,6 +35,8 @@ extension ResolvedPlan {
         case .filter(let e, let c): return .filter(f(e), c)
         case .aggregate(let k, let a, let s, let c):
             return .aggregate(keys: k.map(f), aggregates: a.map { BoundAggregate(function: $0.function, input: $0.input.map(f), name: $0.name) }, s, c)
+        case .sortWithinPartitions(let o, let c):
+            return .sortWithinPartitions(o.map { BoundSortOrder(expression: f($0.expression), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }, c)
         case .sort(let o, let c):
             return .sort(o.map { BoundSortOrder(expression: f($0.expression), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }, c)
         case .join(var j, let l, let r):

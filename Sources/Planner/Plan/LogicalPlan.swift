@@ -34,6 +34,8 @@ public indirect enum LogicalPlan: Sendable {
     case filter(Expression, LogicalPlan)
     case aggregate(keys: [Expression], aggregates: [Expression], LogicalPlan)
     case sort([SortOrder], LogicalPlan)
+    /// Sorts each partition on its own (no exchange).
+    case sortWithinPartitions([SortOrder], LogicalPlan)
     case limit(Int, LogicalPlan)
     case join(LogicalPlan, LogicalPlan, JoinType, JoinCriteria)
     /// `df.alias("a")`: the columns answer to `a.name` (and no longer to earlier qualifiers).
@@ -72,6 +74,8 @@ public indirect enum LogicalPlan: Sendable {
         case .aggregate(let k, let a, _): return "Aggregate [\(names(k))], [\(names(k + a))]"
         case .sort(let o, _):
             return "Sort [\(o.map { "\($0.expression.displayName) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]"
+        case .sortWithinPartitions(let o, _):
+            return "SortWithinPartitions [\(o.map { "\($0.expression.displayName) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]"
         case .limit(let n, _): return "GlobalLimit \(n)"
         case .join(_, _, let type, let criteria):
             switch criteria {
@@ -96,7 +100,7 @@ extension LogicalPlan: TreeNode {
         switch self {
         case .relation, .range, .invalid: return []
         case .cache(_, _, let c), .repartition(_, _, let c), .project(_, let c), .filter(_, let c), .aggregate(_, _, let c),
-             .sort(_, let c), .limit(_, let c), .subqueryAlias(_, let c), .dataFrameTag(_, let c), .distinct(let c), .broadcastHint(let c):
+             .sort(_, let c), .sortWithinPartitions(_, let c), .limit(_, let c), .subqueryAlias(_, let c), .dataFrameTag(_, let c), .distinct(let c), .broadcastHint(let c):
             return [c]
         case .join(let l, let r, _, _), .union(let l, let r, _, _), .intersect(let l, let r), .except(let l, let r):
             return [l, r]
@@ -112,6 +116,7 @@ extension LogicalPlan: TreeNode {
         case .filter(let e, _): return .filter(e, c[0])
         case .aggregate(let k, let a, _): return .aggregate(keys: k, aggregates: a, c[0])
         case .sort(let o, _): return .sort(o, c[0])
+        case .sortWithinPartitions(let o, _): return .sortWithinPartitions(o, c[0])
         case .limit(let n, _): return .limit(n, c[0])
         case .subqueryAlias(let name, _): return .subqueryAlias(name, c[0])
         case .dataFrameTag(let id, _): return .dataFrameTag(id, c[0])
@@ -149,6 +154,7 @@ public indirect enum ResolvedPlan: Sendable {
     case generate(Generator, ResolvedPlan)
     case aggregate(keys: [BoundExpression], aggregates: [BoundAggregate], StructType, ResolvedPlan)
     case sort([BoundSortOrder], ResolvedPlan)
+    case sortWithinPartitions([BoundSortOrder], ResolvedPlan)
     case limit(Int, ResolvedPlan)
     case join(ResolvedJoin, ResolvedPlan, ResolvedPlan)
     /// The children's rows one after the other; every child has the union's column types.
@@ -164,7 +170,7 @@ public indirect enum ResolvedPlan: Sendable {
         case .project(_, let s, _), .aggregate(_, _, let s, _), .union(_, let s): return s
         case .join(let j, _, _): return j.schema
         case .generate(let g, _): return g.schema
-        case .filter(_, let c), .sort(_, let c), .limit(_, let c): return c.schema
+        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .sortWithinPartitions(_, let c): return c.schema
         }
     }
 
@@ -190,6 +196,7 @@ public indirect enum ResolvedPlan: Sendable {
             let cs = c.schema
             return "Aggregate keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))] functions=[\(a.map { "\($0.function.rawValue)(\($0.input?.describe(cs) ?? "*")) AS \($0.name)" }.joined(separator: ", "))]"
         case .sort(let o, let c): return "Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC")" }.joined(separator: ", "))]"
+        case .sortWithinPartitions(let o, let c): return "SortWithinPartitions [\(o.map { $0.describe(c.schema) }.joined(separator: ", "))]"
         case .limit(let n, _): return "Limit \(n)"
         case .join(let j, let l, let r):
             let both = StructType(l.schema.fields + r.schema.fields)
@@ -205,7 +212,7 @@ extension ResolvedPlan: TreeNode {
         switch self {
         case .scan, .range: return []
         case .repartition(_, let c), .cache(_, _, let c), .project(_, _, let c), .filter(_, let c), .generate(_, let c),
-             .aggregate(_, _, _, let c), .sort(_, let c), .limit(_, let c), .broadcastHint(let c):
+             .aggregate(_, _, _, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .limit(_, let c), .broadcastHint(let c):
             return [c]
         case .join(_, let l, let r): return [l, r]
         case .union(let cs, _): return cs
@@ -222,6 +229,7 @@ extension ResolvedPlan: TreeNode {
         case .generate(let g, _): return .generate(g, c[0])
         case .aggregate(let k, let a, let s, _): return .aggregate(keys: k, aggregates: a, s, c[0])
         case .sort(let o, _): return .sort(o, c[0])
+        case .sortWithinPartitions(let o, _): return .sortWithinPartitions(o, c[0])
         case .limit(let n, _): return .limit(n, c[0])
         case .broadcastHint: return .broadcastHint(c[0])
         case .join(let j, _, _): return .join(j, c[0], c[1])

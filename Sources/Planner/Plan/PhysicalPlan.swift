@@ -10,11 +10,14 @@ public enum Partitioning: Sendable, Codable, Hashable {
     case single
     /// Rows dealt to n partitions in turn (repartition without keys).
     case roundRobin(Int)
+    /// Rows by ranges of their sort keys (a global sort; see RangePartitioning).
+    case range(RangePartitioning)
 
     public var numPartitions: Int {
         switch self {
         case .hash(_, let n), .roundRobin(let n): return n
         case .single: return 1
+        case .range(let r): return r.numPartitions
         }
     }
 
@@ -23,6 +26,8 @@ public enum Partitioning: Sendable, Codable, Hashable {
         case .hash(let keys, let n): return "hashpartitioning(\(keys.map { $0.describe(schema) }.joined(separator: ", ")), \(n))"
         case .roundRobin(let n): return "RoundRobinPartitioning(\(n))"
         case .single: return "SinglePartition"
+        case .range(let r):
+            return "rangepartitioning(\(r.orders.map { $0.describe(schema) }.joined(separator: ", ")), \(r.numPartitions))"
         }
     }
 }
@@ -50,6 +55,10 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     case sort([BoundSortOrder], PhysicalPlan)
     /// Keeps the partition's first n rows.
     case limit(Int, PhysicalPlan)
+    /// Keeps the partition's first n rows in sort order, sorted (TakeOrderedAndProject).
+    case topK(Int, [BoundSortOrder], PhysicalPlan)
+    /// Samples the partition's sort keys (a range exchange's sampling job).
+    case sampleKeys(KeySampling, PhysicalPlan)
     case exchange(Partitioning, PhysicalPlan)
     /// Fused split → explode → filter → lower → partial count (see TokenCount).
     case tokenCount(TokenCount, PhysicalPlan)
@@ -77,7 +86,8 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .generate(let g, _): return g.schema
         case .hashJoin(let j, _, _): return j.schema
         case .union(_, let s), .broadcastRead(_, let s): return s
-        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .exchange(_, let c), .broadcastExchange(let c): return c.schema
+        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .topK(_, _, let c), .exchange(_, let c), .broadcastExchange(let c): return c.schema
+        case .sampleKeys(let k, _): return k.schema
         }
     }
 
@@ -93,7 +103,7 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
         case .union(let cs, _): return cs.reduce(0) { $0 + $1.numPartitions }
         case .hashJoin(let j, let l, let r): return (j.buildSide == .left ? r : l).numPartitions
         case .project(_, _, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c), .cache(_, let c),
-             .filter(_, let c), .sort(_, let c), .limit(_, let c):
+             .filter(_, let c), .sort(_, let c), .limit(_, let c), .topK(_, _, let c), .sampleKeys(_, let c):
             return c.numPartitions
         }
     }
@@ -131,8 +141,10 @@ public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
             let cs = c.schema
             let fs = a.map { "\($0.function.rawValue)(\(mode == .partial ? ($0.input?.describe(cs) ?? "*") : "buffer")) AS \($0.name)" }
             return "HashAggregate(mode=\(mode.rawValue), keys=[\(k.map { $0.describe(cs) }.joined(separator: ", "))], functions=[\(fs.joined(separator: ", "))])"
-        case .sort(let o, let c): return "Sort [\(o.map { "\($0.expression.describe(c.schema)) \($0.ascending ? "ASC" : "DESC") NULLS \($0.nullsFirst ? "FIRST" : "LAST")" }.joined(separator: ", "))]"
+        case .sort(let o, let c): return "Sort [\(o.map { $0.describe(c.schema) }.joined(separator: ", "))]"
         case .limit(let n, _): return "LocalLimit \(n)"
+        case .topK(let n, let o, let c): return "TakeOrdered \(n) [\(o.map { $0.describe(c.schema) }.joined(separator: ", "))]"
+        case .sampleKeys(let k, let c): return "SampleKeys \(k.perPartition) per partition [\(k.orders.map { $0.describe(c.schema) }.joined(separator: ", "))]"
         case .exchange(let p, let c): return "Exchange \(p.describe(c.schema))"
         case .broadcastExchange: return "BroadcastExchange"
         case .hashJoin(let j, let l, let r): return j.describe(left: l.schema, right: r.schema)
@@ -146,7 +158,8 @@ extension PhysicalPlan: TreeNode {
         switch self {
         case .fileScan, .range, .shuffleRead, .cacheRead, .broadcastRead: return []
         case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
-             .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c), .broadcastExchange(let c):
+             .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c), .broadcastExchange(let c),
+             .topK(_, _, let c), .sampleKeys(_, let c):
             return [c]
         case .hashJoin(_, let l, let r): return [l, r]
         case .union(let cs, _): return cs
@@ -162,6 +175,8 @@ extension PhysicalPlan: TreeNode {
         case .hashAggregate(let m, let k, let a, let s, _): return .hashAggregate(m, keys: k, aggregates: a, s, c[0])
         case .sort(let o, _): return .sort(o, c[0])
         case .limit(let n, _): return .limit(n, c[0])
+        case .topK(let n, let o, _): return .topK(n, o, c[0])
+        case .sampleKeys(let k, _): return .sampleKeys(k, c[0])
         case .exchange(let p, _): return .exchange(p, c[0])
         case .tokenCount(let t, _): return .tokenCount(t, c[0])
         case .cache(let s, _): return .cache(s, c[0])

@@ -10,7 +10,9 @@
 //
 // A Sort and/or Limit at the top of the query run per partition in the last stage, and the driver
 // merges the sorted partitions and keeps the first n rows (Spark's TakeOrderedAndProject /
-// CollectLimit). Below other operators they become a shuffle to one partition.
+// CollectLimit); a Sort under a Limit keeps only the first n rows of each partition (TopK). Below
+// other operators a Sort is a range exchange (its bounds sampled by the driver before the job) and
+// a sort of each partition; a Limit, a shuffle to one partition. sortWithinPartitions has no exchange.
 
 public enum PhysicalPlanner {
     /// Spark's default spark.sql.autoBroadcastJoinThreshold: 10 MB.
@@ -25,10 +27,18 @@ public enum PhysicalPlanner {
         if case .limit(let n, let c) = node { limit = n; node = c }
         if case .sort(let o, let c) = node { ordering = o; node = c }
         var physical = TokenCountFusion.apply(planner.convert(node))
-        if let ordering { physical = .sort(ordering, physical) }
-        if let limit { physical = .limit(limit, physical) }
+        if let ordering, let limit, limit <= topKMaxRows {
+            physical = .topK(limit, ordering, physical)
+        } else {
+            if let ordering { physical = .sort(ordering, physical) }
+            if let limit { physical = .limit(limit, physical) }
+        }
         return PhysicalQuery(plan: physical, resultOrdering: ordering, resultLimit: limit)
     }
+
+    /// Limits up to this many rows under a sort keep their rows in TopK's memory; larger ones sort
+    /// in full (the sort spills) and then take the first n.
+    public static let topKMaxRows = 100_000
 
     struct Builder {
         let shufflePartitions: Int
@@ -49,7 +59,11 @@ public enum PhysicalPlanner {
             case .join(let j, let l, let r): return planJoin(j, l, r)
             case .union(let cs, let s): return .union(cs.map(convert), s)
             case .broadcastHint(let c): return convert(c)
-            case .sort(let o, let c): return .sort(o, .exchange(.single, convert(c)))
+            case .limit(let n, .sort(let o, let c)) where n <= PhysicalPlanner.topKMaxRows:
+                return .topK(n, o, .exchange(.single, .topK(n, o, convert(c))))
+            case .sort(let o, let c):
+                return .sort(o, .exchange(.range(RangePartitioning(orders: o, numPartitions: shufflePartitions)), convert(c)))
+            case .sortWithinPartitions(let o, let c): return .sort(o, convert(c))
             case .limit(let n, let c): return .limit(n, .exchange(.single, .limit(n, convert(c))))
             case .aggregate(let keys, let aggs, let schema, let child):
                 let k = keys.count

@@ -14,7 +14,7 @@ extension ResolvedPlan {
             let bytes = s.splits.reduce(Int64(0)) { $0 &+ $1.length }
             return scaled(bytes, s.requiredColumns.count, of: s.dataSchema.count)
         case .range(let r): return r.count &* 8
-        case .filter(_, let c), .sort(_, let c), .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c), .generate(_, let c):
+        case .filter(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c), .generate(_, let c):
             return c.estimatedSizeInBytes
         case .project(_, let s, let c), .aggregate(_, _, let s, let c):
             return scaled(c.estimatedSizeInBytes, s.count, of: c.schema.count)

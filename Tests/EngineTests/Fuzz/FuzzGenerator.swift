@@ -2,8 +2,8 @@
 // null literals), projections (arithmetic, negation, lower/upper/trim/length, casts, coalesce),
 // groupBy on columns, computed and multi-column keys (or none: a global aggregate) with count(*),
 // count, sum, avg, min and max, repartition (round robin or by columns), cache,
-// explode(split(...)) (sometimes in the exact word-count shape the engine fuses), a sort-then-limit
-// in the middle, and a final orderBy and/or limit.
+// explode(split(...)) (sometimes in the exact word-count shape the engine fuses), global sorts,
+// sortWithinPartitions and sort-then-limit (top-K) in the middle, and a final orderBy and/or limit.
 //
 // It tracks for each column its type and a bound on its numbers (NumericBound), so that it knows
 // which double sums and averages are exact whatever the order of additions. A sum that is not
@@ -130,6 +130,8 @@ struct FuzzGenerator {
             guard columns.allSatisfy(\.exact), !columns.isEmpty else { return nil }
             let keys = columns.map { FuzzSortKey(column: $0.name, ascending: chance(0.5), flipNulls: chance(0.25)) }
             return [.orderBy(keys.shuffled(using: &rng)), .limit(limitCount())]
+        case 94..<97:
+            return sortKeys().map { [.sortWithinPartitions($0)] }
         default:
             return sortKeys().map { [.orderBy($0)] }
         }

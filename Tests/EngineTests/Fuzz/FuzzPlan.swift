@@ -243,6 +243,8 @@ enum FuzzStep: Sendable {
     /// groupBy(keys).agg(aggs); no keys: a global aggregate, df.agg(aggs).
     case aggregate(keys: [FuzzKey], aggs: [FuzzAggregate])
     case orderBy([FuzzSortKey])
+    /// Sorts each partition; the rows stay the same (a later limit is ambiguous).
+    case sortWithinPartitions([FuzzSortKey])
     case limit(Int)
     case repartition(Int, [String])
     case cache
@@ -258,6 +260,7 @@ enum FuzzStep: Sendable {
             // No keys: df.agg(...), which is groupBy() with no columns.
             return df.groupBy(keys.map(\.column)).agg(aggs.map(\.column))
         case .orderBy(let keys): return df.orderBy(keys.map(\.sortColumn))
+        case .sortWithinPartitions(let keys): return df.sortWithinPartitions(keys.map(\.sortColumn))
         case .limit(let n): return df.limit(n)
         case .repartition(let n, let cols):
             // repartition is variadic only; the generator uses at most two columns.
@@ -282,6 +285,7 @@ enum FuzzStep: Sendable {
             if keys.isEmpty { return ".agg(\(a))" }
             return ".groupBy(\(keys.map(\.swiftText).joined(separator: ", "))).agg(\(a))"
         case .orderBy(let keys): return ".orderBy(\(keys.map(\.swiftText).joined(separator: ", ")))"
+        case .sortWithinPartitions(let keys): return ".sortWithinPartitions(\(keys.map(\.swiftText).joined(separator: ", ")))"
         case .limit(let n): return ".limit(\(n))"
         case .repartition(let n, let cols): return ".repartition(\(([String(n)] + cols.map { "col(\(quoted($0)))" }).joined(separator: ", ")))"
         case .cache: return ".cache()"

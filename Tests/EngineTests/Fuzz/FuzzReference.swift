@@ -73,7 +73,7 @@ enum FuzzReference {
                 r.rows = Array(r.rows.prefix(n))
                 r.slack = Array(r.slack.prefix(n))
                 r.ordering = nil
-            case .repartition, .cache:
+            case .repartition, .cache, .sortWithinPartitions:
                 break
             case .explode(let source, let pattern, let alias):
                 r = explode(r, source: source, pattern: pattern, alias: alias)

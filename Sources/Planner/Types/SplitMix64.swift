@@ -1,4 +1,4 @@
-// SplitMix64: the small seeded random generator behind generated data, benchmarks and tests,
+// SplitMix64: the small seeded random generator behind generated data, benchmarks, tests and sampling,
 // so the same seed gives the same bytes on every machine and run.
 
 public struct SplitMix64: RandomNumberGenerator, Sendable {

@@ -1,0 +1,173 @@
+// ExternalSorter: sorts a partition's rows within a memory reservation (Spark's
+// UnsafeExternalSorter). Rows are buffered while the reservation covers them; when it is refused,
+// the buffer is sorted into a run on disk (SpilledRun) and its memory given back. At the end the
+// runs and the in-memory tail are merged (SortedMerge), each run read a chunk at a time.
+//
+//   insert: buffer ──reserve(bytes + per-row sort overhead)──► refused? sort → SpilledRun, release
+//   finish: no spill:  sort the buffer, emit it
+//           spills:    tail + runs ≤ fan-in → one merge; more → passes that merge each fan-in
+//                      consecutive runs into one (so ties keep input order), then the last merge
+//
+// The fan-in is what the reservation grants at one chunk per run (at least 2, at most 64), so the
+// merge holds about fan-in × SpilledRun.chunkBytes. Stable: ties keep input order (runs are
+// merged in input order and the merge prefers the earlier run).
+
+import Planner
+import Shuffle
+
+/// What a sort may use besides its input: memory and a directory for spills, as an aggregate.
+public typealias SortResources = AggregateResources
+
+final class ExternalSorter {
+    static let maxFanIn = 64
+    /// Bytes per buffered row for the sort itself (prefix, position, order arrays).
+    static let perRowOverhead = 40
+
+    let orders: [BoundSortOrder]
+    let schema: StructType
+    let resources: SortResources?
+    private var memory: TableReservation
+    private var buffered: [ColumnarBatch] = []
+    private var bufferedBytes = 0
+    private var runs: [SpilledRun] = []
+    private var writer: SpillWriter?
+
+    private(set) var spillCount = 0
+    private(set) var memoryBytesSpilled: Int64 = 0
+    var diskBytesSpilled: Int64 { writer?.bytesWritten ?? 0 }
+
+    init(orders: [BoundSortOrder], schema: StructType, resources: SortResources?) {
+        self.orders = orders
+        self.schema = schema
+        self.resources = resources
+        memory = TableReservation(resources?.memory)
+    }
+
+    deinit {
+        memory.release()
+        for run in runs { run.remove() }
+    }
+
+    static func bytes(of batch: ColumnarBatch) -> Int { batch.memoryBytes + batch.numRows * perRowOverhead }
+
+    func insert(_ batch: ColumnarBatch) throws {
+        guard batch.numRows > 0 else { return }
+        let needed = Self.bytes(of: batch)
+        if !memory.cover(bufferedBytes + needed) {
+            if !buffered.isEmpty { try spill() }
+            if !memory.cover(needed) {
+                // Not even this batch fits alone: it becomes a run of its own.
+                buffered = [batch]
+                bufferedBytes = needed
+                try spill()
+                return
+            }
+        }
+        buffered.append(batch)
+        bufferedBytes += needed
+    }
+
+    /// Sorts the buffer into a run on disk and gives its memory back.
+    private func spill() throws {
+        guard let resources, let directory = resources.spillDirectory else {
+            throw EmberError(.outOfMemory, "the sort's rows do not fit in the memory the task may hold, and there is nowhere to spill them",
+                             context: [.init("operator", "Sort"), .init("buffered bytes", String(bufferedBytes))],
+                             hint: "give executors more memory or fewer cores each")
+        }
+        if writer == nil {
+            writer = try SpillWriter(directory: directory, owner: "task\(resources.taskId.value)-sort", numPartitions: 1, schema: schema)
+        }
+        let sorted = try SortedRows(buffered, orders: orders, schema: schema)
+        let run = SpilledRun()
+        runs.append(run)
+        try run.append(sorted.sources, batchOf: sorted.batchOf, rowOf: sorted.rowOf, writer: writer!)
+        memoryBytesSpilled += Int64(bufferedBytes)
+        spillCount += 1
+        buffered = []
+        bufferedBytes = 0
+        memory.release()
+    }
+
+    /// Emits every row in order; stops early when `consume` returns false.
+    func finish(_ consume: (ColumnarBatch) throws -> Bool) throws {
+        defer {
+            for run in runs { run.remove() }
+            runs = []
+            memory.release()
+        }
+        let tail = try SortedRows(buffered, orders: orders, schema: schema)
+        buffered = []
+        guard !runs.isEmpty else {
+            var source = SortedRowsSource(tail)
+            while let batch = try source.nextBatch() { guard try consume(batch) else { return } }
+            return
+        }
+        var fanIn = reserveFanIn(runs.count + 1)
+        if runs.count + 1 > fanIn {
+            // Merge passes need every run on disk: the tail becomes a run too.
+            if tail.count > 0 {
+                let run = SpilledRun()
+                try run.append(tail.sources, batchOf: tail.batchOf, rowOf: tail.rowOf, writer: writer!)
+                runs.append(run)
+                memoryBytesSpilled += Int64(bufferedBytes)
+                spillCount += 1
+            }
+            bufferedBytes = 0
+            memory.release()
+            fanIn = reserveFanIn(runs.count)
+            while runs.count > fanIn { try mergePass(fanIn) }
+            let reader = SharedSpillReader(schema: schema)
+            try merge(runs.map { .spilled(SpilledRunSource($0, reader: reader)) }, consume)
+            return
+        }
+        let reader = SharedSpillReader(schema: schema)
+        var sources = runs.map { SortRunSource.spilled(SpilledRunSource($0, reader: reader)) }
+        sources.append(.memory(SortedRowsSource(tail)))
+        try merge(sources, consume)
+    }
+
+    /// Reserves one chunk per run for up to `runs` runs; returns how many runs a merge may read.
+    private func reserveFanIn(_ runs: Int) -> Int {
+        var granted = 0
+        var wanted = memory.reserved
+        while granted < min(runs, Self.maxFanIn) {
+            wanted += SpilledRun.chunkBytes
+            guard memory.cover(wanted) else { break }
+            granted += 1
+        }
+        return max(2, granted)
+    }
+
+    /// Merges each `fanIn` consecutive runs into one run that takes their place.
+    private func mergePass(_ fanIn: Int) throws {
+        runs = try stride(from: 0, to: runs.count, by: fanIn).map { start in
+            let group = Array(runs[start..<min(start + fanIn, runs.count)])
+            return group.count == 1 ? group[0] : try mergeRuns(group)
+        }
+    }
+
+    /// Merges runs into one new run (and deletes them).
+    private func mergeRuns(_ group: [SpilledRun]) throws -> SpilledRun {
+        let merged = SpilledRun()
+        let reader = SharedSpillReader(schema: schema)
+        var segment: [ColumnarBatch] = []
+        var segmentBytes = 0
+        try merge(group.map { .spilled(SpilledRunSource($0, reader: reader)) }) { batch in
+            segment.append(batch)
+            segmentBytes += batch.memoryBytes
+            if segmentBytes >= SpilledRun.chunkBytes * 16 {
+                try merged.append(sorted: segment, writer: writer!)
+                segment = []
+                segmentBytes = 0
+            }
+            return true
+        }
+        try merged.append(sorted: segment, writer: writer!)
+        for run in group { run.remove() }
+        return merged
+    }
+
+    private func merge(_ sources: [SortRunSource], _ consume: (ColumnarBatch) throws -> Bool) throws {
+        try SortedMerge.merge(sources, orders: orders, schema: schema, consume)
+    }
+}

@@ -1,0 +1,64 @@
+// SortedRows: the stable order of the rows of several batches by their sort keys, as (batch, row)
+// pairs, and the gathering of those rows into output batches without concatenating the inputs.
+//
+//   batches b0 b1 …  ──SortKeys + SortPrefix per batch──► entries (prefix, b << 32 | row)
+//        sort: prefix, then SortKeys.compare on equal prefixes, then input position (stable)
+//   ──► order[k] = (batch, row) ──ColumnVector.gather, a batch at a time──► sorted batches
+
+import Planner
+
+struct SortedRows {
+    /// Batch index and row of each output row, in sorted order.
+    let batchOf: [Int32]
+    let rowOf: [Int32]
+    let sources: [ColumnarBatch]
+    let schema: StructType
+
+    var count: Int { rowOf.count }
+
+    /// Sorts the rows of `batches` (all of `schema`) by `orders`, stably.
+    init(_ batches: [ColumnarBatch], orders: [BoundSortOrder], schema: StructType) throws {
+        let sources = batches.filter { $0.numRows > 0 }
+        let keys = try sources.map { try SortKeys($0, orders: orders) }
+        let prefixes = zip(keys, sources).map { SortPrefix.compute($0, count: $1.numRows) }
+        let total = sources.reduce(0) { $0 + $1.numRows }
+        var entries: [(prefix: UInt64, position: Int64)] = []
+        entries.reserveCapacity(total)
+        for (b, batch) in sources.enumerated() {
+            let p = prefixes[b]
+            for r in 0..<batch.numRows { entries.append((p?[r] ?? 0, Int64(b) << 32 | Int64(r))) }
+        }
+        entries.sort { x, y in
+            if x.prefix != y.prefix { return x.prefix < y.prefix }
+            let c = keys[Int(x.position >> 32)].compare(Int(x.position & 0xFFFF_FFFF), keys[Int(y.position >> 32)],
+                                                        Int(y.position & 0xFFFF_FFFF))
+            return c < 0 || (c == 0 && x.position < y.position)
+        }
+        batchOf = entries.map { Int32(truncatingIfNeeded: $0.position >> 32) }
+        rowOf = entries.map { Int32(truncatingIfNeeded: $0.position & 0xFFFF_FFFF) }
+        self.sources = sources
+        self.schema = schema
+    }
+
+    /// Sorted rows `range` as one batch.
+    func batch(_ range: Range<Int>) -> ColumnarBatch {
+        let columns = batchOf[range].withUnsafeBufferPointer { b in
+            rowOf[range].withUnsafeBufferPointer { r in
+                schema.fields.indices.map { c in
+                    ColumnVector.gather(sources.map { $0.columns[c] }, batch: b, rows: r, type: schema.fields[c].dataType)
+                }
+            }
+        }
+        return ColumnarBatch(schema: schema, columns: columns, numRows: range.count)
+    }
+
+    /// The sorted rows in batches of at most `size` rows.
+    func forEachBatch(size: Int = ColumnarBatch.defaultCapacity, _ body: (ColumnarBatch) throws -> Void) throws {
+        var start = 0
+        while start < count {
+            let end = min(start + size, count)
+            try body(batch(start..<end))
+            start = end
+        }
+    }
+}

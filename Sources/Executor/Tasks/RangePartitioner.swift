@@ -1,0 +1,75 @@
+// RangePartitioner: the bounds of a range exchange, computed by the driver from the sampled keys
+// (Spark's RangePartitioner.determineBounds), and the partition of each row that a map task finds
+// by binary search over them.
+//
+//   samples (key, weight) sorted by key; step = Σ weight / P
+//   walk them adding weights: at each multiple of step take the key as the next bound, unless it
+//   does not sort after the previous bound (repeated keys make fewer, never equal, bounds)
+//   row → the first partition whose bound sorts at or after its key (bounds.count if none)
+//
+// Equal keys always land in one partition; nulls and NaN fall where the sort order puts them.
+
+import Planner
+
+public struct RangePartitioner {
+    let orders: [BoundSortOrder]
+    let bounds: SortKeys
+    let boundCount: Int
+
+    public init(_ partitioning: RangePartitioning) throws {
+        guard let values = partitioning.bounds else {
+            throw EmberError(.internal, "a range exchange reached a map task without its sampled bounds")
+        }
+        let schema = StructType(partitioning.orders.enumerated().map { StructField("bound\($0.offset)", $0.element.expression.dataType) })
+        let batch = ColumnarBatch.fromRows(values, schema: schema)
+        orders = partitioning.orders
+        bounds = SortKeys(columns: batch.columns, orders: partitioning.orders)
+        boundCount = min(values.count, partitioning.numPartitions - 1)
+    }
+
+    /// The partition of every row of `batch`, into `out`.
+    public func partitionIds(_ batch: ColumnarBatch, into out: inout [Int32]) throws {
+        out.removeAll(keepingCapacity: true)
+        guard boundCount > 0 else {
+            out.append(contentsOf: repeatElement(0, count: batch.numRows))
+            return
+        }
+        let keys = try SortKeys(batch, orders: orders)
+        for i in 0..<batch.numRows {
+            var low = 0, high = boundCount
+            while low < high {
+                let mid = (low + high) / 2
+                if keys.compare(i, bounds, mid) <= 0 { high = mid } else { low = mid + 1 }
+            }
+            out.append(Int32(low))
+        }
+    }
+
+    /// The bounds for `partitions` ranges from the sampling job's output (key columns + weight, as
+    /// `sampling.schema`).
+    public static func determineBounds(samples: [ColumnarBatch], sampling: KeySampling, partitions: Int) throws -> [[Value]] {
+        guard partitions > 1 else { return [] }
+        let schema = sampling.schema
+        let sorted = try SortedRows(samples, orders: sampling.keyOrders, schema: schema)
+        guard sorted.count > 0 else { return [] }
+        let all = sorted.batch(0..<sorted.count)
+        let keys = try SortKeys(all, orders: sampling.keyOrders)
+        guard case .double(let weights) = all.columns[schema.count - 1].values else {
+            throw EmberError(.internal, "the key sample has no weight column")
+        }
+        let step = weights.reduce(0, +) / Double(partitions)
+        var cumulative = 0.0
+        var target = step
+        var previous: Int? = nil
+        var bounds: [[Value]] = []
+        for i in 0..<all.numRows where bounds.count < partitions - 1 {
+            cumulative += weights[i]
+            guard cumulative >= target else { continue }
+            if let previous, keys.compare(i, keys, previous) <= 0 { continue }
+            bounds.append(Array(all.row(i).prefix(sampling.orders.count)))
+            target += step
+            previous = i
+        }
+        return bounds
+    }
+}

@@ -1,0 +1,135 @@
+// Sorts through real executors: a sort below other operators is a range exchange whose partitions
+// are in global order (each sorted, the last key of one ≤ the first of the next), with skewed and
+// all-equal keys and memory small enough to spill; orderBy + limit (top-K) equals a full sort and
+// limit; sortWithinPartitions sorts each partition without a shuffle.
+
+@testable import Engine
+import Foundation
+import Testing
+
+@Suite(.serialized) struct GlobalSortTests {
+    typealias Order = (column: Int, ascending: Bool, nullsFirst: Bool)
+
+    /// Runs `body` over the rows as a CSV table; it gets the rows as Ember reads them (in file order).
+    func withTable<T>(_ generated: [[Value]], partitions: Int = 4, refuseAbove: Int? = nil,
+                      _ body: (Session, DataFrame, [[Value]]) throws -> T) throws -> T {
+        let dir = ScratchDir("global-sort")
+        try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+        defer { dir.cleanup() }
+        let path = dir.path + "/t.csv"
+        try SortReference.csv(generated).write(toFile: path, atomically: true, encoding: .utf8)
+        let session = try Session(config: testConfig { config in
+            config.shufflePartitions = partitions
+            config.maxPartitionBytes = 16 << 10
+            if let refuseAbove { config.faults.refuseMemoryAbove = refuseAbove }
+        })
+        defer { session.stop() }
+        let df = try session.read.option("header", true).schema(SortReference.schema).csv(path)
+        return try body(session, df, try df.collect().map(\.values))
+    }
+
+    /// The result stage's rows, split by partition (the driver delivers partitions in order).
+    func resultPartitions(_ session: Session, _ rows: [[Value]]) -> [[[Value]]] {
+        let last = session.lastJobTasks.map(\.stageId).max()
+        var counts: [Int: Int64] = [:]
+        for t in session.lastJobTasks where t.stageId == last { counts[t.partition] = t.metrics.outputRows }
+        var at = 0
+        return counts.keys.sorted().map { p in
+            defer { at += Int(counts[p]!) }
+            return Array(rows[at..<at + Int(counts[p]!)])
+        }
+    }
+
+    func columns(_ orders: [Order]) -> [SortColumn] {
+        orders.map { o in
+            let c = col(SortReference.schema.fields[o.column].name)
+            switch (o.ascending, o.nullsFirst) {
+            case (true, true): return c.asc_nulls_first()
+            case (true, false): return c.asc_nulls_last()
+            case (false, true): return c.desc_nulls_first()
+            case (false, false): return c.desc_nulls_last()
+            }
+        }
+    }
+
+    /// Sorts below a projection (a range exchange), checks the rows against the reference and the
+    /// partitions' global order.
+    func checkGlobalSort(_ generated: [[Value]], _ orders: [Order], refuseAbove: Int? = nil) throws {
+        try withTable(generated, refuseAbove: refuseAbove) { (session, df, rows) throws -> Void in
+            let sorted = df.orderBy(columns(orders)).select(col("id"), col("k"), col("d"), col("s"))
+            #expect(try sorted.explainString().contains("rangepartitioning"))
+            let got = try sorted.collect().map(\.values)
+            let want = SortReference.sorted(rows, orders)
+            // Ties may come in any order across partitions' map outputs: compare keys, then the row sets.
+            let key = { (r: [Value]) in orders.map { r[$0.column] } }
+            #expect(got.count == want.count)
+            #expect(zip(got, want).allSatisfy { SortReference.compare(key($0), key($1), orders.indices.map { ($0, orders[$0].ascending, orders[$0].nullsFirst) }) == 0 },
+                    "orders \(orders)")
+            #expect(Set(got.map(\.description)) == Set(want.map(\.description)))
+            let parts = resultPartitions(session, got)
+            #expect(parts.count == 4)
+            for (i, part) in parts.enumerated() where i + 1 < parts.count {
+                guard let last = part.last, let next = parts[i + 1].first else { continue }
+                #expect(SortReference.compare(last, next, orders) <= 0, "partition \(i) ends after partition \(i + 1) begins")
+            }
+            if refuseAbove != nil {
+                #expect(session.lastJobTasks.contains { $0.metrics.spillCount > 0 }, "the sort spilled")
+            }
+        }
+    }
+
+    @Test func aSortBelowAProjectionIsInGlobalOrderAcrossPartitions() throws {
+        let rows = SortReference.rows(6_000, seed: 11, distinctKeys: 200)
+        for orders: [Order] in [[(1, true, true)], [(2, false, false)], [(3, true, false), (1, false, true)], [(2, true, true)]] {
+            try checkGlobalSort(rows, orders)
+        }
+    }
+
+    @Test func aSpillingGlobalSortWithSkewedAndEqualKeys() throws {
+        var skewed = SortReference.rows(20_000, seed: 12, distinctKeys: 1000)
+        for i in skewed.indices where i % 10 != 0 { skewed[i][1] = .long(42) }
+        try checkGlobalSort(skewed, [(1, true, false)], refuseAbove: 256 << 10)
+        var equal = SortReference.rows(5_000, seed: 13)
+        for i in equal.indices { equal[i][1] = .long(7) }
+        try checkGlobalSort(equal, [(1, false, true)])
+    }
+
+    @Test func aSortedDataFrameIsWrittenInGlobalOrder() throws {
+        try withTable(SortReference.rows(8_000, seed: 14, distinctKeys: 5_000)) { (_, df, rows) throws -> Void in
+            let dir = ScratchDir("sorted-write")
+            defer { dir.cleanup() }
+            try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+            let out = dir.path + "/out.csv"
+            try df.orderBy(col("k").asc_nulls_last(), col("id").desc()).select(col("k"), col("id")).write.csv(out)
+            let written = try readCSV(out).map { [$0[0].isEmpty ? Value.null : .long(Int64($0[0])!), .long(Int64($0[1])!)] }
+            let want = SortReference.sorted(rows, [(1, true, false), (0, false, true)]).map { [$0[1], $0[0]] }
+            #expect(SortReference.text(written) == SortReference.text(want))
+        }
+    }
+
+    @Test func orderByWithLimitEqualsAFullSortAndLimit() throws {
+        try withTable(SortReference.rows(10_000, seed: 15, distinctKeys: 50)) { (_, df, rows) throws -> Void in
+            for limit in [1, 10, 333] {
+                let orders: [Order] = [(2, false, true), (0, true, true)]
+                let top = df.orderBy(columns(orders)).limit(limit)
+                #expect(try top.explainString().contains("TakeOrdered \(limit)"))
+                #expect(SortReference.text(try top.collect().map(\.values)) == SortReference.text(Array(SortReference.sorted(rows, orders).prefix(limit))))
+                // Below other operators too: one partition gathers every partition's top rows.
+                let inner = df.orderBy(columns(orders)).limit(limit).select(col("id"))
+                #expect(try inner.collect().map(\.values) == SortReference.sorted(rows, orders).prefix(limit).map { [$0[0]] })
+            }
+        }
+    }
+
+    @Test func sortWithinPartitionsSortsEachPartitionWithoutAShuffle() throws {
+        try withTable(SortReference.rows(6_000, seed: 16)) { (session, df, rows) throws -> Void in
+            let sorted = df.sortWithinPartitions(col("d").desc_nulls_last(), col("id").asc())
+            #expect(try !sorted.explainString().contains("Exchange"))
+            let got = try sorted.collect().map(\.values)
+            #expect(Set(got.map(\.description)) == Set(rows.map(\.description)))
+            let parts = resultPartitions(session, got)
+            #expect(parts.count > 1)
+            for part in parts { #expect(SortReference.text(part) == SortReference.text(SortReference.sorted(part, [(2, false, false), (0, true, true)]))) }
+        }
+    }
+}
