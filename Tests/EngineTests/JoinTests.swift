@@ -28,8 +28,11 @@ private func cell(_ v: Int64?) -> String { v.map(String.init) ?? "null" }
 private func cell(_ v: String?) -> String { v ?? "null" }
 private func cells(_ r: JoinRow?) -> [String] { r.map { [cell($0.k), cell($0.v), cell($0.s)] } ?? ["null", "null", "null"] }
 
-/// Nested-loop reference of a join; rows rendered as "a|b|c|…" and sorted.
+/// Reference of a join, row by row (right rows looked up by key only to keep it fast); rows
+/// rendered as "a|b|c|…" and sorted.
 private func referenceJoin(_ left: [JoinRow], _ right: [JoinRow], how: String, nullSafe: Bool, residual: Bool) -> [String] {
+    var byKey: [Int64?: [Int]] = [:]
+    for (j, r) in right.enumerated() { byKey[r.k, default: []].append(j) }
     func matches(_ l: JoinRow, _ r: JoinRow) -> Bool {
         let keysMatch = nullSafe ? l.k == r.k : (l.k != nil && l.k == r.k)
         guard keysMatch else { return false }
@@ -40,7 +43,8 @@ private func referenceJoin(_ left: [JoinRow], _ right: [JoinRow], how: String, n
     var rightMatched = [Bool](repeating: false, count: right.count)
     for l in left {
         var any = false
-        for (j, r) in right.enumerated() where matches(l, r) {
+        for j in byKey[l.k] ?? [] where matches(l, right[j]) {
+            let r = right[j]
             any = true
             rightMatched[j] = true
             if how != "left_semi" && how != "left_anti" { out.append(cells(l) + cells(r)) }
@@ -87,13 +91,19 @@ private func rendered(_ rows: [Row]) -> [String] {
         }
     }
 
+    /// A session whose joins shuffle (no broadcast unless hinted).
+    func shufflingSession(partitions: Int, _ configure: (inout SessionConfig) -> Void = { _ in }) throws -> Session {
+        var config = testConfig()
+        config.shufflePartitions = partitions
+        config.autoBroadcastJoinThreshold = -1
+        configure(&config)
+        return try Session(config: config)
+    }
+
     @Test func shuffledHashJoinsMatchTheNestedLoopReference() throws {
         let dir = ScratchDir("join-shuffled")
         defer { dir.cleanup() }
-        var config = testConfig()
-        config.shufflePartitions = 5
-        config.autoBroadcastJoinThreshold = -1
-        let session = try Session(config: config)
+        let session = try shufflingSession(partitions: 5)
         defer { session.stop() }
         try checkAllTypes(session, dir, hint: false, seed: 11)
         let a = try session.read.option("header", true).csv(dir.write("a.csv", "k,v\n1,2\n"))
@@ -106,12 +116,39 @@ private func rendered(_ rows: [Row]) -> [String] {
     @Test func broadcastHashJoinsMatchTheNestedLoopReference() throws {
         let dir = ScratchDir("join-broadcast")
         defer { dir.cleanup() }
-        var config = testConfig()
-        config.shufflePartitions = 3
-        config.autoBroadcastJoinThreshold = -1
-        let session = try Session(config: config)
+        let session = try shufflingSession(partitions: 3)
         defer { session.stop() }
         try checkAllTypes(session, dir, hint: true, seed: 21)
+    }
+
+    @Test func sortMergeJoinsMatchTheNestedLoopReference() throws {
+        let dir = ScratchDir("join-smj")
+        defer { dir.cleanup() }
+        let session = try shufflingSession(partitions: 4) { $0.preferSortMergeJoin = true }
+        defer { session.stop() }
+        try checkAllTypes(session, dir, hint: false, seed: 41)
+        let a = try session.read.option("header", true).csv(dir.write("a.csv", "k,v\n1,2\n"))
+        let b = try session.read.option("header", true).csv(dir.write("b.csv", "k,w\n1,3\n"))
+        #expect(try a.join(b, on: "k").explainString(false).contains("SortMergeJoin Inner"))
+    }
+
+    /// With memory refused above 1 MiB per task, shuffled hash joins' build sides do not fit: each
+    /// task sorts (spilling) and merges instead, and the answers stay right.
+    @Test func buildSidesThatDoNotFitSortAndMergeWithinMemory() throws {
+        let dir = ScratchDir("join-spill")
+        defer { dir.cleanup() }
+        let session = try shufflingSession(partitions: 2) { $0.faults.refuseMemoryAbove = 1 << 20 }
+        defer { session.stop() }
+        let left = joinRows(60_000, seed: 51, keys: 20_000), right = joinRows(50_000, seed: 52, keys: 20_000)
+        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("l.csv", csv(left, ("k", "v", "s"))))
+        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("r.csv", csv(right, ("k2", "w", "t"))))
+        for how in ["inner", "full", "left_anti"] {
+            let joined = l.join(r, on: l["k"] === r["k2"] && l["v"] < r["w"], how: how)
+            let expected = referenceJoin(left, right, how: how, nullSafe: false, residual: true)
+            #expect(rendered(try joined.collect()) == expected, "\(how)")
+            let spills = session.lastJobTasks.reduce(0) { $0 + $1.metrics.spillCount }
+            #expect(spills > 0, "\(how): the join's tasks should have spilled")
+        }
     }
 
     @Test func joinsWithoutEquiKeysUseNestedLoops() throws {

@@ -39,6 +39,7 @@ struct SparkEventJSON {
             ("spark.executor.memory", "\(megabytes)m"), ("spark.scheduler.mode", "FIFO"),
             ("spark.sql.shuffle.partitions", String(config.effectiveShufflePartitions)),
             ("spark.sql.autoBroadcastJoinThreshold", String(config.autoBroadcastJoinThreshold)),
+            ("spark.sql.join.preferSortMergeJoin", String(config.preferSortMergeJoin)),
             ("spark.sql.files.maxPartitionBytes", String(config.maxPartitionBytes)),
             ("spark.task.maxFailures", String(config.taskMaxFailures)),
             ("spark.stage.maxConsecutiveAttempts", String(config.stageMaxConsecutiveAttempts)),

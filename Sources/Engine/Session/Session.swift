@@ -226,7 +226,8 @@ public final class Session: Sendable {
         let analyzed = try Analyzer.resolve(plan)
         let optimized = Optimizer.optimize(analyzed)
         let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions,
-                                            autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold)
+                                            autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold,
+                                            preferSortMergeJoin: config.preferSortMergeJoin)
         return PlannedQuery(analyzed: analyzed, optimized: optimized, physical: physical)
     }
 

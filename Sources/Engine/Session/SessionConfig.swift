@@ -45,6 +45,10 @@ public struct SessionConfig: Sendable {
     /// Joins broadcast a side estimated at most this many bytes (Spark's
     /// `spark.sql.autoBroadcastJoinThreshold`, 10 MB); -1 broadcasts only sides marked `broadcast(df)`.
     public var autoBroadcastJoinThreshold: Int64 = PhysicalPlanner.defaultBroadcastThreshold
+    /// Equi-joins that are not broadcast sort both sides and merge (Spark's
+    /// `spark.sql.join.preferSortMergeJoin`). Ember's default is false: a shuffled hash join is
+    /// faster, and a task whose build side does not fit in memory sorts and merges anyway.
+    public var preferSortMergeJoin = false
     /// Maximum bytes per file split (Spark's `spark.sql.files.maxPartitionBytes`, 128 MB).
     public var maxPartitionBytes: Int64 = 128 << 20
     /// zstd level of shuffle files (Spark's `spark.io.compression.zstd.level`, 1).

@@ -1,6 +1,8 @@
 // JoinBuildSide: collects a hash join's build rows under the task's memory reservation, then turns
-// them into a JoinHashTable. A build side that does not fit fails the task with OUT_OF_MEMORY and
-// says how big it was and what to change.
+// them into a JoinHashTable. When a shuffled hash join's build side does not fit, it is sorted
+// instead (an ExternalSorter, which spills) and the join runs as a sort-merge join; a sort-merge
+// join's build side is sorted from the start. A broadcast build side that does not fit fails the
+// task with OUT_OF_MEMORY and says how big it was and what to change.
 
 import Planner
 
@@ -9,31 +11,60 @@ final class JoinBuildSide: BatchConsumer {
     let schema: StructType
     let keys: [BoundExpression]
     let memory: (any MemoryReservation)?
+    let resources: SortResources?
+    /// Set when the build side is sorted for a sort-merge join.
+    private(set) var sorter: ExternalSorter?
     private var batches: [ColumnarBatch] = []
     private var heldBytes = 0
     private(set) var reservedBytes = 0
     private(set) var table: JoinHashTable?
     private(set) var rowCount = 0
 
-    init(spec: HashJoinSpec, schema: StructType, memory: (any MemoryReservation)?) {
+    init(spec: HashJoinSpec, schema: StructType, resources: SortResources?) {
         self.spec = spec
         self.schema = schema
         self.keys = spec.buildSide == .left ? spec.leftKeys : spec.rightKeys
-        self.memory = memory
+        self.memory = resources?.memory
+        self.resources = resources
+        if spec.strategy == .sortMerge { sorter = ExternalSorter(orders: SortMergeJoin.orders(keys), schema: schema, resources: resources) }
     }
+
+    /// A shuffled hash join with keys can become a sort-merge join; a broadcast cannot (every task
+    /// holds the whole build side).
+    var canSortInstead: Bool { spec.strategy == .shuffledHash && !keys.isEmpty }
 
     func consume(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0 else { return }
-        try reserve(heldBytes + batch.memoryBytes)
-        heldBytes += batch.memoryBytes
         rowCount += batch.numRows
+        if let sorter { return try sorter.insert(batch) }
+        guard try reserveOrSort(heldBytes + batch.memoryBytes) else { return try sorter!.insert(batch) }
+        heldBytes += batch.memoryBytes
         batches.append(batch)
     }
 
+    /// Reserves `total` bytes; false when the memory was refused and the build side is now sorted.
+    private func reserveOrSort(_ total: Int) throws -> Bool {
+        guard canSortInstead else { try reserve(total); return true }
+        do {
+            try reserve(total)
+            return true
+        } catch let error as EmberError where error.code == .outOfMemory {
+            let held = batches
+            batches = []
+            heldBytes = 0
+            release(down: 0)
+            let sorter = ExternalSorter(orders: SortMergeJoin.orders(keys), schema: schema, resources: resources)
+            self.sorter = sorter
+            for b in held { try sorter.insert(b) }
+            return false
+        }
+    }
+
     func finish() throws {
+        if sorter != nil { return }
         let overhead = JoinHashTable.overheadBytes(rows: rowCount)
         // Concatenating briefly holds the batches twice.
-        try reserve(heldBytes * 2 + overhead)
+        guard try reserveOrSort(heldBytes * 2 + overhead) else { return }
         let all = ColumnarBatch.concat(batches, schema: schema)
         batches = []
         table = try JoinHashTable(rows: all, keyExpressions: keys, nullSafe: spec.nullSafe)
@@ -43,6 +74,7 @@ final class JoinBuildSide: BatchConsumer {
     /// Gives back everything (the task is over).
     func close() {
         table = nil
+        sorter = nil
         batches = []
         release(down: 0)
     }

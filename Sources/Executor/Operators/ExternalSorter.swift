@@ -105,15 +105,7 @@ final class ExternalSorter {
         var fanIn = reserveFanIn(runs.count + 1)
         if runs.count + 1 > fanIn {
             // Merge passes need every run on disk: the tail becomes a run too.
-            if tail.count > 0 {
-                let run = SpilledRun()
-                try run.append(tail.sources, batchOf: tail.batchOf, rowOf: tail.rowOf, writer: writer!)
-                runs.append(run)
-                memoryBytesSpilled += Int64(bufferedBytes)
-                spillCount += 1
-            }
-            bufferedBytes = 0
-            memory.release()
+            try spillTail(tail)
             fanIn = reserveFanIn(runs.count)
             while runs.count > fanIn { try mergePass(fanIn) }
             let reader = SharedSpillReader(schema: schema)
@@ -124,6 +116,30 @@ final class ExternalSorter {
         var sources = runs.map { SortRunSource.spilled(SpilledRunSource($0, reader: reader)) }
         sources.append(.memory(SortedRowsSource(tail)))
         try merge(sources, consume)
+    }
+
+    /// Writes the sorted in-memory tail as one more run and gives its memory back.
+    private func spillTail(_ tail: SortedRows) throws {
+        if tail.count > 0 {
+            let run = SpilledRun()
+            try run.append(tail.sources, batchOf: tail.batchOf, rowOf: tail.rowOf, writer: writer!)
+            runs.append(run)
+            memoryBytesSpilled += Int64(bufferedBytes)
+            spillCount += 1
+        }
+        bufferedBytes = 0
+        memory.release()
+    }
+
+    /// Every row in order, as a source to pull from (a merge join reads two at once). After spills
+    /// the runs are first merged into one on disk; the sorter must live while the source is read.
+    func sortedSource() throws -> SortRunSource {
+        let tail = try SortedRows(buffered, orders: orders, schema: schema)
+        buffered = []
+        guard !runs.isEmpty else { return .memory(SortedRowsSource(tail)) }   // the buffer's memory stays reserved
+        try spillTail(tail)
+        while runs.count > 1 { try mergePass(reserveFanIn(runs.count)) }
+        return .spilled(SpilledRunSource(runs[0], reader: SharedSpillReader(schema: schema)))
     }
 
     /// Reserves one chunk per run for up to `runs` runs; returns how many runs a merge may read.

@@ -60,10 +60,18 @@ final class TaskPipeline {
             let leftLeaves = l.leaves.count
             let (buildPlan, buildLeaf, probePlan, probeLeaf) = spec.buildSide == .left
                 ? (l, firstLeaf, r, firstLeaf + leftLeaves) : (r, firstLeaf + leftLeaves, l, firstLeaf)
-            let build = JoinBuildSide(spec: spec, schema: buildPlan.schema, memory: shares.budget())
+            let resources = SortResources(memory: shares.budget(), spillDirectory: runner.localDir, taskId: task.taskId)
+            let build = JoinBuildSide(spec: spec, schema: buildPlan.schema, resources: resources)
             defer { build.close() }
             try run(buildPlan, firstLeaf: buildLeaf, into: CancellationPoint(kill, downstream: build))
-            let join = HashJoinExec(spec: spec, build: build, probeSchema: probePlan.schema, downstream: downstream)
+            let join: any BatchConsumer
+            if let sorter = build.sorter {
+                let merge = SortMergeJoin(spec: spec, build: sorter, probeSchema: probePlan.schema, resources: resources, downstream: downstream)
+                spillers.append(merge)
+                join = merge
+            } else {
+                join = HashJoinExec(spec: spec, build: build, probeSchema: probePlan.schema, downstream: downstream)
+            }
             try run(probePlan, firstLeaf: probeLeaf, into: CancellationPoint(kill, downstream: join))
         default:
             guard let child = node.children.first else { throw EmberError(.internal, "operator without input: \(node.nodeText)") }

@@ -5,13 +5,17 @@
 //   broadcast: the build side is written once as a one-partition shuffle that every probe task
 //              reads whole (BroadcastHashJoin); the probe side is not shuffled at all.
 //   shuffled:  both sides are hash-partitioned on their keys into the same n partitions; task i
-//              joins partition i of each (ShuffledHashJoin).
+//              joins partition i of each (ShuffledHashJoin). A build side that does not fit in the
+//              task's memory is sorted instead, and the task merges (as a sort-merge join).
+//   sort-merge: shuffled the same way; each task sorts both sides (spilling) and merges them.
 
 public enum JoinStrategy: String, Sendable, Codable, Hashable {
     case broadcastHash = "BroadcastHashJoin"
     case shuffledHash = "ShuffledHashJoin"
     /// No equi-join keys: every build row is a candidate for every probe row.
     case broadcastNestedLoop = "BroadcastNestedLoopJoin"
+    /// Both sides hash-partitioned on their keys, each partition's sides sorted and merged.
+    case sortMerge = "SortMergeJoin"
 }
 
 public enum BuildSide: String, Sendable, Codable, Hashable {

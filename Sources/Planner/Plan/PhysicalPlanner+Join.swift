@@ -5,8 +5,10 @@
 //   1. a side the join type lets us build (inner: either; left outer, semi, anti: the right; right
 //      outer: the left; full outer: neither) with a broadcast hint, or estimated at most
 //      autoBroadcastJoinThreshold bytes → BroadcastHashJoin (no keys: BroadcastNestedLoopJoin);
-//   2. otherwise → ShuffledHashJoin: both sides hash-partitioned on their keys (a join without
-//      keys that cannot be broadcast, a full outer one, shuffles both sides to one partition).
+//   2. otherwise → ShuffledHashJoin (SortMergeJoin with preferSortMergeJoin): both sides
+//      hash-partitioned on their keys (a join without keys that cannot be broadcast, a full outer
+//      one, shuffles both sides to one partition). A shuffled hash join whose build side does not
+//      fit in a task's memory sorts and merges in that task instead.
 
 extension PhysicalPlanner.Builder {
     func planJoin(_ j: ResolvedJoin, _ l: ResolvedPlan, _ r: ResolvedPlan) -> PhysicalPlan {
@@ -21,7 +23,8 @@ extension PhysicalPlanner.Builder {
             }
         }
         let (buildSide, broadcast, reason) = chooseStrategy(j.type, l, r, hasKeys: !leftKeys.isEmpty)
-        let strategy: JoinStrategy = broadcast ? (leftKeys.isEmpty ? .broadcastNestedLoop : .broadcastHash) : .shuffledHash
+        let strategy: JoinStrategy = broadcast ? (leftKeys.isEmpty ? .broadcastNestedLoop : .broadcastHash)
+            : (preferSortMergeJoin && !leftKeys.isEmpty ? .sortMerge : .shuffledHash)
         let spec = HashJoinSpec(type: j.type, strategy: strategy, buildSide: buildSide, leftKeys: leftKeys, rightKeys: rightKeys,
                                 nullSafe: nullSafe, condition: BoundExpression.conjunction(residual), schema: j.schema, reason: reason)
         let pl = convert(l), pr = convert(r)

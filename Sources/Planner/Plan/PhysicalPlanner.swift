@@ -19,8 +19,9 @@ public enum PhysicalPlanner {
     public static let defaultBroadcastThreshold: Int64 = 10 * 1_048_576
 
     public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
-                            autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold) -> PhysicalQuery {
-        let planner = Builder(shufflePartitions: max(1, shufflePartitions), autoBroadcastJoinThreshold: autoBroadcastJoinThreshold)
+                            autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold, preferSortMergeJoin: Bool = false) -> PhysicalQuery {
+        let planner = Builder(shufflePartitions: max(1, shufflePartitions), autoBroadcastJoinThreshold: autoBroadcastJoinThreshold,
+                              preferSortMergeJoin: preferSortMergeJoin)
         var node = resolved
         var limit: Int? = nil
         var ordering: [BoundSortOrder]? = nil
@@ -44,6 +45,8 @@ public enum PhysicalPlanner {
         let shufflePartitions: Int
         /// Joins broadcast a side estimated at most this many bytes (-1: never without a hint).
         let autoBroadcastJoinThreshold: Int64
+        /// Equi-joins that are not broadcast sort and merge instead of building hash tables.
+        let preferSortMergeJoin: Bool
 
         func convert(_ plan: ResolvedPlan) -> PhysicalPlan {
             switch plan {
