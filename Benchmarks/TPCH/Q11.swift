@@ -1,0 +1,21 @@
+// Q11, important stock identification: the German-supplied parts whose stock value is more than
+// 0.01 % of all German stock. The scalar subquery (that total) is a one-row aggregate, crossed in.
+
+import Engine
+
+extension TPCH {
+    public static func q11(_ t: TPCHTables) throws -> DataFrame {
+        let germanStock = t.partsupp
+            .join(t.supplier, on: col("ps_suppkey") === col("s_suppkey"))
+            .join(t.nation.filter(col("n_name") === "GERMANY"), on: col("s_nationkey") === col("n_nationkey"))
+            .select(col("ps_partkey"), (col("ps_supplycost") * col("ps_availqty")).alias("value"))
+        let threshold = germanStock.agg((sum("value") * 0.0001).alias("threshold"))
+        return germanStock
+            .groupBy("ps_partkey")
+            .agg(sum("value").alias("value"))
+            .crossJoin(threshold)
+            .filter(col("value") > col("threshold"))
+            .select("ps_partkey", "value")
+            .orderBy(col("value").desc())
+    }
+}

@@ -1,0 +1,35 @@
+// Tables: the eight TPC-H tables as DataFrames over DIR/<table>.csv, the files tpchgen-cli writes
+// (`Benchmarks/peers/tpch/gen-data SF DIR`): a header row, comma-delimited, dates as yyyy-MM-dd.
+// Schema inference reads each file once here; every query then reads the files again.
+
+import Engine
+
+/// The TPC-H tables, read as CSV with headers and inferred types (bigint keys and quantities,
+/// double prices and rates, date dates, string text).
+public struct TPCHTables: Sendable {
+    public let customer: DataFrame
+    public let lineitem: DataFrame
+    public let nation: DataFrame
+    public let orders: DataFrame
+    public let part: DataFrame
+    public let partsupp: DataFrame
+    public let region: DataFrame
+    public let supplier: DataFrame
+
+    /// The eight names, each read from `directory/<name>.csv`.
+    public static let names = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
+
+    public init(session: Session, directory: String) throws {
+        func table(_ name: String) throws -> DataFrame {
+            try session.read.option("header", true).option("inferSchema", true).csv("\(directory)/\(name).csv")
+        }
+        customer = try table("customer")
+        lineitem = try table("lineitem")
+        nation = try table("nation")
+        orders = try table("orders")
+        part = try table("part")
+        partsupp = try table("partsupp")
+        region = try table("region")
+        supplier = try table("supplier")
+    }
+}
