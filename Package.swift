@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Ember: a Spark-like dataflow engine. Module graph (one-way edges):
-//   Planner <- Shuffle <- Executor <- Engine <- ember (CLI), examples
+//   Planner <- Shuffle <- Executor <- Engine <- ember (CLI), examples, TPCHQueries (Benchmarks/TPCH)
 //   CZstd (system library over Debian's libzstd-dev) <- Shuffle
 import PackageDescription
 
@@ -42,6 +42,7 @@ let package = Package(
         .executableTarget(name: "ember-executor", dependencies: ["Executor"], path: "Sources/EmberExecutorMain"),
         .executableTarget(name: "WordCountExample", dependencies: ["Engine"], path: "Examples/WordCount"),
         .executableTarget(name: "GroupByExample", dependencies: ["Engine"], path: "Examples/GroupBy"),
+        .target(name: "TPCHQueries", dependencies: ["Engine"], path: "Benchmarks/TPCH"),
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "Planner", "Shuffle", "Executor", "ember", "ember-executor"],

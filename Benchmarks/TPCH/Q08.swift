@@ -17,7 +17,9 @@ extension TPCH {
             .join(n2, on: col("s_nationkey") === col("n2.n_nationkey"))
             .select(year(col("o_orderdate")).alias("o_year"), discountedPrice.alias("volume"), col("n2.n_name").alias("nation"))
             .groupBy("o_year")
-            .agg((sum(when(col("nation") === "BRAZIL", col("volume")).otherwise(0)) / sum("volume")).alias("mkt_share"))
+            .agg(sum(when(col("nation") === "BRAZIL", col("volume")).otherwise(0)).alias("brazil_volume"),
+                 sum("volume").alias("total_volume"))
+            .select(col("o_year"), (col("brazil_volume") / col("total_volume")).alias("mkt_share"))
             .orderBy("o_year")
     }
 }

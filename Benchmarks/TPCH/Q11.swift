@@ -9,7 +9,8 @@ extension TPCH {
             .join(t.supplier, on: col("ps_suppkey") === col("s_suppkey"))
             .join(t.nation.filter(col("n_name") === "GERMANY"), on: col("s_nationkey") === col("n_nationkey"))
             .select(col("ps_partkey"), (col("ps_supplycost") * col("ps_availqty")).alias("value"))
-        let threshold = germanStock.agg((sum("value") * 0.0001).alias("threshold"))
+        let threshold = germanStock.agg(sum("value").alias("total_value"))
+            .select((col("total_value") * 0.0001).alias("threshold"))
         return germanStock
             .groupBy("ps_partkey")
             .agg(sum("value").alias("value"))

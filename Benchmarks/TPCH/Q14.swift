@@ -7,7 +7,8 @@ extension TPCH {
         t.lineitem
             .filter(col("l_shipdate") >= lit(date: "1995-09-01") && col("l_shipdate") < lit(date: "1995-10-01"))
             .join(t.part, on: col("l_partkey") === col("p_partkey"))
-            .agg((lit(100.0) * sum(when(col("p_type").like("PROMO%"), discountedPrice).otherwise(0))
-                  / sum(discountedPrice)).alias("promo_revenue"))
+            .agg(sum(when(col("p_type").like("PROMO%"), discountedPrice).otherwise(0)).alias("promo"),
+                 sum(discountedPrice).alias("total"))
+            .select((lit(100.0) * col("promo") / col("total")).alias("promo_revenue"))
     }
 }

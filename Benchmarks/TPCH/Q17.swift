@@ -8,10 +8,11 @@ extension TPCH {
     public static func q17(_ t: TPCHTables) throws -> DataFrame {
         let lines = t.lineitem.join(t.part.filter(col("p_brand") === "Brand#23" && col("p_container") === "MED BOX"),
                                     on: col("l_partkey") === col("p_partkey"))
-        let smallQuantity = lines.groupBy("l_partkey").agg((lit(0.2) * avg("l_quantity")).alias("small_quantity"))
+        let averageQuantity = lines.groupBy("l_partkey").agg(avg("l_quantity").alias("avg_quantity"))
         return lines
-            .join(smallQuantity, on: ["l_partkey"])
-            .filter(col("l_quantity") < col("small_quantity"))
-            .agg((sum("l_extendedprice") / 7.0).alias("avg_yearly"))
+            .join(averageQuantity, on: ["l_partkey"])
+            .filter(col("l_quantity") < lit(0.2) * col("avg_quantity"))
+            .agg(sum("l_extendedprice").alias("total_price"))
+            .select((col("total_price") / 7.0).alias("avg_yearly"))
     }
 }

@@ -7,14 +7,14 @@ import Engine
 extension TPCH {
     public static func q20(_ t: TPCHTables) throws -> DataFrame {
         let forestParts = t.part.filter(col("p_name").startsWith("forest"))
-        let halfShipped = t.lineitem
+        let shipped = t.lineitem
             .filter(col("l_shipdate") >= lit(date: "1994-01-01") && col("l_shipdate") < lit(date: "1995-01-01"))
             .groupBy("l_partkey", "l_suppkey")
-            .agg((lit(0.5) * sum("l_quantity")).alias("half_shipped"))
+            .agg(sum("l_quantity").alias("shipped"))
         let wellStocked = t.partsupp
             .join(forestParts, on: col("ps_partkey") === col("p_partkey"), how: "left_semi")
-            .join(halfShipped, on: col("ps_partkey") === col("l_partkey") && col("ps_suppkey") === col("l_suppkey"))
-            .filter(col("ps_availqty") > col("half_shipped"))
+            .join(shipped, on: col("ps_partkey") === col("l_partkey") && col("ps_suppkey") === col("l_suppkey"))
+            .filter(col("ps_availqty") > lit(0.5) * col("shipped"))
         return t.supplier
             .join(t.nation.filter(col("n_name") === "CANADA"), on: col("s_nationkey") === col("n_nationkey"))
             .join(wellStocked, on: col("s_suppkey") === col("ps_suppkey"), how: "left_semi")

@@ -3,6 +3,9 @@
 // joins for EXISTS and IN, a join with a one-row aggregate for a scalar subquery). Their answers
 // equal DuckDB's on the same files (Benchmarks/peers/tpch: duckdb_answers.py, compare_answers.py).
 //
+// Ember's agg takes aggregates, not expressions over them, so arithmetic on aggregates (Q8, Q11,
+// Q14, Q17, Q20) is a select after the agg.
+//
 // Over double columns two spellings matter: Q6's discount range is 0.05…0.07, not 0.06 ± 0.01
 // (in doubles 0.06 + 0.01 < 0.07), and Q11's fraction is the validation value 0.0001 at every
 // scale factor, as in the SQL the peers run.
