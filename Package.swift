@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "TPCHQueries", dependencies: ["Engine"], path: "Benchmarks/TPCH"),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Planner", "Shuffle", "Executor", "ember", "ember-executor"],
+            dependencies: ["Engine", "Planner", "Shuffle", "Executor", "ember", "ember-executor", "TPCHQueries"],
             path: "Tests/EngineTests"),
     ],
     swiftLanguageModes: [.v6]
