@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // Ember: a Spark-like dataflow engine. Module graph (one-way edges):
 //   Planner <- Shuffle <- Executor <- Engine <- ember (CLI), examples, TPCHQueries (Benchmarks/TPCH)
+//   TPCHQueries <- ember (`ember bench tpch`)
 //   CZstd (system library over Debian's libzstd-dev) <- Shuffle
 import PackageDescription
 
@@ -34,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "ember",
             dependencies: [
-                "Engine",
+                "Engine", "TPCHQueries",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -9,6 +9,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import TPCHQueries
 
 @main
 struct EmberCommand: ParsableCommand {
@@ -131,7 +132,7 @@ struct GroupByCommand: ParsableCommand {
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (release builds only give meaningful numbers).",
-        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self])
+        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self, TPCHBenchCommand.self])
 }
 
 struct ShuffleBenchCommand: ParsableCommand {
@@ -214,6 +215,35 @@ func parseCount(_ text: String) -> Int? {
         return overflow ? nil : count
     }
     return Int(t)
+}
+
+struct TPCHBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tpch",
+        abstract: "The 22 TPC-H queries over CSV tables with headers (tpchgen-cli csv -s SF --output-dir DIR).")
+
+    @Option(help: "Directory holding customer.csv, lineitem.csv, … (one file per table).") var data: String
+    @Option(help: "Queries to run, e.g. 1,5,7 (default: all 22).") var queries: String?
+    @Option(name: .customLong("answers-out"), help: "Write each result to DIR/qNN.csv (header row, rows in the query's order).")
+    var answersOut: String?
+    @OptionGroup var cluster: ClusterOptions
+
+    func run() throws {
+        var numbers = TPCH.numbers
+        if let queries {
+            let parsed = queries.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
+                throw EmberError(.configuration, "cannot parse --queries '\(queries)'", hint: "query numbers separated by commas, e.g. 1,5,7")
+            }
+            numbers = parsed.map { $0! }
+        }
+        let session = try cluster.session()
+        defer { session.stop() }
+        _ = try TPCHBenchmark.run(session: session, data: data, queries: numbers, answersOut: answersOut) { line in
+            print(line)
+            fflush(nil)   // one line per query as it ends, also into a pipe
+        }
+    }
 }
 
 struct AggregateBenchCommand: ParsableCommand {

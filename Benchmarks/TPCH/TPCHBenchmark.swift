@@ -1,0 +1,63 @@
+// TPCHBenchmark: runs TPC-H queries on a session and reports each one's time and row count, in the
+// line format the peers' scripts print (`q01     4.291 s        4 rows`), so Benchmarks/peers/tpch
+// can put Ember next to DuckDB, Polars and PySpark. With an answers directory, each result is
+// written to `qNN.csv` (header row, rows in the query's order, CSV-quoted), each file committed
+// atomically. Loading the tables (the CSV schema inference pass) is timed apart from the queries.
+
+import Engine
+import Foundation
+
+public enum TPCHBenchmark {
+    public struct QueryRun: Sendable {
+        public var query: Int
+        public var seconds: Double
+        public var rows: Int
+        /// Largest executor peak RSS (VmHWM) the query's tasks reported.
+        public var executorPeakRSS: Int64
+    }
+
+    /// Runs `queries` over the tables in `data`, printing one line per query through `report`.
+    public static func run(session: Session, data: String, queries: [Int], answersOut: String?,
+                           report: (String) -> Void) throws -> [QueryRun] {
+        for q in queries where !TPCH.numbers.contains(q) {
+            throw EmberError(.configuration, "there is no TPC-H query \(q)", hint: "queries are numbered 1 to 22, e.g. --queries 1,5,7")
+        }
+        if let answersOut { try FileManager.default.createDirectory(atPath: answersOut, withIntermediateDirectories: true) }
+        let loadStart = Date()
+        let tables = try TPCHTables(session: session, directory: data)
+        report(String(format: "tables loaded (schema inference) in %.3f s", Date().timeIntervalSince(loadStart)))
+        var runs: [QueryRun] = []
+        for q in queries {
+            let start = Date()
+            let df = try TPCH.query(q, tables)
+            let (schema, batches) = try df.collectBatches()
+            let seconds = Date().timeIntervalSince(start)
+            let peak = session.lastJobTasks.map(\.metrics.executorPeakRSS).max() ?? 0
+            let rows = batches.reduce(0) { $0 + $1.numRows }
+            if let answersOut {
+                try answerCSV(schema, batches).write(toFile: "\(answersOut)/q\(String(format: "%02d", q)).csv", atomically: true, encoding: .utf8)
+            }
+            runs.append(QueryRun(query: q, seconds: seconds, rows: rows, executorPeakRSS: peak))
+            report(String(format: "q%02d %9.3f s %8d rows", q, seconds, rows))
+        }
+        let total = runs.reduce(0) { $0 + $1.seconds }
+        let peak = runs.map(\.executorPeakRSS).max() ?? 0
+        report(String(format: "total %7.3f s (%d queries); largest executor peak RSS %d MiB", total, runs.count, Int(peak >> 20)))
+        return runs
+    }
+
+    /// A result as CSV: a header row, then the rows; fields with a comma, quote or line break quoted.
+    static func answerCSV(_ schema: StructType, _ batches: [ColumnarBatch]) -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var text = schema.names.map(field).joined(separator: ",") + "\n"
+        for batch in batches {
+            for r in 0..<batch.numRows {
+                text += batch.row(r).map { $0.isNull ? "" : field($0.description) }.joined(separator: ",") + "\n"
+            }
+        }
+        return text
+    }
+}
