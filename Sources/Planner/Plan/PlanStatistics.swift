@@ -2,7 +2,8 @@
 // joins (Spark's sizeInBytes without cost-based statistics): a scan is its files' bytes scaled to
 // the columns it reads; filters and sorts keep their input's size (no selectivity guesses);
 // projections and aggregates scale it to their columns; a limit caps it; semi and anti joins are
-// their left side, other joins and unions the sum of their inputs.
+// their left side, other joins the product of their inputs (duplicate keys multiply rows; Spark's
+// estimate, saturating), unions the sum of their inputs.
 
 extension ResolvedPlan {
     public var estimatedSizeInBytes: Int64 {
@@ -20,7 +21,9 @@ extension ResolvedPlan {
             return scaled(c.estimatedSizeInBytes, s.count, of: c.schema.count)
         case .limit(let n, let c): return Swift.min(c.estimatedSizeInBytes, Int64(n) &* 8 &* Int64(Swift.max(c.schema.count, 1)))
         case .join(let j, let l, let r):
-            return j.type.outputsRightColumns ? l.estimatedSizeInBytes &+ r.estimatedSizeInBytes : l.estimatedSizeInBytes
+            guard j.type.outputsRightColumns else { return l.estimatedSizeInBytes }
+            let (product, overflow) = Swift.max(l.estimatedSizeInBytes, 1).multipliedReportingOverflow(by: Swift.max(r.estimatedSizeInBytes, 1))
+            return overflow ? .max : product
         case .union(let cs, _): return cs.reduce(Int64(0)) { $0 &+ $1.estimatedSizeInBytes }
         }
     }

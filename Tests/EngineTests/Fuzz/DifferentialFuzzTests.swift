@@ -38,6 +38,8 @@ import Testing
         let byVerdict = Dictionary(grouping: outcomes, by: \.verdict.rawValue)
         summary += byVerdict.keys.sorted().map { "\(byVerdict[$0]!.count) \($0)" }.joined(separator: ", ")
         print(summary)
+        let features = Dictionary(grouping: outcomes.flatMap(\.features), by: { $0 }).mapValues(\.count)
+        print("fuzz: plans with " + features.keys.sorted().map { "\($0): \(features[$0]!)" }.joined(separator: ", "))
         let slowest = outcomes.sorted { $0.seconds > $1.seconds }.prefix(5)
         print("fuzz: slowest seeds: " + slowest.map { "\($0.seed) (\(String(format: "%.1f", $0.seconds)) s)" }.joined(separator: ", "))
         for outcome in outcomes where !outcome.verdict.passed {

@@ -3,7 +3,8 @@
 // groupBy on columns, computed and multi-column keys (or none: a global aggregate) with count(*),
 // count, sum, avg, min and max, repartition (round robin or by columns), cache,
 // explode(split(...)) (sometimes in the exact word-count shape the engine fuses), global sorts,
-// sortWithinPartitions and sort-then-limit (top-K) in the middle, and a final orderBy and/or limit.
+// sortWithinPartitions and sort-then-limit (top-K) in the middle, joins, set operations and
+// distinct (FuzzGenerator+Joins), and a final orderBy and/or limit.
 //
 // It tracks for each column its type and a bound on its numbers (NumericBound), so that it knows
 // which double sums and averages are exact whatever the order of additions. A sum that is not
@@ -74,10 +75,15 @@ struct FuzzGenerator {
     var columns: [FuzzColumn]
     var rows: Int
     var counter = 0
+    /// The source table's columns, where a join's or set operation's second input starts.
+    let tableColumns: [FuzzColumn]
+    /// Joins and set operations so far (a plan has at most two).
+    var binarySteps = 0
 
     init(seed: UInt64, table: FuzzTable) {
         rng = SeededRandom(seed: seed)
         columns = table.columns
+        tableColumns = table.columns
         rows = table.rows.count
     }
 
@@ -108,6 +114,11 @@ struct FuzzGenerator {
     mutating func limitCount() -> Int { pick([0, 1, 2, 3, 5, 10, 50, 1000]) }
 
     mutating func middleStep() -> [FuzzStep]? {
+        if binarySteps < 2 && chance(0.3) {
+            binarySteps += 1
+            return chance(0.6) ? joinStep() : setOperationStep()
+        }
+        if chance(0.04) { return distinctStep() }
         let r = rng.below(100)
         switch r {
         case 0..<22: return [.filter(expr(.boolean, 0))]

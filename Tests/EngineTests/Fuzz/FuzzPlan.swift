@@ -1,8 +1,9 @@
 // FuzzPlan: the differential fuzzer's own description of a query: expressions (FuzzExpr), steps
-// (FuzzStep) and a whole plan over one source table (FuzzPlan). One value serves three readers:
+// (FuzzStep) and a whole plan over one source table (FuzzPlan; a join's or set operation's second
+// input is built from the same table). One value serves three readers:
 //   - `dataFrame(...)` builds the query through the public DataFrame API, as a user would write it;
 //   - the reference evaluator (FuzzReference) runs it row at a time with Spark's semantics;
-//   - `swiftText` prints it as a DataFrame chain, so a failing seed can be read and replayed.
+//   - `swiftText` prints it as Swift statements, so a failing seed can be read and replayed.
 // Types follow Spark's rules (non-ANSI): see `FuzzExpr.type(in:)`.
 
 import Engine
@@ -14,6 +15,8 @@ enum FuzzArithmetic: String, CaseIterable, Sendable {
 
 enum FuzzComparison: String, CaseIterable, Sendable {
     case equal = "===", notEqual = "=!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    /// Null-safe equality: true for two nulls, false for one, never null.
+    case nullSafeEqual = "<=>"
 }
 
 enum FuzzStringFunction: String, CaseIterable, Sendable {
@@ -100,6 +103,7 @@ indirect enum FuzzExpr: Sendable {
             case .lessOrEqual: return l.column <= r.column
             case .greater: return l.column > r.column
             case .greaterOrEqual: return l.column >= r.column
+            case .nullSafeEqual: return l.column <=> r.column
             }
         case .and(let l, let r): return l.column && r.column
         case .or(let l, let r): return l.column || r.column
@@ -250,9 +254,18 @@ enum FuzzStep: Sendable {
     case cache
     /// select(col("*"), explode(split(col(source), pattern)).alias(alias))
     case explode(source: String, pattern: String, alias: String)
+    /// A join with a second input built from the source table (FuzzJoinSteps).
+    case join(FuzzJoin)
+    /// union, intersect or subtract with a second input built from the source table.
+    case setOperation(FuzzSetOperation)
+    case distinct
 
-    func apply(_ df: DataFrame) throws -> DataFrame {
+    /// The step over `df`; `source` is the source table, where a second input starts.
+    func apply(_ df: DataFrame, source: DataFrame) throws -> DataFrame {
         switch self {
+        case .join(let j): return try j.apply(df, source: source)
+        case .setOperation(let s): return try s.apply(df, source: source)
+        case .distinct: return df.distinct()
         case .filter(let e): return df.filter(e.column)
         case .select(let items): return df.select(items.map(\.column))
         case .withColumn(let name, let e): return try df.withColumn(name, e.column)
@@ -275,8 +288,12 @@ enum FuzzStep: Sendable {
         }
     }
 
+    /// The step as a method call; joins and set operations print through FuzzPlan.swiftText.
     var swiftText: String {
         switch self {
+        case .join: return ".join(…)"
+        case .setOperation(let s): return s.swiftText(right: "…")
+        case .distinct: return ".distinct()"
         case .filter(let e): return ".filter(\(e.swiftText))"
         case .select(let items): return ".select(\(items.map(\.swiftText).joined(separator: ", ")))"
         case .withColumn(let name, let e): return ".withColumn(\(quoted(name)), \(e.swiftText))"
@@ -295,15 +312,50 @@ enum FuzzStep: Sendable {
     }
 }
 
-/// A query: steps over one source table.
+/// A query: steps over one source table (joins and set operations build their second input from
+/// it too).
 struct FuzzPlan: Sendable {
     var steps: [FuzzStep]
 
     func dataFrame(_ source: DataFrame) throws -> DataFrame {
-        try steps.reduce(source) { try $1.apply($0) }
+        try steps.reduce(source) { try $1.apply($0, source: source) }
     }
 
+    /// Swift statements that build the query as `df`: `let source = …`, one `let rightN = …` (and
+    /// `let leftN = …`) per join or set operation, then `let df = …`.
     func swiftText(source: String) -> String {
-        ([source] + steps.map { "    " + $0.swiftText }).joined(separator: "\n")
+        var statements = ["let source = " + source]
+        var current = "source"
+        for (n, step) in steps.enumerated() {
+            switch step {
+            case .join(let j):
+                statements.append("let right\(n) = " + Self.chain("source", j.right))
+                statements.append("let left\(n) = " + current)
+                current = j.swiftText(left: "left\(n)", right: "right\(n)")
+            case .setOperation(let s):
+                statements.append("let right\(n) = " + Self.chain("source", s.right))
+                statements.append("let left\(n) = " + current)
+                current = "left\(n)\n    " + s.swiftText(right: "right\(n)")
+            default:
+                current += "\n    " + step.swiftText
+            }
+        }
+        return (statements + ["let df = " + current]).joined(separator: "\n")
+    }
+
+    /// What the plan exercises beyond single-input steps ("join left_outer", "union", …).
+    var features: [String] {
+        steps.compactMap { step in
+            switch step {
+            case .join(let j): return "join \(j.type.rawValue)" + (j.keys.isEmpty ? " (no keys)" : "")
+            case .setOperation(let s): return s.kind.rawValue
+            case .distinct: return "distinct"
+            default: return nil
+            }
+        }
+    }
+
+    static func chain(_ start: String, _ steps: [FuzzStep]) -> String {
+        ([start] + steps.map { "    " + $0.swiftText }).joined(separator: "\n")
     }
 }

@@ -7,7 +7,8 @@
 //     aggregate (no keys) gives one row even over no input;
 //   - orderBy: ascending puts nulls first and descending last unless asked otherwise;
 //   - explode(split(s, p)): Java's String.split with limit -1 (trailing empty strings kept, ""
-//     gives one empty token), no rows for a null string.
+//     gives one empty token), no rows for a null string;
+//   - joins, set operations and distinct: FuzzReferenceJoins.
 // A double sum or average whose exact value depends on the order of additions gets a tolerance
 // (`slack`) the comparer allows. The final orderBy and limit are returned, not applied to the
 // tie order: the comparer checks them.
@@ -34,10 +35,16 @@ enum FuzzReference {
     static let relativeSlack = 1e-9
 
     static func run(_ plan: FuzzPlan, table layout: FuzzLayout, rows: [[Value]]) throws -> FuzzResult {
-        var r = FuzzResult(layout: layout, rows: rows, slack: rows.map { _ in [Double](repeating: 0, count: layout.names.count) })
-        let steps = plan.steps
+        let source = FuzzResult(layout: layout, rows: rows, slack: rows.map { _ in [Double](repeating: 0, count: layout.names.count) })
+        return try run(plan.steps, from: source, source: source, final: true)
+    }
+
+    /// Runs `steps` from `start`; a second input starts from `source`. Only a `final` chain may end
+    /// with an orderBy and limit left to the comparer (a second input's limit must be deterministic).
+    static func run(_ steps: [FuzzStep], from start: FuzzResult, source: FuzzResult, final: Bool) throws -> FuzzResult {
+        var r = start
         for (i, step) in steps.enumerated() {
-            let isLast = i == steps.count - 1
+            let isLast = final && i == steps.count - 1
             switch step {
             case .filter(let e):
                 var rows: [[Value]] = [], slack: [[Double]] = []
@@ -64,8 +71,8 @@ enum FuzzReference {
                 let order = sortedRows(r, keys)
                 r.rows = order.map { r.rows[$0] }
                 r.slack = order.map { r.slack[$0] }
-                let final = isLast || (i == steps.count - 2 && { if case .limit = steps[i + 1] { return true }; return false }())
-                if final { r.ordering = keys }
+                let lastSort = isLast || (final && i == steps.count - 2 && { if case .limit = steps[i + 1] { return true }; return false }())
+                if lastSort { r.ordering = keys }
             case .limit(let n):
                 if isLast { r.limit = n; continue }
                 guard i > 0, case .orderBy(let keys) = steps[i - 1] else { throw FuzzAmbiguous() }
@@ -75,8 +82,14 @@ enum FuzzReference {
                 r.ordering = nil
             case .repartition, .cache, .sortWithinPartitions:
                 break
-            case .explode(let source, let pattern, let alias):
-                r = explode(r, source: source, pattern: pattern, alias: alias)
+            case .explode(let column, let pattern, let alias):
+                r = explode(r, source: column, pattern: pattern, alias: alias)
+            case .join(let j):
+                r = try join(r, try run(j.right, from: source, source: source, final: false), j)
+            case .setOperation(let operation):
+                r = setOperation(r, try run(operation.right, from: source, source: source, final: false), operation)
+            case .distinct:
+                r = distinct(r)
             }
         }
         return r

@@ -1,8 +1,9 @@
 // FuzzReferenceExpressions: the fuzzer's naive, row-at-a-time evaluation of one FuzzExpr over one
 // row, written from Spark's documented semantics (spark.sql.ansi.enabled=false), not from Ember's
 // code:
-//   - SQL three-valued logic: a comparison or arithmetic with a null operand is null; AND is false
-//     if either side is false, OR true if either side is true, otherwise null when a side is null.
+//   - SQL three-valued logic: a comparison or arithmetic with a null operand is null (`<=>` is
+//     true for two nulls and false for one); AND is false if either side is false, OR true if
+//     either side is true, otherwise null when a side is null.
 //   - bigint arithmetic wraps; `/` is double division; x / 0 and x % 0 are null (doubles too).
 //   - doubles compare with Spark's total order: NaN = NaN, NaN above every other value, -0.0 = 0.0.
 //   - strings compare by their UTF-8 bytes; booleans false < true.
@@ -69,9 +70,11 @@ enum FuzzEval {
             let a = compile(l, layout), b = compile(r, layout)
             return { row in
                 let x = a(row), y = b(row)
+                if op == .nullSafeEqual && (x.isNull || y.isNull) { return .boolean(x.isNull && y.isNull) }
                 if x.isNull || y.isNull { return .null }
                 let c = sparkCompare(x, y)
                 switch op {
+                case .nullSafeEqual: return .boolean(c == 0)
                 case .equal: return .boolean(c == 0)
                 case .notEqual: return .boolean(c != 0)
                 case .less: return .boolean(c < 0)

@@ -30,17 +30,21 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
     var partitions: Int?
     var maxPartitionBytes: Int64
     var refuseMemoryAbove: Int?
+    /// spark.sql.autoBroadcastJoinThreshold; nil: the default (10 MB), -1: only hinted sides.
+    var broadcastThreshold: Int64? = nil
 
     static func forBlock(_ block: UInt64) -> FuzzConfig {
         var rng = SeededRandom(seed: block &* 0x2545_F491_4F6C_DD1D ^ 0xF022)
         func pick<T>(_ xs: [T]) -> T { xs[rng.below(xs.count)] }
-        return FuzzConfig(
+        var config = FuzzConfig(
             executors: 1 + rng.below(3),
             cores: 1 + rng.below(4),
             memory: pick([1, 2, 2, 4, 4, 8, 8, 8, 16, 16, 64, 64, 256, 256, 256]) << 20,
             partitions: pick([nil, nil, 1, 2, 3, 4, 5, 7, 8, 11, 13, 16, 64, 200]),
             maxPartitionBytes: pick([128 << 20, 128 << 20, 128 << 20, 64 << 10, 256 << 10, 1 << 20]),
             refuseMemoryAbove: rng.below(10) == 0 ? pick([256 << 10, 1 << 20, 2 << 20]) : nil)
+        config.broadcastThreshold = pick([nil, nil, -1, 64 << 10])
+        return config
     }
 
     /// The most execution memory one task can count on.
@@ -56,6 +60,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         return "\(executors) executor(s) × \(cores) core(s), memory \(size(memory)) (task share \(size(Int64(taskShare)))), "
             + "shuffle partitions \(partitions.map(String.init) ?? "default"), maxPartitionBytes \(size(maxPartitionBytes))"
             + (refuseMemoryAbove.map { ", refuse memory above \(size(Int64($0)))" } ?? "")
+            + (broadcastThreshold.map { ", autoBroadcastJoinThreshold \($0 < 0 ? "-1" : size($0))" } ?? "")
     }
 
     func makeSession() throws -> Session {
@@ -64,6 +69,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         config.shufflePartitions = partitions
         config.maxPartitionBytes = maxPartitionBytes
         config.faults.refuseMemoryAbove = refuseMemoryAbove
+        if let broadcastThreshold { config.autoBroadcastJoinThreshold = broadcastThreshold }
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         config.eventLogDir = nil
         config.uiEnabled = false
@@ -86,6 +92,8 @@ struct FuzzOutcome {
     /// One line: what went wrong.
     var headline: String
     var seconds = 0.0
+    /// What the seed's plan exercised (FuzzPlan.features), for the run's summary.
+    var features: [String] = []
 }
 
 final class FuzzRunner {
@@ -94,6 +102,7 @@ final class FuzzRunner {
     let verbose: Bool
     private var session: Session?
     private var sessionSeeds: [UInt64] = []
+    private var lastPlan: FuzzPlan?
 
     init(deadline: Double, verbose: Bool) {
         self.deadline = deadline
@@ -109,6 +118,7 @@ final class FuzzRunner {
             let started = Date()
             var outcome = runSeed(seed, config: FuzzConfig.forBlock(seed / Self.seedsPerSession))
             outcome.seconds = Date().timeIntervalSince(started)
+            outcome.features = lastPlan?.features ?? ["no deterministic plan"]
             outcomes.append(outcome)
             progress(outcome)
         }
@@ -134,6 +144,7 @@ final class FuzzRunner {
             plan = generator.plan()
             expected = try? FuzzReference.run(plan, table: table.layout, rows: table.rows)
         }
+        lastPlan = expected == nil ? nil : plan
         let dir = ScratchDir("fuzz-\(seed)")
         let context = Context(seed: seed, config: config, table: table, plan: plan, directory: dir.path, earlier: sessionSeeds)
         guard let expected else {
@@ -156,11 +167,12 @@ final class FuzzRunner {
         let directory = dir.path
         let steps = plan.steps
         let job = FuzzJob { () throws -> (StructType, [[Value]]) in
-            var df = try table.dataFrame(current, directory: directory)
+            let source = try table.dataFrame(current, directory: directory)
+            var df = source
             var cached: [DataFrame] = []
             defer { for c in cached { c.unpersist() } }
             for step in steps {
-                df = try step.apply(df)
+                df = try step.apply(df, source: source)
                 if case .cache = step { cached.append(df) }
             }
             let (schema, batches) = try df.collectBatches()
@@ -224,7 +236,7 @@ final class FuzzRunner {
             if !earlier.isEmpty { s += "(the session ran seeds \(earlier.map(String.init).joined(separator: ", ")) before this one)\n" }
             s += "data: \(table.rows.count) rows\n" + table.shape.map { "  " + $0 + "\n" }.joined()
             if table.rows.count <= 12 { s += table.rows.map { "  " + FuzzCell.show($0) + "\n" }.joined() }
-            s += "plan:\nlet df = " + plan.swiftText(source: table.sourceText(directory: directory)) + "\n"
+            s += "plan:\n" + plan.swiftText(source: table.sourceText(directory: directory)) + "\n"
             if !detail.isEmpty { s += "result:\n" + detail + "\n" }
             return s
         }
