@@ -149,6 +149,10 @@ private func rendered(_ rows: [Row]) -> [String] {
             let spills = session.lastJobTasks.reduce(0) { $0 + $1.metrics.spillCount }
             #expect(spills > 0, "\(how): the join's tasks should have spilled")
         }
+        // A broadcast build side that does not fit: each task sorts it and merges its partition.
+        let broadcastJoin = l.join(broadcast(r), on: l["k"] === r["k2"] && l["v"] < r["w"], how: "left")
+        #expect(try broadcastJoin.explainString(false).contains("BroadcastHashJoin LeftOuter"))
+        #expect(rendered(try broadcastJoin.collect()) == referenceJoin(left, right, how: "left", nullSafe: false, residual: true))
     }
 
     @Test func joinsWithoutEquiKeysUseNestedLoops() throws {

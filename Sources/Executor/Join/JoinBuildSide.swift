@@ -1,8 +1,8 @@
 // JoinBuildSide: collects a hash join's build rows under the task's memory reservation, then turns
-// them into a JoinHashTable. When a shuffled hash join's build side does not fit, it is sorted
-// instead (an ExternalSorter, which spills) and the join runs as a sort-merge join; a sort-merge
-// join's build side is sorted from the start. A broadcast build side that does not fit fails the
-// task with OUT_OF_MEMORY and says how big it was and what to change.
+// them into a JoinHashTable. When a hash join's build side does not fit, it is sorted instead (an
+// ExternalSorter, which spills) and the join runs as a sort-merge join; a sort-merge join's build
+// side is sorted from the start. Only a nested-loop join (no keys) whose build side does not fit
+// fails the task with OUT_OF_MEMORY, saying how big it was and what to change.
 
 import Planner
 
@@ -29,9 +29,10 @@ final class JoinBuildSide: BatchConsumer {
         if spec.strategy == .sortMerge { sorter = ExternalSorter(orders: SortMergeJoin.orders(keys), schema: schema, resources: resources) }
     }
 
-    /// A shuffled hash join with keys can become a sort-merge join; a broadcast cannot (every task
-    /// holds the whole build side).
-    var canSortInstead: Bool { spec.strategy == .shuffledHash && !keys.isEmpty }
+    /// A hash join with keys can become a sort-merge join. For a broadcast that means each task
+    /// sorts the whole build side and merges its own probe partition with it: still right, since a
+    /// broadcast join never emits unmatched build rows (full outer joins are not broadcast).
+    var canSortInstead: Bool { (spec.strategy == .shuffledHash || spec.strategy == .broadcastHash) && !keys.isEmpty }
 
     func consume(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0 else { return }
