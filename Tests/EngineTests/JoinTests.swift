@@ -132,6 +132,23 @@ private func rendered(_ rows: [Row]) -> [String] {
         #expect(try a.join(b, on: "k").explainString(false).contains("SortMergeJoin Inner"))
     }
 
+    /// One key with more build-side rows than a task's memory fails with an error naming the key,
+    /// instead of holding them all.
+    @Test func aSkewedKeyGroupThatDoesNotFitIsNamed() throws {
+        let dir = ScratchDir("join-skew")
+        defer { dir.cleanup() }
+        let session = try shufflingSession(partitions: 2) {
+            $0.preferSortMergeJoin = true
+            $0.faults.refuseMemoryAbove = 1 << 20
+        }
+        defer { session.stop() }
+        let heavy = (0..<150_000).map { "7,\($0),padding-padding-padding-\($0)" }.joined(separator: "\n")
+        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("l.csv", "k,v\n7,1\n8,2\n"))
+        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("r.csv", "k2,w,t\n" + heavy + "\n"))
+        let error = #expect(throws: EmberError.self) { try l.join(r, on: l["k"] === r["k2"], how: "left").collect() }
+        #expect(error?.description.contains("more rows for one key (7)") == true, "\(String(describing: error))")
+    }
+
     /// With memory refused above 1 MiB per task, shuffled hash joins' build sides do not fit: each
     /// task sorts (spilling) and merges instead, and the answers stay right.
     @Test func buildSidesThatDoNotFitSortAndMergeWithinMemory() throws {
@@ -198,6 +215,13 @@ private func rendered(_ rows: [Row]) -> [String] {
         #expect(rendered(try a.join(b, on: ["id"], how: "right").collect()) == ["2|20|200", "3|30|300", "4|null|400"])
         let aliased = a.alias("p").join(a.alias("q"), on: col("p.id") + 1 === col("q.id")).select(col("p.id"), col("q.x"))
         #expect(rendered(try aliased.collect()) == ["1|20", "2|30"])
+        // A qualified column keeps its own name, as in Spark.
+        #expect(a.alias("p").select(col("p.id"), col("p.x")).columns == ["id", "x"])
+        #expect(a.alias("p").groupBy(col("p.id")).count().columns == ["id", "count"])
+        // After a left `using` join the key holds the left side's value: the right side's key is
+        // not silently that column (Spark keeps it hidden; here it is an error, never a wrong value).
+        #expect(rendered(try a.join(b, on: "id", how: "left").filter(a["id"] > 1).collect()) == ["2|20|200", "3|30|300"])
+        #expect(throws: EmberError.self) { try a.join(b, on: "id", how: "left").filter(b["id"].isNull()).collect() }
         // An unqualified name both sides have is ambiguous; the error names both.
         #expect(throws: EmberError.self) { try a.join(b, on: a["id"] === b["id"]).select(col("id")).collect() }
         let error = #expect(throws: EmberError.self) { try a.join(b, on: a["id"] === b["id"], how: "sideways").collect() }

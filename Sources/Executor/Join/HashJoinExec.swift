@@ -11,12 +11,16 @@ final class HashJoinExec: BatchConsumer {
     let build: JoinBuildSide
     let emitter: JoinEmitter
     let probeKeys: [BoundExpression]
+    /// Checked between chunks of candidate pairs: a join that emits little (a selective condition,
+    /// a nested loop) still stops soon when its task is killed.
+    let kill: TaskKillFlag?
     /// Build rows that matched some probe row (kept only when unmatched build rows are emitted).
     private var buildMatched: [Bool] = []
     static let chunk = ColumnarBatch.defaultCapacity * 2
 
-    init(spec: HashJoinSpec, build: JoinBuildSide, probeSchema: StructType, downstream: any BatchConsumer) {
+    init(spec: HashJoinSpec, build: JoinBuildSide, probeSchema: StructType, downstream: any BatchConsumer, kill: TaskKillFlag? = nil) {
         self.spec = spec
+        self.kill = kill
         self.build = build
         self.emitter = JoinEmitter(spec: spec, buildSchema: build.schema, probeSchema: probeSchema, downstream: downstream)
         self.probeKeys = spec.buildSide == .left ? spec.rightKeys : spec.leftKeys
@@ -35,6 +39,7 @@ final class HashJoinExec: BatchConsumer {
         probeRows.reserveCapacity(Self.chunk)
         buildRows.reserveCapacity(Self.chunk)
         func flush() throws {
+            try kill?.check()
             try emitter.pairs(probe: batch, probeRows, build: table.rows, buildRows, matched: &matched) { buildMatched[Int($0)] = true }
             probeRows.removeAll(keepingCapacity: true)
             buildRows.removeAll(keepingCapacity: true)
@@ -43,7 +48,7 @@ final class HashJoinExec: BatchConsumer {
         let anyMatchDecides = emitter.isSemiOrAnti && spec.condition == nil
         for row in 0..<n {
             if anyMatchDecides {
-                table.forEachMatch(keys, hashes, row, equality) { _ in matched[row] = true }
+                matched[row] = table.hasMatch(keys, hashes, row, equality)
                 continue
             }
             try table.forEachMatch(keys, hashes, row, equality) { j in

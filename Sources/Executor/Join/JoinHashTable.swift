@@ -54,6 +54,18 @@ struct JoinHashTable {
         return false
     }
 
+    /// Whether some build row's key equals probe row `row` of `probeKeys` (stops at the first).
+    func hasMatch(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ row: Int, _ equal: KeyEquality) -> Bool {
+        if keys.isEmpty { return rows.numRows > 0 }
+        if hasUnmatchableNull(probeKeys, row) { return false }
+        var j = heads[Int(hashes[row] & mask)]
+        while j >= 0 {
+            if equal.matches(buildRow: Int(j), probeRow: row) { return true }
+            j = next[Int(j)]
+        }
+        return false
+    }
+
     /// Calls `body` with each build row whose key equals probe row `row` of `probeKeys`.
     @inline(__always)
     func forEachMatch(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ row: Int, _ equal: KeyEquality,

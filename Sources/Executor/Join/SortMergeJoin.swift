@@ -16,14 +16,18 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
     let probe: ExternalSorter
     let buildOrders: [BoundSortOrder]
     let probeOrders: [BoundSortOrder]
+    let kill: TaskKillFlag?
 
-    init(spec: HashJoinSpec, build: ExternalSorter, probeSchema: StructType, resources: SortResources?, downstream: any BatchConsumer) {
+    init(spec: HashJoinSpec, build: ExternalSorter, probeSchema: StructType, resources: SortResources?, downstream: any BatchConsumer,
+         kill: TaskKillFlag? = nil) {
         self.spec = spec
+        self.kill = kill
         self.build = build
         let probeKeys = spec.buildSide == .left ? spec.rightKeys : spec.leftKeys
         self.probeOrders = probeKeys.map { BoundSortOrder(expression: $0, ascending: true, nullsFirst: true) }
         self.buildOrders = build.orders
         self.probe = ExternalSorter(orders: probeOrders, schema: probeSchema, resources: resources)
+        probe.peer = build
         self.emitter = JoinEmitter(spec: spec, buildSchema: build.schema, probeSchema: probeSchema, downstream: downstream)
     }
 
@@ -46,7 +50,8 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
     var diskBytesSpilled: Int64 { build.diskBytesSpilled + probe.diskBytesSpilled }
 
     private func merge() throws {
-        var groups = KeyGroups(try build.sortedSource(), orders: buildOrders, nullSafe: spec.nullSafe)
+        var groups = KeyGroups(try build.sortedSource(), orders: buildOrders, nullSafe: spec.nullSafe, memory: build.resources?.memory)
+        defer { groups.release() }
         var group = try groups.next()
         var probeSource = try probe.sortedSource()
         while let batch = try probeSource.nextBatch() {
@@ -54,6 +59,7 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
             var matched = [Bool](repeating: false, count: batch.numRows)
             var probeRows: [Int32] = [], buildRows: [Int32] = []
             func flush() throws {
+                try kill?.check()
                 guard let g = group, !probeRows.isEmpty else { return }
                 try emitter.pairs(probe: batch, probeRows, build: g.rows, buildRows, matched: &matched) { group?.matched[Int($0)] = true }
                 probeRows.removeAll(keepingCapacity: true)
@@ -97,15 +103,24 @@ struct KeyGroups {
     private var source: SortRunSource
     let orders: [BoundSortOrder]
     let nullSafe: [Bool]
+    /// A group beyond `unreservedBytes` must be reserved: one key with more rows than the task's
+    /// memory fails with an error that names it, instead of growing past the executor's memory.
+    /// Smaller groups are held without asking (the sorters may hold the whole share), so the
+    /// memory a join holds beyond its reservation stays below this bound.
+    private var reservation: TableReservation
+    static let unreservedBytes = 4 << 20
     private var batch: ColumnarBatch?
     private var keys: SortKeys?
     private var position = 0
 
-    init(_ source: SortRunSource, orders: [BoundSortOrder], nullSafe: [Bool]) {
+    init(_ source: SortRunSource, orders: [BoundSortOrder], nullSafe: [Bool], memory: (any MemoryReservation)?) {
         self.source = source
         self.orders = orders
         self.nullSafe = nullSafe
+        self.reservation = TableReservation(memory)
     }
+
+    mutating func release() { reservation.release() }
 
     static func hasUnmatchableNull(_ columns: [ColumnVector], _ row: Int, _ nullSafe: [Bool]) -> Bool {
         for (k, c) in columns.enumerated() where !nullSafe[k] && c.isNull(row) { return true }
@@ -127,11 +142,25 @@ struct KeyGroups {
         guard try ensureRow(), let firstBatch = batch, let firstKeys = keys else { return nil }
         let first = position
         var pieces: [ColumnarBatch] = []
+        var bytes = 0
+        reservation.release()
         // Rows equal to the group's first row, across batch boundaries.
         while try ensureRow(), let b = batch, let k = keys {
             let start = position
             while position < b.numRows && k.compare(position, firstKeys, first) == 0 { position += 1 }
-            if position > start { pieces.append(start == 0 && position == b.numRows ? b : b.take((start..<position).map { Int32($0) })) }
+            if position > start {
+                let piece = start == 0 && position == b.numRows ? b : b.take((start..<position).map { Int32($0) })
+                bytes += piece.memoryBytes
+                guard bytes * 2 <= Self.unreservedBytes || reservation.cover(bytes * 2) else {   // the pieces, and their concatenation
+                    let key = firstKeys.columns.map { $0.value(at: first).description }.joined(separator: ", ")
+                    throw EmberError(.outOfMemory,
+                                     "the sort-merge join's build side has more rows for one key (\(key)) than the task's memory holds "
+                                     + "(\(pieces.reduce(piece.numRows) { $0 + $1.numRows }) rows so far, \(bytes >> 20) MiB)",
+                                     context: [.init("key", key)],
+                                     hint: "the key is skewed: filter it out or join it separately, or give executors more memory")
+                }
+                pieces.append(piece)
+            }
             if position < b.numRows { break }
         }
         let rows = ColumnarBatch.concat(pieces, schema: firstBatch.schema)

@@ -31,6 +31,10 @@ final class ExternalSorter {
     private var bufferedBytes = 0
     private var runs: [SpilledRun] = []
     private var writer: SpillWriter?
+    /// Another sorter of the same task sharing its memory (a merge join's other side): when this
+    /// one is refused memory, the peer spills what it buffers first (Spark's consumers asking each
+    /// other to spill), so neither is left spilling one batch at a time.
+    weak var peer: ExternalSorter?
 
     private(set) var spillCount = 0
     private(set) var memoryBytesSpilled: Int64 = 0
@@ -53,6 +57,9 @@ final class ExternalSorter {
     func insert(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0 else { return }
         let needed = Self.bytes(of: batch)
+        if !memory.cover(bufferedBytes + needed), let peer, !peer.buffered.isEmpty {
+            try peer.spill()
+        }
         if !memory.cover(bufferedBytes + needed) {
             if !buffered.isEmpty { try spill() }
             if !memory.cover(needed) {

@@ -66,11 +66,12 @@ final class TaskPipeline {
             try run(buildPlan, firstLeaf: buildLeaf, into: CancellationPoint(kill, downstream: build))
             let join: any BatchConsumer
             if let sorter = build.sorter {
-                let merge = SortMergeJoin(spec: spec, build: sorter, probeSchema: probePlan.schema, resources: resources, downstream: downstream)
+                let merge = SortMergeJoin(spec: spec, build: sorter, probeSchema: probePlan.schema, resources: resources, downstream: downstream,
+                                          kill: kill)
                 spillers.append(merge)
                 join = merge
             } else {
-                join = HashJoinExec(spec: spec, build: build, probeSchema: probePlan.schema, downstream: downstream)
+                join = HashJoinExec(spec: spec, build: build, probeSchema: probePlan.schema, downstream: downstream, kill: kill)
             }
             try run(probePlan, firstLeaf: probeLeaf, into: CancellationPoint(kill, downstream: join))
         default:

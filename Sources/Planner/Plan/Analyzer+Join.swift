@@ -74,8 +74,14 @@ extension Analyzer {
                 exprs.append(.column(li, lt))
                 out.append(fields[li])
             }
-            let q = scope.qualifiers[li] + (ri < scope.qualifiers.count ? scope.qualifiers[ri] : [])
-            qualifiers.append(q)
+            // The key answers to the side whose value it holds; after a full outer join it is
+            // neither side's (Spark keeps each side's key hidden; here `df["k"]` is then an error,
+            // never the other side's value).
+            switch type {
+            case .rightOuter: qualifiers.append(scope.qualifiers[ri])
+            case .fullOuter: qualifiers.append([])
+            default: qualifiers.append(scope.qualifiers[li])
+            }
         }
         let leftKeys = Set(keys.map(\.left)), rightKeys = Set(keys.map { leftCount + $0.right })
         for i in fields.indices where !(i < leftCount ? leftKeys.contains(i) : rightKeys.contains(i)) {

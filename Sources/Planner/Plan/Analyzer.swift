@@ -129,11 +129,20 @@ public enum Analyzer {
             }
             let b = try bind(e, inputScope)
             bound.append(b)
-            fields.append(StructField(e.displayName, b.dataType))
+            fields.append(StructField(outputName(e, b, inputScope), b.dataType))
             qualifiers.append(passedThroughQualifiers(e, b, inputScope))
         }
         let out = StructType(fields)
         return (.project(bound, out, input), Scope(out, qualifiers: qualifiers))
+    }
+
+    /// The output name of a select item: a qualified column (`col("a.x")`) is named `x`, as in Spark.
+    static func outputName(_ e: Expression, _ b: BoundExpression, _ scope: Scope) -> String {
+        if case .column(let name) = e, case .column(let i, _) = b, name.contains("."),
+           scope.schema.fields[i].name.lowercased() != name.lowercased() {
+            return scope.schema.fields[i].name
+        }
+        return e.displayName
     }
 
     /// A column passed through unrenamed keeps its qualifiers; anything computed has none.
@@ -162,7 +171,7 @@ public enum Analyzer {
                                  hint: "explode the array first, or group by a scalar column")
             }
             boundKeys.append(b)
-            fields.append(StructField(k.displayName, b.dataType))
+            fields.append(StructField(outputName(k, b, scope), b.dataType))
         }
         var boundAggs: [BoundAggregate] = []
         for a in aggs {
