@@ -45,9 +45,9 @@ extension DAGScheduler {
         while !lingeringTaskInfo.isEmpty, clock() < deadline {
             if let event = cluster.events.take(timeout: Swift.max(0.01, deadline - clock())) { handleClusterEvent(event, job: nil) }
         }
-        for (task, var info) in lingeringTaskInfo.sorted(by: { $0.key.value < $1.key.value }) {
+        for (_, var info) in lingeringTaskInfo.sorted(by: { $0.key.value < $1.key.value }) {
             info.finishTime = Self.wallClock()
-            post(.taskEnd(info, error: EmberError(.killed, "task \(task) killed: the application ended before it stopped"), metrics: TaskMetrics()))
+            post(.taskEnd(info, failure: .taskKilled(reason: "the application ended before it stopped"), metrics: TaskMetrics()))
         }
         lingeringTaskInfo = [:]
     }

@@ -47,7 +47,8 @@ extension DAGScheduler {
         executors[executor]?.freeCores += 1
         if var info = job.taskInfo.removeValue(forKey: task) ?? lingeringTaskInfo.removeValue(forKey: task) {
             info.finishTime = Self.wallClock()
-            post(.taskEnd(info, error: EmberError(.executor, "task lost: executor \(executor) no longer lists it in its heartbeats"),
+            post(.taskEnd(info, failure: .executorLost(executor: executor, causedByApp: false,
+                                                       message: "task lost: executor \(executor) no longer lists it in its heartbeats"),
                           metrics: TaskMetrics()))
         }
         guard let (stageID, stageAttempt) = job.taskStage.removeValue(forKey: task),

@@ -7,8 +7,10 @@
 //     result task finished → its result goes to the job's ResultReceiver (streamed to the caller);
 //                            all partitions done, or the receiver needs no more → job done
 //     task killed          → (a losing speculative copy, or a task of an ended job) not a failure
+//     (failures are TaskFailureReasons; nothing is read back out of an error's text or context)
 //     FetchFailed          → unregister that map output, fail the stage attempt, resubmit the parent's
 //                            missing map tasks, then the stage (at most 4 consecutive attempts)
+//     CacheBlockMissing    → forget the block, end the job: the session runs it again, computing it
 //     other failure        → retry up to task.maxFailures (4), then fail the job with the first and
 //                            last error; deterministic errors (bad input, analysis) fail at once
 //     executor lost        → its running tasks are re-queued (not counted) and a replacement starts;
@@ -160,6 +162,8 @@ final class DAGScheduler {
         var resultsDone: Set<Int> = []
         var firstErrors: [Int: EmberError] = [:]
         var failure: EmberError? = nil
+        /// Set when a task found a cached block gone: the job ends, and runJob throws this.
+        var missingCacheBlock: CacheBlockMissing? = nil
         var done = false
         /// Partitions of each shuffle's reduce side.
         var shufflePartitions: [ShuffleID: Int] = [:]
@@ -235,6 +239,7 @@ final class DAGScheduler {
         for key in job.running.keys.sorted() { abandonStage(key, reason: job.failure.map { "its job failed: " + $0.message }, &job) }
         for (task, info) in job.taskInfo where runningTasks[task] != nil { lingeringTaskInfo[task] = info }
         post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
+        if let missing = job.missingCacheBlock { throw missing }
         if let failure = job.failure { throw failure }
     }
 
@@ -414,7 +419,7 @@ final class DAGScheduler {
         }
         if var info = job.taskInfo.removeValue(forKey: status.taskId) ?? lingeringTaskInfo.removeValue(forKey: status.taskId) {
             info.finishTime = Self.wallClock()
-            post(.taskEnd(info, error: status.state == .finished ? nil : (status.error ?? EmberError(.execution, "task failed")),
+            post(.taskEnd(info, failure: status.state == .finished ? nil : (status.failure ?? .exception(EmberError(.execution, "task failed"))),
                           metrics: status.metrics))
         }
         guard let (stageID, stageAttempt) = job.taskStage.removeValue(forKey: status.taskId),
@@ -456,20 +461,30 @@ final class DAGScheduler {
             _ = job.running[stageID]!.failed(status.taskId, counts: false)
         case .failed:
             guard current else { return }
-            let error = status.error ?? EmberError(.execution, "task failed without an error")
+            let failure = status.failure ?? .exception(EmberError(.execution, "task failed without an error"))
+            let error = failure.error
             lastJobFailures.append(error)
-            if error.code == .fetchFailed {
-                handleFetchFailed(stage, status.taskId, error, &job)
+            switch failure {
+            case .fetchFailed(let fetch):
+                handleFetchFailed(stage, fetch, &job)
                 return
+            case .cacheBlockMissing(let missing):
+                // The job reads a block that is gone: forget it and end the job, so the session
+                // runs it again computing that partition (CacheBlockMissing is what runJob throws).
+                forgetCache(missing.cacheId, partition: missing.partition)
+                job.missingCacheBlock = missing
+                job.failure = error
+                return
+            default: break
             }
             let partition = job.running[stageID]!.partition(of: status.taskId) ?? -1
             if job.firstErrors[partition] == nil { job.firstErrors[partition] = error }
-            defer { recordFailure(on: status.executorId, error, &job) }
+            defer { recordFailure(on: status.executorId, failure, &job) }
             if !error.isRetryable {
                 job.failure = error
                 return
             }
-            let failures = job.running[stageID]!.failed(status.taskId, counts: error.countsTowardTaskFailures)
+            let failures = job.running[stageID]!.failed(status.taskId, counts: failure.countsTowardTaskFailures)
             if failures >= config.taskMaxFailures {
                 var final = EmberError(.execution,
                     "task \(partition) in stage \(stageID) failed \(failures) times (task.maxFailures = \(config.taskMaxFailures)); most recent failure: \(error.message)",

@@ -256,7 +256,7 @@ public final class Session: Sendable {
             // computed (Spark skips the stages below a fully cached RDD). If a block turns out to be
             // gone, forget it and run the job again, computing what is missing; partitions already
             // handed on are not computed again.
-            for attempt in 0..<3 {
+            for _ in 0..<3 {
                 scheduler.drainEvents()   // learn of losses and evictions since the last job first
                 let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
                 do {
@@ -266,10 +266,8 @@ public final class Session: Sendable {
                     try stream.finish()
                     explain(scheduler)
                     return
-                } catch let error as EmberError where attempt < 2 && error.context(cacheBlockMissingKey) != nil {
-                    let parts = error.context(cacheBlockMissingKey)!.split(separator: ":").compactMap { Int($0) }
-                    if parts.count == 2 { scheduler.forgetCache(parts[0], partition: parts[1]) }
-                    stream.discardPending()
+                } catch is CacheBlockMissing {
+                    stream.discardPending()   // the scheduler forgot the block; the next attempt computes it
                 } catch var error as EmberError {
                     // A value that contradicts a sampled CSV schema does not end the work: the caller
                     // infers the schema from every record and runs again (GroupByJob.run), so the
