@@ -101,13 +101,13 @@ extension DAGScheduler {
         lastHeard[id] = nil
         idleSince[id] = nil
         if removing.remove(id) != nil {
-            executors.removeValue(forKey: id)   // removed by dynamic allocation: expected, not replaced
+            executorLeft(id)                    // removed by dynamic allocation: expected, not replaced
             cachedBlocks.removeExecutor(id)     // its cached blocks went with it
             post(.executorRemoved(executor: id.value, reason: Self.idleRemovalReason(config), kind: .idle, exitCode: nil, signal: nil,
                                   killedByDriver: true, time: Self.wallClock()))
             return
         }
-        guard executors.removeValue(forKey: id) != nil || wasLaunching else { return }
+        guard executorLeft(id) || wasLaunching else { return }
         losses.append((id, reason.message))
         // Its tasks end before it is removed: listeners (Spark's History Server among them) count
         // the failures against the executor only while it is there.

@@ -36,7 +36,10 @@ final class DAGScheduler {
         let info: ExecutorInfo
         var freeCores: Int
     }
+    /// Registered executors (added and removed through `executorJoined` / `executorLeft`, which publish them).
     var executors: [ExecutorID: ExecutorSlot] = [:]
+    /// What other threads may read while a job runs (and how they ask it to stop).
+    let status = SchedulerStatus()
     var tracker = MapOutputTracker()
     var nextTaskId = 0
     /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
@@ -57,17 +60,26 @@ final class DAGScheduler {
     var silentWarned: Set<ExecutorID> = []
     /// The scheduler's own log lines (tasks lost from heartbeats, silent executors).
     var log = Logger(label: "ember.scheduler")
-    var executorLosses = 0
+    var executorLosses: Int {
+        get { status.read(\.executorLosses) }
+        set { status.update { $0.executorLosses = newValue } }
+    }
     /// When each executor was last heard from (any message).
     var lastHeard: [ExecutorID: Double] = [:]
     /// Every executor loss of the session: which executor and why.
-    var losses: [(executor: ExecutorID, reason: String)] = []
+    var losses: [(executor: ExecutorID, reason: String)] {
+        get { status.read(\.losses) }
+        set { status.update { $0.losses = newValue } }
+    }
     // Dynamic allocation state.
     var backlogSince: Double? = nil
     var nextRampUp = 1
     var idleSince: [ExecutorID: Double] = [:]
     /// Executors removed because they were idle (not losses).
-    var removedIdle: [ExecutorID] = []
+    var removedIdle: [ExecutorID] {
+        get { status.read(\.removedIdle) }
+        set { status.update { $0.removedIdle = newValue } }
+    }
     var removing: Set<ExecutorID> = []
 
     /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks).
@@ -86,19 +98,39 @@ final class DAGScheduler {
     }
 
     /// Exclusions of the session: executor and reason (an event for the listener bus of issue 6).
-    var exclusions: [(executor: ExecutorID, reason: String)] = []
+    var exclusions: [(executor: ExecutorID, reason: String)] {
+        get { status.read(\.exclusions) }
+        set { status.update { $0.exclusions = newValue } }
+    }
     /// Counted task failures per executor in the current job.
     var failuresByExecutor: [ExecutorID: Int] = [:]
     /// Set after an out-of-memory loss: replacements get one task slot.
-    var recoveryMode = false
+    var recoveryMode: Bool {
+        get { status.read(\.recoveryMode) }
+        set { status.update { $0.recoveryMode = newValue } }
+    }
     /// Executors launched whose registration is still awaited.
     var launching: Set<ExecutorID> = []
     /// When the scheduler first saw each executor in `launching` (its registration deadline runs from then).
     var launchSeenAt: [ExecutorID: Double] = [:]
     /// Tasks that finished successfully in the last job, in completion order.
-    var lastJobTasks: [TaskRecord] = []
+    var lastJobTasks: [TaskRecord] { status.read(\.lastJobTasks) }
     /// Task failures of the last job (including fetch failures that were recovered from).
-    var lastJobFailures: [EmberError] = []
+    var lastJobFailures: [EmberError] { status.read(\.lastJobFailures) }
+
+    /// An executor registered: it gets its slots, and other threads see it.
+    func executorJoined(_ info: ExecutorInfo) {
+        executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
+        status.update { $0.executors = executors.keys.sorted() }
+    }
+
+    /// An executor is gone (lost or removed); returns whether it was registered.
+    @discardableResult
+    func executorLeft(_ id: ExecutorID) -> Bool {
+        guard executors.removeValue(forKey: id) != nil else { return false }
+        status.update { $0.executors = executors.keys.sorted() }
+        return true
+    }
     /// Faults still to inject.
     var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
 
@@ -195,8 +227,12 @@ final class DAGScheduler {
         post(.jobStart(job: jobId, stages: graph.stages.map {
             JobStageInfo(id: $0.id.value, name: $0.name, numTasks: $0.numPartitions, parents: $0.parents.map(\.value), isShuffleMap: $0.isShuffleMap)
         }, time: Self.wallClock()))
-        lastJobTasks = []
-        lastJobFailures = []
+        status.update {
+            $0.lastJobTasks = []
+            $0.lastJobFailures = []
+            $0.jobRunning = true
+        }
+        defer { status.update { $0.jobRunning = false } }
         failuresByExecutor = [:]
         for stage in graph.stages {
             if case .shuffle(let id, let partitioning) = stage.output {
@@ -219,6 +255,10 @@ final class DAGScheduler {
                 // Whatever else queued meanwhile (e.g. while a result was being written) is handled
                 // before liveness is judged.
                 while !job.done && job.failure == nil, let more = cluster.events.take(timeout: 0) { handleClusterEvent(more, job: &job) }
+            }
+            if status.stopRequested && job.failure == nil {
+                job.failure = EmberError(.execution, "the session was stopped while the job ran",
+                                         hint: "Session.stop() was called from another thread; create a new Session to run more jobs")
             }
             checkHeartbeats(&job)
             warnAboutSilentExecutors()
@@ -379,7 +419,7 @@ final class DAGScheduler {
                 cluster.kill(info.id)
                 return
             }
-            executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
+            executorJoined(info)
             post(.executorAdded(executor: info.id.value, host: place(of: info.id).host, cores: info.cores, time: Self.wallClock()))
             lastHeard[info.id] = clock()
             idleSince[info.id] = clock()
@@ -437,9 +477,10 @@ final class DAGScheduler {
             guard job.running[stageID]!.succeeded(status.taskId, now: clock()) else { return }
             // The first copy to finish wins; the others are told to stop and their results ignored.
             for (other, executor) in others { kill(other, on: executor, stage: stageID, partition: partition, reason: "another attempt succeeded") }
-            lastJobTasks.append(TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
-                                           executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
-                                           locality: job.taskLocality[status.taskId] ?? .any, metrics: status.metrics))
+            let record = TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
+                                    executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
+                                    locality: job.taskLocality[status.taskId] ?? .any, metrics: status.metrics)
+            self.status.update { $0.lastJobTasks.append(record) }
             if !stage.isShuffleMap {
                 job.resultsDone.insert(partition)
                 resultTaken = true
@@ -463,7 +504,7 @@ final class DAGScheduler {
             guard current else { return }
             let failure = status.failure ?? .exception(EmberError(.execution, "task failed without an error"))
             let error = failure.error
-            lastJobFailures.append(error)
+            self.status.update { $0.lastJobFailures.append(error) }
             switch failure {
             case .fetchFailed(let fetch):
                 handleFetchFailed(stage, fetch, &job)
