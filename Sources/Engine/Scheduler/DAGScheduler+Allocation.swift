@@ -16,7 +16,7 @@ extension DAGScheduler {
         let maxExecutors: Int
         switch config.master { case .local(let n, _, _): maxExecutors = Swift.min(policy.maxExecutors, n) }
         let now = clock()
-        let waiting = job.running.values.contains { $0.hasPending } && !executors.values.contains { $0.freeCores > 0 }
+        let waiting = job.running.values.contains { $0.hasPending } && !tasks.hasFreeSlots
         if waiting {
             if backlogSince == nil { backlogSince = now }
             if now - backlogSince! >= policy.schedulerBacklogTimeoutSeconds {
@@ -38,9 +38,8 @@ extension DAGScheduler {
     func removeIdleExecutors(now: Double) {
         let policy = config.dynamicAllocation
         guard policy.enabled else { return }
-        let busy = Set(runningTasks.values)
         for id in executors.keys.sorted() {
-            if busy.contains(id) { continue }
+            if tasks.isBusy(id) { continue }
             if idleSince[id] == nil { idleSince[id] = now }
             if now - idleSince[id]! >= policy.executorIdleTimeoutSeconds && targetCount > policy.minExecutors && !removing.contains(id) {
                 removing.insert(id)

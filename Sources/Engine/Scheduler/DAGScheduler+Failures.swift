@@ -107,27 +107,20 @@ extension DAGScheduler {
                                   killedByDriver: true, time: Self.wallClock()))
             return
         }
-        guard executorLeft(id) || wasLaunching else { return }
+        let gone = executorLeft(id)
+        guard gone.removed || wasLaunching else { return }
         losses.append((id, reason.message))
         // Its tasks end before it is removed: listeners (Spark's History Server among them) count
         // the failures against the executor only while it is there.
-        for (task, info) in job.taskInfo.merging(lingeringTaskInfo, uniquingKeysWith: { a, _ in a }) where info.executor == id.value {
-            var ended = info
+        for (_, task) in gone.tasks {
+            var ended = task.info
             ended.finishTime = Self.wallClock()
             post(.taskEnd(ended, failure: .executorLost(executor: id, causedByApp: reason.causedByApp, message: "executor \(id) lost: \(reason.message)"),
                           metrics: TaskMetrics()))
-            job.taskInfo[task] = nil
-            lingeringTaskInfo[task] = nil
         }
         post(.executorRemoved(executor: id.value, reason: reason.message, kind: reason.kind, exitCode: reason.exitCode, signal: reason.signal,
                               killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))
         cachedBlocks.removeExecutor(id)
-        for (task, executor) in runningTasks where executor == id {
-            runningTasks[task] = nil
-            taskLaunchedAt[task] = nil
-            killRequested[task] = nil
-            unlistedTasks[task] = nil
-        }
         for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
         if !config.shuffleServiceEnabled {
             // Without a shuffle service a lost executor's map outputs are gone: unregister them, and

@@ -16,6 +16,11 @@
 //     executor lost        → its running tasks are re-queued (not counted) and a replacement starts;
 //                            its map outputs stay registered: the files live in the app directory
 //
+// Its parts: TaskScheduler (slots, one RunningTask record per running attempt), TaskSetManager (one
+// per stage attempt), BlockManagerMaster (cached blocks), MapOutputTracker, SchedulerStatus (what
+// other threads read while a job runs; see DAGScheduler+Status); exclusion, allocation and liveness
+// are still extensions of this type (DAGScheduler+Failures, +Allocation, +Liveness).
+//
 // Checklist when changing this type: every new per-job structure lives in `JobState`; every
 // per-application one must be cleaned when executors are lost.
 
@@ -32,54 +37,26 @@ final class DAGScheduler {
     /// injected so tests can drive time.
     let clock: @Sendable () -> Double
 
-    struct ExecutorSlot {
-        let info: ExecutorInfo
-        var freeCores: Int
-    }
+    /// Task slots and the attempts running in them (one RunningTask record each).
+    var tasks = TaskScheduler()
     /// Registered executors (added and removed through `executorJoined` / `executorLeft`, which publish them).
-    var executors: [ExecutorID: ExecutorSlot] = [:]
+    var executors: [ExecutorID: TaskScheduler.ExecutorSlot] { tasks.executors }
     /// What other threads may read while a job runs (and how they ask it to stop).
     let status = SchedulerStatus()
     var tracker = MapOutputTracker()
-    var nextTaskId = 0
-    /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
-    var runningTasks: [TaskID: ExecutorID] = [:]
-    /// When each task in `runningTasks` was launched (heartbeats judge only tasks older than a grace period).
-    var taskLaunchedAt: [TaskID: Double] = [:]
-    /// Heartbeats in a row that did not list a running task (see DAGScheduler+Liveness).
-    var unlistedTasks: [TaskID: Int] = [:]
-    /// Tasks the scheduler asked to stop, until they report.
-    var killRequested: [TaskID: (stage: StageID, partition: Int)] = [:]
     /// The most recent tasks that stopped because they were killed (at most `killedTasksKept`).
     var killedTasks: [TaskRecord] = []
-    /// Event info of tasks still running when their job ended (killed, or racing their kill), so
-    /// their late status still ends them for the listeners.
-    var lingeringTaskInfo: [TaskID: TaskEventInfo] = [:]
     static let killedTasksKept = 200
     /// Executors the silent-executor warning was logged for (until they are heard from again).
     var silentWarned: Set<ExecutorID> = []
     /// The scheduler's own log lines (tasks lost from heartbeats, silent executors).
     var log = Logger(label: "ember.scheduler")
-    var executorLosses: Int {
-        get { status.read(\.executorLosses) }
-        set { status.update { $0.executorLosses = newValue } }
-    }
     /// When each executor was last heard from (any message).
     var lastHeard: [ExecutorID: Double] = [:]
-    /// Every executor loss of the session: which executor and why.
-    var losses: [(executor: ExecutorID, reason: String)] {
-        get { status.read(\.losses) }
-        set { status.update { $0.losses = newValue } }
-    }
     // Dynamic allocation state.
     var backlogSince: Double? = nil
     var nextRampUp = 1
     var idleSince: [ExecutorID: Double] = [:]
-    /// Executors removed because they were idle (not losses).
-    var removedIdle: [ExecutorID] {
-        get { status.read(\.removedIdle) }
-        set { status.update { $0.removedIdle = newValue } }
-    }
     var removing: Set<ExecutorID> = []
 
     /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks).
@@ -97,40 +74,12 @@ final class DAGScheduler {
         for executor in executors.keys { _ = cluster.send(.removeCache(id), to: executor) }
     }
 
-    /// Exclusions of the session: executor and reason (an event for the listener bus of issue 6).
-    var exclusions: [(executor: ExecutorID, reason: String)] {
-        get { status.read(\.exclusions) }
-        set { status.update { $0.exclusions = newValue } }
-    }
     /// Counted task failures per executor in the current job.
     var failuresByExecutor: [ExecutorID: Int] = [:]
-    /// Set after an out-of-memory loss: replacements get one task slot.
-    var recoveryMode: Bool {
-        get { status.read(\.recoveryMode) }
-        set { status.update { $0.recoveryMode = newValue } }
-    }
     /// Executors launched whose registration is still awaited.
     var launching: Set<ExecutorID> = []
     /// When the scheduler first saw each executor in `launching` (its registration deadline runs from then).
     var launchSeenAt: [ExecutorID: Double] = [:]
-    /// Tasks that finished successfully in the last job, in completion order.
-    var lastJobTasks: [TaskRecord] { status.read(\.lastJobTasks) }
-    /// Task failures of the last job (including fetch failures that were recovered from).
-    var lastJobFailures: [EmberError] { status.read(\.lastJobFailures) }
-
-    /// An executor registered: it gets its slots, and other threads see it.
-    func executorJoined(_ info: ExecutorInfo) {
-        executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
-        status.update { $0.executors = executors.keys.sorted() }
-    }
-
-    /// An executor is gone (lost or removed); returns whether it was registered.
-    @discardableResult
-    func executorLeft(_ id: ExecutorID) -> Bool {
-        guard executors.removeValue(forKey: id) != nil else { return false }
-        status.update { $0.executors = executors.keys.sorted() }
-        return true
-    }
     /// Faults still to inject.
     var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
 
@@ -202,8 +151,6 @@ final class DAGScheduler {
         var shuffleWriter: [ShuffleID: StageID] = [:]
         /// Locality level each launched task ran at.
         var taskLocality: [TaskID: TaskLocality] = [:]
-        /// Event info of launched tasks (for their end events).
-        var taskInfo: [TaskID: TaskEventInfo] = [:]
         /// Map output sizes of each shuffle read so far (see DAGScheduler+InputSizes).
         var shuffleStatistics: [ShuffleID: MapOutputStatistics?] = [:]
     }
@@ -277,7 +224,6 @@ final class DAGScheduler {
         }
         killTasks(of: job, reason: job.failure == nil ? "its job ended without needing it" : "its job failed")
         for key in job.running.keys.sorted() { abandonStage(key, reason: job.failure.map { "its job failed: " + $0.message }, &job) }
-        for (task, info) in job.taskInfo where runningTasks[task] != nil { lingeringTaskInfo[task] = info }
         post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
         if let missing = job.missingCacheBlock { throw missing }
         if let failure = job.failure { throw failure }
@@ -352,7 +298,7 @@ final class DAGScheduler {
         var progress = true
         while progress {
             progress = false
-            for id in executors.keys.sorted() where executors[id]!.freeCores > 0 && !removing.contains(id) {
+            for id in executors.keys.sorted() where tasks.hasFreeSlot(id) && !removing.contains(id) {
                 guard let stageID = job.running.keys.sorted().first(where: { job.running[$0]!.hasPending || job.running[$0]!.hasSpeculatable })
                 else { return }
                 // A stage whose inputs lost map outputs waits for its parents to recompute them.
@@ -362,7 +308,7 @@ final class DAGScheduler {
                     progress = true
                     break
                 }
-                let taskId = TaskID(nextTaskId)
+                let taskId = tasks.newTaskID()
                 let now = clock()
                 var locality = TaskLocality.any
                 let offer: (partition: Int, attempt: Int)
@@ -376,7 +322,6 @@ final class DAGScheduler {
                 }
                 let (partition, attempt) = offer
                 job.taskLocality[taskId] = locality
-                nextTaskId += 1
                 let tsm = job.running[stageID]!
                 let stage = tsm.stage
                 let inputs = stage.plan.taskInputs(partition: partition) { tracker.blocks(shuffle: $0, reduceId: $1) }
@@ -391,11 +336,8 @@ final class DAGScheduler {
                 var info = TaskEventInfo(taskId: taskId.value, stage: stage.id.value, stageAttempt: tsm.stageAttempt, partition: partition,
                                          attempt: attempt, executor: id.value, locality: locality, launchTime: Self.wallClock())
                 info.plannedInputBytes = plannedInputBytes(for: stage, partition: partition, job: &job)
-                job.taskInfo[taskId] = info
                 post(.taskStart(info))
-                runningTasks[taskId] = id
-                taskLaunchedAt[taskId] = now
-                executors[id]!.freeCores -= 1
+                tasks.launched(taskId, RunningTask(executor: id, launchedAt: now, info: info))
                 progress = true
                 if !cluster.send(.launchTask(task), to: id) {
                     // The executor's connection is gone; its loss event will re-queue the task.
@@ -445,19 +387,15 @@ final class DAGScheduler {
         defer {
             if !resultTaken, let file = status.resultFile, TaskResult.isResultFile(file.path, in: cluster.appDir) { unlink(file.path) }
         }
-        taskLaunchedAt[status.taskId] = nil
-        unlistedTasks[status.taskId] = nil
-        if let executor = runningTasks.removeValue(forKey: status.taskId) {
-            executors[executor]?.freeCores += 1
-            if !runningTasks.values.contains(executor) { idleSince[executor] = clock() }
-        }
+        let record = tasks.ended(status.taskId)
+        if let executor = record?.executor, !tasks.isBusy(executor) { idleSince[executor] = clock() }
         if let report = status.storage, executors[status.executorId] != nil { cachedBlocks.apply(report, from: status.executorId) }
-        if status.state == .killed { recordKilled(status) } else { killRequested[status.taskId] = nil }   // ended before the kill
+        if status.state == .killed { recordKilled(status, kill: record?.kill) }
         if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
             finishedTasks[status.executorId, default: 0] += 1
             if finishedTasks[status.executorId] == kill.afterTasks { cluster.kill(status.executorId) }
         }
-        if var info = job.taskInfo.removeValue(forKey: status.taskId) ?? lingeringTaskInfo.removeValue(forKey: status.taskId) {
+        if var info = record?.info {
             info.finishTime = Self.wallClock()
             post(.taskEnd(info, failure: status.state == .finished ? nil : (status.failure ?? .exception(EmberError(.execution, "task failed"))),
                           metrics: status.metrics))
