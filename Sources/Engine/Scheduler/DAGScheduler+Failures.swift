@@ -21,18 +21,16 @@ extension DAGScheduler {
         return f
     }
 
-    /// Spark's excludeOnFailure: after enough counted failures, an executor gets no more tasks; it is
-    /// killed and replaced (its running tasks are re-queued by the loss).
+    /// Spark's excludeOnFailure (the HealthTracker decides): an excluded executor gets no more tasks;
+    /// it is killed and replaced (its running tasks are re-queued by the loss).
     func recordFailure(on executor: ExecutorID, _ failure: TaskFailureReason, _ job: inout JobState) {
-        guard config.excludeOnFailureEnabled, failure.countsTowardTaskFailures else { return }
-        failuresByExecutor[executor, default: 0] += 1
-        let count = failuresByExecutor[executor]!
-        guard count >= config.excludeOnFailureMaxFailedTasksPerExecutor, executors[executor] != nil else { return }
-        exclusions.append((executor, "excluded after \(count) failed tasks (excludeOnFailure.maxFailedTasksPerExecutor = \(config.excludeOnFailureMaxFailedTasksPerExecutor)); last: \(failure.error.message)"))
-        post(.executorExcluded(executor: executor.value, reason: exclusions.last!.reason, time: Self.wallClock()))
+        guard let exclusion = health.taskFailed(on: executor, failure), executors[executor] != nil else { return }
+        exclusions.append((executor, exclusion.reason))
+        post(.executorExcluded(executor: executor.value, reason: exclusion.reason, time: Self.wallClock()))
         killedByScheduler.insert(executor)
         cluster.kill(executor)
-        handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(count) tasks", causedByApp: true, decidedKind: .excluded), &job)
+        handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(exclusion.failedTasks) tasks", causedByApp: true,
+                                                        decidedKind: .excluded), &job)
     }
 
     /// Ends a stage attempt that will launch no more tasks (it is resubmitted, or its job ended):
@@ -99,8 +97,7 @@ extension DAGScheduler {
         // An executor lost before it registered is replaced too (it counts as a loss).
         let wasLaunching = launching.remove(id) != nil
         lastHeard[id] = nil
-        idleSince[id] = nil
-        if removing.remove(id) != nil {
+        if allocation.executorGone(id) {
             executorLeft(id)                    // removed by dynamic allocation: expected, not replaced
             cachedBlocks.removeExecutor(id)     // its cached blocks went with it
             post(.executorRemoved(executor: id.value, reason: Self.idleRemovalReason(config), kind: .idle, exitCode: nil, signal: nil,

@@ -17,9 +17,10 @@
 //                            its map outputs stay registered: the files live in the app directory
 //
 // Its parts: TaskScheduler (slots, one RunningTask record per running attempt), TaskSetManager (one
-// per stage attempt), BlockManagerMaster (cached blocks), MapOutputTracker, SchedulerStatus (what
-// other threads read while a job runs; see DAGScheduler+Status); exclusion, allocation and liveness
-// are still extensions of this type (DAGScheduler+Failures, +Allocation, +Liveness).
+// per stage attempt), HealthTracker (exclusion), ExecutorAllocationManager (dynamic allocation),
+// BlockManagerMaster (cached blocks), MapOutputTracker, SchedulerStatus (what other threads read
+// while a job runs; see DAGScheduler+Status). The parts decide; this type's extensions act on their
+// decisions (DAGScheduler+Failures, +Allocation, +Liveness, +Kills).
 //
 // Checklist when changing this type: every new per-job structure lives in `JobState`; every
 // per-application one must be cleaned when executors are lost.
@@ -53,11 +54,8 @@ final class DAGScheduler {
     var log = Logger(label: "ember.scheduler")
     /// When each executor was last heard from (any message).
     var lastHeard: [ExecutorID: Double] = [:]
-    // Dynamic allocation state.
-    var backlogSince: Double? = nil
-    var nextRampUp = 1
-    var idleSince: [ExecutorID: Double] = [:]
-    var removing: Set<ExecutorID> = []
+    /// Dynamic allocation: when to add executors and which idle ones to remove.
+    var allocation: ExecutorAllocationManager
 
     /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks).
     var cachedBlocks = BlockManagerMaster()
@@ -74,8 +72,8 @@ final class DAGScheduler {
         for executor in executors.keys { _ = cluster.send(.removeCache(id), to: executor) }
     }
 
-    /// Counted task failures per executor in the current job.
-    var failuresByExecutor: [ExecutorID: Int] = [:]
+    /// Which executors keep failing tasks (excludeOnFailure).
+    var health: HealthTracker
     /// Executors launched whose registration is still awaited.
     var launching: Set<ExecutorID> = []
     /// When the scheduler first saw each executor in `launching` (its registration deadline runs from then).
@@ -98,6 +96,9 @@ final class DAGScheduler {
         self.config = config
         self.clock = clock
         self.pendingCorruption = config.faults.corruptShuffleOutput
+        self.allocation = ExecutorAllocationManager(policy: config.dynamicAllocation)
+        self.health = HealthTracker(enabled: config.excludeOnFailureEnabled,
+                                    maxFailedTasksPerExecutor: config.excludeOnFailureMaxFailedTasksPerExecutor)
     }
 
     var executorCount: Int { executors.count }
@@ -180,7 +181,7 @@ final class DAGScheduler {
             $0.jobRunning = true
         }
         defer { status.update { $0.jobRunning = false } }
-        failuresByExecutor = [:]
+        health.jobStarted()
         for stage in graph.stages {
             if case .shuffle(let id, let partitioning) = stage.output {
                 tracker.register(shuffle: id, numMaps: stage.numPartitions)
@@ -364,7 +365,7 @@ final class DAGScheduler {
             executorJoined(info)
             post(.executorAdded(executor: info.id.value, host: place(of: info.id).host, cores: info.cores, time: Self.wallClock()))
             lastHeard[info.id] = clock()
-            idleSince[info.id] = clock()
+            allocation.becameIdle(info.id, at: clock())
         case .heartbeat(let id, let tasks):
             lastHeard[id] = clock()
             handleHeartbeat(from: id, runningTasks: tasks, &job)
@@ -388,7 +389,7 @@ final class DAGScheduler {
             if !resultTaken, let file = status.resultFile, TaskResult.isResultFile(file.path, in: cluster.appDir) { unlink(file.path) }
         }
         let record = tasks.ended(status.taskId)
-        if let executor = record?.executor, !tasks.isBusy(executor) { idleSince[executor] = clock() }
+        if let executor = record?.executor, !tasks.isBusy(executor) { allocation.becameIdle(executor, at: clock()) }
         if let report = status.storage, executors[status.executorId] != nil { cachedBlocks.apply(report, from: status.executorId) }
         if status.state == .killed { recordKilled(status, kill: record?.kill) }
         if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
