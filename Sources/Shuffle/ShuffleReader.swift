@@ -1,6 +1,6 @@
 // ShuffleReader: the reduce side of a shuffle. For each map output, reads one reduce partition's
 // byte range (two index offsets, one contiguous pread), decompresses its frames and decodes the
-// batches. Any missing or damaged input becomes a FetchFailed error naming the block.
+// batches. Any missing or damaged input becomes a FetchFailure naming the block.
 
 import Planner
 
@@ -42,8 +42,8 @@ public struct ShuffleBlockRef: Sendable, Codable, Hashable {
 ///
 /// Batches come in block order, and in write order within a block. Every failure of the input
 /// (missing or short files, bad offsets, bad magic, checksum mismatch, undecodable bytes) throws
-/// an ``EmberError`` with code `.fetchFailed` and context `shuffle`, `map`, `mapIndex`, `reduce`,
-/// `executor` and `file`, so the scheduler recomputes that map output. Errors thrown by `body`
+/// a ``FetchFailure`` naming the block (its `error`: code `.fetchFailed`, context `shuffle`, `map`,
+/// `mapIndex`, `reduce`, `executor` and `file`, for people), so the scheduler recomputes that map output. Errors thrown by `body`
 /// propagate unchanged. The reader never traps on damaged files: every length is checked before
 /// it is used, and every loop consumes input.
 ///
@@ -156,7 +156,7 @@ public struct ShuffleReader {
 
     private func problem(_ message: String) -> EmberError { EmberError(.fetchFailed, message) }
 
-    private func fetchFailed(_ error: any Error, block: ShuffleBlockRef, reduceId: Int, file: String) -> EmberError {
+    private func fetchFailed(_ error: any Error, block: ShuffleBlockRef, reduceId: Int, file: String) -> FetchFailure {
         let reason = (error as? EmberError)?.message ?? String(describing: error)
         let blockName = "shuffle_\(block.shuffleId.value)_\(block.mapId.value)_\(reduceId)"
         var failure = EmberError(
@@ -169,7 +169,8 @@ public struct ShuffleReader {
         if let inner = error as? EmberError, inner.code != .fetchFailed || !inner.context.isEmpty {
             failure.cause = inner.description
         }
-        return failure
+        return FetchFailure(shuffleId: block.shuffleId, mapId: block.mapId, mapIndex: block.mapIndex, reduceId: reduceId,
+                            executorId: block.executorId, file: file, error: failure)
     }
 }
 

@@ -21,13 +21,15 @@ import Testing
         let executor = ExecutorID("1")
         for n in 0..<100 {
             let task = TaskID(n)
-            scheduler.runningTasks[task] = executor
+            let info = TaskEventInfo(taskId: n, stage: 0, stageAttempt: 0, partition: n, attempt: 0, executor: "1", locality: .any, launchTime: 0)
+            scheduler.tasks.launched(task, RunningTask(executor: executor, launchedAt: 0, info: info))
             scheduler.kill(task, on: executor, stage: StageID(0), partition: n, reason: "another attempt succeeded")
-            #expect(scheduler.killRequested[task] != nil)
+            #expect(scheduler.tasks.running[task]?.kill != nil)
             // The task ended on its own before the kill arrived (or, for .killed, because of it).
             scheduler.handleClusterEvent(.statusUpdate(TaskStatus(taskId: task, executorId: executor, state: end, metrics: TaskMetrics()), []),
                                          job: nil)
         }
-        #expect(scheduler.killRequested.isEmpty, "\(scheduler.killRequested.count) kill requests kept for tasks that ended \(end)")
+        #expect(scheduler.tasks.running.isEmpty, "\(scheduler.tasks.running.count) running records kept for tasks that ended \(end)")
+        #expect(scheduler.executors[executor]?.freeCores == 2, "every slot is free again")
     }
 }

@@ -3,6 +3,7 @@
 
 @testable import Engine
 import Foundation
+import Executor
 import Metrics
 import Synchronization
 import Testing
@@ -15,10 +16,10 @@ import Testing
             let info = TaskEventInfo(taskId: n, stage: 0, stageAttempt: 0, partition: n, attempt: 0, executor: String(n % 2 + 1),
                                      locality: .any, launchTime: 0)
             metrics.record(.taskStart(info))
-            metrics.record(.taskEnd(info, error: n % 10 == 0 ? EmberError(.execution, "failed") : nil, metrics: TaskMetrics()))
+            metrics.record(.taskEnd(info, failure: n % 10 == 0 ? .exception(EmberError(.execution, "failed")) : nil, metrics: TaskMetrics()))
         }
         for _ in 0..<3 {
-            metrics.record(.executorRemoved(executor: "1", reason: "executor process exited with code 1", exitCode: 1, signal: nil,
+            metrics.record(.executorRemoved(executor: "1", reason: "executor process exited with code 1", kind: .crash, exitCode: 1, signal: nil,
                                             killedByDriver: false, time: 0))
         }
         let made = host.labels.withLock { $0 }
@@ -30,10 +31,10 @@ import Testing
 
     @Test func aKilledTaskIsNeitherCompletedNorFailed() throws {
         let metrics = ExecutorMetrics(appId: "app-killed-\(UUID().uuidString.prefix(8))", appName: "killed", hostFactory: RecordingMetrics())
-        for (n, error) in [nil, EmberError(.killed, "speculative copy lost"), EmberError(.execution, "failed")].enumerated() {
+        for (n, failure) in [nil, TaskFailureReason.taskKilled(reason: "speculative copy lost"), .exception(EmberError(.execution, "failed"))].enumerated() {
             let info = TaskEventInfo(taskId: n, stage: 0, stageAttempt: 0, partition: n, attempt: 0, executor: "1", locality: .any, launchTime: 0)
             metrics.record(.taskStart(info))
-            metrics.record(.taskEnd(info, error: error, metrics: TaskMetrics()))
+            metrics.record(.taskEnd(info, failure: failure, metrics: TaskMetrics()))
         }
         let text = ExecutorMetrics.text()
         let labels = "{application_id=\"\(metrics.appId)\",application_name=\"killed\",executor_id=\"1\"}"

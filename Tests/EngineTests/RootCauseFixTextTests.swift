@@ -21,8 +21,8 @@ import Testing
         var metrics = TaskMetrics()
         metrics.peakExecutionMemory = 5 << 20
         events.append(.taskEnd(info(10, partition: 0, executor: "1", planned: sizes[0]),
-                               error: EmberError(.outOfMemory, "cannot reserve 1048576 bytes"), metrics: metrics))
-        events.append(.executorRemoved(executor: "1", reason: "executor ran out of memory (exit code 52)", exitCode: 52, signal: nil,
+                               failure: .outOfMemory(EmberError(.outOfMemory, "cannot reserve 1048576 bytes")), metrics: metrics))
+        events.append(.executorRemoved(executor: "1", reason: "executor ran out of memory (exit code 52)", kind: .outOfMemory, exitCode: 52, signal: nil,
                                        killedByDriver: false, time: 1))
         events.append(.jobEnd(job: 3, error: EmberError(.outOfMemory, "cannot reserve 1048576 bytes"), time: 2))
         return events

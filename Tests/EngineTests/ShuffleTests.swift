@@ -111,8 +111,10 @@ private func expectShuffleFetchFailed(_ what: String, sourceLocation: SourceLoca
     do {
         try body()
         Issue.record("\(what): expected a fetch failure, got none", sourceLocation: sourceLocation)
-    } catch let error as EmberError {
+    } catch let failure as FetchFailure {
+        let error = failure.error
         #expect(error.code == .fetchFailed, "\(what): \(error)", sourceLocation: sourceLocation)
+        #expect(failure.file == error.context("file"), "\(what): the typed failure names the file", sourceLocation: sourceLocation)
         for key in ["shuffle", "map", "mapIndex", "reduce", "executor", "file"] {
             #expect(error.context(key) != nil, "\(what): context lacks \(key)", sourceLocation: sourceLocation)
         }
@@ -444,8 +446,8 @@ private func writeShuffleTestFile(_ path: String, _ bytes: [UInt8]) { _ = FileMa
                 do {
                     let rows = try s.read(r)
                     #expect(rows == s.expected[r], "iteration \(iteration): damage went unnoticed in partition \(r)")
-                } catch let error as EmberError {
-                    #expect(error.code == .fetchFailed, "iteration \(iteration): \(error)")
+                } catch let failure as FetchFailure {
+                    #expect(failure.error.code == .fetchFailed, "iteration \(iteration): \(failure)")
                     failures += 1
                 }
             }

@@ -34,6 +34,9 @@ struct ExecutorLossReason: Sendable, CustomStringConvertible {
     var signal: Int32?
     /// Whether the application caused it (then it counts toward task failures in later issues).
     var causedByApp: Bool
+    /// Set by the scheduler for the losses it caused; otherwise the exit status decides (see `kind`).
+    var decidedKind: ExecutorLossKind? = nil
+    var kind: ExecutorLossKind { decidedKind ?? ExecutorLossKind(exitCode: exitCode, signal: signal) }
 
     /// Out of memory, or killed by a signal that the kernel's OOM killer sends (SIGKILL).
     var possiblyOutOfMemory: Bool { exitCode == ExecutorExitCode.outOfMemory || signal == SIGKILL }
@@ -179,7 +182,7 @@ final class LocalCluster: Sendable {
     /// Fails the task a launch message carried, as if its executor had reported the error.
     private func failLaunch(_ message: DriverMessage, on id: ExecutorID, _ error: (TaskDescription) -> EmberError) {
         guard case .launchTask(let task) = message else { return }
-        events.post(.statusUpdate(TaskStatus(taskId: task.taskId, executorId: id, state: .failed, error: error(task), metrics: TaskMetrics()), []))
+        events.post(.statusUpdate(TaskStatus(taskId: task.taskId, executorId: id, state: .failed, failure: .exception(error(task)), metrics: TaskMetrics()), []))
     }
 
     func pid(of id: ExecutorID) -> Int32? { state.withLock { $0.processes[id]?.processIdentifier } }

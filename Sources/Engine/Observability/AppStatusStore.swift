@@ -107,17 +107,17 @@ final class AppStatusStore: SchedulerListener {
             case .taskStart(let info):
                 s.stages[Self.key(info.stage, info.stageAttempt)]?.tasks[info.taskId] = TaskRow(info: info)
                 s.executors[info.executor]?.activeTasks += 1
-            case .taskEnd(let info, let error, let m):
+            case .taskEnd(let info, let failure, let m):
                 let k = Self.key(info.stage, info.stageAttempt)
                 var row = s.stages[k]?.tasks[info.taskId] ?? TaskRow(info: info)
                 row.info = info
-                row.status = error == nil ? "SUCCESS" : error?.code == .killed ? "KILLED" : "FAILED"
-                row.error = error?.message
+                row.status = failure == nil ? "SUCCESS" : failure?.isKilled == true ? "KILLED" : "FAILED"
+                row.error = failure?.error.message
                 row.metrics = m
                 s.stages[k]?.tasks[info.taskId] = row
                 if var e = s.executors[info.executor] {
                     e.activeTasks = Swift.max(0, e.activeTasks - 1)
-                    if error == nil { e.completedTasks += 1 } else if error?.code == .killed { e.killedTasks += 1 } else { e.failedTasks += 1 }
+                    if failure == nil { e.completedTasks += 1 } else if failure?.isKilled == true { e.killedTasks += 1 } else { e.failedTasks += 1 }
                     e.totalDuration = e.totalDuration.addingSaturated(RestAPI.duration(info) ?? 0)
                     e.inputBytes = e.inputBytes.addingSaturated(m.inputBytes)
                     e.shuffleRead = e.shuffleRead.addingSaturated(m.shuffleReadBytes)
@@ -128,11 +128,11 @@ final class AppStatusStore: SchedulerListener {
                 }
             case .executorAdded(let id, let host, let cores, let t):
                 s.executors[id] = ExecutorRow(id: id, host: host, cores: cores, addTime: t)
-            case .executorRemoved(let id, let reason, _, _, _, let t):
+            case .executorRemoved(let id, let reason, let kind, _, _, _, let t):
                 s.executors[id]?.isActive = false
                 s.executors[id]?.removeTime = t
                 s.executors[id]?.removeReason = reason
-                if Self.reasonKind(reason) != "idle" { s.lossesByReason[Self.reasonKind(reason), default: 0] += 1 }
+                if kind.isLoss { s.lossesByReason[kind.rawValue, default: 0] += 1 }
             case .executorExcluded(let id, _, _):
                 s.executors[id]?.isExcluded = true
             case .rootCauseReport(let report, _):
@@ -140,17 +140,6 @@ final class AppStatusStore: SchedulerListener {
             }
         }
         metrics?.record(event)
-    }
-
-    /// A short label for a loss reason (the metrics' `reason` dimension).
-    static func reasonKind(_ reason: String) -> String {
-        if reason.contains("dynamic allocation") { return "idle" }   // a removal, not a loss
-        if reason.contains("out of memory") { return "oom" }
-        if reason.contains("SIGKILL") { return "killed" }
-        if reason.contains("heartbeat") { return "heartbeat_timeout" }
-        if reason.contains("excluded") { return "excluded" }
-        if reason.contains("exited normally") { return "normal" }
-        return "crash"
     }
 
     var snapshot: State { state.withLock { $0 } }

@@ -62,9 +62,9 @@ final class ConsoleProgressBar: SchedulerListener {
                 startTimer(generation: s.generation)
             case .stageSubmitted(let stage, _, _, let tasks, let t): s.stages[stage] = StageProgress(id: stage, total: tasks, started: t)
             case .taskStart(let info): s.stages[info.stage]?.running += 1
-            case .taskEnd(let info, let error, _):
+            case .taskEnd(let info, let failure, _):
                 s.stages[info.stage]?.running -= 1
-                if error == nil { s.stages[info.stage]?.done += 1 }
+                if failure == nil { s.stages[info.stage]?.done += 1 }
             case .stageCompleted(let stage, _, _, _): s.stages[stage] = nil
             case .jobEnd:
                 s.generation += 1

@@ -38,10 +38,10 @@ final class DriverLog: SchedulerListener {
         case .taskStart(let i):
             logger.debug("task started", metadata: ["tid": "\(i.taskId)", "stage": "\(i.stage)", "partition": "\(i.partition)",
                                                      "executor": "\(i.executor)", "locality": "\(i.locality)"])
-        case .taskEnd(let i, let error, _):
-            if let error, error.code == .killed {
-                logger.info("task killed", metadata: ["tid": "\(i.taskId)", "executor": "\(i.executor)", "reason": "\(error.message.escapingControlCharacters)"])
-            } else if let error {
+        case .taskEnd(let i, let failure, _):
+            if case .taskKilled(let reason) = failure {
+                logger.info("task killed", metadata: ["tid": "\(i.taskId)", "executor": "\(i.executor)", "reason": "\(reason.escapingControlCharacters)"])
+            } else if let error = failure?.error {
                 logger.log(level: Self.contradictsSampledSchema(error) ? .info : .warning, "task failed", metadata: ["tid": "\(i.taskId)", "stage": "\(i.stage)", "partition": "\(i.partition)",
                                                          "executor": "\(i.executor)", "error": "\(error.message.escapingControlCharacters)"])
             } else {
@@ -49,8 +49,8 @@ final class DriverLog: SchedulerListener {
             }
         case .executorAdded(let id, let host, let cores, _):
             logger.info("executor added", metadata: ["executor": "\(id)", "host": "\(host)", "cores": "\(cores)"])
-        case .executorRemoved(let id, let reason, _, _, _, _):
-            logger.log(level: AppStatusStore.reasonKind(reason) == "idle" ? .info : .warning, "executor removed",
+        case .executorRemoved(let id, let reason, let kind, _, _, _, _):
+            logger.log(level: kind.isLoss ? .warning : .info, "executor removed",
                        metadata: ["executor": "\(id)", "reason": "\(reason.escapingControlCharacters)"])
         case .executorExcluded(let id, let reason, _):
             logger.warning("executor excluded", metadata: ["executor": "\(id)", "reason": "\(reason.escapingControlCharacters)"])

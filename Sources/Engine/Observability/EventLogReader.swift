@@ -5,8 +5,10 @@
 // A log is input from outside: every size, duration and code in it is range-checked before any
 // arithmetic, and a value out of range is an error naming the line, not a crash.
 
+import Executor
 import Foundation
 import Planner
+import Shuffle
 
 public enum EventLogReader {
     /// Replays an event log into a fresh status store.
@@ -43,6 +45,34 @@ public enum EventLogReader {
 
     /// A time in milliseconds since the epoch (0 when absent), in seconds: range-checked like an amount.
     static func seconds(_ v: Any?, _ field: String) throws -> Double { Double(try amount(v, field)) / 1000 }
+    /// The failure a Spark TaskEndReason describes (nil for Success); see SparkEventJSON.endReason.
+    static func failureReason(_ reason: [String: Any]) -> TaskFailureReason? {
+        guard let kind = reason["Reason"] as? String, kind != "Success" else { return nil }
+        switch kind {
+        case "FetchFailed":
+            let message = reason["Message"] as? String ?? kind
+            return .fetchFailed(FetchFailure(shuffleId: ShuffleID(int(reason["Shuffle ID"])), mapId: TaskID(int(reason["Map ID"])),
+                                             mapIndex: int(reason["Map Index"]), reduceId: int(reason["Reduce ID"]),
+                                             executorId: ExecutorID(reason["Ember Executor ID"] as? String ?? "?"),
+                                             file: reason["Ember File"] as? String ?? "?", error: EmberError(.fetchFailed, message)))
+        case "TaskKilled":
+            return .taskKilled(reason: reason["Kill Reason"] as? String ?? kind)
+        case "ExecutorLostFailure":
+            return .executorLost(executor: ExecutorID(reason["Executor ID"] as? String ?? "?"),
+                                 causedByApp: reason["Exit Caused By App"] as? Bool ?? true, message: reason["Loss Reason"] as? String ?? kind)
+        default:
+            if reason["Ember Reason"] as? String == "CacheBlockMissing" {
+                return .cacheBlockMissing(CacheBlockMissing(cacheId: int(reason["Ember Cache ID"]), partition: int(reason["Ember Partition"]),
+                                                            executorId: ExecutorID(reason["Ember Executor ID"] as? String ?? "?")))
+            }
+            let className = reason["Class Name"] as? String ?? ""
+            let code = className.hasPrefix(SparkEventJSON.exceptionClassPrefix)
+                ? ErrorCode(rawValue: String(className.dropFirst(SparkEventJSON.exceptionClassPrefix.count))) ?? .execution : .execution
+            let error = EmberError(code, reason["Description"] as? String ?? kind)
+            return code == .outOfMemory ? .outOfMemory(error) : .exception(error)
+        }
+    }
+
     static func int(_ v: Any?) -> Int { (v as? NSNumber)?.intValue ?? Int(v as? String ?? "") ?? 0 }
 
     /// Sizes, counts, durations and times are whole numbers below 2^48 (256 TiB, or 8,900 years in
@@ -101,12 +131,7 @@ public enum EventLogReader {
         case "SparkListenerTaskStart":
             return .taskStart(try info(o))
         case "SparkListenerTaskEnd":
-            let reason = o["Task End Reason"] as? [String: Any] ?? [:]
-            var error: EmberError? = nil
-            if let r = reason["Reason"] as? String, r != "Success" {
-                let message = (reason["Description"] ?? reason["Message"] ?? reason["Loss Reason"] ?? reason["Kill Reason"]) as? String ?? r
-                error = EmberError(r == "FetchFailed" ? .fetchFailed : (r == "ExecutorLostFailure" ? .executor : (r == "TaskKilled" ? .killed : .execution)), message)
-            }
+            let failure = Self.failureReason(o["Task End Reason"] as? [String: Any] ?? [:])
             let m = o["Task Metrics"] as? [String: Any] ?? [:]
             var metrics = TaskMetrics()
             let runMillis = try amount(m["Executor Run Time"], "Executor Run Time")
@@ -131,15 +156,17 @@ public enum EventLogReader {
                 metrics.heavyKey = HeavyKey(key: key, rows: try amount(heavy["Rows"], "Rows"),
                                             partitionRows: try amount(heavy["Partition Rows"], "Partition Rows"))
             }
-            return .taskEnd(try info(o), error: error, metrics: metrics)
+            return .taskEnd(try info(o), failure: failure, metrics: metrics)
         case "SparkListenerExecutorAdded":
             let i = o["Executor Info"] as? [String: Any] ?? [:]
             return .executorAdded(executor: o["Executor ID"] as? String ?? "", host: i["Host"] as? String ?? "", cores: int(i["Total Cores"]),
                                   time: try seconds(o["Timestamp"], "Timestamp"))
         case "SparkListenerExecutorRemoved":
+            let exitCode = try code(o["Exit Code"], "Exit Code"), signal = try code(o["Signal"], "Signal")
             return .executorRemoved(executor: o["Executor ID"] as? String ?? "", reason: o["Removed Reason"] as? String ?? "",
-                                    exitCode: try code(o["Exit Code"], "Exit Code"),
-                                    signal: try code(o["Signal"], "Signal"),
+                                    kind: (o["Ember Loss Kind"] as? String).flatMap(ExecutorLossKind.init(rawValue:))
+                                        ?? ExecutorLossKind(exitCode: exitCode, signal: signal),
+                                    exitCode: exitCode, signal: signal,
                                     killedByDriver: o["Killed By Driver"] as? Bool ?? false, time: try seconds(o["Timestamp"], "Timestamp"))
         case "EmberRootCauseReport":
             return .rootCauseReport(RootCauseReport(eventObject: o), time: try seconds(o["Timestamp"], "Timestamp"))

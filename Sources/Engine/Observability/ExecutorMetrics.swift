@@ -75,16 +75,16 @@ final class ExecutorMetrics: Sendable {
             let metrics = instruments(info.executor)
             metrics.totalTasks.increment()
             metrics.activeTasks.increment()
-        case .taskEnd(let info, let error, let m):
+        case .taskEnd(let info, let failure, let m):
             let metrics = instruments(info.executor)
             metrics.activeTasks.decrement()
             // As Spark's status store counts them: a killed task is neither completed nor failed.
-            if error == nil { metrics.completedTasks.increment() } else if error?.code != .killed { metrics.failedTasks.increment() }
+            if failure == nil { metrics.completedTasks.increment() } else if failure?.isKilled == false { metrics.failedTasks.increment() }
             metrics.shuffleRead.increment(by: Int(m.shuffleReadBytes))
             metrics.shuffleWrite.increment(by: Int(m.shuffleWriteBytes))
             metrics.memoryUsed.record(Double(m.peakExecutionMemory))
-        case .executorRemoved(let id, let reason, _, _, _, _) where AppStatusStore.reasonKind(reason) != "idle":
-            lossCounter(id, AppStatusStore.reasonKind(reason)).increment()
+        case .executorRemoved(let id, _, let kind, _, _, _, _) where kind.isLoss:
+            lossCounter(id, kind.rawValue).increment()
         default:
             break
         }

@@ -9,6 +9,7 @@
 //   one task reading ≫ the median of its stage → data skew
 //   writes refused by the local disk (ENOSPC…) → disk full (RootCause+Disk.swift)
 
+import Executor
 import Foundation
 import Planner
 import Synchronization
@@ -29,8 +30,8 @@ enum RootCauseAnalyzer {
     static func analyze(_ events: [SchedulerEvent], config: SessionConfig, appDir: String) -> RootCauseReport? {
         var failed = false
         var jobId = 0
-        var removals: [(executor: String, reason: String, exit: Int32?, signal: Int32?, byDriver: Bool)] = []
-        var failures: [(TaskEventInfo, EmberError)] = []
+        var removals: [(executor: String, reason: String, kind: ExecutorLossKind, exit: Int32?, byDriver: Bool)] = []
+        var failures: [(TaskEventInfo, TaskFailureReason)] = []
         var successes: [(TaskEventInfo, TaskMetrics)] = []
         var exclusions: [(String, String)] = []
         var failedMetrics: [Int: TaskMetrics] = [:]
@@ -40,11 +41,11 @@ enum RootCauseAnalyzer {
             case .taskStart(let info): launched.append(info)
             case .jobStart(let job, _, _): jobId = job
             case .jobEnd(_, let error, _): failed = error != nil
-            case .executorRemoved(let id, let reason, let exit, let signal, let byDriver, _): removals.append((id, reason, exit, signal, byDriver))
-            case .taskEnd(let info, let error, let metrics):
-                if error?.code == .killed { continue }   // a stopped copy is neither a failure nor a result
-                if let error {
-                    failures.append((info, error))
+            case .executorRemoved(let id, let reason, let kind, let exit, _, let byDriver, _): removals.append((id, reason, kind, exit, byDriver))
+            case .taskEnd(let info, let failure, let metrics):
+                if failure?.isKilled == true { continue }   // a stopped copy is neither a failure nor a result
+                if let failure {
+                    failures.append((info, failure))
                     failedMetrics[info.taskId] = metrics
                 } else {
                     successes.append((info, metrics))
@@ -60,12 +61,12 @@ enum RootCauseAnalyzer {
         func log(_ executor: String) -> String { appDir + "/executor-\(executor).stderr" }
 
         for r in removals {
-            if r.exit == 52 {
+            if r.kind == .outOfMemory {
                 var evidence = ["executor \(r.executor) exited with code 52 (out of memory)"]
                 var skewedPartition: String? = nil
-                if let (info, error) = failures.first(where: { $0.1.code == .outOfMemory && $0.0.executor == r.executor })
-                    ?? failures.first(where: { $0.1.code == .outOfMemory }) {
-                    evidence.append("\(taskName(info)) failed: \(error.message)")
+                if let (info, failure) = failures.first(where: { $0.1.isOutOfMemory && $0.0.executor == r.executor })
+                    ?? failures.first(where: { $0.1.isOutOfMemory }) {
+                    evidence.append("\(taskName(info)) failed: \(failure.error.message)")
                     if let peak = failedMetrics[info.taskId]?.peakExecutionMemory {
                         evidence.append(peak > 0 ? "its execution memory peaked at \(peak >> 10) KiB before the reservation that failed"
                                                  : "it held no execution memory yet: its first reservation failed, so one batch is larger than its share of the executor's memory")
@@ -88,8 +89,8 @@ enum RootCauseAnalyzer {
                         + "give executors more memory (now \(memoryMiB) MiB), use more partitions so each task holds less, "
                         + (config.recoveryModeEnabled ? "or rely on recovery mode (on: replacements run one task at a time)"
                                                       : "or turn recoveryModeEnabled back on so replacements run one task at a time")))
-            } else if r.signal == 9 && !r.byDriver {
-                let lost = failures.filter { $0.1.code == .executor && $0.0.executor == r.executor }.count
+            } else if r.kind == .killed && !r.byDriver {
+                let lost = failures.filter { $0.1.isExecutorLost && $0.0.executor == r.executor }.count
                 findings.append(.init(
                     cause: "executor \(r.executor) was killed from outside Ember (SIGKILL)",
                     component: "the executor's process (host)",
@@ -97,7 +98,7 @@ enum RootCauseAnalyzer {
                                "\(lost) running task(s) were lost and rescheduled",
                                "the executor reported no out-of-memory error before it died"],
                     fix: "find who sent SIGKILL: the kernel's OOM killer logs it (dmesg); if it was memory, lower executor memory or the number of executors"))
-            } else if r.reason.contains("heartbeat") {
+            } else if r.kind == .heartbeatTimeout {
                 findings.append(.init(
                     cause: "executor \(r.executor) stopped answering: \(r.reason)",
                     component: "executor \(r.executor) (process alive but silent)",
@@ -113,28 +114,28 @@ enum RootCauseAnalyzer {
         }
 
         // A full disk is the cause of the failures it explains, whichever executor they ran on.
-        let disk = diskFindings(failures, failed: failed, config: config, appDir: appDir)
+        let disk = diskFindings(failures.map { ($0.0, $0.1.error) }, failed: failed, config: config, appDir: appDir)
         findings += disk
 
         var fetchSeen = Set<String>()
-        for (info, error) in failures where error.code == .fetchFailed {
-            let key = "\(error.context("shuffle") ?? "?"):\(error.context("mapIndex") ?? "?")"
-            guard fetchSeen.insert(key).inserted else { continue }
-            var evidence = ["\(taskName(info)) could not read map output \(error.context("mapIndex") ?? "?") of shuffle \(error.context("shuffle") ?? "?") for reduce partition \(error.context("reduce") ?? "?")",
-                            "file: \(error.context("file") ?? "?")", "error: \(error.message)"]
-            let writer = error.context("executor") ?? "?"
+        for (info, failure) in failures {
+            guard case .fetchFailed(let fetch) = failure else { continue }
+            guard fetchSeen.insert("\(fetch.shuffleId.value):\(fetch.mapIndex)").inserted else { continue }
+            var evidence = ["\(taskName(info)) could not read map output \(fetch.mapIndex) of shuffle \(fetch.shuffleId.value) for reduce partition \(fetch.reduceId)",
+                            "file: \(fetch.file)", "error: \(fetch.error.message)"]
+            let writer = fetch.executorId.value
             if let loss = removals.first(where: { $0.executor == writer }) {
                 evidence.append("the executor that wrote it, \(writer), was lost: \(loss.reason)")
             }
             findings.append(.init(
-                cause: "shuffle data could not be read (map output \(error.context("mapIndex") ?? "?") of shuffle \(error.context("shuffle") ?? "?"))",
+                cause: "shuffle data could not be read (map output \(fetch.mapIndex) of shuffle \(fetch.shuffleId.value))",
                 component: "shuffle files in \(appDir)",
                 evidence: evidence,
                 fix: failed ? "the map output kept failing after recomputation: check the disk and that nothing else writes to \(appDir)"
                             : "none needed: Ember recomputed the map output; if this repeats, check the disk under \(appDir)"))
         }
 
-        let counted = failures.filter { $0.1.countsTowardTaskFailures && (disk.isEmpty || !isDiskFailure($0.1)) }
+        let counted = failures.filter { $0.1.countsTowardTaskFailures && (disk.isEmpty || !isDiskFailure($0.1.error)) }
         let byExecutor = Dictionary(grouping: counted, by: { $0.0.executor })
         if let (executor, list) = byExecutor.max(by: { $0.value.count < $1.value.count }), list.count >= 2,
            list.count * 3 >= counted.count * 2, Set(successes.map(\.0.executor)).contains(where: { $0 != executor }) || successes.isEmpty {
@@ -142,10 +143,11 @@ enum RootCauseAnalyzer {
             findings.append(.init(
                 cause: "executor \(executor) keeps failing tasks (\(list.count) of \(counted.count) failures)",
                 component: "executor \(executor)",
-                evidence: ["last error there: \(list.last!.1.message)"] + (excluded.map { ["it was excluded: \($0.1)"] } ?? []),
+                evidence: ["last error there: \(list.last!.1.error.message)"] + (excluded.map { ["it was excluded: \($0.1)"] } ?? []),
                 fix: excluded != nil ? "none needed: it was excluded and replaced; read its log \(log(executor)) to see why it failed"
                                      : "turn on excludeOnFailureEnabled so such an executor is excluded and replaced, and read its log \(log(executor))"))
-        } else if let (info, error) = counted.last, !findings.contains(where: { $0.cause.contains("out of memory") }) {
+        } else if let (info, failure) = counted.last, !findings.contains(where: { $0.cause.contains("out of memory") }) {
+            let error = failure.error
             findings.append(.init(
                 cause: "\(taskName(info)) failed: \(error.message)",
                 component: "the job's code or input (\(error.code.rawValue))",

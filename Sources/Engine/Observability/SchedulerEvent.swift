@@ -14,9 +14,10 @@ public enum SchedulerEvent: Sendable {
     case stageSubmitted(stage: Int, attempt: Int, name: String, tasks: Int, time: Double)
     case stageCompleted(stage: Int, attempt: Int, failure: String?, time: Double)
     case taskStart(TaskEventInfo)
-    case taskEnd(TaskEventInfo, error: EmberError?, metrics: TaskMetrics)
+    /// `failure`: why the task did not succeed (nil: it did).
+    case taskEnd(TaskEventInfo, failure: TaskFailureReason?, metrics: TaskMetrics)
     case executorAdded(executor: String, host: String, cores: Int, time: Double)
-    case executorRemoved(executor: String, reason: String, exitCode: Int32?, signal: Int32?, killedByDriver: Bool, time: Double)
+    case executorRemoved(executor: String, reason: String, kind: ExecutorLossKind, exitCode: Int32?, signal: Int32?, killedByDriver: Bool, time: Double)
     case executorExcluded(executor: String, reason: String, time: Double)
     /// The root-cause report of a job that failed or recovered from failures (posted by the session).
     case rootCauseReport(RootCauseReport, time: Double)

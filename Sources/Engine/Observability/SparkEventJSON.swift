@@ -9,10 +9,11 @@
 //
 // Ember's own fields ride along under keys Spark's JsonProtocol never reads, so it ignores them:
 // "Ember Planned Input Bytes" (Task Info), "Executor Peak RSS" and "Ember Heavy Key" (Task Metrics),
-// "Exit Code", "Signal" and "Killed By Driver" (ExecutorRemoved), "Code" (a failed job's
+// "Exit Code", "Signal", "Killed By Driver" and "Ember Loss Kind" (ExecutorRemoved), "Ember Executor ID" and "Ember File" (FetchFailed), "Ember Reason" (an ExceptionFailure that is a missing cached block), "Code" (a failed job's
 // Exception), "Ember Reason" (ExecutorExcluded), and the whole "EmberRootCauseReport" event (an
 // event class Spark does not know is dropped). EventLogReader reads all of them back.
 
+import Executor
 import Planner
 
 struct SparkEventJSON {
@@ -117,19 +118,19 @@ struct SparkEventJSON {
             taskTypes[i.taskId] = jobStages[i.stage]?.isShuffleMap == false ? "ResultTask" : "ShuffleMapTask"
             return ["Event": "SparkListenerTaskStart", "Stage ID": .int(i.stage), "Stage Attempt ID": .int(i.stageAttempt),
                     "Task Info": taskInfo(i, ended: nil)]
-        case .taskEnd(let i, let error, let m):
+        case .taskEnd(let i, let failure, let m):
             return ["Event": "SparkListenerTaskEnd", "Stage ID": .int(i.stage), "Stage Attempt ID": .int(i.stageAttempt),
                     "Task Type": taskTypes.removeValue(forKey: i.taskId) ?? (jobStages[i.stage]?.isShuffleMap == false ? "ResultTask" : "ShuffleMapTask"),
-                    "Task End Reason": Self.endReason(error, executor: i.executor), "Task Info": taskInfo(i, ended: error),
+                    "Task End Reason": endReason(failure), "Task Info": taskInfo(i, ended: failure),
                     "Task Metrics": Self.taskMetrics(m)]
         case .executorAdded(let id, let host, let cores, let t):
             hosts[id] = host
             return ["Event": "SparkListenerExecutorAdded", "Timestamp": .int(Self.millis(t)), "Executor ID": .string(id),
                     "Executor Info": ["Host": .string(host), "Total Cores": .int(cores), "Log Urls": [:], "Attributes": [:],
                                       "Resources": [:], "Resource Profile Id": 0]]
-        case .executorRemoved(let id, let reason, let exit, let signal, let byDriver, let t):
+        case .executorRemoved(let id, let reason, let kind, let exit, let signal, let byDriver, let t):
             var line: OrderedJSON = ["Event": "SparkListenerExecutorRemoved", "Timestamp": .int(Self.millis(t)), "Executor ID": .string(id),
-                                     "Removed Reason": .string(reason), "Killed By Driver": .bool(byDriver)]
+                                     "Removed Reason": .string(reason), "Killed By Driver": .bool(byDriver), "Ember Loss Kind": .string(kind.rawValue)]
             if let exit { line = line.appending([("Exit Code", .int(exit))]) }
             if let signal { line = line.appending([("Signal", .int(signal))]) }
             return line
@@ -164,34 +165,50 @@ struct SparkEventJSON {
     /// Spark's TaskInfo (`ended`: how the task ended, nil if it did not or succeeded). "Failed",
     /// "Killed" and a non-zero "Finish Time" make Spark show the task as FAILED, KILLED or SUCCESS;
     /// "Index" and "Partition ID" are both the partition.
-    private func taskInfo(_ i: TaskEventInfo, ended error: EmberError?) -> OrderedJSON {
-        let killed = error?.code == .killed
+    private func taskInfo(_ i: TaskEventInfo, ended failure: TaskFailureReason?) -> OrderedJSON {
+        let killed = failure?.isKilled == true
         return ["Task ID": .int(i.taskId), "Index": .int(i.partition), "Attempt": .int(i.attempt), "Partition ID": .int(i.partition),
                 "Launch Time": .int(Self.millis(i.launchTime)), "Executor ID": .string(i.executor), "Host": .string(hosts[i.executor] ?? "localhost"),
                 "Locality": .string(i.locality.description), "Speculative": false, "Getting Result Time": 0,
-                "Finish Time": .int(Self.millis(i.finishTime)), "Failed": .bool(error != nil && !killed), "Killed": .bool(killed), "Accumulables": [],
+                "Finish Time": .int(Self.millis(i.finishTime)), "Failed": .bool(failure != nil && !killed), "Killed": .bool(killed), "Accumulables": [],
                 "Ember Planned Input Bytes": .optional(i.plannedInputBytes)]
     }
 
-    /// Spark's TaskEndReason for how a task ended.
-    static func endReason(_ error: EmberError?, executor: String) -> OrderedJSON {
-        guard let error else { return ["Reason": "Success"] }
-        switch error.code {
-        case .fetchFailed:
-            let map = Int(error.context("mapIndex") ?? "") ?? -1
-            return ["Reason": "FetchFailed", "Shuffle ID": .int(Int(error.context("shuffle") ?? "") ?? -1), "Map ID": .int(map),
-                    "Map Index": .int(map), "Reduce ID": .int(Int(error.context("reduce") ?? "") ?? -1), "Message": .string(error.message)]
-        case .killed:
-            return ["Reason": "TaskKilled", "Kill Reason": .string(error.message), "Accumulator Updates": []]
-        case .executor:
-            return ["Reason": "ExecutorLostFailure", "Executor ID": .string(executor), "Exit Caused By App": true,
-                    "Loss Reason": .string(error.message)]
-        default:
-            let className = "EmberError." + error.code.rawValue
-            return ["Reason": "ExceptionFailure", "Class Name": .string(className), "Description": .string(error.message),
-                    "Stack Trace": [], "Full Stack Trace": .string(className + ": " + error.message), "Accumulator Updates": []]
+    /// Spark's TaskEndReason for how a task ended. A missing cached block and an out-of-memory
+    /// error are Spark ExceptionFailures; "Ember Reason" and the cache's fields let Ember read them back.
+    private func endReason(_ failure: TaskFailureReason?) -> OrderedJSON {
+        guard let failure else { return ["Reason": "Success"] }
+        switch failure {
+        case .fetchFailed(let f):
+            // No "Block Manager Address": Ember has no block managers serving shuffle blocks, and
+            // Spark's History Server fails its job pages on a made-up one.
+            return ["Reason": "FetchFailed",
+                    "Shuffle ID": .int(f.shuffleId.value), "Map ID": .int(f.mapId.value), "Map Index": .int(f.mapIndex),
+                    "Reduce ID": .int(f.reduceId), "Message": .string(f.error.message),
+                    "Ember Executor ID": .string(f.executorId.value), "Ember File": .string(f.file)]
+        case .taskKilled(let reason):
+            return ["Reason": "TaskKilled", "Kill Reason": .string(reason), "Accumulator Updates": []]
+        case .executorLost(let executor, let causedByApp, let message):
+            return ["Reason": "ExecutorLostFailure", "Executor ID": .string(executor.value), "Exit Caused By App": .bool(causedByApp),
+                    "Loss Reason": .string(message)]
+        case .cacheBlockMissing(let missing):
+            return Self.exceptionFailure(missing.error).appending([("Ember Reason", "CacheBlockMissing"), ("Ember Cache ID", .int(missing.cacheId)),
+                                                                    ("Ember Partition", .int(missing.partition)),
+                                                                    ("Ember Executor ID", .string(missing.executorId.value))])
+        case .outOfMemory(let error), .exception(let error):
+            return Self.exceptionFailure(error)
         }
     }
+
+    /// Spark's ExceptionFailure for an EmberError (its class name carries the code).
+    private static func exceptionFailure(_ error: EmberError) -> OrderedJSON {
+        let className = exceptionClassPrefix + error.code.rawValue
+        return ["Reason": "ExceptionFailure", "Class Name": .string(className), "Description": .string(error.message),
+                "Stack Trace": [], "Full Stack Trace": .string(className + ": " + error.message), "Accumulator Updates": []]
+    }
+
+    /// How an ExceptionFailure's class names an EmberError's code.
+    static let exceptionClassPrefix = "EmberError."
 
     /// Spark's TaskMetrics, every group present (Spark's parser needs them).
     static func taskMetrics(_ m: TaskMetrics) -> OrderedJSON {

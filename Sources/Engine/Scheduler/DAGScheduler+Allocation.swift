@@ -1,5 +1,5 @@
-// DAGScheduler+Allocation: dynamic allocation (Spark's ExecutorAllocationManager, simplified):
-// ramp executors up while tasks wait, remove idle ones down to the minimum.
+// DAGScheduler+Allocation: acting on the ExecutorAllocationManager's decisions: launching executors
+// while tasks wait, shutting down idle ones (their cached blocks leave with them).
 
 import Foundation
 import Executor
@@ -7,47 +7,34 @@ import Planner
 import Shuffle
 
 extension DAGScheduler {
+    /// Executors being shut down for being idle.
+    var removing: Set<ExecutorID> { allocation.removing }
+
     /// Executors that should exist: registered plus launching, minus those being removed.
     var targetCount: Int { executors.count + launching.count - removing.count }
 
     /// Spark's ExecutorAllocationManager, simplified: ramp up while tasks wait, remove idle executors.
     func adjustExecutors(_ job: inout JobState) {
-        let policy = config.dynamicAllocation
         let maxExecutors: Int
-        switch config.master { case .local(let n, _, _): maxExecutors = Swift.min(policy.maxExecutors, n) }
+        switch config.master { case .local(let n, _, _): maxExecutors = Swift.min(config.dynamicAllocation.maxExecutors, n) }
         let now = clock()
-        let waiting = job.running.values.contains { $0.hasPending } && !executors.values.contains { $0.freeCores > 0 }
-        if waiting {
-            if backlogSince == nil { backlogSince = now }
-            if now - backlogSince! >= policy.schedulerBacklogTimeoutSeconds {
-                let add = Swift.min(nextRampUp, maxExecutors - targetCount)
-                for _ in 0..<Swift.max(0, add) {
-                    if let id = try? cluster.launchExecutor(cores: recoveryMode ? 1 : nil) { launching.insert(id) }
-                }
-                nextRampUp = add > 0 ? nextRampUp * 2 : nextRampUp
-                backlogSince = now   // Spark's sustainedSchedulerBacklogTimeout: keep ramping while it lasts
-            }
-        } else {
-            backlogSince = nil
-            nextRampUp = 1
+        let backlogged = job.running.values.contains { $0.hasPending } && !tasks.hasFreeSlots
+        let add = allocation.executorsToAdd(backlogged: backlogged, expected: executors.count + launching.count,
+                                            maxExecutors: maxExecutors, now: now)
+        for _ in 0..<add {
+            if let id = try? cluster.launchExecutor(cores: recoveryMode ? 1 : nil) { launching.insert(id) }
         }
         removeIdleExecutors(now: now)
     }
 
     /// Removes executors without running tasks for longer than the idle timeout, keeping minExecutors.
     func removeIdleExecutors(now: Double) {
-        let policy = config.dynamicAllocation
-        guard policy.enabled else { return }
-        let busy = Set(runningTasks.values)
-        for id in executors.keys.sorted() {
-            if busy.contains(id) { continue }
-            if idleSince[id] == nil { idleSince[id] = now }
-            if now - idleSince[id]! >= policy.executorIdleTimeoutSeconds && targetCount > policy.minExecutors && !removing.contains(id) {
-                removing.insert(id)
-                removedIdle.append(id)
-                cachedBlocks.removeExecutor(id)   // its cached blocks leave with it
-                _ = cluster.send(.shutdown, to: id)
-            }
+        let idle = allocation.idleExecutorsToRemove(Array(executors.keys), busy: { tasks.isBusy($0) },
+                                                    expected: executors.count + launching.count, now: now)
+        for id in idle {
+            removedIdle.append(id)
+            cachedBlocks.removeExecutor(id)   // its cached blocks leave with it
+            _ = cluster.send(.shutdown, to: id)
         }
     }
 }

@@ -21,18 +21,16 @@ extension DAGScheduler {
         return f
     }
 
-    /// Spark's excludeOnFailure: after enough counted failures, an executor gets no more tasks; it is
-    /// killed and replaced (its running tasks are re-queued by the loss).
-    func recordFailure(on executor: ExecutorID, _ error: EmberError, _ job: inout JobState) {
-        guard config.excludeOnFailureEnabled, error.countsTowardTaskFailures else { return }
-        failuresByExecutor[executor, default: 0] += 1
-        let count = failuresByExecutor[executor]!
-        guard count >= config.excludeOnFailureMaxFailedTasksPerExecutor, executors[executor] != nil else { return }
-        exclusions.append((executor, "excluded after \(count) failed tasks (excludeOnFailure.maxFailedTasksPerExecutor = \(config.excludeOnFailureMaxFailedTasksPerExecutor)); last: \(error.message)"))
-        post(.executorExcluded(executor: executor.value, reason: exclusions.last!.reason, time: Self.wallClock()))
+    /// Spark's excludeOnFailure (the HealthTracker decides): an excluded executor gets no more tasks;
+    /// it is killed and replaced (its running tasks are re-queued by the loss).
+    func recordFailure(on executor: ExecutorID, _ failure: TaskFailureReason, _ job: inout JobState) {
+        guard let exclusion = health.taskFailed(on: executor, failure), executors[executor] != nil else { return }
+        exclusions.append((executor, exclusion.reason))
+        post(.executorExcluded(executor: executor.value, reason: exclusion.reason, time: Self.wallClock()))
         killedByScheduler.insert(executor)
         cluster.kill(executor)
-        handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(count) tasks", causedByApp: true), &job)
+        handleExecutorLost(executor, ExecutorLossReason(message: "excluded for failing \(exclusion.failedTasks) tasks", causedByApp: true,
+                                                        decidedKind: .excluded), &job)
     }
 
     /// Ends a stage attempt that will launch no more tasks (it is resubmitted, or its job ended):
@@ -45,7 +43,8 @@ extension DAGScheduler {
         job.running[stageID] = nil
     }
 
-    func handleFetchFailed(_ stage: Stage, _ taskId: TaskID, _ error: EmberError, _ job: inout JobState) {
+    func handleFetchFailed(_ stage: Stage, _ fetch: FetchFailure, _ job: inout JobState) {
+        let error = fetch.error
         abandonStage(stage.id, reason: error.message, &job)
         let failures = job.consecutiveFailures[stage.id, default: 0] + 1
         job.consecutiveFailures[stage.id] = failures
@@ -55,15 +54,7 @@ extension DAGScheduler {
                 context: error.context, hint: error.hint ?? "check the application directory \(cluster.appDir) and the disk")
             return
         }
-        if let shuffleText = error.context("shuffle"), let shuffle = Int(shuffleText),
-           let mapText = error.context("mapIndex"), let mapIndex = Int(mapText) {
-            tracker.remove(shuffle: ShuffleID(shuffle), mapIndex: mapIndex)
-        } else {
-            // Without a named map output, recompute every input of the stage.
-            for shuffle in stage.inputShuffles {
-                for s in tracker.statuses(shuffle) { tracker.remove(shuffle: shuffle, mapIndex: s.mapIndex) }
-            }
-        }
+        tracker.remove(shuffle: fetch.shuffleId, mapIndex: fetch.mapIndex)
         submit(stage, &job)
     }
 
@@ -77,7 +68,7 @@ extension DAGScheduler {
             cluster.kill(id)
             handleExecutorLost(id, ExecutorLossReason(
                 message: "executor heartbeat timed out after \(Int((now - heard) * 1000)) ms (limit \(Int(config.executorHeartbeatTimeoutSeconds * 1000)) ms)",
-                causedByApp: true), &job)
+                causedByApp: true, decidedKind: .heartbeatTimeout), &job)
         }
     }
 
@@ -93,7 +84,7 @@ extension DAGScheduler {
             killedByScheduler.insert(id)
             cluster.kill(id)
             handleExecutorLost(id, ExecutorLossReason(
-                message: "executor \(id) did not register within \(Int(config.executorStartTimeoutSeconds)) s of its launch", causedByApp: false), &job)
+                message: "executor \(id) did not register within \(Int(config.executorStartTimeoutSeconds)) s of its launch", causedByApp: false, decidedKind: .registrationTimeout), &job)
         }
     }
 
@@ -106,34 +97,27 @@ extension DAGScheduler {
         // An executor lost before it registered is replaced too (it counts as a loss).
         let wasLaunching = launching.remove(id) != nil
         lastHeard[id] = nil
-        idleSince[id] = nil
-        if removing.remove(id) != nil {
-            executors.removeValue(forKey: id)   // removed by dynamic allocation: expected, not replaced
+        if allocation.executorGone(id) {
+            executorLeft(id)                    // removed by dynamic allocation: expected, not replaced
             cachedBlocks.removeExecutor(id)     // its cached blocks went with it
-            post(.executorRemoved(executor: id.value, reason: Self.idleRemovalReason(config), exitCode: nil, signal: nil,
+            post(.executorRemoved(executor: id.value, reason: Self.idleRemovalReason(config), kind: .idle, exitCode: nil, signal: nil,
                                   killedByDriver: true, time: Self.wallClock()))
             return
         }
-        guard executors.removeValue(forKey: id) != nil || wasLaunching else { return }
+        let gone = executorLeft(id)
+        guard gone.removed || wasLaunching else { return }
         losses.append((id, reason.message))
         // Its tasks end before it is removed: listeners (Spark's History Server among them) count
         // the failures against the executor only while it is there.
-        for (task, info) in job.taskInfo.merging(lingeringTaskInfo, uniquingKeysWith: { a, _ in a }) where info.executor == id.value {
-            var ended = info
+        for (_, task) in gone.tasks {
+            var ended = task.info
             ended.finishTime = Self.wallClock()
-            post(.taskEnd(ended, error: EmberError(.executor, "executor \(id) lost: \(reason.message)"), metrics: TaskMetrics()))
-            job.taskInfo[task] = nil
-            lingeringTaskInfo[task] = nil
+            post(.taskEnd(ended, failure: .executorLost(executor: id, causedByApp: reason.causedByApp, message: "executor \(id) lost: \(reason.message)"),
+                          metrics: TaskMetrics()))
         }
-        post(.executorRemoved(executor: id.value, reason: reason.message, exitCode: reason.exitCode, signal: reason.signal,
+        post(.executorRemoved(executor: id.value, reason: reason.message, kind: reason.kind, exitCode: reason.exitCode, signal: reason.signal,
                               killedByDriver: killedByScheduler.contains(id), time: Self.wallClock()))
         cachedBlocks.removeExecutor(id)
-        for (task, executor) in runningTasks where executor == id {
-            runningTasks[task] = nil
-            taskLaunchedAt[task] = nil
-            killRequested[task] = nil
-            unlistedTasks[task] = nil
-        }
         for stageID in job.running.keys { _ = job.running[stageID]!.executorLost(id) }
         if !config.shuffleServiceEnabled {
             // Without a shuffle service a lost executor's map outputs are gone: unregister them, and

@@ -10,23 +10,23 @@ import Planner
 extension DAGScheduler {
     /// Asks an executor to stop one task attempt.
     func kill(_ task: TaskID, on executor: ExecutorID, stage: StageID, partition: Int, reason: String) {
-        guard runningTasks[task] != nil, killRequested[task] == nil else { return }
-        killRequested[task] = (stage, partition)
+        guard tasks.requestKill(task, stage: stage, partition: partition) else { return }
         _ = cluster.send(.killTask(task, reason: reason), to: executor)
     }
 
     /// Kills every task of the job that is still running.
     func killTasks(of job: JobState, reason: String) {
         for (task, (stage, _)) in job.taskStage {
-            guard let executor = runningTasks[task] else { continue }
-            let partition = job.running[stage]?.partition(of: task) ?? job.taskInfo[task]?.partition ?? -1
+            guard let running = tasks.running[task] else { continue }
+            let executor = running.executor
+            let partition = job.running[stage]?.partition(of: task) ?? running.info.partition
             kill(task, on: executor, stage: stage, partition: partition, reason: reason)
         }
     }
 
     /// Keeps a killed task's record (where it ran, how far it got).
-    func recordKilled(_ status: TaskStatus) {
-        let (stage, partition) = killRequested.removeValue(forKey: status.taskId) ?? (StageID(-1), -1)
+    func recordKilled(_ status: TaskStatus, kill: (stage: StageID, partition: Int)?) {
+        let (stage, partition) = kill ?? (StageID(-1), -1)
         killedTasks.append(TaskRecord(taskId: status.taskId, stageId: stage, partition: partition, executorId: status.executorId,
                                       executorPid: executors[status.executorId]?.info.pid ?? 0, locality: .any, metrics: status.metrics))
         if killedTasks.count > Self.killedTasksKept { killedTasks.removeFirst(killedTasks.count - Self.killedTasksKept) }
@@ -42,13 +42,12 @@ extension DAGScheduler {
     /// in the event log or the UI.
     func settleLingeringTasks(timeout: Double) {
         let deadline = clock() + timeout
-        while !lingeringTaskInfo.isEmpty, clock() < deadline {
+        while !tasks.running.isEmpty, clock() < deadline {
             if let event = cluster.events.take(timeout: Swift.max(0.01, deadline - clock())) { handleClusterEvent(event, job: nil) }
         }
-        for (task, var info) in lingeringTaskInfo.sorted(by: { $0.key.value < $1.key.value }) {
+        for (_, var info) in tasks.abandonAll().map({ ($0.0, $0.1.info) }) {
             info.finishTime = Self.wallClock()
-            post(.taskEnd(info, error: EmberError(.killed, "task \(task) killed: the application ended before it stopped"), metrics: TaskMetrics()))
+            post(.taskEnd(info, failure: .taskKilled(reason: "the application ended before it stopped"), metrics: TaskMetrics()))
         }
-        lingeringTaskInfo = [:]
     }
 }

@@ -27,27 +27,22 @@ extension DAGScheduler {
         }
         let now = clock()
         let listedSet = Set(listed)
-        for (task, executor) in runningTasks.sorted(by: { $0.key.value < $1.key.value }) where executor == id {
-            guard !listedSet.contains(task), now - (taskLaunchedAt[task] ?? now) > heartbeatGrace else {
-                unlistedTasks[task] = nil
+        for task in tasks.tasks(on: id) {
+            guard !listedSet.contains(task), now - (tasks.running[task]?.launchedAt ?? now) > heartbeatGrace else {
+                tasks.listed(task)
                 continue
             }
-            unlistedTasks[task, default: 0] += 1
-            if unlistedTasks[task]! >= 2 { taskVanished(task, from: id, &job) }
+            if tasks.unlisted(task) >= 2 { taskVanished(task, from: id, &job) }
         }
     }
 
     /// A task its executor no longer knows: free its slot and run its partition again.
     func taskVanished(_ task: TaskID, from executor: ExecutorID, _ job: inout JobState) {
-        log.warning("task \(task) is not in executor \(executor)'s heartbeats \(String(format: "%.1f", clock() - (taskLaunchedAt[task] ?? clock()))) s after its launch; treating it as lost and resubmitting it")
-        runningTasks[task] = nil
-        taskLaunchedAt[task] = nil
-        killRequested[task] = nil
-        unlistedTasks[task] = nil
-        executors[executor]?.freeCores += 1
-        if var info = job.taskInfo.removeValue(forKey: task) ?? lingeringTaskInfo.removeValue(forKey: task) {
+        log.warning("task \(task) is not in executor \(executor)'s heartbeats \(String(format: "%.1f", clock() - (tasks.running[task]?.launchedAt ?? clock()))) s after its launch; treating it as lost and resubmitting it")
+        if var info = tasks.ended(task)?.info {
             info.finishTime = Self.wallClock()
-            post(.taskEnd(info, error: EmberError(.executor, "task lost: executor \(executor) no longer lists it in its heartbeats"),
+            post(.taskEnd(info, failure: .executorLost(executor: executor, causedByApp: false,
+                                                       message: "task lost: executor \(executor) no longer lists it in its heartbeats"),
                           metrics: TaskMetrics()))
         }
         guard let (stageID, stageAttempt) = job.taskStage.removeValue(forKey: task),
@@ -60,7 +55,7 @@ extension DAGScheduler {
         let now = clock()
         for (id, heard) in lastHeard.sorted(by: { $0.key < $1.key }) where now - heard > silenceWarning && !silentWarned.contains(id) {
             silentWarned.insert(id)
-            let busy = runningTasks.filter { $0.value == id }.count
+            let busy = tasks.tasks(on: id).count
             log.warning("executor \(id) has sent no heartbeat for \(String(format: "%.1f", now - heard)) s (one is due every \(String(format: "%.1f", heartbeatInterval)) s) while \(busy) of its tasks run; waiting, it is declared lost after \(Int(config.executorHeartbeatTimeoutSeconds)) s of silence")
         }
     }

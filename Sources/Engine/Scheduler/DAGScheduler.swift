@@ -7,12 +7,20 @@
 //     result task finished → its result goes to the job's ResultReceiver (streamed to the caller);
 //                            all partitions done, or the receiver needs no more → job done
 //     task killed          → (a losing speculative copy, or a task of an ended job) not a failure
+//     (failures are TaskFailureReasons; nothing is read back out of an error's text or context)
 //     FetchFailed          → unregister that map output, fail the stage attempt, resubmit the parent's
 //                            missing map tasks, then the stage (at most 4 consecutive attempts)
+//     CacheBlockMissing    → forget the block, end the job: the session runs it again, computing it
 //     other failure        → retry up to task.maxFailures (4), then fail the job with the first and
 //                            last error; deterministic errors (bad input, analysis) fail at once
 //     executor lost        → its running tasks are re-queued (not counted) and a replacement starts;
 //                            its map outputs stay registered: the files live in the app directory
+//
+// Its parts: TaskScheduler (slots, one RunningTask record per running attempt), TaskSetManager (one
+// per stage attempt), HealthTracker (exclusion), ExecutorAllocationManager (dynamic allocation),
+// BlockManagerMaster (cached blocks), MapOutputTracker, SchedulerStatus (what other threads read
+// while a job runs; see DAGScheduler+Status). The parts decide; this type's extensions act on their
+// decisions (DAGScheduler+Failures, +Allocation, +Liveness, +Kills).
 //
 // Checklist when changing this type: every new per-job structure lives in `JobState`; every
 // per-application one must be cleaned when executors are lost.
@@ -30,43 +38,24 @@ final class DAGScheduler {
     /// injected so tests can drive time.
     let clock: @Sendable () -> Double
 
-    struct ExecutorSlot {
-        let info: ExecutorInfo
-        var freeCores: Int
-    }
-    var executors: [ExecutorID: ExecutorSlot] = [:]
+    /// Task slots and the attempts running in them (one RunningTask record each).
+    var tasks = TaskScheduler()
+    /// Registered executors (added and removed through `executorJoined` / `executorLeft`, which publish them).
+    var executors: [ExecutorID: TaskScheduler.ExecutorSlot] { tasks.executors }
+    /// What other threads may read while a job runs (and how they ask it to stop).
+    let status = SchedulerStatus()
     var tracker = MapOutputTracker()
-    var nextTaskId = 0
-    /// Tasks launched and not yet reported, by executor (also across jobs, to free slots).
-    var runningTasks: [TaskID: ExecutorID] = [:]
-    /// When each task in `runningTasks` was launched (heartbeats judge only tasks older than a grace period).
-    var taskLaunchedAt: [TaskID: Double] = [:]
-    /// Heartbeats in a row that did not list a running task (see DAGScheduler+Liveness).
-    var unlistedTasks: [TaskID: Int] = [:]
-    /// Tasks the scheduler asked to stop, until they report.
-    var killRequested: [TaskID: (stage: StageID, partition: Int)] = [:]
     /// The most recent tasks that stopped because they were killed (at most `killedTasksKept`).
     var killedTasks: [TaskRecord] = []
-    /// Event info of tasks still running when their job ended (killed, or racing their kill), so
-    /// their late status still ends them for the listeners.
-    var lingeringTaskInfo: [TaskID: TaskEventInfo] = [:]
     static let killedTasksKept = 200
     /// Executors the silent-executor warning was logged for (until they are heard from again).
     var silentWarned: Set<ExecutorID> = []
     /// The scheduler's own log lines (tasks lost from heartbeats, silent executors).
     var log = Logger(label: "ember.scheduler")
-    var executorLosses = 0
     /// When each executor was last heard from (any message).
     var lastHeard: [ExecutorID: Double] = [:]
-    /// Every executor loss of the session: which executor and why.
-    var losses: [(executor: ExecutorID, reason: String)] = []
-    // Dynamic allocation state.
-    var backlogSince: Double? = nil
-    var nextRampUp = 1
-    var idleSince: [ExecutorID: Double] = [:]
-    /// Executors removed because they were idle (not losses).
-    var removedIdle: [ExecutorID] = []
-    var removing: Set<ExecutorID> = []
+    /// Dynamic allocation: when to add executors and which idle ones to remove.
+    var allocation: ExecutorAllocationManager
 
     /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks).
     var cachedBlocks = BlockManagerMaster()
@@ -83,20 +72,12 @@ final class DAGScheduler {
         for executor in executors.keys { _ = cluster.send(.removeCache(id), to: executor) }
     }
 
-    /// Exclusions of the session: executor and reason (an event for the listener bus of issue 6).
-    var exclusions: [(executor: ExecutorID, reason: String)] = []
-    /// Counted task failures per executor in the current job.
-    var failuresByExecutor: [ExecutorID: Int] = [:]
-    /// Set after an out-of-memory loss: replacements get one task slot.
-    var recoveryMode = false
+    /// Which executors keep failing tasks (excludeOnFailure).
+    var health: HealthTracker
     /// Executors launched whose registration is still awaited.
     var launching: Set<ExecutorID> = []
     /// When the scheduler first saw each executor in `launching` (its registration deadline runs from then).
     var launchSeenAt: [ExecutorID: Double] = [:]
-    /// Tasks that finished successfully in the last job, in completion order.
-    var lastJobTasks: [TaskRecord] = []
-    /// Task failures of the last job (including fetch failures that were recovered from).
-    var lastJobFailures: [EmberError] = []
     /// Faults still to inject.
     var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
 
@@ -115,6 +96,9 @@ final class DAGScheduler {
         self.config = config
         self.clock = clock
         self.pendingCorruption = config.faults.corruptShuffleOutput
+        self.allocation = ExecutorAllocationManager(policy: config.dynamicAllocation)
+        self.health = HealthTracker(enabled: config.excludeOnFailureEnabled,
+                                    maxFailedTasksPerExecutor: config.excludeOnFailureMaxFailedTasksPerExecutor)
     }
 
     var executorCount: Int { executors.count }
@@ -160,14 +144,14 @@ final class DAGScheduler {
         var resultsDone: Set<Int> = []
         var firstErrors: [Int: EmberError] = [:]
         var failure: EmberError? = nil
+        /// Set when a task found a cached block gone: the job ends, and runJob throws this.
+        var missingCacheBlock: CacheBlockMissing? = nil
         var done = false
         /// Partitions of each shuffle's reduce side.
         var shufflePartitions: [ShuffleID: Int] = [:]
         var shuffleWriter: [ShuffleID: StageID] = [:]
         /// Locality level each launched task ran at.
         var taskLocality: [TaskID: TaskLocality] = [:]
-        /// Event info of launched tasks (for their end events).
-        var taskInfo: [TaskID: TaskEventInfo] = [:]
         /// Map output sizes of each shuffle read so far (see DAGScheduler+InputSizes).
         var shuffleStatistics: [ShuffleID: MapOutputStatistics?] = [:]
     }
@@ -191,9 +175,13 @@ final class DAGScheduler {
         post(.jobStart(job: jobId, stages: graph.stages.map {
             JobStageInfo(id: $0.id.value, name: $0.name, numTasks: $0.numPartitions, parents: $0.parents.map(\.value), isShuffleMap: $0.isShuffleMap)
         }, time: Self.wallClock()))
-        lastJobTasks = []
-        lastJobFailures = []
-        failuresByExecutor = [:]
+        status.update {
+            $0.lastJobTasks = []
+            $0.lastJobFailures = []
+            $0.jobRunning = true
+        }
+        defer { status.update { $0.jobRunning = false } }
+        health.jobStarted()
         for stage in graph.stages {
             if case .shuffle(let id, let partitioning) = stage.output {
                 tracker.register(shuffle: id, numMaps: stage.numPartitions)
@@ -216,6 +204,10 @@ final class DAGScheduler {
                 // before liveness is judged.
                 while !job.done && job.failure == nil, let more = cluster.events.take(timeout: 0) { handleClusterEvent(more, job: &job) }
             }
+            if status.stopRequested && job.failure == nil {
+                job.failure = EmberError(.execution, "the session was stopped while the job ran",
+                                         hint: "Session.stop() was called from another thread; create a new Session to run more jobs")
+            }
             checkHeartbeats(&job)
             warnAboutSilentExecutors()
             if config.speculation {
@@ -233,8 +225,8 @@ final class DAGScheduler {
         }
         killTasks(of: job, reason: job.failure == nil ? "its job ended without needing it" : "its job failed")
         for key in job.running.keys.sorted() { abandonStage(key, reason: job.failure.map { "its job failed: " + $0.message }, &job) }
-        for (task, info) in job.taskInfo where runningTasks[task] != nil { lingeringTaskInfo[task] = info }
         post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
+        if let missing = job.missingCacheBlock { throw missing }
         if let failure = job.failure { throw failure }
     }
 
@@ -307,7 +299,7 @@ final class DAGScheduler {
         var progress = true
         while progress {
             progress = false
-            for id in executors.keys.sorted() where executors[id]!.freeCores > 0 && !removing.contains(id) {
+            for id in executors.keys.sorted() where tasks.hasFreeSlot(id) && !removing.contains(id) {
                 guard let stageID = job.running.keys.sorted().first(where: { job.running[$0]!.hasPending || job.running[$0]!.hasSpeculatable })
                 else { return }
                 // A stage whose inputs lost map outputs waits for its parents to recompute them.
@@ -317,7 +309,7 @@ final class DAGScheduler {
                     progress = true
                     break
                 }
-                let taskId = TaskID(nextTaskId)
+                let taskId = tasks.newTaskID()
                 let now = clock()
                 var locality = TaskLocality.any
                 let offer: (partition: Int, attempt: Int)
@@ -331,7 +323,6 @@ final class DAGScheduler {
                 }
                 let (partition, attempt) = offer
                 job.taskLocality[taskId] = locality
-                nextTaskId += 1
                 let tsm = job.running[stageID]!
                 let stage = tsm.stage
                 let inputs = stage.plan.taskInputs(partition: partition) { tracker.blocks(shuffle: $0, reduceId: $1) }
@@ -346,11 +337,8 @@ final class DAGScheduler {
                 var info = TaskEventInfo(taskId: taskId.value, stage: stage.id.value, stageAttempt: tsm.stageAttempt, partition: partition,
                                          attempt: attempt, executor: id.value, locality: locality, launchTime: Self.wallClock())
                 info.plannedInputBytes = plannedInputBytes(for: stage, partition: partition, job: &job)
-                job.taskInfo[taskId] = info
                 post(.taskStart(info))
-                runningTasks[taskId] = id
-                taskLaunchedAt[taskId] = now
-                executors[id]!.freeCores -= 1
+                tasks.launched(taskId, RunningTask(executor: id, launchedAt: now, info: info))
                 progress = true
                 if !cluster.send(.launchTask(task), to: id) {
                     // The executor's connection is gone; its loss event will re-queue the task.
@@ -374,10 +362,10 @@ final class DAGScheduler {
                 cluster.kill(info.id)
                 return
             }
-            executors[info.id] = ExecutorSlot(info: info, freeCores: info.cores)
+            executorJoined(info)
             post(.executorAdded(executor: info.id.value, host: place(of: info.id).host, cores: info.cores, time: Self.wallClock()))
             lastHeard[info.id] = clock()
-            idleSince[info.id] = clock()
+            allocation.becameIdle(info.id, at: clock())
         case .heartbeat(let id, let tasks):
             lastHeard[id] = clock()
             handleHeartbeat(from: id, runningTasks: tasks, &job)
@@ -400,21 +388,17 @@ final class DAGScheduler {
         defer {
             if !resultTaken, let file = status.resultFile, TaskResult.isResultFile(file.path, in: cluster.appDir) { unlink(file.path) }
         }
-        taskLaunchedAt[status.taskId] = nil
-        unlistedTasks[status.taskId] = nil
-        if let executor = runningTasks.removeValue(forKey: status.taskId) {
-            executors[executor]?.freeCores += 1
-            if !runningTasks.values.contains(executor) { idleSince[executor] = clock() }
-        }
+        let record = tasks.ended(status.taskId)
+        if let executor = record?.executor, !tasks.isBusy(executor) { allocation.becameIdle(executor, at: clock()) }
         if let report = status.storage, executors[status.executorId] != nil { cachedBlocks.apply(report, from: status.executorId) }
-        if status.state == .killed { recordKilled(status) } else { killRequested[status.taskId] = nil }   // ended before the kill
+        if status.state == .killed { recordKilled(status, kill: record?.kill) }
         if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
             finishedTasks[status.executorId, default: 0] += 1
             if finishedTasks[status.executorId] == kill.afterTasks { cluster.kill(status.executorId) }
         }
-        if var info = job.taskInfo.removeValue(forKey: status.taskId) ?? lingeringTaskInfo.removeValue(forKey: status.taskId) {
+        if var info = record?.info {
             info.finishTime = Self.wallClock()
-            post(.taskEnd(info, error: status.state == .finished ? nil : (status.error ?? EmberError(.execution, "task failed")),
+            post(.taskEnd(info, failure: status.state == .finished ? nil : (status.failure ?? .exception(EmberError(.execution, "task failed"))),
                           metrics: status.metrics))
         }
         guard let (stageID, stageAttempt) = job.taskStage.removeValue(forKey: status.taskId),
@@ -432,9 +416,10 @@ final class DAGScheduler {
             guard job.running[stageID]!.succeeded(status.taskId, now: clock()) else { return }
             // The first copy to finish wins; the others are told to stop and their results ignored.
             for (other, executor) in others { kill(other, on: executor, stage: stageID, partition: partition, reason: "another attempt succeeded") }
-            lastJobTasks.append(TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
-                                           executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
-                                           locality: job.taskLocality[status.taskId] ?? .any, metrics: status.metrics))
+            let record = TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
+                                    executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
+                                    locality: job.taskLocality[status.taskId] ?? .any, metrics: status.metrics)
+            self.status.update { $0.lastJobTasks.append(record) }
             if !stage.isShuffleMap {
                 job.resultsDone.insert(partition)
                 resultTaken = true
@@ -456,20 +441,30 @@ final class DAGScheduler {
             _ = job.running[stageID]!.failed(status.taskId, counts: false)
         case .failed:
             guard current else { return }
-            let error = status.error ?? EmberError(.execution, "task failed without an error")
-            lastJobFailures.append(error)
-            if error.code == .fetchFailed {
-                handleFetchFailed(stage, status.taskId, error, &job)
+            let failure = status.failure ?? .exception(EmberError(.execution, "task failed without an error"))
+            let error = failure.error
+            self.status.update { $0.lastJobFailures.append(error) }
+            switch failure {
+            case .fetchFailed(let fetch):
+                handleFetchFailed(stage, fetch, &job)
                 return
+            case .cacheBlockMissing(let missing):
+                // The job reads a block that is gone: forget it and end the job, so the session
+                // runs it again computing that partition (CacheBlockMissing is what runJob throws).
+                forgetCache(missing.cacheId, partition: missing.partition)
+                job.missingCacheBlock = missing
+                job.failure = error
+                return
+            default: break
             }
             let partition = job.running[stageID]!.partition(of: status.taskId) ?? -1
             if job.firstErrors[partition] == nil { job.firstErrors[partition] = error }
-            defer { recordFailure(on: status.executorId, error, &job) }
+            defer { recordFailure(on: status.executorId, failure, &job) }
             if !error.isRetryable {
                 job.failure = error
                 return
             }
-            let failures = job.running[stageID]!.failed(status.taskId, counts: error.countsTowardTaskFailures)
+            let failures = job.running[stageID]!.failed(status.taskId, counts: failure.countsTowardTaskFailures)
             if failures >= config.taskMaxFailures {
                 var final = EmberError(.execution,
                     "task \(partition) in stage \(stageID) failed \(failures) times (task.maxFailures = \(config.taskMaxFailures)); most recent failure: \(error.message)",

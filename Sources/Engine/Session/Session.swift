@@ -19,14 +19,18 @@ public final class Session: Sendable {
     /// Local directory of the application (shuffle files, executor logs).
     public let appDir: String
 
+    /// The scheduler and what plans number, held while a job runs (one job at a time). Nothing
+    /// else waits for it: accessors read `schedulerStatus`, and `stop()` asks the job to end first.
     struct DriverState {
         var scheduler: DAGScheduler?
         var nextStageID = 0
         var nextShuffleID = 0
-        var nextCacheID = 0
-        var stopped = false
     }
     private let driver: Mutex<DriverState>
+    /// What the scheduler publishes for other threads while a job runs.
+    private let schedulerStatus: SchedulerStatus
+    private let stopping = Atomic<Bool>(false)
+    private let cacheIDs = Atomic<Int>(0)
     private let cluster: LocalCluster
     private let trace = JobTrace()
     private let status: AppStatusStore
@@ -103,6 +107,7 @@ public final class Session: Sendable {
                 eventLog = nil
             }
             scheduler.post(.applicationStart(appId: appId, appName: config.appName, time: DAGScheduler.wallClock()))
+            schedulerStatus = scheduler.status
             driver = Mutex(DriverState(scheduler: scheduler))
             let initial = config.dynamicAllocation.enabled
                 ? Swift.min(executors, Swift.max(config.dynamicAllocation.initialExecutors, config.dynamicAllocation.minExecutors))
@@ -137,38 +142,39 @@ public final class Session: Sendable {
     public var driverAddress: String { cluster.driverAddress }
 
     /// Executors currently registered.
-    public var executorCount: Int { driver.withLock { $0.scheduler?.executorCount ?? 0 } }
+    public var executorCount: Int { schedulerStatus.read(\.executors.count) }
 
     /// Process ids of the running executors (for tests and diagnostics).
-    public var executorPIDs: [Int32] {
-        driver.withLock { state in
-            (state.scheduler?.executors.keys.sorted() ?? []).compactMap { cluster.pid(of: $0) }
-        }
-    }
+    public var executorPIDs: [Int32] { schedulerStatus.read(\.executors).compactMap { cluster.pid(of: $0) } }
 
     /// Every executor loss of the session, with its reason (exit code, signal, heartbeat timeout…).
-    public var executorLossReasons: [String] { driver.withLock { ($0.scheduler?.losses ?? []).map { "executor \($0.executor): \($0.reason)" } } }
+    public var executorLossReasons: [String] { schedulerStatus.read(\.losses).map { "executor \($0.executor): \($0.reason)" } }
 
     /// Executors removed by dynamic allocation because they were idle.
-    public var removedIdleExecutors: [String] { driver.withLock { ($0.scheduler?.removedIdle ?? []).map(\.value) } }
+    public var removedIdleExecutors: [String] { schedulerStatus.read(\.removedIdle).map(\.value) }
 
     /// Executors excluded for failing tasks, with the reason (excludeOnFailure).
-    public var exclusions: [String] { driver.withLock { ($0.scheduler?.exclusions ?? []).map { "executor \($0.executor): \($0.reason)" } } }
+    public var exclusions: [String] { schedulerStatus.read(\.exclusions).map { "executor \($0.executor): \($0.reason)" } }
 
     /// True once an executor was lost to out-of-memory: replacements run one task at a time.
-    public var inRecoveryMode: Bool { driver.withLock { $0.scheduler?.recoveryMode ?? false } }
+    public var inRecoveryMode: Bool { schedulerStatus.read(\.recoveryMode) }
 
     /// Executors lost since the session started (each one was replaced).
-    public var executorsLost: Int { driver.withLock { $0.scheduler?.executorLosses ?? 0 } }
+    public var executorsLost: Int { schedulerStatus.read(\.executorLosses) }
+
+    /// Task failures of the most recent job, including fetch failures it recovered from.
+    public var lastJobFailures: [EmberError] { schedulerStatus.read(\.lastJobFailures) }
+
+    /// The tasks of the most recent job that finished successfully (where they ran, their metrics).
+    public var lastJobTasks: [TaskRecord] { schedulerStatus.read(\.lastJobTasks) }
+
+    /// True while a job runs.
+    var isRunningJob: Bool { schedulerStatus.read(\.jobRunning) }
+
+    // The accessors below ask the scheduler itself, after a running job.
 
     /// Bytes and rows per reduce partition of every shuffle run so far (from the map outputs' MapStatus).
     public var shuffleStatistics: [ShuffleID: MapOutputStatistics] { driver.withLock { $0.scheduler?.shuffleStatistics ?? [:] } }
-
-    /// Task failures of the most recent job, including fetch failures it recovered from.
-    public var lastJobFailures: [EmberError] { driver.withLock { $0.scheduler?.lastJobFailures ?? [] } }
-
-    /// The tasks of the most recent job that finished successfully (where they ran, their metrics).
-    public var lastJobTasks: [TaskRecord] { driver.withLock { $0.scheduler?.lastJobTasks ?? [] } }
 
     /// The most recent task attempts that were killed (losing speculative copies, tasks of ended
     /// jobs), with their metrics at the moment they stopped. Includes kills reported since the last job.
@@ -191,16 +197,17 @@ public final class Session: Sendable {
     var cachedBlockLocations: [Int: [Int: Set<ExecutorID>]] { driver.withLock { $0.scheduler?.cachedBlocks.locations ?? [:] } }
 
     /// Stops the executors and deletes the application directory. Safe to call more than once.
+    /// A job running on another thread ends at the scheduler's next turn (it fails with "the
+    /// session was stopped"); `stop()` waits only for that.
     public func stop() {
-        let wasRunning = driver.withLock { state -> Bool in
-            if !state.stopped {
-                state.scheduler?.settleLingeringTasks(timeout: 2)
-                state.scheduler?.post(.applicationEnd(time: DAGScheduler.wallClock()))
-            }
-            defer { state.stopped = true; state.scheduler = nil }
-            return !state.stopped
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        schedulerStatus.requestStop()
+        driver.withLock { state in
+            state.scheduler?.settleLingeringTasks(timeout: 2)
+            state.scheduler?.post(.applicationEnd(time: DAGScheduler.wallClock()))
+            state.scheduler = nil
         }
-        guard wasRunning else { return }
+        schedulerStatus.update { $0.executors = [] }
         if let registration = cleanupRegistration.withLock({ $0 }) { TerminationCleanup.remove(registration) }
         releaseResources()
         ui?.stop()
@@ -249,14 +256,14 @@ public final class Session: Sendable {
                                                       compressionLevel: config.shuffleCompressionLevel, consume: consume)
         defer { stream.discardPending() }
         try driver.withLock { state in
-            guard let scheduler = state.scheduler, !state.stopped else {
+            guard let scheduler = state.scheduler, !stopping.load(ordering: .acquiring) else {
                 throw EmberError(.configuration, "the session was stopped", hint: "create a new Session")
             }
             // A cached plan whose partitions are all held by executors is read from them instead of
             // computed (Spark skips the stages below a fully cached RDD). If a block turns out to be
             // gone, forget it and run the job again, computing what is missing; partitions already
             // handed on are not computed again.
-            for attempt in 0..<3 {
+            for _ in 0..<3 {
                 scheduler.drainEvents()   // learn of losses and evictions since the last job first
                 let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
                 do {
@@ -266,10 +273,10 @@ public final class Session: Sendable {
                     try stream.finish()
                     explain(scheduler)
                     return
-                } catch let error as EmberError where attempt < 2 && error.context(cacheBlockMissingKey) != nil {
-                    let parts = error.context(cacheBlockMissingKey)!.split(separator: ":").compactMap { Int($0) }
-                    if parts.count == 2 { scheduler.forgetCache(parts[0], partition: parts[1]) }
-                    stream.discardPending()
+                } catch is CacheBlockMissing {
+                    stream.discardPending()   // the scheduler forgot the block; the next attempt computes it
+                } catch let error as EmberError where schedulerStatus.stopRequested {
+                    throw error   // stopped from another thread: no failure to explain
                 } catch var error as EmberError {
                     // A value that contradicts a sampled CSV schema does not end the work: the caller
                     // infers the schema from every record and runs again (GroupByJob.run), so the
@@ -312,7 +319,7 @@ public final class Session: Sendable {
     }
 
     /// A new cache id (cache/persist).
-    func nextCacheID() -> Int { driver.withLock { s in s.nextCacheID += 1; return s.nextCacheID } }
+    func nextCacheID() -> Int { cacheIDs.add(1, ordering: .relaxed).newValue }
 
     /// Drops a cache's blocks on every executor.
     func unpersist(_ id: Int) { driver.withLock { $0.scheduler?.unpersist(id) } }

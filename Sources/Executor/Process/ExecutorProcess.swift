@@ -94,7 +94,7 @@ public enum ExecutorProcess {
                     _ = malloc_trim(0)   // give the task's freed buffers back to the system
                     StatusReporter(connection: connection, task: task, blocks: blocks).report(status, binary)
                     running.withLock { _ = $0.removeValue(forKey: task.taskId) }
-                    if status.error?.code == .outOfMemory {
+                    if case .outOfMemory = status.failure {
                         // As a JVM executor dies of OutOfMemoryError: the driver classifies the loss by this code.
                         // _exit, not exit: exit() would run atexit handlers and flush stdio on this task
                         // thread while other threads still run, which can crash and lose the code.

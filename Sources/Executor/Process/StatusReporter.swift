@@ -26,9 +26,9 @@ struct StatusReporter {
             if let file = status.resultFile { unlink(file.path) }
             for block in status.cachedBlocks { blocks.remove(cacheId: block.cacheId, partition: block.partition) }
             var failed = TaskStatus(taskId: status.taskId, executorId: status.executorId, state: .failed, metrics: status.metrics)
-            failed.error = EmberError(.execution, "the status of \(task.displayName) could not be sent to the driver: \(error)",
-                                      context: [.init("task", task.displayName), .init("executor", status.executorId.value)],
-                                      hint: "the task is retried; if this repeats, the task's status is too large to send")
+            failed.failure = .exception(EmberError(.execution, "the status of \(task.displayName) could not be sent to the driver: \(error)",
+                                                   context: [.init("task", task.displayName), .init("executor", status.executorId.value)],
+                                                   hint: "the task is retried; if this repeats, the task's status is too large to send"))
             failed.storage = blocks.storageReport()
             do { try connection.send(ExecutorMessage.statusUpdate(failed)) } catch { exit(ExecutorExitCode.normal) }
         }

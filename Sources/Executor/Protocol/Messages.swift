@@ -96,20 +96,23 @@ public struct TaskStatus: Sendable, Codable {
     public var resultFile: ResultFileRef? = nil
     /// For result tasks: encoded bytes of the whole result (Spark's serialized result size).
     public var resultBytes: Int64 = 0
-    public var error: EmberError?
+    /// Why the task did not finish (nil when it did).
+    public var failure: TaskFailureReason?
+    /// The failure as people read it.
+    public var error: EmberError? { failure?.error }
     public var metrics: TaskMetrics
     /// Partitions this task cached (cache/persist).
     public var cachedBlocks: [CachedBlockInfo] = []
     /// The executor's cached blocks when the task ended (evictions tell the driver this way).
     public var storage: StorageReport? = nil
     public init(taskId: TaskID, executorId: ExecutorID, state: TaskState, mapStatus: MapStatus? = nil, resultBatches: Int = 0,
-                error: EmberError? = nil, metrics: TaskMetrics) {
+                failure: TaskFailureReason? = nil, metrics: TaskMetrics) {
         self.taskId = taskId
         self.executorId = executorId
         self.state = state
         self.mapStatus = mapStatus
         self.resultBatches = resultBatches
-        self.error = error
+        self.failure = failure
         self.metrics = metrics
     }
 }

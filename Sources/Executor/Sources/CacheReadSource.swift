@@ -1,6 +1,6 @@
 // CacheReadSource: a cached partition from this executor's block manager. A block that is not here
-// (its executor was lost, or it was evicted) fails the task with a typed reason, so the driver
-// recomputes the partition instead of retrying the read.
+// (its executor was lost, or it was evicted) fails the task with a typed reason (CacheBlockMissing),
+// so the driver recomputes the partition instead of retrying the read.
 
 import Planner
 
@@ -8,9 +8,7 @@ enum CacheReadSource {
     static func read(_ spec: CacheSpec, partition: Int, blocks: BlockManager, executorId: ExecutorID,
                      _ emit: (ColumnarBatch) throws -> Void) throws {
         guard let batches = try blocks.get(cacheId: spec.id, partition: partition, schema: spec.schema) else {
-            throw EmberError(.execution, "cached block rdd_\(spec.id)_\(partition) is not on executor \(executorId)",
-                             context: [.init(cacheBlockMissingKey, "\(spec.id):\(partition)")],
-                             hint: "the executor that held it was lost; the driver recomputes the partition")
+            throw CacheBlockMissing(cacheId: spec.id, partition: partition, executorId: executorId)
         }
         // Like before typed inputs, rows read from a cache are not counted as the task's input.
         for batch in batches { try emit(batch) }

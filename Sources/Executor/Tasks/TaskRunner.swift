@@ -4,8 +4,9 @@
 // result of a result task (encoded batches in the status frame's binary part, or a result file
 // when they are larger than the task's maxDirectResultSize).
 //
-// Outcomes: FINISHED (output complete, cached blocks stored), FAILED (an EmberError), KILLED (the
-// task's kill flag was set: it stopped at a batch boundary and left no output behind).
+// Outcomes: FINISHED (output complete, cached blocks stored), FAILED (a TaskFailureReason, mapped
+// here from the typed error that stopped the task), KILLED (the task's kill flag was set: it
+// stopped at a batch boundary and left no output behind).
 
 import Foundation
 import Planner
@@ -27,7 +28,7 @@ public struct TaskRunner: Sendable {
         self.blocks = blocks ?? BlockManager(directory: localDir, memory: memory)
     }
 
-    /// Runs a task; never throws — failures become a FAILED status with an EmberError, a kill a
+    /// Runs a task; never throws — failures become a FAILED status with their reason, a kill a
     /// KILLED status.
     public func run(_ task: TaskDescription, kill: TaskKillFlag = TaskKillFlag()) -> (TaskStatus, [UInt8]) {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -103,25 +104,12 @@ public struct TaskRunner: Sendable {
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? 0)
             metrics.executorPeakRSS = processPeakRSS()
-            var status = TaskStatus(taskId: task.taskId, executorId: executorId, state: error is TaskKilled ? .killed : .failed,
-                                    error: Self.failure(error, task, executorId), metrics: metrics)
+            let failure = TaskFailureReason(error).naming(task: task.displayName, executor: executorId)
+            var status = TaskStatus(taskId: task.taskId, executorId: executorId, state: failure.isKilled ? .killed : .failed,
+                                    failure: failure, metrics: metrics)
             status.storage = blocks.storageReport()
             return (status, [])
         }
-    }
-
-    /// The EmberError a task reports for what stopped it, naming the task and executor.
-    static func failure(_ error: any Error, _ task: TaskDescription, _ executorId: ExecutorID) -> EmberError {
-        var failure: EmberError
-        if let killed = error as? TaskKilled {
-            failure = EmberError(.killed, "\(task.displayName) was killed: \(killed.reason)")
-        } else {
-            failure = EmberError.wrap(error)
-        }
-        if failure.context("task") == nil {
-            failure = failure.with("task", task.displayName).with("executor", executorId.value)
-        }
-        return failure
     }
 }
 
@@ -137,6 +125,3 @@ extension TaskRunner {
         try pipeline.run(into: sink)
     }
 }
-
-/// Context key of the error a task raises when a cached block it should read is gone.
-public let cacheBlockMissingKey = "cacheBlockMissing"

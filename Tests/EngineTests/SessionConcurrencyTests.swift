@@ -1,0 +1,71 @@
+// A running job does not hold up the Session: while a job waits on a task that would sleep for ten
+// minutes, another thread reads the session's executors, losses and last job's tasks, and then
+// stops the session; each returns while the job is still running, and the job ends with "the
+// session was stopped" instead of running to its end. No timing thresholds: each step waits for
+// its condition, with deadlines far beyond what the step needs.
+
+@testable import Engine
+import Foundation
+import Planner
+import Synchronization
+import Testing
+
+@Suite struct SessionConcurrencyTests {
+    /// Polls `condition` every 10 ms until it holds or `seconds` pass; returns whether it held.
+    func wait(seconds: Double, for condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            if Date() > deadline { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+
+    @Test func accessorsAndStopDoNotWaitForARunningJob() throws {
+        var config = SessionConfig()
+        config.master = .local(executors: 2, cores: 1, memory: 256 << 20)
+        config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
+        config.eventLogDir = nil
+        config.uiEnabled = false
+        // Partition 0's first attempt sleeps ten minutes (it can be killed while it sleeps).
+        config.faults.delayTasks = [(task: TaskSelector(partition: 0), millis: 600_000)]
+        let session = try Session(config: config)
+        defer { session.stop() }
+        #expect(session.executorPIDs.count == 2)
+
+        let outcome = Mutex<Result<Int, any Error>?>(nil)
+        let job = Thread {
+            let result = Result { try session.range(0, 1_000, numPartitions: 2).count() }
+            outcome.withLock { $0 = result.map { Int($0) } }
+        }
+        job.start()
+        #expect(wait(seconds: 120) { session.isRunningJob }, "the job started")
+
+        // The accessors answer from another thread while the job runs.
+        let answered = Mutex<(pids: [Int32], tasks: Int, losses: [String], count: Int)?>(nil)
+        Thread {
+            let value = (session.executorPIDs, session.lastJobTasks.count, session.executorLossReasons, session.executorCount)
+            answered.withLock { $0 = value }
+        }.start()
+        #expect(wait(seconds: 120) { answered.withLock { $0 != nil } }, "the accessors returned")
+        #expect(outcome.withLock { $0 == nil } && session.isRunningJob, "while the job was still running")
+        let seen = try #require(answered.withLock { $0 })
+        #expect(seen.pids.count == 2 && seen.count == 2 && seen.losses.isEmpty)
+        #expect(seen.tasks <= 1, "at most the partition without a delay finished")
+
+        // stop() from another thread ends the job instead of waiting for it.
+        let stopped = Atomic<Bool>(false)
+        Thread {
+            session.stop()
+            stopped.store(true, ordering: .releasing)
+        }.start()
+        #expect(wait(seconds: 120) { stopped.load(ordering: .acquiring) }, "stop() returned")
+        #expect(wait(seconds: 120) { outcome.withLock { $0 != nil } }, "the job ended")
+        guard case .failure(let error as EmberError)? = outcome.withLock({ $0 }) else {
+            Issue.record("the job should fail because the session stopped, got \(String(describing: outcome.withLock { $0 }))")
+            return
+        }
+        #expect(error.message.contains("the session was stopped"), "\(error)")
+        #expect(session.executorPIDs.isEmpty, "no executors after stop")
+    }
+}
