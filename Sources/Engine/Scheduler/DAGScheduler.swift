@@ -138,6 +138,8 @@ final class DAGScheduler {
         var running: [StageID: TaskSetManager] = [:]
         var attempts: [StageID: Int] = [:]
         var consecutiveFailures: [StageID: Int] = [:]
+        /// Stage attempts whose plans each executor was sent in this job.
+        var stagePlansSent: [ExecutorID: Set<StagePlanKey>] = [:]
         var taskStage: [TaskID: (StageID, Int)] = [:]
         /// Takes the result partitions as they arrive; `resultsDone`: partitions it has.
         var receiver: (any ResultReceiver)? = nil
@@ -180,7 +182,10 @@ final class DAGScheduler {
             $0.lastJobFailures = []
             $0.jobRunning = true
         }
-        defer { status.update { $0.jobRunning = false } }
+        defer {
+            forgetStagePlans(job)
+            status.update { $0.jobRunning = false }
+        }
         health.jobStarted()
         for stage in graph.stages {
             if case .shuffle(let id, let partitioning) = stage.output {
@@ -340,7 +345,7 @@ final class DAGScheduler {
                 post(.taskStart(info))
                 tasks.launched(taskId, RunningTask(executor: id, launchedAt: now, info: info))
                 progress = true
-                if !cluster.send(.launchTask(task), to: id) {
+                guard let sent = shippingPlanOnce(task, to: id, job: &job), cluster.send(.launchTask(sent), to: id) else {
                     // The executor's connection is gone; its loss event will re-queue the task.
                     continue
                 }

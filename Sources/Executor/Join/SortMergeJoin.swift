@@ -8,6 +8,7 @@
 //   rows with a null `=` key match nothing; `<=>` keys match null with null.
 
 import Planner
+import Shuffle
 
 final class SortMergeJoin: BatchConsumer, SpillingOperator {
     let spec: HashJoinSpec
@@ -50,7 +51,13 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
     var diskBytesSpilled: Int64 { build.diskBytesSpilled + probe.diskBytesSpilled }
 
     private func merge() throws {
-        var groups = KeyGroups(try build.sortedSource(), orders: buildOrders, nullSafe: spec.nullSafe, memory: build.resources?.memory)
+        var groups = KeyGroups(try build.sortedSource(), orders: buildOrders, nullSafe: spec.nullSafe, resources: build.resources)
+        // A semi or anti join without a residual condition only asks whether a key exists.
+        groups.firstRowOnly = emitter.isSemiOrAnti && spec.condition == nil
+        // Rows with a null `=` key match nothing: they are emitted (outer joins) or dropped as they
+        // are read, never held as a group.
+        let emitter = self.emitter
+        groups.unmatchable = { try emitter.unmatchedBuildRows($0, (0..<Int32($0.numRows)).map { $0 }) }
         defer { groups.release() }
         var group = try groups.next()
         var probeSource = try probe.sortedSource()
@@ -65,14 +72,25 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
                 probeRows.removeAll(keepingCapacity: true)
                 buildRows.removeAll(keepingCapacity: true)
             }
-            for row in 0..<batch.numRows {
+            var next = 0
+            while next < batch.numRows {
+                let row = next
+                next += 1
                 if KeyGroups.hasUnmatchableNull(keys.columns, row, spec.nullSafe) { continue }
                 while let g = group, g.keys.compare(0, keys, row) < 0 {
                     try flush()   // records matches in `group`, so read its flags after
-                    if let done = group { try emitter.unmatchedBuildRows(done.rows, done.unmatchedRows) }
+                    if let done = group { try emitUnmatched(done) }
                     group = try groups.next()
                 }
                 guard let g = group, !g.unmatchable, g.keys.compare(0, keys, row) == 0 else { continue }
+                if let run = g.spilled {
+                    // The probe rows of this key in this batch, against the group read back a chunk at a time.
+                    try flush()
+                    while next < batch.numRows && !KeyGroups.hasUnmatchableNull(keys.columns, next, spec.nullSafe)
+                        && g.keys.compare(0, keys, next) == 0 { next += 1 }
+                    try joinSpilled(run, probe: batch, rows: Array(Int32(row)..<Int32(next)), matched: &matched, group: &group)
+                    continue
+                }
                 for j in 0..<Int32(g.rows.numRows) {
                     probeRows.append(Int32(row))
                     buildRows.append(j)
@@ -83,8 +101,47 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
             try emitter.probeBatchDone(batch, matched: matched)
         }
         while let g = group {
-            try emitter.unmatchedBuildRows(g.rows, g.unmatchedRows)
+            try emitUnmatched(g)
             group = try groups.next()
+        }
+    }
+
+    /// Pairs probe rows of one key with every row of a spilled key group, a chunk of the group at a time.
+    private func joinSpilled(_ run: SpilledRun, probe: ColumnarBatch, rows: [Int32], matched: inout [Bool],
+                             group: inout KeyGroups.Group?) throws {
+        var source = SpilledRunSource(run, reader: SharedSpillReader(schema: build.schema))
+        var offset = 0
+        var probeRows: [Int32] = [], buildRows: [Int32] = []
+        while let chunk = try source.nextBatch() {
+            let base = offset
+            func flush() throws {
+                try kill?.check()
+                try emitter.pairs(probe: probe, probeRows, build: chunk, buildRows, matched: &matched) { group?.matched[base + Int($0)] = true }
+                probeRows.removeAll(keepingCapacity: true)
+                buildRows.removeAll(keepingCapacity: true)
+            }
+            for p in rows {
+                for j in 0..<Int32(chunk.numRows) {
+                    probeRows.append(p)
+                    buildRows.append(j)
+                    if probeRows.count >= HashJoinExec.chunk { try flush() }
+                }
+            }
+            if !probeRows.isEmpty { try flush() }
+            offset += chunk.numRows
+        }
+    }
+
+    /// A finished group's rows that matched nothing (outer joins that keep the build side's).
+    private func emitUnmatched(_ g: KeyGroups.Group) throws {
+        guard emitter.keepsUnmatchedBuild else { return }
+        guard let run = g.spilled else { return try emitter.unmatchedBuildRows(g.rows, g.unmatchedRows) }
+        var source = SpilledRunSource(run, reader: SharedSpillReader(schema: build.schema))
+        var offset = 0
+        while let chunk = try source.nextBatch() {
+            let unmatched = (0..<chunk.numRows).filter { !g.matched[offset + $0] }.map { Int32($0) }
+            try emitter.unmatchedBuildRows(chunk, unmatched)
+            offset += chunk.numRows
         }
     }
 }
@@ -92,8 +149,11 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
 /// The rows of a sorted input, a run of equal keys at a time.
 struct KeyGroups {
     struct Group {
+        /// The group's rows; only its first when the group was spilled.
         let rows: ColumnarBatch
         let keys: SortKeys
+        /// A group larger than the task's memory, written to disk and read back for each probe run.
+        var spilled: SpilledRun? = nil
         /// A `=` key is null: the group matches nothing.
         let unmatchable: Bool
         var matched: [Bool]
@@ -108,19 +168,47 @@ struct KeyGroups {
     /// Smaller groups are held without asking (the sorters may hold the whole share), so the
     /// memory a join holds beyond its reservation stays below this bound.
     private var reservation: TableReservation
+    let resources: SortResources?
+    private var writer: SpillWriter?
+    /// Groups spilled so far (removed as the next group is read, and at the end).
+    private var spilledRun: SpilledRun?
+    private(set) var spillCount = 0
     static let unreservedBytes = 4 << 20
+    /// Keep only a group's first row (the others are read past).
+    var firstRowOnly = false
+    /// Receives the rows of groups that can match nothing, instead of the group holding them.
+    var unmatchable: ((ColumnarBatch) throws -> Void)?
     private var batch: ColumnarBatch?
     private var keys: SortKeys?
     private var position = 0
 
-    init(_ source: SortRunSource, orders: [BoundSortOrder], nullSafe: [Bool], memory: (any MemoryReservation)?) {
+    init(_ source: SortRunSource, orders: [BoundSortOrder], nullSafe: [Bool], resources: SortResources?) {
         self.source = source
         self.orders = orders
         self.nullSafe = nullSafe
-        self.reservation = TableReservation(memory)
+        self.resources = resources
+        self.reservation = TableReservation(resources?.memory)
     }
 
-    mutating func release() { reservation.release() }
+    mutating func release() {
+        reservation.release()
+        spilledRun?.remove()
+        spilledRun = nil
+    }
+
+    /// Writes a group's pieces to a new spilled run (the group did not fit in memory).
+    private mutating func spill(_ pieces: [ColumnarBatch], into run: SpilledRun?) throws -> SpilledRun {
+        guard let resources, let directory = resources.spillDirectory else {
+            throw EmberError(.outOfMemory, "a sort-merge join key group does not fit in the task's memory, and there is nowhere to spill it")
+        }
+        if writer == nil {
+            writer = try SpillWriter(directory: directory, owner: "task\(resources.taskId.value)-mergejoin", numPartitions: 1,
+                                     schema: pieces[0].schema)
+        }
+        let target = run ?? SpilledRun()
+        try target.append(sorted: pieces, writer: writer!)
+        return target
+    }
 
     static func hasUnmatchableNull(_ columns: [ColumnVector], _ row: Int, _ nullSafe: [Bool]) -> Bool {
         for (k, c) in columns.enumerated() where !nullSafe[k] && c.isNull(row) { return true }
@@ -143,25 +231,49 @@ struct KeyGroups {
         let first = position
         var pieces: [ColumnarBatch] = []
         var bytes = 0
+        var rowCount = 0
+        var run: SpilledRun? = nil
         reservation.release()
+        spilledRun?.remove()
+        spilledRun = nil
+        let streamed = unmatchable != nil && Self.hasUnmatchableNull(firstKeys.columns, first, nullSafe)
         // Rows equal to the group's first row, across batch boundaries.
         while try ensureRow(), let b = batch, let k = keys {
             let start = position
             while position < b.numRows && k.compare(position, firstKeys, first) == 0 { position += 1 }
-            if position > start {
+            if streamed, position > start {
+                try unmatchable?(start == 0 && position == b.numRows ? b : b.take((start..<position).map { Int32($0) }))
+            } else if firstRowOnly, position > start {
+                if pieces.isEmpty { pieces.append(b.take([Int32(start)])) }
+            } else if position > start {
                 let piece = start == 0 && position == b.numRows ? b : b.take((start..<position).map { Int32($0) })
                 bytes += piece.memoryBytes
+                rowCount += piece.numRows
+                if run != nil {
+                    run = try spill([piece], into: run)   // the group is on disk already: keep writing there
+                    continue
+                }
                 guard bytes * 2 <= Self.unreservedBytes || reservation.cover(bytes * 2) else {   // the pieces, and their concatenation
-                    let key = firstKeys.columns.map { $0.value(at: first).description }.joined(separator: ", ")
-                    throw EmberError(.outOfMemory,
-                                     "the sort-merge join's build side has more rows for one key (\(key)) than the task's memory holds "
-                                     + "(\(pieces.reduce(piece.numRows) { $0 + $1.numRows }) rows so far, \(bytes >> 20) MiB)",
-                                     context: [.init("key", key)],
-                                     hint: "the key is skewed: filter it out or join it separately, or give executors more memory")
+                    run = try spill(pieces + [piece], into: nil)
+                    pieces = []
+                    reservation.release()
+                    spillCount += 1
+                    continue
                 }
                 pieces.append(piece)
             }
             if position < b.numRows { break }
+        }
+        if let run {
+            spilledRun = run
+            let key = firstBatch.take([Int32(first)])
+            return Group(rows: key, keys: try SortKeys(key, orders: orders), spilled: run, unmatchable: false,
+                         matched: [Bool](repeating: false, count: rowCount))
+        }
+        if streamed {
+            // Its rows went to `unmatchable`; the first stands for the key, already accounted for.
+            let key = firstBatch.take([Int32(first)])
+            return Group(rows: key, keys: try SortKeys(key, orders: orders), unmatchable: true, matched: [true])
         }
         let rows = ColumnarBatch.concat(pieces, schema: firstBatch.schema)
         let groupKeys = try SortKeys(rows, orders: orders)

@@ -63,6 +63,8 @@ public enum ExecutorProcess {
         // Tasks launched and not yet reported, with their kill flags. A task leaves only after its
         // status was sent, so a heartbeat that does not list a task comes after its status.
         let running = Mutex<[TaskID: TaskKillFlag]>([:])
+        /// Plans of the stage attempts this executor runs tasks of (the driver sends each once).
+        var stagePlans: [StagePlanKey: PhysicalPlan] = [:]
         let heartbeat = Thread {
             while true {
                 Thread.sleep(forTimeInterval: Double(heartbeatMillis) / 1000)
@@ -86,7 +88,24 @@ public enum ExecutorProcess {
             switch message {
             case .registered:
                 continue
-            case .launchTask(let task):
+            case .stagePlan(let key, let plan):
+                stagePlans[key] = plan
+            case .forgetStagePlans(let keys):
+                for key in keys { stagePlans[key] = nil }
+            case .launchTask(let sent):
+                var withPlan = sent
+                if let key = sent.planKey {
+                    guard let plan = stagePlans[key] else {
+                        let error = EmberError(.internal, "\(sent.displayName) arrived before its stage's plan",
+                                               hint: "the driver sends a stage's plan ahead of its first task on each executor")
+                        StatusReporter(connection: connection, task: sent, blocks: blocks)
+                            .report(TaskStatus(taskId: sent.taskId, executorId: executorId, state: .failed, failure: .exception(error),
+                                               metrics: TaskMetrics()), [])
+                        continue
+                    }
+                    withPlan.plan = plan
+                }
+                let task = withPlan
                 let kill = TaskKillFlag()
                 running.withLock { $0[task.taskId] = kill }
                 let thread = Thread {

@@ -41,6 +41,16 @@ public struct TaskFaults: Sendable, Codable, Hashable {
     public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk && millisPerBatch == 0 && !unsendableStatus && !failAtEnd }
 }
 
+/// A stage attempt, as the key of its plan on an executor.
+public struct StagePlanKey: Sendable, Codable, Hashable {
+    public var stage: StageID
+    public var attempt: Int
+    public init(stage: StageID, attempt: Int) {
+        self.stage = stage
+        self.attempt = attempt
+    }
+}
+
 /// Everything an executor needs to run one task attempt.
 public struct TaskDescription: Sendable, Codable {
     public var taskId: TaskID
@@ -48,8 +58,13 @@ public struct TaskDescription: Sendable, Codable {
     public var stageAttempt: Int
     public var partition: Int
     public var attempt: Int
-    /// The stage's operator tree (file scans without their splits).
+    /// The stage's operator tree (file scans without their splits). On the wire, when `planKey` is
+    /// set, the plan travelled ahead once per executor and stage attempt (`stagePlan`), and this
+    /// is `TaskDescription.planSentAhead` until the executor puts the plan back.
     public var plan: PhysicalPlan
+    public var planKey: StagePlanKey? = nil
+    /// What `plan` holds on the wire while the plan travels ahead (an empty range: a few bytes).
+    public static let planSentAhead = PhysicalPlan.range(RangeSpec(start: 0, end: 0, step: 1, numPartitions: 1))
     public var output: StageOutput
     /// What the task reads, per leaf of the plan.
     public var inputs: [TaskInput]
@@ -141,6 +156,10 @@ public enum ExecutorMessage: Sendable, Codable {
 public enum DriverMessage: Sendable, Codable {
     case registered
     case launchTask(TaskDescription)
+    /// A stage attempt's operator tree, sent to an executor before its first task of that attempt.
+    case stagePlan(StagePlanKey, PhysicalPlan)
+    /// Stage attempts whose plans the executor may drop (their job ended).
+    case forgetStagePlans([StagePlanKey])
     /// Stop a running task attempt at its next batch boundary, for this reason.
     case killTask(TaskID, reason: String)
     /// Drop every block of a cached DataFrame (unpersist).

@@ -149,7 +149,8 @@ extension Analyzer {
     /// `v IN (a, b, …)` as `v = a OR v = b OR …` over the wider type: true if any item equals v,
     /// else null if v or an item is null, else false (Spark's In). An empty list is false.
     static func bindIn(_ args: [BoundExpression], _ e: Expression) throws -> BoundExpression {
-        guard args.count > 1 else { return .literal(.boolean(false), .boolean) }
+        // An empty list: false, or null for a null value (Spark with ANSI off: nullInEmptyListBehavior).
+        guard args.count > 1 else { return .not(.comparison(.equal, args[0], args[0])) }
         let (coerced, _) = try coerceToWiderType(args, e)
         let value = coerced[0]
         var result: BoundExpression? = nil
