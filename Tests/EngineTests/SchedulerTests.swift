@@ -28,6 +28,7 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
     private(set) var launched: [ExecutorID] = []
     private(set) var killed: [ExecutorID] = []
     private(set) var tasksRun: [(TaskID, ExecutorID)] = []
+    private var plans: [ExecutorID: StagePlans] = [:]
     var behavior: @Sendable (TaskDescription, ExecutorID) -> Behavior = { _, _ in .run }
     /// Whether a launched executor registers (one that does not stays silent until killed).
     var registers: @Sendable (ExecutorID) -> Bool = { _ in true }
@@ -45,7 +46,11 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
     }
 
     func send(_ message: DriverMessage, to id: ExecutorID) -> Bool {
-        guard case .launchTask(let task) = message else { return true }
+        lock.lock()
+        let handled = plans[id, default: StagePlans()].handle(message)
+        let known = plans[id] ?? StagePlans()
+        lock.unlock()
+        guard !handled, case .launchTask(let sent) = message, let task = try? known.withPlan(sent) else { return true }
         switch behavior(task, id) {
         case .run:
             lock.lock(); tasksRun.append((task.taskId, id)); lock.unlock()

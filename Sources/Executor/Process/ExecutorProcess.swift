@@ -64,7 +64,7 @@ public enum ExecutorProcess {
         // status was sent, so a heartbeat that does not list a task comes after its status.
         let running = Mutex<[TaskID: TaskKillFlag]>([:])
         /// Plans of the stage attempts this executor runs tasks of (the driver sends each once).
-        var stagePlans: [StagePlanKey: PhysicalPlan] = [:]
+        var stagePlans = StagePlans()
         let heartbeat = Thread {
             while true {
                 Thread.sleep(forTimeInterval: Double(heartbeatMillis) / 1000)
@@ -88,24 +88,18 @@ public enum ExecutorProcess {
             switch message {
             case .registered:
                 continue
-            case .stagePlan(let key, let plan):
-                stagePlans[key] = plan
-            case .forgetStagePlans(let keys):
-                for key in keys { stagePlans[key] = nil }
+            case .stagePlan, .forgetStagePlans:
+                _ = stagePlans.handle(message)
             case .launchTask(let sent):
-                var withPlan = sent
-                if let key = sent.planKey {
-                    guard let plan = stagePlans[key] else {
-                        let error = EmberError(.internal, "\(sent.displayName) arrived before its stage's plan",
-                                               hint: "the driver sends a stage's plan ahead of its first task on each executor")
-                        StatusReporter(connection: connection, task: sent, blocks: blocks)
-                            .report(TaskStatus(taskId: sent.taskId, executorId: executorId, state: .failed, failure: .exception(error),
-                                               metrics: TaskMetrics()), [])
-                        continue
-                    }
-                    withPlan.plan = plan
+                let task: TaskDescription
+                do {
+                    task = try stagePlans.withPlan(sent)
+                } catch {
+                    StatusReporter(connection: connection, task: sent, blocks: blocks)
+                        .report(TaskStatus(taskId: sent.taskId, executorId: executorId, state: .failed, failure: .exception(EmberError.wrap(error)),
+                                           metrics: TaskMetrics()), [])
+                    continue
                 }
-                let task = withPlan
                 let kill = TaskKillFlag()
                 running.withLock { $0[task.taskId] = kill }
                 let thread = Thread {
