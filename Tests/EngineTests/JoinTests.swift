@@ -3,6 +3,7 @@
 // loop), on seeded random tables with null keys and duplicate keys, run on real executor processes.
 
 import Engine
+import Planner
 import Foundation
 import Testing
 
@@ -229,5 +230,17 @@ private func rendered(_ rows: [Row]) -> [String] {
         #expect(throws: EmberError.self) { try a.join(b, on: a["id"] === b["id"]).select(col("id")).collect() }
         let error = #expect(throws: EmberError.self) { try a.join(b, on: a["id"] === b["id"], how: "sideways").collect() }
         #expect(error?.message.contains("sideways") == true)
+    }
+
+    /// Size estimates of joins of joins saturate (products); planning and explaining a join of
+    /// such inputs must not overflow.
+    @Test func hugeSizeEstimatesAreExplainedWithoutOverflow() throws {
+        let schema = StructType([StructField("k", .long)])
+        let huge = FileScan(paths: ["/nonexistent"], format: .text, dataSchema: schema,
+                            splits: [FileSplit(path: "/nonexistent", start: 0, length: Int64.max / 2, fileLength: Int64.max / 2)])
+        let join = ResolvedPlan.join(ResolvedJoin(type: .inner, condition: nil, schema: StructType(schema.fields + schema.fields)),
+                                     .scan(huge), .scan(huge))
+        let plan = PhysicalPlanner.plan(join, shufflePartitions: 2).plan
+        #expect(plan.treeString().contains("over autoBroadcastJoinThreshold"), "\(plan.treeString())")
     }
 }

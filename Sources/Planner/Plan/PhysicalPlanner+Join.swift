@@ -55,7 +55,10 @@ extension PhysicalPlanner.Builder {
         let canBuildLeft = type == .inner || type == .cross || type == .rightOuter
         let canBuildRight = type != .rightOuter && type != .fullOuter
         let ls = l.estimatedSizeInBytes, rs = r.estimatedSizeInBytes
-        func mb(_ b: Int64) -> String { let tenths = b * 10 / 1_048_576; return "\(tenths / 10).\(tenths % 10) MB" }
+        func mb(_ b: Int64) -> String {
+            let tenths = b / 104_858   // estimates saturate at Int64.max: never multiply them
+            return "\(tenths / 10).\(tenths % 10) MB"
+        }
         let threshold = autoBroadcastJoinThreshold
         let hintL = canBuildLeft && l.hasBroadcastHint, hintR = canBuildRight && r.hasBroadcastHint
         if hintL && (!hintR || ls <= rs) { return (.left, true, "broadcast hint on the left side") }
