@@ -71,8 +71,8 @@ private func rendered(_ rows: [Row]) -> [String] {
     static let types = ["inner", "left", "right", "full", "left_semi", "left_anti"]
 
     /// Runs every join type with `=` and `<=>` keys, with and without a residual condition.
-    func checkAllTypes(_ session: Session, _ dir: ScratchDir, hint: Bool, seed: UInt64) throws {
-        let left = joinRows(700, seed: seed, keys: 40), right = joinRows(500, seed: seed + 1, keys: 40)
+    func checkAllTypes(_ session: Session, _ dir: ScratchDir, hint: Bool, seed: UInt64, leftRows: Int = 700, rightRows: Int = 500) throws {
+        let left = joinRows(leftRows, seed: seed, keys: 40), right = joinRows(rightRows, seed: seed + 1, keys: 40)
         let lp = dir.write("l\(seed).csv", csv(left, ("k", "v", "s")))
         let rp = dir.write("r\(seed).csv", csv(right, ("k2", "w", "t")))
         let l = try session.read.option("header", true).option("inferSchema", true).csv(lp)
@@ -107,6 +107,9 @@ private func rendered(_ rows: [Row]) -> [String] {
         let session = try shufflingSession(partitions: 5)
         defer { session.stop() }
         try checkAllTypes(session, dir, hint: false, seed: 11)
+        // The smaller side is built, so with the sides' sizes swapped outer joins build their
+        // preserved side and emit its unmatched rows at the end.
+        try checkAllTypes(session, dir, hint: false, seed: 13, leftRows: 300, rightRows: 900)
         let a = try session.read.option("header", true).csv(dir.write("a.csv", "k,v\n1,2\n"))
         let b = try session.read.option("header", true).csv(dir.write("b.csv", "k,w\n1,3\n"))
         let plan = try a.join(b, on: a["k"] === b["k"]).explainString(false)
@@ -128,6 +131,7 @@ private func rendered(_ rows: [Row]) -> [String] {
         let session = try shufflingSession(partitions: 4) { $0.preferSortMergeJoin = true }
         defer { session.stop() }
         try checkAllTypes(session, dir, hint: false, seed: 41)
+        try checkAllTypes(session, dir, hint: false, seed: 43, leftRows: 300, rightRows: 900)
         let a = try session.read.option("header", true).csv(dir.write("a.csv", "k,v\n1,2\n"))
         let b = try session.read.option("header", true).csv(dir.write("b.csv", "k,w\n1,3\n"))
         #expect(try a.join(b, on: "k").explainString(false).contains("SortMergeJoin Inner"))

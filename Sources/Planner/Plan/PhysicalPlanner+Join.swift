@@ -73,11 +73,12 @@ extension PhysicalPlanner.Builder {
         let why = threshold < 0 ? "broadcast disabled (autoBroadcastJoinThreshold -1)"
             : type == .fullOuter ? "full outer joins cannot be broadcast"
             : "left \(mb(ls)), right \(mb(rs)) over autoBroadcastJoinThreshold \(mb(threshold))"
-        if !hasKeys { return (type == .rightOuter ? .left : .right, false, "no equi-join keys; " + why) }
+        // A shuffled join builds the smaller side; an outer join that builds its preserved side
+        // emits that side's unmatched rows at the end. Semi and anti joins build the right side.
+        let smaller: BuildSide = ls < rs ? .left : .right
         switch type {
-        case .rightOuter: return (.left, false, why)
-        case .inner, .cross: return (ls < rs ? .left : .right, false, why + "; builds the smaller side")
-        default: return (.right, false, why)
+        case .leftSemi, .leftAnti: return (.right, false, (hasKeys ? "" : "no equi-join keys; ") + why)
+        default: return (smaller, false, (hasKeys ? "" : "no equi-join keys; ") + why + "; builds the smaller side")
         }
     }
 }
