@@ -75,6 +75,11 @@ extension DataFrame {
 
     /// The distinct rows.
     public func distinct() -> DataFrame { with(.distinct(plan)) }
+
+    /// One row per distinct value of the columns (all columns: `distinct()`), Spark's
+    /// `dropDuplicates`: which of the duplicate rows stays is not defined, but it stays whole.
+    public func dropDuplicates(_ columns: [String] = []) -> DataFrame { with(.dropDuplicates(columns, plan)) }
+    public func dropDuplicates(_ first: String, _ rest: String...) -> DataFrame { dropDuplicates([first] + rest) }
 }
 
 /// Marks a DataFrame to be broadcast to every task of the joins it takes part in.

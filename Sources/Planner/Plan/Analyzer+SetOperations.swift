@@ -104,6 +104,31 @@ extension Analyzer {
         return (.aggregate(keys: keys, aggregates: [], c.schema, c), scope)
     }
 
+    /// Spark's Deduplicate, planned as Spark replaces it: an aggregate by the columns that keeps
+    /// `first` of every other column (all from the same row: the accumulators see rows in one
+    /// order), then the columns back in their order.
+    static func resolveDropDuplicates(_ names: [String], _ child: (ResolvedPlan, Scope)) throws -> (ResolvedPlan, Scope) {
+        let (c, scope) = child
+        var keys: [Int] = []
+        for name in names {
+            let i = try scope.resolve(name)
+            if !keys.contains(i) { keys.append(i) }
+        }
+        if keys.isEmpty { return try resolveDistinct(child) }
+        let fields = c.schema.fields
+        if let f = keys.map({ fields[$0] }).first(where: { if case .array = $0.dataType { return true } else { return false } }) {
+            throw EmberError(.analysis, "dropDuplicates cannot compare column `\(f.name)` of type \(f.dataType)",
+                             context: [.init("column", f.name)], hint: "explode the array first, or deduplicate on other columns")
+        }
+        let others = fields.indices.filter { !keys.contains($0) }
+        let aggregates = others.map { BoundAggregate(function: .first, input: .column($0, fields[$0].dataType), name: fields[$0].name) }
+        let aggregateSchema = StructType(keys.map { fields[$0] } + others.map { StructField(fields[$0].name, fields[$0].dataType) })
+        let aggregate = ResolvedPlan.aggregate(keys: keys.map { .column($0, fields[$0].dataType) }, aggregates: aggregates, aggregateSchema, c)
+        let position = Dictionary(uniqueKeysWithValues: (keys + others).enumerated().map { ($1, $0) })
+        let back = fields.indices.map { BoundExpression.column(position[$0]!, fields[$0].dataType) }
+        return (.project(back, c.schema, aggregate), scope)
+    }
+
     static func resolveSetOperation(_ left: (ResolvedPlan, Scope), _ right: (ResolvedPlan, Scope), _ type: JoinType,
                                     _ operation: String) throws -> (ResolvedPlan, Scope) {
         let (l, r, schema) = try widenToCommonTypes(left.0, right.0, operation)

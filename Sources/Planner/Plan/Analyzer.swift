@@ -66,6 +66,8 @@ public enum Analyzer {
             return try resolveUnion(try resolveScoped(l), try resolveScoped(r), byName: byName, allowMissingColumns: allowMissing)
         case .distinct(let child):
             return try resolveDistinct(try resolveScoped(child))
+        case .dropDuplicates(let names, let child):
+            return try resolveDropDuplicates(names, try resolveScoped(child))
         case .intersect(let l, let r):
             return try resolveSetOperation(try resolveScoped(l), try resolveScoped(r), .leftSemi, "intersect")
         case .except(let l, let r):

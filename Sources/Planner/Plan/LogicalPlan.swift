@@ -49,6 +49,8 @@ public indirect enum LogicalPlan: Sendable {
     /// `subtract`/`except`: distinct rows of the left that are not in the right (nulls equal).
     case except(LogicalPlan, LogicalPlan)
     case distinct(LogicalPlan)
+    /// `dropDuplicates(cols)`: one row per distinct value of the columns (all columns when empty).
+    case dropDuplicates([String], LogicalPlan)
     /// `broadcast(df)`: build joins with this side broadcast to every task.
     case broadcastHint(LogicalPlan)
     /// A query the API could not build (e.g. an unknown join type); analysis reports the error.
@@ -89,6 +91,7 @@ public indirect enum LogicalPlan: Sendable {
         case .intersect: return "Intersect"
         case .except: return "Except"
         case .distinct: return "Distinct"
+        case .dropDuplicates(let cols, _): return "Deduplicate [\(cols.joined(separator: ", "))]"
         case .broadcastHint: return "ResolvedHint (strategy=broadcast)"
         case .invalid(let e): return "Invalid: \(e.message)"
         }
@@ -100,7 +103,7 @@ extension LogicalPlan: TreeNode {
         switch self {
         case .relation, .range, .invalid: return []
         case .cache(_, _, let c), .repartition(_, _, let c), .project(_, let c), .filter(_, let c), .aggregate(_, _, let c),
-             .sort(_, let c), .sortWithinPartitions(_, let c), .limit(_, let c), .subqueryAlias(_, let c), .dataFrameTag(_, let c), .distinct(let c), .broadcastHint(let c):
+             .sort(_, let c), .sortWithinPartitions(_, let c), .limit(_, let c), .subqueryAlias(_, let c), .dataFrameTag(_, let c), .distinct(let c), .dropDuplicates(_, let c), .broadcastHint(let c):
             return [c]
         case .join(let l, let r, _, _), .union(let l, let r, _, _), .intersect(let l, let r), .except(let l, let r):
             return [l, r]
@@ -121,6 +124,7 @@ extension LogicalPlan: TreeNode {
         case .subqueryAlias(let name, _): return .subqueryAlias(name, c[0])
         case .dataFrameTag(let id, _): return .dataFrameTag(id, c[0])
         case .distinct: return .distinct(c[0])
+        case .dropDuplicates(let cols, _): return .dropDuplicates(cols, c[0])
         case .broadcastHint: return .broadcastHint(c[0])
         case .join(_, _, let t, let criteria): return .join(c[0], c[1], t, criteria)
         case .union(_, _, let byName, let missing): return .union(c[0], c[1], byName: byName, allowMissingColumns: missing)
