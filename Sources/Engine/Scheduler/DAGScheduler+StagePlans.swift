@@ -13,7 +13,8 @@ extension DAGScheduler {
     func shippingPlanOnce(_ task: TaskDescription, to executor: ExecutorID, job: inout JobState) -> TaskDescription? {
         let key = StagePlanKey(stage: task.stageId, attempt: task.stageAttempt)
         if !job.stagePlansSent[executor, default: []].contains(key) {
-            guard cluster.send(.stagePlan(key, task.plan), to: executor) else { return nil }
+            // Once per executor and attempt: the plan without its scans' splits (tasks carry their own).
+            guard cluster.send(.stagePlan(key, task.plan.withoutSplits), to: executor) else { return nil }
             job.stagePlansSent[executor, default: []].insert(key)
         }
         var sent = task

@@ -332,7 +332,7 @@ final class DAGScheduler {
                 let stage = tsm.stage
                 let inputs = stage.plan.taskInputs(partition: partition) { tracker.blocks(shuffle: $0, reduceId: $1) }
                 var task = TaskDescription(taskId: taskId, stageId: stage.id, stageAttempt: tsm.stageAttempt, partition: partition,
-                                           attempt: attempt, plan: stage.plan.withoutSplits, output: stage.output, inputs: inputs,
+                                           attempt: attempt, plan: stage.plan, output: stage.output, inputs: inputs,
                                            compressionLevel: config.shuffleCompressionLevel)
                 task.faults = faults(for: stage.id, partition: partition, attempt: attempt)
                 task.maxDirectResultSize = config.maxDirectResultSize

@@ -49,7 +49,9 @@ struct JoinHashTable {
     var isNestedLoop: Bool { keys.isEmpty }
 
     /// True when a `=` key of row `row` of `columns` is null: such a row matches nothing.
-    func hasUnmatchableNull(_ columns: [ColumnVector], _ row: Int) -> Bool {
+    func hasUnmatchableNull(_ columns: [ColumnVector], _ row: Int) -> Bool { Self.hasUnmatchableNull(columns, row, nullSafe) }
+
+    static func hasUnmatchableNull(_ columns: [ColumnVector], _ row: Int, _ nullSafe: [Bool]) -> Bool {
         for (k, c) in columns.enumerated() where !nullSafe[k] && c.isNull(row) { return true }
         return false
     }

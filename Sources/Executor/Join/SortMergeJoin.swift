@@ -76,7 +76,7 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
             while next < batch.numRows {
                 let row = next
                 next += 1
-                if KeyGroups.hasUnmatchableNull(keys.columns, row, spec.nullSafe) { continue }
+                if JoinHashTable.hasUnmatchableNull(keys.columns, row, spec.nullSafe) { continue }
                 while let g = group, g.keys.compare(0, keys, row) < 0 {
                     try flush()   // records matches in `group`, so read its flags after
                     if let done = group { try emitUnmatched(done) }
@@ -86,7 +86,7 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
                 if let run = g.spilled {
                     // The probe rows of this key in this batch, against the group read back a chunk at a time.
                     try flush()
-                    while next < batch.numRows && !KeyGroups.hasUnmatchableNull(keys.columns, next, spec.nullSafe)
+                    while next < batch.numRows && !JoinHashTable.hasUnmatchableNull(keys.columns, next, spec.nullSafe)
                         && g.keys.compare(0, keys, next) == 0 { next += 1 }
                     try joinSpilled(run, probe: batch, rows: Array(Int32(row)..<Int32(next)), matched: &matched, group: &group)
                     continue
@@ -210,10 +210,6 @@ struct KeyGroups {
         return target
     }
 
-    static func hasUnmatchableNull(_ columns: [ColumnVector], _ row: Int, _ nullSafe: [Bool]) -> Bool {
-        for (k, c) in columns.enumerated() where !nullSafe[k] && c.isNull(row) { return true }
-        return false
-    }
 
     /// Loads the next batch if the current one is used up; false at the end.
     private mutating func ensureRow() throws -> Bool {
@@ -236,7 +232,7 @@ struct KeyGroups {
         reservation.release()
         spilledRun?.remove()
         spilledRun = nil
-        let streamed = unmatchable != nil && Self.hasUnmatchableNull(firstKeys.columns, first, nullSafe)
+        let streamed = unmatchable != nil && JoinHashTable.hasUnmatchableNull(firstKeys.columns, first, nullSafe)
         // Rows equal to the group's first row, across batch boundaries.
         while try ensureRow(), let b = batch, let k = keys {
             let start = position
@@ -277,7 +273,7 @@ struct KeyGroups {
         }
         let rows = ColumnarBatch.concat(pieces, schema: firstBatch.schema)
         let groupKeys = try SortKeys(rows, orders: orders)
-        return Group(rows: rows, keys: groupKeys, unmatchable: Self.hasUnmatchableNull(groupKeys.columns, 0, nullSafe),
+        return Group(rows: rows, keys: groupKeys, unmatchable: JoinHashTable.hasUnmatchableNull(groupKeys.columns, 0, nullSafe),
                      matched: [Bool](repeating: false, count: rows.numRows))
     }
 }

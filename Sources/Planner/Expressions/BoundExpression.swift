@@ -45,42 +45,13 @@ public indirect enum BoundExpression: Sendable, Codable, Hashable {
     }
 
     func collectColumns(into out: inout Set<Int>) {
-        switch self {
-        case .column(let i, _): out.insert(i)
-        case .literal: break
-        case .arithmetic(_, let l, let r, _), .comparison(_, let l, let r), .and(let l, let r), .or(let l, let r), .equalNullSafe(let l, let r):
-            l.collectColumns(into: &out); r.collectColumns(into: &out)
-        case .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .lower(let e), .upper(let e),
-             .length(let e), .trim(let e), .split(let e, _), .cast(let e, _), .randstr(let e, _):
-            e.collectColumns(into: &out)
-        case .coalesce(let es, _), .call(_, let es, _): for e in es { e.collectColumns(into: &out) }
-        }
+        if case .column(let i, _) = self { out.insert(i) }
+        for c in children { c.collectColumns(into: &out) }
     }
 
     /// Rewrites column indices through `mapping` (old index → new index).
     public func remapColumns(_ mapping: [Int: Int]) -> BoundExpression {
-        switch self {
-        case .column(let i, let t): return .column(mapping[i] ?? i, t)
-        case .literal: return self
-        case .arithmetic(let op, let l, let r, let t): return .arithmetic(op, l.remapColumns(mapping), r.remapColumns(mapping), t)
-        case .comparison(let op, let l, let r): return .comparison(op, l.remapColumns(mapping), r.remapColumns(mapping))
-        case .equalNullSafe(let l, let r): return .equalNullSafe(l.remapColumns(mapping), r.remapColumns(mapping))
-        case .and(let l, let r): return .and(l.remapColumns(mapping), r.remapColumns(mapping))
-        case .or(let l, let r): return .or(l.remapColumns(mapping), r.remapColumns(mapping))
-        case .not(let e): return .not(e.remapColumns(mapping))
-        case .negate(let e): return .negate(e.remapColumns(mapping))
-        case .isNull(let e): return .isNull(e.remapColumns(mapping))
-        case .isNotNull(let e): return .isNotNull(e.remapColumns(mapping))
-        case .lower(let e): return .lower(e.remapColumns(mapping))
-        case .upper(let e): return .upper(e.remapColumns(mapping))
-        case .length(let e): return .length(e.remapColumns(mapping))
-        case .trim(let e): return .trim(e.remapColumns(mapping))
-        case .split(let e, let p): return .split(e.remapColumns(mapping), pattern: p)
-        case .coalesce(let es, let t): return .coalesce(es.map { $0.remapColumns(mapping) }, t)
-        case .cast(let e, let t): return .cast(e.remapColumns(mapping), t)
-        case .randstr(let e, let n): return .randstr(e.remapColumns(mapping), length: n)
-        case .call(let f, let es, let t): return .call(f, es.map { $0.remapColumns(mapping) }, t)
-        }
+        substitutingColumns { i, t in .column(mapping[i] ?? i, t) }
     }
 
     /// Compact text for `explain()`, e.g. `lower(#0)`.

@@ -32,6 +32,9 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
     var refuseMemoryAbove: Int?
     /// spark.sql.autoBroadcastJoinThreshold; nil: the default (10 MB), -1: only hinted sides.
     var broadcastThreshold: Int64? = nil
+    /// Equi-joins that are not broadcast sort and merge (else shuffled hash joins, which sort and
+    /// merge only when their build side does not fit).
+    var preferSortMergeJoin = false
 
     static func forBlock(_ block: UInt64) -> FuzzConfig {
         var rng = SeededRandom(seed: block &* 0x2545_F491_4F6C_DD1D ^ 0xF022)
@@ -44,6 +47,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
             maxPartitionBytes: pick([128 << 20, 128 << 20, 128 << 20, 64 << 10, 256 << 10, 1 << 20]),
             refuseMemoryAbove: rng.below(10) == 0 ? pick([256 << 10, 1 << 20, 2 << 20]) : nil)
         config.broadcastThreshold = pick([nil, nil, -1, 64 << 10])
+        config.preferSortMergeJoin = pick([false, false, true])
         return config
     }
 
@@ -61,6 +65,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
             + "shuffle partitions \(partitions.map(String.init) ?? "default"), maxPartitionBytes \(size(maxPartitionBytes))"
             + (refuseMemoryAbove.map { ", refuse memory above \(size(Int64($0)))" } ?? "")
             + (broadcastThreshold.map { ", autoBroadcastJoinThreshold \($0 < 0 ? "-1" : size($0))" } ?? "")
+            + (preferSortMergeJoin ? ", preferSortMergeJoin" : "")
     }
 
     func makeSession() throws -> Session {
@@ -70,6 +75,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         config.maxPartitionBytes = maxPartitionBytes
         config.faults.refuseMemoryAbove = refuseMemoryAbove
         if let broadcastThreshold { config.autoBroadcastJoinThreshold = broadcastThreshold }
+        config.preferSortMergeJoin = preferSortMergeJoin
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         config.eventLogDir = nil
         config.uiEnabled = false
