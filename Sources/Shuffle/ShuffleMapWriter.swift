@@ -1,6 +1,8 @@
 // ShuffleMapWriter: the map side of a shuffle. Buffers a map task's batches within a memory
 // reservation, spills them as partition-grouped runs when the reservation is refused, and commits
 // one data + index file pair atomically (temp files, rename; the first valid commit of a name wins).
+// Between writes it also spills when another consumer of its task needs the memory (an aggregate
+// or sort upstream that is still taking input).
 
 #if canImport(Glibc)
 import Glibc
@@ -35,7 +37,7 @@ import Synchronization
 /// even with nothing buffered fails, with `.outOfMemory`.
 ///
 /// Not thread-safe: one writer belongs to one task.
-public final class ShuffleMapWriter {
+public final class ShuffleMapWriter: Spillable {
     // PROPERTIES (fixed at creation)
     public let shuffleId: ShuffleID
     public let mapId: TaskID
@@ -51,6 +53,8 @@ public final class ShuffleMapWriter {
     // STATE
     private enum State { case open, committed, aborted, failed }
     private var state = State.open
+    /// Inside `write`: the buffers are being changed, so they cannot be spilled for someone else.
+    private var writing = false
     private var batches: [ColumnarBatch] = []
     private var partitionIds: [[Int32]] = []
     /// Bytes reserved for what is buffered.
@@ -111,6 +115,7 @@ public final class ShuffleMapWriter {
         dataPath = ShuffleFiles.dataPath(directory: directory, shuffleId: shuffleId, mapId: mapId)
         indexPath = ShuffleFiles.indexPath(directory: directory, shuffleId: shuffleId, mapId: mapId)
         compressor = try ZstdCompressor(level: compressionLevel)
+        memory?.register(spiller: self)
     }
 
     /// Uncompressed bytes per zstd frame. Measured with `ember bench shuffle --frame-size …`
@@ -146,9 +151,11 @@ public final class ShuffleMapWriter {
             throw EmberError(.internal, "partition id \(bad) outside 0..<\(numPartitions)")
         }
         let need = batch.memoryBytes + 12 * batch.numRows
-        if let memory, !memory.tryGrow(need) {
+        writing = true
+        defer { writing = false }
+        if let memory, try !memory.tryGrow(need) {
             try spill()
-            guard memory.tryGrow(need) else {
+            guard try memory.tryGrow(need) else {
                 throw EmberError(.outOfMemory, "cannot reserve \(need) bytes for a shuffle batch even after spilling",
                                  context: [.init("shuffle", shuffleId.description), .init("map", mapId.description),
                                            .init("reserved by this task", String(memory.reservedBytes))],
@@ -159,6 +166,15 @@ public final class ShuffleMapWriter {
         peakBufferedBytes = Swift.max(peakBufferedBytes, reserved)
         batches.append(batch)
         partitionIds.append(ids)
+    }
+
+    /// Spills the buffered batches when another consumer of the task needs memory; returns the
+    /// bytes given back (0 while a write is under way or nothing is buffered).
+    public func spillForOtherConsumer() throws -> Int {
+        guard state == .open, !writing, !batches.isEmpty else { return 0 }
+        let held = reserved
+        try spill()
+        return held
     }
 
     /// Writes everything buffered as a spill run and releases its memory.

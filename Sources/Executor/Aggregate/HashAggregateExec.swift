@@ -31,7 +31,7 @@ public struct AggregateResources {
     }
 }
 
-public final class HashAggregateExec: BatchConsumer, SpillingOperator {
+public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable {
     // PROPERTIES
     let mode: AggregateMode
     let keys: [BoundExpression]
@@ -52,6 +52,8 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator {
     var rowsSeen = 0
     var passThrough = false
     var spill: AggregateSpill?
+    /// Inside `consume` or `finish`: the table is in use, so it cannot be spilled for someone else.
+    var busy = false
 
     // METRICS
     public private(set) var spillCount = 0
@@ -84,10 +86,11 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator {
         self.bufferOffsets = offsets
         memory = TableReservation(Self.holdsMemory(keys: keys) ? resources?.memory : nil)
         (table, accumulators) = Self.freshState(keys: keys, aggregates: aggregates)
+        if mode == .final && Self.holdsMemory(keys: keys) { resources?.memory?.register(spiller: self) }
     }
 
     /// Whether an aggregate with these keys holds task memory across batches: one without keys has
-    /// one group, nothing to reserve (TaskMemoryShares counts the holders by this rule).
+    /// one group, nothing to reserve (TaskMemoryManager counts its consumers by this rule).
     static func holdsMemory(keys: [BoundExpression]) -> Bool { !keys.isEmpty }
 
     static func freshState(keys: [BoundExpression], aggregates: [BoundAggregate]) -> (GroupTable, [any Accumulator]) {
@@ -99,11 +102,14 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator {
     public func consume(_ batch: ColumnarBatch) throws {
         let n = batch.numRows
         if n == 0 { return }
+        let wasBusy = busy
+        busy = true
+        defer { busy = wasBusy }
         if passThrough {
             try downstream.consume(try PartialPassThrough.convert(batch, keys: keys, aggregates: aggregates, schema: schema))
             return
         }
-        if table.count == 0 && !memory.cover(table.initialBytes) {
+        if try table.count == 0 && !memory.cover(table.initialBytes) {
             // Not even an empty table fits: nothing could be emitted or spilled to make room.
             guard mode == .partial else { throw outOfMemory("cannot reserve \(table.initialBytes) bytes for an empty hash table") }
             passThrough = true
@@ -151,7 +157,7 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator {
     }
 
     private func reserveForGrowth() throws {
-        if memory.cover(stateBytes) { return }
+        if try memory.cover(stateBytes) { return }
         // Refused: give the table away and start a new one.
         switch mode {
         case .partial: try emitTable()
@@ -228,7 +234,17 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator {
         spillCount += 1
     }
 
+    /// A Final aggregate taking input spills its table into hash buckets when another consumer of
+    /// the task needs memory (a partial one would have to emit it, which it cannot do from here).
+    public func spillForOtherConsumer() throws -> Int {
+        guard mode == .final, !busy, !passThrough, table.count > 0, level.maySpill, resources?.spillDirectory != nil else { return 0 }
+        let held = memory.reserved
+        try spillTable()
+        return held
+    }
+
     public func finish() throws {
+        busy = true
         guard let spill else {
             do {
                 try forEachPiece(results: mode == .final) { try downstream.consume($0) }

@@ -19,17 +19,17 @@ struct TableReservation {
 
     /// Makes the reservation cover `needed` bytes; false when the memory is refused (then the
     /// holder must give its table away: emit it, or spill it).
-    mutating func cover(_ needed: Int) -> Bool {
+    mutating func cover(_ needed: Int) throws -> Bool {
         guard let memory, needed > reserved else { return true }
         let missing = needed - reserved
         if !stepRefused && missing < Self.step {
-            if memory.tryGrow(Self.step) {
+            if try memory.tryGrow(Self.step) {
                 reserved += Self.step
                 return true
             }
             stepRefused = true
         }
-        guard memory.tryGrow(missing) else { return false }
+        guard try memory.tryGrow(missing) else { return false }
         reserved += missing
         return true
     }

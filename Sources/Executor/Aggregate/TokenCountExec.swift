@@ -43,7 +43,7 @@ public final class TokenCountExec: BatchConsumer {
         guard case .string(let s) = column.values else {
             throw EmberError(.internal, "TokenCount expects a string column, got \(column.dataType)")
         }
-        if !passThrough && table.count == 0 && !memory.cover(table.initialBytes) { passThrough = true }
+        if try !passThrough && table.count == 0 && !memory.cover(table.initialBytes) { passThrough = true }
         if passThrough {
             try passTokensThrough(s, column.validity)
             return
@@ -60,7 +60,7 @@ public final class TokenCountExec: BatchConsumer {
         if PartialBackOff.applies(rows: tokensSeen, groups: table.count) {
             passThrough = true
             try emitTable()
-        } else if !memory.cover(table.memoryBytes + counts.capacity * 8) {
+        } else if try !memory.cover(table.memoryBytes + counts.capacity * 8) {
             try emitTable()
         }
     }

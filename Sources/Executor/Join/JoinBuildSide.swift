@@ -82,7 +82,7 @@ final class JoinBuildSide: BatchConsumer {
 
     private func reserve(_ total: Int) throws {
         guard let memory, total > reservedBytes else { return }
-        guard memory.tryGrow(total - reservedBytes) else {
+        guard try memory.tryGrow(total - reservedBytes) else {
             throw EmberError(.outOfMemory,
                              "the \(spec.strategy.rawValue)'s build side (\(spec.buildSide == .left ? "left" : "right"), "
                              + "\(rowCount) rows so far, \(total >> 20) MiB) does not fit in the task's execution memory",

@@ -28,7 +28,6 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
         self.probeOrders = probeKeys.map { BoundSortOrder(expression: $0, ascending: true, nullsFirst: true) }
         self.buildOrders = build.orders
         self.probe = ExternalSorter(orders: probeOrders, schema: probeSchema, resources: resources)
-        probe.peer = build
         self.emitter = JoinEmitter(spec: spec, buildSchema: build.schema, probeSchema: probeSchema, downstream: downstream)
     }
 
@@ -249,7 +248,7 @@ struct KeyGroups {
                     run = try spill([piece], into: run)   // the group is on disk already: keep writing there
                     continue
                 }
-                guard bytes * 2 <= Self.unreservedBytes || reservation.cover(bytes * 2) else {   // the pieces, and their concatenation
+                guard try bytes * 2 <= Self.unreservedBytes || reservation.cover(bytes * 2) else {   // the pieces, and their concatenation
                     run = try spill(pieces + [piece], into: nil)
                     pieces = []
                     reservation.release()

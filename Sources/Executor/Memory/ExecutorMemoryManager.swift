@@ -174,32 +174,6 @@ public final class TaskMemoryReservation: MemoryReservation {
     deinit { manager.releaseAll(task: task) }
 }
 
-/// A consumer's share of a task's reservation: it may hold at most `fraction` of what the
-/// executor allows the task, leaving the rest to the task's other consumers.
-public final class ShareOfReservation: MemoryReservation {
-    let parent: TaskMemoryReservation
-    let fraction: Double
-    public private(set) var reservedBytes = 0
-
-    public init(_ parent: TaskMemoryReservation, fraction: Double) {
-        self.parent = parent
-        self.fraction = fraction
-    }
-
-    public func tryGrow(_ bytes: Int) -> Bool {
-        let cap = Int(Double(parent.cap) * fraction)
-        guard reservedBytes + bytes <= cap, parent.tryGrow(bytes) else { return false }
-        reservedBytes += bytes
-        return true
-    }
-
-    public func shrink(_ bytes: Int) {
-        let freed = Swift.min(bytes, reservedBytes)
-        parent.shrink(freed)
-        reservedBytes -= freed
-    }
-}
-
 /// Peak resident set size of this process (VmHWM from /proc/self/status), in bytes.
 public func processPeakRSS() -> Int64 {
     guard let f = fopen("/proc/self/status", "r") else { return 0 }

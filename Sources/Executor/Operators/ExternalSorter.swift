@@ -11,6 +11,9 @@
 // The fan-in is what the reservation grants at one chunk per run (at least 2, at most 64), so the
 // merge holds about fan-in × SpilledRun.chunkBytes. Stable: ties keep input order (runs are
 // merged in input order and the merge prefers the earlier run).
+//
+// While it takes input, the sorter also spills when another consumer of its task needs the memory
+// (a merge join's other side, the shuffle writer it feeds); once it emits, it holds what it has.
 
 import Planner
 import Shuffle
@@ -18,7 +21,7 @@ import Shuffle
 /// What a sort may use besides its input: memory and a directory for spills, as an aggregate.
 public typealias SortResources = AggregateResources
 
-final class ExternalSorter {
+final class ExternalSorter: Spillable {
     static let maxFanIn = 64
     /// Bytes per buffered row for the sort itself (prefix, position, order arrays).
     static let perRowOverhead = 40
@@ -31,10 +34,10 @@ final class ExternalSorter {
     private var bufferedBytes = 0
     private var runs: [SpilledRun] = []
     private var writer: SpillWriter?
-    /// Another sorter of the same task sharing its memory (a merge join's other side): when this
-    /// one is refused memory, the peer spills what it buffers first (Spark's consumers asking each
-    /// other to spill), so neither is left spilling one batch at a time.
-    weak var peer: ExternalSorter?
+    /// Rows may still be inserted (no output was asked for yet).
+    private var accepting = true
+    /// Inside `insert`: the buffer is being changed, so it cannot be spilled for someone else.
+    private var inserting = false
 
     private(set) var spillCount = 0
     private(set) var memoryBytesSpilled: Int64 = 0
@@ -45,6 +48,7 @@ final class ExternalSorter {
         self.schema = schema
         self.resources = resources
         memory = TableReservation(resources?.memory)
+        resources?.memory?.register(spiller: self)
     }
 
     deinit {
@@ -57,12 +61,11 @@ final class ExternalSorter {
     func insert(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0 else { return }
         let needed = Self.bytes(of: batch)
-        if !memory.cover(bufferedBytes + needed), let peer, !peer.buffered.isEmpty {
-            try peer.spill()
-        }
-        if !memory.cover(bufferedBytes + needed) {
+        inserting = true
+        defer { inserting = false }
+        if try !memory.cover(bufferedBytes + needed) {
             if !buffered.isEmpty { try spill() }
-            if !memory.cover(needed) {
+            if try !memory.cover(needed) {
                 // Not even this batch fits alone: it becomes a run of its own.
                 buffered = [batch]
                 bufferedBytes = needed
@@ -72,6 +75,15 @@ final class ExternalSorter {
         }
         buffered.append(batch)
         bufferedBytes += needed
+    }
+
+    /// Spills the buffer when another consumer of the task needs memory, if rows are still being
+    /// taken; returns the bytes given back.
+    func spillForOtherConsumer() throws -> Int {
+        guard accepting, !inserting, !buffered.isEmpty, resources?.spillDirectory != nil else { return 0 }
+        let held = memory.reserved
+        try spill()
+        return held
     }
 
     /// Sorts the buffer into a run on disk and gives its memory back.
@@ -97,6 +109,7 @@ final class ExternalSorter {
 
     /// Emits every row in order; stops early when `consume` returns false.
     func finish(_ consume: (ColumnarBatch) throws -> Bool) throws {
+        accepting = false
         defer {
             for run in runs { run.remove() }
             runs = []
@@ -109,11 +122,11 @@ final class ExternalSorter {
             while let batch = try source.nextBatch() { guard try consume(batch) else { return } }
             return
         }
-        var fanIn = reserveFanIn(runs.count + 1)
+        var fanIn = try reserveFanIn(runs.count + 1)
         if runs.count + 1 > fanIn {
             // Merge passes need every run on disk: the tail becomes a run too.
             try spillTail(tail)
-            fanIn = reserveFanIn(runs.count)
+            fanIn = try reserveFanIn(runs.count)
             while runs.count > fanIn { try mergePass(fanIn) }
             let reader = SharedSpillReader(schema: schema)
             try merge(runs.map { .spilled(SpilledRunSource($0, reader: reader)) }, consume)
@@ -141,21 +154,22 @@ final class ExternalSorter {
     /// Every row in order, as a source to pull from (a merge join reads two at once). After spills
     /// the runs are first merged into one on disk; the sorter must live while the source is read.
     func sortedSource() throws -> SortRunSource {
+        accepting = false
         let tail = try SortedRows(buffered, orders: orders, schema: schema)
         buffered = []
         guard !runs.isEmpty else { return .memory(SortedRowsSource(tail)) }   // the buffer's memory stays reserved
         try spillTail(tail)
-        while runs.count > 1 { try mergePass(reserveFanIn(runs.count)) }
+        while runs.count > 1 { try mergePass(try reserveFanIn(runs.count)) }
         return .spilled(SpilledRunSource(runs[0], reader: SharedSpillReader(schema: schema)))
     }
 
     /// Reserves one chunk per run for up to `runs` runs; returns how many runs a merge may read.
-    private func reserveFanIn(_ runs: Int) -> Int {
+    private func reserveFanIn(_ runs: Int) throws -> Int {
         var granted = 0
         var wanted = memory.reserved
         while granted < min(runs, Self.maxFanIn) {
             wanted += SpilledRun.chunkBytes
-            guard memory.cover(wanted) else { break }
+            guard try memory.cover(wanted) else { break }
             granted += 1
         }
         return max(2, granted)

@@ -14,17 +14,18 @@ import Shuffle
 final class TaskPipeline {
     let task: TaskDescription
     let runner: TaskRunner
-    let shares: TaskMemoryShares
+    /// The task's memory (nil: unbounded, in-process use); each memory-holding operator gets a consumer.
+    let memory: TaskMemoryManager?
     let kill: TaskKillFlag
     let inputs: [Int: TaskInputSource]
     var metrics = TaskMetrics()
     private(set) var cacheWriters: [CacheWriteExec] = []
     private var spillers: [any SpillingOperator] = []
 
-    init(task: TaskDescription, runner: TaskRunner, shares: TaskMemoryShares, kill: TaskKillFlag) {
+    init(task: TaskDescription, runner: TaskRunner, memory: TaskMemoryManager?, kill: TaskKillFlag) {
         self.task = task
         self.runner = runner
-        self.shares = shares
+        self.memory = memory
         self.kill = kill
         self.inputs = Dictionary(task.inputs.map { ($0.leaf, $0.source) }, uniquingKeysWith: { a, _ in a })
     }
@@ -60,14 +61,14 @@ final class TaskPipeline {
             let leftLeaves = l.leaves.count
             let (buildPlan, buildLeaf, probePlan, probeLeaf) = spec.buildSide == .left
                 ? (l, firstLeaf, r, firstLeaf + leftLeaves) : (r, firstLeaf + leftLeaves, l, firstLeaf)
-            let resources = SortResources(memory: shares.budget(), spillDirectory: runner.localDir, taskId: task.taskId)
+            let resources = resources(for: "\(spec.strategy.rawValue) build side")
             let build = JoinBuildSide(spec: spec, schema: buildPlan.schema, resources: resources)
             defer { build.close() }
             try run(buildPlan, firstLeaf: buildLeaf, into: CancellationPoint(kill, downstream: build))
             let join: any BatchConsumer
             if let sorter = build.sorter {
-                let merge = SortMergeJoin(spec: spec, build: sorter, probeSchema: probePlan.schema, resources: resources, downstream: downstream,
-                                          kill: kill)
+                let merge = SortMergeJoin(spec: spec, build: sorter, probeSchema: probePlan.schema,
+                                          resources: self.resources(for: "sort-merge join probe side"), downstream: downstream, kill: kill)
                 spillers.append(merge)
                 join = merge
             } else {
@@ -86,19 +87,19 @@ final class TaskPipeline {
         case .project(let e, let s, _): return ProjectExec(expressions: e, schema: s, downstream: head)
         case .filter(let e, _): return FilterExec(predicate: e, downstream: head)
         case .generate(let g, _): return GenerateExec(generator: g, downstream: head)
-        case .tokenCount(let t, _): return try TokenCountExec(t, downstream: head, memory: shares.budget())
+        case .tokenCount(let t, _): return try TokenCountExec(t, downstream: head, memory: memory?.consumer("TokenCount"))
         case .cache(let spec, _):
             let writer = CacheWriteExec(spec: spec, partition: task.partition, blocks: runner.blocks, downstream: head)
             cacheWriters.append(writer)
             return writer
         case .hashAggregate(let m, let k, let a, let s, _):
             let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
-                                              resources: AggregateResources(memory: shares.budget(), spillDirectory: runner.localDir, taskId: task.taskId))
+                                              resources: resources(for: "HashAggregate(\(m.rawValue))"))
             spillers.append(aggregate)
             return aggregate
         case .sort(let o, let c):
             let sort = SortExec(orders: o, schema: c.schema, downstream: head,
-                                resources: SortResources(memory: shares.budget(), spillDirectory: runner.localDir, taskId: task.taskId))
+                                resources: resources(for: "Sort"))
             spillers.append(sort)
             return sort
         case .limit(let n, _): return LimitExec(limit: n, downstream: head)
@@ -106,6 +107,11 @@ final class TaskPipeline {
         case .sampleKeys(let k, _): return SampleKeysExec(k, partition: task.partition, downstream: head)
         default: throw EmberError(.internal, "not a unary operator: \(node.nodeText)")
         }
+    }
+
+    /// Memory (a consumer of its own) and the spill directory for one operator.
+    func resources(for name: String) -> AggregateResources {
+        AggregateResources(memory: memory?.consumer(name), spillDirectory: runner.localDir, taskId: task.taskId)
     }
 
     /// Reads leaf `leaf`'s input into `downstream` and finishes it. The counts are recorded even

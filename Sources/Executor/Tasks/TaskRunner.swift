@@ -36,7 +36,7 @@ public struct TaskRunner: Sendable {
         memory?.taskStarted(task.taskId)
         defer { memory?.taskEnded(task.taskId) }
         let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId, limit: task.faults.memoryLimit) }
-        let shares = TaskMemoryShares(task, reservation)
+        let taskMemory = reservation.map { TaskMemoryManager(task, grant: $0) }
         var resultSink: ResultSink? = nil
         do {
             if task.faults.delayMillis > 0 { try kill.sleep(millis: task.faults.delayMillis) }
@@ -51,11 +51,11 @@ public struct TaskRunner: Sendable {
                 let writer = try ShuffleMapWriter(
                     shuffleId: shuffleId, mapId: task.taskId, mapIndex: task.partition, executorId: executorId,
                     numPartitions: partitioning.numPartitions, schema: task.plan.schema, directory: localDir,
-                    compressionLevel: task.compressionLevel, memory: shares.budget())
+                    compressionLevel: task.compressionLevel, memory: taskMemory?.consumer("ShuffleMapWriter"))
                 if task.faults.fullDisk { writer.injectedWriteDevice = "/dev/full" }
                 let sink = try ShuffleWriteSink(writer: writer, partitioning: partitioning)
                 do {
-                    try runPipeline(task, sink: sink, metrics: &metrics, shares: shares, kill: kill, cacheWriters: &cacheWriters)
+                    try runPipeline(task, sink: sink, metrics: &metrics, memory: taskMemory, kill: kill, cacheWriters: &cacheWriters)
                 } catch {
                     writer.abort()
                     throw error
@@ -76,7 +76,7 @@ public struct TaskRunner: Sendable {
                     try ResultFileWriter(directory: localDir, taskId: task.taskId, compressionLevel: task.compressionLevel)
                 }
                 resultSink = sink
-                try runPipeline(task, sink: sink, metrics: &metrics, shares: shares, kill: kill, cacheWriters: &cacheWriters)
+                try runPipeline(task, sink: sink, metrics: &metrics, memory: taskMemory, kill: kill, cacheWriters: &cacheWriters)
                 status.resultBatches = sink.batches
                 status.resultBytes = sink.encodedBytes
                 metrics.outputRows = sink.rows
@@ -116,8 +116,8 @@ public struct TaskRunner: Sendable {
 extension TaskRunner {
     /// Runs the task's operator tree into `sink`, adding what its pipelines counted to `metrics`.
     func runPipeline(_ task: TaskDescription, sink: any BatchConsumer, metrics: inout TaskMetrics,
-                     shares: TaskMemoryShares, kill: TaskKillFlag, cacheWriters: inout [CacheWriteExec]) throws {
-        let pipeline = TaskPipeline(task: task, runner: self, shares: shares, kill: kill)
+                     memory: TaskMemoryManager?, kill: TaskKillFlag, cacheWriters: inout [CacheWriteExec]) throws {
+        let pipeline = TaskPipeline(task: task, runner: self, memory: memory, kill: kill)
         defer {
             metrics.add(pipeline.metrics)
             cacheWriters += pipeline.cacheWriters

@@ -1,14 +1,33 @@
-// MemoryReservation: how an operator asks its executor for memory before it grows (hash tables,
+// MemoryReservation: how an operator asks its task for memory before it grows (hash tables,
 // shuffle buffers, sort buffers). A refused request means "spill what you hold, then try again";
 // only an operator that cannot make progress even after spilling fails with out-of-memory.
+// Asking may itself make other operators of the task spill (see TaskMemoryManager), which is why
+// it can throw: their spill's error (a full disk) ends the task.
+//
+// Spillable: an operator that can give its memory back when another operator of its task needs it
+// (Spark's MemoryConsumer.spill). It registers with its reservation; the task's memory manager
+// calls it only while the operator is not itself on the call stack asking for memory.
 
 public protocol MemoryReservation: AnyObject {
-    /// Tries to grow this reservation by `bytes`; false if the executor's memory cannot grant it.
-    func tryGrow(_ bytes: Int) -> Bool
+    /// Tries to grow this reservation by `bytes`; false if the task's memory cannot grant it.
+    func tryGrow(_ bytes: Int) throws -> Bool
     /// Gives `bytes` back.
     func shrink(_ bytes: Int)
     /// Bytes currently held.
     var reservedBytes: Int { get }
+    /// Who to ask to spill this reservation's memory for another consumer (held weakly).
+    func register(spiller: any Spillable)
+}
+
+extension MemoryReservation {
+    /// A reservation without a task memory manager behind it has no one to ask.
+    public func register(spiller: any Spillable) {}
+}
+
+public protocol Spillable: AnyObject {
+    /// Spills what can be spilled now and returns the bytes given back to the reservation: 0 when
+    /// nothing can be spilled at the moment (empty, or in the middle of emitting its rows).
+    func spillForOtherConsumer() throws -> Int
 }
 
 /// A reservation with a fixed budget, for single-process use (benchmarks, tests) where no

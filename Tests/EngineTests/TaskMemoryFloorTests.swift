@@ -1,14 +1,14 @@
 // An aggregate and the operators it feeds in one task share the task's memory: with every
-// reservation refused above 1 MiB, each one holds its own part, so none starves another. Before,
-// a Partial aggregate took its 1 MiB reservation step whole (its half-share ignored the refusal
-// limit), and a Final aggregate took all the task's memory while the shuffle writer it fed then
-// could not take one batch ("cannot reserve … bytes for a shuffle batch even after spilling").
+// reservation refused above 1 MiB, each one is guaranteed its floor (TaskMemoryManager), so none
+// starves another. Once, a Partial aggregate took its 1 MiB reservation step whole, and a Final
+// aggregate took all the task's memory while the shuffle writer it fed then could not take one
+// batch ("cannot reserve … bytes for a shuffle batch even after spilling").
 
 import Engine
 import Foundation
 import Testing
 
-@Suite(.serialized) struct TaskMemorySharesTests {
+@Suite(.serialized) struct TaskMemoryFloorTests {
     static let rows: Int64 = 120_000
 
     /// Keys of a few groups and of many; answers computed row by row.
@@ -23,7 +23,7 @@ import Testing
         return out
     }
 
-    @Test func aggregatesAndTheWriterTheyFeedFinishUnderAOneMegabyteShare() throws {
+    @Test func aggregatesAndTheWriterTheyFeedFinishUnderOneMegabyte() throws {
         let session = try Session(config: testConfig(executors: 2, cores: 1) { config in
             config.shufflePartitions = 3
             config.faults.refuseMemoryAbove = 1 << 20
