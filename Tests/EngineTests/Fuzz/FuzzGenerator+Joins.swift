@@ -40,6 +40,13 @@ extension FuzzGenerator {
     }
 
     mutating func distinctStep() -> [FuzzStep]? {
+        if chance(0.5) {
+            // dropDuplicates on some exact columns, keeping those.
+            let keys = columns.filter(\.exact).shuffled(using: &rng).prefix(1 + rng.below(2))
+            guard !keys.isEmpty else { return nil }
+            columns = keys.map { c -> FuzzColumn in var c = c; c.unique = false; return c }
+            return [.dropDuplicates(keys.map(\.name))]
+        }
         guard !columns.isEmpty, columns.allSatisfy(\.exact) else { return nil }
         for i in columns.indices { columns[i].unique = false }
         return [.distinct]

@@ -259,6 +259,9 @@ enum FuzzStep: Sendable {
     /// union, intersect or subtract with a second input built from the source table.
     case setOperation(FuzzSetOperation)
     case distinct
+    /// dropDuplicates(cols) then select(cols): which row of a key is kept is arbitrary (as in
+    /// Spark), so only the keys are compared.
+    case dropDuplicates([String])
 
     /// The step over `df`; `source` is the source table, where a second input starts.
     func apply(_ df: DataFrame, source: DataFrame) throws -> DataFrame {
@@ -266,6 +269,7 @@ enum FuzzStep: Sendable {
         case .join(let j): return try j.apply(df, source: source)
         case .setOperation(let s): return try s.apply(df, source: source)
         case .distinct: return df.distinct()
+        case .dropDuplicates(let cols): return df.dropDuplicates(cols).select(cols.map { col($0) })
         case .filter(let e): return df.filter(e.column)
         case .select(let items): return df.select(items.map(\.column))
         case .withColumn(let name, let e): return try df.withColumn(name, e.column)
@@ -294,6 +298,9 @@ enum FuzzStep: Sendable {
         case .join: return ".join(…)"
         case .setOperation(let s): return s.swiftText(right: "…")
         case .distinct: return ".distinct()"
+        case .dropDuplicates(let cols):
+            let names = cols.map(quoted).joined(separator: ", ")
+            return ".dropDuplicates([\(names)]).select(\(cols.map { "col(\(quoted($0)))" }.joined(separator: ", ")))"
         case .filter(let e): return ".filter(\(e.swiftText))"
         case .select(let items): return ".select(\(items.map(\.swiftText).joined(separator: ", ")))"
         case .withColumn(let name, let e): return ".withColumn(\(quoted(name)), \(e.swiftText))"
@@ -350,6 +357,7 @@ struct FuzzPlan: Sendable {
             case .join(let j): return "join \(j.type.rawValue)" + (j.keys.isEmpty ? " (no keys)" : "")
             case .setOperation(let s): return s.kind.rawValue
             case .distinct: return "distinct"
+            case .dropDuplicates: return "dropDuplicates"
             default: return nil
             }
         }

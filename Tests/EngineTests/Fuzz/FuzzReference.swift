@@ -90,6 +90,8 @@ enum FuzzReference {
                 r = setOperation(r, try run(operation.right, from: source, source: source, final: false), operation)
             case .distinct:
                 r = distinct(r)
+            case .dropDuplicates(let cols):
+                r = distinct(project(r, cols.map { ($0, FuzzExpr.column($0)) }))
             }
         }
         return r
