@@ -36,6 +36,7 @@ public enum Analyzer {
         case .project(let exprs, let child):
             return try resolveProject(exprs, try resolveScoped(child))
         case .aggregate(let keys, let aggs, let child):
+            if aggs.contains(where: isExpressionOverAggregates) { return try resolveAggregateExpressions(keys, aggs, child) }
             if aggs.contains(where: isDistinctAggregate) { return try resolveDistinctAggregate(keys, aggs, try resolveScoped(child)) }
             return try resolveAggregate(keys, aggs, try resolveScoped(child))
         case .sort(let orders, let child), .sortWithinPartitions(let orders, let child):
