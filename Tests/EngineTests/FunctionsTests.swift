@@ -101,6 +101,13 @@ struct FunctionsTests {
         #expect(try Self.value(add_months(lit(date: "2020-03-31"), -13)) == Self.date("2019-02-28"))
         #expect(try Self.value(date_sub(lit(date: "2000-03-01"), 1)) == Self.date("2000-02-29"))
         #expect(try Self.value(datediff(lit(date: "2009-07-31"), lit(date: "2009-07-30"))) == .long(1))
+        // date ± whole days is date_add / date_sub; date - date needs datediff.
+        #expect(try Self.value(lit(date: "2000-02-28") + 1) == Self.date("2000-02-29"))
+        #expect(try Self.value(lit(2) + lit(date: "2000-02-28")) == Self.date("2000-03-01"))
+        #expect(try Self.value(lit(date: "2000-03-01") - 1) == Self.date("2000-02-29"))
+        #expect(try Self.value(lit(date: "2000-03-01") + litNull()) == .null)
+        #expect(throws: EmberError.self) { try Self.value(lit(date: "2000-03-01") - lit(date: "2000-02-01")) }
+        #expect(throws: EmberError.self) { try Self.value(lit(date: "2000-03-01") + 1.5) }
         #expect(try Self.value(year(lit("1994-01-01"))) == .long(1994))
         // like with escapes; a bad escape is an analysis error.
         #expect(try Self.value(lit("100%").like("100\\%")) == .boolean(true))

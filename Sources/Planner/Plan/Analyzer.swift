@@ -323,6 +323,16 @@ public enum Analyzer {
             return op == .and ? .and(l, r) : .or(l, r)
         }
         if op.isArithmetic {
+            // Dates and whole numbers of days, as Spark: date + n, n + date, date - n.
+            if op == .add || op == .subtract {
+                if lt == .date && isNullLiteral(r) { return .call(op == .add ? .dateAdd : .dateSub, [l, .literal(.null, .long)], .date) }
+                if lt == .date && rt == .long { return .call(op == .add ? .dateAdd : .dateSub, [l, r], .date) }
+                if op == .add && lt == .long && rt == .date { return .call(.dateAdd, [r, l], .date) }
+                if op == .subtract && lt == .date && rt == .date {
+                    throw EmberError(.analysis, "subtracting dates gives an interval, which Ember does not have: '\(e.displayName)'",
+                                     hint: "use datediff(end, start) for the days between them")
+                }
+            }
             guard lt.isNumeric, rt.isNumeric else {
                 throw EmberError(.analysis, "cannot apply '\(op.rawValue)' to \(lt) and \(rt) in '\(e.displayName)'",
                                  hint: "arithmetic needs numeric columns; cast strings with .cast(.long) or .cast(.double)")
