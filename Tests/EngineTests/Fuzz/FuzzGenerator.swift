@@ -269,6 +269,11 @@ struct FuzzGenerator {
             aggs.append(FuzzAggregate(function: function, input: input, alias: name))
             out.append(column)
         }
+        // Some counts and averages become expressions over the aggregate: count(…) + k, avg(…) * 2.
+        for i in aggs.indices where (aggs[i].function == .count || aggs[i].function == .avg) && chance(0.2) {
+            aggs[i].plus = aggs[i].function == .avg ? 0 : Int64(1 + rng.below(9))
+            out[keys.count + i].bound.magnitude = Swift.min(64, out[keys.count + i].bound.magnitude + 1)
+        }
         columns = out
         return [.aggregate(keys: keys, aggs: aggs)]
     }

@@ -173,8 +173,18 @@ struct FuzzAggregate: Sendable {
     var alias: String
     /// count(DISTINCT input) (function is .count).
     var distinct = false
+    /// An expression over the aggregate inside agg(...): count(…) + k, or avg(…) * 2 when k is 0.
+    var plus: Int64? = nil
 
     var column: Engine.Column {
+        guard let plus else { return aggregateColumn }
+        let unaliased = FuzzAggregate(function: function, input: input, alias: alias, distinct: distinct).aggregateColumnUnaliased
+        return (function == .avg ? unaliased * 2 : unaliased + plus).alias(alias)
+    }
+
+    private var aggregateColumn: Engine.Column { aggregateColumnUnaliased.alias(alias) }
+
+    private var aggregateColumnUnaliased: Engine.Column {
         let c: Engine.Column
         switch function {
         case .count: c = input.map { count($0.column) } ?? count("*")
@@ -191,21 +201,26 @@ struct FuzzAggregate: Sendable {
         case .varSamp: c = variance(input!.column)
         case .varPop: c = var_pop(input!.column)
         }
-        if distinct, let input { return countDistinct(input.column).alias(alias) }
-        return c.alias(alias)
+        if distinct, let input { return countDistinct(input.column) }
+        return c
     }
 
     var swiftText: String {
+        guard let plus else { return aggregateText + ".alias(\(quoted(alias)))" }
+        return "(" + aggregateText + (function == .avg ? " * 2" : " + \(plus)") + ").alias(\(quoted(alias)))"
+    }
+
+    private var aggregateText: String {
         let name: String
         switch function {
         case _ where distinct: name = "countDistinct"
         case .firstIgnoreNulls, .lastIgnoreNulls:
-            return "\(function == .firstIgnoreNulls ? "first" : "last")(\(input!.swiftText), ignoreNulls: true).alias(\(quoted(alias)))"
+            return "\(function == .firstIgnoreNulls ? "first" : "last")(\(input!.swiftText), ignoreNulls: true)"
         case .stddevSamp: name = "stddev"
         case .varSamp: name = "variance"
         default: name = function.rawValue
         }
-        return "\(name)(\(input?.swiftText ?? "\"*\"")).alias(\(quoted(alias)))"
+        return "\(name)(\(input?.swiftText ?? "\"*\""))"
     }
 }
 

@@ -191,7 +191,11 @@ enum FuzzReference {
         for (keyValues, accs) in groups {
             var row = keyValues, slack = keyValues.map { _ in 0.0 }
             for (j, a) in aggs.enumerated() {
-                let (v, s) = finish(accs[j], a, aggTypes[j])
+                var (v, s) = finish(accs[j], a, aggTypes[j])
+                if let plus = a.plus {
+                    if case .long(let n) = v { v = .long(n + plus) }
+                    if case .double(let x) = v, a.function == .avg { (v, s) = (.double(x * 2), s * 2) }
+                }
                 row.append(v)
                 slack.append(s)
             }
