@@ -158,7 +158,7 @@ public final class ShuffleMapWriter: Spillable {
             guard try memory.tryGrow(need) else {
                 throw EmberError(.outOfMemory, "cannot reserve \(need) bytes for a shuffle batch even after spilling",
                                  context: [.init("shuffle", shuffleId.description), .init("map", mapId.description),
-                                           .init("reserved by this task", String(memory.reservedBytes))],
+                                           .init("memory", memory.usageReport)],
                                  hint: "give executors more memory, or use more partitions so each batch is smaller")
             }
         }

@@ -1,7 +1,10 @@
 // The task memory manager on its own and with real operators: each consumer keeps its floor, a
 // refused consumer makes the others spill (the smallest that frees enough first), a consumer on
 // the call stack is never asked, a spill's error reaches the requester, and a shuffle writer
-// holding buffered batches spills them when the sort upstream of it needs the memory.
+// holding buffered batches spills them when the sort upstream of it needs the memory. An operator
+// that emits (a sort) first sheds what it holds beyond its fair share, so the writer it feeds is
+// not starved; a speculative step makes no one spill; another's failed spill is not taken for a
+// hash join's own refusal; a sort's merge passes do not pile up their fan-in reservations.
 
 @testable import Executor
 @testable import Shuffle
@@ -126,7 +129,7 @@ final class HoldingConsumer: Spillable {
         let dir = ScratchDir("task-memory")
         try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
         defer { dir.cleanup() }
-        let executor = ExecutorMemoryManager(executorMemory: 10_000_000)   // 6 MB pool
+        let executor = ExecutorMemoryManager(executorMemory: 4_000_000)   // 2.4 MB pool, floors of 600 kB
         let grant = TaskMemoryReservation(manager: executor, task: TaskID(1))
         let m = TaskMemoryManager(grant: grant, plannedConsumers: 2)
         let schema = ShuffleSpillTests.schema
@@ -138,7 +141,7 @@ final class HoldingConsumer: Spillable {
             try writer.write(b, partitionIds: (0..<b.numRows).map { Int32($0 % 4) })
             expected += (0..<b.numRows).map { b.row($0).description }
         }
-        #expect(writer.spillCount == 0 && writer.bufferedBytes > 0)
+        #expect(writer.spillCount == 0 && writer.bufferedBytes > executor.poolBytes / 4, "the writer holds more than its floor")
         let heldByWriter = writer.bufferedBytes
         let sorter = ExternalSorter(orders: [BoundSortOrder(expression: .column(0, .long), ascending: true, nullsFirst: true)], schema: schema,
                                     resources: SortResources(memory: m.consumer("sort"), spillDirectory: dir.path, taskId: TaskID(1)))
@@ -163,5 +166,113 @@ final class HoldingConsumer: Spillable {
         #expect(got.sorted() == expected.sorted())
         #expect(sorted.count == input.dropFirst(10).reduce(0) { $0 + $1.numRows })
         #expect(executor.usedBytes == 0 || writer.bufferedBytes == 0)
+    }
+
+    static let wideSchema = StructType([StructField("k", .long), StructField("v", .string)])
+
+    static func wideBatch(seed: Int, rows: Int = 4096, width: Int) -> ColumnarBatch {
+        ColumnarBatch.fromRows((0..<rows).map { i in
+            let k = Int64((i * 7919 + seed * 104729) % 100_003)
+            return [.long(k), .string(String(repeating: "x", count: width) + "\(k)")]
+        }, schema: wideSchema)
+    }
+
+    /// The sort took most of the task's memory while taking input; emitting into the writer, it
+    /// first spills down to its fair share, and every batch finds room in the writer.
+    @Test func aSortEmittingIntoTheWriterLeavesItRoom() throws {
+        let dir = ScratchDir("task-memory-starve")
+        try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+        defer { dir.cleanup() }
+        let executor = ExecutorMemoryManager(executorMemory: 2_000_000)   // 1.2 MB pool
+        let cap = executor.poolBytes
+        let m = TaskMemoryManager(grant: TaskMemoryReservation(manager: executor, task: TaskID(1)), plannedConsumers: 2)
+        let writer = try ShuffleMapWriter(shuffleId: ShuffleID(1), mapId: TaskID(1), mapIndex: 0, executorId: ExecutorID("t"),
+                                          numPartitions: 4, schema: Self.wideSchema, directory: dir.path, memory: m.consumer("writer"))
+        let sorter = ExternalSorter(orders: [BoundSortOrder(expression: .column(0, .long), ascending: true, nullsFirst: true)],
+                                    schema: Self.wideSchema,
+                                    resources: SortResources(memory: m.consumer("sort"), spillDirectory: dir.path, taskId: TaskID(1)))
+        let input = (0..<8).map { Self.wideBatch(seed: $0, width: 100) }
+        let need = input[0].memoryBytes + 12 * input[0].numRows
+        #expect(need > cap / 4 && need <= cap / 2, "a batch is larger than the writer's floor")
+        for b in input { try sorter.insert(b) }
+        var emitted: [Int64] = []
+        try sorter.finish { batch in
+            try writer.write(batch, partitionIds: (0..<batch.numRows).map { Int32($0 % 4) })
+            if case .long(let keys) = batch.columns[0].values { emitted += keys }
+            return true
+        }
+        #expect(emitted.count == 8 * 4096)
+        #expect(emitted == emitted.sorted())
+        _ = try writer.commit()
+    }
+
+    /// The same through real executors: a sort feeding a shuffle writer with 1 MiB per task.
+    @Test(arguments: [50, 90]) func aSortFeedingAWriterFinishesUnderOneMegabyte(width: Int) throws {
+        let session = try Session(config: testConfig(executors: 2, cores: 1) { c in
+            c.shufflePartitions = 2
+            c.faults.refuseMemoryAbove = 1 << 20
+        })
+        defer { session.stop() }
+        let pad = String(repeating: "p", count: width)
+        let sorted = try session.range(0, 200_000, numPartitions: 2).withColumn("s", concat(lit(pad), col("id").cast(.string)))
+            .orderBy(col("id").desc()).repartition(3)
+        let rows = try sorted.collect()
+        #expect(rows.count == 200_000)
+        #expect(Set(rows.map { $0.values[0].description }).count == 200_000)
+    }
+
+    /// A table's 1 MiB step is taken only from free memory; the few bytes it needs fit without
+    /// making anyone spill.
+    @Test func aSpeculativeStepMakesNoOneSpill() throws {
+        let executor = ExecutorMemoryManager(executorMemory: 100_000_000)
+        let cap = executor.poolBytes
+        let m = TaskMemoryManager(grant: TaskMemoryReservation(manager: executor, task: TaskID(1)), plannedConsumers: 2)
+        let other = HoldingConsumer(m, "writer")
+        var table = TableReservation(m.consumer("aggregate"))
+        #expect(try table.cover(20_000_000))
+        #expect(try other.take(cap - 20_000_000 - 500_000))   // 500 KB free
+        #expect(try table.cover(20_000_000 + 100_000))
+        #expect(other.spills == 0)
+    }
+
+    /// An out-of-memory error from another operator's spill fails the task; the hash join's build
+    /// side does not take it for its own refusal and quietly switch to sorting.
+    @Test func anotherConsumersFailedSpillIsNotTheBuildSidesRefusal() throws {
+        let executor = ExecutorMemoryManager(executorMemory: 100_000_000)
+        let cap = executor.poolBytes
+        let m = TaskMemoryManager(grant: TaskMemoryReservation(manager: executor, task: TaskID(1)), plannedConsumers: 2)
+        let other = HoldingConsumer(m, "sort")
+        #expect(try other.take(cap - cap / 4))
+        other.failure = EmberError(.outOfMemory, "cannot allocate a 1048576-byte buffer")
+        let schema = StructType([StructField("k", .long)])
+        let spec = HashJoinSpec(type: .inner, strategy: .shuffledHash, buildSide: .right, leftKeys: [.column(0, .long)],
+                                rightKeys: [.column(0, .long)], nullSafe: [false], condition: nil, schema: schema, reason: "")
+        let build = JoinBuildSide(spec: spec, schema: schema, resources: SortResources(memory: m.consumer("build"),
+                                  spillDirectory: NSTemporaryDirectory(), taskId: TaskID(1)))
+        let big = ColumnarBatch.fromRows((0..<(cap / 4 / 8 + 1000)).map { [.long(Int64($0))] }, schema: schema)
+        #expect(throws: EmberError.self) { try build.consume(big) }
+        #expect(build.sorter == nil)
+    }
+
+    /// A sort read as a source (a merge join's side) holds one chunk after its merge passes, not
+    /// every pass's fan-in.
+    @Test func aSortedSourceHoldsOneChunkAfterItsMergePasses() throws {
+        let dir = ScratchDir("task-memory-fanin")
+        try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+        defer { dir.cleanup() }
+        let executor = ExecutorMemoryManager(executorMemory: 4_000_000)
+        let m = TaskMemoryManager(grant: TaskMemoryReservation(manager: executor, task: TaskID(1)), plannedConsumers: 1)
+        let memory = m.consumer("sort")
+        let sorter = ExternalSorter(orders: [BoundSortOrder(expression: .column(0, .long), ascending: true, nullsFirst: true)],
+                                    schema: Self.wideSchema,
+                                    resources: SortResources(memory: memory, spillDirectory: dir.path, taskId: TaskID(1)))
+        for s in 0..<40 { try sorter.insert(Self.wideBatch(seed: s, width: 200)) }
+        #expect(sorter.spillCount > 8)
+        var source = try sorter.sortedSource()
+        var keys: [Int64] = []
+        while let b = try source.nextBatch() { if case .long(let k) = b.columns[0].values { keys += k } }
+        #expect(keys.count == 40 * 4096)
+        #expect(keys == keys.sorted())
+        #expect(memory.reservedBytes <= SpilledRun.chunkBytes)
     }
 }

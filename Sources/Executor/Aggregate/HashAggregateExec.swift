@@ -157,7 +157,8 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable
     }
 
     private func reserveForGrowth() throws {
-        if try memory.cover(stateBytes) { return }
+        // A partial aggregate cannot be asked to spill, so it holds no more than its fair share.
+        if try (mode == .final || memory.withinFairShare(stateBytes)) && memory.cover(stateBytes) { return }
         // Refused: give the table away and start a new one.
         switch mode {
         case .partial: try emitTable()
@@ -173,7 +174,7 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable
     private func outOfMemory(_ message: String) -> EmberError {
         EmberError(.outOfMemory, message,
                    context: [.init("operator", "HashAggregate(\(mode.rawValue))"), .init("spill depth", String(level.depth)),
-                             .init("reserved by this task", String(resources?.memory?.reservedBytes ?? 0))],
+                             .init("memory", resources?.memory?.usageReport ?? "unbounded")],
                    hint: "give executors more memory or fewer cores each (a task may use its executor's execution memory / "
                        + "running tasks), or use more shuffle partitions, so each task aggregates fewer keys")
     }
@@ -245,6 +246,11 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable
 
     public func finish() throws {
         busy = true
+        // Emitting, it can no longer be asked to spill: above its fair share, it spills first so the
+        // operator it feeds finds room (the buckets are then aggregated one at a time).
+        if spill == nil, table.count > 0, !memory.withinFairShare(memory.reserved), level.maySpill, resources?.spillDirectory != nil {
+            try spillTable()
+        }
         guard let spill else {
             do {
                 try forEachPiece(results: mode == .final) { try downstream.consume($0) }

@@ -23,7 +23,8 @@ struct TableReservation {
         guard let memory, needed > reserved else { return true }
         let missing = needed - reserved
         if !stepRefused && missing < Self.step {
-            if try memory.tryGrow(Self.step) {
+            // The step is speculative: it is taken only from free memory, never by making others spill.
+            if memory.tryGrowFromFree(Self.step) {
                 reserved += Self.step
                 return true
             }
@@ -33,6 +34,10 @@ struct TableReservation {
         reserved += missing
         return true
     }
+
+    /// Whether `bytes` stay within the holder's fair share of the task's memory (what it may hold
+    /// while it cannot be asked to spill).
+    func withinFairShare(_ bytes: Int) -> Bool { bytes <= memory?.fairShare ?? .max }
 
     /// Gives everything back (the table was emitted, spilled or dropped).
     mutating func release() {

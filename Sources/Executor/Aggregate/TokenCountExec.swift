@@ -60,7 +60,7 @@ public final class TokenCountExec: BatchConsumer {
         if PartialBackOff.applies(rows: tokensSeen, groups: table.count) {
             passThrough = true
             try emitTable()
-        } else if try !memory.cover(table.memoryBytes + counts.capacity * 8) {
+        } else if try !memory.withinFairShare(table.memoryBytes + counts.capacity * 8) || !memory.cover(table.memoryBytes + counts.capacity * 8) {
             try emitTable()
         }
     }

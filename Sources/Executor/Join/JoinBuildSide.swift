@@ -45,20 +45,16 @@ final class JoinBuildSide: BatchConsumer {
 
     /// Reserves `total` bytes; false when the memory was refused and the build side is now sorted.
     private func reserveOrSort(_ total: Int) throws -> Bool {
-        guard canSortInstead else { try reserve(total); return true }
-        do {
-            try reserve(total)
-            return true
-        } catch let error as EmberError where error.code == .outOfMemory {
-            let held = batches
-            batches = []
-            heldBytes = 0
-            release(down: 0)
-            let sorter = ExternalSorter(orders: SortMergeJoin.orders(keys), schema: schema, resources: resources)
-            self.sorter = sorter
-            for b in held { try sorter.insert(b) }
-            return false
-        }
+        if try reserve(total) { return true }
+        guard canSortInstead else { throw doesNotFit(total) }
+        let held = batches
+        batches = []
+        heldBytes = 0
+        release(down: 0)
+        let sorter = ExternalSorter(orders: SortMergeJoin.orders(keys), schema: schema, resources: resources)
+        self.sorter = sorter
+        for b in held { try sorter.insert(b) }
+        return false
     }
 
     func finish() throws {
@@ -80,17 +76,23 @@ final class JoinBuildSide: BatchConsumer {
         release(down: 0)
     }
 
-    private func reserve(_ total: Int) throws {
-        guard let memory, total > reservedBytes else { return }
-        guard try memory.tryGrow(total - reservedBytes) else {
-            throw EmberError(.outOfMemory,
-                             "the \(spec.strategy.rawValue)'s build side (\(spec.buildSide == .left ? "left" : "right"), "
-                             + "\(rowCount) rows so far, \(total >> 20) MiB) does not fit in the task's execution memory",
-                             hint: spec.strategy == .shuffledHash
-                                ? "raise spark.sql.shuffle.partitions so each partition's build side is smaller, or give executors more memory"
-                                : "lower spark.sql.autoBroadcastJoinThreshold (or drop the broadcast hint) so the join shuffles, or give executors more memory")
-        }
+    /// Grows the reservation to `total` bytes; false when refused. The table cannot be asked to
+    /// spill, so it holds no more than its fair share of the task's memory.
+    private func reserve(_ total: Int) throws -> Bool {
+        guard let memory, total > reservedBytes else { return true }
+        guard total <= memory.fairShare, try memory.tryGrow(total - reservedBytes) else { return false }
         reservedBytes = total
+        return true
+    }
+
+    private func doesNotFit(_ total: Int) -> EmberError {
+        EmberError(.outOfMemory,
+                   "the \(spec.strategy.rawValue)'s build side (\(spec.buildSide == .left ? "left" : "right"), "
+                   + "\(rowCount) rows so far, \(total >> 20) MiB) does not fit in the task's execution memory",
+                   context: [.init("memory", memory?.usageReport ?? "unbounded")],
+                   hint: spec.strategy == .shuffledHash
+                      ? "raise spark.sql.shuffle.partitions so each partition's build side is smaller, or give executors more memory"
+                      : "lower spark.sql.autoBroadcastJoinThreshold (or drop the broadcast hint) so the join shuffles, or give executors more memory")
     }
 
     private func release(down total: Int) {

@@ -42,6 +42,9 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
         do {
             try merge()
         } catch is PipelineStop {}
+        // Both sides are read: their memory goes to what comes after the join.
+        build.close()
+        probe.close()
         try emitter.downstream.finish()
     }
 

@@ -16,7 +16,8 @@
 // and one that is emitting cannot spill, so a consumer that took everything would starve the one
 // it feeds. Each consumer the task's plan has is guaranteed 1/(2N) of the task's memory (N
 // consumers, counting those not created yet; as Spark guarantees each of N tasks 1/2N of the
-// pool). Above its floor a consumer takes what the others leave, and gives it back when asked.
+// pool). Above its floor a consumer takes what the others leave, and gives it back when asked;
+// above its fair share (1/N) only while it can be asked (see MemoryReservation).
 
 import Planner
 
@@ -50,6 +51,15 @@ final class TaskMemoryManager {
 
     private var live: [MemoryConsumer] { consumers.compactMap(\.consumer) }
 
+    /// Each consumer's part of the task's memory.
+    var fairShare: Int { grant.cap / Swift.max(plannedConsumers, live.count) }
+
+    /// Who holds what, for out-of-memory errors.
+    var usageReport: String {
+        "the task holds \(grant.reservedBytes) of the \(grant.cap) bytes it may use: "
+            + live.map { "\($0.name) \($0.reservedBytes)" }.joined(separator: ", ")
+    }
+
     /// Grants `bytes` to `requester`, asking other consumers to spill if that makes it fit.
     func acquire(_ bytes: Int, for requester: MemoryConsumer) throws -> Bool {
         if tryGrant(bytes, requester) { return true }
@@ -72,10 +82,14 @@ final class TaskMemoryManager {
     /// largest first. What a spill frees for the request is what the consumer holds above its floor.
     private func spillCandidates(needing bytes: Int, besides requester: MemoryConsumer) -> [MemoryConsumer] {
         let (floor, others) = floorAndOthers(besides: requester)
-        let shortfall = Swift.max(1, requester.reservedBytes + bytes + others - grant.cap)
-        var candidates = live.filter { $0 !== requester && $0.reservedBytes > 0 && $0.spiller != nil }
+        let shortfall = requester.reservedBytes + bytes + others - grant.cap
+        // Short of the task's memory, only what others hold above their floors helps; short of the
+        // executor's pool (other tasks hold it), anything they hold does.
+        let least = shortfall > 0 ? floor : 0
+        var candidates = live.filter { $0 !== requester && $0.reservedBytes > least && $0.spiller != nil }
         candidates.sort { $0.reservedBytes > $1.reservedBytes }
-        if let i = candidates.lastIndex(where: { $0.reservedBytes - floor >= shortfall }), i > 0 {
+        let needed = shortfall > 0 ? shortfall : bytes
+        if let i = candidates.lastIndex(where: { $0.reservedBytes - least >= needed }), i > 0 {
             candidates.insert(candidates.remove(at: i), at: 0)
         }
         return candidates
@@ -93,7 +107,7 @@ final class TaskMemoryManager {
     }
 
     /// Grants `bytes` if the requester stays within the task's memory less the others' floors.
-    private func tryGrant(_ bytes: Int, _ requester: MemoryConsumer) -> Bool {
+    func tryGrant(_ bytes: Int, _ requester: MemoryConsumer) -> Bool {
         let others = floorAndOthers(besides: requester).others
         guard requester.reservedBytes + bytes + others <= grant.cap, grant.tryGrow(bytes) else { return false }
         requester.reservedBytes += bytes
@@ -144,6 +158,12 @@ final class MemoryConsumer: MemoryReservation {
     }
 
     func shrink(_ bytes: Int) { manager.release(bytes, for: self) }
+
+    func tryGrowFromFree(_ bytes: Int) -> Bool { bytes <= 0 || manager.tryGrant(bytes, self) }
+
+    var fairShare: Int { manager.fairShare }
+
+    var usageReport: String { manager.usageReport }
 
     func register(spiller: any Spillable) { self.spiller = spiller }
 

@@ -110,6 +110,7 @@ final class ExternalSorter: Spillable {
     /// Emits every row in order; stops early when `consume` returns false.
     func finish(_ consume: (ColumnarBatch) throws -> Bool) throws {
         accepting = false
+        try shedToFairShare()
         defer {
             for run in runs { run.remove() }
             runs = []
@@ -155,12 +156,34 @@ final class ExternalSorter: Spillable {
     /// the runs are first merged into one on disk; the sorter must live while the source is read.
     func sortedSource() throws -> SortRunSource {
         accepting = false
+        try shedToFairShare()
         let tail = try SortedRows(buffered, orders: orders, schema: schema)
         buffered = []
         guard !runs.isEmpty else { return .memory(SortedRowsSource(tail)) }   // the buffer's memory stays reserved
         try spillTail(tail)
-        while runs.count > 1 { try mergePass(try reserveFanIn(runs.count)) }
+        while runs.count > 1 {
+            memory.release()   // each pass reserves its own fan-in
+            try mergePass(try reserveFanIn(runs.count))
+        }
+        memory.release()
+        _ = try memory.cover(SpilledRun.chunkBytes)   // the one run is read a chunk at a time
         return .spilled(SpilledRunSource(runs[0], reader: SharedSpillReader(schema: schema)))
+    }
+
+    /// Once it emits, the sorter cannot be asked to spill: above its fair share of the task's
+    /// memory it spills its buffer first, so the operator it feeds finds room.
+    private func shedToFairShare() throws {
+        guard !buffered.isEmpty, !memory.withinFairShare(memory.reserved), resources?.spillDirectory != nil else { return }
+        try spill()
+    }
+
+    /// Gives back its memory and deletes its runs (its rows were all read).
+    func close() {
+        buffered = []
+        bufferedBytes = 0
+        for run in runs { run.remove() }
+        runs = []
+        memory.release()
     }
 
     /// Reserves one chunk per run for up to `runs` runs; returns how many runs a merge may read.
@@ -169,7 +192,8 @@ final class ExternalSorter: Spillable {
         var wanted = memory.reserved
         while granted < min(runs, Self.maxFanIn) {
             wanted += SpilledRun.chunkBytes
-            guard try memory.cover(wanted) else { break }
+            // Held while emitting, when it cannot be given back: beyond two runs, within the fair share.
+            guard granted < 2 || memory.withinFairShare(wanted), try memory.cover(wanted) else { break }
             granted += 1
         }
         return max(2, granted)

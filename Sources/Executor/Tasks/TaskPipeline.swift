@@ -94,7 +94,7 @@ final class TaskPipeline {
             return writer
         case .hashAggregate(let m, let k, let a, let s, _):
             let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
-                                              resources: resources(for: "HashAggregate(\(m.rawValue))"))
+                                              resources: resources(for: "HashAggregate(\(m.rawValue))", holdsMemory: HashAggregateExec.holdsMemory(keys: k)))
             spillers.append(aggregate)
             return aggregate
         case .sort(let o, let c):
@@ -110,8 +110,8 @@ final class TaskPipeline {
     }
 
     /// Memory (a consumer of its own) and the spill directory for one operator.
-    func resources(for name: String) -> AggregateResources {
-        AggregateResources(memory: memory?.consumer(name), spillDirectory: runner.localDir, taskId: task.taskId)
+    func resources(for name: String, holdsMemory: Bool = true) -> AggregateResources {
+        AggregateResources(memory: holdsMemory ? memory?.consumer(name) : nil, spillDirectory: runner.localDir, taskId: task.taskId)
     }
 
     /// Reads leaf `leaf`'s input into `downstream` and finishes it. The counts are recorded even

@@ -4,6 +4,11 @@
 // Asking may itself make other operators of the task spill (see TaskMemoryManager), which is why
 // it can throw: their spill's error (a full disk) ends the task.
 //
+// The fair share: an operator may hold more than its part of the task's memory only while it can
+// still be asked to give it back. One that cannot (a partial aggregate, a hash join's table) stays
+// within its fair share, and one that is about to emit (a sort, a final aggregate) first spills
+// down to it, so the operators it feeds always find room.
+//
 // Spillable: an operator that can give its memory back when another operator of its task needs it
 // (Spark's MemoryConsumer.spill). It registers with its reservation; the task's memory manager
 // calls it only while the operator is not itself on the call stack asking for memory.
@@ -17,11 +22,20 @@ public protocol MemoryReservation: AnyObject {
     var reservedBytes: Int { get }
     /// Who to ask to spill this reservation's memory for another consumer (held weakly).
     func register(spiller: any Spillable)
+    /// Grows only from memory that is free: asks no one to spill (a speculative, larger step).
+    func tryGrowFromFree(_ bytes: Int) -> Bool
+    /// This operator's part of the task's memory (the task's memory / its operators).
+    var fairShare: Int { get }
+    /// Who holds the task's memory, for out-of-memory errors.
+    var usageReport: String { get }
 }
 
 extension MemoryReservation {
     /// A reservation without a task memory manager behind it has no one to ask.
     public func register(spiller: any Spillable) {}
+    public func tryGrowFromFree(_ bytes: Int) -> Bool { (try? tryGrow(bytes)) ?? false }
+    public var fairShare: Int { .max }
+    public var usageReport: String { "\(reservedBytes) bytes reserved" }
 }
 
 public protocol Spillable: AnyObject {
