@@ -248,7 +248,8 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable
         busy = true
         // Emitting, it can no longer be asked to spill: above its fair share, it spills first so the
         // operator it feeds finds room (the buckets are then aggregated one at a time).
-        if spill == nil, table.count > 0, !memory.withinFairShare(memory.reserved), level.maySpill, resources?.spillDirectory != nil {
+        if mode == .final, spill == nil, table.count > 0, !memory.withinFairShare(memory.reserved), level.maySpill,
+           resources?.spillDirectory != nil {
             try spillTable()
         }
         guard let spill else {
