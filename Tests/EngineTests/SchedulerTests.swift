@@ -9,13 +9,6 @@ import Planner
 import Synchronization
 import Testing
 
-/// A clock the test advances by hand.
-final class ManualClock: Sendable {
-    private let now = Mutex<Double>(0)
-    func advance(by seconds: Double) { now.withLock { $0 += seconds } }
-    var read: @Sendable () -> Double { { [self] in now.withLock { $0 } } }
-}
-
 /// Executors that live in the test: launched executors register at once, launched tasks are run by
 /// a TaskRunner in this process unless `behavior` says otherwise.
 final class FakeBackend: ExecutorBackend, @unchecked Sendable {

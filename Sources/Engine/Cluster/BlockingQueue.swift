@@ -3,6 +3,10 @@
 //
 // A taken item is released at once (its slot is cleared), so the queue never keeps alive what its
 // consumer is done with: task statuses carry result batches, and the driver must not hold them.
+//
+// `wake()` makes the consumer's current or next waiting `take` return nil at once, without an
+// item: the event loop is woken so when a request arrives (stop, unpersist) or its manual clock
+// moves. `poll()` never waits and leaves a pending wake-up for the next `take`.
 
 import Foundation
 
@@ -12,6 +16,8 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
     /// Slots before `head` are taken (nil); the queue's items are `slots[head...]`.
     private var slots: [Element?] = []
     private var head = 0
+    /// Set by `wake()` until a waiting `take` returns because of it.
+    private var wakePending = false
 
     func post(_ item: Element) {
         condition.lock()
@@ -20,14 +26,44 @@ final class BlockingQueue<Element: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Takes the oldest item, waiting up to `timeout` seconds; nil on timeout.
+    /// Makes the consumer's waiting `take` return nil now (or its next one, if it is not waiting).
+    func wake() {
+        condition.lock()
+        wakePending = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Takes the oldest item, waiting up to `timeout` seconds (`.infinity`: until an item or a
+    /// wake-up comes); nil on timeout or wake-up.
     func take(timeout: Double) -> Element? {
-        let deadline = Date(timeIntervalSinceNow: timeout)
+        // Without a deadline, an untimed wait (Foundation cannot wait until `distantFuture`).
+        let deadline = timeout.isFinite ? Date(timeIntervalSinceNow: timeout) : nil
         condition.lock()
         defer { condition.unlock() }
         while head >= slots.count {
-            if !condition.wait(until: deadline) && head >= slots.count { return nil }
+            if wakePending {
+                wakePending = false
+                return nil
+            }
+            guard let deadline else {
+                condition.wait()
+                continue
+            }
+            if !condition.wait(until: deadline) && head >= slots.count && !wakePending { return nil }
         }
+        return removeFirst()
+    }
+
+    /// Takes the oldest item if there is one, without waiting.
+    func poll() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        return head < slots.count ? removeFirst() : nil
+    }
+
+    /// Called with `condition` held and an item queued.
+    private func removeFirst() -> Element? {
         let item = slots[head].take()
         head += 1
         if head == slots.count {
