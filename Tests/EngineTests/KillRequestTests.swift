@@ -16,14 +16,14 @@ import Testing
         let backend = FakeBackend(appDir: dir.path)
         var config = SessionConfig()
         config.master = .local(executors: 1, cores: 2)
-        let scheduler = DAGScheduler(cluster: backend, config: config, clock: ManualClock().read)
+        let scheduler = DAGScheduler(cluster: backend, config: config, clock: ManualClock())
         try scheduler.start(executors: 1)
         let executor = ExecutorID("1")
         for n in 0..<100 {
             let task = TaskID(n)
             let info = TaskEventInfo(taskId: n, stage: 0, stageAttempt: 0, partition: n, attempt: 0, executor: "1", locality: .any, launchTime: 0)
             scheduler.tasks.launched(task, RunningTask(executor: executor, launchedAt: 0, info: info))
-            scheduler.kill(task, on: executor, stage: StageID(0), partition: n, reason: "another attempt succeeded")
+            scheduler.tasks.kill(task, stage: StageID(0), partition: n, reason: "another attempt succeeded")
             #expect(scheduler.tasks.running[task]?.kill != nil)
             // The task ended on its own before the kill arrived (or, for .killed, because of it).
             scheduler.handleClusterEvent(.statusUpdate(TaskStatus(taskId: task, executorId: executor, state: end, metrics: TaskMetrics()), []),

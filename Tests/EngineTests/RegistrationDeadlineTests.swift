@@ -23,7 +23,7 @@ import Testing
         config.master = .local(executors: 1, cores: 2)
         config.executorStartTimeoutSeconds = 30
         let clock = ManualClock()
-        let scheduler = DAGScheduler(cluster: backend, config: config, clock: clock.read)
+        let scheduler = DAGScheduler(cluster: backend, config: config, clock: clock)
         try scheduler.start(executors: 1)
         let ticker = Thread {
             for _ in 0..<400 {

@@ -18,9 +18,12 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
     // Guarded by `lock`.
     private let lock = NSLock()
     private var next = 1
-    private(set) var launched: [ExecutorID] = []
-    private(set) var killed: [ExecutorID] = []
-    private(set) var tasksRun: [(TaskID, ExecutorID)] = []
+    private var launchedIDs: [ExecutorID] = []
+    private var killedIDs: [ExecutorID] = []
+    private var run: [(TaskID, ExecutorID)] = []
+    var launched: [ExecutorID] { locked { launchedIDs } }
+    var killed: [ExecutorID] { locked { killedIDs } }
+    var tasksRun: [(TaskID, ExecutorID)] { locked { run } }
     private var plans: [ExecutorID: StagePlans] = [:]
     var behavior: @Sendable (TaskDescription, ExecutorID) -> Behavior = { _, _ in .run }
     /// Whether a launched executor registers (one that does not stays silent until killed).
@@ -28,11 +31,17 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
 
     init(appDir: String) { self.appDir = appDir }
 
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
     func launchExecutor(cores: Int?) throws -> ExecutorID {
         lock.lock()
         let id = ExecutorID(String(next))
         next += 1
-        launched.append(id)
+        launchedIDs.append(id)
         lock.unlock()
         if registers(id) { events.post(.registered(ExecutorInfo(id: id, pid: 0, host: "fake", cores: cores ?? 2))) }
         return id
@@ -46,7 +55,7 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
         guard !handled, case .launchTask(let sent) = message, let task = try? known.withPlan(sent) else { return true }
         switch behavior(task, id) {
         case .run:
-            lock.lock(); tasksRun.append((task.taskId, id)); lock.unlock()
+            locked { run.append((task.taskId, id)) }
             let (status, binary) = TaskRunner(executorId: id, localDir: appDir).run(task)
             events.post(.statusUpdate(status, binary))
         case .vanish:
@@ -58,7 +67,7 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
     }
 
     func kill(_ id: ExecutorID) {
-        lock.lock(); killed.append(id); lock.unlock()
+        locked { killedIDs.append(id) }
         events.post(.lost(id, ExecutorLossReason(message: "killed by the scheduler", signal: 9, causedByApp: true)))
     }
 }
@@ -80,7 +89,7 @@ final class FakeBackend: ExecutorBackend, @unchecked Sendable {
         var config = SessionConfig()
         config.master = .local(executors: 2, cores: 2)
         configure(&config)
-        let scheduler = DAGScheduler(cluster: backend, config: config, clock: clock.read)
+        let scheduler = DAGScheduler(cluster: backend, config: config, clock: clock)
         try scheduler.start(executors: 2)
         return scheduler
     }

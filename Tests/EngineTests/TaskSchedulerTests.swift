@@ -14,7 +14,9 @@ import Testing
     }
 
     @Test func slotsFollowTheRunningRecords() {
-        var tasks = TaskScheduler()
+        let dir = ScratchDir("task-scheduler")
+        defer { dir.cleanup() }
+        var tasks = TaskScheduler(backend: FakeBackend(appDir: dir.path))
         tasks.addExecutor(ExecutorInfo(id: ExecutorID("1"), pid: 0, host: "h", cores: 2), cores: 2)
         tasks.addExecutor(ExecutorInfo(id: ExecutorID("2"), pid: 0, host: "h", cores: 1), cores: 1)
         let ids = (0..<3).map { _ in tasks.newTaskID() }

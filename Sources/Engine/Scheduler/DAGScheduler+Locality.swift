@@ -19,7 +19,7 @@ extension DAGScheduler {
     /// of (path, start), as if the file's blocks were spread over the hosts. Shuffle reads have none.
     func preferredLocations(_ stage: Stage) -> [Int: [TaskLocation]] {
         // Cached partitions: PROCESS_LOCAL on the executors holding them.
-        if case .cacheRead(let spec) = stage.plan.leaf, let parts = cachedBlocks.locations[spec.id] {
+        if case .cacheRead(let spec) = stage.plan.leaf, let parts = cachedBlocks.holders(of: spec.id) {
             var out: [Int: [TaskLocation]] = [:]
             for (p, holders) in parts { out[p] = holders.sorted().map { TaskLocation(host: place(of: $0).host, executor: $0) } }
             return out
@@ -27,12 +27,15 @@ extension DAGScheduler {
         guard !config.hosts.isEmpty else { return [:] }
         guard case .fileScan(let fileScan) = stage.plan.leaf else { return [:] }
         var out: [Int: [TaskLocation]] = [:]
-        for (i, split) in fileScan.splits.enumerated() {
-            var bytes = Array(split.path.utf8)
-            withUnsafeBytes(of: split.start) { bytes.append(contentsOf: $0) }
-            let h = bytes.withUnsafeBytes { FixedSeedHash.hash(bytes: $0, seed: 0x10CA1) }
-            out[i] = [TaskLocation(host: config.hosts[Int(h % UInt64(config.hosts.count))])]
-        }
+        for (i, split) in fileScan.splits.enumerated() { out[i] = [TaskLocation(host: Self.host(of: split, hosts: config.hosts))] }
         return out
+    }
+
+    /// The labeled host an input split's bytes are placed on (`hosts` not empty).
+    static func host(of split: FileSplit, hosts: [String]) -> String {
+        var bytes = Array(split.path.utf8)
+        withUnsafeBytes(of: split.start) { bytes.append(contentsOf: $0) }
+        let h = bytes.withUnsafeBytes { FixedSeedHash.hash(bytes: $0, seed: 0x10CA1) }
+        return hosts[Int(h % UInt64(hosts.count))]
     }
 }

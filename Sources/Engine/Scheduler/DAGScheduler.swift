@@ -1,5 +1,6 @@
-// DAGScheduler: runs a job's StageGraph on the executors. One event loop (the calling thread)
-// owns all scheduler state; executors' messages and losses arrive as ClusterEvents.
+// DAGScheduler: runs a job's StageGraph on the executors. One event loop (the calling thread, see
+// DAGScheduler+Loop) owns all scheduler state; executors' messages and losses arrive as
+// ClusterEvents, time-driven checks as timers on the injected clock.
 //
 //   submit(result stage) ─► parents missing? submit them first, wait ─► TaskSetManager per stage
 //   attempt ─► offer free slots round-robin across executors ─► status updates:
@@ -16,11 +17,13 @@
 //     executor lost        → its running tasks are re-queued (not counted) and a replacement starts;
 //                            its map outputs stay registered: the files live in the app directory
 //
-// Its parts: TaskScheduler (slots, one RunningTask record per running attempt), TaskSetManager (one
-// per stage attempt), HealthTracker (exclusion), ExecutorAllocationManager (dynamic allocation),
-// BlockManagerMaster (cached blocks), MapOutputTracker, SchedulerStatus (what other threads read
-// while a job runs; see DAGScheduler+Status). The parts decide; this type's extensions act on their
-// decisions (DAGScheduler+Failures, +Allocation, +Liveness, +Kills).
+// Its parts decide, each in its own file: TaskScheduler (slots, one RunningTask record per running
+// attempt, kills), TaskSetManager (one per stage attempt), HeartbeatReceiver (liveness),
+// HealthTracker (exclusion), ExecutorAllocationManager (dynamic allocation, acting through this
+// type as its ExecutorAllocationClient), BlockManagerMaster (cached blocks), MapOutputTracker,
+// SchedulerStatus (what other threads read while a job runs, and their requests). This type keeps
+// the stages; DAGScheduler+TaskStatus acts on task status updates, +Executors on executors joining
+// and leaving, +Failures on failures.
 //
 // Checklist when changing this type: every new per-job structure lives in `JobState`; every
 // per-application one must be cleaned when executors are lost.
@@ -34,52 +37,36 @@ import Shuffle
 final class DAGScheduler {
     let cluster: any ExecutorBackend
     let config: SessionConfig
-    /// Seconds on a monotonic clock (task runtimes, heartbeats, speculation, locality, allocation);
-    /// injected so tests can drive time.
-    let clock: @Sendable () -> Double
+    /// The scheduler's time (task runtimes, heartbeats, speculation, locality, allocation); injected
+    /// so tests can drive it.
+    let clock: any SchedulerClock
+    /// Executors' events and the scheduler's timers (see DAGScheduler+Loop).
+    var loop: EventLoop<ClusterEvent, SchedulerTimer>
 
     /// Task slots and the attempts running in them (one RunningTask record each).
-    var tasks = TaskScheduler()
+    var tasks: TaskScheduler
     /// Registered executors (added and removed through `executorJoined` / `executorLeft`, which publish them).
     var executors: [ExecutorID: TaskScheduler.ExecutorSlot] { tasks.executors }
-    /// What other threads may read while a job runs (and how they ask it to stop).
-    let status = SchedulerStatus()
-    var tracker = MapOutputTracker()
-    /// The most recent tasks that stopped because they were killed (at most `killedTasksKept`).
-    var killedTasks: [TaskRecord] = []
-    static let killedTasksKept = 200
-    /// Executors the silent-executor warning was logged for (until they are heard from again).
-    var silentWarned: Set<ExecutorID> = []
+    /// What other threads may read while a job runs (and how they ask it to stop or unpersist).
+    let status: SchedulerStatus
+    let tracker = MapOutputTracker()
+    /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks).
+    let cachedBlocks = BlockManagerMaster()
+    /// Which executors are alive: registrations awaited, heartbeats, silences.
+    var heartbeats: HeartbeatReceiver
     /// The scheduler's own log lines (tasks lost from heartbeats, silent executors).
-    var log = Logger(label: "ember.scheduler")
-    /// When each executor was last heard from (any message).
-    var lastHeard: [ExecutorID: Double] = [:]
+    var log: Logger {
+        get { heartbeats.log }
+        set { heartbeats.log = newValue }
+    }
     /// Dynamic allocation: when to add executors and which idle ones to remove.
     var allocation: ExecutorAllocationManager
-
-    /// Where cached partitions are (Spark's BlockManagerMaster for RDD blocks).
-    var cachedBlocks = BlockManagerMaster()
-
-    /// True when every partition of a cached plan is held by a live executor that is not being removed.
-    func isFullyCached(_ spec: CacheSpec) -> Bool { cachedBlocks.isFullyCached(spec, excluding: removing) }
-
-    /// Forgets one cached block (found missing) or all blocks of a cache (unpersist).
-    func forgetCache(_ id: Int, partition: Int? = nil) { cachedBlocks.forget(id, partition: partition) }
-
-    /// Asks every executor to drop a cache's blocks.
-    func unpersist(_ id: Int) {
-        forgetCache(id)
-        for executor in executors.keys { _ = cluster.send(.removeCache(id), to: executor) }
-    }
-
     /// Which executors keep failing tasks (excludeOnFailure).
     var health: HealthTracker
-    /// Executors launched whose registration is still awaited.
-    var launching: Set<ExecutorID> = []
-    /// When the scheduler first saw each executor in `launching` (its registration deadline runs from then).
-    var launchSeenAt: [ExecutorID: Double] = [:]
     /// Faults still to inject.
     var pendingCorruption: (kind: ShuffleCorruption, mapIndex: Int)?
+    /// Tasks each executor finished (for FaultInjection.killExecutor).
+    var finishedTasks: [ExecutorID: Int] = [:]
 
     /// Listeners of scheduler events (event log, job trace, progress bar), called in order on this thread.
     var listeners: [any SchedulerListener] = []
@@ -90,11 +77,14 @@ final class DAGScheduler {
     func post(_ event: SchedulerEvent) { for l in listeners { l.onEvent(event) } }
     static func wallClock() -> Double { Date().timeIntervalSince1970 }
 
-    init(cluster: any ExecutorBackend, config: SessionConfig,
-         clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) {
+    init(cluster: any ExecutorBackend, config: SessionConfig, clock: any SchedulerClock = MonotonicClock()) {
         self.cluster = cluster
         self.config = config
         self.clock = clock
+        self.loop = EventLoop(clock: clock, queue: cluster.events)
+        self.tasks = TaskScheduler(backend: cluster)
+        self.status = SchedulerStatus(wake: { [events = cluster.events] in events.wake() })
+        self.heartbeats = HeartbeatReceiver(config: config)
         self.pendingCorruption = config.faults.corruptShuffleOutput
         self.allocation = ExecutorAllocationManager(policy: config.dynamicAllocation)
         self.health = HealthTracker(enabled: config.excludeOnFailureEnabled,
@@ -103,31 +93,13 @@ final class DAGScheduler {
 
     var executorCount: Int { executors.count }
 
-    /// Size statistics of every shuffle whose map outputs are registered.
-    var shuffleStatistics: [ShuffleID: MapOutputStatistics] {
-        Dictionary(uniqueKeysWithValues: tracker.shuffleIDs.compactMap { id in tracker.statistics(id).map { (id, $0) } })
-    }
+    /// True when every partition of a cached plan is held by a live executor that is not being removed.
+    func isFullyCached(_ spec: CacheSpec) -> Bool { cachedBlocks.isFullyCached(spec, excluding: allocation.removing) }
 
-    // MARK: startup
-
-    /// Launches `count` executors and waits until all have registered.
-    func start(executors count: Int) throws {
-        for _ in 0..<count { launching.insert(try cluster.launchExecutor(cores: nil)) }
-        let deadline = Date(timeIntervalSinceNow: config.executorStartTimeoutSeconds)
-        while !launching.isEmpty {
-            guard let event = cluster.events.take(timeout: max(0.01, deadline.timeIntervalSinceNow)) else {
-                throw EmberError(.executor, "executors did not register within \(Int(config.executorStartTimeoutSeconds)) s",
-                                 context: [.init("waiting for", launching.sorted().map(\.value).joined(separator: ", "))],
-                                 hint: "the machine may be overloaded; see the executor logs in \(cluster.appDir)")
-            }
-            if case .lost(let id, let reason) = event, launching.contains(id) {
-                let tail = ExecutorLauncher.stderrTail(localDir: cluster.appDir, executorId: id)
-                throw EmberError(.executor, "executor \(id) could not be launched: \(reason.message) before registering",
-                                 context: [.init("executor log", ExecutorLauncher.stderrLogPath(localDir: cluster.appDir, executorId: id))],
-                                 hint: "the executor's last output was: \(tail.isEmpty ? "(nothing)" : tail)")
-            }
-            handleClusterEvent(event, job: nil)
-        }
+    /// Forgets a cache's blocks and asks every executor to drop them (an unpersist request).
+    func unpersist(_ id: Int) {
+        cachedBlocks.forget(id)
+        for executor in executors.keys { _ = cluster.send(.removeCache(id), to: executor) }
     }
 
     // MARK: jobs
@@ -149,6 +121,7 @@ final class DAGScheduler {
         /// Set when a task found a cached block gone: the job ends, and runJob throws this.
         var missingCacheBlock: CacheBlockMissing? = nil
         var done = false
+        var isRunning: Bool { !done && failure == nil }
         /// Partitions of each shuffle's reduce side.
         var shufflePartitions: [ShuffleID: Int] = [:]
         var shuffleWriter: [ShuffleID: StageID] = [:]
@@ -169,6 +142,7 @@ final class DAGScheduler {
     /// Runs a job to completion, handing each result partition to `results` as it arrives. Ends
     /// early when the receiver needs no more; tasks still running when the job ends are killed.
     func runJob(_ graph: StageGraph, results: any ResultReceiver) throws {
+        if status.stopRequested { throw SchedulerStatus.stoppedError }
         var job = JobState(graph: graph)
         job.receiver = results
         job.resultsDone = results.delivered
@@ -195,40 +169,21 @@ final class DAGScheduler {
             }
         }
         // Catch up with what executors said between jobs (heartbeats, losses) before judging liveness.
-        while let event = cluster.events.take(timeout: 0) { handleClusterEvent(event, job: &job) }
-        removeIdleExecutors(now: clock())
+        catchUp(&job)
+        allocation.removeIdleExecutors(now: clock.now(), client: self)
         submit(graph.resultStage, &job)
-        while !job.done && job.failure == nil {
+        startJobTimers()
+        defer { stopJobTimers() }
+        while job.isRunning {
             launchTasks(&job)
-            if job.done || job.failure != nil { break }
-            // Right after the offers: tasks still pending now are waiting for slots.
-            if config.dynamicAllocation.enabled { adjustExecutors(&job) }
-            if let event = cluster.events.take(timeout: config.speculation ? 0.05 : 0.25) {
-                handleClusterEvent(event, job: &job)
-                // Whatever else queued meanwhile (e.g. while a result was being written) is handled
-                // before liveness is judged.
-                while !job.done && job.failure == nil, let more = cluster.events.take(timeout: 0) { handleClusterEvent(more, job: &job) }
-            }
-            if status.stopRequested && job.failure == nil {
-                job.failure = EmberError(.execution, "the session was stopped while the job ran",
-                                         hint: "Session.stop() was called from another thread; create a new Session to run more jobs")
-            }
-            checkHeartbeats(&job)
-            warnAboutSilentExecutors()
-            if config.speculation {
-                let now = clock()
-                for stageID in job.running.keys {
-                    _ = job.running[stageID]!.checkSpeculatable(now: now, quantile: config.speculationQuantile,
-                                                               multiplier: config.speculationMultiplier,
-                                                               minRuntime: config.speculationMinTaskRuntimeSeconds)
-                }
-            }
-            if executors.isEmpty && launching.isEmpty && !config.dynamicAllocation.enabled {
-                job.failure = EmberError(.executor, "no executors are left to run the job",
-                                         hint: "see the executor logs in \(cluster.appDir)")
-            }
+            if !job.isRunning { break }
+            armLocalityTimer(job)
+            turn(&job)
         }
-        killTasks(of: job, reason: job.failure == nil ? "its job ended without needing it" : "its job failed")
+        // Whatever else ended it, a job that the session's stop interrupted fails with that.
+        if job.failure != nil && job.missingCacheBlock == nil && status.stopRequested { job.failure = SchedulerStatus.stoppedError }
+        tasks.kill(job.taskStage.map { ($0.key, $0.value.0, job.running[$0.value.0]?.partition(of: $0.key)) },
+                   reason: job.failure == nil ? "its job ended without needing it" : "its job failed")
         for key in job.running.keys.sorted() { abandonStage(key, reason: job.failure.map { "its job failed: " + $0.message }, &job) }
         post(.jobEnd(job: jobId, error: job.failure, time: Self.wallClock()))
         if let missing = job.missingCacheBlock { throw missing }
@@ -263,7 +218,7 @@ final class DAGScheduler {
         job.attempts[stage.id] = attempt + 1
         job.running[stage.id] = TaskSetManager(stage: stage, attempt: attempt, partitions: partitions,
                                                preferred: preferredLocations(stage), waits: config.localityWaits,
-                                               racks: config.racks, now: clock())
+                                               racks: config.racks, now: clock.now())
         post(.stageSubmitted(stage: stage.id.value, attempt: attempt, name: stage.name, tasks: partitions.count, time: Self.wallClock()))
     }
 
@@ -304,7 +259,7 @@ final class DAGScheduler {
         var progress = true
         while progress {
             progress = false
-            for id in executors.keys.sorted() where tasks.hasFreeSlot(id) && !removing.contains(id) {
+            for id in executors.keys.sorted() where tasks.hasFreeSlot(id) && !allocation.removing.contains(id) {
                 guard let stageID = job.running.keys.sorted().first(where: { job.running[$0]!.hasPending || job.running[$0]!.hasSpeculatable })
                 else { return }
                 // A stage whose inputs lost map outputs waits for its parents to recompute them.
@@ -315,7 +270,7 @@ final class DAGScheduler {
                     break
                 }
                 let taskId = tasks.newTaskID()
-                let now = clock()
+                let now = clock.now()
                 var locality = TaskLocality.any
                 let offer: (partition: Int, attempt: Int)
                 if let launched = job.running[stageID]!.next(taskId: taskId, place: place(of: id), liveExecutors: Set(executors.keys), now: now) {
@@ -353,29 +308,18 @@ final class DAGScheduler {
         }
     }
 
-    /// Tasks each executor finished (for FaultInjection.killExecutor).
-    var finishedTasks: [ExecutorID: Int] = [:]
-
     // MARK: events
 
     func handleClusterEvent(_ event: ClusterEvent, job: inout JobState) {
         switch event {
         case .registered(let info):
-            // Only an executor still awaited joins: one already given up on (its registration
-            // deadline passed, it was reported lost) is killed, or it would be one too many.
-            guard launching.remove(info.id) != nil else {
-                cluster.kill(info.id)
-                return
-            }
-            executorJoined(info)
-            post(.executorAdded(executor: info.id.value, host: place(of: info.id).host, cores: info.cores, time: Self.wallClock()))
-            lastHeard[info.id] = clock()
-            allocation.becameIdle(info.id, at: clock())
-        case .heartbeat(let id, let tasks):
-            lastHeard[id] = clock()
-            handleHeartbeat(from: id, runningTasks: tasks, &job)
+            executorRegistered(info)
+        case .heartbeat(let id, let listed):
+            let now = clock.now()
+            heartbeats.heard(from: id, at: now)
+            for task in heartbeats.vanishedTasks(on: id, listed: listed, tasks: &tasks, now: now) { taskVanished(task, from: id, &job) }
         case .statusUpdate(let status, let binary):
-            lastHeard[status.executorId] = clock()
+            heartbeats.heard(from: status.executorId, at: clock.now())
             handleStatus(status, binary, &job)
         case .lost(let id, let reason):
             handleExecutorLost(id, reason, &job)
@@ -385,101 +329,5 @@ final class DAGScheduler {
     func handleClusterEvent(_ event: ClusterEvent, job: JobState?) {
         var scratch = job ?? JobState(graph: StageGraph(stages: []))
         handleClusterEvent(event, job: &scratch)
-    }
-
-    func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {
-        // A result file nobody takes (a duplicate, a late or failed task) is removed here.
-        var resultTaken = false
-        defer {
-            if !resultTaken, let file = status.resultFile, TaskResult.isResultFile(file.path, in: cluster.appDir) { unlink(file.path) }
-        }
-        let record = tasks.ended(status.taskId)
-        if let executor = record?.executor, !tasks.isBusy(executor) { allocation.becameIdle(executor, at: clock()) }
-        if let report = status.storage, executors[status.executorId] != nil { cachedBlocks.apply(report, from: status.executorId) }
-        if status.state == .killed { recordKilled(status, kill: record?.kill) }
-        if status.state == .finished, let kill = config.faults.killExecutor, status.executorId.value == String(kill.executor) {
-            finishedTasks[status.executorId, default: 0] += 1
-            if finishedTasks[status.executorId] == kill.afterTasks { cluster.kill(status.executorId) }
-        }
-        if var info = record?.info {
-            info.finishTime = Self.wallClock()
-            post(.taskEnd(info, failure: status.state == .finished ? nil : (status.failure ?? .exception(EmberError(.execution, "task failed"))),
-                          metrics: status.metrics))
-        }
-        guard let (stageID, stageAttempt) = job.taskStage.removeValue(forKey: status.taskId),
-              let stage = job.graph.stage(stageID) else { return }
-        let current = job.running[stageID].map { $0.stageAttempt == stageAttempt } ?? false
-        switch status.state {
-        case .finished:
-            if let mapStatus = status.mapStatus { tracker.add(mapStatus) }
-            if executors[status.executorId] != nil {
-                for block in status.cachedBlocks { cachedBlocks.stored(block, on: status.executorId) }
-            }
-            guard current else { return }
-            guard let partition = job.running[stageID]!.partition(of: status.taskId) else { return }
-            let others = job.running[stageID]!.otherAttempts(of: partition, besides: status.taskId)
-            guard job.running[stageID]!.succeeded(status.taskId, now: clock()) else { return }
-            // The first copy to finish wins; the others are told to stop and their results ignored.
-            for (other, executor) in others { kill(other, on: executor, stage: stageID, partition: partition, reason: "another attempt succeeded") }
-            let record = TaskRecord(taskId: status.taskId, stageId: stageID, partition: partition,
-                                    executorId: status.executorId, executorPid: executors[status.executorId]?.info.pid ?? 0,
-                                    locality: job.taskLocality[status.taskId] ?? .any, metrics: status.metrics)
-            self.status.update { $0.lastJobTasks.append(record) }
-            if !stage.isShuffleMap {
-                job.resultsDone.insert(partition)
-                resultTaken = true
-                do {
-                    let wantsMore = try job.receiver?.receive(TaskResult(partition: partition, status: status, binary: binary)) ?? true
-                    if !wantsMore {
-                        job.done = true
-                        return
-                    }
-                } catch {
-                    job.failure = EmberError.wrap(error, .internal, "could not take the result of partition \(partition)")
-                    return
-                }
-            }
-            if job.running[stageID]!.isComplete { stageCompleted(stage, &job) }
-        case .killed:
-            // Not a failure (Spark's TaskKilled): a partition that still needs a result runs again.
-            guard current else { return }
-            _ = job.running[stageID]!.failed(status.taskId, counts: false)
-        case .failed:
-            guard current else { return }
-            let failure = status.failure ?? .exception(EmberError(.execution, "task failed without an error"))
-            let error = failure.error
-            self.status.update { $0.lastJobFailures.append(error) }
-            switch failure {
-            case .fetchFailed(let fetch):
-                handleFetchFailed(stage, fetch, &job)
-                return
-            case .cacheBlockMissing(let missing):
-                // The job reads a block that is gone: forget it and end the job, so the session
-                // runs it again computing that partition (CacheBlockMissing is what runJob throws).
-                forgetCache(missing.cacheId, partition: missing.partition)
-                job.missingCacheBlock = missing
-                job.failure = error
-                return
-            default: break
-            }
-            let partition = job.running[stageID]!.partition(of: status.taskId) ?? -1
-            if job.firstErrors[partition] == nil { job.firstErrors[partition] = error }
-            defer { recordFailure(on: status.executorId, failure, &job) }
-            if !error.isRetryable {
-                job.failure = error
-                return
-            }
-            let failures = job.running[stageID]!.failed(status.taskId, counts: failure.countsTowardTaskFailures)
-            if failures >= config.taskMaxFailures {
-                var final = EmberError(.execution,
-                    "task \(partition) in stage \(stageID) failed \(failures) times (task.maxFailures = \(config.taskMaxFailures)); most recent failure: \(error.message)",
-                    context: error.context, hint: error.hint)
-                if let first = job.firstErrors[partition], first.message != error.message {
-                    final = final.with("first failure", first.message)
-                }
-                final.cause = error.cause
-                job.failure = final
-            }
-        }
     }
 }

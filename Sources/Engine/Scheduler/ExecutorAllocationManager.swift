@@ -1,11 +1,26 @@
 // ExecutorAllocationManager: Spark's dynamic allocation, simplified. While tasks wait for slots
 // longer than schedulerBacklogTimeout it asks for more executors (1, 2, 4… each round the backlog
 // lasts, up to the maximum); an executor without running tasks for executorIdleTimeout is removed,
-// down to minExecutors. It decides from the times it is given (the scheduler's injected clock);
-// the DAGScheduler launches and shuts executors down.
+// down to minExecutors. It decides from the times it is given (the scheduler's clock, on the event
+// loop's allocation timer) and acts through an ExecutorAllocationClient, which launches executors
+// and shuts idle ones down.
 
 import Executor
 import Planner
+
+/// What the ExecutorAllocationManager needs of the cluster side (Spark's ExecutorAllocationClient).
+protocol ExecutorAllocationClient: AnyObject {
+    /// Registered executors.
+    var registeredExecutors: [ExecutorID] { get }
+    /// Executors registered or launching.
+    var expectedExecutors: Int { get }
+    /// Whether an executor runs tasks.
+    func isBusy(_ id: ExecutorID) -> Bool
+    /// Launches `count` more executors.
+    func requestExecutors(_ count: Int)
+    /// Shuts an idle executor down; its loss arrives later, as an expected removal.
+    func removeIdleExecutor(_ id: ExecutorID)
+}
 
 struct ExecutorAllocationManager {
     let policy: SessionConfig.DynamicAllocation
@@ -17,6 +32,20 @@ struct ExecutorAllocationManager {
     private(set) var removing: Set<ExecutorID> = []
 
     init(policy: SessionConfig.DynamicAllocation) { self.policy = policy }
+
+    /// One round (the allocation timer): ramps up while `backlogged` (tasks wait and no slot is
+    /// free), then removes executors idle for the idle timeout.
+    mutating func schedule(backlogged: Bool, maxExecutors: Int, now: Double, client: some ExecutorAllocationClient) {
+        let add = executorsToAdd(backlogged: backlogged, expected: client.expectedExecutors, maxExecutors: maxExecutors, now: now)
+        if add > 0 { client.requestExecutors(add) }
+        removeIdleExecutors(now: now, client: client)
+    }
+
+    /// Removes executors without running tasks for the idle timeout or longer, keeping minExecutors.
+    mutating func removeIdleExecutors(now: Double, client: some ExecutorAllocationClient) {
+        let idle = idleExecutorsToRemove(client.registeredExecutors, busy: { client.isBusy($0) }, expected: client.expectedExecutors, now: now)
+        for id in idle { client.removeIdleExecutor(id) }
+    }
 
     /// How many executors to launch now. `backlogged`: tasks wait and no slot is free; `expected`:
     /// executors registered or launching, of which `removing` do not count.

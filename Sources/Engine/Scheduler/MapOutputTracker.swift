@@ -1,35 +1,43 @@
 // MapOutputTracker: the driver's record of every shuffle's map outputs (one MapStatus per map
 // partition), from which reduce tasks learn which byte ranges to read. Sizes per reduce partition
 // (bytes and rows) are kept for later use: adaptive execution and skew diagnosis.
+//
+// THREADING: the scheduler's event loop changes it; the Session reads its statistics from other
+// threads while a job runs, so its state sits behind its own short lock.
 
 import Executor
 import Planner
 import Shuffle
+import Synchronization
 
-struct MapOutputTracker {
-    private var outputs: [ShuffleID: [MapStatus?]] = [:]
+final class MapOutputTracker: Sendable {
+    private let outputs = Mutex<[ShuffleID: [MapStatus?]]>([:])
 
-    mutating func register(shuffle: ShuffleID, numMaps: Int) {
-        if outputs[shuffle] == nil { outputs[shuffle] = [MapStatus?](repeating: nil, count: numMaps) }
+    func register(shuffle: ShuffleID, numMaps: Int) {
+        outputs.withLock { o in
+            if o[shuffle] == nil { o[shuffle] = [MapStatus?](repeating: nil, count: numMaps) }
+        }
     }
 
-    mutating func add(_ status: MapStatus) {
-        outputs[status.shuffleId]?[status.mapIndex] = status
+    func add(_ status: MapStatus) {
+        outputs.withLock { $0[status.shuffleId]?[status.mapIndex] = status }
     }
 
-    mutating func remove(shuffle: ShuffleID, mapIndex: Int) {
-        outputs[shuffle]?[mapIndex] = nil
+    func remove(shuffle: ShuffleID, mapIndex: Int) {
+        outputs.withLock { $0[shuffle]?[mapIndex] = nil }
     }
 
     /// Map partitions of a shuffle that have no output yet.
     func missing(_ shuffle: ShuffleID) -> [Int] {
-        guard let statuses = outputs[shuffle] else { return [] }
+        guard let statuses = outputs.withLock({ $0[shuffle] }) else { return [] }
         return statuses.indices.filter { statuses[$0] == nil }
     }
 
-    func isAvailable(_ shuffle: ShuffleID) -> Bool { outputs[shuffle] != nil && missing(shuffle).isEmpty }
+    func isAvailable(_ shuffle: ShuffleID) -> Bool {
+        outputs.withLock { o in o[shuffle].map { !$0.contains { $0 == nil } } ?? false }
+    }
 
-    func statuses(_ shuffle: ShuffleID) -> [MapStatus] { (outputs[shuffle] ?? []).compactMap { $0 } }
+    func statuses(_ shuffle: ShuffleID) -> [MapStatus] { (outputs.withLock { $0[shuffle] } ?? []).compactMap { $0 } }
 
     /// Bytes and rows per reduce partition of a shuffle, summed over its map outputs.
     func statistics(_ shuffle: ShuffleID) -> MapOutputStatistics? {
@@ -46,7 +54,12 @@ struct MapOutputTracker {
         return MapOutputStatistics(shuffleId: shuffle, mapOutputs: all.count, bytesByPartition: bytes, rowsByPartition: rows)
     }
 
-    var shuffleIDs: [ShuffleID] { Array(outputs.keys) }
+    /// Size statistics of every shuffle whose map outputs are registered.
+    var allStatistics: [ShuffleID: MapOutputStatistics] {
+        Dictionary(uniqueKeysWithValues: shuffleIDs.compactMap { id in statistics(id).map { (id, $0) } })
+    }
+
+    var shuffleIDs: [ShuffleID] { outputs.withLock { Array($0.keys) } }
 
     /// The blocks reduce partition `reduceId` reads from every map output of `shuffle` (empty ones included
     /// with length 0: the reader skips them).

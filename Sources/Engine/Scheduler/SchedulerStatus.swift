@@ -1,7 +1,9 @@
 // SchedulerStatus: what the scheduler's thread tells other threads while it runs a job, so the
-// Session's accessors (executors, losses, the last job's tasks…) and `stop()` never wait for a job:
-// the scheduler writes here as things happen, readers take a short lock. A stop request travels the
-// other way: the scheduler's loop sees it at its next turn and ends the job.
+// Session's accessors (executors, losses, the last job's tasks, killed tasks…) and `stop()` never
+// wait for a job: the scheduler writes here as things happen, readers take a short lock. (Cached
+// blocks and map outputs are read from their owners, BlockManagerMaster and MapOutputTracker,
+// which keep their own locks.) Requests travel the other way: a stop, or a cache to unpersist, is
+// recorded here and the scheduler's event loop is woken to take it at once.
 
 import Executor
 import Planner
@@ -24,15 +26,53 @@ final class SchedulerStatus: Sendable {
         var lastJobTasks: [TaskRecord] = []
         /// Task failures of the last job (including fetch failures that were recovered from).
         var lastJobFailures: [EmberError] = []
+        /// The most recent tasks that stopped because they were killed (at most `killedTasksKept`).
+        var killedTasks: [TaskRecord] = []
         var jobRunning = false
         var stopRequested = false
+        /// Caches to unpersist, in the order asked, until the scheduler takes them.
+        var unpersistRequests: [Int] = []
     }
     private let state = Mutex(State())
+    /// Wakes the scheduler's event loop (to take a request now).
+    private let wake: @Sendable () -> Void
+    static let killedTasksKept = 200
+
+    init(wake: @escaping @Sendable () -> Void = {}) { self.wake = wake }
 
     func read<T>(_ body: (State) -> T) -> T { state.withLock { body($0) } }
     func update(_ body: (inout State) -> Void) { state.withLock { body(&$0) } }
 
-    /// Asks the running job (if any) to end; the scheduler's loop checks at every turn.
-    func requestStop() { update { $0.stopRequested = true } }
+    /// Keeps a killed task's record, dropping the oldest beyond `killedTasksKept`.
+    func recordKilled(_ record: TaskRecord) {
+        update { s in
+            s.killedTasks.append(record)
+            if s.killedTasks.count > Self.killedTasksKept { s.killedTasks.removeFirst(s.killedTasks.count - Self.killedTasksKept) }
+        }
+    }
+
+    /// Asks the running job (if any) to end; the scheduler's loop takes it at its next turn.
+    func requestStop() {
+        update { $0.stopRequested = true }
+        wake()
+    }
     var stopRequested: Bool { read(\.stopRequested) }
+
+    /// What a job fails with when the session is stopped while it runs.
+    static let stoppedError = EmberError(.execution, "the session was stopped while the job ran",
+                                         hint: "Session.stop() was called from another thread; create a new Session to run more jobs")
+
+    /// Asks the scheduler to drop a cache's blocks (the driver forgets them, the executors are told).
+    func requestUnpersist(_ cacheId: Int) {
+        update { $0.unpersistRequests.append(cacheId) }
+        wake()
+    }
+
+    /// The caches to unpersist asked for since the last call.
+    func takeUnpersistRequests() -> [Int] {
+        state.withLock { s in
+            defer { s.unpersistRequests = [] }
+            return s.unpersistRequests
+        }
+    }
 }

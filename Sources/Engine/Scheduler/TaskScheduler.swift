@@ -3,7 +3,7 @@
 // until its status arrives, its executor is lost, or it vanishes from its executor's heartbeats;
 // everything the driver tracks about a running attempt (where, since when, whether a kill was
 // asked, how heartbeats saw it, its event info) lives in that record, so ending a task is one call
-// that also frees its slot.
+// that also frees its slot. Kills are its too (TaskScheduler+Kills).
 //
 // THREADING: owned by the DAGScheduler's event loop; time comes in as `now` from its clock.
 
@@ -17,13 +17,15 @@ struct RunningTask {
     let launchedAt: Double
     /// Its identity for the listeners (its end event), also after its job ended.
     var info: TaskEventInfo
-    /// Heartbeats in a row of its executor that did not list it (see DAGScheduler+Liveness).
+    /// Heartbeats in a row of its executor that did not list it (see HeartbeatReceiver).
     var unlistedHeartbeats = 0
     /// Set once the scheduler asked it to stop, until it reports.
     var kill: (stage: StageID, partition: Int)? = nil
 }
 
 struct TaskScheduler {
+    /// Where kill requests go.
+    let backend: any ExecutorBackend
     struct ExecutorSlot {
         let info: ExecutorInfo
         var freeCores: Int
@@ -33,6 +35,8 @@ struct TaskScheduler {
     /// Launched attempts not yet ended, also across jobs (a killed task of an ended job holds its slot).
     private(set) var running: [TaskID: RunningTask] = [:]
     private var nextTaskId = 0
+
+    init(backend: any ExecutorBackend) { self.backend = backend }
 
     mutating func addExecutor(_ info: ExecutorInfo, cores: Int) { executors[info.id] = ExecutorSlot(info: info, freeCores: cores) }
 

@@ -95,6 +95,13 @@ struct TaskSetManager {
         return levels[localityIndex]
     }
 
+    /// When delay scheduling lets pending tasks take the next worse level if no launch comes first
+    /// (nil: no task waits for time: none is pending, or the level is already the worst).
+    var nextLocalityTimeout: Double? {
+        guard hasPending, localityIndex < levels.count - 1 else { return nil }
+        return lastLaunchTime + waits.wait(for: levels[localityIndex])
+    }
+
     var isComplete: Bool { finished.count == partitions.count }
     var hasPending: Bool { !pending.isEmpty && !isZombie }
 

@@ -20,7 +20,8 @@ public final class Session: Sendable {
     public let appDir: String
 
     /// The scheduler and what plans number, held while a job runs (one job at a time). Nothing
-    /// else waits for it: accessors read `schedulerStatus`, and `stop()` asks the job to end first.
+    /// else waits for it: accessors read `schedulerStatus`, `cachedBlocks` and `mapOutputs`,
+    /// unpersist is a request the scheduler takes, and `stop()` asks the job to end first.
     struct DriverState {
         var scheduler: DAGScheduler?
         var nextStageID = 0
@@ -29,6 +30,14 @@ public final class Session: Sendable {
     private let driver: Mutex<DriverState>
     /// What the scheduler publishes for other threads while a job runs.
     private let schedulerStatus: SchedulerStatus
+    /// The scheduler's parts that other threads read directly (each keeps its own lock).
+    private let cachedBlocks: BlockManagerMaster
+    private let mapOutputs: MapOutputTracker
+    /// Woken each time a job lets go of `driver`, so `stop()` can take it at once (no item is posted).
+    private let driverReleased = BlockingQueue<Bool>()
+    /// How long `stop()` gives a running job to end (it ends at its event loop's next turn) before
+    /// stopping the executors under it; such a job ends the application itself as it leaves.
+    static let stopGraceSeconds = 10.0
     private let stopping = Atomic<Bool>(false)
     private let cacheIDs = Atomic<Int>(0)
     private let cluster: LocalCluster
@@ -66,7 +75,12 @@ public final class Session: Sendable {
         try self.init(config: config)
     }
 
-    public init(config: SessionConfig) throws {
+    public convenience init(config: SessionConfig) throws {
+        try self.init(config: config, clock: MonotonicClock())
+    }
+
+    /// A session whose scheduler runs on `clock` (tests drive time-driven behaviour with a ManualClock).
+    init(config: SessionConfig, clock: any SchedulerClock) throws {
         guard case .local(let executors, let cores, let memory) = config.master, executors >= 1, cores >= 1, memory > 0 else {
             throw EmberError(.configuration, "a local master needs at least 1 executor, 1 core and some memory",
                              hint: "e.g. .local(executors: 2, cores: 2)")
@@ -94,7 +108,7 @@ public final class Session: Sendable {
         do {
             cluster = try LocalCluster(config: config, appDir: appDir)
             started = cluster
-            let scheduler = DAGScheduler(cluster: cluster, config: config)
+            let scheduler = DAGScheduler(cluster: cluster, config: config, clock: clock)
             scheduler.listeners.append(trace)
             scheduler.listeners.append(store)
             scheduler.listeners.append(DriverLog(appId: appId))
@@ -108,6 +122,8 @@ public final class Session: Sendable {
             }
             scheduler.post(.applicationStart(appId: appId, appName: config.appName, time: DAGScheduler.wallClock()))
             schedulerStatus = scheduler.status
+            cachedBlocks = scheduler.cachedBlocks
+            mapOutputs = scheduler.tracker
             driver = Mutex(DriverState(scheduler: scheduler))
             let initial = config.dynamicAllocation.enabled
                 ? Swift.min(executors, Swift.max(config.dynamicAllocation.initialExecutors, config.dynamicAllocation.minExecutors))
@@ -171,46 +187,55 @@ public final class Session: Sendable {
     /// True while a job runs.
     var isRunningJob: Bool { schedulerStatus.read(\.jobRunning) }
 
-    // The accessors below ask the scheduler itself, after a running job.
-
     /// Bytes and rows per reduce partition of every shuffle run so far (from the map outputs' MapStatus).
-    public var shuffleStatistics: [ShuffleID: MapOutputStatistics] { driver.withLock { $0.scheduler?.shuffleStatistics ?? [:] } }
+    public var shuffleStatistics: [ShuffleID: MapOutputStatistics] {
+        stopping.load(ordering: .acquiring) ? [:] : mapOutputs.allStatistics
+    }
 
     /// The most recent task attempts that were killed (losing speculative copies, tasks of ended
     /// jobs), with their metrics at the moment they stopped. Includes kills reported since the last job.
     public var killedTasks: [TaskRecord] {
-        driver.withLock { state in
-            state.scheduler?.drainEvents()
-            return state.scheduler?.killedTasks ?? []
-        }
+        catchUpBetweenJobs()
+        return stopping.load(ordering: .acquiring) ? [] : schedulerStatus.read(\.killedTasks)
     }
 
     /// The newest storage report of each executor (its cached blocks and their storage memory).
     var storageReports: [ExecutorID: StorageReport] {
-        driver.withLock { state in
-            state.scheduler?.drainEvents()
-            return state.scheduler?.cachedBlocks.reports ?? [:]
-        }
+        catchUpBetweenJobs()
+        return stopping.load(ordering: .acquiring) ? [:] : cachedBlocks.reports
     }
 
     /// Where the driver believes each cached partition is: cache id → partition → executors.
-    var cachedBlockLocations: [Int: [Int: Set<ExecutorID>]] { driver.withLock { $0.scheduler?.cachedBlocks.locations ?? [:] } }
+    var cachedBlockLocations: [Int: [Int: Set<ExecutorID>]] { stopping.load(ordering: .acquiring) ? [:] : cachedBlocks.locations }
+
+    /// Between jobs nothing else handles what executors report (late kills, storage reports): the
+    /// scheduler catches up now. While a job runs, its loop keeps up, and this does not wait for it.
+    private func catchUpBetweenJobs() { _ = driver.withLockIfAvailable { $0.scheduler?.catchUp() } }
 
     /// Stops the executors and deletes the application directory. Safe to call more than once.
     /// A job running on another thread ends at the scheduler's next turn (it fails with "the
-    /// session was stopped"); `stop()` waits only for that.
+    /// session was stopped"), which the stop request wakes it for; `stop()` waits for that at most
+    /// `stopGraceSeconds`.
     public func stop() {
         guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         schedulerStatus.requestStop()
-        driver.withLock { state in
-            state.scheduler?.settleLingeringTasks(timeout: 2)
-            state.scheduler?.post(.applicationEnd(time: DAGScheduler.wallClock()))
-            state.scheduler = nil
+        let deadline = Date(timeIntervalSinceNow: Self.stopGraceSeconds)
+        while driver.withLockIfAvailable({ endApplication(&$0) }) == nil && Date() < deadline {
+            _ = driverReleased.take(timeout: 0.05)
         }
         schedulerStatus.update { $0.executors = [] }
         if let registration = cleanupRegistration.withLock({ $0 }) { TerminationCleanup.remove(registration) }
         releaseResources()
         ui?.stop()
+    }
+
+    /// Lets the tasks killed at their job's end report, ends the application for the listeners and
+    /// drops the scheduler: once, by `stop()` or by the job that was running when it was called.
+    private func endApplication(_ state: inout DriverState) {
+        guard let scheduler = state.scheduler else { return }
+        scheduler.settleLingeringTasks(timeout: 2)
+        scheduler.post(.applicationEnd(time: DAGScheduler.wallClock()))
+        state.scheduler = nil
     }
 
     /// Stops the executors and removes the application directory, once. Needs no driver lock, so
@@ -255,7 +280,10 @@ public final class Session: Sendable {
                                                       maxResultSize: maxResultSize, appDir: appDir, memoryBudget: config.maxWaitingResultMemory,
                                                       compressionLevel: config.shuffleCompressionLevel, consume: consume)
         defer { stream.discardPending() }
+        defer { driverReleased.wake() }   // after letting go of the driver (see stop())
         try driver.withLock { state in
+            // A session stopped while this job ran is ended here, if stop() did not get to it.
+            defer { if stopping.load(ordering: .acquiring) { endApplication(&state) } }
             guard let scheduler = state.scheduler, !stopping.load(ordering: .acquiring) else {
                 throw EmberError(.configuration, "the session was stopped", hint: "create a new Session")
             }
@@ -264,7 +292,7 @@ public final class Session: Sendable {
             // gone, forget it and run the job again, computing what is missing; partitions already
             // handed on are not computed again.
             for _ in 0..<3 {
-                scheduler.drainEvents()   // learn of losses and evictions since the last job first
+                scheduler.catchUp()   // learn of losses and evictions since the last job first
                 let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
                 do {
                     let sampled = try sampleRangeBounds(plan, scheduler, &state)
@@ -321,8 +349,12 @@ public final class Session: Sendable {
     /// A new cache id (cache/persist).
     func nextCacheID() -> Int { cacheIDs.add(1, ordering: .relaxed).newValue }
 
-    /// Drops a cache's blocks on every executor.
-    func unpersist(_ id: Int) { driver.withLock { $0.scheduler?.unpersist(id) } }
+    /// Drops a cache's blocks on every executor: a request the scheduler takes at once between jobs,
+    /// or at its loop's next turn while a job runs.
+    func unpersist(_ id: Int) {
+        schedulerStatus.requestUnpersist(id)
+        catchUpBetweenJobs()
+    }
 
     /// Splits input files into byte ranges for map tasks.
     func splitFiles(_ paths: [String]) throws -> [FileSplit] {
