@@ -30,15 +30,14 @@ public enum TPCHBenchmark {
         for q in queries {
             let start = Date()
             let df = try TPCH.query(q, tables)
-            let (schema, batches) = try df.collectBatches()
+            let rows = try df.collect()
             let seconds = Date().timeIntervalSince(start)
             let peak = session.lastJobTasks.map(\.metrics.executorPeakRSS).max() ?? 0
-            let rows = batches.reduce(0) { $0 + $1.numRows }
             if let answersOut {
-                try answerCSV(schema, batches).write(toFile: "\(answersOut)/q\(String(format: "%02d", q)).csv", atomically: true, encoding: .utf8)
+                try answerCSV(try df.schema(), rows).write(toFile: "\(answersOut)/q\(String(format: "%02d", q)).csv", atomically: true, encoding: .utf8)
             }
-            runs.append(QueryRun(query: q, seconds: seconds, rows: rows, executorPeakRSS: peak))
-            report(String(format: "q%02d %9.3f s %8d rows", q, seconds, rows))
+            runs.append(QueryRun(query: q, seconds: seconds, rows: rows.count, executorPeakRSS: peak))
+            report(String(format: "q%02d %9.3f s %8d rows", q, seconds, rows.count))
         }
         let total = runs.reduce(0) { $0 + $1.seconds }
         let peak = runs.map(\.executorPeakRSS).max() ?? 0
@@ -47,16 +46,14 @@ public enum TPCHBenchmark {
     }
 
     /// A result as CSV: a header row, then the rows; fields with a comma, quote or line break quoted.
-    static func answerCSV(_ schema: StructType, _ batches: [ColumnarBatch]) -> String {
+    static func answerCSV(_ schema: StructType, _ rows: [Row]) -> String {
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         var text = schema.names.map(field).joined(separator: ",") + "\n"
-        for batch in batches {
-            for r in 0..<batch.numRows {
-                text += batch.row(r).map { $0.isNull ? "" : field($0.description) }.joined(separator: ",") + "\n"
-            }
+        for row in rows {
+            text += row.values.map { $0.isNull ? "" : field($0.description) }.joined(separator: ",") + "\n"
         }
         return text
     }

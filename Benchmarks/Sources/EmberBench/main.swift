@@ -1,6 +1,7 @@
 // EmberBench: end-to-end throughput of word count, split and groupBy on generated data, through real
 // executor processes, and the shuffle writer/reader against raw zstd (release build). Reports MB/s
 // and rows/s, best of 3 runs; not a test.
+// Like any program outside the package, it sees only Engine's public API.
 //
 //   swift run -c release EmberBench [--mb N] [--executors E] [--cores C]
 
@@ -65,45 +66,21 @@ func measure(_ name: String, bytes: Int, rows: Int, _ body: () throws -> Void) r
 
 let lines = text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
 try measure("wordcount", bytes: text.utf8.count, rows: lines) {
-    _ = try WordCountJob.dataFrame(session, inputs: [textPath]).collectBatches()
+    _ = try WordCountJob.dataFrame(session, inputs: [textPath]).collect()
 }
 // split() as a column expression (no fused token count): every token materialized, then counted.
 try measure("split", bytes: text.utf8.count, rows: lines) {
     _ = try session.read.text([textPath]).select(explode(split(col("value"), "[^A-Za-z0-9]+")).alias("w"))
-        .agg(count(col("w"))).collectBatches()
+        .agg(count(col("w"))).collect()
 }
 // The byte-class tokenizer alone, in this process on one core: split() building the list column,
 // and forEachToken as the fused word count calls it.
-let lineColumn = ColumnVector(.string(StringArray(text.split(separator: "\n").map(String.init))))
-let splitter = try StringSplitter.compile("[^A-Za-z0-9]+")
-@MainActor func kernel(_ name: String, _ body: () throws -> Int) rethrows {
-    var best = Double.infinity
-    var tokens = 0
-    for _ in 0..<5 {
-        let start = Date()
-        tokens = try body()
-        best = min(best, Date().timeIntervalSince(start))
-    }
-    print(String(format: "%-10@ %6.1f MB/s  %10.0f tokens/s  (best of 5: %.3f s, 1 core)",
-                 name, Double(text.utf8.count) / 1_048_576 / best, Double(tokens) / best, best))
-}
-try kernel("split()") {
-    guard case .list(let offsets, _) = try splitter.split(lineColumn).values else { return 0 }
-    return Int(offsets.last ?? 0)
-}
-kernel("tokens") {
-    guard case .string(let strings) = lineColumn.values else { return 0 }
-    var tokens = 0
-    strings.bytes.withUnsafeBytes { bytes in
-        for i in 0..<strings.count {
-            splitter.forEachToken(UnsafeRawBufferPointer(rebasing: bytes[Int(strings.offsets[i])..<Int(strings.offsets[i + 1])])) { _ in tokens += 1 }
-        }
-    }
-    return tokens
-}
+print(try TokenizerBenchmark.run(text: text))
 try measure("groupby", bytes: csv.utf8.count, rows: csvRows) {
-    let specs = try GroupByJob.parseAggregates("count,sum(amount),avg(amount)")
-    _ = try GroupByJob.dataFrame(session, input: csvPath, keys: ["country", "device"], aggregates: specs).collectBatches()
+    _ = try session.read.option("header", true).option("inferSchema", true).csv(csvPath)
+        .groupBy("country", "device")
+        .agg(count(col("*")).alias("count"), sum("amount").alias("sum_amount"), avg("amount").alias("avg_amount"))
+        .orderBy("country", "device").collect()
 }
 
 // The hash aggregate kernel (as `ember bench aggregate`).

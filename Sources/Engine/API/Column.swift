@@ -5,8 +5,8 @@
 import Planner
 
 public struct Column: Sendable {
-    public let expression: Expression
-    public init(_ expression: Expression) { self.expression = expression }
+    package let expression: Expression
+    package init(_ expression: Expression) { self.expression = expression }
 
     /// Names the column (`AS`).
     public func alias(_ name: String) -> Column { Column(.alias(unaliased, name)) }
@@ -32,8 +32,8 @@ public struct Column: Sendable {
 
 /// A sort key: a column with a direction (`col("n").desc()`).
 public struct SortColumn: Sendable {
-    public let order: SortOrder
-    public init(_ order: SortOrder) { self.order = order }
+    package let order: SortOrder
+    package init(_ order: SortOrder) { self.order = order }
 }
 
 /// Values that can stand as literals next to a Column in operators.

@@ -8,7 +8,7 @@ import Synchronization
 
 public struct DataFrame: Sendable {
     public let session: Session
-    public let plan: LogicalPlan
+    package let plan: LogicalPlan
     /// Tells this DataFrame's columns (`df["x"]`) apart from same-named columns of other inputs.
     public let id: Int
     private static let ids = Atomic<Int>(0)
@@ -109,7 +109,7 @@ public struct DataFrame: Sendable {
     }
 
     /// Runs the query and returns the result batches (columnar, without building rows).
-    public func collectBatches() throws -> (StructType, [ColumnarBatch]) { try session.execute(plan) }
+    package func collectBatches() throws -> (StructType, [ColumnarBatch]) { try session.execute(plan) }
 
     /// Number of rows (a two-phase global count).
     public func count() throws -> Int64 {

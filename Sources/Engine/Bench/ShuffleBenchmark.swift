@@ -45,7 +45,7 @@ public struct ShuffleBenchmark {
         public var spills = 0
         public var peakRSS: [String: Int64] = [:]
         public var jobSeconds = 0.0
-        public var timing = WriterTiming()
+        package var timing = WriterTiming()
     }
 
     public static func run(_ o: Options) throws -> Report {
@@ -185,11 +185,11 @@ public struct ShuffleBenchmark {
     }
 
     /// The fastest of `rounds` timed runs of `body`, in seconds.
-    static func bestOf(_ rounds: Int, _ body: () -> Void) -> Double {
+    static func bestOf(_ rounds: Int, _ body: () throws -> Void) rethrows -> Double {
         var best = Double.infinity
         for _ in 0..<max(rounds, 1) {
             let t = DispatchTime.now().uptimeNanoseconds
-            body()
+            try body()
             best = min(best, seconds(since: t))
         }
         return best

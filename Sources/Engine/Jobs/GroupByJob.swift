@@ -9,16 +9,16 @@
 import Executor
 import Planner
 
-public enum GroupByJob {
+package enum GroupByJob {
     /// One aggregate of the `--agg` list: `count` (rows) or `fn(column)`.
-    public struct AggregateSpec: Sendable, Equatable {
-        public var function: AggregateFunction
-        public var column: String?
-        public var outputName: String { column.map { "\(function.rawValue)_\($0)" } ?? function.rawValue }
+    package struct AggregateSpec: Sendable, Equatable {
+        package var function: AggregateFunction
+        package var column: String?
+        package var outputName: String { column.map { "\(function.rawValue)_\($0)" } ?? function.rawValue }
     }
 
     /// Parses `"count,sum(x),avg(x),min(x),max(x)"`.
-    public static func parseAggregates(_ text: String) throws -> [AggregateSpec] {
+    package static func parseAggregates(_ text: String) throws -> [AggregateSpec] {
         var specs: [AggregateSpec] = []
         for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
             let item = String(raw).trimming(" ")
@@ -42,10 +42,10 @@ public enum GroupByJob {
     }
 
     /// Records the schema is inferred from before the job verifies it on every record.
-    public static let inferenceSampleRows = 20_000
+    package static let inferenceSampleRows = 20_000
 
     /// Builds the job, inferring the schema from a sample (or from every record when `sampled` is false).
-    public static func dataFrame(_ session: Session, input: String, keys: [String], aggregates: [AggregateSpec],
+    package static func dataFrame(_ session: Session, input: String, keys: [String], aggregates: [AggregateSpec],
                                  nullValue: String = "", mode: ParseMode = .permissive, sampled: Bool = false) throws -> DataFrame {
         guard !keys.isEmpty else {
             throw EmberError(.configuration, "no grouping keys given", hint: "e.g. --by country,device")
@@ -73,7 +73,7 @@ public enum GroupByJob {
 extension GroupByJob {
     /// Runs `action` on the job built with a sampled schema; reruns it with full inference if the
     /// sample was wrong for some value.
-    public static func run<R>(_ session: Session, input: String, keys: [String], aggregates: [AggregateSpec],
+    package static func run<R>(_ session: Session, input: String, keys: [String], aggregates: [AggregateSpec],
                               nullValue: String = "", mode: ParseMode = .permissive,
                               _ action: (DataFrame) throws -> R) throws -> R {
         do {

@@ -5,7 +5,7 @@
 import Executor
 import Planner
 
-public enum SchedulerEvent: Sendable {
+package enum SchedulerEvent: Sendable {
     case applicationStart(appId: String, appName: String, time: Double)
     case applicationEnd(time: Double)
     /// `stages`: the job's stages, parents before children (the job's DAG).
@@ -24,32 +24,32 @@ public enum SchedulerEvent: Sendable {
 }
 
 /// A stage of a job as the job starts (Spark's StageInfo in SparkListenerJobStart).
-public struct JobStageInfo: Sendable {
-    public var id: Int
-    public var name: String
+package struct JobStageInfo: Sendable {
+    package var id: Int
+    package var name: String
     /// Tasks the stage runs when none of its output exists yet (nil in logs that did not record it).
-    public var numTasks: Int?
-    public var parents: [Int]
+    package var numTasks: Int?
+    package var parents: [Int]
     /// Writes a shuffle (its tasks are Spark's ShuffleMapTasks) rather than results (ResultTasks).
-    public var isShuffleMap: Bool
+    package var isShuffleMap: Bool
 }
 
 /// Identity and placement of one task attempt.
-public struct TaskEventInfo: Sendable {
-    public var taskId: Int
-    public var stage: Int
-    public var stageAttempt: Int
-    public var partition: Int
-    public var attempt: Int
-    public var executor: String
-    public var locality: TaskLocality
-    public var launchTime: Double
-    public var finishTime: Double = 0
+package struct TaskEventInfo: Sendable {
+    package var taskId: Int
+    package var stage: Int
+    package var stageAttempt: Int
+    package var partition: Int
+    package var attempt: Int
+    package var executor: String
+    package var locality: TaskLocality
+    package var launchTime: Double
+    package var finishTime: Double = 0
     /// Bytes the driver expected the task to read (its split, range slice or reduce partition).
-    public var plannedInputBytes: Int64? = nil
+    package var plannedInputBytes: Int64? = nil
 }
 
 /// Receives scheduler events on the scheduler's thread, in order; must not block.
-public protocol SchedulerListener: AnyObject, Sendable {
+package protocol SchedulerListener: AnyObject, Sendable {
     func onEvent(_ event: SchedulerEvent)
 }
