@@ -5,20 +5,20 @@
 import Planner
 
 /// The block a reducer could not read, and why.
-package struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
-    package var shuffleId: ShuffleID
+public struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
+    public var shuffleId: ShuffleID
     /// The map task attempt that wrote the block's files.
-    package var mapId: TaskID
-    package var mapIndex: Int
-    package var reduceId: Int
+    public var mapId: TaskID
+    public var mapIndex: Int
+    public var reduceId: Int
     /// The executor that wrote the files (whose output is recomputed).
-    package var executorId: ExecutorID
+    public var executorId: ExecutorID
     /// The file that could not be read (index or data).
-    package var file: String
+    public var file: String
     /// The error as the user sees it: what went wrong with the block, its context and a hint.
-    package var error: EmberError
+    public var error: EmberError
 
-    package init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, reduceId: Int, executorId: ExecutorID, file: String,
+    public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, reduceId: Int, executorId: ExecutorID, file: String,
                 error: EmberError) {
         self.shuffleId = shuffleId
         self.mapId = mapId
@@ -30,7 +30,7 @@ package struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Spark's name of the block, e.g. `shuffle_0_3_1`.
-    package var blockName: String { "shuffle_\(shuffleId.value)_\(mapId.value)_\(reduceId)" }
+    public var blockName: String { "shuffle_\(shuffleId.value)_\(mapId.value)_\(reduceId)" }
 
-    package var description: String { error.description }
+    public var description: String { error.description }
 }

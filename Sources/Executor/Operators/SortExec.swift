@@ -4,22 +4,22 @@
 
 import Planner
 
-package final class SortExec: BatchConsumer, SpillingOperator {
+public final class SortExec: BatchConsumer, SpillingOperator {
     let downstream: any BatchConsumer
     let sorter: ExternalSorter
 
-    package init(orders: [BoundSortOrder], schema: StructType, downstream: any BatchConsumer, resources: SortResources? = nil) {
+    public init(orders: [BoundSortOrder], schema: StructType, downstream: any BatchConsumer, resources: SortResources? = nil) {
         self.downstream = downstream
         sorter = ExternalSorter(orders: orders, schema: schema, resources: resources)
     }
 
-    package var spillCount: Int { sorter.spillCount }
-    package var memoryBytesSpilled: Int64 { sorter.memoryBytesSpilled }
-    package var diskBytesSpilled: Int64 { sorter.diskBytesSpilled }
+    public var spillCount: Int { sorter.spillCount }
+    public var memoryBytesSpilled: Int64 { sorter.memoryBytesSpilled }
+    public var diskBytesSpilled: Int64 { sorter.diskBytesSpilled }
 
-    package func consume(_ batch: ColumnarBatch) throws { try sorter.insert(batch) }
+    public func consume(_ batch: ColumnarBatch) throws { try sorter.insert(batch) }
 
-    package func finish() throws {
+    public func finish() throws {
         do {
             try sorter.finish { batch in
                 try downstream.consume(batch)

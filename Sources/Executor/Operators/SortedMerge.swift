@@ -14,12 +14,12 @@
 import Planner
 
 /// A sorted stream of batches.
-package protocol SortedBatchSource {
+public protocol SortedBatchSource {
     /// The next batch, or nil at the end.
     mutating func nextBatch() throws -> ColumnarBatch?
 }
 
-package enum SortedMerge {
+public enum SortedMerge {
     /// One sorted input: its current batch, that batch's sort keys and the next row to take.
     private struct Cursor<Source: SortedBatchSource> {
         var source: Source
@@ -55,7 +55,7 @@ package enum SortedMerge {
 
     /// Merges sorted inputs into `consume`, in batches of up to `batchSize` rows; stops as soon as
     /// `consume` returns false.
-    package static func merge<Source: SortedBatchSource>(_ inputs: [Source], orders: [BoundSortOrder], schema: StructType,
+    public static func merge<Source: SortedBatchSource>(_ inputs: [Source], orders: [BoundSortOrder], schema: StructType,
                                                         batchSize: Int = ColumnarBatch.defaultCapacity,
                                                         _ consume: (ColumnarBatch) throws -> Bool) throws {
         var cursors = try inputs.compactMap { try Cursor($0, orders: orders) }

@@ -12,20 +12,20 @@ import Foundation
 import Planner
 import Synchronization
 
-package enum ExecutorExitCode {
-    package static let normal: Int32 = 0
-    package static let startupFailure: Int32 = 50
-    package static let outOfMemory: Int32 = 52
+public enum ExecutorExitCode {
+    public static let normal: Int32 = 0
+    public static let startupFailure: Int32 = 50
+    public static let outOfMemory: Int32 = 52
 }
 
-package enum ExecutorProcess {
+public enum ExecutorProcess {
     /// True when this process was launched as an executor (the role variable is set).
-    package static var isLaunchedAsExecutor: Bool {
+    public static var isLaunchedAsExecutor: Bool {
         ProcessInfo.processInfo.environment[ExecutorEnvironment.role] == "1"
     }
 
     /// Runs the executor until the driver shuts it down; never returns.
-    package static func main() -> Never {
+    public static func main() -> Never {
         signal(SIGPIPE, SIG_IGN)
         let env = ProcessInfo.processInfo.environment
         func required(_ key: String) -> String {

@@ -12,16 +12,16 @@ import Foundation
 import Planner
 import Shuffle
 
-package struct TaskRunner: Sendable {
-    package let executorId: ExecutorID
+public struct TaskRunner: Sendable {
+    public let executorId: ExecutorID
     /// The application's local directory (shuffle files live here and outlive the executor).
-    package let localDir: String
+    public let localDir: String
     /// The executor's execution memory (nil: unbounded, for in-process use).
-    package let memory: ExecutorMemoryManager?
+    public let memory: ExecutorMemoryManager?
     /// The executor's cached partitions.
-    package let blocks: BlockManager
+    public let blocks: BlockManager
 
-    package init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil, blocks: BlockManager? = nil) {
+    public init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil, blocks: BlockManager? = nil) {
         self.executorId = executorId
         self.localDir = localDir
         self.memory = memory
@@ -30,7 +30,7 @@ package struct TaskRunner: Sendable {
 
     /// Runs a task; never throws — failures become a FAILED status with their reason, a kill a
     /// KILLED status.
-    package func run(_ task: TaskDescription, kill: TaskKillFlag = TaskKillFlag()) -> (TaskStatus, [UInt8]) {
+    public func run(_ task: TaskDescription, kill: TaskKillFlag = TaskKillFlag()) -> (TaskStatus, [UInt8]) {
         let started = DispatchTime.now().uptimeNanoseconds
         var metrics = TaskMetrics()
         memory?.taskStarted(task.taskId)

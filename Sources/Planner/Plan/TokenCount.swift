@@ -11,25 +11,25 @@
 // gets the same effect from whole-stage code generation). Applies only when the pattern is a
 // byte class that StringSplitter runs natively.
 
-package struct TokenCount: Sendable, Codable, Hashable {
+public struct TokenCount: Sendable, Codable, Hashable {
     /// The string column to tokenize.
-    package var column: Int
-    package var pattern: String
-    package var lowercase: Bool
+    public var column: Int
+    public var pattern: String
+    public var lowercase: Bool
     /// Skip empty tokens (the fused `token != ''` filter).
-    package var dropEmpty: Bool
+    public var dropEmpty: Bool
     /// The partial aggregate's output: [word: string, count buffer: bigint].
-    package var schema: StructType
+    public var schema: StructType
 
-    package func describe(_ childSchema: StructType) -> String {
+    public func describe(_ childSchema: StructType) -> String {
         let name = column < childSchema.count ? childSchema.fields[column].name : "#\(column)"
         return "TokenCount(split(\(name)#\(column), \(pattern))\(lowercase ? ", lower" : "")\(dropEmpty ? ", drop empty" : ""))"
     }
 }
 
-package enum TokenCountFusion {
+public enum TokenCountFusion {
     /// Rewrites every matching partial aggregate in the plan.
-    package static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
+    public static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
         switch plan {
         case .hashAggregate(.partial, let keys, let aggs, let schema, let child):
             if let fused = match(keys: keys, aggs: aggs, schema: schema, child: child) { return fused }
