@@ -162,4 +162,24 @@ import Testing
         let error = try #require(outcome.error, "startup should fail")
         #expect(error.message == "executors did not register within 30 s" && error.context("waiting for") == "2", "\(error)")
     }
+
+    /// A locality timeout that passes between the offers and the arming of the timer still fires.
+    @Test func aLocalityTimeoutThatPassesDuringTheOffersIsStillArmed() throws {
+        let dir = ScratchDir("locality-window")
+        defer { dir.cleanup() }
+        let backend = FakeBackend(appDir: dir.path)
+        let clock = ManualClock()
+        let scheduler = try SchedulerTests().scheduler(backend, clock: clock) { $0.hosts = ["a", "a", "b"] }
+        let graph = SchedulerTests().graph()
+        let stage = try #require(graph.stages.first { $0.isShuffleMap })
+        var job = DAGScheduler.JobState(graph: graph)
+        job.running[stage.id] = TaskSetManager(stage: stage, attempt: 0, partitions: [0], preferred: [0: [TaskLocation(host: "b")]],
+                                               waits: scheduler.config.localityWaits, now: clock.now())
+        let offeredAt = clock.now()
+        scheduler.launchTasks(&job)
+        #expect(scheduler.tasks.running.isEmpty && scheduler.tasks.hasFreeSlots)
+        clock.advance(by: scheduler.config.localityWaits.node)
+        scheduler.armLocalityTimer(job, offeredAt: offeredAt)
+        #expect(scheduler.loop.dueTime(of: .localityWait) != nil)
+    }
 }

@@ -121,4 +121,27 @@ import Testing
         }
         #expect(error.message.contains("the session was stopped"), "\(error)")
     }
+
+    /// unpersist() while a job reads the cache: the job finishes on the blocks it started with,
+    /// and the blocks are dropped when it ends (not dropped under it, failing and rerunning it,
+    /// which stored them again).
+    @Test func unpersistWhileAJobReadsTheCacheLeavesNoBlocksBehind() throws {
+        let session = try Session(config: testConfig(executors: 2, cores: 1) {
+            $0.faults.delayTasks = [(task: TaskSelector(partition: 1), millis: 5_000)]
+        })
+        defer { session.stop() }
+        let cached = session.range(0, 1_000, numPartitions: 2).persist(.memoryOnly)
+        #expect(try cached.count() == 1_000)
+        let blocks = { session.cachedBlockLocations.values.flatMap { $0.values }.filter { !$0.isEmpty }.count }
+        #expect(blocks() == 2)
+        let outcome = Mutex<Result<Int64, any Error>?>(nil)
+        Thread { let r = Result { try cached.count() }; outcome.withLock { $0 = r } }.start()
+        #expect(waitUntil(seconds: 120) { session.isRunningJob })
+        cached.unpersist()
+        #expect(waitUntil(seconds: 120) { outcome.withLock { $0 != nil } })
+        #expect(try outcome.withLock { $0 }?.get() == 1_000)
+        #expect(waitUntil(seconds: 60) { blocks() == 0 })
+        // The job ran once: its cache-read tasks were not failed by the unpersist.
+        #expect(session.lastJobFailures.isEmpty)
+    }
 }

@@ -74,9 +74,10 @@ extension DAGScheduler {
 
     /// Arms the locality timer for when delay scheduling next lets a waiting task take a worse
     /// level (after the offers: a time already past waits for a free slot, whose event brings offers).
-    func armLocalityTimer(_ job: JobState) {
-        let now = clock.now()
-        loop.schedule(.localityWait, at: job.running.values.compactMap(\.nextLocalityTimeout).filter { $0 > now }.min() ?? .infinity)
+    /// `offeredAt`: when the offers began (a timeout after it, even one already past, was not yet
+    /// considered by them and fires at once).
+    func armLocalityTimer(_ job: JobState, offeredAt: Double) {
+        loop.schedule(.localityWait, at: job.running.values.compactMap(\.nextLocalityTimeout).filter { $0 > offeredAt }.min() ?? .infinity)
     }
 
     /// Arms the liveness timers for the HeartbeatReceiver's earliest deadlines.
@@ -136,8 +137,11 @@ extension DAGScheduler {
     }
 
     /// Takes what other threads asked for: caches to unpersist, and a stop (which ends the job).
+    /// A cache the running job reads or writes is unpersisted when the job ends (its tasks would
+    /// otherwise find their blocks gone, fail the job and store them again on the rerun).
     func takeRequests(_ job: inout JobState) {
-        for cacheId in status.takeUnpersistRequests() { unpersist(cacheId) }
+        let inUse = job.isRunning ? job.graph.cacheIds : []
+        for cacheId in status.takeUnpersistRequests(keeping: { inUse.contains($0) }) { unpersist(cacheId) }
         if status.stopRequested && job.failure == nil { job.failure = SchedulerStatus.stoppedError }
     }
 
@@ -173,5 +177,21 @@ extension DAGScheduler {
             info.finishTime = Self.wallClock()
             post(.taskEnd(info, failure: .taskKilled(reason: "the application ended before it stopped"), metrics: TaskMetrics()))
         }
+    }
+}
+
+extension StageGraph {
+    /// The caches the job's stages read or write.
+    var cacheIds: Set<Int> {
+        var ids = Set<Int>()
+        func visit(_ plan: PhysicalPlan) {
+            switch plan {
+            case .cache(let spec, _), .cacheRead(let spec): ids.insert(spec.id)
+            default: break
+            }
+            plan.children.forEach(visit)
+        }
+        stages.forEach { visit($0.plan) }
+        return ids
     }
 }

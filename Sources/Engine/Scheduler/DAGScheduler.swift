@@ -175,11 +175,13 @@ final class DAGScheduler {
         startJobTimers()
         defer { stopJobTimers() }
         while job.isRunning {
+            let offeredAt = clock.now()
             launchTasks(&job)
             if !job.isRunning { break }
-            armLocalityTimer(job)
+            armLocalityTimer(job, offeredAt: offeredAt)
             turn(&job)
         }
+        for cacheId in status.takeUnpersistRequests() { unpersist(cacheId) }   // those left for the job's end
         // Whatever else ended it, a job that the session's stop interrupted fails with that.
         if job.failure != nil && job.missingCacheBlock == nil && status.stopRequested { job.failure = SchedulerStatus.stoppedError }
         tasks.kill(job.taskStage.map { ($0.key, $0.value.0, job.running[$0.value.0]?.partition(of: $0.key)) },

@@ -102,18 +102,19 @@ struct HeartbeatReceiver {
 
     /// Registered executors silent for the heartbeat timeout or longer, with how long.
     func expired(now: Double) -> [(id: ExecutorID, silence: Double)] {
-        lastHeard.filter { now - $0.value >= heartbeatTimeout }.sorted { $0.key < $1.key }.map { ($0.key, now - $0.value) }
+        // The same sums as the timers' due times (nextExpiry…), so a timer that fires finds its executor due.
+        lastHeard.filter { $0.value + heartbeatTimeout <= now }.sorted { $0.key < $1.key }.map { ($0.key, now - $0.value) }
     }
 
     /// Launched executors that did not register within the registration timeout.
     func overdueRegistrations(now: Double) -> [ExecutorID] {
-        launching.filter { now - $0.value >= registrationTimeout }.keys.sorted()
+        launching.filter { $0.value + registrationTimeout <= now }.keys.sorted()
     }
 
     /// Logs, once per silence, executors not heard from for several heartbeat intervals;
     /// `busy`: how many tasks run on an executor.
     mutating func warnAboutSilentExecutors(now: Double, busy: (ExecutorID) -> Int) {
-        for (id, heard) in lastHeard.sorted(by: { $0.key < $1.key }) where now - heard >= silenceWarning && !warned.contains(id) {
+        for (id, heard) in lastHeard.sorted(by: { $0.key < $1.key }) where heard + silenceWarning <= now && !warned.contains(id) {
             warned.insert(id)
             log.warning("executor \(id) has sent no heartbeat for \(String(format: "%.1f", now - heard)) s (one is due every \(String(format: "%.1f", heartbeatInterval)) s) while \(busy(id)) of its tasks run; waiting, it is declared lost after \(Int(heartbeatTimeout)) s of silence")
         }

@@ -68,11 +68,13 @@ final class SchedulerStatus: Sendable {
         wake()
     }
 
-    /// The caches to unpersist asked for since the last call.
-    func takeUnpersistRequests() -> [Int] {
+    /// The caches to unpersist asked for since the last call, except those `keep` says to leave
+    /// for later (a running job reads or writes them).
+    func takeUnpersistRequests(keeping keep: (Int) -> Bool = { _ in false }) -> [Int] {
         state.withLock { s in
-            defer { s.unpersistRequests = [] }
-            return s.unpersistRequests
+            let taken = s.unpersistRequests.filter { !keep($0) }
+            s.unpersistRequests.removeAll { !keep($0) }
+            return taken
         }
     }
 }
