@@ -259,7 +259,7 @@ public final class Session: Sendable {
         let optimized = Optimizer.optimize(analyzed)
         let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions,
                                             autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold,
-                                            preferSortMergeJoin: config.preferSortMergeJoin)
+                                            preferSortMergeJoin: config.preferSortMergeJoin, taskMemoryBytes: config.taskExecutionMemory)
         return PlannedQuery(analyzed: analyzed, optimized: optimized, physical: physical)
     }
 

@@ -2,6 +2,7 @@
 // engine settings, named after Spark's where Spark has one.
 
 import Foundation
+import Executor
 import Metrics
 import Planner
 
@@ -181,5 +182,15 @@ public struct SessionConfig: Sendable {
     /// ``SessionLimits/manyShufflePartitions``.
     public var effectiveShufflePartitions: Int {
         shufflePartitions ?? max(2, 2 * min(totalCores, SessionLimits.manyShufflePartitions / 2))
+    }
+
+    /// The execution memory one task can count on: its executor's memory × memory.fraction shared by
+    /// its cores (or less under an injected refusal limit). The planner broadcasts no side above it.
+    var taskExecutionMemory: Int64 {
+        switch master {
+        case .local(_, let cores, let memory):
+            let share = Int64(Double(memory) * ExecutorMemoryManager.memoryFraction) / Int64(max(1, cores))
+            return faults.refuseMemoryAbove.map { min(Int64($0), share) } ?? share
+        }
     }
 }

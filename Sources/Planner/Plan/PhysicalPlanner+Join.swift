@@ -4,7 +4,8 @@
 //   the rest stays as a residual condition checked on each candidate pair.
 //   1. a side the join type lets us build (inner: either; left outer, semi, anti: the right; right
 //      outer: the left; full outer: neither) with a broadcast hint, or estimated at most
-//      autoBroadcastJoinThreshold bytes → BroadcastHashJoin (no keys: BroadcastNestedLoopJoin);
+//      autoBroadcastJoinThreshold bytes and at most a task's execution memory (every task holds the
+//      whole side) → BroadcastHashJoin (no keys: BroadcastNestedLoopJoin);
 //   2. otherwise → ShuffledHashJoin (SortMergeJoin with preferSortMergeJoin): both sides
 //      hash-partitioned on their keys (a join without keys that cannot be broadcast, a full outer
 //      one, shuffles both sides to one partition). A shuffled hash join whose build side does not
@@ -63,8 +64,11 @@ extension PhysicalPlanner.Builder {
         let hintL = canBuildLeft && l.hasBroadcastHint, hintR = canBuildRight && r.hasBroadcastHint
         if hintL && (!hintR || ls <= rs) { return (.left, true, "broadcast hint on the left side") }
         if hintR { return (.right, true, "broadcast hint on the right side") }
+        // Every task holds the whole broadcast side in its execution memory; one that does not fit
+        // is sorted by every task, so a side above a task's memory is shuffled instead.
+        let limit = Swift.min(threshold, taskMemoryBytes)
         if threshold >= 0 {
-            let smallL = canBuildLeft && ls <= threshold, smallR = canBuildRight && rs <= threshold
+            let smallL = canBuildLeft && ls <= limit, smallR = canBuildRight && rs <= limit
             if smallR && (!smallL || rs <= ls) {
                 return (.right, true, "right side estimated \(mb(rs)) ≤ autoBroadcastJoinThreshold \(mb(threshold))")
             }
@@ -72,6 +76,7 @@ extension PhysicalPlanner.Builder {
         }
         let why = threshold < 0 ? "broadcast disabled (autoBroadcastJoinThreshold -1)"
             : type == .fullOuter ? "full outer joins cannot be broadcast"
+            : limit < threshold ? "left \(mb(ls)), right \(mb(rs)) over a task's execution memory \(mb(limit))"
             : "left \(mb(ls)), right \(mb(rs)) over autoBroadcastJoinThreshold \(mb(threshold))"
         // A shuffled join builds the smaller side; an outer join that builds its preserved side
         // emits that side's unmatched rows at the end. Semi and anti joins build the right side.

@@ -19,9 +19,10 @@ public enum PhysicalPlanner {
     public static let defaultBroadcastThreshold: Int64 = 10 * 1_048_576
 
     public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
-                            autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold, preferSortMergeJoin: Bool = false) -> PhysicalQuery {
+                            autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold, preferSortMergeJoin: Bool = false,
+                            taskMemoryBytes: Int64 = .max) -> PhysicalQuery {
         let planner = Builder(shufflePartitions: max(1, shufflePartitions), autoBroadcastJoinThreshold: autoBroadcastJoinThreshold,
-                              preferSortMergeJoin: preferSortMergeJoin)
+                              preferSortMergeJoin: preferSortMergeJoin, taskMemoryBytes: taskMemoryBytes)
         var node = resolved
         var limit: Int? = nil
         var ordering: [BoundSortOrder]? = nil
@@ -47,6 +48,9 @@ public enum PhysicalPlanner {
         let autoBroadcastJoinThreshold: Int64
         /// Equi-joins that are not broadcast sort and merge instead of building hash tables.
         let preferSortMergeJoin: Bool
+        /// The execution memory one task can count on (executor memory × memory.fraction / cores):
+        /// a side estimated above it is not broadcast without a hint (see PhysicalPlanner+Join).
+        var taskMemoryBytes: Int64 = .max
 
         func convert(_ plan: ResolvedPlan) -> PhysicalPlan {
             switch plan {
