@@ -140,7 +140,7 @@ extension DAGScheduler {
     /// A cache the running job reads or writes is unpersisted when the job ends (its tasks would
     /// otherwise find their blocks gone, fail the job and store them again on the rerun).
     func takeRequests(_ job: inout JobState) {
-        let inUse = job.isRunning ? job.graph.cacheIds : []
+        let inUse = job.isRunning ? job.cacheIds : []
         for cacheId in status.takeUnpersistRequests(keeping: { inUse.contains($0) }) { unpersist(cacheId) }
         if status.stopRequested && job.failure == nil { job.failure = SchedulerStatus.stoppedError }
     }

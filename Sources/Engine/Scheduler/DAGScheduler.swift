@@ -122,6 +122,8 @@ final class DAGScheduler {
         var missingCacheBlock: CacheBlockMissing? = nil
         var done = false
         var isRunning: Bool { !done && failure == nil }
+        /// The caches the job reads or writes (an unpersist of one waits for the job's end).
+        lazy var cacheIds: Set<Int> = graph.cacheIds
         /// Partitions of each shuffle's reduce side.
         var shufflePartitions: [ShuffleID: Int] = [:]
         var shuffleWriter: [ShuffleID: StageID] = [:]

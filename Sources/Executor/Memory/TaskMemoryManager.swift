@@ -52,7 +52,10 @@ final class TaskMemoryManager {
     private var live: [MemoryConsumer] { consumers.compactMap(\.consumer) }
 
     /// Each consumer's part of the task's memory.
-    var fairShare: Int { grant.cap / Swift.max(plannedConsumers, live.count) }
+    var fairShare: Int { grant.cap / expectedConsumers(live) }
+
+    /// The consumers to share among: those of the plan, or more if more were created.
+    private func expectedConsumers(_ present: [MemoryConsumer]) -> Int { Swift.max(plannedConsumers, present.count) }
 
     /// Who holds what, for out-of-memory errors.
     var usageReport: String {
@@ -99,7 +102,7 @@ final class TaskMemoryManager {
     /// (consumers not created yet count with their floor).
     private func floorAndOthers(besides requester: MemoryConsumer) -> (floor: Int, others: Int) {
         let present = live
-        let expected = Swift.max(plannedConsumers, present.count)
+        let expected = expectedConsumers(present)
         let floor = grant.cap / (2 * expected)
         var others = Swift.max(0, expected - present.count) * floor
         for c in present where c !== requester { others += Swift.max(floor, c.reservedBytes) }
