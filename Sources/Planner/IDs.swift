@@ -1,9 +1,9 @@
 // Typed identifiers: a StageID can never be passed where a TaskID is expected.
 
-public struct JobID: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let value: Int
-    public init(_ value: Int) { self.value = value }
-    public var description: String { "\(value)" }
+package struct JobID: Hashable, Sendable, Codable, CustomStringConvertible {
+    package let value: Int
+    package init(_ value: Int) { self.value = value }
+    package var description: String { "\(value)" }
 }
 
 public struct StageID: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {

@@ -5,20 +5,20 @@
 import Planner
 
 /// The block a reducer could not read, and why.
-public struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
-    public var shuffleId: ShuffleID
+package struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
+    package var shuffleId: ShuffleID
     /// The map task attempt that wrote the block's files.
-    public var mapId: TaskID
-    public var mapIndex: Int
-    public var reduceId: Int
+    package var mapId: TaskID
+    package var mapIndex: Int
+    package var reduceId: Int
     /// The executor that wrote the files (whose output is recomputed).
-    public var executorId: ExecutorID
+    package var executorId: ExecutorID
     /// The file that could not be read (index or data).
-    public var file: String
+    package var file: String
     /// The error as the user sees it: what went wrong with the block, its context and a hint.
-    public var error: EmberError
+    package var error: EmberError
 
-    public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, reduceId: Int, executorId: ExecutorID, file: String,
+    package init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, reduceId: Int, executorId: ExecutorID, file: String,
                 error: EmberError) {
         self.shuffleId = shuffleId
         self.mapId = mapId
@@ -30,7 +30,7 @@ public struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Spark's name of the block, e.g. `shuffle_0_3_1`.
-    public var blockName: String { "shuffle_\(shuffleId.value)_\(mapId.value)_\(reduceId)" }
+    package var blockName: String { "shuffle_\(shuffleId.value)_\(mapId.value)_\(reduceId)" }
 
-    public var description: String { error.description }
+    package var description: String { error.description }
 }

@@ -18,12 +18,12 @@ import Planner
 /// batches allocates nothing after the first; that is why ``partitionIds(keys:numRows:into:)`` is
 /// `mutating`. Copies are cheap (the buffer is copy-on-write) and independent, so one value per
 /// task is the intended use.
-public struct HashPartitioner: Sendable {
-    public let numPartitions: Int
+package struct HashPartitioner: Sendable {
+    package let numPartitions: Int
     /// Reused per-row hashes (capacity grows to the largest batch seen).
     private var hashes: [UInt64] = []
 
-    public init(numPartitions: Int) {
+    package init(numPartitions: Int) {
         precondition(numPartitions > 0 && numPartitions <= Int(Int32.max),
                      "numPartitions must be in 1...\(Int32.max), got \(numPartitions)")
         self.numPartitions = numPartitions
@@ -32,7 +32,7 @@ public struct HashPartitioner: Sendable {
     /// Writes the reduce partition of each of the `numRows` rows into `out` (resized to `numRows`).
     /// Nulls hash to a fixed value, so all-null keys go to one partition; no key columns put every
     /// row in the same partition.
-    public mutating func partitionIds(keys: [ColumnVector], numRows: Int, into out: inout [Int32]) {
+    package mutating func partitionIds(keys: [ColumnVector], numRows: Int, into out: inout [Int32]) {
         out.removeAll(keepingCapacity: true)
         if numPartitions == 1 {
             out.append(contentsOf: repeatElement(0, count: numRows))
@@ -56,7 +56,7 @@ public struct HashPartitioner: Sendable {
     }
 
     /// The partition of one precomputed hash (for callers that hash rows themselves).
-    public func partition(ofHash hash: UInt64) -> Int {
+    package func partition(ofHash hash: UInt64) -> Int {
         Int(HashPartitioner.pmod(hash, Int64(numPartitions)))
     }
 

@@ -175,12 +175,12 @@ struct SegmentCopier {
 }
 
 /// Where a shuffle writer's time went (nanoseconds), reported by `ember bench shuffle`.
-public struct WriterTiming: Sendable {
-    public var sortNanos: UInt64 = 0
-    public var gatherEncodeNanos: UInt64 = 0
-    public var compressNanos: UInt64 = 0
-    public var outputNanos: UInt64 = 0
-    public init() {}
+package struct WriterTiming: Sendable {
+    package var sortNanos: UInt64 = 0
+    package var gatherEncodeNanos: UInt64 = 0
+    package var compressNanos: UInt64 = 0
+    package var outputNanos: UInt64 = 0
+    package init() {}
     static func + (a: WriterTiming, b: WriterTiming) -> WriterTiming {
         var c = a
         c.sortNanos += b.sortNanos

@@ -29,25 +29,25 @@ import Planner
 /// reads the two offsets at `r * 8` and `(r + 1) * 8` and then exactly that range. `mapId` is the
 /// task attempt id, so two attempts of one map partition never write the same names; the trailing
 /// `0` is Spark's no-op reduce id of a whole-file block.
-public enum ShuffleFiles {
-    public static func dataFileName(shuffleId: ShuffleID, mapId: TaskID) -> String {
+package enum ShuffleFiles {
+    package static func dataFileName(shuffleId: ShuffleID, mapId: TaskID) -> String {
         "shuffle_\(shuffleId.value)_\(mapId.value)_0.data"
     }
 
-    public static func indexFileName(shuffleId: ShuffleID, mapId: TaskID) -> String {
+    package static func indexFileName(shuffleId: ShuffleID, mapId: TaskID) -> String {
         "shuffle_\(shuffleId.value)_\(mapId.value)_0.index"
     }
 
-    public static func dataPath(directory: String, shuffleId: ShuffleID, mapId: TaskID) -> String {
+    package static func dataPath(directory: String, shuffleId: ShuffleID, mapId: TaskID) -> String {
         join(directory, dataFileName(shuffleId: shuffleId, mapId: mapId))
     }
 
-    public static func indexPath(directory: String, shuffleId: ShuffleID, mapId: TaskID) -> String {
+    package static func indexPath(directory: String, shuffleId: ShuffleID, mapId: TaskID) -> String {
         join(directory, indexFileName(shuffleId: shuffleId, mapId: mapId))
     }
 
     /// Deletes a map output's data and index files (missing files are fine).
-    public static func remove(directory: String, shuffleId: ShuffleID, mapId: TaskID) {
+    package static func remove(directory: String, shuffleId: ShuffleID, mapId: TaskID) {
         FileOps.remove(indexPath(directory: directory, shuffleId: shuffleId, mapId: mapId))
         FileOps.remove(dataPath(directory: directory, shuffleId: shuffleId, mapId: mapId))
     }
@@ -72,7 +72,7 @@ public enum ShuffleFiles {
     /// Spark's `checkIndexAndDataFile`: the partition lengths of an existing, consistent pair, or
     /// nil when there is none. Consistent means: the index holds exactly `numPartitions + 1`
     /// offsets, the first is 0, they never decrease, and the last equals the data file's length.
-    public static func validLengths(indexPath: String, dataPath: String, numPartitions: Int) -> [Int64]? {
+    package static func validLengths(indexPath: String, dataPath: String, numPartitions: Int) -> [Int64]? {
         guard numPartitions > 0,
               let index = try? PosixFile.openForReading(indexPath),
               let data = try? PosixFile.openForReading(dataPath),
@@ -105,21 +105,21 @@ public enum ShuffleFiles {
 /// What a map task reports to the driver: where its output is and how big each reduce partition
 /// is, in compressed bytes on disk and in rows. The scheduler, adaptive coalescing and skew
 /// diagnosis read these; a reducer skips the blocks whose length is 0.
-public struct MapStatus: Sendable, Codable, Hashable {
-    public var shuffleId: ShuffleID
+package struct MapStatus: Sendable, Codable, Hashable {
+    package var shuffleId: ShuffleID
     /// The task attempt that wrote the files (also the middle part of their names).
-    public var mapId: TaskID
+    package var mapId: TaskID
     /// The map partition index (0..<number of map tasks).
-    public var mapIndex: Int
-    public var executorId: ExecutorID
-    public var dataPath: String
-    public var indexPath: String
+    package var mapIndex: Int
+    package var executorId: ExecutorID
+    package var dataPath: String
+    package var indexPath: String
     /// Bytes of each reduce partition in the data file.
-    public var partitionLengths: [Int64]
+    package var partitionLengths: [Int64]
     /// Rows of each reduce partition.
-    public var partitionRows: [Int64]
+    package var partitionRows: [Int64]
 
-    public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID,
+    package init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID,
                 dataPath: String, indexPath: String, partitionLengths: [Int64], partitionRows: [Int64]) {
         self.shuffleId = shuffleId
         self.mapId = mapId
@@ -131,12 +131,12 @@ public struct MapStatus: Sendable, Codable, Hashable {
         self.partitionRows = partitionRows
     }
 
-    public var numPartitions: Int { partitionLengths.count }
-    public var totalBytes: Int64 { partitionLengths.reduce(0, +) }
-    public var totalRows: Int64 { partitionRows.reduce(0, +) }
+    package var numPartitions: Int { partitionLengths.count }
+    package var totalBytes: Int64 { partitionLengths.reduce(0, +) }
+    package var totalRows: Int64 { partitionRows.reduce(0, +) }
 
     /// The block a reducer of partition `reduceId` fetches from this map output.
-    public func block(reduceId: Int) -> ShuffleBlockRef {
+    package func block(reduceId: Int) -> ShuffleBlockRef {
         ShuffleBlockRef(shuffleId: shuffleId, mapId: mapId, mapIndex: mapIndex, executorId: executorId,
                         dataPath: dataPath, indexPath: indexPath, length: partitionLengths[reduceId])
     }

@@ -37,18 +37,18 @@ import Synchronization
 /// even with nothing buffered fails, with `.outOfMemory`.
 ///
 /// Not thread-safe: one writer belongs to one task.
-public final class ShuffleMapWriter: Spillable {
+package final class ShuffleMapWriter: Spillable {
     // PROPERTIES (fixed at creation)
-    public let shuffleId: ShuffleID
-    public let mapId: TaskID
-    public let mapIndex: Int
-    public let executorId: ExecutorID
-    public let numPartitions: Int
-    public let schema: StructType
-    public let directory: String
-    public let frameSize: Int
-    public let dataPath: String
-    public let indexPath: String
+    package let shuffleId: ShuffleID
+    package let mapId: TaskID
+    package let mapIndex: Int
+    package let executorId: ExecutorID
+    package let numPartitions: Int
+    package let schema: StructType
+    package let directory: String
+    package let frameSize: Int
+    package let dataPath: String
+    package let indexPath: String
 
     // STATE
     private enum State { case open, committed, aborted, failed }
@@ -68,18 +68,18 @@ public final class ShuffleMapWriter: Spillable {
 
     // METRICS
     /// Number of spill runs written.
-    public private(set) var spillCount = 0
+    package private(set) var spillCount = 0
     /// Bytes written to spill runs (compressed).
-    public var spilledBytes: Int64 { spillWriter?.bytesWritten ?? 0 }
+    package var spilledBytes: Int64 { spillWriter?.bytesWritten ?? 0 }
     /// In-memory bytes of the batches spilled, as reserved (Spark's memoryBytesSpilled).
-    public private(set) var memoryBytesSpilled: Int64 = 0
+    package private(set) var memoryBytesSpilled: Int64 = 0
     /// Uncompressed encoded bytes produced (before zstd).
-    public var encodedBytes: Int64 { committedEncodedBytes + (spillWriter?.encodedBytes ?? 0) }
+    package var encodedBytes: Int64 { committedEncodedBytes + (spillWriter?.encodedBytes ?? 0) }
     private var committedEncodedBytes: Int64 = 0
     /// Most bytes buffered at once.
-    public private(set) var peakBufferedBytes = 0
+    package private(set) var peakBufferedBytes = 0
     /// Where the time of spills and the commit went.
-    public var timing: WriterTiming { commitTiming + (spillWriter?.timing ?? WriterTiming()) }
+    package var timing: WriterTiming { commitTiming + (spillWriter?.timing ?? WriterTiming()) }
     private var commitTiming = WriterTiming()
 
     // RESOURCES
@@ -88,9 +88,9 @@ public final class ShuffleMapWriter: Spillable {
 
     /// Fault injection: every file this writer creates sends its writes to this device instead
     /// (`/dev/full`: the kernel's own ENOSPC), as if the local disk were full.
-    public var injectedWriteDevice: String? = nil
+    package var injectedWriteDevice: String? = nil
 
-    public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID, numPartitions: Int,
+    package init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID, numPartitions: Int,
                 schema: StructType, directory: String, compressionLevel: Int32 = 1, frameSize: Int = ShuffleMapWriter.defaultFrameSize,
                 memory: (any MemoryReservation)? = nil) throws {
         guard numPartitions > 0 && numPartitions <= Int(Int32.max) else {
@@ -122,7 +122,7 @@ public final class ShuffleMapWriter: Spillable {
     /// (2M rows, 100-byte values, 64 partitions, best of 3): writer 749 / 828 / 858 / 891 / 848 MB/s
     /// and ratio 1.33 / 1.33 / 1.35 / 1.37 / 1.39 for 64 K / 128 K / 256 K / 512 K / 1 M frames.
     /// 256 KiB is within noise of the fastest and keeps each writer's buffers (≈ 2 MB) small.
-    public static let defaultFrameSize = 256 << 10
+    package static let defaultFrameSize = 256 << 10
 
     deinit {
         removeTemps()
@@ -130,10 +130,10 @@ public final class ShuffleMapWriter: Spillable {
     }
 
     /// Bytes held in memory for buffered batches.
-    public var bufferedBytes: Int { reserved }
+    package var bufferedBytes: Int { reserved }
 
     /// Routes row i of `batch` to reduce partition `partitionIds[i]`.
-    public func write(_ batch: ColumnarBatch, partitionIds ids: [Int32]) throws {
+    package func write(_ batch: ColumnarBatch, partitionIds ids: [Int32]) throws {
         try checkOpen("write")
         guard batch.numRows <= Int(Int32.max) else {
             throw EmberError(.internal, "a batch of \(batch.numRows) rows is too large to shuffle; split it")
@@ -170,7 +170,7 @@ public final class ShuffleMapWriter: Spillable {
 
     /// Spills the buffered batches when another consumer of the task needs memory; returns the
     /// bytes given back (0 while a write is under way or nothing is buffered).
-    public func spillForOtherConsumer() throws -> Int {
+    package func spillForOtherConsumer() throws -> Int {
         guard state == .open, !writing, !batches.isEmpty else { return 0 }
         let held = reserved
         try spill()
@@ -178,7 +178,7 @@ public final class ShuffleMapWriter: Spillable {
     }
 
     /// Writes everything buffered as a spill run and releases its memory.
-    public func spill() throws {
+    package func spill() throws {
         try checkOpen("spill")
         guard !batches.isEmpty else { return }
         let writer = spillWriter ?? SpillWriter(directory: directory, owner: "shuffle\(shuffleId.value)-map\(mapId.value)",
@@ -196,7 +196,7 @@ public final class ShuffleMapWriter: Spillable {
 
     /// Writes the runs and the buffered rows as the data file, commits it with its index, and reports
     /// them. If a valid pair with these names already exists, that one wins and is reported instead.
-    public func commit() throws -> MapStatus {
+    package func commit() throws -> MapStatus {
         try checkOpen("commit")
         do {
             let token = FileOps.randomToken()
@@ -269,7 +269,7 @@ public final class ShuffleMapWriter: Spillable {
     }
 
     /// Drops all buffered data and removes any temp files. The writer cannot be used afterwards.
-    public func abort() {
+    package func abort() {
         removeTemps()
         batches = []
         partitionIds = []

@@ -15,8 +15,8 @@
 
 import Planner
 
-public final class SpillFile {
-    public let path: String
+package final class SpillFile {
+    package let path: String
     let layout: RunLayout
     /// offsets[p] ..< offsets[p + 1] is partition p's byte range.
     let offsets: [Int64]
@@ -32,14 +32,14 @@ public final class SpillFile {
 
     deinit { remove() }
 
-    public func rows(partition p: Int) -> Int64 { layout.rows[p] }
-    public func length(partition p: Int) -> Int64 { layout.lengths[p] }
-    public var partitionCount: Int { layout.rows.count }
-    public var totalRows: Int64 { layout.rows.reduce(0, +) }
-    public var totalBytes: Int64 { offsets[offsets.count - 1] }
+    package func rows(partition p: Int) -> Int64 { layout.rows[p] }
+    package func length(partition p: Int) -> Int64 { layout.lengths[p] }
+    package var partitionCount: Int { layout.rows.count }
+    package var totalRows: Int64 { layout.rows.reduce(0, +) }
+    package var totalBytes: Int64 { offsets[offsets.count - 1] }
 
     /// Deletes the file (once; a file already gone is fine).
-    public func remove() {
+    package func remove() {
         guard !removed else { return }
         removed = true
         FileOps.remove(path)
@@ -55,25 +55,25 @@ public final class SpillFile {
 
 /// Writes spill files for one operator of one task attempt: each ``write(_:partitionIds:)`` call
 /// makes one new file. Keeps its zstd context between calls. Not thread-safe.
-public final class SpillWriter {
-    public let directory: String
+package final class SpillWriter {
+    package let directory: String
     /// Names the task attempt and operator in file names (letters, digits, `-`).
-    public let owner: String
-    public let numPartitions: Int
-    public let schema: StructType
-    public let frameSize: Int
+    package let owner: String
+    package let numPartitions: Int
+    package let schema: StructType
+    package let frameSize: Int
     private let compressor: ZstdCompressor
 
     /// Compressed bytes written to spill files.
-    public private(set) var bytesWritten: Int64 = 0
+    package private(set) var bytesWritten: Int64 = 0
     /// Uncompressed encoded bytes produced (before zstd).
-    public private(set) var encodedBytes: Int64 = 0
+    package private(set) var encodedBytes: Int64 = 0
     /// Where the time of the writes went.
-    public private(set) var timing = WriterTiming()
+    package private(set) var timing = WriterTiming()
     /// Fault injection: the files' writes go to this device instead (`/dev/full`: a full disk).
-    public var injectedWriteDevice: String? = nil
+    package var injectedWriteDevice: String? = nil
 
-    public convenience init(directory: String, owner: String, numPartitions: Int, schema: StructType,
+    package convenience init(directory: String, owner: String, numPartitions: Int, schema: StructType,
                             compressionLevel: Int32 = 1, frameSize: Int = ShuffleMapWriter.defaultFrameSize) throws {
         self.init(directory: directory, owner: owner, numPartitions: numPartitions, schema: schema, frameSize: frameSize,
                   compressor: try ZstdCompressor(level: compressionLevel))
@@ -89,7 +89,7 @@ public final class SpillWriter {
     }
 
     /// Writes row i of `batches[b]` to partition `partitionIds[b][i]`, as one new spill file.
-    public func write(_ batches: [ColumnarBatch], partitionIds: [[Int32]]) throws -> SpillFile {
+    package func write(_ batches: [ColumnarBatch], partitionIds: [[Int32]]) throws -> SpillFile {
         try write(PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
                                  frameSize: frameSize, compressor: compressor))
     }
@@ -97,7 +97,7 @@ public final class SpillWriter {
     /// Writes rows in the given order (an external sort's run) as one new spill file: row k is row
     /// `rowOf[k]` of `batches[batchOf[k]]`, and each `rowsPerPartition` consecutive rows are one
     /// partition, so a reader can take the run a partition (chunk) at a time.
-    public func writeOrdered(_ batches: [ColumnarBatch], batchOf: [Int32], rowOf: [Int32], rowsPerPartition: Int) throws -> SpillFile {
+    package func writeOrdered(_ batches: [ColumnarBatch], batchOf: [Int32], rowOf: [Int32], rowsPerPartition: Int) throws -> SpillFile {
         try write(PartitionedRun(batches: batches, batchOf: batchOf, rowOf: rowOf, rowsPerPartition: rowsPerPartition,
                                  schema: schema, frameSize: frameSize, compressor: compressor))
     }

@@ -19,19 +19,19 @@
 import Planner
 
 /// What an aggregate may use besides its input: memory and a directory for spills.
-public struct AggregateResources {
-    public var memory: (any MemoryReservation)?
-    public var spillDirectory: String?
+package struct AggregateResources {
+    package var memory: (any MemoryReservation)?
+    package var spillDirectory: String?
     /// Unique per task attempt: names spill files.
-    public var taskId: TaskID
-    public init(memory: (any MemoryReservation)?, spillDirectory: String?, taskId: TaskID) {
+    package var taskId: TaskID
+    package init(memory: (any MemoryReservation)?, spillDirectory: String?, taskId: TaskID) {
         self.memory = memory
         self.spillDirectory = spillDirectory
         self.taskId = taskId
     }
 }
 
-public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable {
+package final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable {
     // PROPERTIES
     let mode: AggregateMode
     let keys: [BoundExpression]
@@ -56,13 +56,13 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable
     var busy = false
 
     // METRICS
-    public private(set) var spillCount = 0
+    package private(set) var spillCount = 0
     /// In-memory bytes of the tables spilled (Spark's memoryBytesSpilled).
-    public private(set) var memoryBytesSpilled: Int64 = 0
+    package private(set) var memoryBytesSpilled: Int64 = 0
     /// Bytes of spill files written (Spark's diskBytesSpilled).
-    public private(set) var diskBytesSpilled: Int64 = 0
+    package private(set) var diskBytesSpilled: Int64 = 0
 
-    public convenience init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
+    package convenience init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
                             downstream: any BatchConsumer, resources: AggregateResources? = nil) {
         self.init(mode: mode, keys: keys, aggregates: aggregates, schema: schema, downstream: downstream, resources: resources,
                   level: .top)
@@ -99,7 +99,7 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable
 
     deinit { memory.release() }
 
-    public func consume(_ batch: ColumnarBatch) throws {
+    package func consume(_ batch: ColumnarBatch) throws {
         let n = batch.numRows
         if n == 0 { return }
         let wasBusy = busy
@@ -237,14 +237,14 @@ public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable
 
     /// A Final aggregate taking input spills its table into hash buckets when another consumer of
     /// the task needs memory (a partial one would have to emit it, which it cannot do from here).
-    public func spillForOtherConsumer() throws -> Int {
+    package func spillForOtherConsumer() throws -> Int {
         guard mode == .final, !busy, !passThrough, table.count > 0, level.maySpill, resources?.spillDirectory != nil else { return 0 }
         let held = memory.reserved
         try spillTable()
         return held
     }
 
-    public func finish() throws {
+    package func finish() throws {
         busy = true
         // Emitting, it can no longer be asked to spill: above its fair share, it spills first so the
         // operator it feeds finds room (the buckets are then aggregated one at a time).

@@ -10,7 +10,7 @@
 
 import Planner
 
-public final class TokenCountExec: BatchConsumer {
+package final class TokenCountExec: BatchConsumer {
     let spec: TokenCount
     let splitter: StringSplitter
     let downstream: any BatchConsumer
@@ -23,7 +23,7 @@ public final class TokenCountExec: BatchConsumer {
     @exclusivity(unchecked) var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     @exclusivity(unchecked) var scratchCapacity = 256
 
-    public init(_ spec: TokenCount, downstream: any BatchConsumer, memory: (any MemoryReservation)? = nil) throws {
+    package init(_ spec: TokenCount, downstream: any BatchConsumer, memory: (any MemoryReservation)? = nil) throws {
         self.spec = spec
         self.splitter = try StringSplitter.compile(spec.pattern)
         self.downstream = downstream
@@ -38,7 +38,7 @@ public final class TokenCountExec: BatchConsumer {
         memory.release()
     }
 
-    public func consume(_ batch: ColumnarBatch) throws {
+    package func consume(_ batch: ColumnarBatch) throws {
         let column = batch.columns[spec.column]
         guard case .string(let s) = column.values else {
             throw EmberError(.internal, "TokenCount expects a string column, got \(column.dataType)")
@@ -129,7 +129,7 @@ public final class TokenCountExec: BatchConsumer {
         memory.release()
     }
 
-    public func finish() throws {
+    package func finish() throws {
         do {
             try emitTable()
         } catch is PipelineStop {}

@@ -19,7 +19,7 @@ import Planner
 import Shuffle
 
 /// What a sort may use besides its input: memory and a directory for spills, as an aggregate.
-public typealias SortResources = AggregateResources
+package typealias SortResources = AggregateResources
 
 final class ExternalSorter: Spillable {
     static let maxFanIn = 64

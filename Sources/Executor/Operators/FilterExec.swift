@@ -2,16 +2,16 @@
 
 import Planner
 
-public final class FilterExec: BatchConsumer {
+package final class FilterExec: BatchConsumer {
     let predicate: BoundExpression
     let downstream: any BatchConsumer
 
-    public init(predicate: BoundExpression, downstream: any BatchConsumer) {
+    package init(predicate: BoundExpression, downstream: any BatchConsumer) {
         self.predicate = predicate
         self.downstream = downstream
     }
 
-    public func consume(_ batch: ColumnarBatch) throws {
+    package func consume(_ batch: ColumnarBatch) throws {
         let selected = try predicate.selectedRows(batch)
         if selected.isEmpty { return }
         if selected.count == batch.numRows {
@@ -21,5 +21,5 @@ public final class FilterExec: BatchConsumer {
         }
     }
 
-    public func finish() throws { try downstream.finish() }
+    package func finish() throws { try downstream.finish() }
 }

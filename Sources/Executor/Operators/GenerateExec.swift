@@ -3,16 +3,16 @@
 
 import Planner
 
-public final class GenerateExec: BatchConsumer {
+package final class GenerateExec: BatchConsumer {
     let generator: Generator
     let downstream: any BatchConsumer
 
-    public init(generator: Generator, downstream: any BatchConsumer) {
+    package init(generator: Generator, downstream: any BatchConsumer) {
         self.generator = generator
         self.downstream = downstream
     }
 
-    public func consume(_ batch: ColumnarBatch) throws {
+    package func consume(_ batch: ColumnarBatch) throws {
         let arrays = try generator.expression.evaluate(batch)
         guard case .list(let offsets, let child) = arrays.values else {
             throw EmberError(.internal, "explode evaluated to \(arrays.dataType), not an array")
@@ -34,5 +34,5 @@ public final class GenerateExec: BatchConsumer {
         try downstream.consume(ColumnarBatch(schema: generator.schema, columns: columns, numRows: parentRows.count))
     }
 
-    public func finish() throws { try downstream.finish() }
+    package func finish() throws { try downstream.finish() }
 }

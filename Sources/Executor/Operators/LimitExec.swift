@@ -2,17 +2,17 @@
 
 import Planner
 
-public final class LimitExec: BatchConsumer {
+package final class LimitExec: BatchConsumer {
     let limit: Int
     var seen = 0
     let downstream: any BatchConsumer
 
-    public init(limit: Int, downstream: any BatchConsumer) {
+    package init(limit: Int, downstream: any BatchConsumer) {
         self.limit = limit
         self.downstream = downstream
     }
 
-    public func consume(_ batch: ColumnarBatch) throws {
+    package func consume(_ batch: ColumnarBatch) throws {
         if seen >= limit { throw PipelineStop() }
         let keep = min(batch.numRows, limit - seen)
         seen += keep
@@ -20,5 +20,5 @@ public final class LimitExec: BatchConsumer {
         if seen >= limit { throw PipelineStop() }
     }
 
-    public func finish() throws { try downstream.finish() }
+    package func finish() throws { try downstream.finish() }
 }

@@ -9,20 +9,20 @@
 
 import Planner
 
-public final class SampleKeysExec: BatchConsumer {
+package final class SampleKeysExec: BatchConsumer {
     let sampling: KeySampling
     let downstream: any BatchConsumer
     private var reservoir: [[Value]] = []
     private var rows = 0
     private var random: SplitMix64
 
-    public init(_ sampling: KeySampling, partition: Int, downstream: any BatchConsumer) {
+    package init(_ sampling: KeySampling, partition: Int, downstream: any BatchConsumer) {
         self.sampling = sampling
         self.downstream = downstream
         random = SplitMix64(seed: 0x5A3F_1E00_0000 &+ UInt64(truncatingIfNeeded: partition))
     }
 
-    public func consume(_ batch: ColumnarBatch) throws {
+    package func consume(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0 else { return }
         let keys = try sampling.orders.map { try $0.expression.evaluate(batch) }
         let k = sampling.perPartition
@@ -37,7 +37,7 @@ public final class SampleKeysExec: BatchConsumer {
         }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         let weight = reservoir.isEmpty ? 0 : Double(rows) / Double(reservoir.count)
         let batch = ColumnarBatch.fromRows(reservoir.map { $0 + [.double(weight)] }, schema: sampling.schema)
         reservoir = []

@@ -4,22 +4,22 @@
 
 import Planner
 
-public final class SortExec: BatchConsumer, SpillingOperator {
+package final class SortExec: BatchConsumer, SpillingOperator {
     let downstream: any BatchConsumer
     let sorter: ExternalSorter
 
-    public init(orders: [BoundSortOrder], schema: StructType, downstream: any BatchConsumer, resources: SortResources? = nil) {
+    package init(orders: [BoundSortOrder], schema: StructType, downstream: any BatchConsumer, resources: SortResources? = nil) {
         self.downstream = downstream
         sorter = ExternalSorter(orders: orders, schema: schema, resources: resources)
     }
 
-    public var spillCount: Int { sorter.spillCount }
-    public var memoryBytesSpilled: Int64 { sorter.memoryBytesSpilled }
-    public var diskBytesSpilled: Int64 { sorter.diskBytesSpilled }
+    package var spillCount: Int { sorter.spillCount }
+    package var memoryBytesSpilled: Int64 { sorter.memoryBytesSpilled }
+    package var diskBytesSpilled: Int64 { sorter.diskBytesSpilled }
 
-    public func consume(_ batch: ColumnarBatch) throws { try sorter.insert(batch) }
+    package func consume(_ batch: ColumnarBatch) throws { try sorter.insert(batch) }
 
-    public func finish() throws {
+    package func finish() throws {
         do {
             try sorter.finish { batch in
                 try downstream.consume(batch)

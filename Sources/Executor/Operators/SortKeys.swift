@@ -4,24 +4,24 @@
 
 import Planner
 
-public struct SortKeys: Sendable {
-    public let columns: [ColumnVector]
-    public let orders: [BoundSortOrder]
+package struct SortKeys: Sendable {
+    package let columns: [ColumnVector]
+    package let orders: [BoundSortOrder]
 
-    public init(_ batch: ColumnarBatch, orders: [BoundSortOrder]) throws {
+    package init(_ batch: ColumnarBatch, orders: [BoundSortOrder]) throws {
         self.columns = try orders.map { try $0.expression.evaluate(batch) }
         self.orders = orders
     }
 
     /// Keys already evaluated: `columns[k]` is the value of `orders[k]`.
-    public init(columns: [ColumnVector], orders: [BoundSortOrder]) {
+    package init(columns: [ColumnVector], orders: [BoundSortOrder]) {
         self.columns = columns
         self.orders = orders
     }
 
     /// Compares row i of `self` with row j of `other` (same orders): < 0, 0 or > 0.
     @inline(__always)
-    public func compare(_ i: Int, _ other: SortKeys, _ j: Int) -> Int {
+    package func compare(_ i: Int, _ other: SortKeys, _ j: Int) -> Int {
         for k in 0..<columns.count {
             let a = columns[k], b = other.columns[k]
             let order = orders[k]
@@ -51,7 +51,7 @@ public struct SortKeys: Sendable {
     }
 
     /// A stable permutation that sorts the rows.
-    public func sortedPermutation(count: Int) -> [Int32] {
+    package func sortedPermutation(count: Int) -> [Int32] {
         var perm = (0..<count).map { Int32($0) }
         perm.sort { a, b in
             let c = compare(Int(a), self, Int(b))

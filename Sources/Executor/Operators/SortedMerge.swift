@@ -14,12 +14,12 @@
 import Planner
 
 /// A sorted stream of batches.
-public protocol SortedBatchSource {
+package protocol SortedBatchSource {
     /// The next batch, or nil at the end.
     mutating func nextBatch() throws -> ColumnarBatch?
 }
 
-public enum SortedMerge {
+package enum SortedMerge {
     /// One sorted input: its current batch, that batch's sort keys and the next row to take.
     private struct Cursor<Source: SortedBatchSource> {
         var source: Source
@@ -55,7 +55,7 @@ public enum SortedMerge {
 
     /// Merges sorted inputs into `consume`, in batches of up to `batchSize` rows; stops as soon as
     /// `consume` returns false.
-    public static func merge<Source: SortedBatchSource>(_ inputs: [Source], orders: [BoundSortOrder], schema: StructType,
+    package static func merge<Source: SortedBatchSource>(_ inputs: [Source], orders: [BoundSortOrder], schema: StructType,
                                                         batchSize: Int = ColumnarBatch.defaultCapacity,
                                                         _ consume: (ColumnarBatch) throws -> Bool) throws {
         var cursors = try inputs.compactMap { try Cursor($0, orders: orders) }

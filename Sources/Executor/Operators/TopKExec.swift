@@ -11,7 +11,7 @@
 
 import Planner
 
-public final class TopKExec: BatchConsumer {
+package final class TopKExec: BatchConsumer {
     let limit: Int
     let orders: [BoundSortOrder]
     let schema: StructType
@@ -21,14 +21,14 @@ public final class TopKExec: BatchConsumer {
     /// The n-th row of the last cut, and its keys: rows that do not sort before it cannot be in the top n.
     private var boundary: (keys: SortKeys, row: Int)?
 
-    public init(limit: Int, orders: [BoundSortOrder], schema: StructType, downstream: any BatchConsumer) {
+    package init(limit: Int, orders: [BoundSortOrder], schema: StructType, downstream: any BatchConsumer) {
         self.limit = max(0, limit)
         self.orders = orders
         self.schema = schema
         self.downstream = downstream
     }
 
-    public func consume(_ batch: ColumnarBatch) throws {
+    package func consume(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0, limit > 0 else { return }
         var candidate = batch
         if let boundary {
@@ -51,7 +51,7 @@ public final class TopKExec: BatchConsumer {
         if top.numRows == limit { boundary = (try SortKeys(top, orders: orders), limit - 1) }
     }
 
-    public func finish() throws {
+    package func finish() throws {
         let sorted = try SortedRows(kept, orders: orders, schema: schema)
         kept = []
         let n = min(limit, sorted.count)

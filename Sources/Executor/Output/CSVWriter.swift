@@ -35,11 +35,11 @@ import Planner
 /// quoted correctly but need a multi-line CSV reader (Spark's `multiLine`) to be read back.
 ///
 /// A writer belongs to one task and is not shared between threads.
-public final class CSVFileWriter {
-    public let path: String
-    public let schema: StructType
-    public let options: CSVWriteOptions
-    public let overwrite: Bool
+package final class CSVFileWriter {
+    package let path: String
+    package let schema: StructType
+    package let options: CSVWriteOptions
+    package let overwrite: Bool
     let tempPath: String
     private var fd: Int32
     private var state = State.open
@@ -49,16 +49,16 @@ public final class CSVFileWriter {
     /// Registration of the temp file with ``TerminationCleanup``.
     private let cleanup: Int
     /// Number of data rows written so far.
-    public private(set) var rowsWritten = 0
+    package private(set) var rowsWritten = 0
     /// Bytes written to the file so far (header included; the total once committed).
-    public private(set) var bytesWritten: Int64 = 0
+    package private(set) var bytesWritten: Int64 = 0
 
     enum State { case open, committed, aborted }
 
     /// Output is flushed to the file in chunks of about this size (after the batch that crosses it).
     static let flushBytes = 1 << 20
 
-    public init(path: String, schema: StructType, options: CSVWriteOptions = CSVWriteOptions(), overwrite: Bool) throws {
+    package init(path: String, schema: StructType, options: CSVWriteOptions = CSVWriteOptions(), overwrite: Bool) throws {
         self.path = path
         self.schema = schema
         self.options = options
@@ -98,7 +98,7 @@ public final class CSVFileWriter {
     }
 
     /// Appends the rows of `batch` (whose columns must match the writer's schema).
-    public func write(_ batch: ColumnarBatch) throws {
+    package func write(_ batch: ColumnarBatch) throws {
         guard state == .open else {
             throw EmberError(.internal, "CSV writer used after commit or abort", context: [.init("path", path)])
         }
@@ -133,7 +133,7 @@ public final class CSVFileWriter {
     }
 
     /// Finishes the file and makes it appear at `path` atomically.
-    public func commit() throws {
+    package func commit() throws {
         guard state == .open else {
             throw EmberError(.internal, "CSV writer committed after commit or abort", context: [.init("path", path)])
         }
@@ -194,7 +194,7 @@ public final class CSVFileWriter {
     }
 
     /// Discards everything written: nothing appears at `path`. Safe to call more than once.
-    public func abort() {
+    package func abort() {
         if state == .open { discard() }
     }
 

@@ -12,20 +12,20 @@ import Foundation
 import Planner
 import Synchronization
 
-public enum ExecutorExitCode {
-    public static let normal: Int32 = 0
-    public static let startupFailure: Int32 = 50
-    public static let outOfMemory: Int32 = 52
+package enum ExecutorExitCode {
+    package static let normal: Int32 = 0
+    package static let startupFailure: Int32 = 50
+    package static let outOfMemory: Int32 = 52
 }
 
-public enum ExecutorProcess {
+package enum ExecutorProcess {
     /// True when this process was launched as an executor (the role variable is set).
-    public static var isLaunchedAsExecutor: Bool {
+    package static var isLaunchedAsExecutor: Bool {
         ProcessInfo.processInfo.environment[ExecutorEnvironment.role] == "1"
     }
 
     /// Runs the executor until the driver shuts it down; never returns.
-    public static func main() -> Never {
+    package static func main() -> Never {
         signal(SIGPIPE, SIG_IGN)
         let env = ProcessInfo.processInfo.environment
         func required(_ key: String) -> String {

@@ -4,12 +4,12 @@
 
 import Planner
 
-public struct StagePlans: Sendable {
+package struct StagePlans: Sendable {
     private var plans: [StagePlanKey: PhysicalPlan] = [:]
-    public init() {}
+    package init() {}
 
     /// Keeps or drops plans; false for messages that are not about plans.
-    public mutating func handle(_ message: DriverMessage) -> Bool {
+    package mutating func handle(_ message: DriverMessage) -> Bool {
         switch message {
         case .stagePlan(let key, let plan): plans[key] = plan
         case .forgetStagePlans(let keys): for key in keys { plans[key] = nil }
@@ -19,7 +19,7 @@ public struct StagePlans: Sendable {
     }
 
     /// The task with its stage's plan in place.
-    public func withPlan(_ task: TaskDescription) throws -> TaskDescription {
+    package func withPlan(_ task: TaskDescription) throws -> TaskDescription {
         guard let key = task.planKey else { return task }
         guard let plan = plans[key] else {
             throw EmberError(.internal, "\(task.displayName) arrived before its stage's plan",

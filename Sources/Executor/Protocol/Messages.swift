@@ -8,13 +8,13 @@ import Planner
 import Shuffle
 
 /// Which shuffle's rows a skewed reduce task should summarize, and by which partitioning keys.
-public struct KeySummaryRequest: Sendable, Codable, Hashable {
-    public var shuffleId: ShuffleID
+package struct KeySummaryRequest: Sendable, Codable, Hashable {
+    package var shuffleId: ShuffleID
     /// The exchange's hash-partitioning keys, bound to the shuffle's schema.
-    public var keys: [BoundExpression]
+    package var keys: [BoundExpression]
     /// How the keys are shown (e.g. "k").
-    public var keyNames: [String]
-    public init(shuffleId: ShuffleID, keys: [BoundExpression], keyNames: [String]) {
+    package var keyNames: [String]
+    package init(shuffleId: ShuffleID, keys: [BoundExpression], keyNames: [String]) {
         self.shuffleId = shuffleId
         self.keys = keys
         self.keyNames = keyNames
@@ -22,61 +22,61 @@ public struct KeySummaryRequest: Sendable, Codable, Hashable {
 }
 
 /// Faults the driver asks one task attempt to suffer (FaultInjection in the session config).
-public struct TaskFaults: Sendable, Codable, Hashable {
+package struct TaskFaults: Sendable, Codable, Hashable {
     /// Fail the attempt (as a task error that counts toward task.maxFailures).
-    public var fail = false
+    package var fail = false
     /// Sleep this long before running.
-    public var delayMillis = 0
+    package var delayMillis = 0
     /// Refuse memory reservations beyond this many bytes.
-    public var memoryLimit: Int? = nil
+    package var memoryLimit: Int? = nil
     /// The attempt's shuffle files are written to /dev/full: every write fails with ENOSPC.
-    public var fullDisk = false
+    package var fullDisk = false
     /// Sleep this long before passing on each input batch (a straggler that can still be killed).
-    public var millisPerBatch = 0
+    package var millisPerBatch = 0
     /// Make the first attempt to send the status fail (as a status too large for a frame would).
-    public var unsendableStatus = false
+    package var unsendableStatus = false
     /// Fail the attempt after its pipeline finished (a late failure, as of a commit).
-    public var failAtEnd = false
-    public init() {}
-    public var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk && millisPerBatch == 0 && !unsendableStatus && !failAtEnd }
+    package var failAtEnd = false
+    package init() {}
+    package var isEmpty: Bool { !fail && delayMillis == 0 && memoryLimit == nil && !fullDisk && millisPerBatch == 0 && !unsendableStatus && !failAtEnd }
 }
 
 /// A stage attempt, as the key of its plan on an executor.
-public struct StagePlanKey: Sendable, Codable, Hashable {
-    public var stage: StageID
-    public var attempt: Int
-    public init(stage: StageID, attempt: Int) {
+package struct StagePlanKey: Sendable, Codable, Hashable {
+    package var stage: StageID
+    package var attempt: Int
+    package init(stage: StageID, attempt: Int) {
         self.stage = stage
         self.attempt = attempt
     }
 }
 
 /// Everything an executor needs to run one task attempt.
-public struct TaskDescription: Sendable, Codable {
-    public var taskId: TaskID
-    public var stageId: StageID
-    public var stageAttempt: Int
-    public var partition: Int
-    public var attempt: Int
+package struct TaskDescription: Sendable, Codable {
+    package var taskId: TaskID
+    package var stageId: StageID
+    package var stageAttempt: Int
+    package var partition: Int
+    package var attempt: Int
     /// The stage's operator tree (file scans without their splits). On the wire, when `planKey` is
     /// set, the plan travelled ahead once per executor and stage attempt (`stagePlan`), and this
     /// is `TaskDescription.planSentAhead` until the executor puts the plan back.
-    public var plan: PhysicalPlan
-    public var planKey: StagePlanKey? = nil
+    package var plan: PhysicalPlan
+    package var planKey: StagePlanKey? = nil
     /// What `plan` holds on the wire while the plan travels ahead (an empty range: a few bytes).
-    public static let planSentAhead = PhysicalPlan.range(RangeSpec(start: 0, end: 0, step: 1, numPartitions: 1))
-    public var output: StageOutput
+    package static let planSentAhead = PhysicalPlan.range(RangeSpec(start: 0, end: 0, step: 1, numPartitions: 1))
+    package var output: StageOutput
     /// What the task reads, per leaf of the plan.
-    public var inputs: [TaskInput]
-    public var compressionLevel: Int32
-    public var faults = TaskFaults()
+    package var inputs: [TaskInput]
+    package var compressionLevel: Int32
+    package var faults = TaskFaults()
     /// Set by the driver for a reduce partition far larger than its siblings: summarize its keys.
-    public var keySummary: KeySummaryRequest? = nil
+    package var keySummary: KeySummaryRequest? = nil
     /// A result larger than this (encoded bytes) goes to a result file instead of the status frame
     /// (Spark's spark.task.maxDirectResultSize).
-    public var maxDirectResultSize = 1 << 20
+    package var maxDirectResultSize = 1 << 20
 
-    public init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
+    package init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
                 output: StageOutput, inputs: [TaskInput], compressionLevel: Int32 = 1) {
         self.taskId = taskId
         self.stageId = stageId
@@ -90,37 +90,37 @@ public struct TaskDescription: Sendable, Codable {
     }
 
     /// "task 3.0 in stage 1.0" as Spark names attempts.
-    public var displayName: String { "task \(partition).\(attempt) in stage \(stageId).\(stageAttempt) (TID \(taskId))" }
+    package var displayName: String { "task \(partition).\(attempt) in stage \(stageId).\(stageAttempt) (TID \(taskId))" }
 }
 
-public enum TaskState: String, Sendable, Codable {
+package enum TaskState: String, Sendable, Codable {
     case finished = "FINISHED"
     case failed = "FAILED"
     case killed = "KILLED"
 }
 
-public struct TaskStatus: Sendable, Codable {
-    public var taskId: TaskID
-    public var executorId: ExecutorID
-    public var state: TaskState
+package struct TaskStatus: Sendable, Codable {
+    package var taskId: TaskID
+    package var executorId: ExecutorID
+    package var state: TaskState
     /// For shuffle map tasks: the map output they committed.
-    public var mapStatus: MapStatus?
+    package var mapStatus: MapStatus?
     /// For result tasks: number of encoded batches (in the frame's binary part, or in `resultFile`).
-    public var resultBatches: Int
+    package var resultBatches: Int
     /// For result tasks whose result was too large for the frame: the file that holds it.
-    public var resultFile: ResultFileRef? = nil
+    package var resultFile: ResultFileRef? = nil
     /// For result tasks: encoded bytes of the whole result (Spark's serialized result size).
-    public var resultBytes: Int64 = 0
+    package var resultBytes: Int64 = 0
     /// Why the task did not finish (nil when it did).
-    public var failure: TaskFailureReason?
+    package var failure: TaskFailureReason?
     /// The failure as people read it.
-    public var error: EmberError? { failure?.error }
-    public var metrics: TaskMetrics
+    package var error: EmberError? { failure?.error }
+    package var metrics: TaskMetrics
     /// Partitions this task cached (cache/persist).
-    public var cachedBlocks: [CachedBlockInfo] = []
+    package var cachedBlocks: [CachedBlockInfo] = []
     /// The executor's cached blocks when the task ended (evictions tell the driver this way).
-    public var storage: StorageReport? = nil
-    public init(taskId: TaskID, executorId: ExecutorID, state: TaskState, mapStatus: MapStatus? = nil, resultBatches: Int = 0,
+    package var storage: StorageReport? = nil
+    package init(taskId: TaskID, executorId: ExecutorID, state: TaskState, mapStatus: MapStatus? = nil, resultBatches: Int = 0,
                 failure: TaskFailureReason? = nil, metrics: TaskMetrics) {
         self.taskId = taskId
         self.executorId = executorId
@@ -132,13 +132,13 @@ public struct TaskStatus: Sendable, Codable {
     }
 }
 
-public struct ExecutorRegistration: Sendable, Codable {
-    public var secret: String
-    public var executorId: ExecutorID
-    public var pid: Int32
-    public var host: String
-    public var cores: Int
-    public init(secret: String, executorId: ExecutorID, pid: Int32, host: String, cores: Int) {
+package struct ExecutorRegistration: Sendable, Codable {
+    package var secret: String
+    package var executorId: ExecutorID
+    package var pid: Int32
+    package var host: String
+    package var cores: Int
+    package init(secret: String, executorId: ExecutorID, pid: Int32, host: String, cores: Int) {
         self.secret = secret
         self.executorId = executorId
         self.pid = pid
@@ -147,13 +147,13 @@ public struct ExecutorRegistration: Sendable, Codable {
     }
 }
 
-public enum ExecutorMessage: Sendable, Codable {
+package enum ExecutorMessage: Sendable, Codable {
     case register(ExecutorRegistration)
     case statusUpdate(TaskStatus)
     case heartbeat(ExecutorID, runningTasks: [TaskID])
 }
 
-public enum DriverMessage: Sendable, Codable {
+package enum DriverMessage: Sendable, Codable {
     case registered
     case launchTask(TaskDescription)
     /// A stage attempt's operator tree, sent to an executor before its first task of that attempt.
@@ -168,16 +168,16 @@ public enum DriverMessage: Sendable, Codable {
 }
 
 /// Environment variables through which the driver configures an executor process.
-public enum ExecutorEnvironment {
+package enum ExecutorEnvironment {
     /// Set (to "1") in an executor process; a program that re-executes itself checks it first.
-    public static let role = "EMBER_EXECUTOR"
-    public static let driverAddress = "EMBER_DRIVER_ADDRESS"
-    public static let secret = "EMBER_APP_SECRET"
-    public static let executorId = "EMBER_EXECUTOR_ID"
-    public static let cores = "EMBER_EXECUTOR_CORES"
-    public static let memory = "EMBER_EXECUTOR_MEMORY"
-    public static let localDir = "EMBER_LOCAL_DIR"
-    public static let heartbeatInterval = "EMBER_HEARTBEAT_INTERVAL_MS"
+    package static let role = "EMBER_EXECUTOR"
+    package static let driverAddress = "EMBER_DRIVER_ADDRESS"
+    package static let secret = "EMBER_APP_SECRET"
+    package static let executorId = "EMBER_EXECUTOR_ID"
+    package static let cores = "EMBER_EXECUTOR_CORES"
+    package static let memory = "EMBER_EXECUTOR_MEMORY"
+    package static let localDir = "EMBER_LOCAL_DIR"
+    package static let heartbeatInterval = "EMBER_HEARTBEAT_INTERVAL_MS"
     /// How long the executor waits to be registered (connect, register, the driver's reply).
-    public static let registrationTimeout = "EMBER_REGISTRATION_TIMEOUT_MS"
+    package static let registrationTimeout = "EMBER_REGISTRATION_TIMEOUT_MS"
 }

@@ -14,7 +14,7 @@
 import Planner
 import Shuffle
 
-public enum TaskFailureReason: Sendable, Codable {
+package enum TaskFailureReason: Sendable, Codable {
     case fetchFailed(FetchFailure)
     case cacheBlockMissing(CacheBlockMissing)
     case outOfMemory(EmberError)
@@ -25,7 +25,7 @@ public enum TaskFailureReason: Sendable, Codable {
     case exception(EmberError)
 
     /// The reason of a task stopped by `error` (the one place a thrown error becomes a reason).
-    public init(_ error: any Error) {
+    package init(_ error: any Error) {
         switch error {
         case let fetch as FetchFailure: self = .fetchFailed(fetch)
         case let missing as CacheBlockMissing: self = .cacheBlockMissing(missing)
@@ -36,7 +36,7 @@ public enum TaskFailureReason: Sendable, Codable {
     }
 
     /// The failure as people read it (logs, UI, the job's error).
-    public var error: EmberError {
+    package var error: EmberError {
         switch self {
         case .fetchFailed(let fetch): return fetch.error
         case .cacheBlockMissing(let missing): return missing.error
@@ -48,7 +48,7 @@ public enum TaskFailureReason: Sendable, Codable {
 
     /// Whether it counts toward task.maxFailures: fetch failures recompute the parent stage instead,
     /// and neither a kill nor a lost executor is the task's fault.
-    public var countsTowardTaskFailures: Bool {
+    package var countsTowardTaskFailures: Bool {
         switch self {
         case .fetchFailed, .taskKilled, .executorLost, .cacheBlockMissing: return false
         case .outOfMemory: return true
@@ -56,23 +56,23 @@ public enum TaskFailureReason: Sendable, Codable {
         }
     }
 
-    public var isKilled: Bool {
+    package var isKilled: Bool {
         if case .taskKilled = self { return true }
         return false
     }
 
-    public var isOutOfMemory: Bool {
+    package var isOutOfMemory: Bool {
         if case .outOfMemory = self { return true }
         return false
     }
 
-    public var isExecutorLost: Bool {
+    package var isExecutorLost: Bool {
         if case .executorLost = self { return true }
         return false
     }
 
     /// Adds where the failure happened (task and executor) to the error people read, once.
-    public func naming(task: String, executor: ExecutorID) -> TaskFailureReason {
+    package func naming(task: String, executor: ExecutorID) -> TaskFailureReason {
         func named(_ error: EmberError) -> EmberError {
             error.context("task") == nil ? error.with("task", task).with("executor", executor.value) : error
         }
@@ -88,17 +88,17 @@ public enum TaskFailureReason: Sendable, Codable {
 }
 
 /// A cached block a task should read is not on its executor (lost with an executor, or evicted).
-public struct CacheBlockMissing: Error, Sendable, Codable, Hashable {
-    public var cacheId: Int
-    public var partition: Int
-    public var executorId: ExecutorID
-    public init(cacheId: Int, partition: Int, executorId: ExecutorID) {
+package struct CacheBlockMissing: Error, Sendable, Codable, Hashable {
+    package var cacheId: Int
+    package var partition: Int
+    package var executorId: ExecutorID
+    package init(cacheId: Int, partition: Int, executorId: ExecutorID) {
         self.cacheId = cacheId
         self.partition = partition
         self.executorId = executorId
     }
 
-    public var error: EmberError {
+    package var error: EmberError {
         EmberError(.execution, "cached block rdd_\(cacheId)_\(partition) is not on executor \(executorId)",
                    hint: "the executor that held it was lost or evicted it; the driver recomputes the partition")
     }

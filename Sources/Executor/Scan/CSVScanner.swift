@@ -21,10 +21,10 @@ import Planner
 /// - PERMISSIVE: missing trailing fields and unconvertible fields are null, extra fields dropped;
 /// - DROPMALFORMED: the record is skipped;
 /// - FAILFAST: the scan throws an `.input` error naming the file and the 1-based line.
-public enum CSVScanner {
+package enum CSVScanner {
     static let failFastHint = "fix the record, or read with mode PERMISSIVE (malformed fields become null) or DROPMALFORMED (malformed records are skipped)"
 
-    public static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
+    package static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
                             batchSize: Int = ColumnarBatch.defaultCapacity,
                             _ body: (ColumnarBatch) throws -> Void) throws {
         let decoder = try CSVRecordDecoder(options: options, dataSchema: dataSchema, requiredColumns: requiredColumns,
@@ -211,4 +211,4 @@ struct CSVRecordDecoder {
 }
 
 /// Context key marking a scan failure caused by a sampled schema (see CSVOptions.verifyInferredTypes).
-public let inferredTypeMismatchKey = "inferredTypeMismatch"
+package let inferredTypeMismatchKey = "inferredTypeMismatch"

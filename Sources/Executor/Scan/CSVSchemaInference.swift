@@ -21,10 +21,10 @@ import Planner
 /// equal types stay, bigint + double → double, date + timestamp → timestamp, anything else →
 /// string. A column with no non-null value is a string column. Fields past the header's count are
 /// ignored; missing fields count as null.
-public enum CSVSchemaInference {
+package enum CSVSchemaInference {
     /// The header fields of the first line of `path` (after blank and comment lines), unmodified.
     /// Throws an `.input` error naming the file when it has no such line.
-    public static func header(path: String, options: CSVOptions) throws -> [String] {
+    package static func header(path: String, options: CSVOptions) throws -> [String] {
         let files = try FileSplitter.listFiles([path])
         for file in files {
             if let fields = try firstRecord(file, options: options) { return fields }
@@ -32,7 +32,7 @@ public enum CSVSchemaInference {
         throw emptyInput(path)
     }
 
-    public static func inferSchema(paths: [String], options: CSVOptions) throws -> StructType {
+    package static func inferSchema(paths: [String], options: CSVOptions) throws -> StructType {
         let files = try FileSplitter.listFiles(paths)
         var first: [String]? = nil
         for file in files {

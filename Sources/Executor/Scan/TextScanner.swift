@@ -8,15 +8,15 @@ import Planner
 /// Every line the split owns is a row, empty lines included (as Spark's text source); `\n` and a
 /// trailing `\r` are not part of the value. Bytes are taken as they are (UTF-8 is not validated,
 /// like Spark, which also passes the bytes through).
-public enum TextScanner {
+package enum TextScanner {
     /// The schema of the batches: `value: string`.
-    public static let schema = StructType([StructField("value", .string)])
+    package static let schema = StructType([StructField("value", .string)])
 
     /// A batch is also cut when its string bytes reach this size, so offsets stay far from
     /// `Int32.max` even for very long lines.
     static let maxBatchBytes = 64 << 20
 
-    public static func scan(_ split: FileSplit, batchSize: Int = ColumnarBatch.defaultCapacity,
+    package static func scan(_ split: FileSplit, batchSize: Int = ColumnarBatch.defaultCapacity,
                             _ body: (ColumnarBatch) throws -> Void) throws {
         let rowsPerBatch = max(1, batchSize)
         let reader = try LineReader(split: split)

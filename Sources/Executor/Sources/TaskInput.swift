@@ -7,7 +7,7 @@
 import Planner
 import Shuffle
 
-public enum TaskInputSource: Sendable, Codable, Hashable {
+package enum TaskInputSource: Sendable, Codable, Hashable {
     case fileSplit(FileSplit)
     /// Slice `index` of the leaf's range.
     case rangeSlice(index: Int)
@@ -19,11 +19,11 @@ public enum TaskInputSource: Sendable, Codable, Hashable {
     case cacheBlock(cacheId: Int, partition: Int)
 }
 
-public struct TaskInput: Sendable, Codable, Hashable {
+package struct TaskInput: Sendable, Codable, Hashable {
     /// The leaf of the stage plan this input feeds (its position in `PhysicalPlan.leaves`).
-    public var leaf: Int
-    public var source: TaskInputSource
-    public init(leaf: Int, source: TaskInputSource) {
+    package var leaf: Int
+    package var source: TaskInputSource
+    package init(leaf: Int, source: TaskInputSource) {
         self.leaf = leaf
         self.source = source
     }
@@ -32,7 +32,7 @@ public struct TaskInput: Sendable, Codable, Hashable {
 extension PhysicalPlan {
     /// The inputs of task `partition` of a stage with this plan. `blocks(shuffle, reduceId)` gives
     /// the map outputs of a shuffle's reduce partition.
-    public func taskInputs(partition: Int, blocks: (ShuffleID, Int) -> [ShuffleBlockRef]) -> [TaskInput] {
+    package func taskInputs(partition: Int, blocks: (ShuffleID, Int) -> [ShuffleBlockRef]) -> [TaskInput] {
         var out: [TaskInput] = []
         collectInputs(partition: partition, firstLeaf: 0, blocks: blocks, into: &out)
         return out
@@ -69,7 +69,7 @@ extension PhysicalPlan {
 
     /// The plan as it travels to executors: file scans without their splits (each task carries
     /// its own split as an input, not its siblings').
-    public var withoutSplits: PhysicalPlan {
+    package var withoutSplits: PhysicalPlan {
         transformUp { node in
             guard case .fileScan(var scan) = node, !scan.splits.isEmpty else { return node }
             scan.splits = []

@@ -15,23 +15,23 @@ import Shuffle
 import Synchronization
 
 /// What a task reports about a block it stored.
-public struct CachedBlockInfo: Sendable, Codable, Hashable {
-    public var cacheId: Int
-    public var partition: Int
-    public var bytes: Int64
-    public var inMemory: Bool
+package struct CachedBlockInfo: Sendable, Codable, Hashable {
+    package var cacheId: Int
+    package var partition: Int
+    package var bytes: Int64
+    package var inMemory: Bool
 }
 
 /// The executor's cached blocks as of one moment (sent with every task status).
-public struct StorageReport: Sendable, Codable, Hashable {
+package struct StorageReport: Sendable, Codable, Hashable {
     /// Grows with every change on the executor: a report with a lower version is older.
-    public var version: Int
+    package var version: Int
     /// Storage memory the executor's memory manager accounts to cached blocks.
-    public var memoryUsed: Int64
-    public var blocks: [CachedBlockInfo]
+    package var memoryUsed: Int64
+    package var blocks: [CachedBlockInfo]
 }
 
-public final class BlockManager: StorageEvictor {
+package final class BlockManager: StorageEvictor {
     enum Block {
         case memory([ColumnarBatch], bytes: Int, level: StorageLevel)
         case disk(path: String, bytes: Int64)
@@ -60,7 +60,7 @@ public final class BlockManager: StorageEvictor {
     let directory: String
     let memory: ExecutorMemoryManager?
 
-    public init(directory: String, memory: ExecutorMemoryManager?) {
+    package init(directory: String, memory: ExecutorMemoryManager?) {
         self.directory = directory
         self.memory = memory
         memory?.setStorageEvictor(self)
@@ -68,7 +68,7 @@ public final class BlockManager: StorageEvictor {
 
     /// Stores a partition at `level`, replacing (and releasing) any older copy; returns what was
     /// stored, or nil when MEMORY_ONLY did not fit.
-    public func put(cacheId: Int, partition: Int, batches: [ColumnarBatch], schema: StructType,
+    package func put(cacheId: Int, partition: Int, batches: [ColumnarBatch], schema: StructType,
                     level: StorageLevel) throws -> CachedBlockInfo? {
         let key = Key(cacheId: cacheId, partition: partition)
         let bytes = batches.reduce(0) { $0 + $1.memoryBytes }
@@ -93,7 +93,7 @@ public final class BlockManager: StorageEvictor {
     }
 
     /// The batches of a cached partition, or nil if this executor does not have it.
-    public func get(cacheId: Int, partition: Int, schema: StructType) throws -> [ColumnarBatch]? {
+    package func get(cacheId: Int, partition: Int, schema: StructType) throws -> [ColumnarBatch]? {
         let key = Key(cacheId: cacheId, partition: partition)
         let found = state.withLock { s -> Block? in
             s.clock += 1
@@ -118,14 +118,14 @@ public final class BlockManager: StorageEvictor {
     }
 
     /// Drops every partition of a cached DataFrame (unpersist), or one partition.
-    public func remove(cacheId: Int, partition: Int? = nil) {
+    package func remove(cacheId: Int, partition: Int? = nil) {
         state.withLock { s in
             for key in s.blocks.keys where key.cacheId == cacheId && (partition == nil || key.partition == partition) { drop(key, &s) }
         }
     }
 
     /// The blocks held now, with the storage memory accounted to them.
-    public func storageReport() -> StorageReport {
+    package func storageReport() -> StorageReport {
         state.withLock { s in
             let blocks = s.blocks.map { key, entry -> CachedBlockInfo in
                 switch entry.block {
@@ -140,7 +140,7 @@ public final class BlockManager: StorageEvictor {
 
     /// Evicts memory blocks, least recently used first, until `bytes` of storage are released:
     /// MEMORY_ONLY blocks are dropped, MEMORY_AND_DISK blocks are written to disk first.
-    public func evictStorage(atLeast bytes: Int) -> Int {
+    package func evictStorage(atLeast bytes: Int) -> Int {
         struct Victim { let key: Key; let stored: Int; let batches: [ColumnarBatch]; let bytes: Int; let level: StorageLevel }
         let victims = state.withLock { s -> [Victim] in
             let candidates = s.blocks.compactMap { key, entry -> (Victim, lastUse: Int)? in

@@ -11,12 +11,12 @@
 
 import Planner
 
-public struct RangePartitioner {
+package struct RangePartitioner {
     let orders: [BoundSortOrder]
     let bounds: SortKeys
     let boundCount: Int
 
-    public init(_ partitioning: RangePartitioning) throws {
+    package init(_ partitioning: RangePartitioning) throws {
         guard let values = partitioning.bounds else {
             throw EmberError(.internal, "a range exchange reached a map task without its sampled bounds")
         }
@@ -28,7 +28,7 @@ public struct RangePartitioner {
     }
 
     /// The partition of every row of `batch`, into `out`.
-    public func partitionIds(_ batch: ColumnarBatch, into out: inout [Int32]) throws {
+    package func partitionIds(_ batch: ColumnarBatch, into out: inout [Int32]) throws {
         out.removeAll(keepingCapacity: true)
         guard boundCount > 0 else {
             out.append(contentsOf: repeatElement(0, count: batch.numRows))
@@ -47,7 +47,7 @@ public struct RangePartitioner {
 
     /// The bounds for `partitions` ranges from the sampling job's output (key columns + weight, as
     /// `sampling.schema`).
-    public static func determineBounds(samples: [ColumnarBatch], sampling: KeySampling, partitions: Int) throws -> [[Value]] {
+    package static func determineBounds(samples: [ColumnarBatch], sampling: KeySampling, partitions: Int) throws -> [[Value]] {
         guard partitions > 1 else { return [] }
         let schema = sampling.schema
         let sorted = try SortedRows(samples, orders: sampling.keyOrders, schema: schema)

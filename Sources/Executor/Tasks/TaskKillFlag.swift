@@ -15,31 +15,31 @@ import Planner
 import Synchronization
 
 /// Set once to ask a running task attempt to stop; read by the task's thread between batches.
-public final class TaskKillFlag: Sendable {
+package final class TaskKillFlag: Sendable {
     private let killed = Atomic<Bool>(false)
     private let why = Mutex<String>("")
 
-    public init() {}
+    package init() {}
 
     /// Asks the task to stop at its next batch boundary.
-    public func kill(reason: String) {
+    package func kill(reason: String) {
         why.withLock { if $0.isEmpty { $0 = reason } }
         killed.store(true, ordering: .releasing)
     }
 
-    public var isKilled: Bool { killed.load(ordering: .acquiring) }
+    package var isKilled: Bool { killed.load(ordering: .acquiring) }
 
     /// Why the task was asked to stop (empty while it was not).
-    public var reason: String { why.withLock { $0 } }
+    package var reason: String { why.withLock { $0 } }
 
     /// Throws ``TaskKilled`` if the task was asked to stop.
     @inline(__always)
-    public func check() throws {
+    package func check() throws {
         if isKilled { throw TaskKilled(reason: reason) }
     }
 
     /// Sleeps `millis`, waking every 10 ms to stop early (throwing ``TaskKilled``) if the task is killed.
-    public func sleep(millis: Int) throws {
+    package func sleep(millis: Int) throws {
         var left = millis
         while left > 0 {
             try check()
@@ -52,9 +52,9 @@ public final class TaskKillFlag: Sendable {
 }
 
 /// Thrown inside a task whose kill flag was set; the task ends with state KILLED, not FAILED.
-public struct TaskKilled: Error, CustomStringConvertible {
-    public let reason: String
-    public var description: String { "task killed: \(reason)" }
+package struct TaskKilled: Error, CustomStringConvertible {
+    package let reason: String
+    package var description: String { "task killed: \(reason)" }
 }
 
 /// A batch boundary: checks the task's kill flag before passing each batch on.

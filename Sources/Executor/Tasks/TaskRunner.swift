@@ -12,16 +12,16 @@ import Foundation
 import Planner
 import Shuffle
 
-public struct TaskRunner: Sendable {
-    public let executorId: ExecutorID
+package struct TaskRunner: Sendable {
+    package let executorId: ExecutorID
     /// The application's local directory (shuffle files live here and outlive the executor).
-    public let localDir: String
+    package let localDir: String
     /// The executor's execution memory (nil: unbounded, for in-process use).
-    public let memory: ExecutorMemoryManager?
+    package let memory: ExecutorMemoryManager?
     /// The executor's cached partitions.
-    public let blocks: BlockManager
+    package let blocks: BlockManager
 
-    public init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil, blocks: BlockManager? = nil) {
+    package init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil, blocks: BlockManager? = nil) {
         self.executorId = executorId
         self.localDir = localDir
         self.memory = memory
@@ -30,7 +30,7 @@ public struct TaskRunner: Sendable {
 
     /// Runs a task; never throws — failures become a FAILED status with their reason, a kill a
     /// KILLED status.
-    public func run(_ task: TaskDescription, kill: TaskKillFlag = TaskKillFlag()) -> (TaskStatus, [UInt8]) {
+    package func run(_ task: TaskDescription, kill: TaskKillFlag = TaskKillFlag()) -> (TaskStatus, [UInt8]) {
         let started = DispatchTime.now().uptimeNanoseconds
         var metrics = TaskMetrics()
         memory?.taskStarted(task.taskId)

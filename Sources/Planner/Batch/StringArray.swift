@@ -6,73 +6,73 @@
 // String i occupies bytes[offsets[i] ..< offsets[i + 1]]. No Swift String is created per value
 // unless a caller asks for one.
 
-public struct StringArray: Sendable, Equatable {
-    public var offsets: [Int32]
-    public var bytes: [UInt8]
+package struct StringArray: Sendable, Equatable {
+    package var offsets: [Int32]
+    package var bytes: [UInt8]
 
-    public init() {
+    package init() {
         offsets = [0]
         bytes = []
     }
 
-    public init(offsets: [Int32], bytes: [UInt8]) {
+    package init(offsets: [Int32], bytes: [UInt8]) {
         self.offsets = offsets
         self.bytes = bytes
     }
 
-    public init<S: Sequence>(_ strings: S) where S.Element == String {
+    package init<S: Sequence>(_ strings: S) where S.Element == String {
         self.init()
         for s in strings { append(s) }
     }
 
-    public var count: Int { offsets.count - 1 }
+    package var count: Int { offsets.count - 1 }
 
-    public mutating func reserveCapacity(count: Int, bytes byteCount: Int) {
+    package mutating func reserveCapacity(count: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(count + 1)
         bytes.reserveCapacity(byteCount)
     }
 
-    @inlinable public mutating func append(_ s: String) {
+    @inlinable package mutating func append(_ s: String) {
         var s = s
         s.withUTF8 { bytes.append(contentsOf: $0) }
         offsets.append(Int32(bytes.count))
     }
 
-    @inlinable public mutating func append(bytes src: UnsafeRawBufferPointer) {
+    @inlinable package mutating func append(bytes src: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: src)
         offsets.append(Int32(bytes.count))
     }
 
-    @inlinable public mutating func append<C: Collection>(utf8 src: C) where C.Element == UInt8 {
+    @inlinable package mutating func append<C: Collection>(utf8 src: C) where C.Element == UInt8 {
         bytes.append(contentsOf: src)
         offsets.append(Int32(bytes.count))
     }
 
     /// Appends an empty value (used for null slots).
-    @inlinable public mutating func appendEmpty() { offsets.append(Int32(bytes.count)) }
+    @inlinable package mutating func appendEmpty() { offsets.append(Int32(bytes.count)) }
 
     /// Appends value `i` of another array.
-    @inlinable public mutating func append(from other: StringArray, at i: Int) {
+    @inlinable package mutating func append(from other: StringArray, at i: Int) {
         let s = Int(other.offsets[i]), e = Int(other.offsets[i + 1])
         bytes.append(contentsOf: other.bytes[s..<e])
         offsets.append(Int32(bytes.count))
     }
 
-    @inlinable public func length(at i: Int) -> Int { Int(offsets[i + 1] - offsets[i]) }
+    @inlinable package func length(at i: Int) -> Int { Int(offsets[i + 1] - offsets[i]) }
 
-    public subscript(i: Int) -> String {
+    package subscript(i: Int) -> String {
         let s = Int(offsets[i]), e = Int(offsets[i + 1])
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[s..<e]), as: UTF8.self) }
     }
 
     /// Calls `body` with the raw bytes of value `i`.
-    @inlinable public func withBytes<R>(at i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    @inlinable package func withBytes<R>(at i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let s = Int(offsets[i]), e = Int(offsets[i + 1])
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[s..<e])) }
     }
 
     /// Byte-wise comparison of value i with value j of `other` (UTF-8 order = code point order, as Spark).
-    public func compare(_ i: Int, _ other: StringArray, _ j: Int) -> Int {
+    package func compare(_ i: Int, _ other: StringArray, _ j: Int) -> Int {
         let a0 = Int(offsets[i]), a1 = Int(offsets[i + 1])
         let b0 = Int(other.offsets[j]), b1 = Int(other.offsets[j + 1])
         return bytes.withUnsafeBufferPointer { a in
@@ -90,7 +90,7 @@ public struct StringArray: Sendable, Equatable {
     }
 
     /// Equality of value i with value j of `other`.
-    @inlinable public func equals(_ i: Int, _ other: StringArray, _ j: Int) -> Bool {
+    @inlinable package func equals(_ i: Int, _ other: StringArray, _ j: Int) -> Bool {
         let a0 = Int(offsets[i]), a1 = Int(offsets[i + 1])
         let b0 = Int(other.offsets[j]), b1 = Int(other.offsets[j + 1])
         if a1 - a0 != b1 - b0 { return false }

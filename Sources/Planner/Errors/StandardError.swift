@@ -9,11 +9,11 @@ import Glibc
 import Darwin
 #endif
 
-package enum StandardError {
+public enum StandardError {
     /// Writes `text` to file descriptor 2, retrying interrupted and short writes; any other
     /// failure drops the rest of the text. Returns whether everything was written.
     @discardableResult
-    package static func write(_ text: String) -> Bool {
+    public static func write(_ text: String) -> Bool {
         FileDescriptorWriter.writeAll(2, Array(text.utf8))
     }
 }

@@ -12,7 +12,7 @@
 // (java.time's adjacent value parsing), so `yyyyMMdd` reads 20240131. Fields that are absent
 // default to 1970-01-01.
 
-public struct DateFormatPattern: Sendable {
+package struct DateFormatPattern: Sendable {
     enum Field { case year, month, day, hour, minute, second, fraction }
     enum Item {
         case number(Field, minDigits: Int, maxDigits: Int)
@@ -25,7 +25,7 @@ public struct DateFormatPattern: Sendable {
     static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                              "october", "november", "december"]
 
-    public init(_ pattern: String) throws {
+    package init(_ pattern: String) throws {
         var items: [Item] = []
         let chars = Array(pattern)
         var i = 0

@@ -13,7 +13,7 @@
 // (Spark's MemoryConsumer.spill). It registers with its reservation; the task's memory manager
 // calls it only while the operator is not itself on the call stack asking for memory.
 
-public protocol MemoryReservation: AnyObject {
+package protocol MemoryReservation: AnyObject {
     /// Tries to grow this reservation by `bytes`; false if the task's memory cannot grant it.
     func tryGrow(_ bytes: Int) throws -> Bool
     /// Gives `bytes` back.
@@ -32,13 +32,13 @@ public protocol MemoryReservation: AnyObject {
 
 extension MemoryReservation {
     /// A reservation without a task memory manager behind it has no one to ask.
-    public func register(spiller: any Spillable) {}
-    public func tryGrowFromFree(_ bytes: Int) -> Bool { (try? tryGrow(bytes)) ?? false }
-    public var fairShare: Int { .max }
-    public var usageReport: String { "\(reservedBytes) bytes reserved" }
+    package func register(spiller: any Spillable) {}
+    package func tryGrowFromFree(_ bytes: Int) -> Bool { (try? tryGrow(bytes)) ?? false }
+    package var fairShare: Int { .max }
+    package var usageReport: String { "\(reservedBytes) bytes reserved" }
 }
 
-public protocol Spillable: AnyObject {
+package protocol Spillable: AnyObject {
     /// Spills what can be spilled now and returns the bytes given back to the reservation: 0 when
     /// nothing can be spilled at the moment (empty, or in the middle of emitting its rows).
     func spillForOtherConsumer() throws -> Int
@@ -46,15 +46,15 @@ public protocol Spillable: AnyObject {
 
 /// A reservation with a fixed budget, for single-process use (benchmarks, tests) where no
 /// executor memory manager exists.
-public final class FixedMemoryReservation: MemoryReservation {
-    public let limit: Int
-    public private(set) var reservedBytes = 0
-    public private(set) var refusals = 0
-    public init(limit: Int) { self.limit = limit }
-    public func tryGrow(_ bytes: Int) -> Bool {
+package final class FixedMemoryReservation: MemoryReservation {
+    package let limit: Int
+    package private(set) var reservedBytes = 0
+    package private(set) var refusals = 0
+    package init(limit: Int) { self.limit = limit }
+    package func tryGrow(_ bytes: Int) -> Bool {
         if reservedBytes + bytes > limit { refusals += 1; return false }
         reservedBytes += bytes
         return true
     }
-    public func shrink(_ bytes: Int) { reservedBytes = max(0, reservedBytes - bytes) }
+    package func shrink(_ bytes: Int) { reservedBytes = max(0, reservedBytes - bytes) }
 }

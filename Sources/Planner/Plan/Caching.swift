@@ -12,13 +12,13 @@ public enum StorageLevel: String, Sendable, Codable, Hashable {
 }
 
 /// One cached DataFrame in a physical plan.
-public struct CacheSpec: Sendable, Codable, Hashable {
+package struct CacheSpec: Sendable, Codable, Hashable {
     /// Unique in the session (Spark's RDD id of the cached plan).
-    public var id: Int
-    public var level: StorageLevel
-    public var schema: StructType
-    public var numPartitions: Int
-    public init(id: Int, level: StorageLevel, schema: StructType, numPartitions: Int) {
+    package var id: Int
+    package var level: StorageLevel
+    package var schema: StructType
+    package var numPartitions: Int
+    package init(id: Int, level: StorageLevel, schema: StructType, numPartitions: Int) {
         self.id = id
         self.level = level
         self.schema = schema

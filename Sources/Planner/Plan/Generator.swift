@@ -2,23 +2,23 @@
 // child columns nobody above needs are not kept (Spark's Generate.unrequiredChildIndex), so a line
 // is not copied once per word when only the words are used.
 
-public struct Generator: Sendable, Codable, Hashable {
+package struct Generator: Sendable, Codable, Hashable {
     /// The array to explode.
-    public var expression: BoundExpression
+    package var expression: BoundExpression
     /// Child columns repeated into each output row, in order.
-    public var keptChildColumns: [Int]
+    package var keptChildColumns: [Int]
     /// Output schema: the kept child columns, then the element.
-    public var schema: StructType
+    package var schema: StructType
 
-    public init(expression: BoundExpression, keptChildColumns: [Int], schema: StructType) {
+    package init(expression: BoundExpression, keptChildColumns: [Int], schema: StructType) {
         self.expression = expression
         self.keptChildColumns = keptChildColumns
         self.schema = schema
     }
 
-    public var elementName: String { schema.fields.last!.name }
+    package var elementName: String { schema.fields.last!.name }
 
-    public func describe(_ childSchema: StructType) -> String {
+    package func describe(_ childSchema: StructType) -> String {
         "Generate explode(\(expression.describe(childSchema))) AS \(elementName), keeping [\(keptChildColumns.map { childSchema.fields[$0].name }.joined(separator: ", "))]"
     }
 }

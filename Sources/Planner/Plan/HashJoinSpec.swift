@@ -9,7 +9,7 @@
 //              task's memory is sorted instead, and the task merges (as a sort-merge join).
 //   sort-merge: shuffled the same way; each task sorts both sides (spilling) and merges them.
 
-public enum JoinStrategy: String, Sendable, Codable, Hashable {
+package enum JoinStrategy: String, Sendable, Codable, Hashable {
     case broadcastHash = "BroadcastHashJoin"
     case shuffledHash = "ShuffledHashJoin"
     /// No equi-join keys: every build row is a candidate for every probe row.
@@ -18,27 +18,27 @@ public enum JoinStrategy: String, Sendable, Codable, Hashable {
     case sortMerge = "SortMergeJoin"
 }
 
-public enum BuildSide: String, Sendable, Codable, Hashable {
+package enum BuildSide: String, Sendable, Codable, Hashable {
     case left = "BuildLeft"
     case right = "BuildRight"
 }
 
-public struct HashJoinSpec: Sendable, Codable, Hashable {
-    public var type: JoinType
-    public var strategy: JoinStrategy
-    public var buildSide: BuildSide
+package struct HashJoinSpec: Sendable, Codable, Hashable {
+    package var type: JoinType
+    package var strategy: JoinStrategy
+    package var buildSide: BuildSide
     /// Equi-join keys, bound to the left and the right child's columns (same count and types).
-    public var leftKeys: [BoundExpression]
-    public var rightKeys: [BoundExpression]
+    package var leftKeys: [BoundExpression]
+    package var rightKeys: [BoundExpression]
     /// Per key: true for `<=>` (nulls match nulls).
-    public var nullSafe: [Bool]
+    package var nullSafe: [Bool]
     /// What remains of the join condition, bound over left columns followed by right columns.
-    public var condition: BoundExpression?
-    public var schema: StructType
+    package var condition: BoundExpression?
+    package var schema: StructType
     /// Why the planner chose this strategy (shown by `explain()`).
-    public var reason: String
+    package var reason: String
 
-    public init(type: JoinType, strategy: JoinStrategy, buildSide: BuildSide, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
+    package init(type: JoinType, strategy: JoinStrategy, buildSide: BuildSide, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
                 nullSafe: [Bool], condition: BoundExpression?, schema: StructType, reason: String) {
         self.type = type
         self.strategy = strategy
@@ -51,7 +51,7 @@ public struct HashJoinSpec: Sendable, Codable, Hashable {
         self.reason = reason
     }
 
-    public func describe(left: StructType, right: StructType) -> String {
+    package func describe(left: StructType, right: StructType) -> String {
         let keys = zip(zip(leftKeys, rightKeys), nullSafe).map { pair, safe in
             "\(pair.0.describe(left)) \(safe ? "<=>" : "=") \(pair.1.describe(right))"
         }

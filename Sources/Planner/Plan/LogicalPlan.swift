@@ -2,12 +2,12 @@
 // ResolvedPlan: the same after analysis — bound expressions and a schema at every node.
 
 /// A set of input files with a known schema, split into byte ranges when it was read.
-public struct FileRelation: Sendable, Hashable {
-    public var paths: [String]
-    public var format: FileFormat
-    public var schema: StructType
-    public var splits: [FileSplit]
-    public init(paths: [String], format: FileFormat, schema: StructType, splits: [FileSplit]) {
+package struct FileRelation: Sendable, Hashable {
+    package var paths: [String]
+    package var format: FileFormat
+    package var schema: StructType
+    package var splits: [FileSplit]
+    package init(paths: [String], format: FileFormat, schema: StructType, splits: [FileSplit]) {
         self.paths = paths
         self.format = format
         self.schema = schema
@@ -17,13 +17,13 @@ public struct FileRelation: Sendable, Hashable {
 
 /// How a join matches rows: no condition (cross), equal values of same-named columns (`using`),
 /// or any boolean expression over both sides.
-public enum JoinCriteria: Sendable {
+package enum JoinCriteria: Sendable {
     case none
     case using([String])
     case on(Expression)
 }
 
-public indirect enum LogicalPlan: Sendable {
+package indirect enum LogicalPlan: Sendable {
     case relation(FileRelation)
     case range(RangeSpec)
     /// Keep this plan's partitions once computed (cache/persist).
@@ -57,7 +57,7 @@ public indirect enum LogicalPlan: Sendable {
     case invalid(EmberError)
 
     /// Indented tree text for `explain()`.
-    public func treeString(_ indent: String = "") -> String {
+    package func treeString(_ indent: String = "") -> String {
         var s = indent + nodeText + "\n"
         for c in children { s += c.treeString(indent + "   ") }
         return s
@@ -99,7 +99,7 @@ public indirect enum LogicalPlan: Sendable {
 }
 
 extension LogicalPlan: TreeNode {
-    public var children: [LogicalPlan] {
+    package var children: [LogicalPlan] {
         switch self {
         case .relation, .range, .invalid: return []
         case .cache(_, _, let c), .repartition(_, _, let c), .project(_, let c), .filter(_, let c), .aggregate(_, _, let c),
@@ -110,7 +110,7 @@ extension LogicalPlan: TreeNode {
         }
     }
 
-    public func withNewChildren(_ c: [LogicalPlan]) -> LogicalPlan {
+    package func withNewChildren(_ c: [LogicalPlan]) -> LogicalPlan {
         switch self {
         case .relation, .range, .invalid: return self
         case .cache(let id, let level, _): return .cache(id: id, level, c[0])
@@ -136,18 +136,18 @@ extension LogicalPlan: TreeNode {
 
 /// A resolved join: the type and the condition, bound over the left side's columns followed by
 /// the right side's (nil: every pair matches).
-public struct ResolvedJoin: Sendable, Hashable {
-    public var type: JoinType
-    public var condition: BoundExpression?
-    public var schema: StructType
-    public init(type: JoinType, condition: BoundExpression?, schema: StructType) {
+package struct ResolvedJoin: Sendable, Hashable {
+    package var type: JoinType
+    package var condition: BoundExpression?
+    package var schema: StructType
+    package init(type: JoinType, condition: BoundExpression?, schema: StructType) {
         self.type = type
         self.condition = condition
         self.schema = schema
     }
 }
 
-public indirect enum ResolvedPlan: Sendable {
+package indirect enum ResolvedPlan: Sendable {
     case scan(FileScan)
     case range(RangeSpec)
     case repartition(Partitioning, ResolvedPlan)
@@ -166,7 +166,7 @@ public indirect enum ResolvedPlan: Sendable {
     /// Joins broadcast this side (`broadcast(df)`).
     case broadcastHint(ResolvedPlan)
 
-    public var schema: StructType {
+    package var schema: StructType {
         switch self {
         case .scan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
@@ -178,7 +178,7 @@ public indirect enum ResolvedPlan: Sendable {
         }
     }
 
-    public func treeString(_ indent: String = "") -> String {
+    package func treeString(_ indent: String = "") -> String {
         var s = indent + nodeText + "\n"
         for c in children { s += c.treeString(indent + "   ") }
         return s
@@ -212,7 +212,7 @@ public indirect enum ResolvedPlan: Sendable {
 }
 
 extension ResolvedPlan: TreeNode {
-    public var children: [ResolvedPlan] {
+    package var children: [ResolvedPlan] {
         switch self {
         case .scan, .range: return []
         case .repartition(_, let c), .cache(_, _, let c), .project(_, _, let c), .filter(_, let c), .generate(_, let c),
@@ -223,7 +223,7 @@ extension ResolvedPlan: TreeNode {
         }
     }
 
-    public func withNewChildren(_ c: [ResolvedPlan]) -> ResolvedPlan {
+    package func withNewChildren(_ c: [ResolvedPlan]) -> ResolvedPlan {
         switch self {
         case .scan, .range: return self
         case .repartition(let p, _): return .repartition(p, c[0])
@@ -243,7 +243,7 @@ extension ResolvedPlan: TreeNode {
 }
 
 extension FileFormat {
-    public var name: String {
+    package var name: String {
         switch self {
         case .text: return "text"
         case .csv: return "csv"

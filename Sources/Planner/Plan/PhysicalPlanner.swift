@@ -14,13 +14,13 @@
 // other operators a Sort is a range exchange (its bounds sampled by the driver before the job) and
 // a sort of each partition; a Limit, a shuffle to one partition. sortWithinPartitions has no exchange.
 
-public enum PhysicalPlanner {
+package enum PhysicalPlanner {
     /// Spark's default spark.sql.autoBroadcastJoinThreshold: 10 MB.
-    public static let defaultBroadcastThreshold: Int64 = 10 * 1_048_576
+    package static let defaultBroadcastThreshold: Int64 = 10 * 1_048_576
 
-    public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
-                            autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold, preferSortMergeJoin: Bool = false,
-                            taskMemoryBytes: Int64 = .max) -> PhysicalQuery {
+    package static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
+                             autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold, preferSortMergeJoin: Bool = false,
+                             taskMemoryBytes: Int64 = .max) -> PhysicalQuery {
         let planner = Builder(shufflePartitions: max(1, shufflePartitions), autoBroadcastJoinThreshold: autoBroadcastJoinThreshold,
                               preferSortMergeJoin: preferSortMergeJoin, taskMemoryBytes: taskMemoryBytes)
         var node = resolved
@@ -40,7 +40,7 @@ public enum PhysicalPlanner {
 
     /// Limits up to this many rows under a sort keep their rows in TopK's memory; larger ones sort
     /// in full (the sort spills) and then take the first n.
-    public static let topKMaxRows = 100_000
+    package static let topKMaxRows = 100_000
 
     struct Builder {
         let shufflePartitions: Int

@@ -6,7 +6,7 @@
 // estimate, saturating), unions the sum of their inputs.
 
 extension ResolvedPlan {
-    public var estimatedSizeInBytes: Int64 {
+    package var estimatedSizeInBytes: Int64 {
         func scaled(_ bytes: Int64, _ columns: Int, of total: Int) -> Int64 {
             total <= 0 ? bytes : bytes / Int64(total) * Int64(max(columns, 1))
         }
@@ -29,7 +29,7 @@ extension ResolvedPlan {
     }
 
     /// Whether the plan carries a broadcast hint (through operators that keep rows as they are).
-    public var hasBroadcastHint: Bool {
+    package var hasBroadcastHint: Bool {
         switch self {
         case .broadcastHint: return true
         case .filter(_, let c), .project(_, _, let c), .sort(_, let c), .limit(_, let c): return c.hasBroadcastHint

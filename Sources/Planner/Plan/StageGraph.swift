@@ -7,25 +7,25 @@
 //   ShuffleMapStage 1: HashAggregate(Partial) ← Filter ← FileScan (one task per split)
 
 /// What a stage's tasks do with their output.
-public enum StageOutput: Sendable, Codable, Hashable {
+package enum StageOutput: Sendable, Codable, Hashable {
     /// Write a shuffle (data + index file per task).
     case shuffle(ShuffleID, Partitioning)
     /// Send the rows to the driver.
     case result
 }
 
-public struct Stage: Sendable, Hashable {
-    public let id: StageID
+package struct Stage: Sendable, Hashable {
+    package let id: StageID
     /// The operator tree one task runs, with ShuffleRead leaves for its inputs.
-    public let plan: PhysicalPlan
-    public let numPartitions: Int
-    public let output: StageOutput
+    package let plan: PhysicalPlan
+    package let numPartitions: Int
+    package let output: StageOutput
     /// Stages that must finish first (those writing the shuffles this stage reads).
-    public let parents: [StageID]
+    package let parents: [StageID]
     /// Shuffles this stage reads.
-    public let inputShuffles: [ShuffleID]
+    package let inputShuffles: [ShuffleID]
 
-    public init(id: StageID, plan: PhysicalPlan, numPartitions: Int, output: StageOutput, parents: [StageID], inputShuffles: [ShuffleID]) {
+    package init(id: StageID, plan: PhysicalPlan, numPartitions: Int, output: StageOutput, parents: [StageID], inputShuffles: [ShuffleID]) {
         self.id = id
         self.plan = plan
         self.numPartitions = numPartitions
@@ -34,9 +34,9 @@ public struct Stage: Sendable, Hashable {
         self.inputShuffles = inputShuffles
     }
 
-    public var isShuffleMap: Bool { if case .shuffle = output { return true } else { return false } }
+    package var isShuffleMap: Bool { if case .shuffle = output { return true } else { return false } }
 
-    public var name: String {
+    package var name: String {
         switch output {
         case .shuffle(let id, _): return "ShuffleMapStage \(self.id) (writes shuffle \(id))"
         case .result: return "ResultStage \(id)"
@@ -44,17 +44,17 @@ public struct Stage: Sendable, Hashable {
     }
 }
 
-public struct StageGraph: Sendable {
+package struct StageGraph: Sendable {
     /// Stages in an order where parents come before children; the last one is the result stage.
-    public let stages: [Stage]
-    public init(stages: [Stage]) { self.stages = stages }
-    public var resultStage: Stage { stages[stages.count - 1] }
+    package let stages: [Stage]
+    package init(stages: [Stage]) { self.stages = stages }
+    package var resultStage: Stage { stages[stages.count - 1] }
 
-    public func stage(_ id: StageID) -> Stage? { stages.first { $0.id == id } }
+    package func stage(_ id: StageID) -> Stage? { stages.first { $0.id == id } }
 
     /// Cuts `plan` into stages. Stage and shuffle ids are drawn from the given counters so that they
     /// are unique in the application.
-    public static func build(_ plan: PhysicalPlan, nextStageID: inout Int, nextShuffleID: inout Int) -> StageGraph {
+    package static func build(_ plan: PhysicalPlan, nextStageID: inout Int, nextShuffleID: inout Int) -> StageGraph {
         var stages: [Stage] = []
         func cut(_ p: PhysicalPlan, _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> PhysicalPlan {
             switch p {
@@ -93,7 +93,7 @@ public struct StageGraph: Sendable {
     }
 
     /// Text for `explain()`: one block per stage.
-    public var treeString: String {
+    package var treeString: String {
         var s = ""
         for stage in stages {
             let kind: String

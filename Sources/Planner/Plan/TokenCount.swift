@@ -11,25 +11,25 @@
 // gets the same effect from whole-stage code generation). Applies only when the pattern is a
 // byte class that StringSplitter runs natively.
 
-public struct TokenCount: Sendable, Codable, Hashable {
+package struct TokenCount: Sendable, Codable, Hashable {
     /// The string column to tokenize.
-    public var column: Int
-    public var pattern: String
-    public var lowercase: Bool
+    package var column: Int
+    package var pattern: String
+    package var lowercase: Bool
     /// Skip empty tokens (the fused `token != ''` filter).
-    public var dropEmpty: Bool
+    package var dropEmpty: Bool
     /// The partial aggregate's output: [word: string, count buffer: bigint].
-    public var schema: StructType
+    package var schema: StructType
 
-    public func describe(_ childSchema: StructType) -> String {
+    package func describe(_ childSchema: StructType) -> String {
         let name = column < childSchema.count ? childSchema.fields[column].name : "#\(column)"
         return "TokenCount(split(\(name)#\(column), \(pattern))\(lowercase ? ", lower" : "")\(dropEmpty ? ", drop empty" : ""))"
     }
 }
 
-public enum TokenCountFusion {
+package enum TokenCountFusion {
     /// Rewrites every matching partial aggregate in the plan.
-    public static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
+    package static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
         switch plan {
         case .hashAggregate(.partial, let keys, let aggs, let schema, let child):
             if let fused = match(keys: keys, aggs: aggs, schema: schema, child: child) { return fused }
