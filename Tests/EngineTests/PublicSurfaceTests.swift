@@ -1,0 +1,59 @@
+// What a program outside this package sees of the inner modules. Everything in Planner, Shuffle and
+// Executor is `package` except the value types a user of `import Engine` handles, which Engine
+// re-exports. A test in this package sees `package` declarations too, so it cannot ask the compiler
+// what users see; it reads the sources instead, and names the declaration that turned public.
+
+import Foundation
+import Testing
+
+@Suite struct PublicSurfaceTests {
+    /// The top-level types Planner may declare `public`: schemas, row values, errors, the IDs and
+    /// metrics of Session's task records and shuffle statistics, and what the examples use.
+    static let userTypes: Set<String> = [
+        "DataType", "StructField", "StructType", "Value",
+        "ErrorCode", "EmberError",
+        "StageID", "TaskID", "ShuffleID", "ExecutorID", "TaskMetrics", "HeavyKey",
+        "StorageLevel", "StandardError", "SplitMix64",
+    ]
+
+    static func publicDeclarations(in module: String) throws -> [(file: String, line: String)] {
+        let root = SparkHistoryServerProcess.repositoryRoot.appendingPathComponent("Sources/\(module)")
+        let files = try #require(FileManager.default.subpaths(atPath: root.path)).filter { $0.hasSuffix(".swift") }
+        #expect(!files.isEmpty, "no sources found under \(root.path)")
+        return try files.sorted().flatMap { file in
+            try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { $0.contains(#/^\s*(@\w+(\([^)]*\))?\s+)*public\b/#) }
+                .map { (file: "\(module)/\(file)", line: String($0)) }
+        }
+    }
+
+    @Test func shuffleAndExecutorDeclareNothingPublic() throws {
+        for module in ["Shuffle", "Executor"] {
+            for found in try Self.publicDeclarations(in: module) {
+                Issue.record("\(found.file): `\(found.line.trimmingCharacters(in: .whitespaces))` is public; make it package")
+            }
+        }
+    }
+
+    @Test func plannerMakesOnlyTheUsersTypesPublic() throws {
+        let declarations = try Self.publicDeclarations(in: "Planner")
+        var filesWithUserTypes: Set<String> = [], userTypesFound: Set<String> = []
+        for found in declarations where !found.line.hasPrefix(" ") {
+            // The name the declaration introduces (`public indirect enum Value: …` → Value).
+            let introduced = #/\b(?:struct|enum|class|protocol|actor|typealias|func|var|let|extension)\s+(\w+)/#
+            let name = found.line.firstMatch(of: introduced).map { String($0.1) } ?? found.line
+            if Self.userTypes.contains(name) {
+                filesWithUserTypes.insert(found.file)
+                userTypesFound.insert(name)
+            } else {
+                Issue.record("\(found.file): top-level `\(name)` is public but is not a type users handle; make it package")
+            }
+        }
+        // Members may be public only inside the files that declare the users' types.
+        for found in declarations where found.line.hasPrefix(" ") && !filesWithUserTypes.contains(found.file) {
+            Issue.record("\(found.file): `\(found.line.trimmingCharacters(in: .whitespaces))` is public; make it package")
+        }
+        #expect(userTypesFound == Self.userTypes, "users' types no longer public: \(Self.userTypes.subtracting(userTypesFound).sorted())")
+    }
+}
