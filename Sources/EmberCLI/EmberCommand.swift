@@ -10,6 +10,7 @@ import Engine
 import Foundation
 import Logging
 import TPCHQueries
+@_spi(EmberInternal) import Planner
 
 @main
 struct EmberCommand: ParsableCommand {

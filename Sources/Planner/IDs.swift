@@ -1,9 +1,9 @@
 // Typed identifiers: a StageID can never be passed where a TaskID is expected.
 
-package struct JobID: Hashable, Sendable, Codable, CustomStringConvertible {
-    package let value: Int
-    package init(_ value: Int) { self.value = value }
-    package var description: String { "\(value)" }
+@_spi(EmberInternal) public struct JobID: Hashable, Sendable, Codable, CustomStringConvertible {
+    @_spi(EmberInternal) public let value: Int
+    @_spi(EmberInternal) public init(_ value: Int) { self.value = value }
+    @_spi(EmberInternal) public var description: String { "\(value)" }
 }
 
 public struct StageID: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {

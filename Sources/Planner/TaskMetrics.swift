@@ -26,7 +26,7 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     public var executorPeakRSS: Int64 = 0
     /// The most frequent partitioning key of a reduce task the driver found skewed (else nil).
     public var heavyKey: HeavyKey? = nil
-    package init() {}
+    @_spi(EmberInternal) public init() {}
 
     /// Everything the task read: its input plus its shuffle read.
     public var readBytes: Int64 { inputBytes + shuffleReadBytes }
@@ -40,7 +40,7 @@ public struct HeavyKey: Sendable, Codable, Hashable {
     public var rows: Int64
     /// Rows the task read in all.
     public var partitionRows: Int64
-    package init(key: String, rows: Int64, partitionRows: Int64) {
+    @_spi(EmberInternal) public init(key: String, rows: Int64, partitionRows: Int64) {
         self.key = key
         self.rows = rows
         self.partitionRows = partitionRows

@@ -2,7 +2,7 @@
 // Raw little-endian column buffers copied in bulk; decoding checks every count, length and offset
 // against the buffer and the expected schema, and throws on garbage instead of trapping.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 #if !_endian(little)
 #error("BatchCodec copies column buffers as raw little-endian bytes; add byte swapping for big-endian hosts")
@@ -42,11 +42,11 @@ import Planner
 /// A top-level column's count equals `numRows`. `bodyLength` lets a reader skip a batch (to count
 /// rows) without decoding it. The codec carries no schema: the reader supplies the expected one and
 /// every column tag must match it.
-package enum BatchCodec {
+@_spi(EmberInternal) public enum BatchCodec {
     /// "EBT1" as a little-endian u32: the first four bytes of every encoded batch.
-    package static let magic: UInt32 = 0x3154_4245
+    @_spi(EmberInternal) public static let magic: UInt32 = 0x3154_4245
     /// Bytes before the first column.
-    package static let headerSize = 20
+    @_spi(EmberInternal) public static let headerSize = 20
 
     enum Tag: UInt8 {
         case long = 1, double = 2, boolean = 3, string = 4, date = 5, timestamp = 6, list = 7
@@ -70,7 +70,7 @@ package enum BatchCodec {
 
     /// Appends one encoded batch to `out`. Every column must hold `batch.numRows` values, and counts
     /// must fit in a u32 (they do for Int32-offset columns); violating that is a caller bug.
-    package static func encode(_ batch: ColumnarBatch, into out: inout [UInt8]) {
+    @_spi(EmberInternal) public static func encode(_ batch: ColumnarBatch, into out: inout [UInt8]) {
         precondition(batch.numRows >= 0 && batch.numRows <= Int(UInt32.max), "batch too large to encode")
         let start = out.count
         appendLE(magic, to: &out)
@@ -156,7 +156,7 @@ package enum BatchCodec {
     /// Decodes the batch that starts at `offset` and advances `offset` past it. The batch gets
     /// `schema`; its column count and every column's type must match it. Throws an
     /// ``EmberError`` (code `.execution`, message starting "corrupt batch") on malformed input.
-    package static func decode(_ bytes: UnsafeRawBufferPointer, offset: inout Int, schema: StructType) throws -> ColumnarBatch {
+    @_spi(EmberInternal) public static func decode(_ bytes: UnsafeRawBufferPointer, offset: inout Int, schema: StructType) throws -> ColumnarBatch {
         var cursor = try ByteCursor(bytes, at: offset)
         let (numRows, numCols, end) = try readHeader(&cursor)
         guard numCols == schema.count else {
@@ -177,7 +177,7 @@ package enum BatchCodec {
 
     /// Reads the header of the batch at `offset`, checks that its body lies inside `bytes`, and
     /// advances `offset` past the batch without decoding it. Returns its row count.
-    package static func skip(_ bytes: UnsafeRawBufferPointer, offset: inout Int) throws -> Int {
+    @_spi(EmberInternal) public static func skip(_ bytes: UnsafeRawBufferPointer, offset: inout Int) throws -> Int {
         var cursor = try ByteCursor(bytes, at: offset)
         let (numRows, _, end) = try readHeader(&cursor)
         offset = end

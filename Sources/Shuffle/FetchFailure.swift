@@ -2,23 +2,23 @@
 // throws it, the task reports it as its failure reason, and the driver's scheduler unregisters
 // exactly the map output it names and recomputes it; none of them read it back out of text.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// The block a reducer could not read, and why.
-package struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
-    package var shuffleId: ShuffleID
+@_spi(EmberInternal) public struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
+    @_spi(EmberInternal) public var shuffleId: ShuffleID
     /// The map task attempt that wrote the block's files.
-    package var mapId: TaskID
-    package var mapIndex: Int
-    package var reduceId: Int
+    @_spi(EmberInternal) public var mapId: TaskID
+    @_spi(EmberInternal) public var mapIndex: Int
+    @_spi(EmberInternal) public var reduceId: Int
     /// The executor that wrote the files (whose output is recomputed).
-    package var executorId: ExecutorID
+    @_spi(EmberInternal) public var executorId: ExecutorID
     /// The file that could not be read (index or data).
-    package var file: String
+    @_spi(EmberInternal) public var file: String
     /// The error as the user sees it: what went wrong with the block, its context and a hint.
-    package var error: EmberError
+    @_spi(EmberInternal) public var error: EmberError
 
-    package init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, reduceId: Int, executorId: ExecutorID, file: String,
+    @_spi(EmberInternal) public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, reduceId: Int, executorId: ExecutorID, file: String,
                 error: EmberError) {
         self.shuffleId = shuffleId
         self.mapId = mapId
@@ -30,7 +30,7 @@ package struct FetchFailure: Error, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Spark's name of the block, e.g. `shuffle_0_3_1`.
-    package var blockName: String { "shuffle_\(shuffleId.value)_\(mapId.value)_\(reduceId)" }
+    @_spi(EmberInternal) public var blockName: String { "shuffle_\(shuffleId.value)_\(mapId.value)_\(reduceId)" }
 
-    package var description: String { error.description }
+    @_spi(EmberInternal) public var description: String { error.description }
 }

@@ -16,7 +16,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// A growable, uninitialized byte buffer reused across calls (decompression output, block reads).
 /// Growing never zero-fills; contents are undefined after `reserve`.
@@ -46,9 +46,9 @@ final class ScratchBuffer {
 
 /// An open file descriptor that is closed when the value is dropped. All reads and writes are
 /// positional or sequential loops that retry on EINTR and short transfers.
-package final class PosixFile {
-    package let fd: Int32
-    package let path: String
+@_spi(EmberInternal) public final class PosixFile {
+    @_spi(EmberInternal) public let fd: Int32
+    @_spi(EmberInternal) public let path: String
 
     private init(fd: Int32, path: String) {
         self.fd = fd
@@ -73,7 +73,7 @@ package final class PosixFile {
 
     /// Creates a new private file for writing: mode 0600 (only this user reads the data in it),
     /// failing if anything, a symlink included, already has that name.
-    package static func create(_ path: String) throws -> PosixFile {
+    @_spi(EmberInternal) public static func create(_ path: String) throws -> PosixFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ioError("cannot create", path, writeErrorCode(errno)) }
         return PosixFile(fd: fd, path: path)
@@ -81,7 +81,7 @@ package final class PosixFile {
 
     /// Fault injection: from now on this file's writes go to `device` instead (e.g. /dev/full, whose
     /// writes fail with the kernel's own ENOSPC); the file at `path` stays, empty, for the usual cleanup.
-    package func redirectWrites(to device: String) throws {
+    @_spi(EmberInternal) public func redirectWrites(to device: String) throws {
         let other = open(device, O_WRONLY | O_CLOEXEC)
         guard other >= 0 else { throw PosixFile.ioError("cannot open", device) }
         defer { _ = close(other) }
@@ -114,7 +114,7 @@ package final class PosixFile {
     }
 
     /// Appends all of `src` at the current position.
-    package func write(_ src: UnsafeRawBufferPointer) throws {
+    @_spi(EmberInternal) public func write(_ src: UnsafeRawBufferPointer) throws {
         guard var p = src.baseAddress else { return }
         var left = src.count
         while left > 0 {
@@ -139,7 +139,7 @@ package final class PosixFile {
     /// How a failed write or create is classified: a full disk, a quota or an I/O error may pass,
     /// so the task is retried (`.localDisk`); anything else (permissions, a missing directory) will
     /// not (`.output`).
-    package static func writeErrorCode(_ number: Int32) -> ErrorCode {
+    @_spi(EmberInternal) public static func writeErrorCode(_ number: Int32) -> ErrorCode {
         number == ENOSPC || number == EDQUOT || number == EIO ? .localDisk : .output
     }
 }
@@ -149,15 +149,15 @@ private func sysWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { wri
 private func sysRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 
 /// Path-level operations.
-package enum FileOps {
+@_spi(EmberInternal) public enum FileOps {
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// Removes a file; a file that is already gone is fine.
-    package static func remove(_ path: String) {
+    @_spi(EmberInternal) public static func remove(_ path: String) {
         _ = unlink(path)
     }
 
-    package static func rename(_ from: String, to: String) throws {
+    @_spi(EmberInternal) public static func rename(_ from: String, to: String) throws {
         guard sysRename(from, to) == 0 else {
             throw PosixFile.ioError("cannot rename \(from) to", to, .output)
         }
@@ -165,14 +165,14 @@ package enum FileOps {
 
     /// Creates a directory only this user may enter, mode exactly 0700 (mkdir's mode passes through
     /// the umask, so it is set again); false, with errno saying why (EEXIST: it is there already), if not.
-    package static func makePrivateDirectory(_ path: String) -> Bool {
+    @_spi(EmberInternal) public static func makePrivateDirectory(_ path: String) -> Bool {
         guard mkdir(path, 0o700) == 0 else { return false }
         _ = chmod(path, 0o700)
         return true
     }
 
     /// A random 64-bit hex token for temp file names (unique enough across attempts and processes).
-    package static func randomToken() -> String {
+    @_spi(EmberInternal) public static func randomToken() -> String {
         var rng = SystemRandomNumberGenerator()
         let v = rng.next() as UInt64
         let hex = String(v, radix: 16)

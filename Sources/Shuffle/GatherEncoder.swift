@@ -3,7 +3,7 @@
 // partition's rows (scattered over the buffered batches) into the bytes of one zstd frame, reusing
 // one output buffer, so the write path allocates nothing per chunk or per row.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum GatherEncoder {
     /// Appends one encoded batch holding, for k in 0..<n, row `rows[k]` of batch `batch[k]`.

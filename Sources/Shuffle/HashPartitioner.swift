@@ -1,7 +1,7 @@
 // HashPartitioner: assigns each row of a batch to a reduce partition by hashing its key columns
 // with the fixed partition seed, so every process sends equal keys to the same reducer.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Spark's `HashPartitioner` for columnar batches: `partition = pmod(hash(keys), numPartitions)`.
 ///
@@ -18,12 +18,12 @@ import Planner
 /// batches allocates nothing after the first; that is why ``partitionIds(keys:numRows:into:)`` is
 /// `mutating`. Copies are cheap (the buffer is copy-on-write) and independent, so one value per
 /// task is the intended use.
-package struct HashPartitioner: Sendable {
-    package let numPartitions: Int
+@_spi(EmberInternal) public struct HashPartitioner: Sendable {
+    @_spi(EmberInternal) public let numPartitions: Int
     /// Reused per-row hashes (capacity grows to the largest batch seen).
     private var hashes: [UInt64] = []
 
-    package init(numPartitions: Int) {
+    @_spi(EmberInternal) public init(numPartitions: Int) {
         precondition(numPartitions > 0 && numPartitions <= Int(Int32.max),
                      "numPartitions must be in 1...\(Int32.max), got \(numPartitions)")
         self.numPartitions = numPartitions
@@ -32,7 +32,7 @@ package struct HashPartitioner: Sendable {
     /// Writes the reduce partition of each of the `numRows` rows into `out` (resized to `numRows`).
     /// Nulls hash to a fixed value, so all-null keys go to one partition; no key columns put every
     /// row in the same partition.
-    package mutating func partitionIds(keys: [ColumnVector], numRows: Int, into out: inout [Int32]) {
+    @_spi(EmberInternal) public mutating func partitionIds(keys: [ColumnVector], numRows: Int, into out: inout [Int32]) {
         out.removeAll(keepingCapacity: true)
         if numPartitions == 1 {
             out.append(contentsOf: repeatElement(0, count: numRows))
@@ -56,7 +56,7 @@ package struct HashPartitioner: Sendable {
     }
 
     /// The partition of one precomputed hash (for callers that hash rows themselves).
-    package func partition(ofHash hash: UInt64) -> Int {
+    @_spi(EmberInternal) public func partition(ofHash hash: UInt64) -> Int {
         Int(HashPartitioner.pmod(hash, Int64(numPartitions)))
     }
 

@@ -12,7 +12,7 @@
 // so runs merge by concatenating each partition's segments (Spark's fast merge).
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Per-partition byte and row counts of a written run.
 struct RunLayout {
@@ -175,12 +175,12 @@ struct SegmentCopier {
 }
 
 /// Where a shuffle writer's time went (nanoseconds), reported by `ember bench shuffle`.
-package struct WriterTiming: Sendable {
-    package var sortNanos: UInt64 = 0
-    package var gatherEncodeNanos: UInt64 = 0
-    package var compressNanos: UInt64 = 0
-    package var outputNanos: UInt64 = 0
-    package init() {}
+@_spi(EmberInternal) public struct WriterTiming: Sendable {
+    @_spi(EmberInternal) public var sortNanos: UInt64 = 0
+    @_spi(EmberInternal) public var gatherEncodeNanos: UInt64 = 0
+    @_spi(EmberInternal) public var compressNanos: UInt64 = 0
+    @_spi(EmberInternal) public var outputNanos: UInt64 = 0
+    @_spi(EmberInternal) public init() {}
     static func + (a: WriterTiming, b: WriterTiming) -> WriterTiming {
         var c = a
         c.sortNanos += b.sortNanos

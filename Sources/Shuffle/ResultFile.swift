@@ -12,38 +12,38 @@
 // fills and the reader decodes one frame at a time, holding at most one frame's batches.
 
 import CZstd
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Where a result task left its output, as its status reports it.
-package struct ResultFileRef: Sendable, Codable, Hashable {
-    package var path: String
+@_spi(EmberInternal) public struct ResultFileRef: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var path: String
     /// Compressed bytes on disk.
-    package var fileBytes: Int64
-    package init(path: String, fileBytes: Int64) {
+    @_spi(EmberInternal) public var fileBytes: Int64
+    @_spi(EmberInternal) public init(path: String, fileBytes: Int64) {
         self.path = path
         self.fileBytes = fileBytes
     }
 }
 
 /// Writes a result file frame by frame. Life cycle: init ─► appendFrame* ─► finish() | abort().
-package final class ResultFileWriter {
-    package let path: String
+@_spi(EmberInternal) public final class ResultFileWriter {
+    @_spi(EmberInternal) public let path: String
     private var file: PosixFile?
     private let compressor: ZstdCompressor
     private var frame: [UInt8] = []
     /// Batches appended one at a time, encoded, waiting to fill a frame.
     private var unframed: [UInt8] = []
-    package private(set) var fileBytes: Int64 = 0
+    @_spi(EmberInternal) public private(set) var fileBytes: Int64 = 0
 
     /// Uncompressed bytes per frame the result sink aims for.
-    package static let frameBytes = 1 << 20
+    @_spi(EmberInternal) public static let frameBytes = 1 << 20
 
-    package convenience init(directory: String, taskId: TaskID, compressionLevel: Int32) throws {
+    @_spi(EmberInternal) public convenience init(directory: String, taskId: TaskID, compressionLevel: Int32) throws {
         try self.init(directory: directory, owner: String(taskId.value), compressionLevel: compressionLevel)
     }
 
     /// A result file named for its writer: a task id, or `driver` for results the driver sets aside.
-    package init(directory: String, owner: String, compressionLevel: Int32) throws {
+    @_spi(EmberInternal) public init(directory: String, owner: String, compressionLevel: Int32) throws {
         path = "\(directory)/result_\(owner)_\(FileOps.randomToken())"
         file = try PosixFile.create(path)   // exclusive, mode 0600
         compressor = try ZstdCompressor(level: compressionLevel)
@@ -52,7 +52,7 @@ package final class ResultFileWriter {
     deinit { abort() }
 
     /// Compresses `encoded` (whole encoded batches) as one frame and appends it to the file.
-    package func appendFrame(_ encoded: [UInt8]) throws {
+    @_spi(EmberInternal) public func appendFrame(_ encoded: [UInt8]) throws {
         guard let file else { throw EmberError(.internal, "result file written after finish or abort", context: [.init("file", path)]) }
         if encoded.isEmpty { return }
         frame.removeAll(keepingCapacity: true)
@@ -64,7 +64,7 @@ package final class ResultFileWriter {
     /// Encodes `batch` into the file: a frame is written each time about `frameBytes` have gathered,
     /// the rest at `finish`. Returns the batch's encoded size.
     @discardableResult
-    package func append(_ batch: ColumnarBatch) throws -> Int {
+    @_spi(EmberInternal) public func append(_ batch: ColumnarBatch) throws -> Int {
         let before = unframed.count
         BatchCodec.encode(batch, into: &unframed)
         let encoded = unframed.count - before
@@ -73,7 +73,7 @@ package final class ResultFileWriter {
     }
 
     /// Writes what `append` gathered, closes the file and says where it is.
-    package func finish() throws -> ResultFileRef {
+    @_spi(EmberInternal) public func finish() throws -> ResultFileRef {
         try writeUnframed()
         file = nil
         return ResultFileRef(path: path, fileBytes: fileBytes)
@@ -85,7 +85,7 @@ package final class ResultFileWriter {
     }
 
     /// Removes the file (a failed or killed task). Safe to call more than once.
-    package func abort() {
+    @_spi(EmberInternal) public func abort() {
         if file != nil {
             file = nil
             FileOps.remove(path)
@@ -94,8 +94,8 @@ package final class ResultFileWriter {
 }
 
 /// Streams the batches of a result file, one frame's batches in memory at a time.
-package struct ResultFileReader {
-    package let ref: ResultFileRef
+@_spi(EmberInternal) public struct ResultFileReader {
+    @_spi(EmberInternal) public let ref: ResultFileRef
     private let schema: StructType
     private let file: PosixFile
     private let size: Int64
@@ -108,7 +108,7 @@ package struct ResultFileReader {
     /// Bytes read from the file per read call (more when a frame is larger).
     static let readChunk = 256 << 10
 
-    package init(_ ref: ResultFileRef, schema: StructType) throws {
+    @_spi(EmberInternal) public init(_ ref: ResultFileRef, schema: StructType) throws {
         self.ref = ref
         self.schema = schema
         file = try PosixFile.openForReading(ref.path)
@@ -121,7 +121,7 @@ package struct ResultFileReader {
     }
 
     /// The next batch, or nil at the end of the file.
-    package mutating func next() throws -> ColumnarBatch? {
+    @_spi(EmberInternal) public mutating func next() throws -> ColumnarBatch? {
         while nextDecoded == decoded.count {
             guard try decodeNextFrame() else { return nil }
         }

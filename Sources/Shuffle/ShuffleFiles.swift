@@ -8,7 +8,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// File naming and the index format of a map output.
 ///
@@ -29,25 +29,25 @@ import Planner
 /// reads the two offsets at `r * 8` and `(r + 1) * 8` and then exactly that range. `mapId` is the
 /// task attempt id, so two attempts of one map partition never write the same names; the trailing
 /// `0` is Spark's no-op reduce id of a whole-file block.
-package enum ShuffleFiles {
-    package static func dataFileName(shuffleId: ShuffleID, mapId: TaskID) -> String {
+@_spi(EmberInternal) public enum ShuffleFiles {
+    @_spi(EmberInternal) public static func dataFileName(shuffleId: ShuffleID, mapId: TaskID) -> String {
         "shuffle_\(shuffleId.value)_\(mapId.value)_0.data"
     }
 
-    package static func indexFileName(shuffleId: ShuffleID, mapId: TaskID) -> String {
+    @_spi(EmberInternal) public static func indexFileName(shuffleId: ShuffleID, mapId: TaskID) -> String {
         "shuffle_\(shuffleId.value)_\(mapId.value)_0.index"
     }
 
-    package static func dataPath(directory: String, shuffleId: ShuffleID, mapId: TaskID) -> String {
+    @_spi(EmberInternal) public static func dataPath(directory: String, shuffleId: ShuffleID, mapId: TaskID) -> String {
         join(directory, dataFileName(shuffleId: shuffleId, mapId: mapId))
     }
 
-    package static func indexPath(directory: String, shuffleId: ShuffleID, mapId: TaskID) -> String {
+    @_spi(EmberInternal) public static func indexPath(directory: String, shuffleId: ShuffleID, mapId: TaskID) -> String {
         join(directory, indexFileName(shuffleId: shuffleId, mapId: mapId))
     }
 
     /// Deletes a map output's data and index files (missing files are fine).
-    package static func remove(directory: String, shuffleId: ShuffleID, mapId: TaskID) {
+    @_spi(EmberInternal) public static func remove(directory: String, shuffleId: ShuffleID, mapId: TaskID) {
         FileOps.remove(indexPath(directory: directory, shuffleId: shuffleId, mapId: mapId))
         FileOps.remove(dataPath(directory: directory, shuffleId: shuffleId, mapId: mapId))
     }
@@ -72,7 +72,7 @@ package enum ShuffleFiles {
     /// Spark's `checkIndexAndDataFile`: the partition lengths of an existing, consistent pair, or
     /// nil when there is none. Consistent means: the index holds exactly `numPartitions + 1`
     /// offsets, the first is 0, they never decrease, and the last equals the data file's length.
-    package static func validLengths(indexPath: String, dataPath: String, numPartitions: Int) -> [Int64]? {
+    @_spi(EmberInternal) public static func validLengths(indexPath: String, dataPath: String, numPartitions: Int) -> [Int64]? {
         guard numPartitions > 0,
               let index = try? PosixFile.openForReading(indexPath),
               let data = try? PosixFile.openForReading(dataPath),
@@ -105,21 +105,21 @@ package enum ShuffleFiles {
 /// What a map task reports to the driver: where its output is and how big each reduce partition
 /// is, in compressed bytes on disk and in rows. The scheduler, adaptive coalescing and skew
 /// diagnosis read these; a reducer skips the blocks whose length is 0.
-package struct MapStatus: Sendable, Codable, Hashable {
-    package var shuffleId: ShuffleID
+@_spi(EmberInternal) public struct MapStatus: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var shuffleId: ShuffleID
     /// The task attempt that wrote the files (also the middle part of their names).
-    package var mapId: TaskID
+    @_spi(EmberInternal) public var mapId: TaskID
     /// The map partition index (0..<number of map tasks).
-    package var mapIndex: Int
-    package var executorId: ExecutorID
-    package var dataPath: String
-    package var indexPath: String
+    @_spi(EmberInternal) public var mapIndex: Int
+    @_spi(EmberInternal) public var executorId: ExecutorID
+    @_spi(EmberInternal) public var dataPath: String
+    @_spi(EmberInternal) public var indexPath: String
     /// Bytes of each reduce partition in the data file.
-    package var partitionLengths: [Int64]
+    @_spi(EmberInternal) public var partitionLengths: [Int64]
     /// Rows of each reduce partition.
-    package var partitionRows: [Int64]
+    @_spi(EmberInternal) public var partitionRows: [Int64]
 
-    package init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID,
+    @_spi(EmberInternal) public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID,
                 dataPath: String, indexPath: String, partitionLengths: [Int64], partitionRows: [Int64]) {
         self.shuffleId = shuffleId
         self.mapId = mapId
@@ -131,12 +131,12 @@ package struct MapStatus: Sendable, Codable, Hashable {
         self.partitionRows = partitionRows
     }
 
-    package var numPartitions: Int { partitionLengths.count }
-    package var totalBytes: Int64 { partitionLengths.reduce(0, +) }
-    package var totalRows: Int64 { partitionRows.reduce(0, +) }
+    @_spi(EmberInternal) public var numPartitions: Int { partitionLengths.count }
+    @_spi(EmberInternal) public var totalBytes: Int64 { partitionLengths.reduce(0, +) }
+    @_spi(EmberInternal) public var totalRows: Int64 { partitionRows.reduce(0, +) }
 
     /// The block a reducer of partition `reduceId` fetches from this map output.
-    package func block(reduceId: Int) -> ShuffleBlockRef {
+    @_spi(EmberInternal) public func block(reduceId: Int) -> ShuffleBlockRef {
         ShuffleBlockRef(shuffleId: shuffleId, mapId: mapId, mapIndex: mapIndex, executorId: executorId,
                         dataPath: dataPath, indexPath: indexPath, length: partitionLengths[reduceId])
     }

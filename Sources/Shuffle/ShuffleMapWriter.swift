@@ -11,7 +11,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 
 /// Writes one map task's shuffle output.
@@ -37,18 +37,18 @@ import Synchronization
 /// even with nothing buffered fails, with `.outOfMemory`.
 ///
 /// Not thread-safe: one writer belongs to one task.
-package final class ShuffleMapWriter: Spillable {
+@_spi(EmberInternal) public final class ShuffleMapWriter: Spillable {
     // PROPERTIES (fixed at creation)
-    package let shuffleId: ShuffleID
-    package let mapId: TaskID
-    package let mapIndex: Int
-    package let executorId: ExecutorID
-    package let numPartitions: Int
-    package let schema: StructType
-    package let directory: String
-    package let frameSize: Int
-    package let dataPath: String
-    package let indexPath: String
+    @_spi(EmberInternal) public let shuffleId: ShuffleID
+    @_spi(EmberInternal) public let mapId: TaskID
+    @_spi(EmberInternal) public let mapIndex: Int
+    @_spi(EmberInternal) public let executorId: ExecutorID
+    @_spi(EmberInternal) public let numPartitions: Int
+    @_spi(EmberInternal) public let schema: StructType
+    @_spi(EmberInternal) public let directory: String
+    @_spi(EmberInternal) public let frameSize: Int
+    @_spi(EmberInternal) public let dataPath: String
+    @_spi(EmberInternal) public let indexPath: String
 
     // STATE
     private enum State { case open, committed, aborted, failed }
@@ -68,18 +68,18 @@ package final class ShuffleMapWriter: Spillable {
 
     // METRICS
     /// Number of spill runs written.
-    package private(set) var spillCount = 0
+    @_spi(EmberInternal) public private(set) var spillCount = 0
     /// Bytes written to spill runs (compressed).
-    package var spilledBytes: Int64 { spillWriter?.bytesWritten ?? 0 }
+    @_spi(EmberInternal) public var spilledBytes: Int64 { spillWriter?.bytesWritten ?? 0 }
     /// In-memory bytes of the batches spilled, as reserved (Spark's memoryBytesSpilled).
-    package private(set) var memoryBytesSpilled: Int64 = 0
+    @_spi(EmberInternal) public private(set) var memoryBytesSpilled: Int64 = 0
     /// Uncompressed encoded bytes produced (before zstd).
-    package var encodedBytes: Int64 { committedEncodedBytes + (spillWriter?.encodedBytes ?? 0) }
+    @_spi(EmberInternal) public var encodedBytes: Int64 { committedEncodedBytes + (spillWriter?.encodedBytes ?? 0) }
     private var committedEncodedBytes: Int64 = 0
     /// Most bytes buffered at once.
-    package private(set) var peakBufferedBytes = 0
+    @_spi(EmberInternal) public private(set) var peakBufferedBytes = 0
     /// Where the time of spills and the commit went.
-    package var timing: WriterTiming { commitTiming + (spillWriter?.timing ?? WriterTiming()) }
+    @_spi(EmberInternal) public var timing: WriterTiming { commitTiming + (spillWriter?.timing ?? WriterTiming()) }
     private var commitTiming = WriterTiming()
 
     // RESOURCES
@@ -88,9 +88,9 @@ package final class ShuffleMapWriter: Spillable {
 
     /// Fault injection: every file this writer creates sends its writes to this device instead
     /// (`/dev/full`: the kernel's own ENOSPC), as if the local disk were full.
-    package var injectedWriteDevice: String? = nil
+    @_spi(EmberInternal) public var injectedWriteDevice: String? = nil
 
-    package init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID, numPartitions: Int,
+    @_spi(EmberInternal) public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID, numPartitions: Int,
                 schema: StructType, directory: String, compressionLevel: Int32 = 1, frameSize: Int = ShuffleMapWriter.defaultFrameSize,
                 memory: (any MemoryReservation)? = nil) throws {
         guard numPartitions > 0 && numPartitions <= Int(Int32.max) else {
@@ -122,7 +122,7 @@ package final class ShuffleMapWriter: Spillable {
     /// (2M rows, 100-byte values, 64 partitions, best of 3): writer 749 / 828 / 858 / 891 / 848 MB/s
     /// and ratio 1.33 / 1.33 / 1.35 / 1.37 / 1.39 for 64 K / 128 K / 256 K / 512 K / 1 M frames.
     /// 256 KiB is within noise of the fastest and keeps each writer's buffers (≈ 2 MB) small.
-    package static let defaultFrameSize = 256 << 10
+    @_spi(EmberInternal) public static let defaultFrameSize = 256 << 10
 
     deinit {
         removeTemps()
@@ -130,10 +130,10 @@ package final class ShuffleMapWriter: Spillable {
     }
 
     /// Bytes held in memory for buffered batches.
-    package var bufferedBytes: Int { reserved }
+    @_spi(EmberInternal) public var bufferedBytes: Int { reserved }
 
     /// Routes row i of `batch` to reduce partition `partitionIds[i]`.
-    package func write(_ batch: ColumnarBatch, partitionIds ids: [Int32]) throws {
+    @_spi(EmberInternal) public func write(_ batch: ColumnarBatch, partitionIds ids: [Int32]) throws {
         try checkOpen("write")
         guard batch.numRows <= Int(Int32.max) else {
             throw EmberError(.internal, "a batch of \(batch.numRows) rows is too large to shuffle; split it")
@@ -170,7 +170,7 @@ package final class ShuffleMapWriter: Spillable {
 
     /// Spills the buffered batches when another consumer of the task needs memory; returns the
     /// bytes given back (0 while a write is under way or nothing is buffered).
-    package func spillForOtherConsumer() throws -> Int {
+    @_spi(EmberInternal) public func spillForOtherConsumer() throws -> Int {
         guard state == .open, !writing, !batches.isEmpty else { return 0 }
         let held = reserved
         try spill()
@@ -178,7 +178,7 @@ package final class ShuffleMapWriter: Spillable {
     }
 
     /// Writes everything buffered as a spill run and releases its memory.
-    package func spill() throws {
+    @_spi(EmberInternal) public func spill() throws {
         try checkOpen("spill")
         guard !batches.isEmpty else { return }
         let writer = spillWriter ?? SpillWriter(directory: directory, owner: "shuffle\(shuffleId.value)-map\(mapId.value)",
@@ -196,7 +196,7 @@ package final class ShuffleMapWriter: Spillable {
 
     /// Writes the runs and the buffered rows as the data file, commits it with its index, and reports
     /// them. If a valid pair with these names already exists, that one wins and is reported instead.
-    package func commit() throws -> MapStatus {
+    @_spi(EmberInternal) public func commit() throws -> MapStatus {
         try checkOpen("commit")
         do {
             let token = FileOps.randomToken()
@@ -269,7 +269,7 @@ package final class ShuffleMapWriter: Spillable {
     }
 
     /// Drops all buffered data and removes any temp files. The writer cannot be used afterwards.
-    package func abort() {
+    @_spi(EmberInternal) public func abort() {
         removeTemps()
         batches = []
         partitionIds = []

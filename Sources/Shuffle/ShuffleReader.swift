@@ -2,23 +2,23 @@
 // byte range (two index offsets, one contiguous pread), decompresses its frames and decodes the
 // batches. Any missing or damaged input becomes a FetchFailure naming the block.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// One map output's block for one reduce partition, as the driver's map-output tracker hands it to
 /// a reducer (built from a ``MapStatus`` with ``MapStatus/block(reduceId:)``).
-package struct ShuffleBlockRef: Sendable, Codable, Hashable {
-    package var shuffleId: ShuffleID
+@_spi(EmberInternal) public struct ShuffleBlockRef: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var shuffleId: ShuffleID
     /// The map task attempt that wrote the files.
-    package var mapId: TaskID
-    package var mapIndex: Int
+    @_spi(EmberInternal) public var mapId: TaskID
+    @_spi(EmberInternal) public var mapIndex: Int
     /// The executor that wrote the files (the one whose outputs are unregistered on a fetch failure).
-    package var executorId: ExecutorID
-    package var dataPath: String
-    package var indexPath: String
+    @_spi(EmberInternal) public var executorId: ExecutorID
+    @_spi(EmberInternal) public var dataPath: String
+    @_spi(EmberInternal) public var indexPath: String
     /// Bytes of this reduce partition according to the MapStatus (0 = nothing to read).
-    package var length: Int64
+    @_spi(EmberInternal) public var length: Int64
 
-    package init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID,
+    @_spi(EmberInternal) public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID,
                 dataPath: String, indexPath: String, length: Int64) {
         self.shuffleId = shuffleId
         self.mapId = mapId
@@ -49,25 +49,25 @@ package struct ShuffleBlockRef: Sendable, Codable, Hashable {
 ///
 /// The reader keeps its read buffer and zstd context between blocks and calls; it belongs to one
 /// task (not `Sendable`).
-package struct ShuffleReader {
-    package let schema: StructType
+@_spi(EmberInternal) public struct ShuffleReader {
+    @_spi(EmberInternal) public let schema: StructType
     private var decompressor: ZstdDecompressor?
     private let buffer = ScratchBuffer()
 
     /// Compressed bytes read so far (Spark's local bytes read).
-    package private(set) var bytesRead: Int64 = 0
+    @_spi(EmberInternal) public private(set) var bytesRead: Int64 = 0
     /// Non-empty blocks read so far.
-    package private(set) var blocksRead = 0
+    @_spi(EmberInternal) public private(set) var blocksRead = 0
     /// Rows passed to `body` so far.
-    package private(set) var rowsRead: Int64 = 0
+    @_spi(EmberInternal) public private(set) var rowsRead: Int64 = 0
 
-    package init(schema: StructType) {
+    @_spi(EmberInternal) public init(schema: StructType) {
         self.schema = schema
     }
 
     /// Reads reduce partition `reduceId` (of `numPartitions`) from every block, calling `body` with
     /// each decoded batch. Blocks of length 0 are skipped without touching their files.
-    package mutating func read(reduceId: Int, numPartitions: Int, blocks: [ShuffleBlockRef],
+    @_spi(EmberInternal) public mutating func read(reduceId: Int, numPartitions: Int, blocks: [ShuffleBlockRef],
                               _ body: (ColumnarBatch) throws -> Void) throws {
         guard numPartitions > 0, numPartitions <= Int(Int32.max), reduceId >= 0, reduceId < numPartitions else {
             throw EmberError(.internal, "reduce partition \(reduceId) outside 0..<\(numPartitions)")
@@ -111,7 +111,7 @@ package struct ShuffleReader {
 
     /// Reads partition `partition` of a spill file (written by a ``SpillWriter`` of this schema).
     /// A missing or damaged spill is a task failure (`.execution`): there is no map output to recompute.
-    package mutating func read(spill: SpillFile, partition: Int, _ body: (ColumnarBatch) throws -> Void) throws {
+    @_spi(EmberInternal) public mutating func read(spill: SpillFile, partition: Int, _ body: (ColumnarBatch) throws -> Void) throws {
         guard spill.length(partition: partition) > 0 else { return }
         do {
             try readFrames(file: try PosixFile.openForReading(spill.path), start: spill.offsets[partition],

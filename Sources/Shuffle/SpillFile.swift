@@ -13,10 +13,10 @@
 // fails rather than reuse a file that exists, so two spills never share a file. The file is deleted
 // when its SpillFile is removed or released.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package final class SpillFile {
-    package let path: String
+@_spi(EmberInternal) public final class SpillFile {
+    @_spi(EmberInternal) public let path: String
     let layout: RunLayout
     /// offsets[p] ..< offsets[p + 1] is partition p's byte range.
     let offsets: [Int64]
@@ -32,14 +32,14 @@ package final class SpillFile {
 
     deinit { remove() }
 
-    package func rows(partition p: Int) -> Int64 { layout.rows[p] }
-    package func length(partition p: Int) -> Int64 { layout.lengths[p] }
-    package var partitionCount: Int { layout.rows.count }
-    package var totalRows: Int64 { layout.rows.reduce(0, +) }
-    package var totalBytes: Int64 { offsets[offsets.count - 1] }
+    @_spi(EmberInternal) public func rows(partition p: Int) -> Int64 { layout.rows[p] }
+    @_spi(EmberInternal) public func length(partition p: Int) -> Int64 { layout.lengths[p] }
+    @_spi(EmberInternal) public var partitionCount: Int { layout.rows.count }
+    @_spi(EmberInternal) public var totalRows: Int64 { layout.rows.reduce(0, +) }
+    @_spi(EmberInternal) public var totalBytes: Int64 { offsets[offsets.count - 1] }
 
     /// Deletes the file (once; a file already gone is fine).
-    package func remove() {
+    @_spi(EmberInternal) public func remove() {
         guard !removed else { return }
         removed = true
         FileOps.remove(path)
@@ -55,25 +55,25 @@ package final class SpillFile {
 
 /// Writes spill files for one operator of one task attempt: each ``write(_:partitionIds:)`` call
 /// makes one new file. Keeps its zstd context between calls. Not thread-safe.
-package final class SpillWriter {
-    package let directory: String
+@_spi(EmberInternal) public final class SpillWriter {
+    @_spi(EmberInternal) public let directory: String
     /// Names the task attempt and operator in file names (letters, digits, `-`).
-    package let owner: String
-    package let numPartitions: Int
-    package let schema: StructType
-    package let frameSize: Int
+    @_spi(EmberInternal) public let owner: String
+    @_spi(EmberInternal) public let numPartitions: Int
+    @_spi(EmberInternal) public let schema: StructType
+    @_spi(EmberInternal) public let frameSize: Int
     private let compressor: ZstdCompressor
 
     /// Compressed bytes written to spill files.
-    package private(set) var bytesWritten: Int64 = 0
+    @_spi(EmberInternal) public private(set) var bytesWritten: Int64 = 0
     /// Uncompressed encoded bytes produced (before zstd).
-    package private(set) var encodedBytes: Int64 = 0
+    @_spi(EmberInternal) public private(set) var encodedBytes: Int64 = 0
     /// Where the time of the writes went.
-    package private(set) var timing = WriterTiming()
+    @_spi(EmberInternal) public private(set) var timing = WriterTiming()
     /// Fault injection: the files' writes go to this device instead (`/dev/full`: a full disk).
-    package var injectedWriteDevice: String? = nil
+    @_spi(EmberInternal) public var injectedWriteDevice: String? = nil
 
-    package convenience init(directory: String, owner: String, numPartitions: Int, schema: StructType,
+    @_spi(EmberInternal) public convenience init(directory: String, owner: String, numPartitions: Int, schema: StructType,
                             compressionLevel: Int32 = 1, frameSize: Int = ShuffleMapWriter.defaultFrameSize) throws {
         self.init(directory: directory, owner: owner, numPartitions: numPartitions, schema: schema, frameSize: frameSize,
                   compressor: try ZstdCompressor(level: compressionLevel))
@@ -89,7 +89,7 @@ package final class SpillWriter {
     }
 
     /// Writes row i of `batches[b]` to partition `partitionIds[b][i]`, as one new spill file.
-    package func write(_ batches: [ColumnarBatch], partitionIds: [[Int32]]) throws -> SpillFile {
+    @_spi(EmberInternal) public func write(_ batches: [ColumnarBatch], partitionIds: [[Int32]]) throws -> SpillFile {
         try write(PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: schema,
                                  frameSize: frameSize, compressor: compressor))
     }
@@ -97,7 +97,7 @@ package final class SpillWriter {
     /// Writes rows in the given order (an external sort's run) as one new spill file: row k is row
     /// `rowOf[k]` of `batches[batchOf[k]]`, and each `rowsPerPartition` consecutive rows are one
     /// partition, so a reader can take the run a partition (chunk) at a time.
-    package func writeOrdered(_ batches: [ColumnarBatch], batchOf: [Int32], rowOf: [Int32], rowsPerPartition: Int) throws -> SpillFile {
+    @_spi(EmberInternal) public func writeOrdered(_ batches: [ColumnarBatch], batchOf: [Int32], rowOf: [Int32], rowsPerPartition: Int) throws -> SpillFile {
         try write(PartitionedRun(batches: batches, batchOf: batchOf, rowOf: rowOf, rowsPerPartition: rowsPerPartition,
                                  schema: schema, frameSize: frameSize, compressor: compressor))
     }

@@ -3,7 +3,7 @@
 // partition's bytes are a frame sequence and spill segments merge by plain byte concatenation.
 
 import CZstd
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Compresses buffers into independent zstd frames with a reused `ZSTD_CCtx`.
 ///
@@ -20,14 +20,14 @@ import Planner
 ///
 /// Not thread-safe: it is confined to the task that owns it (one per shuffle writer), so it is not
 /// `Sendable`.
-package final class ZstdCompressor {
+@_spi(EmberInternal) public final class ZstdCompressor {
     private let cctx: OpaquePointer
     /// The zstd compression level (1 is the shuffle default: fast, nearly the ratio of level 3).
-    package let level: Int32
+    @_spi(EmberInternal) public let level: Int32
     /// Reused output scratch of at least `ZSTD_compressBound` bytes for the current input.
     private let scratch = ScratchBuffer()
 
-    package init(level: Int32 = 1) throws {
+    @_spi(EmberInternal) public init(level: Int32 = 1) throws {
         guard let ctx = ZSTD_createCCtx() else {
             throw EmberError(.outOfMemory, "cannot allocate a zstd compression context")
         }
@@ -47,17 +47,17 @@ package final class ZstdCompressor {
 
     /// Compresses `src` as one complete frame into `dst` (at least `bound(src.count)` bytes); returns
     /// the frame's size.
-    package func compressFrame(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
+    @_spi(EmberInternal) public func compressFrame(_ src: UnsafeRawBufferPointer, into dst: UnsafeMutableRawPointer, capacity: Int) throws -> Int {
         let written = ZSTD_compress2(cctx, dst, capacity, src.baseAddress, src.count)
         try Zstd.check(written, "compress \(src.count) bytes")
         return written
     }
 
     /// The largest frame `count` input bytes can compress to.
-    package static func bound(_ count: Int) -> Int { ZSTD_compressBound(count) }
+    @_spi(EmberInternal) public static func bound(_ count: Int) -> Int { ZSTD_compressBound(count) }
 
     /// Compresses `src` as one complete frame and appends it to `out`.
-    package func compressFrame(_ src: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws {
+    @_spi(EmberInternal) public func compressFrame(_ src: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws {
         let bound = ZSTD_compressBound(src.count)
         let dst = try scratch.reserve(bound)
         let written = ZSTD_compress2(cctx, dst, bound, src.baseAddress, src.count)
@@ -73,14 +73,14 @@ package final class ZstdCompressor {
 /// checksum (as ``ZstdCompressor`` writes them); skippable frames are rejected. Bad magic,
 /// truncation, checksum mismatches and implausible sizes throw ``EmberError`` (code `.execution`).
 /// Not thread-safe: confined to the task that owns it.
-package final class ZstdDecompressor {
+@_spi(EmberInternal) public final class ZstdDecompressor {
     private let dctx: OpaquePointer
     private let scratch = ScratchBuffer()
     /// Largest content size accepted for one frame; a damaged header must not make us allocate
     /// without bound.
-    package let maxFrameContentSize: Int
+    @_spi(EmberInternal) public let maxFrameContentSize: Int
 
-    package init(maxFrameContentSize: Int = 1 << 31) throws {
+    @_spi(EmberInternal) public init(maxFrameContentSize: Int = 1 << 31) throws {
         guard let ctx = ZSTD_createDCtx() else {
             throw EmberError(.outOfMemory, "cannot allocate a zstd decompression context")
         }
@@ -93,7 +93,7 @@ package final class ZstdDecompressor {
     /// Walks the frames of `src` in order, decompresses each one into the reused buffer and calls
     /// `body` with its content. The buffer passed to `body` is valid only during that call. Errors
     /// thrown by `body` propagate unchanged.
-    package func decompressFrames(_ src: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    @_spi(EmberInternal) public func decompressFrames(_ src: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let base = src.baseAddress else { return }
         var pos = 0
         while pos < src.count {

@@ -5,8 +5,8 @@
 
 import Foundation
 import Testing
-@testable import Executor
-import Planner
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) import Planner
 
 /// While `starving`, grants a request only to a holder that has nothing yet and asks for at most
 /// `freshLimit` bytes (a fresh hash table's slots), and refuses all growth; grants everything

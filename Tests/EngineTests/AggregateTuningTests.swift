@@ -6,6 +6,7 @@
 import Engine
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
 
 @Suite(.serialized) struct AggregateTuningTests {
     @Test func finalAggregateSpillsAndPartialBacksOff() throws {

@@ -5,8 +5,8 @@
 
 import Foundation
 import Testing
-@testable import Executor
-import Planner
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) import Planner
 
 @Suite struct BoundedSpillTests {
     /// Partial rows: `batches` batches of `rows` rows, key `hot` in every row when `hotKey`, else

@@ -3,8 +3,8 @@
 
 import Foundation
 import Testing
-@testable import Executor
-import Planner
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) import Planner
 
 // MARK: - Random CSV against the reference
 

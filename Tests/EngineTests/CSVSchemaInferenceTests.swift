@@ -2,8 +2,8 @@
 
 import Foundation
 import Testing
-@testable import Executor
-import Planner
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) import Planner
 
 @Suite struct CSVSchemaInferenceTests {
     func infer(_ text: String, header: Bool = true, inferSchema: Bool = true, comment: UInt8? = nil) throws -> StructType {

@@ -9,7 +9,7 @@
 // memory, and every block it keeps must be one the driver knows of.
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Testing
 

@@ -11,7 +11,7 @@
 
 import Engine
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
 
 @Suite(.serialized) struct CastSemanticsTests {

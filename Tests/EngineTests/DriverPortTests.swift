@@ -6,9 +6,9 @@
 // reported as one. An executor gives up on a driver that never answers its registration.
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
 #if canImport(Glibc)
 import Glibc

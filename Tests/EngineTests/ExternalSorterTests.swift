@@ -3,9 +3,10 @@
 // sort spills many runs and merges them in several passes.
 
 @testable import Engine
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
 
 /// Collects what an operator emits.
 final class CollectingConsumer: BatchConsumer {

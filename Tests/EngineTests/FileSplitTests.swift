@@ -2,8 +2,8 @@
 
 import Foundation
 import Testing
-@testable import Executor
-import Planner
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) import Planner
 
 // MARK: - Splits: every line exactly once
 

@@ -4,7 +4,7 @@
 // traps or is allocated from what a header claims.
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Testing
 #if canImport(Glibc)

@@ -5,7 +5,7 @@
 
 import Engine
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
 
 struct FunctionsTests {

@@ -7,6 +7,7 @@
 import Engine
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
 
 /// Seeded lines (each ending in \n) drawn from pieces that tell Java's classes from Unicode's.
 private func patternText(lines: Int, seed: UInt64) -> [UInt8] {

@@ -5,6 +5,7 @@
 import Engine
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
 
 struct GroupRow {
     var k1: String?

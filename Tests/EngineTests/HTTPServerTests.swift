@@ -4,7 +4,7 @@
 // (DNS rebinding) is refused, and every answer carries nosniff and a scriptless CSP.
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Testing
 #if canImport(Glibc)

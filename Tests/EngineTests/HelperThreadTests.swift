@@ -4,7 +4,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import Shuffle
+@_spi(EmberInternal) @testable import Shuffle
 
 @Suite struct HelperThreadTests {
     struct Refused: Error {}

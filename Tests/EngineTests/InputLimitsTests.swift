@@ -6,6 +6,7 @@
 @testable import Engine
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
 
 @Suite(.serialized) struct InputLimitsTests {
     var ember: String { productsDirectory().appendingPathComponent("ember").path }

@@ -3,7 +3,7 @@
 // loop), on seeded random tables with null keys and duplicate keys, run on real executor processes.
 
 import Engine
-import Planner
+@_spi(EmberInternal) import Planner
 import Foundation
 import Testing
 

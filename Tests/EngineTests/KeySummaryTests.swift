@@ -2,9 +2,9 @@
 // the dominant key is found with a count that is low by at most rows/17, keys of two columns are
 // named together, and data without a dominant key names none.
 
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 
 @Suite struct KeySummaryTests {
     func batches(_ keys: [Int64], batchSize: Int = 1000) -> [ColumnarBatch] {

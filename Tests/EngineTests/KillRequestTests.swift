@@ -3,9 +3,9 @@
 // must not stay in the driver's kill requests for the rest of a long-lived session.
 
 @testable import Engine
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
 
 @Suite struct KillRequestTests {

@@ -3,7 +3,7 @@
 // refused by the scheduler: RegistrationDeadlineTests.)
 
 @testable import Engine
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 import Foundation
 import Testing
 

@@ -3,7 +3,7 @@
 // the replacements still get through the executor port, register, and finish the job with the
 // right counts. (Before, the first EMFILE stopped each accept loop for good and the job hung.)
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Synchronization
 import Testing

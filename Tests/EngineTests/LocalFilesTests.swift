@@ -6,7 +6,7 @@
 // after the other: both jobs succeed and neither user can read the other's (or root's) files.
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Testing
 

@@ -3,7 +3,7 @@
 
 @testable import Engine
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
 
 @Suite struct LocalityTests {

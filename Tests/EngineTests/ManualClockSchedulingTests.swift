@@ -6,9 +6,9 @@
 // No real-time sleep triggers anything.
 
 @testable import Engine
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 import Testing
 

@@ -3,10 +3,11 @@
 
 @testable import Engine
 import Foundation
-import Executor
+@_spi(EmberInternal) import Executor
 import Metrics
 import Synchronization
 import Testing
+@_spi(EmberInternal) import Planner
 
 @Suite struct MetricsReuseTests {
     @Test func eachMetricIsMadeOnceHoweverManyEventsItCounts() throws {

@@ -4,7 +4,7 @@
 
 import Engine
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
 
 @Suite(.serialized) struct NaNComparisonTests {

@@ -1,7 +1,7 @@
 // Helpers for the listener tests: a raw client socket that sends what a test says (a byte at a
 // time, if need be) and tells when the server has closed it, and the test process's memory peak.
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 #if canImport(Glibc)
 import Glibc

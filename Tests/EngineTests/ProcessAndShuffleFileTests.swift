@@ -2,7 +2,7 @@
 // them; the shuffle files a job leaves in the application directory have the documented format.
 
 import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Testing
 

@@ -3,9 +3,9 @@
 // its registration arriving after that is refused.
 
 @testable import Engine
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 import Testing
 

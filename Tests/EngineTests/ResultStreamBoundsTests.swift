@@ -4,10 +4,10 @@
 // failed with EMFILE under the usual 1,024-file limit).
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 import Testing
 
 /// Files of `dir` this process holds open (from /proc/self/fd).

@@ -6,10 +6,10 @@
 // than a frame: StatusFrameTests.)
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 import Testing
 
 @Suite(.serialized) struct ResultStreamTests {

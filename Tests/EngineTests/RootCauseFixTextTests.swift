@@ -5,6 +5,8 @@
 @testable import Engine
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Executor
 
 @Suite struct RootCauseFixTextTests {
     func info(_ tid: Int, partition: Int, executor: String, planned: Int64) -> TaskEventInfo {

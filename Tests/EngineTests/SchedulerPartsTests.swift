@@ -3,9 +3,9 @@
 // HealthTracker names an executor to exclude after enough counted failures, and only those count.
 
 @testable import Engine
-@testable import Executor
-import Planner
-import Shuffle
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 import Testing
 
 @Suite struct SchedulerPartsTests {

@@ -3,9 +3,9 @@
 // or go silent, and which heartbeats it sends. Time only moves when the test moves it.
 
 @testable import Engine
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 import Testing
 

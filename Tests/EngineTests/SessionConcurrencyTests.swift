@@ -7,7 +7,7 @@
 
 @testable import Engine
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 import Testing
 

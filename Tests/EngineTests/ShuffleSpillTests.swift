@@ -2,10 +2,11 @@
 // them by concatenating frames; the output equals a naive reference; a batch that cannot fit even
 // after spilling fails with out-of-memory. In a real job, small executors spill and stay correct.
 
-@testable import Shuffle
+@_spi(EmberInternal) @testable import Shuffle
 import Engine
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
 
 @Suite(.serialized) struct ShuffleSpillTests {
     static let schema = StructType([StructField("k", .long), StructField("v", .string)])

@@ -4,8 +4,8 @@
 
 import Foundation
 import Testing
-import Planner
-@testable import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) @testable import Shuffle
 
 // MARK: - Fixtures
 

@@ -4,6 +4,7 @@
 
 @testable import Engine
 import Foundation
+@_spi(EmberInternal) import Planner
 
 enum SortReference {
     /// Spark's order of two non-null values of one type: NaN above every double, -0.0 = 0.0.

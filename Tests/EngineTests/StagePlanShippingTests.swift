@@ -3,9 +3,9 @@
 // number of splits its siblings read.
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
 
 @Suite(.serialized) struct StagePlanShippingTests {

@@ -5,7 +5,7 @@
 // thread blocked in send(2) once the socket buffers were full, and nothing else ran again).
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Synchronization
 import Testing

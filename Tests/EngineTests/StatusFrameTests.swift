@@ -4,9 +4,9 @@
 // status on the same, still usable, connection.
 
 @testable import Engine
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -4,10 +4,10 @@
 // and the listeners tell kills, losses and failures apart by the case, not by an error's text.
 
 @testable import Engine
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 import Testing
 
 @Suite struct TaskFailureReasonTests {

@@ -6,11 +6,12 @@
 // not starved; a speculative step makes no one spill; another's failed spill is not taken for a
 // hash join's own refusal; a sort's merge passes do not pile up their fan-in reservations.
 
-@testable import Executor
-@testable import Shuffle
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) @testable import Shuffle
 import Engine
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
 
 /// A consumer that holds what it is granted and gives it all back when asked to spill.
 final class HoldingConsumer: Spillable {

@@ -3,8 +3,8 @@
 // the slot comes back unless the executor went with it.
 
 @testable import Engine
-@testable import Executor
-import Planner
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) import Planner
 import Testing
 
 @Suite struct TaskSchedulerTests {

@@ -7,7 +7,8 @@
 import Engine
 import Foundation
 import Testing
-@testable import Executor
+@_spi(EmberInternal) @testable import Executor
+@_spi(EmberInternal) import Planner
 
 @Suite(.serialized) struct TokenCountMemoryTests {
     @Test func splitOverUniqueIdsStaysWithinExecutorMemory() throws {

@@ -6,6 +6,7 @@
 import Engine
 import Foundation
 import Testing
+@_spi(EmberInternal) import Planner
 
 /// Bytes of a line: ASCII letters and punctuation, valid multibyte UTF-8, and invalid bytes (lone
 /// leads, truncated sequences, stray continuation bytes, overlong forms, surrogates, 0xF8–0xFF).

@@ -2,7 +2,7 @@
 // written), Prometheus metrics per executor, the web UI pages, and the HTTP server itself.
 
 @testable import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Testing
 

@@ -3,7 +3,7 @@
 // Misuses Spark rejects at once (`.when` on a column that is not a CASE WHEN, a second
 // `.otherwise`) are reported when the plan is analyzed, with Spark's message.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// `CASE WHEN condition THEN value END`; chain `.when(…)` for more branches and `.otherwise(…)`
 /// for the ELSE value (without it, rows no branch matches are null). The result type is the

@@ -2,7 +2,7 @@
 // the functions, combine them with operators: `col("x") + 1`, `col("a") > 3 && col("b") === "x"`
 // (equality is `===` and inequality `=!=`, as in Spark's Scala API).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 public struct Column: Sendable {
     package let expression: Expression

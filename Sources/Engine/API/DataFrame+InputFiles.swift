@@ -2,7 +2,7 @@
 // found them: the paths given and the files of the splits planned from them. The writer uses it to
 // refuse an output that is one of the inputs.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 extension DataFrame {
     /// The paths this DataFrame reads from, files and directories, without duplicates.

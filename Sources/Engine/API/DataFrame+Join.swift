@@ -10,7 +10,7 @@
 // right/right_outer, left_semi/semi, left_anti/anti. An unknown name fails when the query is
 // analyzed, with the list of names.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 extension DataFrame {
     /// A column of this DataFrame, told apart from a same-named column of another input of a join.

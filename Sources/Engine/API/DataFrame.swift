@@ -3,7 +3,7 @@
 // on the session's executor processes.
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 
 public struct DataFrame: Sendable {

@@ -2,8 +2,8 @@
 // into byte ranges and settles the schema (header, inference or the given schema); the data itself
 // is read later, by the tasks of the job that needs it.
 
-import Planner
-import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Executor
 
 public struct DataFrameReader: Sendable {
     let session: Session

@@ -4,8 +4,8 @@
 // The rows stream into the file while the job runs (partitions in order as they arrive, sorted
 // results through a streaming merge), so the driver never holds the whole result.
 
-import Planner
-import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Executor
 
 public enum SaveMode: String, Sendable {
     /// Fail if the output exists (Spark's default, `errorifexists`).

@@ -5,7 +5,7 @@
 // Date literals: `lit(date: "1994-01-01")` (yyyy-MM-dd, as Spark's DATE '1994-01-01'). A string
 // compared with a date column is cast to a date, so `col("d") < "1994-01-01"` works too.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// `substring(str, pos, len)`: `len` characters from the 1-based `pos` (0 acts as 1; negative
 /// counts from the end).

@@ -1,6 +1,6 @@
 // Functions of the DataFrame API, with Spark's names (org.apache.spark.sql.functions).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// A column by name.
 public func col(_ name: String) -> Column { name == "*" ? Column(.star) : Column(.column(name)) }

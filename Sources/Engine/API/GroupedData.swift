@@ -1,7 +1,7 @@
 // GroupedData: the result of `groupBy`, turned back into a DataFrame by an aggregation
 // (`agg`, `count`, `sum`, `avg`, `min`, `max`), as in Spark.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 public struct GroupedData: Sendable {
     let df: DataFrame

@@ -1,6 +1,6 @@
 // Row: one collected result row, with access by position or by column name.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 public struct Row: Sendable, Hashable, CustomStringConvertible {
     public let schema: StructType

@@ -7,7 +7,7 @@
 //   +-----+-----+
 //   only showing top 20 rows
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum ShowFormatter {
     static func render(schema: StructType, rows: [[Value]], truncate: Bool, moreRows: Bool, limit: Int) -> String {

@@ -7,9 +7,9 @@
 // id mod K on executor processes with a memory budget; the result is checked (every key counted
 // N/K times) and spills and peak RSS are reported.
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 public struct AggregateBenchmark {
     public struct Options: Sendable {

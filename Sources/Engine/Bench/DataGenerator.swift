@@ -8,7 +8,7 @@
 // The same seed and size give the same bytes on every machine.
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 public enum DataGenerator {
     /// A sampler over weights using a cumulative table and binary search.

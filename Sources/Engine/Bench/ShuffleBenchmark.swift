@@ -8,10 +8,10 @@
 // `range → select(key, value) → repartition(P, key) → count(*), sum(length(value))`, reporting each executor's peak RSS.
 
 import CZstd
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 public struct ShuffleBenchmark {
     public struct Options: Sendable {

@@ -3,7 +3,7 @@
 // `forEachToken` as the fused word count calls it. EmberBench runs it on its generated text.
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 public enum TokenizerBenchmark {
     /// Tokenizes `text`'s lines by `pattern` both ways and returns one report line for each.

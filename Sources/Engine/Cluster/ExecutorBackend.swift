@@ -2,8 +2,8 @@
 // kill it, and a queue of what executors say and how they end. LocalCluster is the real one
 // (processes on loopback TCP); tests drive the scheduler with a fake one and a manual clock.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 protocol ExecutorBackend: AnyObject, Sendable {
     /// Registrations, status updates, heartbeats and losses, in the order they happened.

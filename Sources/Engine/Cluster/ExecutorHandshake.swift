@@ -2,7 +2,7 @@
 // believes a word of it (its user was already checked on accept): send one register frame of at
 // most a few KiB, carrying the application secret, within one deadline for the whole exchange.
 
-import Executor
+@_spi(EmberInternal) import Executor
 
 struct ExecutorHandshake: Sendable {
     let secret: String

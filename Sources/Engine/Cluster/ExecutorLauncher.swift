@@ -8,8 +8,8 @@
 //   4. `ember-executor` next to the running program (tests and the package's own executables)
 
 import Foundation
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 import Synchronization
 
 /// Set when the running program declared it can act as an executor.

@@ -3,7 +3,7 @@
 // the scheduler for what it did (idle removal, exclusion, heartbeat and registration timeouts),
 // the executor's exit status otherwise.
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 
 public enum ExecutorLossKind: String, Sendable {

@@ -6,7 +6,7 @@
 // A message is encoded when it is posted: a frame over the limit, or one that cannot be encoded, is
 // refused to the poster at once, with nothing sent (the scheduler fails that task instead).
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Synchronization
 

@@ -15,9 +15,9 @@
 // misses the connection's deadline (`executorSendTimeoutSeconds`).
 
 import Foundation
-import Executor
+@_spi(EmberInternal) import Executor
 import Logging
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 
 struct ExecutorInfo: Sendable {

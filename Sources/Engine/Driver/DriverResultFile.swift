@@ -4,9 +4,9 @@
 //
 //   encoded batches / batches ─► ResultFileWriter: a zstd frame per ~1 MiB ─► <appDir>/result_driver_<token>
 
-import Executor
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 struct DriverResultFile {
     private let writer: ResultFileWriter

@@ -1,8 +1,8 @@
 // PartitionCollector: a ResultReceiver that keeps every result partition's batches, by partition
 // (the scheduler's tests and tools that want a small job's partitions as they are).
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 /// Used by the thread that runs the job only.
 final class PartitionCollector: ResultReceiver, @unchecked Sendable {

@@ -8,8 +8,8 @@
 //            │                     ──►      bounds = determineBounds(samples, n)
 //          child                            Exchange rangepartitioning(k, n, bounds) ← child
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 enum RangeBoundsSampler {
     /// The plan with bounds in every range exchange; `runJob` runs a sampling plan and returns its

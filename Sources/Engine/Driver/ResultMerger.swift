@@ -2,8 +2,8 @@
 // top-level orderBy), through SortedMerge: one batch per partition in memory, ties to the lower
 // partition index (a stable merge); the consumer can stop it early (a limit).
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 extension TaskResultReader: SortedBatchSource {
     mutating func nextBatch() throws -> ColumnarBatch? { try next() }

@@ -15,8 +15,8 @@
 // size of the results as they arrive, before any is read.
 
 import Foundation
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 /// Used by the thread that runs the job, inside the session's lock only.
 final class ResultStream: ResultReceiver, @unchecked Sendable {

@@ -7,9 +7,9 @@
 // JobWaiter / resultHandler).
 
 import Foundation
-import Executor
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 struct TaskResult {
     enum Location {

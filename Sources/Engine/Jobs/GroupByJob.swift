@@ -6,8 +6,8 @@
 // contradicts the sampled types, the job runs again with the schema inferred from every record, so
 // the result is always what a full inference (Spark's default) gives.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 package enum GroupByJob {
     /// One aggregate of the `--agg` list: `count` (rows) or `fn(column)`.

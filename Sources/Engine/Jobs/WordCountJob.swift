@@ -5,7 +5,7 @@
 //   read.text ─► explode(split(value, "[^A-Za-z]+")) AS word ─► filter word != "" ─► lower(word)
 //             ─► groupBy(word).count() ─► orderBy(count DESC, word ASC)
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 public enum WordCountJob {
     public static func dataFrame(_ session: Session, inputs: [String]) throws -> DataFrame {

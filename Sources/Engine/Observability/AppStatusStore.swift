@@ -3,8 +3,9 @@
 // and the metrics. Field names follow Spark's REST API (ExecutorSummary, JobData, StageData, TaskData).
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
+@_spi(EmberInternal) import Executor
 
 final class AppStatusStore: SchedulerListener {
     struct TaskRow: Sendable {

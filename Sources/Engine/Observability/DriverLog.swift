@@ -5,9 +5,10 @@
 // A job stopped because a value contradicts a schema inferred from a sample is logged at info: it
 // is how the groupBy job learns to infer again from every record, not a failure of the work.
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Logging
 import Synchronization
+@_spi(EmberInternal) import Planner
 
 final class DriverLog: SchedulerListener {
     let logger: Logger

@@ -14,7 +14,7 @@
 
 import Foundation
 import Logging
-import Shuffle
+@_spi(EmberInternal) import Shuffle
 
 enum EventLogDirectory {
     /// `<tmp>/ember-events-<uid>`.

@@ -5,10 +5,10 @@
 // A log is input from outside: every size, duration and code in it is range-checked before any
 // arithmetic, and a value out of range is an error naming the line, not a crash.
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 public enum EventLogReader {
     /// Replays an event log into a fresh status store.

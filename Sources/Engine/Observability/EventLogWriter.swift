@@ -10,8 +10,8 @@
 
 import Foundation
 import Logging
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 final class EventLogWriter: SchedulerListener, @unchecked Sendable {
     /// Spark's suffix for the log of an application that has not ended.

@@ -10,6 +10,8 @@ import Foundation
 import Metrics
 import Prometheus
 import Synchronization
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Executor
 
 // Prometheus has types of these names too: these are swift-metrics' ones.
 private typealias Counter = CoreMetrics.Counter

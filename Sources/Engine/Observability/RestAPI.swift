@@ -3,7 +3,7 @@
 // work as written.
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum RestAPI {
     /// A time as Spark writes dates, "2024-01-01T00:00:00.000GMT": to the millisecond the event log

@@ -4,7 +4,7 @@
 // where to point Ember's local directory instead.
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 extension RootCauseAnalyzer {
     /// One finding per kind of disk failure (full, over quota, I/O error) among the job's failures.

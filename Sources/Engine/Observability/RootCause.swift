@@ -9,10 +9,11 @@
 //   one task reading ≫ the median of its stage → data skew
 //   writes refused by the local disk (ENOSPC…) → disk full (RootCause+Disk.swift)
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
+@_spi(EmberInternal) import Shuffle
 
 /// Collects the events of the current job (the root-cause analysis reads them).
 final class JobTrace: SchedulerListener {

@@ -3,6 +3,7 @@
 // (…/jobs/{id} → "rootCause") and the job page, and kept in the event log for `ember history`.
 
 import Foundation
+@_spi(EmberInternal) import Planner
 
 public struct RootCauseReport: Sendable, CustomStringConvertible {
     public struct Finding: Sendable {

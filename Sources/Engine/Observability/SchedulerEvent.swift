@@ -2,8 +2,8 @@
 // listeners (Spark's SparkListenerEvent family): the event log, the job trace the root-cause
 // analysis reads, and the console progress bar.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 package enum SchedulerEvent: Sendable {
     case applicationStart(appId: String, appName: String, time: Double)

@@ -13,8 +13,9 @@
 // Exception), "Ember Reason" (ExecutorExcluded), and the whole "EmberRootCauseReport" event (an
 // event class Spark does not know is dropped). EventLogReader reads all of them back.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 struct SparkEventJSON {
     /// The Spark release whose event log format this follows (SparkListenerLogStart's "Spark Version").

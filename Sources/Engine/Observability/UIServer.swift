@@ -3,7 +3,7 @@
 // AppStatusStore. The HTTP work itself is LoopbackHTTPServer's.
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 final class UIServer: Sendable {
     private let server: LoopbackHTTPServer

@@ -4,7 +4,7 @@
 // Pages are built as HTML values, so every value put into a page is escaped (see HTML).
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum WebPages {
     static let style: HTML = """

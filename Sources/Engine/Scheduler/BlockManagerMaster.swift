@@ -11,8 +11,8 @@
 // THREADING: the scheduler's event loop changes it; the Session's accessors read it from other
 // threads while a job runs, so its state sits behind its own short lock.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 import Synchronization
 
 final class BlockManagerMaster: Sendable {

@@ -5,8 +5,9 @@
 // up on, and on a loss re-queues the lost executor's tasks and launches a replacement.
 
 import Foundation
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 extension DAGScheduler: ExecutorAllocationClient {
     /// Launches an executor (one task slot in recovery mode); its registration is awaited.

@@ -3,9 +3,9 @@
 // DAGScheduler+Executors.)
 
 import Foundation
-import Executor
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 extension DAGScheduler {
     /// The faults the session config injects into one task attempt.

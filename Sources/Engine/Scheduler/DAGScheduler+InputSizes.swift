@@ -4,8 +4,8 @@
 // median); a reduce partition far larger than its siblings also gets a key summary request, so the
 // report can name the key that dominates it.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 extension DAGScheduler {
     /// Bytes the task will read: its split, its range slice (8 bytes per id), or its reduce partition.

@@ -2,9 +2,9 @@
 // preferred locations from cached blocks (PROCESS_LOCAL) and input splits (NODE_LOCAL).
 
 import Foundation
-import Executor
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 extension DAGScheduler {
     /// The host label of an executor.

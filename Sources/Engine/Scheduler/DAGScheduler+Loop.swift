@@ -15,8 +15,8 @@
 // `settleLingeringTasks` turn the loop for their own waits.
 
 import Foundation
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 /// The scheduler's timers, in the order they fire when due at the same time.
 enum SchedulerTimer: Int, Comparable {

@@ -3,8 +3,8 @@
 // (`stagePlan`); that task and the later ones carry only its key and their own inputs. When the
 // job ends, the executors are told which plans they may drop.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 extension DAGScheduler {
     /// The task as it is sent to `executor`: its plan replaced by the stage attempt's key, after

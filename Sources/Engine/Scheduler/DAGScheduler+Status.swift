@@ -2,8 +2,8 @@
 // accessors) lives in SchedulerStatus; these forward to it, and executors join and leave through
 // here so the published list follows the task slots.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 extension DAGScheduler {
     /// Every executor loss of the session: which executor and why.

@@ -6,9 +6,9 @@
 // again), or counts toward task.maxFailures.
 
 import Foundation
-import Executor
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 extension DAGScheduler {
     func handleStatus(_ status: TaskStatus, _ binary: [UInt8], _ job: inout JobState) {

@@ -29,10 +29,10 @@
 // per-application one must be cleaned when executors are lost.
 
 import Foundation
-import Executor
+@_spi(EmberInternal) import Executor
 import Logging
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 final class DAGScheduler {
     let cluster: any ExecutorBackend

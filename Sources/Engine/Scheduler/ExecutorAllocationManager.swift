@@ -5,8 +5,8 @@
 // loop's allocation timer) and acts through an ExecutorAllocationClient, which launches executors
 // and shuts idle ones down.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 /// What the ExecutorAllocationManager needs of the cluster side (Spark's ExecutorAllocationClient).
 protocol ExecutorAllocationClient: AnyObject {

@@ -3,8 +3,8 @@
 // excludeOnFailure.maxFailedTasksPerExecutor. The DAGScheduler acts on the answer (kills and
 // replaces the executor, posts the exclusion); the tracker only decides.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 struct HealthTracker {
     let enabled: Bool

@@ -20,10 +20,10 @@
 //
 // THREADING: owned by the scheduler's event loop; time comes in as `now` from its clock.
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Logging
-import Planner
+@_spi(EmberInternal) import Planner
 
 struct HeartbeatReceiver {
     let heartbeatTimeout: Double

@@ -1,7 +1,7 @@
 // MapOutputStatistics: what the driver knows of a shuffle's size per reduce partition, from the
 // MapStatuses (bytes and rows). Kept for adaptive execution and skew diagnosis.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 public struct MapOutputStatistics: Sendable {
     public let shuffleId: ShuffleID

@@ -5,9 +5,9 @@
 // THREADING: the scheduler's event loop changes it; the Session reads its statistics from other
 // threads while a job runs, so its state sits behind its own short lock.
 
-import Executor
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 import Synchronization
 
 final class MapOutputTracker: Sendable {

@@ -5,8 +5,8 @@
 // which keep their own locks.) Requests travel the other way: a stop, or a cache to unpersist, is
 // recorded here and the scheduler's event loop is woken to take it at once.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 import Synchronization
 
 final class SchedulerStatus: Sendable {

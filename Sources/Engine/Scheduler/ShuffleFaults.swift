@@ -1,7 +1,7 @@
 // ShuffleFaults: damages a committed map output on disk, for FaultInjection.corruptShuffleOutput.
 
 import Foundation
-import Shuffle
+@_spi(EmberInternal) import Shuffle
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -7,7 +7,7 @@
 //   RACK_LOCAL     on another host of the same rack
 //   ANY            anywhere
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 public enum TaskLocality: Int, Comparable, Sendable, CaseIterable, CustomStringConvertible {
     case processLocal = 0, nodeLocal, noPref, rackLocal, any

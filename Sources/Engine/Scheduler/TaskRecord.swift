@@ -1,8 +1,8 @@
 // TaskRecord: a task that finished successfully in the last job: where it ran, at which locality
 // level, and its metrics.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 /// A task that finished successfully: where it ran and what it did.
 public struct TaskRecord: Sendable {

@@ -3,8 +3,8 @@
 // satisfied limit, a failure). The executor stops such a task at its next batch boundary and
 // reports it KILLED, which is not a failure; the slot is free again once that report arrives.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 extension TaskScheduler {
     /// Asks the task's executor to stop it, once (nothing if it is not running).

@@ -7,8 +7,8 @@
 //
 // THREADING: owned by the DAGScheduler's event loop; time comes in as `now` from its clock.
 
-import Executor
-import Planner
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
 
 /// One task attempt the driver launched and has not heard the end of.
 struct RunningTask {

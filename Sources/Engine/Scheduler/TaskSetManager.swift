@@ -13,7 +13,7 @@
 // THREADING: owned by the DAGScheduler's event loop; time comes in as `now` (seconds), so tests
 // drive it with a manual clock.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 struct TaskSetManager {
     let stage: Stage

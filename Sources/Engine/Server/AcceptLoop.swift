@@ -6,7 +6,7 @@
 // A connection from another user is closed before a byte of it is read; the others are served on
 // a thread of their own, within the limiter's cap.
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Logging
 import Synchronization

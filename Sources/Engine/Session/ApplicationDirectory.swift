@@ -11,8 +11,8 @@
 // reused pid from passing for the old driver.
 
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 struct ApplicationDirectory {
     let appId: String

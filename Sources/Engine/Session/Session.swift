@@ -7,9 +7,9 @@
 // SIGPIPE as it found it (sockets send with MSG_NOSIGNAL), and never bootstraps swift-metrics.
 
 import Foundation
-import Executor
+@_spi(EmberInternal) import Executor
 import Logging
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 
 public final class Session: Sendable {

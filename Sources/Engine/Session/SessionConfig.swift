@@ -2,9 +2,9 @@
 // engine settings, named after Spark's where Spark has one.
 
 import Foundation
-import Executor
+@_spi(EmberInternal) import Executor
 import Metrics
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Where tasks run.
 public enum Master: Sendable, Hashable {

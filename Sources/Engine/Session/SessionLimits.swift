@@ -17,7 +17,7 @@
 //   it: a warning, since the budgets are ceilings, not allocations.
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 public enum SessionLimits {
     public static let maxCoresPerExecutor = 256

@@ -13,7 +13,7 @@
 //   it waits (atexit) for the watcher, so the process still ends by the signal.
 
 import Foundation
-import Executor
+@_spi(EmberInternal) import Executor
 import Synchronization
 
 /// Write end of the pipe the handler signals through (-1 until installed).

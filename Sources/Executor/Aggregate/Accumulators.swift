@@ -4,7 +4,7 @@
 // count(*) counts rows, count(x) non-null values; sum/avg/min/max skip nulls; over only nulls they
 // are null (count is 0).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 protocol Accumulator: AnyObject {
     /// Grows state to `groups` groups.

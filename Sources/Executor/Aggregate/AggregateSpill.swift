@@ -4,8 +4,8 @@
 // and aggregated on its own, so a bucket needs about 1/bucketCount of the memory. Buckets hash with
 // a seed per depth, so a bucket that still does not fit spills again into different buckets.
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 final class AggregateSpill {
     static let bucketCount = 32

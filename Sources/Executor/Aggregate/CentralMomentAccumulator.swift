@@ -9,7 +9,7 @@
 // n = 0 gives null; var_samp and stddev_samp of one value give null (Spark 3's default,
 // spark.sql.legacy.statisticalAggregate=false; the legacy setting gave NaN).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 final class CentralMomentAccumulator: Accumulator {
     let function: AggregateFunction

@@ -10,7 +10,7 @@
 // non-deterministic after a shuffle). Per batch, one pass picks the row each touched group keeps
 // and only then copies values, so `last` copies one string per group and batch, not one per row.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 final class FirstLastAccumulator: Accumulator {
     let isFirst: Bool

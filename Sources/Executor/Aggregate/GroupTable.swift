@@ -21,7 +21,7 @@
 // OUT_OF_MEMORY error. The keys come out in pieces (``pieces(maxRows:maxKeyBytes:)``) small enough
 // for a batch's Int32 string offsets, however many key bytes the table holds.
 
-import Planner
+@_spi(EmberInternal) import Planner
 #if canImport(Glibc)
 import Glibc
 #endif

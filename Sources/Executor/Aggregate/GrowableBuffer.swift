@@ -2,7 +2,7 @@
 // hot loops (no copy-on-write, uniqueness or exclusivity checks). Growth doubles the capacity; a
 // size that overflows or an allocation the system refuses is an OUT_OF_MEMORY error, never a trap.
 
-import Planner
+@_spi(EmberInternal) import Planner
 #if canImport(Glibc)
 import Glibc
 #endif

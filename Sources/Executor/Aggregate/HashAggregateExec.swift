@@ -16,22 +16,22 @@
 // An aggregate without keys has exactly one group, which exists even with no input (so count()
 // of nothing is 0, sum of nothing is null).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// What an aggregate may use besides its input: memory and a directory for spills.
-package struct AggregateResources {
-    package var memory: (any MemoryReservation)?
-    package var spillDirectory: String?
+@_spi(EmberInternal) public struct AggregateResources {
+    @_spi(EmberInternal) public var memory: (any MemoryReservation)?
+    @_spi(EmberInternal) public var spillDirectory: String?
     /// Unique per task attempt: names spill files.
-    package var taskId: TaskID
-    package init(memory: (any MemoryReservation)?, spillDirectory: String?, taskId: TaskID) {
+    @_spi(EmberInternal) public var taskId: TaskID
+    @_spi(EmberInternal) public init(memory: (any MemoryReservation)?, spillDirectory: String?, taskId: TaskID) {
         self.memory = memory
         self.spillDirectory = spillDirectory
         self.taskId = taskId
     }
 }
 
-package final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable {
+@_spi(EmberInternal) public final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillable {
     // PROPERTIES
     let mode: AggregateMode
     let keys: [BoundExpression]
@@ -56,13 +56,13 @@ package final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillabl
     var busy = false
 
     // METRICS
-    package private(set) var spillCount = 0
+    @_spi(EmberInternal) public private(set) var spillCount = 0
     /// In-memory bytes of the tables spilled (Spark's memoryBytesSpilled).
-    package private(set) var memoryBytesSpilled: Int64 = 0
+    @_spi(EmberInternal) public private(set) var memoryBytesSpilled: Int64 = 0
     /// Bytes of spill files written (Spark's diskBytesSpilled).
-    package private(set) var diskBytesSpilled: Int64 = 0
+    @_spi(EmberInternal) public private(set) var diskBytesSpilled: Int64 = 0
 
-    package convenience init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
+    @_spi(EmberInternal) public convenience init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
                             downstream: any BatchConsumer, resources: AggregateResources? = nil) {
         self.init(mode: mode, keys: keys, aggregates: aggregates, schema: schema, downstream: downstream, resources: resources,
                   level: .top)
@@ -99,7 +99,7 @@ package final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillabl
 
     deinit { memory.release() }
 
-    package func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         let n = batch.numRows
         if n == 0 { return }
         let wasBusy = busy
@@ -237,14 +237,14 @@ package final class HashAggregateExec: BatchConsumer, SpillingOperator, Spillabl
 
     /// A Final aggregate taking input spills its table into hash buckets when another consumer of
     /// the task needs memory (a partial one would have to emit it, which it cannot do from here).
-    package func spillForOtherConsumer() throws -> Int {
+    @_spi(EmberInternal) public func spillForOtherConsumer() throws -> Int {
         guard mode == .final, !busy, !passThrough, table.count > 0, level.maySpill, resources?.spillDirectory != nil else { return 0 }
         let held = memory.reserved
         try spillTable()
         return held
     }
 
-    package func finish() throws {
+    @_spi(EmberInternal) public func finish() throws {
         busy = true
         // Emitting, it can no longer be asked to spill: above its fair share, it spills first so the
         // operator it feeds finds room (the buckets are then aggregated one at a time).

@@ -6,7 +6,7 @@
 //   first/last(x) → (x, true), or (null, false) for a null x with ignoreNulls
 //   stddev/variance(x) → (n 1, mean x, m2 0), or (0, 0, 0) for null
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum PartialPassThrough {
     static func convert(_ batch: ColumnarBatch, keys: [BoundExpression], aggregates: [BoundAggregate],

@@ -2,7 +2,7 @@
 // PartialBackOff, the rule that makes a Partial aggregate stop building tables that reduce nothing.
 // Both the general HashAggregateExec and the fused word count (TokenCountExec) use them.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Memory for a structure that grows until it is given away whole (a group table with its buffers).
 ///

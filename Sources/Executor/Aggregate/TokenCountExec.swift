@@ -8,9 +8,9 @@
 // starts; when the table does not reduce (PartialBackOff), or not even an empty table can be
 // reserved, the tokens pass straight through as (word, 1) rows.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package final class TokenCountExec: BatchConsumer {
+@_spi(EmberInternal) public final class TokenCountExec: BatchConsumer {
     let spec: TokenCount
     let splitter: StringSplitter
     let downstream: any BatchConsumer
@@ -23,7 +23,7 @@ package final class TokenCountExec: BatchConsumer {
     @exclusivity(unchecked) var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
     @exclusivity(unchecked) var scratchCapacity = 256
 
-    package init(_ spec: TokenCount, downstream: any BatchConsumer, memory: (any MemoryReservation)? = nil) throws {
+    @_spi(EmberInternal) public init(_ spec: TokenCount, downstream: any BatchConsumer, memory: (any MemoryReservation)? = nil) throws {
         self.spec = spec
         self.splitter = try StringSplitter.compile(spec.pattern)
         self.downstream = downstream
@@ -38,7 +38,7 @@ package final class TokenCountExec: BatchConsumer {
         memory.release()
     }
 
-    package func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         let column = batch.columns[spec.column]
         guard case .string(let s) = column.values else {
             throw EmberError(.internal, "TokenCount expects a string column, got \(column.dataType)")
@@ -129,7 +129,7 @@ package final class TokenCountExec: BatchConsumer {
         memory.release()
     }
 
-    package func finish() throws {
+    @_spi(EmberInternal) public func finish() throws {
         do {
             try emitTable()
         } catch is PipelineStop {}

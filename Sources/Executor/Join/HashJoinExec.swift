@@ -4,7 +4,7 @@
 // row with many matches never builds a huge batch. A build side that did not fit in memory was
 // sorted instead, and the join runs as a sort-merge join (SortMergeJoin).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 final class HashJoinExec: BatchConsumer {
     let spec: HashJoinSpec

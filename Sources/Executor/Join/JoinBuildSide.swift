@@ -4,7 +4,7 @@
 // side is sorted from the start. Only a nested-loop join (no keys) whose build side does not fit
 // fails the task with OUT_OF_MEMORY, saying how big it was and what to change.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 final class JoinBuildSide: BatchConsumer {
     let spec: HashJoinSpec

@@ -4,7 +4,7 @@
 // rows with or without a match (left semi/anti), and rows of one side with nulls for the other
 // (outer joins' unmatched rows). Output columns are always the left's, then the right's.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 final class JoinEmitter {
     let spec: HashJoinSpec

@@ -6,7 +6,7 @@
 //
 // With no keys (a nested-loop join) every row is a candidate for every probe row.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 struct JoinHashTable {
     let rows: ColumnarBatch

@@ -7,8 +7,8 @@
 //   probe (sorted): 1 1 2 4 4 5        build groups: [1 1] [3] [4] [5 5 5]
 //   rows with a null `=` key match nothing; `<=>` keys match null with null.
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 final class SortMergeJoin: BatchConsumer, SpillingOperator {
     let spec: HashJoinSpec

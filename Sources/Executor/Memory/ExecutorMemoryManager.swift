@@ -13,21 +13,21 @@
 //   │                 │ storage region     │   region: the evictor drops MEMORY_ONLY blocks and
 //   └─────────────────┴────────────────────┘   moves MEMORY_AND_DISK blocks to disk
 
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-package final class ExecutorMemoryManager: Sendable {
+@_spi(EmberInternal) public final class ExecutorMemoryManager: Sendable {
     /// Spark's `spark.memory.fraction`.
-    package static let memoryFraction = 0.6
+    @_spi(EmberInternal) public static let memoryFraction = 0.6
     /// Spark's `spark.memory.storageFraction`: the share of the pool whose cached blocks execution
     /// cannot evict.
-    package static let storageFraction = 0.5
-    package let poolBytes: Int
+    @_spi(EmberInternal) public static let storageFraction = 0.5
+    @_spi(EmberInternal) public let poolBytes: Int
     /// Storage memory up to this many bytes is safe from eviction.
-    package var storageRegionBytes: Int { Int(Double(poolBytes) * Self.storageFraction) }
+    @_spi(EmberInternal) public var storageRegionBytes: Int { Int(Double(poolBytes) * Self.storageFraction) }
     private struct State {
         var used: [TaskID: Int] = [:]
         var total = 0
@@ -40,15 +40,15 @@ package final class ExecutorMemoryManager: Sendable {
     /// Frees storage memory when execution needs it (the executor's BlockManager).
     private let evictor = Mutex<WeakStorageEvictor>(WeakStorageEvictor())
 
-    package init(executorMemory: Int64) {
+    @_spi(EmberInternal) public init(executorMemory: Int64) {
         poolBytes = Int(Double(executorMemory) * Self.memoryFraction)
     }
 
     /// Registers a running task (it counts in the 1/N share from now on).
-    package func taskStarted(_ task: TaskID) { state.withLock { _ = $0.running.insert(task) } }
+    @_spi(EmberInternal) public func taskStarted(_ task: TaskID) { state.withLock { _ = $0.running.insert(task) } }
 
     /// Unregisters a task and releases whatever it still holds.
-    package func taskEnded(_ task: TaskID) {
+    @_spi(EmberInternal) public func taskEnded(_ task: TaskID) {
         state.withLock { s in
             s.running.remove(task)
             if let mine = s.used.removeValue(forKey: task) { s.total -= mine }
@@ -56,14 +56,14 @@ package final class ExecutorMemoryManager: Sendable {
     }
 
     /// Who frees storage memory when execution needs it.
-    package func setStorageEvictor(_ evictor: any StorageEvictor) {
+    @_spi(EmberInternal) public func setStorageEvictor(_ evictor: any StorageEvictor) {
         self.evictor.withLock { $0.evictor = evictor }
     }
 
     /// Grants `bytes` to a task if it stays within its share (pool / running tasks) and the pool.
     /// When only cached blocks beyond the storage region stand in the way, they are evicted first
     /// (Spark's UnifiedMemoryManager.maybeGrowExecutionPool).
-    package func tryAcquire(_ bytes: Int, task: TaskID) -> Bool {
+    @_spi(EmberInternal) public func tryAcquire(_ bytes: Int, task: TaskID) -> Bool {
         for _ in 0..<3 {
             let outcome = state.withLock { s -> (granted: Bool, evict: Int) in
                 let mine = s.used[task, default: 0]
@@ -87,7 +87,7 @@ package final class ExecutorMemoryManager: Sendable {
         return false
     }
 
-    package func release(_ bytes: Int, task: TaskID) {
+    @_spi(EmberInternal) public func release(_ bytes: Int, task: TaskID) {
         state.withLock { s in
             guard let mine = s.used[task] else { return }
             let freed = Swift.min(mine, bytes)
@@ -97,20 +97,20 @@ package final class ExecutorMemoryManager: Sendable {
     }
 
     /// Releases whatever a finished task still holds.
-    package func releaseAll(task: TaskID) {
+    @_spi(EmberInternal) public func releaseAll(task: TaskID) {
         state.withLock { s in
             if let mine = s.used.removeValue(forKey: task) { s.total -= mine }
         }
     }
 
-    package var usedBytes: Int { state.withLock { $0.total } }
+    @_spi(EmberInternal) public var usedBytes: Int { state.withLock { $0.total } }
 
     /// Bytes held by cached blocks now.
-    package var storageBytes: Int { state.withLock { $0.storage } }
+    @_spi(EmberInternal) public var storageBytes: Int { state.withLock { $0.storage } }
 
     /// Storage memory for a cached block, from what execution is not using (unified model). Storage
     /// never evicts execution memory; a block that does not fit is not cached (or goes to disk).
-    package func tryAcquireStorage(_ bytes: Int) -> Bool {
+    @_spi(EmberInternal) public func tryAcquireStorage(_ bytes: Int) -> Bool {
         state.withLock { s in
             guard s.total + s.storage + bytes <= poolBytes else { return false }
             s.storage += bytes
@@ -118,16 +118,16 @@ package final class ExecutorMemoryManager: Sendable {
         }
     }
 
-    package func releaseStorage(_ bytes: Int) { state.withLock { $0.storage = Swift.max(0, $0.storage - bytes) } }
+    @_spi(EmberInternal) public func releaseStorage(_ bytes: Int) { state.withLock { $0.storage = Swift.max(0, $0.storage - bytes) } }
 
     /// The most one task may hold now (pool / tasks holding memory, counting this one).
-    package func taskCap(_ task: TaskID) -> Int {
+    @_spi(EmberInternal) public func taskCap(_ task: TaskID) -> Int {
         state.withLock { s in poolBytes / Swift.max(1, Swift.max(s.running.count, s.used.count + (s.used[task] == nil ? 1 : 0))) }
     }
 }
 
 /// Frees cached blocks' storage memory so that execution can use it.
-package protocol StorageEvictor: AnyObject, Sendable {
+@_spi(EmberInternal) public protocol StorageEvictor: AnyObject, Sendable {
     /// Evicts blocks held in memory until at least `bytes` of storage memory are released (or none
     /// are left); returns the bytes released.
     func evictStorage(atLeast bytes: Int) -> Int
@@ -139,22 +139,22 @@ struct WeakStorageEvictor: Sendable {
 }
 
 /// One task's reservation against its executor's memory manager.
-package final class TaskMemoryReservation: MemoryReservation {
+@_spi(EmberInternal) public final class TaskMemoryReservation: MemoryReservation {
     let manager: ExecutorMemoryManager
     let task: TaskID
-    package private(set) var reservedBytes = 0
-    package private(set) var peakBytes = 0
+    @_spi(EmberInternal) public private(set) var reservedBytes = 0
+    @_spi(EmberInternal) public private(set) var peakBytes = 0
 
     /// Refuses anything beyond this many bytes (fault injection), if set.
     let limit: Int?
 
-    package init(manager: ExecutorMemoryManager, task: TaskID, limit: Int? = nil) {
+    @_spi(EmberInternal) public init(manager: ExecutorMemoryManager, task: TaskID, limit: Int? = nil) {
         self.manager = manager
         self.task = task
         self.limit = limit
     }
 
-    package func tryGrow(_ bytes: Int) -> Bool {
+    @_spi(EmberInternal) public func tryGrow(_ bytes: Int) -> Bool {
         if let limit, reservedBytes + bytes > limit { return false }
         guard manager.tryAcquire(bytes, task: task) else { return false }
         reservedBytes += bytes
@@ -162,20 +162,20 @@ package final class TaskMemoryReservation: MemoryReservation {
         return true
     }
 
-    package func shrink(_ bytes: Int) {
+    @_spi(EmberInternal) public func shrink(_ bytes: Int) {
         let freed = Swift.min(bytes, reservedBytes)
         manager.release(freed, task: task)
         reservedBytes -= freed
     }
 
     /// The most this task may hold now: its share of the executor, or less under an injected limit.
-    package var cap: Int { Swift.min(manager.taskCap(task), limit ?? .max) }
+    @_spi(EmberInternal) public var cap: Int { Swift.min(manager.taskCap(task), limit ?? .max) }
 
     deinit { manager.releaseAll(task: task) }
 }
 
 /// Peak resident set size of this process (VmHWM from /proc/self/status), in bytes.
-package func processPeakRSS() -> Int64 {
+@_spi(EmberInternal) public func processPeakRSS() -> Int64 {
     guard let f = fopen("/proc/self/status", "r") else { return 0 }
     defer { fclose(f) }
     var line = [UInt8](repeating: 0, count: 256)

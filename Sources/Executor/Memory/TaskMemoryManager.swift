@@ -19,7 +19,7 @@
 // pool). Above its floor a consumer takes what the others leave, and gives it back when asked;
 // above its fair share (1/N) only while it can be asked (see MemoryReservation).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 final class TaskMemoryManager {
     /// What the task may hold, granted by its executor.

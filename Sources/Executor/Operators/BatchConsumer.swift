@@ -6,10 +6,10 @@
 // Blocking operators (aggregate, sort) emit their output from `finish()`. Calls happen per batch,
 // never per row, so the protocol dispatch costs nothing measurable.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// One stage of a task's pipeline.
-package protocol BatchConsumer: AnyObject {
+@_spi(EmberInternal) public protocol BatchConsumer: AnyObject {
     /// Takes one batch of input.
     func consume(_ batch: ColumnarBatch) throws
     /// Called once after the last batch; blocking operators produce their output here.
@@ -17,7 +17,7 @@ package protocol BatchConsumer: AnyObject {
 }
 
 /// An operator that may spill: its spill metrics go into the task's.
-package protocol SpillingOperator: AnyObject {
+@_spi(EmberInternal) public protocol SpillingOperator: AnyObject {
     var spillCount: Int { get }
     /// In-memory bytes of what was spilled (Spark's memoryBytesSpilled).
     var memoryBytesSpilled: Int64 { get }
@@ -27,7 +27,7 @@ package protocol SpillingOperator: AnyObject {
 
 /// Thrown by an operator that needs no more input (a satisfied limit); the source stops reading
 /// and calls `finish()` on the pipeline as if the input had ended.
-package struct PipelineStop: Error {}
+@_spi(EmberInternal) public struct PipelineStop: Error {}
 
 /// Pushes batches produced in `finish()` of a blocking operator, then finishes downstream.
 /// A downstream limit that is satisfied early stops the emission without error.

@@ -4,7 +4,7 @@
 // block outlives the attempt that computed it without the driver knowing; nor does a partition
 // that a downstream limit cut short.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 final class CacheWriteExec: BatchConsumer {
     let spec: CacheSpec

@@ -15,11 +15,11 @@
 // While it takes input, the sorter also spills when another consumer of its task needs the memory
 // (a merge join's other side, the shuffle writer it feeds); once it emits, it holds what it has.
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 /// What a sort may use besides its input: memory and a directory for spills, as an aggregate.
-package typealias SortResources = AggregateResources
+@_spi(EmberInternal) public typealias SortResources = AggregateResources
 
 final class ExternalSorter: Spillable {
     static let maxFanIn = 64

@@ -1,17 +1,17 @@
 // FilterExec: keeps the rows for which the predicate is true (null counts as false).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package final class FilterExec: BatchConsumer {
+@_spi(EmberInternal) public final class FilterExec: BatchConsumer {
     let predicate: BoundExpression
     let downstream: any BatchConsumer
 
-    package init(predicate: BoundExpression, downstream: any BatchConsumer) {
+    @_spi(EmberInternal) public init(predicate: BoundExpression, downstream: any BatchConsumer) {
         self.predicate = predicate
         self.downstream = downstream
     }
 
-    package func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         let selected = try predicate.selectedRows(batch)
         if selected.isEmpty { return }
         if selected.count == batch.numRows {
@@ -21,5 +21,5 @@ package final class FilterExec: BatchConsumer {
         }
     }
 
-    package func finish() throws { try downstream.finish() }
+    @_spi(EmberInternal) public func finish() throws { try downstream.finish() }
 }

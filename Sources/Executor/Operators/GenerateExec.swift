@@ -1,18 +1,18 @@
 // GenerateExec: Spark's explode. Each input row's kept columns are repeated once per element of
 // its array, followed by the element. Null and empty arrays yield no rows.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package final class GenerateExec: BatchConsumer {
+@_spi(EmberInternal) public final class GenerateExec: BatchConsumer {
     let generator: Generator
     let downstream: any BatchConsumer
 
-    package init(generator: Generator, downstream: any BatchConsumer) {
+    @_spi(EmberInternal) public init(generator: Generator, downstream: any BatchConsumer) {
         self.generator = generator
         self.downstream = downstream
     }
 
-    package func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         let arrays = try generator.expression.evaluate(batch)
         guard case .list(let offsets, let child) = arrays.values else {
             throw EmberError(.internal, "explode evaluated to \(arrays.dataType), not an array")
@@ -34,5 +34,5 @@ package final class GenerateExec: BatchConsumer {
         try downstream.consume(ColumnarBatch(schema: generator.schema, columns: columns, numRows: parentRows.count))
     }
 
-    package func finish() throws { try downstream.finish() }
+    @_spi(EmberInternal) public func finish() throws { try downstream.finish() }
 }

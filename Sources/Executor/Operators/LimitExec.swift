@@ -1,18 +1,18 @@
 // LimitExec: passes the first n rows of the partition, then asks the source to stop.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package final class LimitExec: BatchConsumer {
+@_spi(EmberInternal) public final class LimitExec: BatchConsumer {
     let limit: Int
     var seen = 0
     let downstream: any BatchConsumer
 
-    package init(limit: Int, downstream: any BatchConsumer) {
+    @_spi(EmberInternal) public init(limit: Int, downstream: any BatchConsumer) {
         self.limit = limit
         self.downstream = downstream
     }
 
-    package func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         if seen >= limit { throw PipelineStop() }
         let keep = min(batch.numRows, limit - seen)
         seen += keep
@@ -20,5 +20,5 @@ package final class LimitExec: BatchConsumer {
         if seen >= limit { throw PipelineStop() }
     }
 
-    package func finish() throws { try downstream.finish() }
+    @_spi(EmberInternal) public func finish() throws { try downstream.finish() }
 }

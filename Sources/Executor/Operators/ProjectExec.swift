@@ -1,22 +1,22 @@
 // ProjectExec: computes the output columns from expressions over each input batch.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package final class ProjectExec: BatchConsumer {
+@_spi(EmberInternal) public final class ProjectExec: BatchConsumer {
     let expressions: [BoundExpression]
     let schema: StructType
     let downstream: any BatchConsumer
 
-    package init(expressions: [BoundExpression], schema: StructType, downstream: any BatchConsumer) {
+    @_spi(EmberInternal) public init(expressions: [BoundExpression], schema: StructType, downstream: any BatchConsumer) {
         self.expressions = expressions
         self.schema = schema
         self.downstream = downstream
     }
 
-    package func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         let columns = try expressions.map { try $0.evaluate(batch) }
         try downstream.consume(ColumnarBatch(schema: schema, columns: columns, numRows: batch.numRows))
     }
 
-    package func finish() throws { try downstream.finish() }
+    @_spi(EmberInternal) public func finish() throws { try downstream.finish() }
 }

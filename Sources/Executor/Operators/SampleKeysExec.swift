@@ -7,22 +7,22 @@
 //
 // The random stream is seeded by the partition index, so the same input samples the same keys.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package final class SampleKeysExec: BatchConsumer {
+@_spi(EmberInternal) public final class SampleKeysExec: BatchConsumer {
     let sampling: KeySampling
     let downstream: any BatchConsumer
     private var reservoir: [[Value]] = []
     private var rows = 0
     private var random: SplitMix64
 
-    package init(_ sampling: KeySampling, partition: Int, downstream: any BatchConsumer) {
+    @_spi(EmberInternal) public init(_ sampling: KeySampling, partition: Int, downstream: any BatchConsumer) {
         self.sampling = sampling
         self.downstream = downstream
         random = SplitMix64(seed: 0x5A3F_1E00_0000 &+ UInt64(truncatingIfNeeded: partition))
     }
 
-    package func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0 else { return }
         let keys = try sampling.orders.map { try $0.expression.evaluate(batch) }
         let k = sampling.perPartition
@@ -37,7 +37,7 @@ package final class SampleKeysExec: BatchConsumer {
         }
     }
 
-    package func finish() throws {
+    @_spi(EmberInternal) public func finish() throws {
         let weight = reservoir.isEmpty ? 0 : Double(rows) / Double(reservoir.count)
         let batch = ColumnarBatch.fromRows(reservoir.map { $0 + [.double(weight)] }, schema: sampling.schema)
         reservoir = []

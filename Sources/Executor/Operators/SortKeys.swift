@@ -2,26 +2,26 @@
 // within one batch (sorting) and across batches (the driver's k-way merge of sorted partitions).
 // Nulls go first for ascending and last for descending keys unless the order says otherwise (Spark).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package struct SortKeys: Sendable {
-    package let columns: [ColumnVector]
-    package let orders: [BoundSortOrder]
+@_spi(EmberInternal) public struct SortKeys: Sendable {
+    @_spi(EmberInternal) public let columns: [ColumnVector]
+    @_spi(EmberInternal) public let orders: [BoundSortOrder]
 
-    package init(_ batch: ColumnarBatch, orders: [BoundSortOrder]) throws {
+    @_spi(EmberInternal) public init(_ batch: ColumnarBatch, orders: [BoundSortOrder]) throws {
         self.columns = try orders.map { try $0.expression.evaluate(batch) }
         self.orders = orders
     }
 
     /// Keys already evaluated: `columns[k]` is the value of `orders[k]`.
-    package init(columns: [ColumnVector], orders: [BoundSortOrder]) {
+    @_spi(EmberInternal) public init(columns: [ColumnVector], orders: [BoundSortOrder]) {
         self.columns = columns
         self.orders = orders
     }
 
     /// Compares row i of `self` with row j of `other` (same orders): < 0, 0 or > 0.
     @inline(__always)
-    package func compare(_ i: Int, _ other: SortKeys, _ j: Int) -> Int {
+    @_spi(EmberInternal) public func compare(_ i: Int, _ other: SortKeys, _ j: Int) -> Int {
         for k in 0..<columns.count {
             let a = columns[k], b = other.columns[k]
             let order = orders[k]
@@ -51,7 +51,7 @@ package struct SortKeys: Sendable {
     }
 
     /// A stable permutation that sorts the rows.
-    package func sortedPermutation(count: Int) -> [Int32] {
+    @_spi(EmberInternal) public func sortedPermutation(count: Int) -> [Int32] {
         var perm = (0..<count).map { Int32($0) }
         perm.sort { a, b in
             let c = compare(Int(a), self, Int(b))

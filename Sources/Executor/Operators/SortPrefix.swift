@@ -11,7 +11,7 @@
 //
 // prefix(a) < prefix(b) implies a sorts before b; equal prefixes say nothing.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum SortPrefix {
     /// The prefixes of every row of `keys` (its first sort key), or nil when there is no key.

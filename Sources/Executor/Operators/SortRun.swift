@@ -9,8 +9,8 @@
 // A spill writes one segment; a merge pass (more runs than a merge may read at once) writes its
 // output as segments of about `segmentBytes` each while it merges.
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 final class SpilledRun {
     /// In-memory bytes of rows per chunk (a reader holds one chunk per run).

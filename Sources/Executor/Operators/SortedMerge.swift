@@ -11,15 +11,15 @@
 // all inputs' batches) and handed on before any input moves to its next batch. Ties go to the lower
 // input index (a stable merge, when inputs are given in input order).
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// A sorted stream of batches.
-package protocol SortedBatchSource {
+@_spi(EmberInternal) public protocol SortedBatchSource {
     /// The next batch, or nil at the end.
     mutating func nextBatch() throws -> ColumnarBatch?
 }
 
-package enum SortedMerge {
+@_spi(EmberInternal) public enum SortedMerge {
     /// One sorted input: its current batch, that batch's sort keys and the next row to take.
     private struct Cursor<Source: SortedBatchSource> {
         var source: Source
@@ -55,7 +55,7 @@ package enum SortedMerge {
 
     /// Merges sorted inputs into `consume`, in batches of up to `batchSize` rows; stops as soon as
     /// `consume` returns false.
-    package static func merge<Source: SortedBatchSource>(_ inputs: [Source], orders: [BoundSortOrder], schema: StructType,
+    @_spi(EmberInternal) public static func merge<Source: SortedBatchSource>(_ inputs: [Source], orders: [BoundSortOrder], schema: StructType,
                                                         batchSize: Int = ColumnarBatch.defaultCapacity,
                                                         _ consume: (ColumnarBatch) throws -> Bool) throws {
         var cursors = try inputs.compactMap { try Cursor($0, orders: orders) }

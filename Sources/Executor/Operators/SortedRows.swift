@@ -5,7 +5,7 @@
 //        sort: prefix, then SortKeys.compare on equal prefixes, then input position (stable)
 //   ──► order[k] = (batch, row) ──ColumnVector.gather, a batch at a time──► sorted batches
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 struct SortedRows {
     /// Batch index and row of each output row, in sorted order.

@@ -9,9 +9,9 @@
 // kept rows are sorted stably in input order), as a full stable sort followed by the limit would.
 // Memory: about 2n rows plus a batch; the planner uses it only for n up to PhysicalPlanner.topKMaxRows.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package final class TopKExec: BatchConsumer {
+@_spi(EmberInternal) public final class TopKExec: BatchConsumer {
     let limit: Int
     let orders: [BoundSortOrder]
     let schema: StructType
@@ -21,14 +21,14 @@ package final class TopKExec: BatchConsumer {
     /// The n-th row of the last cut, and its keys: rows that do not sort before it cannot be in the top n.
     private var boundary: (keys: SortKeys, row: Int)?
 
-    package init(limit: Int, orders: [BoundSortOrder], schema: StructType, downstream: any BatchConsumer) {
+    @_spi(EmberInternal) public init(limit: Int, orders: [BoundSortOrder], schema: StructType, downstream: any BatchConsumer) {
         self.limit = max(0, limit)
         self.orders = orders
         self.schema = schema
         self.downstream = downstream
     }
 
-    package func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0, limit > 0 else { return }
         var candidate = batch
         if let boundary {
@@ -51,7 +51,7 @@ package final class TopKExec: BatchConsumer {
         if top.numRows == limit { boundary = (try SortKeys(top, orders: orders), limit - 1) }
     }
 
-    package func finish() throws {
+    @_spi(EmberInternal) public func finish() throws {
         let sorted = try SortedRows(kept, orders: orders, schema: schema)
         kept = []
         let n = min(limit, sorted.count)

@@ -6,7 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Renders CSV rows for ``CSVFileWriter``.
 ///

@@ -6,7 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Writes one CSV file.
 ///
@@ -35,11 +35,11 @@ import Planner
 /// quoted correctly but need a multi-line CSV reader (Spark's `multiLine`) to be read back.
 ///
 /// A writer belongs to one task and is not shared between threads.
-package final class CSVFileWriter {
-    package let path: String
-    package let schema: StructType
-    package let options: CSVWriteOptions
-    package let overwrite: Bool
+@_spi(EmberInternal) public final class CSVFileWriter {
+    @_spi(EmberInternal) public let path: String
+    @_spi(EmberInternal) public let schema: StructType
+    @_spi(EmberInternal) public let options: CSVWriteOptions
+    @_spi(EmberInternal) public let overwrite: Bool
     let tempPath: String
     private var fd: Int32
     private var state = State.open
@@ -49,16 +49,16 @@ package final class CSVFileWriter {
     /// Registration of the temp file with ``TerminationCleanup``.
     private let cleanup: Int
     /// Number of data rows written so far.
-    package private(set) var rowsWritten = 0
+    @_spi(EmberInternal) public private(set) var rowsWritten = 0
     /// Bytes written to the file so far (header included; the total once committed).
-    package private(set) var bytesWritten: Int64 = 0
+    @_spi(EmberInternal) public private(set) var bytesWritten: Int64 = 0
 
     enum State { case open, committed, aborted }
 
     /// Output is flushed to the file in chunks of about this size (after the batch that crosses it).
     static let flushBytes = 1 << 20
 
-    package init(path: String, schema: StructType, options: CSVWriteOptions = CSVWriteOptions(), overwrite: Bool) throws {
+    @_spi(EmberInternal) public init(path: String, schema: StructType, options: CSVWriteOptions = CSVWriteOptions(), overwrite: Bool) throws {
         self.path = path
         self.schema = schema
         self.options = options
@@ -98,7 +98,7 @@ package final class CSVFileWriter {
     }
 
     /// Appends the rows of `batch` (whose columns must match the writer's schema).
-    package func write(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func write(_ batch: ColumnarBatch) throws {
         guard state == .open else {
             throw EmberError(.internal, "CSV writer used after commit or abort", context: [.init("path", path)])
         }
@@ -133,7 +133,7 @@ package final class CSVFileWriter {
     }
 
     /// Finishes the file and makes it appear at `path` atomically.
-    package func commit() throws {
+    @_spi(EmberInternal) public func commit() throws {
         guard state == .open else {
             throw EmberError(.internal, "CSV writer committed after commit or abort", context: [.init("path", path)])
         }
@@ -194,7 +194,7 @@ package final class CSVFileWriter {
     }
 
     /// Discards everything written: nothing appears at `path`. Safe to call more than once.
-    package func abort() {
+    @_spi(EmberInternal) public func abort() {
         if state == .open { discard() }
     }
 

@@ -6,7 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Bytes being prepared for a file. Owned by one writer (one task); not shared.
 ///

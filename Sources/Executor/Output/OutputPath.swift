@@ -15,12 +15,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
-package enum OutputPath {
+@_spi(EmberInternal) public enum OutputPath {
     /// Throws if `output` names the same file as one of `inputs` (files, or directories whose files
     /// are read).
-    package static func refuseInputs(_ output: String, inputs: [String]) throws {
+    @_spi(EmberInternal) public static func refuseInputs(_ output: String, inputs: [String]) throws {
         guard let target = FileIdentity(path: output) else { return }   // nothing there yet
         for input in inputs {
             var candidates = [input]
@@ -37,7 +37,7 @@ package enum OutputPath {
 
     /// Throws unless whatever exists at `path` (not following a symlink) is a regular file that an
     /// overwrite may replace. A path where nothing exists passes.
-    package static func checkReplaceable(_ path: String) throws {
+    @_spi(EmberInternal) public static func checkReplaceable(_ path: String) throws {
         var st = stat()
         guard lstat(path, &st) == 0 else { return }
         let kind = st.st_mode & S_IFMT
@@ -59,7 +59,7 @@ package enum OutputPath {
     /// The mode a newly created file gets from open(2) with 0666: 0666 minus the process's umask,
     /// read from /proc/self/status (setting and restoring the umask would race with other threads).
     /// 0600 when the umask cannot be read.
-    package static func defaultFileMode() -> mode_t {
+    @_spi(EmberInternal) public static func defaultFileMode() -> mode_t {
         guard let text = try? readSmallFile("/proc/self/status"),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
               let mask = mode_t(String(line.dropFirst("Umask:".count)).trimming(" \t"), radix: 8) else { return 0o600 }

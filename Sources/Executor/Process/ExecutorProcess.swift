@@ -9,23 +9,23 @@
 //   52 out of memory (Spark's code)        other / signals: crash
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 
-package enum ExecutorExitCode {
-    package static let normal: Int32 = 0
-    package static let startupFailure: Int32 = 50
-    package static let outOfMemory: Int32 = 52
+@_spi(EmberInternal) public enum ExecutorExitCode {
+    @_spi(EmberInternal) public static let normal: Int32 = 0
+    @_spi(EmberInternal) public static let startupFailure: Int32 = 50
+    @_spi(EmberInternal) public static let outOfMemory: Int32 = 52
 }
 
-package enum ExecutorProcess {
+@_spi(EmberInternal) public enum ExecutorProcess {
     /// True when this process was launched as an executor (the role variable is set).
-    package static var isLaunchedAsExecutor: Bool {
+    @_spi(EmberInternal) public static var isLaunchedAsExecutor: Bool {
         ProcessInfo.processInfo.environment[ExecutorEnvironment.role] == "1"
     }
 
     /// Runs the executor until the driver shuts it down; never returns.
-    package static func main() -> Never {
+    @_spi(EmberInternal) public static func main() -> Never {
         signal(SIGPIPE, SIG_IGN)
         let env = ProcessInfo.processInfo.environment
         func required(_ key: String) -> String {

@@ -2,14 +2,14 @@
 // (`stagePlan`) before the first task of that attempt on this executor; tasks carry only its key,
 // and get their plan back here. `forgetStagePlans` drops them when their job has ended.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package struct StagePlans: Sendable {
+@_spi(EmberInternal) public struct StagePlans: Sendable {
     private var plans: [StagePlanKey: PhysicalPlan] = [:]
-    package init() {}
+    @_spi(EmberInternal) public init() {}
 
     /// Keeps or drops plans; false for messages that are not about plans.
-    package mutating func handle(_ message: DriverMessage) -> Bool {
+    @_spi(EmberInternal) public mutating func handle(_ message: DriverMessage) -> Bool {
         switch message {
         case .stagePlan(let key, let plan): plans[key] = plan
         case .forgetStagePlans(let keys): for key in keys { plans[key] = nil }
@@ -19,7 +19,7 @@ package struct StagePlans: Sendable {
     }
 
     /// The task with its stage's plan in place.
-    package func withPlan(_ task: TaskDescription) throws -> TaskDescription {
+    @_spi(EmberInternal) public func withPlan(_ task: TaskDescription) throws -> TaskDescription {
         guard let key = task.planKey else { return task }
         guard let plan = plans[key] else {
             throw EmberError(.internal, "\(task.displayName) arrived before its stage's plan",

@@ -4,8 +4,8 @@
 // and the driver retries it. Only when even that small status cannot be sent is the driver gone.
 
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 struct StatusReporter {
     let connection: FrameConnection

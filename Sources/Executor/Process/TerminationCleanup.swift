@@ -6,7 +6,7 @@
 
 import Synchronization
 
-package enum TerminationCleanup {
+@_spi(EmberInternal) public enum TerminationCleanup {
     private struct Registry: ~Copyable {
         var next = 0
         var actions: [(id: Int, action: @Sendable () -> Void)] = []
@@ -14,7 +14,7 @@ package enum TerminationCleanup {
     private static let registry = Mutex(Registry())
 
     /// Registers an action; returns the id that `remove` takes.
-    package static func add(_ action: @escaping @Sendable () -> Void) -> Int {
+    @_spi(EmberInternal) public static func add(_ action: @escaping @Sendable () -> Void) -> Int {
         registry.withLock { r in
             r.next += 1
             r.actions.append((r.next, action))
@@ -23,12 +23,12 @@ package enum TerminationCleanup {
     }
 
     /// Deregisters an action (its owner cleaned up by itself).
-    package static func remove(_ id: Int) {
+    @_spi(EmberInternal) public static func remove(_ id: Int) {
         registry.withLock { r in r.actions.removeAll { $0.id == id } }
     }
 
     /// Runs and deregisters every registered action, newest first.
-    package static func runAll() {
+    @_spi(EmberInternal) public static func runAll() {
         let actions = registry.withLock { r in
             defer { r.actions = [] }
             return r.actions

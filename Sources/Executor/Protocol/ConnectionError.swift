@@ -2,7 +2,7 @@
 // so callers can act on it: a peer that went away is not a protocol error, and a frame over the
 // limit (on either side) says how large it was and what the limit is.
 
-package enum ConnectionError: Error, CustomStringConvertible, Sendable {
+@_spi(EmberInternal) public enum ConnectionError: Error, CustomStringConvertible, Sendable {
     /// The peer closed the connection, or the socket failed.
     case closed(String)
     /// The peer sent something that is not a valid frame or message.
@@ -13,7 +13,7 @@ package enum ConnectionError: Error, CustomStringConvertible, Sendable {
     /// The exchange's deadline passed (see Deadline).
     case timedOut(String)
 
-    package var description: String {
+    @_spi(EmberInternal) public var description: String {
         switch self {
         case .closed(let m): return m
         case .protocolViolation(let m): return "protocol violation: \(m)"
@@ -23,7 +23,7 @@ package enum ConnectionError: Error, CustomStringConvertible, Sendable {
     }
 
     /// True when the peer broke the protocol (as opposed to going away or being slow).
-    package var isProtocolError: Bool {
+    @_spi(EmberInternal) public var isProtocolError: Bool {
         switch self {
         case .protocolViolation, .frameTooLarge: return true
         case .closed, .timedOut: return false

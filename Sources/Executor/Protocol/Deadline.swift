@@ -4,11 +4,11 @@
 
 import Foundation
 
-package struct Deadline: Sendable {
+@_spi(EmberInternal) public struct Deadline: Sendable {
     /// Monotonic nanoseconds (DispatchTime's uptime clock).
-    package let uptimeNanos: UInt64
+    @_spi(EmberInternal) public let uptimeNanos: UInt64
 
-    package init(secondsFromNow seconds: Double) {
+    @_spi(EmberInternal) public init(secondsFromNow seconds: Double) {
         // No trap, whatever a caller passes: NaN and negatives are now, huge values a century.
         let clamped = seconds.isNaN ? 0 : max(0, min(seconds, 100 * 365 * 86_400))
         uptimeNanos = Self.nowNanos &+ UInt64(clamped * 1e9)
@@ -16,11 +16,11 @@ package struct Deadline: Sendable {
 
     static var nowNanos: UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    package var hasPassed: Bool { Self.nowNanos >= uptimeNanos }
+    @_spi(EmberInternal) public var hasPassed: Bool { Self.nowNanos >= uptimeNanos }
 
     /// Milliseconds left, rounded up so a poll(2) never wakes just before the deadline: 0 once it
     /// has passed, at most Int32.max.
-    package var remainingMillis: Int32 {
+    @_spi(EmberInternal) public var remainingMillis: Int32 {
         let now = Self.nowNanos
         guard uptimeNanos > now else { return 0 }
         return Int32(min(UInt64(Int32.max), (uptimeNanos - now + 999_999) / 1_000_000))

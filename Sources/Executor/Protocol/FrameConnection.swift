@@ -20,27 +20,27 @@ import Synchronization
 import Glibc
 #endif
 
-package final class FrameConnection: Sendable {
+@_spi(EmberInternal) public final class FrameConnection: Sendable {
     /// The largest frame once the peer has authenticated: 1 GiB, Spark's spark.driver.maxResultSize
     /// (a result that large goes through a file, not a frame).
-    package static let defaultMaxFrameBytes = 1 << 30
+    @_spi(EmberInternal) public static let defaultMaxFrameBytes = 1 << 30
     /// The largest frame a peer may send before it has presented the application secret: the
     /// register message is a few hundred bytes.
-    package static let preAuthenticationMaxFrameBytes = 4 << 10
+    @_spi(EmberInternal) public static let preAuthenticationMaxFrameBytes = 4 << 10
     /// How long one frame may take to send: Spark's spark.network.timeout (120 s).
-    package static let defaultSendTimeoutSeconds = 120.0
+    @_spi(EmberInternal) public static let defaultSendTimeoutSeconds = 120.0
     /// Received bytes are read this much at a time.
     static let readChunkBytes = 64 << 10
 
-    package let fd: Int32
+    @_spi(EmberInternal) public let fd: Int32
     /// The largest frame this connection sends or receives, header included.
-    package let maxFrameBytes: Int
+    @_spi(EmberInternal) public let maxFrameBytes: Int
     /// How long one frame may take to send before the connection is given up.
-    package let sendTimeoutSeconds: Double
+    @_spi(EmberInternal) public let sendTimeoutSeconds: Double
     private let sendLock = Mutex<Void>(())
     private let closed = Atomic<Bool>(false)
 
-    package init(fd: Int32, maxFrameBytes: Int = FrameConnection.defaultMaxFrameBytes,
+    @_spi(EmberInternal) public init(fd: Int32, maxFrameBytes: Int = FrameConnection.defaultMaxFrameBytes,
                 sendTimeoutSeconds: Double = FrameConnection.defaultSendTimeoutSeconds) {
         self.fd = fd
         self.maxFrameBytes = max(8, min(maxFrameBytes, Int(UInt32.max)))
@@ -51,7 +51,7 @@ package final class FrameConnection: Sendable {
 
     deinit { close() }
 
-    package func close() {
+    @_spi(EmberInternal) public func close() {
         if !closed.exchange(true, ordering: .acquiringAndReleasing) {
             // The shutdown wakes a sender waiting in poll(2), which fails and lets go of the lock;
             // the descriptor is closed only then, so no sender writes to a number reused meanwhile.
@@ -61,14 +61,14 @@ package final class FrameConnection: Sendable {
     }
 
     /// A frame ready to send: encoded, and within the connection's maximum frame size.
-    package struct Frame: Sendable {
+    @_spi(EmberInternal) public struct Frame: Sendable {
         let head: [UInt8]
         let binary: [UInt8]
     }
 
     /// Encodes one message with an optional binary payload. Throws `ConnectionError.frameTooLarge`
     /// when the frame would exceed `maxFrameBytes` (and whatever the encoder throws).
-    package func frame<M: Encodable>(_ message: M, binary: [UInt8] = []) throws -> Frame {
+    @_spi(EmberInternal) public func frame<M: Encodable>(_ message: M, binary: [UInt8] = []) throws -> Frame {
         let json = try Self.encoder().encode(message)
         let frameBytes = 8 + UInt64(json.count) + UInt64(binary.count)
         guard frameBytes <= UInt64(maxFrameBytes) else {
@@ -84,7 +84,7 @@ package final class FrameConnection: Sendable {
 
     /// Sends one message with an optional binary payload. Throws `ConnectionError.frameTooLarge`,
     /// having sent nothing, when the frame would exceed `maxFrameBytes`.
-    package func send<M: Encodable>(_ message: M, binary: [UInt8] = []) throws {
+    @_spi(EmberInternal) public func send<M: Encodable>(_ message: M, binary: [UInt8] = []) throws {
         try send(frame(message, binary: binary))
     }
 
@@ -92,7 +92,7 @@ package final class FrameConnection: Sendable {
     /// it in time, `.closed` when the connection has gone. After any failed send the connection is
     /// shut down: part of the frame may have gone out, so nothing more can be sent on it, and the
     /// reader sees the end and reports the peer gone.
-    package func send(_ frame: Frame) throws {
+    @_spi(EmberInternal) public func send(_ frame: Frame) throws {
         try sendLock.withLock { _ in
             guard !closed.load(ordering: .acquiring) else { throw ConnectionError.closed("the connection is closed") }
             let deadline = Deadline(secondsFromNow: sendTimeoutSeconds)
@@ -112,7 +112,7 @@ package final class FrameConnection: Sendable {
     /// Receives one message of at most `limit` bytes (and at most `maxFrameBytes`), by `deadline`
     /// if one is given. Throws `.closed` when the peer has gone, `.frameTooLarge` or
     /// `.protocolViolation` when it broke the protocol, `.timedOut` at the deadline.
-    package func receive<M: Decodable>(_ type: M.Type, limit: Int? = nil, deadline: Deadline? = nil) throws -> (M, [UInt8]) {
+    @_spi(EmberInternal) public func receive<M: Decodable>(_ type: M.Type, limit: Int? = nil, deadline: Deadline? = nil) throws -> (M, [UInt8]) {
         let limit = min(limit ?? maxFrameBytes, maxFrameBytes)
         let header = try read(8, deadline)
         let length = UInt64(readU32(header, 0))

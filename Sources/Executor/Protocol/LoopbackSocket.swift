@@ -7,9 +7,9 @@
 import Glibc
 #endif
 
-package enum LoopbackSocket {
+@_spi(EmberInternal) public enum LoopbackSocket {
     /// What one accept(2) gave.
-    package enum Accepted: Sendable {
+    @_spi(EmberInternal) public enum Accepted: Sendable {
         case connection(Int32)
         /// Nothing this time; try again (after a pause when `shortage`: out of descriptors or memory).
         case retry(errno: Int32, shortage: Bool)
@@ -19,7 +19,7 @@ package enum LoopbackSocket {
 
     /// Listens on 127.0.0.1 at `port` (0: an ephemeral one); returns the fd and the port. A server
     /// that restarts on a fixed port passes `reuseAddress` so connections in TIME_WAIT don't block it.
-    package static func listen(port: UInt16 = 0, reuseAddress: Bool = false, backlog: Int32 = 128) throws -> (Int32, UInt16) {
+    @_spi(EmberInternal) public static func listen(port: UInt16 = 0, reuseAddress: Bool = false, backlog: Int32 = 128) throws -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ConnectionError.closed("socket: \(SocketIO.errorText())") }
         if reuseAddress {
@@ -43,7 +43,7 @@ package enum LoopbackSocket {
     }
 
     /// Accepts one connection (blocking), close-on-exec.
-    package static func accept(_ listenFD: Int32) -> Accepted {
+    @_spi(EmberInternal) public static func accept(_ listenFD: Int32) -> Accepted {
         let fd = Glibc.accept(listenFD, nil, nil)
         if fd >= 0 {
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)   // (Glibc's module does not export accept4)
@@ -60,7 +60,7 @@ package enum LoopbackSocket {
     }
 
     /// Connects to "host:port", by `deadline` when one is given.
-    package static func connect(_ address: String, deadline: Deadline? = nil) throws -> Int32 {
+    @_spi(EmberInternal) public static func connect(_ address: String, deadline: Deadline? = nil) throws -> Int32 {
         let parts = address.split(separator: ":")
         guard parts.count == 2, let port = UInt16(parts[1]) else {
             throw ConnectionError.protocolViolation("bad driver address '\(address)'")

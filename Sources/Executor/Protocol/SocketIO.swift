@@ -8,10 +8,10 @@
 import Glibc
 #endif
 
-package enum SocketIO {
+@_spi(EmberInternal) public enum SocketIO {
     /// Waits until `fd` has one of `events` (or hung up, or failed: the next call says which);
     /// throws `.timedOut` once the deadline has passed. Without a deadline it returns at once.
-    package static func wait(_ fd: Int32, for events: Int32, until deadline: Deadline?, doing what: String) throws {
+    @_spi(EmberInternal) public static func wait(_ fd: Int32, for events: Int32, until deadline: Deadline?, doing what: String) throws {
         guard let deadline else { return }
         while true {
             let millis = deadline.remainingMillis
@@ -24,7 +24,7 @@ package enum SocketIO {
     }
 
     /// Reads at most `count` bytes into `buffer`: how many arrived, 0 when the peer closed.
-    package static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, deadline: Deadline?,
+    @_spi(EmberInternal) public static func readSome(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, deadline: Deadline?,
                                 doing what: String = "reading") throws -> Int {
         while true {
             try wait(fd, for: POLLIN, until: deadline, doing: what)
@@ -40,7 +40,7 @@ package enum SocketIO {
     }
 
     /// Writes every byte, or throws (`.closed` when the peer has gone, `.timedOut` at the deadline).
-    package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, deadline: Deadline?, doing what: String = "writing") throws {
+    @_spi(EmberInternal) public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, deadline: Deadline?, doing what: String = "writing") throws {
         guard let base = bytes.baseAddress else { return }
         var sent = 0
         while sent < bytes.count {
@@ -60,5 +60,5 @@ package enum SocketIO {
         }
     }
 
-    package static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+    @_spi(EmberInternal) public static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 }

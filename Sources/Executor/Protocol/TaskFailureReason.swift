@@ -11,10 +11,10 @@
 //   executorLost       its executor died or forgot it      → re-queued (not counted)
 //   exception          any other EmberError                → counted, retried if retryable
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
-package enum TaskFailureReason: Sendable, Codable {
+@_spi(EmberInternal) public enum TaskFailureReason: Sendable, Codable {
     case fetchFailed(FetchFailure)
     case cacheBlockMissing(CacheBlockMissing)
     case outOfMemory(EmberError)
@@ -25,7 +25,7 @@ package enum TaskFailureReason: Sendable, Codable {
     case exception(EmberError)
 
     /// The reason of a task stopped by `error` (the one place a thrown error becomes a reason).
-    package init(_ error: any Error) {
+    @_spi(EmberInternal) public init(_ error: any Error) {
         switch error {
         case let fetch as FetchFailure: self = .fetchFailed(fetch)
         case let missing as CacheBlockMissing: self = .cacheBlockMissing(missing)
@@ -36,7 +36,7 @@ package enum TaskFailureReason: Sendable, Codable {
     }
 
     /// The failure as people read it (logs, UI, the job's error).
-    package var error: EmberError {
+    @_spi(EmberInternal) public var error: EmberError {
         switch self {
         case .fetchFailed(let fetch): return fetch.error
         case .cacheBlockMissing(let missing): return missing.error
@@ -48,7 +48,7 @@ package enum TaskFailureReason: Sendable, Codable {
 
     /// Whether it counts toward task.maxFailures: fetch failures recompute the parent stage instead,
     /// and neither a kill nor a lost executor is the task's fault.
-    package var countsTowardTaskFailures: Bool {
+    @_spi(EmberInternal) public var countsTowardTaskFailures: Bool {
         switch self {
         case .fetchFailed, .taskKilled, .executorLost, .cacheBlockMissing: return false
         case .outOfMemory: return true
@@ -56,23 +56,23 @@ package enum TaskFailureReason: Sendable, Codable {
         }
     }
 
-    package var isKilled: Bool {
+    @_spi(EmberInternal) public var isKilled: Bool {
         if case .taskKilled = self { return true }
         return false
     }
 
-    package var isOutOfMemory: Bool {
+    @_spi(EmberInternal) public var isOutOfMemory: Bool {
         if case .outOfMemory = self { return true }
         return false
     }
 
-    package var isExecutorLost: Bool {
+    @_spi(EmberInternal) public var isExecutorLost: Bool {
         if case .executorLost = self { return true }
         return false
     }
 
     /// Adds where the failure happened (task and executor) to the error people read, once.
-    package func naming(task: String, executor: ExecutorID) -> TaskFailureReason {
+    @_spi(EmberInternal) public func naming(task: String, executor: ExecutorID) -> TaskFailureReason {
         func named(_ error: EmberError) -> EmberError {
             error.context("task") == nil ? error.with("task", task).with("executor", executor.value) : error
         }
@@ -88,17 +88,17 @@ package enum TaskFailureReason: Sendable, Codable {
 }
 
 /// A cached block a task should read is not on its executor (lost with an executor, or evicted).
-package struct CacheBlockMissing: Error, Sendable, Codable, Hashable {
-    package var cacheId: Int
-    package var partition: Int
-    package var executorId: ExecutorID
-    package init(cacheId: Int, partition: Int, executorId: ExecutorID) {
+@_spi(EmberInternal) public struct CacheBlockMissing: Error, Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var cacheId: Int
+    @_spi(EmberInternal) public var partition: Int
+    @_spi(EmberInternal) public var executorId: ExecutorID
+    @_spi(EmberInternal) public init(cacheId: Int, partition: Int, executorId: ExecutorID) {
         self.cacheId = cacheId
         self.partition = partition
         self.executorId = executorId
     }
 
-    package var error: EmberError {
+    @_spi(EmberInternal) public var error: EmberError {
         EmberError(.execution, "cached block rdd_\(cacheId)_\(partition) is not on executor \(executorId)",
                    hint: "the executor that held it was lost or evicted it; the driver recomputes the partition")
     }

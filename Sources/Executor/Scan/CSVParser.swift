@@ -1,7 +1,7 @@
 // CSVParser: splits one CSV line into fields, in place: each field is a span of the line (or of a
 // scratch buffer when quotes had to be unescaped), with no allocation per record or field.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Splits CSV records (one per line, Spark's default `multiLine=false`) into fields.
 ///

@@ -1,7 +1,7 @@
 // CSVScanner: Spark's CSV reader over one split: lines → fields → typed columns of the required
 // columns only, with PERMISSIVE / DROPMALFORMED / FAILFAST handling of malformed records.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Scans a split of a CSV file into batches of the required columns.
 ///
@@ -21,10 +21,10 @@ import Planner
 /// - PERMISSIVE: missing trailing fields and unconvertible fields are null, extra fields dropped;
 /// - DROPMALFORMED: the record is skipped;
 /// - FAILFAST: the scan throws an `.input` error naming the file and the 1-based line.
-package enum CSVScanner {
+@_spi(EmberInternal) public enum CSVScanner {
     static let failFastHint = "fix the record, or read with mode PERMISSIVE (malformed fields become null) or DROPMALFORMED (malformed records are skipped)"
 
-    package static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
+    @_spi(EmberInternal) public static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
                             batchSize: Int = ColumnarBatch.defaultCapacity,
                             _ body: (ColumnarBatch) throws -> Void) throws {
         let decoder = try CSVRecordDecoder(options: options, dataSchema: dataSchema, requiredColumns: requiredColumns,
@@ -211,4 +211,4 @@ struct CSVRecordDecoder {
 }
 
 /// Context key marking a scan failure caused by a sampled schema (see CSVOptions.verifyInferredTypes).
-package let inferredTypeMismatchKey = "inferredTypeMismatch"
+@_spi(EmberInternal) public let inferredTypeMismatchKey = "inferredTypeMismatch"

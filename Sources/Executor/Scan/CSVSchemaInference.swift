@@ -1,7 +1,7 @@
 // CSVSchemaInference: the schema of CSV files, Spark-style: column names from the header (or
 // _c0, _c1, …) and, with inferSchema, each column's type from a full pass over every value.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Column names and types of CSV files.
 ///
@@ -21,10 +21,10 @@ import Planner
 /// equal types stay, bigint + double → double, date + timestamp → timestamp, anything else →
 /// string. A column with no non-null value is a string column. Fields past the header's count are
 /// ignored; missing fields count as null.
-package enum CSVSchemaInference {
+@_spi(EmberInternal) public enum CSVSchemaInference {
     /// The header fields of the first line of `path` (after blank and comment lines), unmodified.
     /// Throws an `.input` error naming the file when it has no such line.
-    package static func header(path: String, options: CSVOptions) throws -> [String] {
+    @_spi(EmberInternal) public static func header(path: String, options: CSVOptions) throws -> [String] {
         let files = try FileSplitter.listFiles([path])
         for file in files {
             if let fields = try firstRecord(file, options: options) { return fields }
@@ -32,7 +32,7 @@ package enum CSVSchemaInference {
         throw emptyInput(path)
     }
 
-    package static func inferSchema(paths: [String], options: CSVOptions) throws -> StructType {
+    @_spi(EmberInternal) public static func inferSchema(paths: [String], options: CSVOptions) throws -> StructType {
         let files = try FileSplitter.listFiles(paths)
         var first: [String]? = nil
         for file in files {

@@ -1,7 +1,7 @@
 // ColumnAccumulator: a scan's growing output column. Typed appends straight into the buffers a
 // ColumnVector is made of, a validity bitmap kept word by word, and undo of the last row.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// The scalar types a file scan can produce, as a plain enum for a cheap per-value switch.
 enum ScanKind: UInt8, Sendable {

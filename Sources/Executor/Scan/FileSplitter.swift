@@ -6,13 +6,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// One input file found by ``FileSplitter/listFiles(_:)``.
-package struct InputFile: Sendable, Hashable {
-    package var path: String
-    package var length: Int64
-    package init(path: String, length: Int64) {
+@_spi(EmberInternal) public struct InputFile: Sendable, Hashable {
+    @_spi(EmberInternal) public var path: String
+    @_spi(EmberInternal) public var length: Int64
+    @_spi(EmberInternal) public init(path: String, length: Int64) {
         self.path = path
         self.length = length
     }
@@ -39,13 +39,13 @@ package struct InputFile: Sendable, Hashable {
 ///
 /// Empty files give no split at all (as in Spark): they contain no rows. Callers that need an
 /// empty file's header (schema inference) list files with ``listFiles(_:)`` instead.
-package enum FileSplitter {
+@_spi(EmberInternal) public enum FileSplitter {
     /// Spark's `spark.sql.files.maxPartitionBytes` default.
-    package static let defaultTargetSplitBytes: Int64 = 128 << 20
+    @_spi(EmberInternal) public static let defaultTargetSplitBytes: Int64 = 128 << 20
     /// Spark's `spark.sql.files.openCostInBytes` default.
-    package static let openCostInBytes: Int64 = 4 << 20
+    @_spi(EmberInternal) public static let openCostInBytes: Int64 = 4 << 20
 
-    package static func splits(paths: [String], targetSplitBytes: Int64 = defaultTargetSplitBytes,
+    @_spi(EmberInternal) public static func splits(paths: [String], targetSplitBytes: Int64 = defaultTargetSplitBytes,
                               minSplits: Int) throws -> [FileSplit] {
         guard targetSplitBytes > 0 else {
             throw EmberError(.configuration, "split size must be positive, got \(targetSplitBytes)",
@@ -69,7 +69,7 @@ package enum FileSplitter {
     }
 
     /// The split size for files of these lengths (see the type's documentation).
-    package static func maxSplitBytes(fileLengths: [Int64], targetSplitBytes: Int64, minSplits: Int) -> Int64 {
+    @_spi(EmberInternal) public static func maxSplitBytes(fileLengths: [Int64], targetSplitBytes: Int64, minSplits: Int) -> Int64 {
         let openCost = min(openCostInBytes, targetSplitBytes)
         let total = fileLengths.reduce(Int64(0)) { $0 + $1 + openCost }
         let perSplit = total / Int64(max(minSplits, 1))
@@ -78,7 +78,7 @@ package enum FileSplitter {
 
     /// The input files of `paths`: files as given, directories expanded to their visible regular
     /// files in name order. A missing path is an input error naming it.
-    package static func listFiles(_ paths: [String]) throws -> [InputFile] {
+    @_spi(EmberInternal) public static func listFiles(_ paths: [String]) throws -> [InputFile] {
         var files: [InputFile] = []
         for path in paths {
             guard let status = PathStatus(path: path) else {

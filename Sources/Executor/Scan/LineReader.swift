@@ -6,7 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Reads the lines a ``FileSplit`` owns.
 ///
@@ -26,8 +26,8 @@ import Planner
 ///
 /// When no `\n` is left in the unread bytes, they are moved to the front and the rest of the
 /// buffer is refilled; a line longer than the buffer doubles it. One reader per task, not shared.
-package final class LineReader {
-    package let split: FileSplit
+@_spi(EmberInternal) public final class LineReader {
+    @_spi(EmberInternal) public let split: FileSplit
     private let fd: Int32
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
@@ -41,10 +41,10 @@ package final class LineReader {
     private var finished = false
 
     /// Bytes per read (Hadoop's LineReader uses 64 KiB; larger reads amortize syscalls better).
-    package static let defaultChunkSize = 4 << 20
+    @_spi(EmberInternal) public static let defaultChunkSize = 4 << 20
 
     /// Opens the split's file and checks that its size is still the planned `fileLength`.
-    package init(split: FileSplit, chunkSize: Int = LineReader.defaultChunkSize) throws {
+    @_spi(EmberInternal) public init(split: FileSplit, chunkSize: Int = LineReader.defaultChunkSize) throws {
         self.split = split
         let fd = open(split.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -78,7 +78,7 @@ package final class LineReader {
     /// The next line the split owns (without `\n` and trailing `\r`) and the file offset of its
     /// first byte, or nil after the last one. The bytes stay valid until the next call.
     @inline(__always)
-    package func next() throws -> (bytes: UnsafeRawBufferPointer, offset: Int64)? {
+    @_spi(EmberInternal) public func next() throws -> (bytes: UnsafeRawBufferPointer, offset: Int64)? {
         if !started { try start() }
         while !finished {
             if bufferStart + Int64(cursor) >= end {
@@ -106,7 +106,7 @@ package final class LineReader {
 
     /// Calls `body` with each remaining line and its offset (see ``next()``); `body` returns
     /// false to stop early.
-    package func forEachLine(_ body: (UnsafeRawBufferPointer, Int64) throws -> Bool) throws {
+    @_spi(EmberInternal) public func forEachLine(_ body: (UnsafeRawBufferPointer, Int64) throws -> Bool) throws {
         while let (bytes, offset) = try next() {
             if try !body(bytes, offset) { return }
         }
@@ -187,7 +187,7 @@ package final class LineReader {
 
     /// The 1-based number of the line containing byte `offset` of the file: one more than the
     /// number of `\n` before it. Reads the file from the start (for error messages only).
-    package func lineNumber(at offset: Int64) throws -> Int {
+    @_spi(EmberInternal) public func lineNumber(at offset: Int64) throws -> Int {
         let chunk = 1 << 20
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
         defer { scratch.deallocate() }

@@ -1,22 +1,22 @@
 // TextScanner: Spark's `read.text` over one split: one row per line in a single string column
 // `value`, bytes copied straight from the read buffer into the batch's StringArray.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Scans a split of a text file into batches of one `value: string` column.
 ///
 /// Every line the split owns is a row, empty lines included (as Spark's text source); `\n` and a
 /// trailing `\r` are not part of the value. Bytes are taken as they are (UTF-8 is not validated,
 /// like Spark, which also passes the bytes through).
-package enum TextScanner {
+@_spi(EmberInternal) public enum TextScanner {
     /// The schema of the batches: `value: string`.
-    package static let schema = StructType([StructField("value", .string)])
+    @_spi(EmberInternal) public static let schema = StructType([StructField("value", .string)])
 
     /// A batch is also cut when its string bytes reach this size, so offsets stay far from
     /// `Int32.max` even for very long lines.
     static let maxBatchBytes = 64 << 20
 
-    package static func scan(_ split: FileSplit, batchSize: Int = ColumnarBatch.defaultCapacity,
+    @_spi(EmberInternal) public static func scan(_ split: FileSplit, batchSize: Int = ColumnarBatch.defaultCapacity,
                             _ body: (ColumnarBatch) throws -> Void) throws {
         let rowsPerBatch = max(1, batchSize)
         let reader = try LineReader(split: split)

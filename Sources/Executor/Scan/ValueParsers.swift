@@ -6,7 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// Parsers from bytes to values; each returns nil when the text is not a value of its type.
 ///

@@ -2,7 +2,7 @@
 // (its executor was lost, or it was evicted) fails the task with a typed reason (CacheBlockMissing),
 // so the driver recomputes the partition instead of retrying the read.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum CacheReadSource {
     static func read(_ spec: CacheSpec, partition: Int, blocks: BlockManager, executorId: ExecutorID,

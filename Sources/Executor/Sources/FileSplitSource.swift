@@ -1,6 +1,6 @@
 // FileSplitSource: a task's file split, scanned as text or CSV into batches of the scan's columns.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum FileSplitSource {
     static func read(_ scan: FileScan, _ split: FileSplit, metrics: inout TaskMetrics, _ emit: (ColumnarBatch) throws -> Void) throws {

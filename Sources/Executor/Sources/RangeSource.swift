@@ -1,6 +1,6 @@
 // RangeSource: generates a task's slice of `range(start, end, step)` as batches of `id` values.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum RangeSource {
     static func generate(_ spec: RangeSpec, partition: Int, batchSize: Int = ColumnarBatch.defaultCapacity,

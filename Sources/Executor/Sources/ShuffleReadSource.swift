@@ -2,8 +2,8 @@
 // map outputs' files. A reduce partition the driver found far larger than its siblings also gets
 // its keys summarized, so a failure report can name the key that dominates it.
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 enum ShuffleReadSource {
     static func read(_ shuffleId: ShuffleID, schema: StructType, reduceId: Int, numPartitions: Int, blocks: [ShuffleBlockRef],

@@ -4,10 +4,10 @@
 // a file split, a slice of a range, a reduce partition of a shuffle, a cached block or a broadcast.
 // A union's task reads the leaves of one child only; a join's task reads both sides.
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
-package enum TaskInputSource: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum TaskInputSource: Sendable, Codable, Hashable {
     case fileSplit(FileSplit)
     /// Slice `index` of the leaf's range.
     case rangeSlice(index: Int)
@@ -19,11 +19,11 @@ package enum TaskInputSource: Sendable, Codable, Hashable {
     case cacheBlock(cacheId: Int, partition: Int)
 }
 
-package struct TaskInput: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public struct TaskInput: Sendable, Codable, Hashable {
     /// The leaf of the stage plan this input feeds (its position in `PhysicalPlan.leaves`).
-    package var leaf: Int
-    package var source: TaskInputSource
-    package init(leaf: Int, source: TaskInputSource) {
+    @_spi(EmberInternal) public var leaf: Int
+    @_spi(EmberInternal) public var source: TaskInputSource
+    @_spi(EmberInternal) public init(leaf: Int, source: TaskInputSource) {
         self.leaf = leaf
         self.source = source
     }
@@ -32,7 +32,7 @@ package struct TaskInput: Sendable, Codable, Hashable {
 extension PhysicalPlan {
     /// The inputs of task `partition` of a stage with this plan. `blocks(shuffle, reduceId)` gives
     /// the map outputs of a shuffle's reduce partition.
-    package func taskInputs(partition: Int, blocks: (ShuffleID, Int) -> [ShuffleBlockRef]) -> [TaskInput] {
+    @_spi(EmberInternal) public func taskInputs(partition: Int, blocks: (ShuffleID, Int) -> [ShuffleBlockRef]) -> [TaskInput] {
         var out: [TaskInput] = []
         collectInputs(partition: partition, firstLeaf: 0, blocks: blocks, into: &out)
         return out
@@ -69,7 +69,7 @@ extension PhysicalPlan {
 
     /// The plan as it travels to executors: file scans without their splits (each task carries
     /// its own split as an input, not its siblings').
-    package var withoutSplits: PhysicalPlan {
+    @_spi(EmberInternal) public var withoutSplits: PhysicalPlan {
         transformUp { node in
             guard case .fileScan(var scan) = node, !scan.splits.isEmpty else { return node }
             scan.splits = []

@@ -10,28 +10,28 @@
 // version), so the driver, keeping the newest report per executor, learns which blocks are gone.
 
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 import Synchronization
 
 /// What a task reports about a block it stored.
-package struct CachedBlockInfo: Sendable, Codable, Hashable {
-    package var cacheId: Int
-    package var partition: Int
-    package var bytes: Int64
-    package var inMemory: Bool
+@_spi(EmberInternal) public struct CachedBlockInfo: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var cacheId: Int
+    @_spi(EmberInternal) public var partition: Int
+    @_spi(EmberInternal) public var bytes: Int64
+    @_spi(EmberInternal) public var inMemory: Bool
 }
 
 /// The executor's cached blocks as of one moment (sent with every task status).
-package struct StorageReport: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public struct StorageReport: Sendable, Codable, Hashable {
     /// Grows with every change on the executor: a report with a lower version is older.
-    package var version: Int
+    @_spi(EmberInternal) public var version: Int
     /// Storage memory the executor's memory manager accounts to cached blocks.
-    package var memoryUsed: Int64
-    package var blocks: [CachedBlockInfo]
+    @_spi(EmberInternal) public var memoryUsed: Int64
+    @_spi(EmberInternal) public var blocks: [CachedBlockInfo]
 }
 
-package final class BlockManager: StorageEvictor {
+@_spi(EmberInternal) public final class BlockManager: StorageEvictor {
     enum Block {
         case memory([ColumnarBatch], bytes: Int, level: StorageLevel)
         case disk(path: String, bytes: Int64)
@@ -60,7 +60,7 @@ package final class BlockManager: StorageEvictor {
     let directory: String
     let memory: ExecutorMemoryManager?
 
-    package init(directory: String, memory: ExecutorMemoryManager?) {
+    @_spi(EmberInternal) public init(directory: String, memory: ExecutorMemoryManager?) {
         self.directory = directory
         self.memory = memory
         memory?.setStorageEvictor(self)
@@ -68,7 +68,7 @@ package final class BlockManager: StorageEvictor {
 
     /// Stores a partition at `level`, replacing (and releasing) any older copy; returns what was
     /// stored, or nil when MEMORY_ONLY did not fit.
-    package func put(cacheId: Int, partition: Int, batches: [ColumnarBatch], schema: StructType,
+    @_spi(EmberInternal) public func put(cacheId: Int, partition: Int, batches: [ColumnarBatch], schema: StructType,
                     level: StorageLevel) throws -> CachedBlockInfo? {
         let key = Key(cacheId: cacheId, partition: partition)
         let bytes = batches.reduce(0) { $0 + $1.memoryBytes }
@@ -93,7 +93,7 @@ package final class BlockManager: StorageEvictor {
     }
 
     /// The batches of a cached partition, or nil if this executor does not have it.
-    package func get(cacheId: Int, partition: Int, schema: StructType) throws -> [ColumnarBatch]? {
+    @_spi(EmberInternal) public func get(cacheId: Int, partition: Int, schema: StructType) throws -> [ColumnarBatch]? {
         let key = Key(cacheId: cacheId, partition: partition)
         let found = state.withLock { s -> Block? in
             s.clock += 1
@@ -118,14 +118,14 @@ package final class BlockManager: StorageEvictor {
     }
 
     /// Drops every partition of a cached DataFrame (unpersist), or one partition.
-    package func remove(cacheId: Int, partition: Int? = nil) {
+    @_spi(EmberInternal) public func remove(cacheId: Int, partition: Int? = nil) {
         state.withLock { s in
             for key in s.blocks.keys where key.cacheId == cacheId && (partition == nil || key.partition == partition) { drop(key, &s) }
         }
     }
 
     /// The blocks held now, with the storage memory accounted to them.
-    package func storageReport() -> StorageReport {
+    @_spi(EmberInternal) public func storageReport() -> StorageReport {
         state.withLock { s in
             let blocks = s.blocks.map { key, entry -> CachedBlockInfo in
                 switch entry.block {
@@ -140,7 +140,7 @@ package final class BlockManager: StorageEvictor {
 
     /// Evicts memory blocks, least recently used first, until `bytes` of storage are released:
     /// MEMORY_ONLY blocks are dropped, MEMORY_AND_DISK blocks are written to disk first.
-    package func evictStorage(atLeast bytes: Int) -> Int {
+    @_spi(EmberInternal) public func evictStorage(atLeast bytes: Int) -> Int {
         struct Victim { let key: Key; let stored: Int; let batches: [ColumnarBatch]; let bytes: Int; let level: StorageLevel }
         let victims = state.withLock { s -> [Victim] in
             let candidates = s.blocks.compactMap { key, entry -> (Victim, lastUse: Int)? in

@@ -5,7 +5,7 @@
 // only keys that matter are ever rendered. The driver asks for it only for partitions ≥ 5× the
 // median, so ordinary tasks never pay for it.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 struct KeySummary {
     static let slots = 16

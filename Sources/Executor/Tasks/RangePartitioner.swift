@@ -9,14 +9,14 @@
 //
 // Equal keys always land in one partition; nulls and NaN fall where the sort order puts them.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
-package struct RangePartitioner {
+@_spi(EmberInternal) public struct RangePartitioner {
     let orders: [BoundSortOrder]
     let bounds: SortKeys
     let boundCount: Int
 
-    package init(_ partitioning: RangePartitioning) throws {
+    @_spi(EmberInternal) public init(_ partitioning: RangePartitioning) throws {
         guard let values = partitioning.bounds else {
             throw EmberError(.internal, "a range exchange reached a map task without its sampled bounds")
         }
@@ -28,7 +28,7 @@ package struct RangePartitioner {
     }
 
     /// The partition of every row of `batch`, into `out`.
-    package func partitionIds(_ batch: ColumnarBatch, into out: inout [Int32]) throws {
+    @_spi(EmberInternal) public func partitionIds(_ batch: ColumnarBatch, into out: inout [Int32]) throws {
         out.removeAll(keepingCapacity: true)
         guard boundCount > 0 else {
             out.append(contentsOf: repeatElement(0, count: batch.numRows))
@@ -47,7 +47,7 @@ package struct RangePartitioner {
 
     /// The bounds for `partitions` ranges from the sampling job's output (key columns + weight, as
     /// `sampling.schema`).
-    package static func determineBounds(samples: [ColumnarBatch], sampling: KeySampling, partitions: Int) throws -> [[Value]] {
+    @_spi(EmberInternal) public static func determineBounds(samples: [ColumnarBatch], sampling: KeySampling, partitions: Int) throws -> [[Value]] {
         guard partitions > 1 else { return [] }
         let schema = sampling.schema
         let sorted = try SortedRows(samples, orders: sampling.keyOrders, schema: schema)

@@ -7,8 +7,8 @@
 //   batch ─► BatchCodec ─► buffer ──(≤ maxDirectBytes at the end)──► status frame's binary part
 //                            └─(over it)─► ResultFileWriter: then each batch, a zstd frame per ~1 MiB ─► result file
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 final class ResultSink: BatchConsumer {
     /// What the task reports: its encoded batches, or the file holding them.

@@ -1,8 +1,8 @@
 // ShuffleWriteSink: the end of a map task's pipeline: partitions rows by the exchange's keys and
 // writes the shuffle files. (Result tasks end in ResultSink.)
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 final class ShuffleWriteSink: BatchConsumer {
     let writer: ShuffleMapWriter

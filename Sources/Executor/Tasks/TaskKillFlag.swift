@@ -11,35 +11,35 @@
 // aggregate's groups) stop within one batch.
 
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 import Synchronization
 
 /// Set once to ask a running task attempt to stop; read by the task's thread between batches.
-package final class TaskKillFlag: Sendable {
+@_spi(EmberInternal) public final class TaskKillFlag: Sendable {
     private let killed = Atomic<Bool>(false)
     private let why = Mutex<String>("")
 
-    package init() {}
+    @_spi(EmberInternal) public init() {}
 
     /// Asks the task to stop at its next batch boundary.
-    package func kill(reason: String) {
+    @_spi(EmberInternal) public func kill(reason: String) {
         why.withLock { if $0.isEmpty { $0 = reason } }
         killed.store(true, ordering: .releasing)
     }
 
-    package var isKilled: Bool { killed.load(ordering: .acquiring) }
+    @_spi(EmberInternal) public var isKilled: Bool { killed.load(ordering: .acquiring) }
 
     /// Why the task was asked to stop (empty while it was not).
-    package var reason: String { why.withLock { $0 } }
+    @_spi(EmberInternal) public var reason: String { why.withLock { $0 } }
 
     /// Throws ``TaskKilled`` if the task was asked to stop.
     @inline(__always)
-    package func check() throws {
+    @_spi(EmberInternal) public func check() throws {
         if isKilled { throw TaskKilled(reason: reason) }
     }
 
     /// Sleeps `millis`, waking every 10 ms to stop early (throwing ``TaskKilled``) if the task is killed.
-    package func sleep(millis: Int) throws {
+    @_spi(EmberInternal) public func sleep(millis: Int) throws {
         var left = millis
         while left > 0 {
             try check()
@@ -52,9 +52,9 @@ package final class TaskKillFlag: Sendable {
 }
 
 /// Thrown inside a task whose kill flag was set; the task ends with state KILLED, not FAILED.
-package struct TaskKilled: Error, CustomStringConvertible {
-    package let reason: String
-    package var description: String { "task killed: \(reason)" }
+@_spi(EmberInternal) public struct TaskKilled: Error, CustomStringConvertible {
+    @_spi(EmberInternal) public let reason: String
+    @_spi(EmberInternal) public var description: String { "task killed: \(reason)" }
 }
 
 /// A batch boundary: checks the task's kill flag before passing each batch on.

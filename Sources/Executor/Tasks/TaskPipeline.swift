@@ -8,8 +8,8 @@
 //   FileScan ─► Filter ─► HashJoin(probe) ─► Project ─► sink
 //   BroadcastRead ─► JoinBuildSide ──────┘ (run first)
 
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
 final class TaskPipeline {
     let task: TaskDescription

@@ -9,19 +9,19 @@
 // stopped at a batch boundary and left no output behind).
 
 import Foundation
-import Planner
-import Shuffle
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
 
-package struct TaskRunner: Sendable {
-    package let executorId: ExecutorID
+@_spi(EmberInternal) public struct TaskRunner: Sendable {
+    @_spi(EmberInternal) public let executorId: ExecutorID
     /// The application's local directory (shuffle files live here and outlive the executor).
-    package let localDir: String
+    @_spi(EmberInternal) public let localDir: String
     /// The executor's execution memory (nil: unbounded, for in-process use).
-    package let memory: ExecutorMemoryManager?
+    @_spi(EmberInternal) public let memory: ExecutorMemoryManager?
     /// The executor's cached partitions.
-    package let blocks: BlockManager
+    @_spi(EmberInternal) public let blocks: BlockManager
 
-    package init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil, blocks: BlockManager? = nil) {
+    @_spi(EmberInternal) public init(executorId: ExecutorID, localDir: String, memory: ExecutorMemoryManager? = nil, blocks: BlockManager? = nil) {
         self.executorId = executorId
         self.localDir = localDir
         self.memory = memory
@@ -30,7 +30,7 @@ package struct TaskRunner: Sendable {
 
     /// Runs a task; never throws — failures become a FAILED status with their reason, a kill a
     /// KILLED status.
-    package func run(_ task: TaskDescription, kill: TaskKillFlag = TaskKillFlag()) -> (TaskStatus, [UInt8]) {
+    @_spi(EmberInternal) public func run(_ task: TaskDescription, kill: TaskKillFlag = TaskKillFlag()) -> (TaskStatus, [UInt8]) {
         let started = DispatchTime.now().uptimeNanoseconds
         var metrics = TaskMetrics()
         memory?.taskStarted(task.taskId)

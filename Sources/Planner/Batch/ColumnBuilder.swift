@@ -1,8 +1,8 @@
 // ColumnBuilder: appends values one at a time into a ColumnVector of a fixed type. Readers and
 // result paths use the typed `append*` methods; `append(_ value:)` is the slow, general path.
 
-package struct ColumnBuilder: Sendable {
-    package let type: DataType
+@_spi(EmberInternal) public struct ColumnBuilder: Sendable {
+    @_spi(EmberInternal) public let type: DataType
     private var longs: [Int64] = []
     private var doubles: [Double] = []
     private var bools: [Bool] = []
@@ -12,9 +12,9 @@ package struct ColumnBuilder: Sendable {
     private var child: [ColumnBuilder] = []
     private var validity = Bitmap(count: 0, value: true)
     private var nulls = 0
-    package private(set) var count = 0
+    @_spi(EmberInternal) public private(set) var count = 0
 
-    package init(type: DataType, capacity: Int = 0) {
+    @_spi(EmberInternal) public init(type: DataType, capacity: Int = 0) {
         self.type = type
         validity.reserveCapacity(capacity)
         switch type {
@@ -27,7 +27,7 @@ package struct ColumnBuilder: Sendable {
         }
     }
 
-    package mutating func appendNull() {
+    @_spi(EmberInternal) public mutating func appendNull() {
         switch type {
         case .long, .timestamp: longs.append(0)
         case .double: doubles.append(0)
@@ -46,15 +46,15 @@ package struct ColumnBuilder: Sendable {
         count += 1
     }
 
-    package mutating func appendLong(_ v: Int64) { longs.append(v); markValid() }
-    package mutating func appendDouble(_ v: Double) { doubles.append(v); markValid() }
-    package mutating func appendBool(_ v: Bool) { bools.append(v); markValid() }
-    package mutating func appendDate(_ v: Int32) { ints.append(v); markValid() }
-    package mutating func appendString(_ v: String) { strings.append(v); markValid() }
-    package mutating func appendString(bytes: UnsafeRawBufferPointer) { strings.append(bytes: bytes); markValid() }
+    @_spi(EmberInternal) public mutating func appendLong(_ v: Int64) { longs.append(v); markValid() }
+    @_spi(EmberInternal) public mutating func appendDouble(_ v: Double) { doubles.append(v); markValid() }
+    @_spi(EmberInternal) public mutating func appendBool(_ v: Bool) { bools.append(v); markValid() }
+    @_spi(EmberInternal) public mutating func appendDate(_ v: Int32) { ints.append(v); markValid() }
+    @_spi(EmberInternal) public mutating func appendString(_ v: String) { strings.append(v); markValid() }
+    @_spi(EmberInternal) public mutating func appendString(bytes: UnsafeRawBufferPointer) { strings.append(bytes: bytes); markValid() }
 
     /// Appends any value; it must match the builder's type (or be null). Longs widen to doubles.
-    package mutating func append(_ value: Value) {
+    @_spi(EmberInternal) public mutating func append(_ value: Value) {
         switch (type, value) {
         case (_, .null): appendNull()
         case (.long, .long(let v)): appendLong(v)
@@ -73,7 +73,7 @@ package struct ColumnBuilder: Sendable {
         }
     }
 
-    package func finish() -> ColumnVector {
+    @_spi(EmberInternal) public func finish() -> ColumnVector {
         let bits: Bitmap? = nulls == 0 ? nil : validity
         switch type {
         case .long: return ColumnVector(.long(longs), validity: bits)

@@ -8,7 +8,7 @@
 //
 // Null slots still hold a value (0, "", false) so that buffers stay dense and branch-free loops work.
 
-package indirect enum ColumnValues: Sendable, Equatable {
+@_spi(EmberInternal) public indirect enum ColumnValues: Sendable, Equatable {
     case long([Int64])
     case double([Double])
     case boolean([Bool])
@@ -19,16 +19,16 @@ package indirect enum ColumnValues: Sendable, Equatable {
     case list(offsets: [Int32], child: ColumnVector)
 }
 
-package struct ColumnVector: Sendable, Equatable {
-    package var values: ColumnValues
-    package var validity: Bitmap?
+@_spi(EmberInternal) public struct ColumnVector: Sendable, Equatable {
+    @_spi(EmberInternal) public var values: ColumnValues
+    @_spi(EmberInternal) public var validity: Bitmap?
 
-    package init(_ values: ColumnValues, validity: Bitmap? = nil) {
+    @_spi(EmberInternal) public init(_ values: ColumnValues, validity: Bitmap? = nil) {
         self.values = values
         self.validity = (validity?.allSet ?? true) ? nil : validity
     }
 
-    package var count: Int {
+    @_spi(EmberInternal) public var count: Int {
         switch values {
         case .long(let v): return v.count
         case .double(let v): return v.count
@@ -40,7 +40,7 @@ package struct ColumnVector: Sendable, Equatable {
         }
     }
 
-    package var dataType: DataType {
+    @_spi(EmberInternal) public var dataType: DataType {
         switch values {
         case .long: return .long
         case .double: return .double
@@ -52,12 +52,12 @@ package struct ColumnVector: Sendable, Equatable {
         }
     }
 
-    @inlinable package func isNull(_ i: Int) -> Bool { validity.map { !$0[i] } ?? false }
-    package var hasNulls: Bool { validity != nil }
-    package var nullCount: Int { validity.map { $0.count - $0.nonzeroBitCount } ?? 0 }
+    @inlinable @_spi(EmberInternal) public func isNull(_ i: Int) -> Bool { validity.map { !$0[i] } ?? false }
+    @_spi(EmberInternal) public var hasNulls: Bool { validity != nil }
+    @_spi(EmberInternal) public var nullCount: Int { validity.map { $0.count - $0.nonzeroBitCount } ?? 0 }
 
     /// An empty column of a type.
-    package static func empty(_ type: DataType) -> ColumnVector {
+    @_spi(EmberInternal) public static func empty(_ type: DataType) -> ColumnVector {
         switch type {
         case .long: return ColumnVector(.long([]))
         case .double: return ColumnVector(.double([]))
@@ -70,14 +70,14 @@ package struct ColumnVector: Sendable, Equatable {
     }
 
     /// A column of `count` copies of one value (nulls if `value` is null).
-    package static func constant(_ value: Value, type: DataType, count: Int) -> ColumnVector {
+    @_spi(EmberInternal) public static func constant(_ value: Value, type: DataType, count: Int) -> ColumnVector {
         var b = ColumnBuilder(type: type, capacity: count)
         for _ in 0..<count { b.append(value) }
         return b.finish()
     }
 
     /// Value i as a `Value` (for results and tests, not for hot loops).
-    package func value(at i: Int) -> Value {
+    @_spi(EmberInternal) public func value(at i: Int) -> Value {
         if isNull(i) { return .null }
         switch values {
         case .long(let v): return .long(v[i])
@@ -92,7 +92,7 @@ package struct ColumnVector: Sendable, Equatable {
     }
 
     /// Gathers rows by index (the columnar "take"): result row k = self row indices[k].
-    package func take(_ indices: [Int32]) -> ColumnVector {
+    @_spi(EmberInternal) public func take(_ indices: [Int32]) -> ColumnVector {
         let newValidity: Bitmap? = validity.map { bits in
             var out = Bitmap(count: indices.count, value: true)
             for (k, i) in indices.enumerated() where !bits[Int(i)] { out[k] = false }
@@ -130,12 +130,12 @@ package struct ColumnVector: Sendable, Equatable {
     }
 
     /// Rows `range` of this column.
-    package func slice(_ range: Range<Int>) -> ColumnVector {
+    @_spi(EmberInternal) public func slice(_ range: Range<Int>) -> ColumnVector {
         take(range.map { Int32($0) })
     }
 
     /// Concatenates columns of the same type.
-    package static func concat(_ parts: [ColumnVector], type: DataType) -> ColumnVector {
+    @_spi(EmberInternal) public static func concat(_ parts: [ColumnVector], type: DataType) -> ColumnVector {
         if parts.count == 1 { return parts[0] }
         let total = parts.reduce(0) { $0 + $1.count }
         var validity: Bitmap? = nil

@@ -3,7 +3,7 @@
 // reduce partition's rows from all buffered batches in one pass, without concatenating them first.
 
 extension ColumnVector {
-    package static func gather(_ sources: [ColumnVector], batch: UnsafeBufferPointer<Int32>, rows: UnsafeBufferPointer<Int32>,
+    @_spi(EmberInternal) public static func gather(_ sources: [ColumnVector], batch: UnsafeBufferPointer<Int32>, rows: UnsafeBufferPointer<Int32>,
                               type: DataType) -> ColumnVector {
         let n = rows.count
         var validity: Bitmap? = nil
@@ -63,7 +63,7 @@ extension ColumnVector {
     }
 
     /// Approximate bytes held by the column's buffers (for memory accounting).
-    package var memoryBytes: Int {
+    @_spi(EmberInternal) public var memoryBytes: Int {
         let bits = validity.map { $0.words.count * 8 } ?? 0
         switch values {
         case .long(let v), .timestamp(let v): return v.count * 8 + bits
@@ -78,5 +78,5 @@ extension ColumnVector {
 
 extension ColumnarBatch {
     /// Approximate bytes held by the batch's buffers.
-    package var memoryBytes: Int { columns.reduce(0) { $0 + $1.memoryBytes } }
+    @_spi(EmberInternal) public var memoryBytes: Int { columns.reduce(0) { $0 + $1.memoryBytes } }
 }

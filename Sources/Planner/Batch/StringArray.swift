@@ -6,73 +6,73 @@
 // String i occupies bytes[offsets[i] ..< offsets[i + 1]]. No Swift String is created per value
 // unless a caller asks for one.
 
-package struct StringArray: Sendable, Equatable {
-    package var offsets: [Int32]
-    package var bytes: [UInt8]
+@_spi(EmberInternal) public struct StringArray: Sendable, Equatable {
+    @_spi(EmberInternal) public var offsets: [Int32]
+    @_spi(EmberInternal) public var bytes: [UInt8]
 
-    package init() {
+    @_spi(EmberInternal) public init() {
         offsets = [0]
         bytes = []
     }
 
-    package init(offsets: [Int32], bytes: [UInt8]) {
+    @_spi(EmberInternal) public init(offsets: [Int32], bytes: [UInt8]) {
         self.offsets = offsets
         self.bytes = bytes
     }
 
-    package init<S: Sequence>(_ strings: S) where S.Element == String {
+    @_spi(EmberInternal) public init<S: Sequence>(_ strings: S) where S.Element == String {
         self.init()
         for s in strings { append(s) }
     }
 
-    package var count: Int { offsets.count - 1 }
+    @_spi(EmberInternal) public var count: Int { offsets.count - 1 }
 
-    package mutating func reserveCapacity(count: Int, bytes byteCount: Int) {
+    @_spi(EmberInternal) public mutating func reserveCapacity(count: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(count + 1)
         bytes.reserveCapacity(byteCount)
     }
 
-    @inlinable package mutating func append(_ s: String) {
+    @inlinable @_spi(EmberInternal) public mutating func append(_ s: String) {
         var s = s
         s.withUTF8 { bytes.append(contentsOf: $0) }
         offsets.append(Int32(bytes.count))
     }
 
-    @inlinable package mutating func append(bytes src: UnsafeRawBufferPointer) {
+    @inlinable @_spi(EmberInternal) public mutating func append(bytes src: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: src)
         offsets.append(Int32(bytes.count))
     }
 
-    @inlinable package mutating func append<C: Collection>(utf8 src: C) where C.Element == UInt8 {
+    @inlinable @_spi(EmberInternal) public mutating func append<C: Collection>(utf8 src: C) where C.Element == UInt8 {
         bytes.append(contentsOf: src)
         offsets.append(Int32(bytes.count))
     }
 
     /// Appends an empty value (used for null slots).
-    @inlinable package mutating func appendEmpty() { offsets.append(Int32(bytes.count)) }
+    @inlinable @_spi(EmberInternal) public mutating func appendEmpty() { offsets.append(Int32(bytes.count)) }
 
     /// Appends value `i` of another array.
-    @inlinable package mutating func append(from other: StringArray, at i: Int) {
+    @inlinable @_spi(EmberInternal) public mutating func append(from other: StringArray, at i: Int) {
         let s = Int(other.offsets[i]), e = Int(other.offsets[i + 1])
         bytes.append(contentsOf: other.bytes[s..<e])
         offsets.append(Int32(bytes.count))
     }
 
-    @inlinable package func length(at i: Int) -> Int { Int(offsets[i + 1] - offsets[i]) }
+    @inlinable @_spi(EmberInternal) public func length(at i: Int) -> Int { Int(offsets[i + 1] - offsets[i]) }
 
-    package subscript(i: Int) -> String {
+    @_spi(EmberInternal) public subscript(i: Int) -> String {
         let s = Int(offsets[i]), e = Int(offsets[i + 1])
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[s..<e]), as: UTF8.self) }
     }
 
     /// Calls `body` with the raw bytes of value `i`.
-    @inlinable package func withBytes<R>(at i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    @inlinable @_spi(EmberInternal) public func withBytes<R>(at i: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let s = Int(offsets[i]), e = Int(offsets[i + 1])
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[s..<e])) }
     }
 
     /// Byte-wise comparison of value i with value j of `other` (UTF-8 order = code point order, as Spark).
-    package func compare(_ i: Int, _ other: StringArray, _ j: Int) -> Int {
+    @_spi(EmberInternal) public func compare(_ i: Int, _ other: StringArray, _ j: Int) -> Int {
         let a0 = Int(offsets[i]), a1 = Int(offsets[i + 1])
         let b0 = Int(other.offsets[j]), b1 = Int(other.offsets[j + 1])
         return bytes.withUnsafeBufferPointer { a in
@@ -90,7 +90,7 @@ package struct StringArray: Sendable, Equatable {
     }
 
     /// Equality of value i with value j of `other`.
-    @inlinable package func equals(_ i: Int, _ other: StringArray, _ j: Int) -> Bool {
+    @inlinable @_spi(EmberInternal) public func equals(_ i: Int, _ other: StringArray, _ j: Int) -> Bool {
         let a0 = Int(offsets[i]), a1 = Int(offsets[i + 1])
         let b0 = Int(other.offsets[j]), b1 = Int(other.offsets[j + 1])
         if a1 - a0 != b1 - b0 { return false }

@@ -58,7 +58,7 @@ public struct EmberError: Error, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Returns a copy with one more context entry.
-    package func with(_ key: String, _ value: String) -> EmberError {
+    @_spi(EmberInternal) public func with(_ key: String, _ value: String) -> EmberError {
         var copy = self
         copy.context.append(ContextItem(key, value))
         return copy
@@ -81,7 +81,7 @@ public struct EmberError: Error, Sendable, Codable, CustomStringConvertible {
 
     /// Whether a task failing with this error should count toward `task.maxFailures`.
     /// Fetch failures recompute the parent stage instead; executor losses are not the task's fault.
-    package var countsTowardTaskFailures: Bool {
+    @_spi(EmberInternal) public var countsTowardTaskFailures: Bool {
         switch code {
         case .fetchFailed, .executor, .killed: return false
         default: return true
@@ -97,7 +97,7 @@ public struct EmberError: Error, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Wraps any error as an EmberError (keeping EmberErrors as they are).
-    package static func wrap(_ error: any Error, _ code: ErrorCode = .execution, _ message: String? = nil) -> EmberError {
+    @_spi(EmberInternal) public static func wrap(_ error: any Error, _ code: ErrorCode = .execution, _ message: String? = nil) -> EmberError {
         if let e = error as? EmberError { return e }
         return EmberError(code, message ?? String(describing: error), cause: message == nil ? nil : error)
     }

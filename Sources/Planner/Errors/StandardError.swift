@@ -18,10 +18,10 @@ public enum StandardError {
     }
 }
 
-package enum FileDescriptorWriter {
+@_spi(EmberInternal) public enum FileDescriptorWriter {
     /// Writes all of `bytes` to `fd`, retrying EINTR and short writes; false on any other error
     /// (errno is left as the failing write set it).
-    package static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    @_spi(EmberInternal) public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { raw in
             guard var p = raw.baseAddress else { return true }
             var left = raw.count

@@ -7,7 +7,7 @@ extension String {
     /// The text with every control character except `\n` and `\t` replaced by a visible escape:
     /// C0 controls and DEL as `\xHH` (`\r` as `\r`), C1 controls (U+0080–U+009F, which some
     /// terminals treat as CSI and OSC) as `\u{HH}`.
-    package var escapingControlCharacters: String {
+    @_spi(EmberInternal) public var escapingControlCharacters: String {
         guard unicodeScalars.contains(where: Self.needsEscape) else { return self }
         var out = ""
         out.reserveCapacity(utf8.count + 8)

@@ -2,7 +2,7 @@
 // conjunctions) are written once instead of once per expression kind.
 
 extension BoundExpression: TreeNode {
-    package var children: [BoundExpression] {
+    @_spi(EmberInternal) public var children: [BoundExpression] {
         switch self {
         case .column, .literal: return []
         case .arithmetic(_, let l, let r, _), .comparison(_, let l, let r), .equalNullSafe(let l, let r), .and(let l, let r), .or(let l, let r):
@@ -14,7 +14,7 @@ extension BoundExpression: TreeNode {
         }
     }
 
-    package func withNewChildren(_ c: [BoundExpression]) -> BoundExpression {
+    @_spi(EmberInternal) public func withNewChildren(_ c: [BoundExpression]) -> BoundExpression {
         switch self {
         case .column, .literal: return self
         case .arithmetic(let op, _, _, let t): return .arithmetic(op, c[0], c[1], t)
@@ -41,7 +41,7 @@ extension BoundExpression: TreeNode {
 
 extension BoundExpression {
     /// Replaces every column reference by what `replace` returns for it.
-    package func substitutingColumns(_ replace: (Int, DataType) -> BoundExpression) -> BoundExpression {
+    @_spi(EmberInternal) public func substitutingColumns(_ replace: (Int, DataType) -> BoundExpression) -> BoundExpression {
         transformUp { e in
             if case .column(let i, let t) = e { return replace(i, t) }
             return e
@@ -49,18 +49,18 @@ extension BoundExpression {
     }
 
     /// Shifts every column index by `offset`.
-    package func shiftingColumns(by offset: Int) -> BoundExpression {
+    @_spi(EmberInternal) public func shiftingColumns(by offset: Int) -> BoundExpression {
         offset == 0 ? self : substitutingColumns { .column($0 + offset, $1) }
     }
 
     /// The operands of a chain of ANDs (the expression itself if it is no AND).
-    package var conjuncts: [BoundExpression] {
+    @_spi(EmberInternal) public var conjuncts: [BoundExpression] {
         if case .and(let l, let r) = self { return l.conjuncts + r.conjuncts }
         return [self]
     }
 
     /// AND of the expressions (nil for none).
-    package static func conjunction(_ es: [BoundExpression]) -> BoundExpression? {
+    @_spi(EmberInternal) public static func conjunction(_ es: [BoundExpression]) -> BoundExpression? {
         es.reduce(nil as BoundExpression?) { acc, e in acc.map { .and($0, e) } ?? e }
     }
 }

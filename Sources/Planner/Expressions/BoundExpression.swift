@@ -1,7 +1,7 @@
 // BoundExpression: a resolved expression. Column references are indices into the input batch,
 // every node knows its result type. This is what tasks carry to executors and evaluate per batch.
 
-package indirect enum BoundExpression: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public indirect enum BoundExpression: Sendable, Codable, Hashable {
     case column(Int, DataType)
     case literal(Value, DataType)
     case arithmetic(BinaryOperator, BoundExpression, BoundExpression, DataType)
@@ -26,7 +26,7 @@ package indirect enum BoundExpression: Sendable, Codable, Hashable {
     /// A function of several arguments (CASE WHEN, LIKE, substring, dates…; see BoundFunction).
     case call(BoundFunction, [BoundExpression], DataType)
 
-    package var dataType: DataType {
+    @_spi(EmberInternal) public var dataType: DataType {
         switch self {
         case .column(_, let t), .literal(_, let t), .arithmetic(_, _, _, let t), .coalesce(_, let t), .cast(_, let t), .call(_, _, let t): return t
         case .comparison, .equalNullSafe, .and, .or, .not, .isNull, .isNotNull: return .boolean
@@ -38,7 +38,7 @@ package indirect enum BoundExpression: Sendable, Codable, Hashable {
     }
 
     /// Input column indices this expression reads.
-    package var referencedColumns: Set<Int> {
+    @_spi(EmberInternal) public var referencedColumns: Set<Int> {
         var out = Set<Int>()
         collectColumns(into: &out)
         return out
@@ -50,12 +50,12 @@ package indirect enum BoundExpression: Sendable, Codable, Hashable {
     }
 
     /// Rewrites column indices through `mapping` (old index → new index).
-    package func remapColumns(_ mapping: [Int: Int]) -> BoundExpression {
+    @_spi(EmberInternal) public func remapColumns(_ mapping: [Int: Int]) -> BoundExpression {
         substitutingColumns { i, t in .column(mapping[i] ?? i, t) }
     }
 
     /// Compact text for `explain()`, e.g. `lower(#0)`.
-    package func describe(_ schema: StructType? = nil) -> String {
+    @_spi(EmberInternal) public func describe(_ schema: StructType? = nil) -> String {
         func name(_ i: Int) -> String {
             if let schema, i < schema.count { return "\(schema.fields[i].name)#\(i)" }
             return "#\(i)"
@@ -86,26 +86,26 @@ package indirect enum BoundExpression: Sendable, Codable, Hashable {
 }
 
 /// A resolved aggregate: function, input expression (nil = `count(*)`), output name.
-package struct BoundAggregate: Sendable, Codable, Hashable {
-    package var function: AggregateFunction
-    package var input: BoundExpression?
-    package var name: String
-    package init(function: AggregateFunction, input: BoundExpression?, name: String) {
+@_spi(EmberInternal) public struct BoundAggregate: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var function: AggregateFunction
+    @_spi(EmberInternal) public var input: BoundExpression?
+    @_spi(EmberInternal) public var name: String
+    @_spi(EmberInternal) public init(function: AggregateFunction, input: BoundExpression?, name: String) {
         self.function = function
         self.input = input
         self.name = name
     }
-    package var inputType: DataType? { input?.dataType }
-    package var resultType: DataType { function.resultType(input: inputType) }
-    package var bufferTypes: [DataType] { function.bufferTypes(input: inputType) }
+    @_spi(EmberInternal) public var inputType: DataType? { input?.dataType }
+    @_spi(EmberInternal) public var resultType: DataType { function.resultType(input: inputType) }
+    @_spi(EmberInternal) public var bufferTypes: [DataType] { function.bufferTypes(input: inputType) }
 }
 
 /// A resolved sort key.
-package struct BoundSortOrder: Sendable, Codable, Hashable {
-    package var expression: BoundExpression
-    package var ascending: Bool
-    package var nullsFirst: Bool
-    package init(expression: BoundExpression, ascending: Bool, nullsFirst: Bool) {
+@_spi(EmberInternal) public struct BoundSortOrder: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var expression: BoundExpression
+    @_spi(EmberInternal) public var ascending: Bool
+    @_spi(EmberInternal) public var nullsFirst: Bool
+    @_spi(EmberInternal) public init(expression: BoundExpression, ascending: Bool, nullsFirst: Bool) {
         self.expression = expression
         self.ascending = ascending
         self.nullsFirst = nullsFirst

@@ -3,7 +3,7 @@
 // arguments are evaluated over the whole batch, then one typed loop per function builds the result.
 // Argument types are fixed by the analyzer (Analyzer+Functions), which casts them beforehand.
 
-package enum BoundFunction: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum BoundFunction: Sendable, Codable, Hashable {
     /// Arguments: c1, v1, c2, v2, … (conditions boolean, values of the result type), then the ELSE value.
     case caseWhen(hasElse: Bool)
     /// Arguments: string. The pattern is compiled once per batch (it is a literal).

@@ -75,7 +75,7 @@ enum Comparison {
 }
 
 /// Total order over values of the same type (used by sorts and slow paths). Nulls compare lowest.
-package func compareValues(_ a: Value, _ b: Value) -> Int {
+@_spi(EmberInternal) public func compareValues(_ a: Value, _ b: Value) -> Int {
     switch (a, b) {
     case (.null, .null): return 0
     case (.null, _): return -1
@@ -97,7 +97,7 @@ package func compareValues(_ a: Value, _ b: Value) -> Int {
 }
 
 /// Spark's double ordering: NaN is larger than any other value and equal to itself; -0.0 = 0.0.
-@inline(__always) package func doubleCompare(_ x: Double, _ y: Double) -> Int {
+@inline(__always) @_spi(EmberInternal) public func doubleCompare(_ x: Double, _ y: Double) -> Int {
     if x < y { return -1 }
     if x > y { return 1 }
     if x == y { return 0 }

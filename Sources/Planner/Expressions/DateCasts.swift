@@ -11,7 +11,7 @@
 //     timestamp → bigint: whole seconds (floor); timestamp → double: seconds with fraction;
 //   - date → string and timestamp → string: their text (Cast's general path).
 
-package enum DateCasts {
+@_spi(EmberInternal) public enum DateCasts {
     static let microsPerDay: Int64 = 86_400_000_000
 
     /// The cast, or nil when this file does not handle the pair of types.
@@ -52,7 +52,7 @@ package enum DateCasts {
     @inline(__always) static func isTrimmed(_ b: UInt8) -> Bool { b <= 0x20 || b == 0x7F }
 
     /// Days since the epoch of a date text as Spark casts it (nil: not a date).
-    package static func days(_ text: String) -> Int32? {
+    @_spi(EmberInternal) public static func days(_ text: String) -> Int32? {
         Array(text.utf8).withUnsafeBufferPointer { parseDate($0) }
     }
 

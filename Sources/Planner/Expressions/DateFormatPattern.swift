@@ -12,7 +12,7 @@
 // (java.time's adjacent value parsing), so `yyyyMMdd` reads 20240131. Fields that are absent
 // default to 1970-01-01.
 
-package struct DateFormatPattern: Sendable {
+@_spi(EmberInternal) public struct DateFormatPattern: Sendable {
     enum Field { case year, month, day, hour, minute, second, fraction }
     enum Item {
         case number(Field, minDigits: Int, maxDigits: Int)
@@ -25,7 +25,7 @@ package struct DateFormatPattern: Sendable {
     static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
                              "october", "november", "december"]
 
-    package init(_ pattern: String) throws {
+    @_spi(EmberInternal) public init(_ pattern: String) throws {
         var items: [Item] = []
         let chars = Array(pattern)
         var i = 0

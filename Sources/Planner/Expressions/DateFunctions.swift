@@ -51,7 +51,7 @@ enum DateFunctions {
     }
 
     /// LocalDate.plusMonths: the day of month clamped to the target month's length.
-    package static func plusMonths(_ days: Int32, _ months: Int64) -> Int32? {
+    @_spi(EmberInternal) public static func plusMonths(_ days: Int32, _ months: Int64) -> Int32? {
         let (y, m, d) = civilFromDays(Int64(days))
         let total = y * 12 + (m - 1) + months
         let year = total >= 0 ? total / 12 : (total - 11) / 12

@@ -1,30 +1,30 @@
 // Expression: the unresolved expression tree users build through `Column` (names, not indices).
 // The analyzer turns it into a BoundExpression against a concrete input schema.
 
-package enum BinaryOperator: String, Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum BinaryOperator: String, Sendable, Codable, Hashable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
     case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case and = "AND", or = "OR"
     /// Null-safe equality: true when both sides are null, false when one is (never null).
     case equalNullSafe = "<=>"
 
-    package var isComparison: Bool {
+    @_spi(EmberInternal) public var isComparison: Bool {
         switch self {
         case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .equalNullSafe: return true
         default: return false
         }
     }
-    package var isArithmetic: Bool {
+    @_spi(EmberInternal) public var isArithmetic: Bool {
         switch self {
         case .add, .subtract, .multiply, .divide, .remainder: return true
         default: return false
         }
     }
-    package var isLogical: Bool { self == .and || self == .or }
+    @_spi(EmberInternal) public var isLogical: Bool { self == .and || self == .or }
 }
 
 /// Scalar functions (Spark's `functions` names).
-package enum ScalarFunction: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum ScalarFunction: Sendable, Codable, Hashable {
     case lower, upper, length, trim
     /// `split(str, pattern)`: Java-regex split keeping trailing empty strings (limit -1).
     case split(pattern: String)
@@ -59,7 +59,7 @@ package enum ScalarFunction: Sendable, Codable, Hashable {
 }
 
 /// Aggregate functions with Spark's null semantics.
-package enum AggregateFunction: String, Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum AggregateFunction: String, Sendable, Codable, Hashable {
     case count, sum, avg, min, max
     /// The first / last value seen in a group (nulls included unless the IgnoreNulls variant).
     case first, last
@@ -69,12 +69,12 @@ package enum AggregateFunction: String, Sendable, Codable, Hashable {
     case stddevSamp = "stddev_samp", stddevPop = "stddev_pop", varSamp = "var_samp", varPop = "var_pop"
 
     /// True for first/last and their IgnoreNulls variants.
-    package var isFirstOrLast: Bool { [.first, .last, .firstIgnoreNulls, .lastIgnoreNulls].contains(self) }
+    @_spi(EmberInternal) public var isFirstOrLast: Bool { [.first, .last, .firstIgnoreNulls, .lastIgnoreNulls].contains(self) }
     /// True for the standard deviations and variances.
-    package var isCentralMoment: Bool { [.stddevSamp, .stddevPop, .varSamp, .varPop].contains(self) }
+    @_spi(EmberInternal) public var isCentralMoment: Bool { [.stddevSamp, .stddevPop, .varSamp, .varPop].contains(self) }
 
     /// Result type for an input type (nil input = `count(*)`).
-    package func resultType(input: DataType?) -> DataType {
+    @_spi(EmberInternal) public func resultType(input: DataType?) -> DataType {
         switch self {
         case .count: return .long
         case .avg, .stddevSamp, .stddevPop, .varSamp, .varPop: return .double
@@ -91,7 +91,7 @@ package enum AggregateFunction: String, Sendable, Codable, Hashable {
     ///   min / max → [value: input type, nullable]
     ///   first / last (and IgnoreNulls) → [value: input type, nullable; valueSet: boolean]
     ///   stddev / variance → [n: double, mean: double, m2: double] (Spark's CentralMomentAgg)
-    package func bufferTypes(input: DataType?) -> [DataType] {
+    @_spi(EmberInternal) public func bufferTypes(input: DataType?) -> [DataType] {
         switch self {
         case .count: return [.long]
         case .sum: return [resultType(input: input)]
@@ -103,7 +103,7 @@ package enum AggregateFunction: String, Sendable, Codable, Hashable {
     }
 }
 
-package indirect enum Expression: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public indirect enum Expression: Sendable, Codable, Hashable {
     case column(String)
     /// A column of one particular input: `df["name"]` (qualifier "#<DataFrame id>") or
     /// `col("a.name")` after `df.alias("a")` (qualifier "a").
@@ -125,7 +125,7 @@ package indirect enum Expression: Sendable, Codable, Hashable {
     case aggregate(AggregateFunction, Expression?)
 
     /// The column name Spark would give this expression in a result schema.
-    package var displayName: String {
+    @_spi(EmberInternal) public var displayName: String {
         switch self {
         case .column(let n), .qualifiedColumn(_, let n): return n
         case .star: return "*"
@@ -161,7 +161,7 @@ package indirect enum Expression: Sendable, Codable, Hashable {
     }
 
     /// True if the tree contains an aggregate function.
-    package var containsAggregate: Bool {
+    @_spi(EmberInternal) public var containsAggregate: Bool {
         switch self {
         case .aggregate: return true
         case .column, .qualifiedColumn, .star, .literal: return false
@@ -173,7 +173,7 @@ package indirect enum Expression: Sendable, Codable, Hashable {
     }
 
     /// True if the tree contains a generator (explode).
-    package var containsGenerator: Bool {
+    @_spi(EmberInternal) public var containsGenerator: Bool {
         switch self {
         case .explode: return true
         case .column, .qualifiedColumn, .star, .literal, .aggregate: return false
@@ -186,11 +186,11 @@ package indirect enum Expression: Sendable, Codable, Hashable {
 }
 
 /// Sort direction and null placement (Spark: ascending puts nulls first, descending puts them last).
-package struct SortOrder: Sendable, Codable, Hashable {
-    package var expression: Expression
-    package var ascending: Bool
-    package var nullsFirst: Bool
-    package init(_ expression: Expression, ascending: Bool = true, nullsFirst: Bool? = nil) {
+@_spi(EmberInternal) public struct SortOrder: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var expression: Expression
+    @_spi(EmberInternal) public var ascending: Bool
+    @_spi(EmberInternal) public var nullsFirst: Bool
+    @_spi(EmberInternal) public init(_ expression: Expression, ascending: Bool = true, nullsFirst: Bool? = nil) {
         self.expression = expression
         self.ascending = ascending
         self.nullsFirst = nullsFirst ?? ascending

@@ -5,7 +5,7 @@
 
 extension BoundExpression {
     /// Evaluates the expression over every row of `batch`.
-    package func evaluate(_ batch: ColumnarBatch) throws -> ColumnVector {
+    @_spi(EmberInternal) public func evaluate(_ batch: ColumnarBatch) throws -> ColumnVector {
         let n = batch.numRows
         switch self {
         case .column(let i, _):
@@ -72,7 +72,7 @@ extension BoundExpression {
     }
 
     /// Evaluates a boolean predicate and returns the indices of rows where it is true (null = false).
-    package func selectedRows(_ batch: ColumnarBatch) throws -> [Int32] {
+    @_spi(EmberInternal) public func selectedRows(_ batch: ColumnarBatch) throws -> [Int32] {
         let c = try evaluate(batch)
         guard case .boolean(let v) = c.values else { throw typeError("a filter condition", c) }
         var out: [Int32] = []

@@ -23,7 +23,7 @@ enum NumericFunctions {
         }
     }
 
-    package static func roundLong(_ x: Int64, scale: Int) -> Int64 {
+    @_spi(EmberInternal) public static func roundLong(_ x: Int64, scale: Int) -> Int64 {
         if scale >= 0 { return x }
         if scale < -19 { return 0 }
         var factor: UInt64 = 1
@@ -36,7 +36,7 @@ enum NumericFunctions {
         return x < 0 ? 0 &- rounded : rounded
     }
 
-    package static func roundDouble(_ x: Double, scale: Int) -> Double {
+    @_spi(EmberInternal) public static func roundDouble(_ x: Double, scale: Int) -> Double {
         if x.isNaN || x.isInfinite || x == 0 { return x == 0 ? 0 : x }
         let (digits, point) = decimalDigits(Swift.abs(x))
         let keep = point + scale

@@ -59,12 +59,12 @@ enum StringPredicates {
 /// ending in `\`, is an error, as in Spark).
 ///
 ///   tokens: Int16 per step — 0…255 a literal UTF-8 byte, `one` (_), `any` (%)
-package struct LikePattern: Sendable {
+@_spi(EmberInternal) public struct LikePattern: Sendable {
     static let one: Int16 = -1
     static let any: Int16 = -2
     let tokens: [Int16]
 
-    package init(_ pattern: String) throws {
+    @_spi(EmberInternal) public init(_ pattern: String) throws {
         var tokens: [Int16] = []
         var escaped = false
         for u in pattern.unicodeScalars {

@@ -9,7 +9,7 @@
 // byte outside the class is a token byte, and a member byte ≥ 0x80 starts one separator that
 // covers its code point. Nothing is skipped that is not part of that code point.
 
-package struct StringSplitter: Sendable {
+@_spi(EmberInternal) public struct StringSplitter: Sendable {
     /// Byte-class matcher: `member[b]` says whether byte b is a separator; `repeated` is the `+`.
     @usableFromInline struct ByteClass: Sendable {
         @usableFromInline var member: [Bool]
@@ -22,11 +22,11 @@ package struct StringSplitter: Sendable {
     @usableFromInline let strategy: Strategy
 
     /// True when the pattern runs on bytes (one character class, optionally repeated).
-    package var isByteClass: Bool { if case .byteClass = strategy { return true } else { return false } }
+    @_spi(EmberInternal) public var isByteClass: Bool { if case .byteClass = strategy { return true } else { return false } }
 
     /// Calls `body` with each token of `bytes` (including empty ones), as split() would produce them.
     @inlinable
-    package func forEachToken(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+    @_spi(EmberInternal) public func forEachToken(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard case .byteClass(let cls) = strategy else { return }
         var p = bytes.bindMemory(to: UInt8.self)
         var repaired: [UInt8] = []
@@ -47,7 +47,7 @@ package struct StringSplitter: Sendable {
     /// included): the fused word count's loop. The column is repaired first (a copy only when it
     /// holds invalid UTF-8); the class table is taken once per column, not per string.
     @inlinable
-    package func forEachToken(of column: StringArray, validity: Bitmap?, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    @_spi(EmberInternal) public func forEachToken(of column: StringArray, validity: Bitmap?, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard case .byteClass(let cls) = strategy else { return }
         let strings = try UTF8Repair.repaired(column)
         try strings.offsets.withUnsafeBufferPointer { o in
@@ -96,7 +96,7 @@ package struct StringSplitter: Sendable {
         return b < 0x80 ? k + 1 : Swift.min(end, k + Swift.max(1, UTF8Repair.sequenceLength(b)))
     }
 
-    package static func compile(_ pattern: String) throws -> StringSplitter {
+    @_spi(EmberInternal) public static func compile(_ pattern: String) throws -> StringSplitter {
         if let cls = parseByteClass(Array(pattern.utf8)) { return StringSplitter(strategy: .byteClass(cls)) }
         do {
             _ = try JavaRegex.compile(pattern)
@@ -108,7 +108,7 @@ package struct StringSplitter: Sendable {
     }
 
     /// Splits every string of a column into an array column.
-    package func split(_ c: ColumnVector) throws -> ColumnVector {
+    @_spi(EmberInternal) public func split(_ c: ColumnVector) throws -> ColumnVector {
         guard case .string(let original) = c.values else { throw typeError("split", c) }
         var listOffsets: [Int32] = [0]
         listOffsets.reserveCapacity(original.count + 1)

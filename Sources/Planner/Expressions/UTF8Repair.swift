@@ -5,13 +5,13 @@
 // tokenizer works on the repaired bytes; valid text (all of it, nearly always) is used as it is,
 // found by an ASCII scan of the column and a walk of non-ASCII strings.
 
-package enum UTF8Repair {
+@_spi(EmberInternal) public enum UTF8Repair {
     /// U+FFFD, the replacement character, in UTF-8.
-    package static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+    @_spi(EmberInternal) public static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
     /// True when every byte is below 0x80.
     @inlinable
-    package static func isASCII(_ p: UnsafeBufferPointer<UInt8>) -> Bool { asciiPrefixEnd(p, from: 0, to: p.count) == p.count }
+    @_spi(EmberInternal) public static func isASCII(_ p: UnsafeBufferPointer<UInt8>) -> Bool { asciiPrefixEnd(p, from: 0, to: p.count) == p.count }
 
     /// Where the ASCII bytes that start `p[from..<end]` end (checked eight bytes at a time).
     @inlinable
@@ -26,7 +26,7 @@ package enum UTF8Repair {
 
     /// True when `p[from..<end]` is valid UTF-8.
     @inlinable
-    package static func isValid(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Bool {
+    @_spi(EmberInternal) public static func isValid(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Bool {
         var k = asciiPrefixEnd(p, from: from, to: end)
         while k < end {
             let (n, valid) = javaSequence(p, at: k, end: end)
@@ -38,7 +38,7 @@ package enum UTF8Repair {
 
     /// Appends `p[from..<end]` to `out` with each invalid sequence, as Java reads it, replaced by U+FFFD.
     @inlinable
-    package static func appendRepaired(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, to out: inout [UInt8]) {
+    @_spi(EmberInternal) public static func appendRepaired(_ p: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, to out: inout [UInt8]) {
         var k = from
         while k < end {
             let b = p[k]
@@ -97,7 +97,7 @@ package enum UTF8Repair {
     }
 
     /// The column with every string repaired; the column itself when all of it is valid.
-    package static func repaired(_ s: StringArray) throws -> StringArray {
+    @_spi(EmberInternal) public static func repaired(_ s: StringArray) throws -> StringArray {
         try s.bytes.withUnsafeBufferPointer { p in
             if isASCII(p) { return s }
             let invalid = (0..<s.count).contains { !isValid(p, from: Int(s.offsets[$0]), to: Int(s.offsets[$0 + 1])) }

@@ -2,16 +2,16 @@
 // (never Swift's per-process-seeded Hasher). The shuffle partitioner and the aggregate's group
 // table use different seeds so that a partition's keys do not collide into the same buckets.
 
-package enum FixedSeedHash {
+@_spi(EmberInternal) public enum FixedSeedHash {
     /// Seed of the shuffle partitioner (Spark uses Murmur3 with seed 42).
-    package static let partitionSeed: UInt64 = 42
+    @_spi(EmberInternal) public static let partitionSeed: UInt64 = 42
     /// Seed of the hash aggregate's group table.
-    package static let aggregateSeed: UInt64 = 0x5EED_A66A_7E00_0001
+    @_spi(EmberInternal) public static let aggregateSeed: UInt64 = 0x5EED_A66A_7E00_0001
     /// Hash contributed by a null value.
-    package static let nullHash: UInt64 = 0x6E75_6C6C_6E75_6C6C
+    @_spi(EmberInternal) public static let nullHash: UInt64 = 0x6E75_6C6C_6E75_6C6C
 
     /// Murmur3's 64-bit finalizer: a strong bijective mix.
-    @inlinable package static func mix64(_ x0: UInt64) -> UInt64 {
+    @inlinable @_spi(EmberInternal) public static func mix64(_ x0: UInt64) -> UInt64 {
         var x = x0
         x ^= x >> 33
         x &*= 0xff51_afd7_ed55_8ccd
@@ -21,12 +21,12 @@ package enum FixedSeedHash {
         return x
     }
 
-    @inlinable package static func hash(_ v: UInt64, seed: UInt64) -> UInt64 {
+    @inlinable @_spi(EmberInternal) public static func hash(_ v: UInt64, seed: UInt64) -> UInt64 {
         mix64(v ^ (seed &* 0x9E37_79B9_7F4A_7C15))
     }
 
     /// Hash of a byte string, 8 bytes at a time.
-    @inlinable package static func hash(bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+    @inlinable @_spi(EmberInternal) public static func hash(bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
         var h = seed ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
         var i = 0
         let n = bytes.count
@@ -52,13 +52,13 @@ package enum FixedSeedHash {
     }
 
     /// Combines a running row hash with the hash of the next key column.
-    @inlinable package static func combine(_ h: UInt64, _ v: UInt64) -> UInt64 {
+    @inlinable @_spi(EmberInternal) public static func combine(_ h: UInt64, _ v: UInt64) -> UInt64 {
         mix64(h &* 31 &+ v)
     }
 
     /// Hashes the given key columns of a batch, one hash per row, into `out` (resized to the row count).
     /// Vectorized: one pass per column, combining into the row hashes.
-    package static func hashRows(_ columns: [ColumnVector], numRows: Int, seed: UInt64, into out: inout [UInt64]) {
+    @_spi(EmberInternal) public static func hashRows(_ columns: [ColumnVector], numRows: Int, seed: UInt64, into out: inout [UInt64]) {
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: repeatElement(seed, count: numRows))
         for column in columns {

@@ -13,7 +13,7 @@
 // (Spark's MemoryConsumer.spill). It registers with its reservation; the task's memory manager
 // calls it only while the operator is not itself on the call stack asking for memory.
 
-package protocol MemoryReservation: AnyObject {
+@_spi(EmberInternal) public protocol MemoryReservation: AnyObject {
     /// Tries to grow this reservation by `bytes`; false if the task's memory cannot grant it.
     func tryGrow(_ bytes: Int) throws -> Bool
     /// Gives `bytes` back.
@@ -32,13 +32,13 @@ package protocol MemoryReservation: AnyObject {
 
 extension MemoryReservation {
     /// A reservation without a task memory manager behind it has no one to ask.
-    package func register(spiller: any Spillable) {}
-    package func tryGrowFromFree(_ bytes: Int) -> Bool { (try? tryGrow(bytes)) ?? false }
-    package var fairShare: Int { .max }
-    package var usageReport: String { "\(reservedBytes) bytes reserved" }
+    @_spi(EmberInternal) public func register(spiller: any Spillable) {}
+    @_spi(EmberInternal) public func tryGrowFromFree(_ bytes: Int) -> Bool { (try? tryGrow(bytes)) ?? false }
+    @_spi(EmberInternal) public var fairShare: Int { .max }
+    @_spi(EmberInternal) public var usageReport: String { "\(reservedBytes) bytes reserved" }
 }
 
-package protocol Spillable: AnyObject {
+@_spi(EmberInternal) public protocol Spillable: AnyObject {
     /// Spills what can be spilled now and returns the bytes given back to the reservation: 0 when
     /// nothing can be spilled at the moment (empty, or in the middle of emitting its rows).
     func spillForOtherConsumer() throws -> Int
@@ -46,15 +46,15 @@ package protocol Spillable: AnyObject {
 
 /// A reservation with a fixed budget, for single-process use (benchmarks, tests) where no
 /// executor memory manager exists.
-package final class FixedMemoryReservation: MemoryReservation {
-    package let limit: Int
-    package private(set) var reservedBytes = 0
-    package private(set) var refusals = 0
-    package init(limit: Int) { self.limit = limit }
-    package func tryGrow(_ bytes: Int) -> Bool {
+@_spi(EmberInternal) public final class FixedMemoryReservation: MemoryReservation {
+    @_spi(EmberInternal) public let limit: Int
+    @_spi(EmberInternal) public private(set) var reservedBytes = 0
+    @_spi(EmberInternal) public private(set) var refusals = 0
+    @_spi(EmberInternal) public init(limit: Int) { self.limit = limit }
+    @_spi(EmberInternal) public func tryGrow(_ bytes: Int) -> Bool {
         if reservedBytes + bytes > limit { refusals += 1; return false }
         reservedBytes += bytes
         return true
     }
-    package func shrink(_ bytes: Int) { reservedBytes = max(0, reservedBytes - bytes) }
+    @_spi(EmberInternal) public func shrink(_ bytes: Int) { reservedBytes = max(0, reservedBytes - bytes) }
 }

@@ -1,8 +1,8 @@
 // Analyzer: resolves names and types of a LogicalPlan into a ResolvedPlan, with errors that say
 // what is wrong and what is available (an unknown column lists the columns it could have meant).
 
-package enum Analyzer {
-    package static func resolve(_ plan: LogicalPlan) throws -> ResolvedPlan { try resolveScoped(plan).0 }
+@_spi(EmberInternal) public enum Analyzer {
+    @_spi(EmberInternal) public static func resolve(_ plan: LogicalPlan) throws -> ResolvedPlan { try resolveScoped(plan).0 }
 
     /// Resolves a plan and says which qualifiers each output column answers to.
     static func resolveScoped(_ plan: LogicalPlan) throws -> (ResolvedPlan, Scope) {
@@ -228,7 +228,7 @@ package enum Analyzer {
     // MARK: expressions
 
     /// Binds an expression against an input schema (no qualifiers).
-    package static func bind(_ e: Expression, _ schema: StructType) throws -> BoundExpression { try bind(e, Scope(schema)) }
+    @_spi(EmberInternal) public static func bind(_ e: Expression, _ schema: StructType) throws -> BoundExpression { try bind(e, Scope(schema)) }
 
     /// Binds an expression against the columns of a scope.
     static func bind(_ e: Expression, _ scope: Scope) throws -> BoundExpression {

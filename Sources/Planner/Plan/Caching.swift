@@ -12,13 +12,13 @@ public enum StorageLevel: String, Sendable, Codable, Hashable {
 }
 
 /// One cached DataFrame in a physical plan.
-package struct CacheSpec: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public struct CacheSpec: Sendable, Codable, Hashable {
     /// Unique in the session (Spark's RDD id of the cached plan).
-    package var id: Int
-    package var level: StorageLevel
-    package var schema: StructType
-    package var numPartitions: Int
-    package init(id: Int, level: StorageLevel, schema: StructType, numPartitions: Int) {
+    @_spi(EmberInternal) public var id: Int
+    @_spi(EmberInternal) public var level: StorageLevel
+    @_spi(EmberInternal) public var schema: StructType
+    @_spi(EmberInternal) public var numPartitions: Int
+    @_spi(EmberInternal) public init(id: Int, level: StorageLevel, schema: StructType, numPartitions: Int) {
         self.id = id
         self.level = level
         self.schema = schema

@@ -3,7 +3,7 @@
 
 /// How CSV parsing treats malformed records (wrong number of fields, unparsable values),
 /// with Spark's names and semantics.
-package enum ParseMode: String, Sendable, Codable, CaseIterable {
+@_spi(EmberInternal) public enum ParseMode: String, Sendable, Codable, CaseIterable {
     /// Malformed fields become null; a row with too few fields is padded with nulls, extra fields are dropped.
     case permissive = "PERMISSIVE"
     /// Malformed rows are dropped.
@@ -11,46 +11,46 @@ package enum ParseMode: String, Sendable, Codable, CaseIterable {
     /// The first malformed row fails the job, naming the file and line.
     case failFast = "FAILFAST"
 
-    package static func parse(_ text: String) -> ParseMode? {
+    @_spi(EmberInternal) public static func parse(_ text: String) -> ParseMode? {
         ParseMode(rawValue: text.uppercased())
     }
 }
 
 /// CSV reader options (Spark's `header`, `inferSchema`, `sep`/`delimiter`, `quote`, `escape`,
 /// `nullValue`, `mode`, `comment`).
-package struct CSVOptions: Sendable, Codable, Hashable {
-    package var header: Bool = false
-    package var inferSchema: Bool = false
-    package var delimiter: UInt8 = UInt8(ascii: ",")
-    package var quote: UInt8 = UInt8(ascii: "\"")
-    package var escape: UInt8 = UInt8(ascii: "\\")
+@_spi(EmberInternal) public struct CSVOptions: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var header: Bool = false
+    @_spi(EmberInternal) public var inferSchema: Bool = false
+    @_spi(EmberInternal) public var delimiter: UInt8 = UInt8(ascii: ",")
+    @_spi(EmberInternal) public var quote: UInt8 = UInt8(ascii: "\"")
+    @_spi(EmberInternal) public var escape: UInt8 = UInt8(ascii: "\\")
     /// Text that stands for null (Spark's default is the empty string).
-    package var nullValue: String = ""
-    package var mode: ParseMode = .permissive
+    @_spi(EmberInternal) public var nullValue: String = ""
+    @_spi(EmberInternal) public var mode: ParseMode = .permissive
     /// Lines starting with this byte are skipped (Spark: disabled by default).
-    package var comment: UInt8? = nil
+    @_spi(EmberInternal) public var comment: UInt8? = nil
     /// Infer types from the first this-many records only (nil: every record, Spark's default).
     /// A sampled schema is verified while scanning (see `verifyInferredTypes`).
-    package var inferenceSampleRows: Int? = nil
+    @_spi(EmberInternal) public var inferenceSampleRows: Int? = nil
     /// Set when the schema came from a sample: a value that does not parse as its column's inferred
     /// type fails the scan with an error marked `inferredTypeMismatch`, instead of becoming null, so
     /// the caller can infer again from every record.
-    package var verifyInferredTypes: Bool = false
+    @_spi(EmberInternal) public var verifyInferredTypes: Bool = false
 
-    package init() {}
+    @_spi(EmberInternal) public init() {}
 }
 
 /// Options for writing CSV output.
-package struct CSVWriteOptions: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public struct CSVWriteOptions: Sendable, Codable, Hashable {
     /// Write the column names first (Spark's default: false).
-    package var header: Bool = false
-    package var delimiter: UInt8 = UInt8(ascii: ",")
-    package var nullValue: String = ""
-    package init() {}
+    @_spi(EmberInternal) public var header: Bool = false
+    @_spi(EmberInternal) public var delimiter: UInt8 = UInt8(ascii: ",")
+    @_spi(EmberInternal) public var nullValue: String = ""
+    @_spi(EmberInternal) public init() {}
 }
 
 /// The format of a file source.
-package enum FileFormat: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum FileFormat: Sendable, Codable, Hashable {
     /// One row per line, a single `value: string` column (Spark's `read.text`).
     case text
     case csv(CSVOptions)
@@ -59,33 +59,33 @@ package enum FileFormat: Sendable, Codable, Hashable {
 /// A byte range of one input file. The split owns every line whose first byte lies in
 /// `[start, start + length)`; the last line may extend past the end. A split that does not start
 /// at 0 skips ahead to the first line start at or after `start`.
-package struct FileSplit: Sendable, Codable, Hashable {
-    package var path: String
-    package var start: Int64
-    package var length: Int64
+@_spi(EmberInternal) public struct FileSplit: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var path: String
+    @_spi(EmberInternal) public var start: Int64
+    @_spi(EmberInternal) public var length: Int64
     /// Total size of the file when it was planned (a change is reported, not silently ignored).
-    package var fileLength: Int64
-    package init(path: String, start: Int64, length: Int64, fileLength: Int64) {
+    @_spi(EmberInternal) public var fileLength: Int64
+    @_spi(EmberInternal) public init(path: String, start: Int64, length: Int64, fileLength: Int64) {
         self.path = path
         self.start = start
         self.length = length
         self.fileLength = fileLength
     }
-    package var end: Int64 { start + length }
+    @_spi(EmberInternal) public var end: Int64 { start + length }
 }
 
 /// A scan of files: format, full schema of the files, the columns to produce (pruning), and splits.
-package struct FileScan: Sendable, Codable, Hashable {
-    package var paths: [String]
-    package var format: FileFormat
+@_spi(EmberInternal) public struct FileScan: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var paths: [String]
+    @_spi(EmberInternal) public var format: FileFormat
     /// The schema of the files.
-    package var dataSchema: StructType
+    @_spi(EmberInternal) public var dataSchema: StructType
     /// Indices into `dataSchema` of the columns to produce, in order (column pruning).
-    package var requiredColumns: [Int]
+    @_spi(EmberInternal) public var requiredColumns: [Int]
     /// One split per map task.
-    package var splits: [FileSplit]
+    @_spi(EmberInternal) public var splits: [FileSplit]
 
-    package init(paths: [String], format: FileFormat, dataSchema: StructType, requiredColumns: [Int]? = nil, splits: [FileSplit]) {
+    @_spi(EmberInternal) public init(paths: [String], format: FileFormat, dataSchema: StructType, requiredColumns: [Int]? = nil, splits: [FileSplit]) {
         self.paths = paths
         self.format = format
         self.dataSchema = dataSchema
@@ -94,16 +94,16 @@ package struct FileScan: Sendable, Codable, Hashable {
     }
 
     /// The schema of the batches the scan produces.
-    package var outputSchema: StructType { StructType(requiredColumns.map { dataSchema.fields[$0] }) }
+    @_spi(EmberInternal) public var outputSchema: StructType { StructType(requiredColumns.map { dataSchema.fields[$0] }) }
 }
 
 /// `range(start, end, step)` split into `numPartitions` slices (Spark's `spark.range`): one `id` column.
-package struct RangeSpec: Sendable, Codable, Hashable {
-    package var start: Int64
-    package var end: Int64
-    package var step: Int64
-    package var numPartitions: Int
-    package init(start: Int64, end: Int64, step: Int64, numPartitions: Int) {
+@_spi(EmberInternal) public struct RangeSpec: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var start: Int64
+    @_spi(EmberInternal) public var end: Int64
+    @_spi(EmberInternal) public var step: Int64
+    @_spi(EmberInternal) public var numPartitions: Int
+    @_spi(EmberInternal) public init(start: Int64, end: Int64, step: Int64, numPartitions: Int) {
         self.start = start
         self.end = end
         self.step = step
@@ -111,17 +111,17 @@ package struct RangeSpec: Sendable, Codable, Hashable {
     }
 
     /// Number of values in the whole range.
-    package var count: Int64 {
+    @_spi(EmberInternal) public var count: Int64 {
         if step > 0 { return end > start ? (end - start + step - 1) / step : 0 }
         return start > end ? (start - end - step - 1) / (-step) : 0
     }
 
     /// First value and number of values of slice `i` (elements spread evenly, as Spark does).
-    package func slice(_ i: Int) -> (first: Int64, count: Int64) {
+    @_spi(EmberInternal) public func slice(_ i: Int) -> (first: Int64, count: Int64) {
         let n = count, p = Int64(numPartitions)
         let from = n * Int64(i) / p, to = n * Int64(i + 1) / p
         return (start + from * step, to - from)
     }
 
-    package static let schema = StructType([StructField("id", .long, nullable: false)])
+    @_spi(EmberInternal) public static let schema = StructType([StructField("id", .long, nullable: false)])
 }

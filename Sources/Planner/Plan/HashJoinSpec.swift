@@ -9,7 +9,7 @@
 //              task's memory is sorted instead, and the task merges (as a sort-merge join).
 //   sort-merge: shuffled the same way; each task sorts both sides (spilling) and merges them.
 
-package enum JoinStrategy: String, Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum JoinStrategy: String, Sendable, Codable, Hashable {
     case broadcastHash = "BroadcastHashJoin"
     case shuffledHash = "ShuffledHashJoin"
     /// No equi-join keys: every build row is a candidate for every probe row.
@@ -18,27 +18,27 @@ package enum JoinStrategy: String, Sendable, Codable, Hashable {
     case sortMerge = "SortMergeJoin"
 }
 
-package enum BuildSide: String, Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum BuildSide: String, Sendable, Codable, Hashable {
     case left = "BuildLeft"
     case right = "BuildRight"
 }
 
-package struct HashJoinSpec: Sendable, Codable, Hashable {
-    package var type: JoinType
-    package var strategy: JoinStrategy
-    package var buildSide: BuildSide
+@_spi(EmberInternal) public struct HashJoinSpec: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var type: JoinType
+    @_spi(EmberInternal) public var strategy: JoinStrategy
+    @_spi(EmberInternal) public var buildSide: BuildSide
     /// Equi-join keys, bound to the left and the right child's columns (same count and types).
-    package var leftKeys: [BoundExpression]
-    package var rightKeys: [BoundExpression]
+    @_spi(EmberInternal) public var leftKeys: [BoundExpression]
+    @_spi(EmberInternal) public var rightKeys: [BoundExpression]
     /// Per key: true for `<=>` (nulls match nulls).
-    package var nullSafe: [Bool]
+    @_spi(EmberInternal) public var nullSafe: [Bool]
     /// What remains of the join condition, bound over left columns followed by right columns.
-    package var condition: BoundExpression?
-    package var schema: StructType
+    @_spi(EmberInternal) public var condition: BoundExpression?
+    @_spi(EmberInternal) public var schema: StructType
     /// Why the planner chose this strategy (shown by `explain()`).
-    package var reason: String
+    @_spi(EmberInternal) public var reason: String
 
-    package init(type: JoinType, strategy: JoinStrategy, buildSide: BuildSide, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
+    @_spi(EmberInternal) public init(type: JoinType, strategy: JoinStrategy, buildSide: BuildSide, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
                 nullSafe: [Bool], condition: BoundExpression?, schema: StructType, reason: String) {
         self.type = type
         self.strategy = strategy
@@ -51,7 +51,7 @@ package struct HashJoinSpec: Sendable, Codable, Hashable {
         self.reason = reason
     }
 
-    package func describe(left: StructType, right: StructType) -> String {
+    @_spi(EmberInternal) public func describe(left: StructType, right: StructType) -> String {
         let keys = zip(zip(leftKeys, rightKeys), nullSafe).map { pair, safe in
             "\(pair.0.describe(left)) \(safe ? "<=>" : "=") \(pair.1.describe(right))"
         }

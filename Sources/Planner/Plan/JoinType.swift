@@ -1,7 +1,7 @@
 // JoinType: Spark's join types with the names users pass to `join(..., how:)`, and what each
 // keeps: which sides' columns come out, and which side's unmatched rows are kept with nulls.
 
-package enum JoinType: String, Sendable, Codable, Hashable, CaseIterable {
+@_spi(EmberInternal) public enum JoinType: String, Sendable, Codable, Hashable, CaseIterable {
     case inner
     case cross
     case leftOuter = "left_outer"
@@ -13,7 +13,7 @@ package enum JoinType: String, Sendable, Codable, Hashable, CaseIterable {
     /// Parses Spark's spellings (`inner`, `cross`, `outer`/`full`/`fullouter`/`full_outer`,
     /// `left`/`leftouter`/`left_outer`, `right`/`rightouter`/`right_outer`,
     /// `semi`/`leftsemi`/`left_semi`, `anti`/`leftanti`/`left_anti`); case and `_` do not matter.
-    package static func parse(_ name: String) -> JoinType? {
+    @_spi(EmberInternal) public static func parse(_ name: String) -> JoinType? {
         switch name.lowercased().replacingUnderscores {
         case "inner": return .inner
         case "cross": return .cross
@@ -27,18 +27,18 @@ package enum JoinType: String, Sendable, Codable, Hashable, CaseIterable {
     }
 
     /// The names `parse` accepts, for error messages.
-    package static let supportedNames = "inner, cross, outer, full, fullouter, full_outer, left, leftouter, left_outer, "
+    @_spi(EmberInternal) public static let supportedNames = "inner, cross, outer, full, fullouter, full_outer, left, leftouter, left_outer, "
         + "right, rightouter, right_outer, semi, leftsemi, left_semi, anti, leftanti, left_anti"
 
     /// Semi and anti joins output the left side's columns only.
-    package var outputsRightColumns: Bool { self != .leftSemi && self != .leftAnti }
+    @_spi(EmberInternal) public var outputsRightColumns: Bool { self != .leftSemi && self != .leftAnti }
     /// Left rows without a match are kept (with nulls for the right side).
-    package var keepsUnmatchedLeft: Bool { self == .leftOuter || self == .fullOuter }
+    @_spi(EmberInternal) public var keepsUnmatchedLeft: Bool { self == .leftOuter || self == .fullOuter }
     /// Right rows without a match are kept (with nulls for the left side).
-    package var keepsUnmatchedRight: Bool { self == .rightOuter || self == .fullOuter }
+    @_spi(EmberInternal) public var keepsUnmatchedRight: Bool { self == .rightOuter || self == .fullOuter }
 
     /// Spark's name in plans (`Inner`, `LeftOuter`, ...).
-    package var planName: String {
+    @_spi(EmberInternal) public var planName: String {
         switch self {
         case .inner: return "Inner"
         case .cross: return "Cross"

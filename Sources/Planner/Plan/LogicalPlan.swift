@@ -2,12 +2,12 @@
 // ResolvedPlan: the same after analysis — bound expressions and a schema at every node.
 
 /// A set of input files with a known schema, split into byte ranges when it was read.
-package struct FileRelation: Sendable, Hashable {
-    package var paths: [String]
-    package var format: FileFormat
-    package var schema: StructType
-    package var splits: [FileSplit]
-    package init(paths: [String], format: FileFormat, schema: StructType, splits: [FileSplit]) {
+@_spi(EmberInternal) public struct FileRelation: Sendable, Hashable {
+    @_spi(EmberInternal) public var paths: [String]
+    @_spi(EmberInternal) public var format: FileFormat
+    @_spi(EmberInternal) public var schema: StructType
+    @_spi(EmberInternal) public var splits: [FileSplit]
+    @_spi(EmberInternal) public init(paths: [String], format: FileFormat, schema: StructType, splits: [FileSplit]) {
         self.paths = paths
         self.format = format
         self.schema = schema
@@ -17,13 +17,13 @@ package struct FileRelation: Sendable, Hashable {
 
 /// How a join matches rows: no condition (cross), equal values of same-named columns (`using`),
 /// or any boolean expression over both sides.
-package enum JoinCriteria: Sendable {
+@_spi(EmberInternal) public enum JoinCriteria: Sendable {
     case none
     case using([String])
     case on(Expression)
 }
 
-package indirect enum LogicalPlan: Sendable {
+@_spi(EmberInternal) public indirect enum LogicalPlan: Sendable {
     case relation(FileRelation)
     case range(RangeSpec)
     /// Keep this plan's partitions once computed (cache/persist).
@@ -57,7 +57,7 @@ package indirect enum LogicalPlan: Sendable {
     case invalid(EmberError)
 
     /// Indented tree text for `explain()`.
-    package func treeString(_ indent: String = "") -> String {
+    @_spi(EmberInternal) public func treeString(_ indent: String = "") -> String {
         var s = indent + nodeText + "\n"
         for c in children { s += c.treeString(indent + "   ") }
         return s
@@ -99,7 +99,7 @@ package indirect enum LogicalPlan: Sendable {
 }
 
 extension LogicalPlan: TreeNode {
-    package var children: [LogicalPlan] {
+    @_spi(EmberInternal) public var children: [LogicalPlan] {
         switch self {
         case .relation, .range, .invalid: return []
         case .cache(_, _, let c), .repartition(_, _, let c), .project(_, let c), .filter(_, let c), .aggregate(_, _, let c),
@@ -110,7 +110,7 @@ extension LogicalPlan: TreeNode {
         }
     }
 
-    package func withNewChildren(_ c: [LogicalPlan]) -> LogicalPlan {
+    @_spi(EmberInternal) public func withNewChildren(_ c: [LogicalPlan]) -> LogicalPlan {
         switch self {
         case .relation, .range, .invalid: return self
         case .cache(let id, let level, _): return .cache(id: id, level, c[0])
@@ -136,18 +136,18 @@ extension LogicalPlan: TreeNode {
 
 /// A resolved join: the type and the condition, bound over the left side's columns followed by
 /// the right side's (nil: every pair matches).
-package struct ResolvedJoin: Sendable, Hashable {
-    package var type: JoinType
-    package var condition: BoundExpression?
-    package var schema: StructType
-    package init(type: JoinType, condition: BoundExpression?, schema: StructType) {
+@_spi(EmberInternal) public struct ResolvedJoin: Sendable, Hashable {
+    @_spi(EmberInternal) public var type: JoinType
+    @_spi(EmberInternal) public var condition: BoundExpression?
+    @_spi(EmberInternal) public var schema: StructType
+    @_spi(EmberInternal) public init(type: JoinType, condition: BoundExpression?, schema: StructType) {
         self.type = type
         self.condition = condition
         self.schema = schema
     }
 }
 
-package indirect enum ResolvedPlan: Sendable {
+@_spi(EmberInternal) public indirect enum ResolvedPlan: Sendable {
     case scan(FileScan)
     case range(RangeSpec)
     case repartition(Partitioning, ResolvedPlan)
@@ -166,7 +166,7 @@ package indirect enum ResolvedPlan: Sendable {
     /// Joins broadcast this side (`broadcast(df)`).
     case broadcastHint(ResolvedPlan)
 
-    package var schema: StructType {
+    @_spi(EmberInternal) public var schema: StructType {
         switch self {
         case .scan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
@@ -178,7 +178,7 @@ package indirect enum ResolvedPlan: Sendable {
         }
     }
 
-    package func treeString(_ indent: String = "") -> String {
+    @_spi(EmberInternal) public func treeString(_ indent: String = "") -> String {
         var s = indent + nodeText + "\n"
         for c in children { s += c.treeString(indent + "   ") }
         return s
@@ -212,7 +212,7 @@ package indirect enum ResolvedPlan: Sendable {
 }
 
 extension ResolvedPlan: TreeNode {
-    package var children: [ResolvedPlan] {
+    @_spi(EmberInternal) public var children: [ResolvedPlan] {
         switch self {
         case .scan, .range: return []
         case .repartition(_, let c), .cache(_, _, let c), .project(_, _, let c), .filter(_, let c), .generate(_, let c),
@@ -223,7 +223,7 @@ extension ResolvedPlan: TreeNode {
         }
     }
 
-    package func withNewChildren(_ c: [ResolvedPlan]) -> ResolvedPlan {
+    @_spi(EmberInternal) public func withNewChildren(_ c: [ResolvedPlan]) -> ResolvedPlan {
         switch self {
         case .scan, .range: return self
         case .repartition(let p, _): return .repartition(p, c[0])
@@ -243,7 +243,7 @@ extension ResolvedPlan: TreeNode {
 }
 
 extension FileFormat {
-    package var name: String {
+    @_spi(EmberInternal) public var name: String {
         switch self {
         case .text: return "text"
         case .csv: return "csv"

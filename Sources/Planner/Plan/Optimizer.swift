@@ -7,8 +7,8 @@
 //                          parse only those CSV fields
 // Two-phase aggregation and join strategies are chosen by the PhysicalPlanner.
 
-package enum Optimizer {
-    package static func optimize(_ plan: ResolvedPlan) -> ResolvedPlan {
+@_spi(EmberInternal) public enum Optimizer {
+    @_spi(EmberInternal) public static func optimize(_ plan: ResolvedPlan) -> ResolvedPlan {
         let pushed = pushDownPredicates(combineFilters(plan))
         let folded = foldConstants(pushed)
         let (pruned, _) = prune(folded, needed: Set(folded.schema.fields.indices))

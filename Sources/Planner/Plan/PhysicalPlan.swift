@@ -3,7 +3,7 @@
 // carries its stage's operator tree to an executor process.
 
 /// How an exchange distributes rows to reduce partitions.
-package enum Partitioning: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum Partitioning: Sendable, Codable, Hashable {
     /// `pmod(hash(keys, seed 42), n)` with a fixed seed.
     case hash([BoundExpression], Int)
     /// Everything to one partition (global aggregates, global limits, sorts below other operators).
@@ -13,7 +13,7 @@ package enum Partitioning: Sendable, Codable, Hashable {
     /// Rows by ranges of their sort keys (a global sort; see RangePartitioning).
     case range(RangePartitioning)
 
-    package var numPartitions: Int {
+    @_spi(EmberInternal) public var numPartitions: Int {
         switch self {
         case .hash(_, let n), .roundRobin(let n): return n
         case .single: return 1
@@ -21,7 +21,7 @@ package enum Partitioning: Sendable, Codable, Hashable {
         }
     }
 
-    package func describe(_ schema: StructType) -> String {
+    @_spi(EmberInternal) public func describe(_ schema: StructType) -> String {
         switch self {
         case .hash(let keys, let n): return "hashpartitioning(\(keys.map { $0.describe(schema) }.joined(separator: ", ")), \(n))"
         case .roundRobin(let n): return "RoundRobinPartitioning(\(n))"
@@ -33,14 +33,14 @@ package enum Partitioning: Sendable, Codable, Hashable {
 }
 
 /// Phase of a two-phase aggregation (Spark's AggregateMode).
-package enum AggregateMode: String, Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum AggregateMode: String, Sendable, Codable, Hashable {
     /// Raw rows in, `keys ++ buffers` out (before the shuffle).
     case partial = "Partial"
     /// `keys ++ buffers` in, results out (after the shuffle).
     case final = "Final"
 }
 
-package indirect enum PhysicalPlan: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     /// Scans the split with the task's partition index.
     case fileScan(FileScan)
     /// Generates this task's slice of a range.
@@ -75,7 +75,7 @@ package indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     /// Reads all of a broadcast (every map output's only partition), whatever the task's partition.
     case broadcastRead(ShuffleID, StructType)
 
-    package var schema: StructType {
+    @_spi(EmberInternal) public var schema: StructType {
         switch self {
         case .fileScan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
@@ -92,7 +92,7 @@ package indirect enum PhysicalPlan: Sendable, Codable, Hashable {
     }
 
     /// Number of partitions (tasks) this plan produces.
-    package var numPartitions: Int {
+    @_spi(EmberInternal) public var numPartitions: Int {
         switch self {
         case .fileScan(let s): return max(s.splits.count, 1)
         case .range(let r): return r.numPartitions
@@ -110,20 +110,20 @@ package indirect enum PhysicalPlan: Sendable, Codable, Hashable {
 
     /// The leaf whose partitions number the tasks: down the probe side of joins and the first
     /// child of unions.
-    package var leaf: PhysicalPlan {
+    @_spi(EmberInternal) public var leaf: PhysicalPlan {
         switch self {
         case .hashJoin(let j, let l, let r): return (j.buildSide == .left ? r : l).leaf
         default: return children.first?.leaf ?? self
         }
     }
 
-    package func treeString(_ indent: String = "") -> String {
+    @_spi(EmberInternal) public func treeString(_ indent: String = "") -> String {
         var s = indent + nodeText + "\n"
         for c in children { s += c.treeString(indent + "   ") }
         return s
     }
 
-    package var nodeText: String {
+    @_spi(EmberInternal) public var nodeText: String {
         switch self {
         case .fileScan(let s):
             return "FileScan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), splits=\(s.splits.count)"
@@ -154,7 +154,7 @@ package indirect enum PhysicalPlan: Sendable, Codable, Hashable {
 }
 
 extension PhysicalPlan: TreeNode {
-    package var children: [PhysicalPlan] {
+    @_spi(EmberInternal) public var children: [PhysicalPlan] {
         switch self {
         case .fileScan, .range, .shuffleRead, .cacheRead, .broadcastRead: return []
         case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
@@ -166,7 +166,7 @@ extension PhysicalPlan: TreeNode {
         }
     }
 
-    package func withNewChildren(_ c: [PhysicalPlan]) -> PhysicalPlan {
+    @_spi(EmberInternal) public func withNewChildren(_ c: [PhysicalPlan]) -> PhysicalPlan {
         switch self {
         case .fileScan, .range, .shuffleRead, .cacheRead, .broadcastRead: return self
         case .project(let e, let s, _): return .project(e, s, c[0])
@@ -189,11 +189,11 @@ extension PhysicalPlan: TreeNode {
 
 /// A physical plan plus what the driver does with the result partitions: merge them in order
 /// (a top-level sort) and/or keep the first n rows (a top-level limit).
-package struct PhysicalQuery: Sendable {
-    package var plan: PhysicalPlan
-    package var resultOrdering: [BoundSortOrder]?
-    package var resultLimit: Int?
-    package init(plan: PhysicalPlan, resultOrdering: [BoundSortOrder]?, resultLimit: Int?) {
+@_spi(EmberInternal) public struct PhysicalQuery: Sendable {
+    @_spi(EmberInternal) public var plan: PhysicalPlan
+    @_spi(EmberInternal) public var resultOrdering: [BoundSortOrder]?
+    @_spi(EmberInternal) public var resultLimit: Int?
+    @_spi(EmberInternal) public init(plan: PhysicalPlan, resultOrdering: [BoundSortOrder]?, resultLimit: Int?) {
         self.plan = plan
         self.resultOrdering = resultOrdering
         self.resultLimit = resultLimit

@@ -14,11 +14,11 @@
 // other operators a Sort is a range exchange (its bounds sampled by the driver before the job) and
 // a sort of each partition; a Limit, a shuffle to one partition. sortWithinPartitions has no exchange.
 
-package enum PhysicalPlanner {
+@_spi(EmberInternal) public enum PhysicalPlanner {
     /// Spark's default spark.sql.autoBroadcastJoinThreshold: 10 MB.
-    package static let defaultBroadcastThreshold: Int64 = 10 * 1_048_576
+    @_spi(EmberInternal) public static let defaultBroadcastThreshold: Int64 = 10 * 1_048_576
 
-    package static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
+    @_spi(EmberInternal) public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
                              autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold, preferSortMergeJoin: Bool = false,
                              taskMemoryBytes: Int64 = .max) -> PhysicalQuery {
         let planner = Builder(shufflePartitions: max(1, shufflePartitions), autoBroadcastJoinThreshold: autoBroadcastJoinThreshold,
@@ -40,7 +40,7 @@ package enum PhysicalPlanner {
 
     /// Limits up to this many rows under a sort keep their rows in TopK's memory; larger ones sort
     /// in full (the sort spills) and then take the first n.
-    package static let topKMaxRows = 100_000
+    @_spi(EmberInternal) public static let topKMaxRows = 100_000
 
     struct Builder {
         let shufflePartitions: Int

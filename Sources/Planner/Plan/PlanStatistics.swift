@@ -6,7 +6,7 @@
 // estimate, saturating), unions the sum of their inputs.
 
 extension ResolvedPlan {
-    package var estimatedSizeInBytes: Int64 {
+    @_spi(EmberInternal) public var estimatedSizeInBytes: Int64 {
         func scaled(_ bytes: Int64, _ columns: Int, of total: Int) -> Int64 {
             total <= 0 ? bytes : bytes / Int64(total) * Int64(max(columns, 1))
         }
@@ -29,7 +29,7 @@ extension ResolvedPlan {
     }
 
     /// Whether the plan carries a broadcast hint (through operators that keep rows as they are).
-    package var hasBroadcastHint: Bool {
+    @_spi(EmberInternal) public var hasBroadcastHint: Bool {
         switch self {
         case .broadcastHint: return true
         case .filter(_, let c), .project(_, _, let c), .sort(_, let c), .limit(_, let c): return c.hasBroadcastHint

@@ -4,26 +4,26 @@
 // child's keys that the driver takes in a job of its own before the shuffle (KeySampling), so a
 // plan's range exchanges have no bounds until the driver fills them in.
 
-package struct RangePartitioning: Sendable, Codable, Hashable {
-    package var orders: [BoundSortOrder]
-    package var numPartitions: Int
+@_spi(EmberInternal) public struct RangePartitioning: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var orders: [BoundSortOrder]
+    @_spi(EmberInternal) public var numPartitions: Int
     /// The sort-key values that end partitions 0, 1, …, strictly increasing in sort order (at most
     /// numPartitions - 1; fewer when keys repeat). nil until the sampling job ran.
-    package var bounds: [[Value]]?
+    @_spi(EmberInternal) public var bounds: [[Value]]?
 
-    package init(orders: [BoundSortOrder], numPartitions: Int, bounds: [[Value]]? = nil) {
+    @_spi(EmberInternal) public init(orders: [BoundSortOrder], numPartitions: Int, bounds: [[Value]]? = nil) {
         self.orders = orders
         self.numPartitions = max(1, numPartitions)
         self.bounds = bounds
     }
 
     /// Spark's `spark.sql.execution.rangeExchange.sampleSizePerPartition`: keys sampled per output partition.
-    package static let samplePerOutputPartition = 100
+    @_spi(EmberInternal) public static let samplePerOutputPartition = 100
     /// Spark's cap on the total sample.
-    package static let maxSampleSize = 1_000_000
+    @_spi(EmberInternal) public static let maxSampleSize = 1_000_000
 
     /// What each of `inputPartitions` map tasks samples (Spark over-samples 3×, assuming balanced input).
-    package func sampling(inputPartitions: Int) -> KeySampling {
+    @_spi(EmberInternal) public func sampling(inputPartitions: Int) -> KeySampling {
         let total = min(Self.samplePerOutputPartition * numPartitions, Self.maxSampleSize)
         let perPartition = (3 * total + max(1, inputPartitions) - 1) / max(1, inputPartitions)
         return KeySampling(orders: orders, perPartition: max(1, perPartition))
@@ -32,23 +32,23 @@ package struct RangePartitioning: Sendable, Codable, Hashable {
 
 /// A sampling job's operator: a reservoir sample of the sort keys of each partition (at most
 /// `perPartition` rows), each sampled row weighted by how many rows it stands for.
-package struct KeySampling: Sendable, Codable, Hashable {
-    package var orders: [BoundSortOrder]
-    package var perPartition: Int
+@_spi(EmberInternal) public struct KeySampling: Sendable, Codable, Hashable {
+    @_spi(EmberInternal) public var orders: [BoundSortOrder]
+    @_spi(EmberInternal) public var perPartition: Int
 
-    package init(orders: [BoundSortOrder], perPartition: Int) {
+    @_spi(EmberInternal) public init(orders: [BoundSortOrder], perPartition: Int) {
         self.orders = orders
         self.perPartition = perPartition
     }
 
     /// Output: one column per sort key (`key0`, `key1`, …) and the row's weight.
-    package var schema: StructType {
+    @_spi(EmberInternal) public var schema: StructType {
         StructType(orders.enumerated().map { StructField("key\($0.offset)", $0.element.expression.dataType) }
                    + [StructField("weight", .double)])
     }
 
     /// The orders over the output's key columns.
-    package var keyOrders: [BoundSortOrder] {
+    @_spi(EmberInternal) public var keyOrders: [BoundSortOrder] {
         orders.enumerated().map {
             BoundSortOrder(expression: .column($0.offset, $0.element.expression.dataType), ascending: $0.element.ascending,
                            nullsFirst: $0.element.nullsFirst)
@@ -58,7 +58,7 @@ package struct KeySampling: Sendable, Codable, Hashable {
 
 extension BoundSortOrder {
     /// `expr ASC NULLS FIRST` (plans and explain()).
-    package func describe(_ schema: StructType) -> String {
+    @_spi(EmberInternal) public func describe(_ schema: StructType) -> String {
         "\(expression.describe(schema)) \(ascending ? "ASC" : "DESC") NULLS \(nullsFirst ? "FIRST" : "LAST")"
     }
 }

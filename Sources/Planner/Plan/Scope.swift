@@ -3,28 +3,28 @@
 // the DataFrame that `df["x"]` was taken from). Unqualified names that match columns of both sides
 // of a join are ambiguous, as in Spark.
 
-package struct Scope: Sendable {
-    package var schema: StructType
+@_spi(EmberInternal) public struct Scope: Sendable {
+    @_spi(EmberInternal) public var schema: StructType
     /// Per column: the qualifiers it answers to.
-    package var qualifiers: [[String]]
+    @_spi(EmberInternal) public var qualifiers: [[String]]
 
-    package init(_ schema: StructType, qualifiers: [[String]]? = nil) {
+    @_spi(EmberInternal) public init(_ schema: StructType, qualifiers: [[String]]? = nil) {
         self.schema = schema
         self.qualifiers = qualifiers ?? Array(repeating: [], count: schema.count)
     }
 
-    package static func + (a: Scope, b: Scope) -> Scope {
+    @_spi(EmberInternal) public static func + (a: Scope, b: Scope) -> Scope {
         Scope(StructType(a.schema.fields + b.schema.fields), qualifiers: a.qualifiers + b.qualifiers)
     }
 
     /// Every column answers to `name` only (`df.alias(name)`).
-    package func aliased(_ name: String) -> Scope { Scope(schema, qualifiers: Array(repeating: [name], count: schema.count)) }
+    @_spi(EmberInternal) public func aliased(_ name: String) -> Scope { Scope(schema, qualifiers: Array(repeating: [name], count: schema.count)) }
 
     /// Every column also answers to `tag`.
-    package func tagged(_ tag: String) -> Scope { Scope(schema, qualifiers: qualifiers.map { $0.contains(tag) ? $0 : $0 + [tag] }) }
+    @_spi(EmberInternal) public func tagged(_ tag: String) -> Scope { Scope(schema, qualifiers: qualifiers.map { $0.contains(tag) ? $0 : $0 + [tag] }) }
 
     /// The same columns under a new schema (same count: names or types changed, not positions).
-    package func withSchema(_ s: StructType) -> Scope { Scope(s, qualifiers: qualifiers) }
+    @_spi(EmberInternal) public func withSchema(_ s: StructType) -> Scope { Scope(s, qualifiers: qualifiers) }
 
     func matches(_ i: Int, _ name: String) -> Bool { schema.fields[i].name == name }
     func matchesIgnoringCase(_ i: Int, _ name: String) -> Bool { schema.fields[i].name.lowercased() == name.lowercased() }

@@ -7,25 +7,25 @@
 //   ShuffleMapStage 1: HashAggregate(Partial) ← Filter ← FileScan (one task per split)
 
 /// What a stage's tasks do with their output.
-package enum StageOutput: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public enum StageOutput: Sendable, Codable, Hashable {
     /// Write a shuffle (data + index file per task).
     case shuffle(ShuffleID, Partitioning)
     /// Send the rows to the driver.
     case result
 }
 
-package struct Stage: Sendable, Hashable {
-    package let id: StageID
+@_spi(EmberInternal) public struct Stage: Sendable, Hashable {
+    @_spi(EmberInternal) public let id: StageID
     /// The operator tree one task runs, with ShuffleRead leaves for its inputs.
-    package let plan: PhysicalPlan
-    package let numPartitions: Int
-    package let output: StageOutput
+    @_spi(EmberInternal) public let plan: PhysicalPlan
+    @_spi(EmberInternal) public let numPartitions: Int
+    @_spi(EmberInternal) public let output: StageOutput
     /// Stages that must finish first (those writing the shuffles this stage reads).
-    package let parents: [StageID]
+    @_spi(EmberInternal) public let parents: [StageID]
     /// Shuffles this stage reads.
-    package let inputShuffles: [ShuffleID]
+    @_spi(EmberInternal) public let inputShuffles: [ShuffleID]
 
-    package init(id: StageID, plan: PhysicalPlan, numPartitions: Int, output: StageOutput, parents: [StageID], inputShuffles: [ShuffleID]) {
+    @_spi(EmberInternal) public init(id: StageID, plan: PhysicalPlan, numPartitions: Int, output: StageOutput, parents: [StageID], inputShuffles: [ShuffleID]) {
         self.id = id
         self.plan = plan
         self.numPartitions = numPartitions
@@ -34,9 +34,9 @@ package struct Stage: Sendable, Hashable {
         self.inputShuffles = inputShuffles
     }
 
-    package var isShuffleMap: Bool { if case .shuffle = output { return true } else { return false } }
+    @_spi(EmberInternal) public var isShuffleMap: Bool { if case .shuffle = output { return true } else { return false } }
 
-    package var name: String {
+    @_spi(EmberInternal) public var name: String {
         switch output {
         case .shuffle(let id, _): return "ShuffleMapStage \(self.id) (writes shuffle \(id))"
         case .result: return "ResultStage \(id)"
@@ -44,17 +44,17 @@ package struct Stage: Sendable, Hashable {
     }
 }
 
-package struct StageGraph: Sendable {
+@_spi(EmberInternal) public struct StageGraph: Sendable {
     /// Stages in an order where parents come before children; the last one is the result stage.
-    package let stages: [Stage]
-    package init(stages: [Stage]) { self.stages = stages }
-    package var resultStage: Stage { stages[stages.count - 1] }
+    @_spi(EmberInternal) public let stages: [Stage]
+    @_spi(EmberInternal) public init(stages: [Stage]) { self.stages = stages }
+    @_spi(EmberInternal) public var resultStage: Stage { stages[stages.count - 1] }
 
-    package func stage(_ id: StageID) -> Stage? { stages.first { $0.id == id } }
+    @_spi(EmberInternal) public func stage(_ id: StageID) -> Stage? { stages.first { $0.id == id } }
 
     /// Cuts `plan` into stages. Stage and shuffle ids are drawn from the given counters so that they
     /// are unique in the application.
-    package static func build(_ plan: PhysicalPlan, nextStageID: inout Int, nextShuffleID: inout Int) -> StageGraph {
+    @_spi(EmberInternal) public static func build(_ plan: PhysicalPlan, nextStageID: inout Int, nextShuffleID: inout Int) -> StageGraph {
         var stages: [Stage] = []
         func cut(_ p: PhysicalPlan, _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> PhysicalPlan {
             switch p {
@@ -93,7 +93,7 @@ package struct StageGraph: Sendable {
     }
 
     /// Text for `explain()`: one block per stage.
-    package var treeString: String {
+    @_spi(EmberInternal) public var treeString: String {
         var s = ""
         for stage in stages {
             let kind: String

@@ -11,25 +11,25 @@
 // gets the same effect from whole-stage code generation). Applies only when the pattern is a
 // byte class that StringSplitter runs natively.
 
-package struct TokenCount: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public struct TokenCount: Sendable, Codable, Hashable {
     /// The string column to tokenize.
-    package var column: Int
-    package var pattern: String
-    package var lowercase: Bool
+    @_spi(EmberInternal) public var column: Int
+    @_spi(EmberInternal) public var pattern: String
+    @_spi(EmberInternal) public var lowercase: Bool
     /// Skip empty tokens (the fused `token != ''` filter).
-    package var dropEmpty: Bool
+    @_spi(EmberInternal) public var dropEmpty: Bool
     /// The partial aggregate's output: [word: string, count buffer: bigint].
-    package var schema: StructType
+    @_spi(EmberInternal) public var schema: StructType
 
-    package func describe(_ childSchema: StructType) -> String {
+    @_spi(EmberInternal) public func describe(_ childSchema: StructType) -> String {
         let name = column < childSchema.count ? childSchema.fields[column].name : "#\(column)"
         return "TokenCount(split(\(name)#\(column), \(pattern))\(lowercase ? ", lower" : "")\(dropEmpty ? ", drop empty" : ""))"
     }
 }
 
-package enum TokenCountFusion {
+@_spi(EmberInternal) public enum TokenCountFusion {
     /// Rewrites every matching partial aggregate in the plan.
-    package static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
+    @_spi(EmberInternal) public static func apply(_ plan: PhysicalPlan) -> PhysicalPlan {
         switch plan {
         case .hashAggregate(.partial, let keys, let aggs, let schema, let child):
             if let fused = match(keys: keys, aggs: aggs, schema: schema, child: child) { return fused }

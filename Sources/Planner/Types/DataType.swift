@@ -26,10 +26,10 @@ public indirect enum DataType: Sendable, Codable, Hashable, CustomStringConverti
 
     public var description: String { simpleString }
 
-    package var isNumeric: Bool { self == .long || self == .double }
+    @_spi(EmberInternal) public var isNumeric: Bool { self == .long || self == .double }
 
     /// Parses a type name as used in DDL schema strings (`long`, `bigint`, `int`, `double`, `string`…).
-    package static func parse(_ name: String) -> DataType? {
+    @_spi(EmberInternal) public static func parse(_ name: String) -> DataType? {
         let n = name.lowercased().trimming(" \t")
         switch n {
         case "long", "bigint", "int", "integer", "short", "smallint", "byte", "tinyint": return .long
@@ -103,7 +103,7 @@ public struct StructType: Sendable, Codable, Hashable, CustomStringConvertible {
 
 extension String {
     /// Trims any of the given characters from both ends (no Foundation needed).
-    package func trimming(_ set: String) -> String {
+    @_spi(EmberInternal) public func trimming(_ set: String) -> String {
         let chars = Set(set)
         var s = Substring(self)
         while let f = s.first, chars.contains(f) { s = s.dropFirst() }

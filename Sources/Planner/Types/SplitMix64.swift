@@ -2,7 +2,7 @@
 // so the same seed gives the same bytes on every machine and run.
 
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    package var state: UInt64
+    @_spi(EmberInternal) public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
 

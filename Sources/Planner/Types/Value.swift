@@ -55,7 +55,7 @@ public indirect enum Value: Sendable, Codable, Hashable, CustomStringConvertible
 
 /// Formats a double the way Java's `Double.toString` does (Spark's text output): shortest round-trip
 /// digits, plain notation for 1e-3 ≤ |x| < 1e7, otherwise `d.dddE±n`.
-package func formatDouble(_ v: Double) -> String {
+@_spi(EmberInternal) public func formatDouble(_ v: Double) -> String {
     if v.isNaN { return "NaN" }
     if v.isInfinite { return v < 0 ? "-Infinity" : "Infinity" }
     if v == 0 { return v.sign == .minus ? "-0.0" : "0.0" }
@@ -106,13 +106,13 @@ private func javaScientific(_ v: Double) -> String {
 }
 
 /// Days since 1970-01-01 → "yyyy-MM-dd" (proleptic Gregorian, as Spark 3+).
-package func formatDate(_ days: Int32) -> String {
+@_spi(EmberInternal) public func formatDate(_ days: Int32) -> String {
     let (y, m, d) = civilFromDays(Int64(days))
     return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
 }
 
 /// Microseconds since the epoch (UTC) → "yyyy-MM-dd HH:mm:ss[.ffffff]".
-package func formatTimestamp(_ micros: Int64) -> String {
+@_spi(EmberInternal) public func formatTimestamp(_ micros: Int64) -> String {
     let secondsTotal = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
     let fraction = micros - secondsTotal * 1_000_000
     let days = secondsTotal >= 0 ? secondsTotal / 86_400 : (secondsTotal - 86_399) / 86_400
@@ -132,7 +132,7 @@ private func pad(_ v: Int64, _ width: Int) -> String {
 }
 
 /// Howard Hinnant's civil-from-days algorithm: (year, month, day) of days since 1970-01-01.
-@inlinable package func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
+@inlinable @_spi(EmberInternal) public func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
     let z = z0 + 719_468
     let era = (z >= 0 ? z : z - 146_096) / 146_097
     let doe = z - era * 146_097
@@ -146,7 +146,7 @@ private func pad(_ v: Int64, _ width: Int) -> String {
 }
 
 /// Days since the epoch for a civil date.
-@inlinable package func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+@inlinable @_spi(EmberInternal) public func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
     let y = m <= 2 ? y0 - 1 : y0
     let era = (y >= 0 ? y : y - 399) / 400
     let yoe = y - era * 400

@@ -9,7 +9,7 @@
 //   - A final limit without orderBy: min(n, rows) rows, each one the reference has.
 // On a mismatch it returns a description with the rows that differ.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum FuzzCell {
     /// A canonical text for a row of values: equal texts, equal rows. With `signedZero` false,

@@ -10,7 +10,7 @@
 
 import Engine
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum FuzzSource {
     case csv(header: Bool)

@@ -7,7 +7,7 @@
 
 import Engine
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum FuzzCall: Sendable, Equatable {
     /// Arguments c1, v1, c2, v2, … then the ELSE value if `hasElse`.

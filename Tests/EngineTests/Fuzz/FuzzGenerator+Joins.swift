@@ -10,7 +10,7 @@
 //   - set operations: union/unionAll/unionByName (with missing columns, bigint widened to double),
 //     intersect, subtract/except; distinct.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 extension FuzzGenerator {
     static let joinSpellings: [(JoinType, [String])] = [

@@ -11,7 +11,7 @@
 // exact is compared with a tolerance and never computed on again (no filter, key or sort on it),
 // so rounding can never turn into a different set of rows.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// log2 of a bound on |finite values| and the number of fraction bits of a numeric column
 /// (64: unknown). A double sum of up to 2^21 such values is exact when magnitude + fraction + 21

@@ -10,7 +10,7 @@
 // Each prints as Swift statements (FuzzPlan.swiftText) so that a failing seed can be replayed.
 
 import Engine
-import Planner
+@_spi(EmberInternal) import Planner
 
 /// How a join's condition names the two sides' columns.
 enum FuzzQualifier: String, Sendable {

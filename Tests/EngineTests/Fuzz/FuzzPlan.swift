@@ -7,7 +7,7 @@
 // Types follow Spark's rules (non-ANSI): see `FuzzExpr.type(in:)`.
 
 import Engine
-import Planner
+@_spi(EmberInternal) import Planner
 
 enum FuzzArithmetic: String, CaseIterable, Sendable {
     case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"

@@ -13,7 +13,7 @@
 // (`slack`) the comparer allows. The final orderBy and limit are returned, not applied to the
 // tie order: the comparer checks them.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 struct FuzzResult {
     var layout: FuzzLayout

@@ -14,7 +14,7 @@
 //     bigint truncates, NaN → 0, ±Infinity and out-of-range values saturate; to string: Java's
 //     Double.toString for doubles.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 struct FuzzRow {
     var values: [Value]

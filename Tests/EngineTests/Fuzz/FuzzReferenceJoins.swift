@@ -13,7 +13,7 @@
 // a bucket is still checked against the whole condition). A join whose answer or work would be too
 // large to check is rejected as FuzzAmbiguous, so the runner generates another plan.
 
-import Planner
+@_spi(EmberInternal) import Planner
 
 extension FuzzReference {
     static let maxJoinRows = 250_000

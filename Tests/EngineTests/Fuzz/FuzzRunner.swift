@@ -19,9 +19,9 @@
 // with `scripts/fuzz --seed S`.
 
 import Engine
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
-import Planner
+@_spi(EmberInternal) import Planner
 
 struct FuzzConfig: Hashable, CustomStringConvertible {
     var executors: Int

@@ -3,7 +3,7 @@
 // ended by a bare LF (bad framing: 400), the limit passed without a blank line (431), the deadline
 // (408), or a peer that closed or failed.
 
-import Executor
+@_spi(EmberInternal) import Executor
 
 enum HTTPHeadReader {
     enum Outcome: Equatable {

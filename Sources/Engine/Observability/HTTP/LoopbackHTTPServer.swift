@@ -9,7 +9,7 @@
 // whose Host is not this server's own loopback name gets 421, so a web page that rebinds its DNS
 // name to 127.0.0.1 cannot read the answers.
 
-import Executor
+@_spi(EmberInternal) import Executor
 import Foundation
 import Logging
 #if canImport(Glibc)
