@@ -22,6 +22,12 @@ extension DataFrame {
     /// Names this DataFrame, so that its columns can be referred to as `col("alias.name")`.
     public func alias(_ name: String) -> DataFrame { with(.subqueryAlias(name, plan)) }
 
+    /// Registers this DataFrame as a temporary view of its session, replacing one of the same name.
+    public func createOrReplaceTempView(_ name: String) throws { try session.catalog.register(name, plan, replace: true) }
+
+    /// Registers this DataFrame as a temporary view; throws if one of that name exists.
+    public func createTempView(_ name: String) throws { try session.catalog.register(name, plan, replace: false) }
+
     /// Inner join on the columns both sides have under these names (each appears once in the output).
     public func join(_ other: DataFrame, on columns: [String], how: String = "inner") -> DataFrame {
         join(other, .using(columns), how: how)

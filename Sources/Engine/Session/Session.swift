@@ -13,7 +13,12 @@ import Logging
 import Synchronization
 
 public final class Session: Sendable {
+    /// The settings the session started with; `conf` holds the ones that change while it runs.
     public let config: SessionConfig
+    /// Settings by their Spark names while the session runs (Spark's `spark.conf`).
+    public let conf: RuntimeConfig
+    /// The session's temporary views (Spark's `spark.catalog`).
+    public let catalog = Catalog()
     /// Application id, e.g. `ember-1763740000000-4f2a`.
     public let appId: String
     /// Local directory of the application (shuffle files, executor logs).
@@ -87,6 +92,7 @@ public final class Session: Sendable {
         }
         for warning in try SessionLimits.check(config) { Logger(label: "ember.driver").warning("\(warning)") }
         self.config = config
+        self.conf = RuntimeConfig(config)
         let base = config.localDir ?? ProcessInfo.processInfo.environment["EMBER_LOCAL_DIR"] ?? NSTemporaryDirectory()
         ApplicationDirectory.removeStale(in: base)
         let directory = try ApplicationDirectory.create(base: base)
@@ -144,6 +150,11 @@ public final class Session: Sendable {
     deinit { stop() }
 
     public var read: DataFrameReader { DataFrameReader(session: self) }
+
+    /// A temporary view as a DataFrame whose columns answer to the view's name (`t.col`).
+    public func table(_ name: String) throws -> DataFrame {
+        DataFrame(session: self, plan: try catalog.lookup(name))
+    }
 
     /// A DataFrame with one `id` column holding start, start + step, … below end (Spark's `range`),
     /// in `numPartitions` slices (default: the total task slots).
@@ -257,6 +268,7 @@ public final class Session: Sendable {
     func planQuery(_ plan: LogicalPlan) throws -> PlannedQuery {
         let analyzed = try Analyzer.resolve(plan)
         let optimized = Optimizer.optimize(analyzed)
+        let config = conf.current
         let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions,
                                             autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold,
                                             preferSortMergeJoin: config.preferSortMergeJoin, taskMemoryBytes: config.taskExecutionMemory)
@@ -358,6 +370,6 @@ public final class Session: Sendable {
 
     /// Splits input files into byte ranges for map tasks.
     func splitFiles(_ paths: [String]) throws -> [FileSplit] {
-        try FileSplitter.splits(paths: paths, targetSplitBytes: config.maxPartitionBytes, minSplits: config.totalCores)
+        try FileSplitter.splits(paths: paths, targetSplitBytes: conf.current.maxPartitionBytes, minSplits: config.totalCores)
     }
 }

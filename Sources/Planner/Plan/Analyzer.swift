@@ -361,25 +361,8 @@
 
     static func unresolvedColumn(_ name: String, _ schema: StructType) -> EmberError {
         let available = schema.names.map { "`\($0)`" }.joined(separator: ", ")
-        let lower = name.lowercased()
-        let similar = schema.names.filter { editDistance($0.lowercased(), lower) <= max(1, lower.count / 3) }
         var hint = "available columns: [\(available)]"
-        if let best = similar.first { hint = "did you mean `\(best)`? " + hint }
+        if let best = NameSuggestions.closest(to: name, among: schema.names) { hint = "did you mean `\(best)`? " + hint }
         return EmberError(.analysis, "a column with name `\(name)` cannot be resolved", context: [.init("column", name)], hint: hint)
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var prev = Array(0...y.count)
-        for i in 1...x.count {
-            var cur = [i] + [Int](repeating: 0, count: y.count)
-            for j in 1...y.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            prev = cur
-        }
-        return prev[y.count]
     }
 }
