@@ -26,7 +26,8 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     public var executorPeakRSS: Int64 = 0
     /// The most frequent partitioning key of a reduce task the driver found skewed (else nil).
     public var heavyKey: HeavyKey? = nil
-    @_spi(EmberInternal) public init() {}
+    /// Zero metrics, e.g. to add up a job's tasks.
+    public init() {}
 
     /// Everything the task read: its input plus its shuffle read.
     public var readBytes: Int64 { inputBytes + shuffleReadBytes }

@@ -19,15 +19,30 @@ import Testing
         "StorageLevel", "StandardError", "SplitMix64",
     ]
 
+    /// A declaration's modifiers up to `public` or `open`: attributes (with nested parentheses) and
+    /// the other modifiers that may precede the access level.
+    static var exportedHead: Regex<(Substring, Substring)> { #/^\s*((?:(?:@\w+(?:\((?:[^()]|\([^()]*\))*\))?|final|static|class|nonisolated|override|mutating|convenience|required|indirect|lazy|dynamic|(?:private|fileprivate|internal)\(set\))\s+)*)(?:public|open)\b/# }
+
     static func publicDeclarations(in module: String) throws -> [(file: String, line: String)] {
         let root = SparkHistoryServerProcess.repositoryRoot.appendingPathComponent("Sources/\(module)")
         let files = try #require(FileManager.default.subpaths(atPath: root.path)).filter { $0.hasSuffix(".swift") }
         #expect(!files.isEmpty, "no sources found under \(root.path)")
+        let exported = exportedHead
         return try files.sorted().flatMap { file in
-            try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
-                .split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { $0.contains(#/^\s*(@\w+(\([^)]*\))?\s+)*public\b/#) && !$0.contains("@_spi(EmberInternal)") }
-                .map { (file: "\(module)/\(file)", line: String($0)) }
+            let lines = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // An attribute alone on its line belongs to the declaration below it.
+            var joined: [String] = []
+            var pending = ""
+            for line in lines {
+                if line.contains(#/^\s*@\w+(\(.*\))?\s*$/#) { pending += line + " "; continue }
+                joined.append(pending.isEmpty ? line : pending + line.trimmingCharacters(in: .whitespaces))
+                pending = ""
+            }
+            return joined.compactMap { line -> (file: String, line: String)? in
+                guard let head = line.firstMatch(of: exported), !head.1.contains("@_spi(EmberInternal)") else { return nil }
+                return (file: "\(module)/\(file)", line: line)
+            }
         }
     }
 
@@ -42,6 +57,9 @@ import Testing
     @Test func plannerMakesOnlyTheUsersTypesPublic() throws {
         let declarations = try Self.publicDeclarations(in: "Planner")
         var filesWithUserTypes: Set<String> = [], userTypesFound: Set<String> = []
+        for found in declarations where found.line.contains(#/\bextension\b/#) {
+            Issue.record("\(found.file): `\(found.line.trimmingCharacters(in: .whitespaces))` makes every member public; mark the members instead")
+        }
         for found in declarations where !found.line.hasPrefix(" ") {
             // The name the declaration introduces (`public indirect enum Value: …` → Value).
             let introduced = #/\b(?:struct|enum|class|protocol|actor|typealias|func|var|let|extension)\s+(\w+)/#
