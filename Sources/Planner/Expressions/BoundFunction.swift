@@ -26,6 +26,8 @@
     case dateDiff
     /// Arguments: string; parsed with a datetime pattern.
     case toDate(format: String)
+    /// Arguments: a row count (bigint) and a value; the value, or an error when a count is above 1.
+    case assertAtMostOneRow
 
     func describe(_ args: [String]) -> String {
         let list = args.joined(separator: ", ")
@@ -52,6 +54,7 @@
         case .addMonths: return "add_months(\(list))"
         case .dateDiff: return "datediff(\(list))"
         case .toDate(let format): return "to_date(\(list), '\(format)')"
+        case .assertAtMostOneRow: return "assert_at_most_one_row(\(list))"
         }
     }
 
@@ -75,6 +78,12 @@
         case .addMonths: return try DateFunctions.addMonths(args[0], args[1])
         case .dateDiff: return try DateFunctions.dateDiff(args[0], args[1])
         case .toDate(let format): return try DateFormatPattern(format).parseDates(args[0])
+        case .assertAtMostOneRow:
+            if case .long(let counts) = args[0].values, counts.contains(where: { $0 > 1 }) {
+                throw EmberError(.input, "more than one row returned by a subquery used as an expression",
+                                 hint: "make the subquery return one row: aggregate it (max(x)), filter it on a unique key, or limit(1)")
+            }
+            return args[1]
         }
     }
 }

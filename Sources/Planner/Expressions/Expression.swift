@@ -53,6 +53,9 @@
     case toDate(format: String?)
     /// The arguments of `count(DISTINCT …)`; only valid as that aggregate's argument.
     case distinct
+    /// Arguments: a row count and a value; the value, or an error when the count is above 1 (a
+    /// scalar subquery that returned several rows).
+    case assertAtMostOneRow
     /// A misuse of the API that can only be reported when the plan is analyzed (e.g. `.when` on a
     /// column that is not a CASE WHEN); the analyzer throws with this message.
     case misuse(String)
@@ -103,7 +106,7 @@
     }
 }
 
-@_spi(EmberInternal) public indirect enum Expression: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public indirect enum Expression: Sendable, Hashable {
     case column(String)
     /// A column of one particular input: `df["name"]` (qualifier "#<DataFrame id>") or
     /// `col("a.name")` after `df.alias("a")` (qualifier "a").
@@ -123,6 +126,11 @@
     case explode(Expression)
     /// An aggregate; `nil` argument means `count(*)`.
     case aggregate(AggregateFunction, Expression?)
+    /// A query used as a value (scalar), a test (EXISTS) or a list (IN); see Subquery.
+    case subquery(Subquery)
+    /// A column of the query that encloses a subquery (Spark's `outer()`); a name that the
+    /// subquery's own inputs do not have resolves there without it.
+    case outerReference(Expression)
 
     /// The column name Spark would give this expression in a result schema.
     @_spi(EmberInternal) public var displayName: String {
@@ -150,6 +158,8 @@
             }
         case .cast(let e, let t): return "CAST(\(e.displayName) AS \(t.simpleString.uppercased()))"
         case .explode: return "col"
+        case .subquery(let q): return q.displayName
+        case .outerReference(let e): return "outer(\(e.displayName))"
         case .aggregate(let f, let arg):
             guard let arg else { return "count(1)" }
             switch f {
@@ -164,8 +174,9 @@
     @_spi(EmberInternal) public var containsAggregate: Bool {
         switch self {
         case .aggregate: return true
-        case .column, .qualifiedColumn, .star, .literal: return false
-        case .alias(let e, _), .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .cast(let e, _), .explode(let e):
+        case .column, .qualifiedColumn, .star, .literal, .subquery: return false
+        case .alias(let e, _), .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .cast(let e, _), .explode(let e),
+             .outerReference(let e):
             return e.containsAggregate
         case .binary(_, let l, let r): return l.containsAggregate || r.containsAggregate
         case .function(_, let args): return args.contains { $0.containsAggregate }
@@ -176,8 +187,8 @@
     @_spi(EmberInternal) public var containsGenerator: Bool {
         switch self {
         case .explode: return true
-        case .column, .qualifiedColumn, .star, .literal, .aggregate: return false
-        case .alias(let e, _), .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .cast(let e, _):
+        case .column, .qualifiedColumn, .star, .literal, .aggregate, .subquery: return false
+        case .alias(let e, _), .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .cast(let e, _), .outerReference(let e):
             return e.containsGenerator
         case .binary(_, let l, let r): return l.containsGenerator || r.containsGenerator
         case .function(_, let args): return args.contains { $0.containsGenerator }
@@ -186,7 +197,7 @@
 }
 
 /// Sort direction and null placement (Spark: ascending puts nulls first, descending puts them last).
-@_spi(EmberInternal) public struct SortOrder: Sendable, Codable, Hashable {
+@_spi(EmberInternal) public struct SortOrder: Sendable, Hashable {
     @_spi(EmberInternal) public var expression: Expression
     @_spi(EmberInternal) public var ascending: Bool
     @_spi(EmberInternal) public var nullsFirst: Bool

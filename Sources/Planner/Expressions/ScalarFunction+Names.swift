@@ -28,6 +28,7 @@ extension ScalarFunction {
         case .dateDiff: return BoundFunction.dateDiff.describe(names)
         case .distinct: return "DISTINCT \(list)"
         case .misuse: return "invalid(\(list))"
+        case .assertAtMostOneRow: return "assert_at_most_one_row(\(list))"
         case .lower, .upper, .length, .trim, .split, .coalesce, .randstr: return "\(self)(\(list))"
         }
     }

@@ -26,17 +26,12 @@ extension Analyzer {
                 if let i = extracted.firstIndex(of: e) { return .column(name(i)) }
                 extracted.append(e)
                 return .column(name(extracted.count - 1))
-            case .alias(let inner, let n): return .alias(try extract(inner), n)
-            case .binary(let op, let l, let r): return .binary(op, try extract(l), try extract(r))
-            case .not(let x): return .not(try extract(x))
-            case .negate(let x): return .negate(try extract(x))
-            case .isNull(let x): return .isNull(try extract(x))
-            case .isNotNull(let x): return .isNotNull(try extract(x))
-            case .cast(let x, let t): return .cast(try extract(x), t)
-            case .function(let f, let args): return .function(f, try args.map(extract))
             case .explode: throw EmberError(.analysis, "explode is not allowed in agg ('\(e.displayName)')", hint: "explode in a select before groupBy")
             case .star: throw EmberError(.analysis, "'*' is not allowed in agg", hint: "name the columns, or use count(col(\"*\"))")
-            case .column, .qualifiedColumn, .literal: return e
+            case .subquery: throw EmberError(.analysis, "a subquery is not allowed in agg ('\(e.displayName)')",
+                                             hint: "compare or select it after the aggregate, e.g. in a filter (SQL's HAVING)")
+            case .outerReference: throw Analyzer.outerReferenceOutsideSubquery(e)
+            default: return try e.mapChildren(extract)
             }
         }
         // Each item keeps the name Spark gives it: its alias, or its text.
@@ -82,7 +77,7 @@ extension Expression {
         switch self {
         case .column(let n): return [n]
         case .qualifiedColumn(_, let n): return [n]
-        case .aggregate, .star, .literal: return []
+        case .aggregate, .star, .literal, .subquery, .outerReference: return []
         case .alias(let x, _), .not(let x), .negate(let x), .isNull(let x), .isNotNull(let x), .cast(let x, _), .explode(let x):
             return x.referencedColumnNames
         case .binary(_, let l, let r): return l.referencedColumnNames + r.referencedColumnNames

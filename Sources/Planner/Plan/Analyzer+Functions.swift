@@ -60,6 +60,9 @@ extension Analyzer {
             throw EmberError(.analysis, "DISTINCT is only allowed inside count: '\(e.displayName)'", hint: "use countDistinct(col(\"x\"))")
         case .misuse(let message):
             throw EmberError(.analysis, message)
+        case .assertAtMostOneRow:
+            try arity(2)
+            return .call(.assertAtMostOneRow, [try integer(args[0], e), args[1]], args[1].dataType)
         case .lower, .upper, .length, .trim, .split, .coalesce, .randstr:
             throw EmberError(.internal, "'\(e.displayName)' is bound by Analyzer.bind")
         }

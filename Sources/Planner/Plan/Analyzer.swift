@@ -26,6 +26,7 @@
             if keys.isEmpty { return (.repartition(.roundRobin(n), c), scope) }
             return (.repartition(.hash(try keys.map { try bind($0, scope) }, n), c), scope)
         case .filter(let condition, let child):
+            if condition.containsSubquery { return try resolveFilterWithSubqueries(condition, child) }
             let (c, scope) = try resolveScoped(child)
             let bound = try bind(condition, scope)
             guard bound.dataType == .boolean else {
@@ -34,6 +35,7 @@
             }
             return (.filter(bound, c), scope)
         case .project(let exprs, let child):
+            if exprs.contains(where: \.containsSubquery) { return try resolveProjectWithSubqueries(exprs, child) }
             return try resolveProject(exprs, try resolveScoped(child))
         case .aggregate(let keys, let aggs, let child):
             if aggs.contains(where: isExpressionOverAggregates) { return try resolveAggregateExpressions(keys, aggs, child) }
@@ -78,7 +80,9 @@
 
     // MARK: select / withColumn (with at most one generator, like Spark)
 
-    static func resolveProject(_ exprs: [Expression], _ resolvedChild: (ResolvedPlan, Scope)) throws -> (ResolvedPlan, Scope) {
+    /// `starColumns`: how many of the child's columns `*` stands for (all, unless joins for scalar
+    /// subqueries appended theirs).
+    static func resolveProject(_ exprs: [Expression], _ resolvedChild: (ResolvedPlan, Scope), starColumns: Int? = nil) throws -> (ResolvedPlan, Scope) {
         let (child, childScope) = resolvedChild
         var input = child
         var inputScope = childScope
@@ -112,7 +116,7 @@
         var qualifiers: [[String]] = []
         for (k, e) in list.enumerated() {
             if case .star = e {
-                for (i, f) in child.schema.fields.enumerated() {
+                for (i, f) in child.schema.fields.prefix(starColumns ?? .max).enumerated() {
                     bound.append(.column(i, f.dataType))
                     fields.append(f)
                     qualifiers.append(childScope.qualifiers[i])
@@ -296,7 +300,17 @@
             throw EmberError(.analysis, "explode is only allowed as a select item", hint: "df.select(explode(col(\"arr\")).alias(\"x\"))")
         case .aggregate:
             throw EmberError(.analysis, "aggregate function '\(e.displayName)' is only allowed in groupBy(...).agg(...)")
+        case .subquery:
+            throw EmberError(.analysis, "a subquery is only allowed in a filter (WHERE, HAVING) or a select list, not in '\(e.displayName)'",
+                             hint: "filter or select with it first, then use the resulting column")
+        case .outerReference:
+            throw outerReferenceOutsideSubquery(e)
         }
+    }
+
+    static func outerReferenceOutsideSubquery(_ e: Expression) -> EmberError {
+        EmberError(.analysis, "'\(e.displayName)' refers to the query around a subquery, but is not inside a subquery's filter",
+                   hint: "use outer() only in a filter of a subquery (df.where(col(\"x\") === col(\"y\").outer()).exists())")
     }
 
     static func isNullLiteral(_ b: BoundExpression) -> Bool {

@@ -116,6 +116,7 @@ struct FuzzGenerator {
     mutating func middleStep() -> [FuzzStep]? {
         if binarySteps < 2 && chance(0.3) {
             binarySteps += 1
+            if chance(0.25) { return subqueryStep() }
             return chance(0.6) ? joinStep() : setOperationStep()
         }
         if chance(0.04) { return distinctStep() }

@@ -277,12 +277,15 @@ enum FuzzStep: Sendable {
     /// dropDuplicates(cols) then select(cols): which row of a key is kept is arbitrary (as in
     /// Spark), so only the keys are compared.
     case dropDuplicates([String])
+    /// A filter by a subquery over a second input built from the source table (FuzzSubquerySteps).
+    case subquery(FuzzSubquery)
 
     /// The step over `df`; `source` is the source table, where a second input starts.
     func apply(_ df: DataFrame, source: DataFrame) throws -> DataFrame {
         switch self {
         case .join(let j): return try j.apply(df, source: source)
         case .setOperation(let s): return try s.apply(df, source: source)
+        case .subquery(let s): return try s.apply(df, source: source)
         case .distinct: return df.distinct()
         case .dropDuplicates(let cols): return df.dropDuplicates(cols).select(cols.map { col($0) })
         case .filter(let e): return df.filter(e.column)
@@ -311,6 +314,7 @@ enum FuzzStep: Sendable {
     var swiftText: String {
         switch self {
         case .join: return ".join(…)"
+        case .subquery(let s): return s.swiftText(inner: "…")
         case .setOperation(let s): return s.swiftText(right: "…")
         case .distinct: return ".distinct()"
         case .dropDuplicates(let cols):
@@ -358,6 +362,9 @@ struct FuzzPlan: Sendable {
                 statements.append("let right\(n) = " + Self.chain("source", s.right))
                 statements.append("let left\(n) = " + current)
                 current = "left\(n)\n    " + s.swiftText(right: "right\(n)")
+            case .subquery(let s):
+                statements.append("let inner\(n) = " + Self.chain("source", s.inner))
+                current += "\n    " + s.swiftText(inner: "inner\(n)")
             default:
                 current += "\n    " + step.swiftText
             }
@@ -373,6 +380,7 @@ struct FuzzPlan: Sendable {
             case .setOperation(let s): return s.kind.rawValue
             case .distinct: return "distinct"
             case .dropDuplicates: return "dropDuplicates"
+            case .subquery(let s): return "subquery \(s.kind.rawValue)" + (s.correlation == nil ? "" : " (correlated)")
             default: return nil
             }
         }

@@ -88,6 +88,8 @@ enum FuzzReference {
                 r = try join(r, try run(j.right, from: source, source: source, final: false), j)
             case .setOperation(let operation):
                 r = setOperation(r, try run(operation.right, from: source, source: source, final: false), operation)
+            case .subquery(let s):
+                r = s.reference(r, try run(s.inner, from: source, source: source, final: false))
             case .distinct:
                 r = distinct(r)
             case .dropDuplicates(let cols):
