@@ -142,4 +142,63 @@ import Testing
         }
         #expect(nonEquality.message.contains("must be an equality"))
     }
+
+    /// O(id, k, c) = (1,1,10) (2,2,20) (3,3,30) (4,null,40); I(id, k, g, x) = (100,1,a,5)
+    /// (101,1,b,7) (102,2,a,1) (103,null,a,9): a reviewer's probes of the rewrite's corners.
+    static func probeTables(_ session: Session) -> (DataFrame, DataFrame) {
+        let o = session.range(1, 5).select(col("id"), when(col("id") <= 3, col("id")).alias("k"), (col("id") * 10).alias("c"))
+        let i = session.range(100, 104).select(col("id"), when(col("id") <= 101, lit(1)).when(col("id") === 102, lit(2)).alias("k"),
+                                               when(col("id") === 101, lit("b")).otherwise(lit("a")).alias("g"),
+                                               when(col("id") === 100, lit(5)).when(col("id") === 101, lit(7)).when(col("id") === 102, lit(1))
+                                                   .otherwise(lit(9)).alias("x"))
+        return (o, i)
+    }
+
+    @Test func reviewedCornersGiveSQLsAnswers() throws {
+        let session = try makeSession(executors: 1, cores: 2, partitions: 3)
+        defer { session.stop() }
+        let (o, i) = Self.probeTables(session)
+        // A correlated aggregate without grouping has one row for every outer row (count bug).
+        let counted = i.where(col("k") === col("k").outer()).agg(count(lit(1)))
+        #expect(Self.ids(try o.where(counted.exists()).select("id").collect()) == [1, 2, 3, 4])
+        #expect(Self.ids(try o.where(!counted.exists()).select("id").collect()) == [])
+        #expect(Self.ids(try o.where(lit(0).isin(counted)).select("id").collect()) == [3, 4])
+        #expect(Self.ids(try o.where(!lit(0).isin(counted)).select("id").collect()) == [1, 2])
+        // select("m") after agg, and an outer column of the same name that must not be read.
+        let m = i.where(col("k") === col("k").outer()).agg(max("x").alias("m")).select("m").scalar()
+        let withM = try o.select(col("id"), col("k"), col("c").alias("m")).select(col("id"), m.alias("v")).orderBy("id").collect()
+        #expect(withM.map { $0[1] } == [.long(7), .long(1), .null, .null])
+        // df["x"] of the outer DataFrame inside the subquery, where the subquery has an `id` too.
+        #expect(Self.ids(try o.where(i.where(i["k"] === o["id"]).exists()).select("id").collect()) == [1, 2])
+        // A name ambiguous inside the subquery is an error, not the outer query's column.
+        let j = i.select(col("id").alias("jid"), col("k"))
+        let ambiguous = try #require(throws: EmberError.self) {
+            try o.where(i.join(j, on: i["id"] === j["jid"], how: "inner").where(col("k") === 1).exists()).collect()
+        }
+        #expect(ambiguous.message.contains("ambiguous"), "\(ambiguous.message)")
+        // A correlated scalar subquery grouped by another column would have several rows per row.
+        let grouped = try #require(throws: EmberError.self) {
+            try o.select(i.where(col("k") === col("k").outer()).groupBy("g").agg(max("x").alias("m")).scalar()).collect()
+        }
+        #expect(grouped.message.contains("may group only by its correlated columns"))
+        // An exploding projection over a one-row aggregate is not one row.
+        let exploded = try #require(throws: EmberError.self) {
+            try o.select(i.agg(max("g")).select(explode(split(lit("a,b"), ","))).scalar()).collect()
+        }
+        #expect(exploded.message.contains("more than one row"))
+    }
+
+    @Test func anUncorrelatedScalarSideIsBroadcastNotShuffledToOnePartition() throws {
+        let session = try makeSession(executors: 1, cores: 2, partitions: 4)
+        defer { session.stop() }
+        let big = session.range(0, 100_000)
+        let plan = try big.where(col("id") > big.agg(avg("id")).scalar()).explainString()
+        // The one-row side is broadcast; the big side stays in its partitions (a join without keys
+        // would otherwise bring both to a single partition).
+        #expect(plan.contains("BroadcastNestedLoopJoin LeftOuter, BuildRight"), "\(plan)")
+        #expect(try big.where(col("id") > big.agg(avg("id")).scalar()).count() == 50_000)
+        let exists = try big.where(big.where(col("id") === 7).exists()).explainString()
+        #expect(exists.contains("Limit") || exists.contains("limit"), "\(exists)")
+    }
+
 }

@@ -31,10 +31,19 @@ public struct DataFrame: Sendable {
     // MARK: transformations
 
     public func select(_ columns: Column...) -> DataFrame { select(columns) }
-    public func select(_ columns: [Column]) -> DataFrame { with(.project(columns.map(\.expression), plan)) }
+    public func select(_ columns: [Column]) -> DataFrame {
+        let exprs = columns.map(\.expression)
+        return with(.project(exprs, exprs.contains(where: \.containsSubquery) ? tagged : plan))
+    }
     public func select(_ first: String, _ rest: String...) -> DataFrame { select(([first] + rest).map { col($0) }) }
 
-    public func filter(_ condition: Column) -> DataFrame { with(.filter(condition.expression, plan)) }
+    public func filter(_ condition: Column) -> DataFrame {
+        with(.filter(condition.expression, condition.expression.containsSubquery ? tagged : plan))
+    }
+
+    /// The plan under this DataFrame's tag, so that `df["x"]` inside a subquery of its filter or
+    /// select names this DataFrame's column even where the subquery has an `x` of its own.
+    var tagged: LogicalPlan { .dataFrameTag(id, plan) }
     /// Same as `filter`.
     public func `where`(_ condition: Column) -> DataFrame { filter(condition) }
 

@@ -1,7 +1,8 @@
 // RuntimeConfig: a session's settings by their Spark names while it runs (Spark's `spark.conf`):
 // the planning settings (`spark.sql.shuffle.partitions`, `spark.sql.autoBroadcastJoinThreshold`,
-// `spark.sql.join.preferSortMergeJoin`, `spark.sql.files.maxPartitionBytes`) change for the next
-// action; the application's (executors, memory, …) read back but cannot change; other keys are
+// `spark.sql.join.preferSortMergeJoin`) change for the next action, and
+// `spark.sql.files.maxPartitionBytes` for the files read after it (a DataFrame's splits are
+// planned when its files are read); the application's (executors, memory, …) read back but cannot change; other keys are
 // kept as given, as Spark keeps them. `SessionConfig.set` takes the same keys before a start.
 
 @_spi(EmberInternal) import Planner

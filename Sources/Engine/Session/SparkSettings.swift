@@ -55,7 +55,10 @@ struct SparkSetting: Sendable {
             let memory = try SparkValue.bytes(text, key: "spark.executor.memory", plainUnit: 1 << 20)
             guard memory > 0 else { throw SparkValue.invalid("spark.executor.memory", text, "a positive size such as 512m or 2g") }
             config.master = .local(executors: executors, cores: cores, memory: memory)
-        }, read: { config in guard case .local(_, _, let m) = config.master else { return "" }; return "\(m >> 20)m" }),
+        }, read: { config in
+            guard case .local(_, _, let m) = config.master else { return "" }
+            return m % (1 << 20) == 0 ? "\(m >> 20)m" : "\(m)b"
+        }),
         SparkSetting(key: "spark.local.dir", runtime: false, apply: { config, text in config.localDir = text },
                      read: { $0.localDir ?? "" }),
         SparkSetting(key: "spark.task.maxFailures", runtime: false, apply: { config, text in
@@ -105,7 +108,7 @@ struct SparkSetting: Sendable {
         }, read: { String($0.dynamicAllocation.maxExecutors) }),
         SparkSetting(key: "spark.dynamicAllocation.executorIdleTimeout", runtime: false, apply: { config, text in
             config.dynamicAllocation.executorIdleTimeoutSeconds = Double(try SparkValue.milliseconds(text, key: "spark.dynamicAllocation.executorIdleTimeout", plainUnit: 1000)) / 1000
-        }, read: { "\($0.dynamicAllocation.executorIdleTimeoutSeconds)s" }),
+        }, read: { "\(Int64(($0.dynamicAllocation.executorIdleTimeoutSeconds * 1000).rounded()))ms" }),
         SparkSetting(key: "spark.eventLog.dir", runtime: false, apply: { config, text in config.eventLogDir = text },
                      read: { $0.eventLogDir ?? "" }),
         SparkSetting(key: "spark.eventLog.enabled", runtime: false, apply: { config, text in

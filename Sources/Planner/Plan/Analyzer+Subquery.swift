@@ -22,7 +22,7 @@ extension Analyzer {
         let input = try resolveScoped(child)
         var current = input
         var rest: [Expression] = []
-        for conjunct in condition.conjuncts {
+        for conjunct in try condition.conjuncts.flatMap({ try oneRowSubqueryRewrite($0) }) {
             if case .subquery(let q) = conjunct, q.kind != .scalar {
                 current = try semiJoin(current, q, anti: false)
             } else if case .not(.subquery(let q)) = conjunct, q.kind != .scalar {
@@ -59,11 +59,35 @@ extension Analyzer {
         return try resolveProject(replaced, current, starColumns: width)
     }
 
+    /// A subquery that is an aggregate without grouping keys has exactly one row, whatever its
+    /// correlated condition (decorrelating it would group by the correlated columns, and lose the
+    /// row for outer values with no match: Spark's count bug, SPARK-46468): EXISTS is true, NOT
+    /// EXISTS false, and `a IN (q)` is `a = q` as a scalar subquery.
+    static func oneRowSubqueryRewrite(_ conjunct: Expression) throws -> [Expression] {
+        var negated = false
+        var e = conjunct
+        if case .not(let inner) = e { negated = true; e = inner }
+        guard case .subquery(let q) = e, q.kind != .scalar, returnsOneRow(q.plan) else { return [conjunct] }
+        switch q.kind {
+        case .exists: return negated ? [.literal(.boolean(false))] : []
+        case .isIn(let values):
+            guard values.count == 1 else {
+                throw EmberError(.analysis, "an IN subquery over an aggregate without grouping compares one value, not \(values.count)",
+                                 hint: "compare each value with its own scalar subquery")
+            }
+            let equal = Expression.binary(.equal, values[0], .subquery(Subquery(.scalar, q.plan)))
+            return [negated ? .not(equal) : equal]
+        case .scalar: return [conjunct]
+        }
+    }
+
     /// A left semi (or anti) join of `input` with the subquery on its correlated conditions and,
     /// for IN, on the compared values.
     static func semiJoin(_ input: (ResolvedPlan, Scope), _ q: Subquery, anti: Bool) throws -> (ResolvedPlan, Scope) {
         var decorrelation = SubqueryDecorrelation(outer: input.1, prefix: nextSubqueryPrefix())
-        let plan = try decorrelation.decorrelate(q.plan)
+        var plan = try decorrelation.decorrelate(q.plan)
+        // Uncorrelated EXISTS needs one row of the subquery (Spark's RewriteNonCorrelatedExists).
+        if q.kind == .exists, decorrelation.pulled.isEmpty { plan = .limit(1, plan) }
         let (sub, subScope) = try resolveScoped(plan)
         let (scope, valueNames) = renamed(subScope, decorrelation)
         var conditions = decorrelation.pulled
@@ -93,6 +117,10 @@ extension Analyzer {
         let correlated = !decorrelation.pulled.isEmpty
         let present = "\(prefix)_p", count = "\(prefix)_n"
         if correlated {
+            if decorrelation.aggregateHasOtherKeys {
+                throw EmberError(.analysis, "a correlated scalar subquery may group only by its correlated columns, so that it has one value per row ('\(q.plan.nodeText)')",
+                                 hint: "aggregate over the correlated rows without other grouping columns")
+            }
             guard decorrelation.crossedAggregate else {
                 throw EmberError(.analysis, "a correlated scalar subquery must be aggregated, so that it has one value per row ('\(q.plan.nodeText)')",
                                  hint: "aggregate it, e.g. other.where(col(\"k\") === col(\"k\").outer()).agg(max(\"x\")).scalar()")
@@ -151,7 +179,8 @@ extension Analyzer {
     static func returnsOneRow(_ plan: LogicalPlan) -> Bool {
         switch plan {
         case .aggregate(let keys, _, _): return keys.isEmpty
-        case .project(_, let c), .subqueryAlias(_, let c), .dataFrameTag(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c),
+        case .project(let exprs, let c): return !exprs.contains(where: \.containsGenerator) && returnsOneRow(c)
+        case .subqueryAlias(_, let c), .dataFrameTag(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c),
              .broadcastHint(let c):
             return returnsOneRow(c)
         default: return false
@@ -175,10 +204,21 @@ extension Analyzer {
         case .subqueryAlias(_, let c), .dataFrameTag(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .broadcastHint(let c):
             return try valueOverNoRows(c)
         case .project(let exprs, .aggregate(_, let aggregates, _)) where exprs.count == 1:
-            // Names of the aggregate's outputs → their values over no rows.
+            // Names of the aggregate's outputs → their values over no rows. Every column the
+            // projection reads must be one of them: anything else would bind to the outer query.
             var byName: [String: Expression] = [:]
-            for a in aggregates { byName[a.displayName] = overNoRows(a) }
-            return overNoRows(exprs[0]).transformColumns { name in byName[name] }
+            for a in aggregates { byName[a.displayName.lowercased()] = overNoRows(a) }
+            var unknown: String? = nil
+            let value = overNoRows(exprs[0]).transformColumns { name in
+                if let v = byName[name.lowercased()] { return v }
+                unknown = unknown ?? name
+                return nil
+            }
+            if let unknown {
+                throw EmberError(.analysis, "a correlated scalar subquery's value reads `\(unknown)`, which is not one of its aggregates",
+                                 hint: "select an expression of the aggregate's outputs only")
+            }
+            return value
         default:
             throw EmberError(.analysis, "a correlated scalar subquery must end in one aggregate value, e.g. agg(max(\"x\")), not '\(plan.nodeText)'",
                              hint: "aggregate the subquery's one column")
@@ -187,9 +227,12 @@ extension Analyzer {
 }
 
 extension Expression {
-    /// The expression with each plain column `name` replaced by `f(name)` where that is not nil.
+    /// The expression with each column `name` (plain or qualified) replaced by `f(name)` where
+    /// that is not nil.
     func transformColumns(_ f: (String) -> Expression?) -> Expression {
-        if case .column(let name) = self { return f(name) ?? self }
-        return mapChildren { $0.transformColumns(f) }
+        switch self {
+        case .column(let name), .qualifiedColumn(_, let name): return f(name) ?? self
+        default: return mapChildren { $0.transformColumns(f) }
+        }
     }
 }

@@ -310,7 +310,8 @@
 
     static func outerReferenceOutsideSubquery(_ e: Expression) -> EmberError {
         EmberError(.analysis, "'\(e.displayName)' refers to the query around a subquery, but is not inside a subquery's filter",
-                   hint: "use outer() only in a filter of a subquery (df.where(col(\"x\") === col(\"y\").outer()).exists())")
+                   hint: "use outer() only in a filter of a subquery (df.where(col(\"x\") === col(\"y\").outer()).exists()); "
+                       + "withColumn, withColumnRenamed and schema() resolve a DataFrame at once, so correlate last")
     }
 
     static func isNullLiteral(_ b: BoundExpression) -> Bool {

@@ -1,7 +1,7 @@
 // PlanStatistics: a plan's estimated output size in bytes, before it runs, for choosing broadcast
 // joins (Spark's sizeInBytes without cost-based statistics): a scan is its files' bytes scaled to
 // the columns it reads; filters and sorts keep their input's size (no selectivity guesses);
-// projections and aggregates scale it to their columns; a limit caps it; semi and anti joins are
+// projections and aggregates scale it to their columns (an aggregate without keys is one row); a limit caps it; semi and anti joins are
 // their left side, other joins the product of their inputs (duplicate keys multiply rows; Spark's
 // estimate, saturating), unions the sum of their inputs.
 
@@ -17,6 +17,8 @@ extension ResolvedPlan {
         case .range(let r): return r.count &* 8
         case .filter(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c), .generate(_, let c):
             return c.estimatedSizeInBytes
+        case .aggregate(let keys, _, let s, _) where keys.isEmpty:
+            return 8 &* Int64(Swift.max(s.count, 1))   // one row
         case .project(_, let s, let c), .aggregate(_, _, let s, let c):
             return scaled(c.estimatedSizeInBytes, s.count, of: c.schema.count)
         case .limit(let n, let c): return Swift.min(c.estimatedSizeInBytes, Int64(n) &* 8 &* Int64(Swift.max(c.schema.count, 1)))

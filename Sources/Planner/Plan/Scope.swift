@@ -31,6 +31,12 @@
 
     /// The column an unqualified name (or `qualifier.name`) refers to.
     func resolve(_ name: String) throws -> Int {
+        guard let i = try find(name) else { throw Analyzer.unresolvedColumn(name, schema) }
+        return i
+    }
+
+    /// Like `resolve`, but nil when no column has the name (an ambiguous name still throws).
+    func find(_ name: String) throws -> Int? {
         var found = schema.fields.indices.filter { matches($0, name) }
         if found.isEmpty { found = schema.fields.indices.filter { matchesIgnoringCase($0, name) } }
         if found.count == 1 { return found[0] }
@@ -40,10 +46,21 @@
             if found.allSatisfy({ qualifiers[$0].isEmpty }) { return found[0] }
             throw ambiguous(name, found)
         }
-        if let dot = name.firstIndex(of: "."), let i = try resolve(qualifier: String(name[..<dot]), String(name[name.index(after: dot)...])) {
-            return i
+        if let dot = name.firstIndex(of: ".") {
+            return try findQualified(String(name[..<dot]), String(name[name.index(after: dot)...]))
         }
-        throw Analyzer.unresolvedColumn(name, schema)
+        return nil
+    }
+
+    /// `qualifier.name` when a column answers to the qualifier and has the name; nil otherwise (an
+    /// ambiguous name still throws). No fallback for a DataFrame's own untagged plan.
+    func findQualified(_ qualifier: String, _ name: String) throws -> Int? {
+        let q = qualifier.lowercased()
+        let qualified = schema.fields.indices.filter { i in qualifiers[i].contains { $0.lowercased() == q } }
+        var found = qualified.filter { matches($0, name) }
+        if found.isEmpty { found = qualified.filter { matchesIgnoringCase($0, name) } }
+        if found.count > 1 { throw ambiguous("\(qualifier).\(name)", found) }
+        return found.first
     }
 
     /// The column `qualifier.name` refers to; nil when no column answers to the qualifier.

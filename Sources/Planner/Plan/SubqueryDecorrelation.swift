@@ -21,6 +21,9 @@ struct SubqueryDecorrelation {
     private(set) var pulled: [Expression] = []
     /// True once a pulled conjunct came up through an aggregate.
     private(set) var crossedAggregate = false
+    /// True when that aggregate also groups by something other than the correlated columns (a
+    /// scalar subquery would then have several rows per outer row).
+    private(set) var aggregateHasOtherKeys = false
 
     init(outer: Scope, prefix: String) {
         self.outer = outer
@@ -52,6 +55,7 @@ struct SubqueryDecorrelation {
             let input = try pull(child)
             if pulled.count > before {
                 crossedAggregate = true
+                if keys.contains(where: { key in !carried.contains { $0.expression == key } }) { aggregateHasOtherKeys = true }
                 for conjunct in pulled[before...] where !isEqualityWithOuter(conjunct) {
                     throw EmberError(.analysis, "a correlated condition below an aggregate must be an equality between a column of the subquery and one of the outer query, not '\(conjunct.displayName)'",
                                      hint: "compare with = (Spark requires the same), or move the condition out of the aggregated subquery")
@@ -119,7 +123,7 @@ struct SubqueryDecorrelation {
     private func isCorrelated(_ e: Expression, _ inner: Scope) throws -> Bool {
         switch e {
         case .outerReference: return true
-        case .column, .qualifiedColumn: return !resolves(e, inner) && resolves(e, outer)
+        case .column, .qualifiedColumn: return try side(e, inner) == .outer
         case .subquery, .star, .literal: return false
         default: return try e.children.contains { try isCorrelated($0, inner) }
         }
@@ -130,7 +134,7 @@ struct SubqueryDecorrelation {
         switch e {
         case .outerReference(let x): return x
         case .column, .qualifiedColumn:
-            guard resolves(e, inner) else { return e }
+            guard try side(e, inner) == .inner else { return e }
             if let k = carried.firstIndex(where: { $0.expression == e }) { return .column(carried[k].name) }
             let name = "\(prefix)_c\(carried.count)"
             carried.append((name, e, false))
@@ -140,11 +144,24 @@ struct SubqueryDecorrelation {
         }
     }
 
-    private func resolves(_ e: Expression, _ scope: Scope) -> Bool {
+    enum Side { case inner, outer, neither }
+
+    /// Where a column reference resolves: the subquery's own inputs first, then the enclosing
+    /// query. `df["x"]` goes to the query tagged with that DataFrame, before any plain `x`. A name
+    /// ambiguous in the subquery is an error, never taken for the enclosing query's column.
+    private func side(_ e: Expression, _ inner: Scope) throws -> Side {
+        func plain(_ name: String) throws -> Side {
+            if try inner.find(name) != nil { return .inner }
+            return try outer.find(name) != nil ? .outer : .neither
+        }
         switch e {
-        case .column(let name): return (try? scope.resolve(name)) != nil
-        case .qualifiedColumn(let q, let name): return (try? scope.resolveQualified(q, name)) != nil
-        default: return false
+        case .column(let name): return try plain(name)
+        case .qualifiedColumn(let q, let name):
+            if try inner.findQualified(q, name) != nil { return .inner }
+            if try outer.findQualified(q, name) != nil { return .outer }
+            // A DataFrame's own plan is untagged: `df["x"]` is then its plain `x`.
+            return q.hasPrefix("#") ? try plain(name) : .neither
+        default: return .neither
         }
     }
 

@@ -23,6 +23,11 @@ struct FuzzSubquery: Sendable {
     var value: (outer: String, inner: String)?
     var aggregate: AggregateFunction = .count
     var comparison: FuzzComparison = .less
+    /// Name the outer column as `df["y"]` (the outer DataFrame's column) instead of `col("y").outer()`.
+    var outerByDataFrame = false
+    /// EXISTS / IN over `count(inner value)` of the correlated rows: a one-row aggregate, which
+    /// exists for every outer row (and IN compares with the count, 0 when nothing matches).
+    var countAbove = false
 
     static func compare(_ op: FuzzComparison, _ l: Column, _ r: Column) -> Column {
         switch op {
@@ -38,13 +43,15 @@ struct FuzzSubquery: Sendable {
 
     func apply(_ df: DataFrame, source: DataFrame) throws -> DataFrame {
         var query = try inner.reduce(source) { try $1.apply($0, source: source) }
+        func outerColumn(_ name: String) -> Column { outerByDataFrame ? df[name] : col(name).outer() }
         var condition: Column? = nil
-        if let c = correlation { condition = col(c.inner) === col(c.outer).outer() }
+        if let c = correlation { condition = col(c.inner) === outerColumn(c.outer) }
         if let r = residual {
-            let extra = Self.compare(r.op, col(r.inner), col(r.outer).outer())
+            let extra = Self.compare(r.op, col(r.inner), outerColumn(r.outer))
             condition = condition.map { $0 && extra } ?? extra
         }
         if let condition { query = query.where(condition) }
+        if countAbove, let v = value { query = query.agg(count(col(v.inner)).alias(v.inner)) }
         switch kind {
         case .exists: return df.where(query.exists())
         case .notExists: return df.where(!query.exists())
@@ -68,9 +75,11 @@ struct FuzzSubquery: Sendable {
     func swiftText(inner name: String) -> String {
         var query = name
         var parts: [String] = []
-        if let c = correlation { parts.append("col(\(quoted(c.inner))) === col(\(quoted(c.outer))).outer()") }
-        if let r = residual { parts.append("col(\(quoted(r.inner))) \(r.op.rawValue) col(\(quoted(r.outer))).outer()") }
+        func outerColumn(_ name: String) -> String { outerByDataFrame ? "df[\(quoted(name))]" : "col(\(quoted(name))).outer()" }
+        if let c = correlation { parts.append("col(\(quoted(c.inner))) === \(outerColumn(c.outer))") }
+        if let r = residual { parts.append("col(\(quoted(r.inner))) \(r.op.rawValue) \(outerColumn(r.outer))") }
         if !parts.isEmpty { query += ".where(\(parts.joined(separator: " && ")))" }
+        if countAbove, let v = value { query += ".agg(count(col(\(quoted(v.inner)))).alias(\(quoted(v.inner))))" }
         switch kind {
         case .exists: return ".where(\(query).exists())"
         case .notExists: return ".where(!\(query).exists())"
@@ -173,6 +182,18 @@ struct FuzzSubquery: Sendable {
                 }
             }
             let keep: Bool?
+            if countAbove, let value {
+                // One row, the count of the matching rows' non-null values.
+                let n = Value.long(Int64(group?.values.count ?? 0))
+                switch kind {
+                case .exists: keep = true
+                case .notExists: keep = false
+                case .isIn: keep = holds(.equal, row[o[value.outer]!], n)
+                default: keep = holds(.equal, row[o[value.outer]!], n).map { !$0 }
+                }
+                if keep == true { kept.rows.append(row); kept.slack.append(outer.slack[k]) }
+                continue
+            }
             switch kind {
             case .exists: keep = any
             case .notExists: keep = !any
@@ -214,6 +235,15 @@ extension FuzzGenerator {
         }
         var s = FuzzSubquery(kind: pick(FuzzSubquery.Kind.allCases), inner: inner)
         if chance(0.7) { s.correlation = pair([.long, .string, .date, .double]) }
+        s.outerByDataFrame = chance(0.25)
+        if s.kind != .scalar, s.correlation != nil, chance(0.2) {
+            // EXISTS / IN over a one-row count of the correlated rows (the count bug's shape).
+            let longs = outer.filter { $0.type == .long }
+            guard let o = longs.randomElement(using: &rng), let ic = innerColumns.randomElement(using: &rng) else { return nil }
+            s.countAbove = true
+            s.value = (outer: o.name, inner: ic.name)
+            return [.subquery(s)]
+        }
         switch s.kind {
         case .exists, .notExists:
             if s.correlation != nil, chance(0.35), let r = pair([.long, .double]) {
