@@ -6,6 +6,8 @@
 public enum ErrorCode: String, Sendable, Codable {
     /// The query is wrong: an unknown column, a type mismatch. Found by the analyzer, before running.
     case analysis = "ANALYSIS"
+    /// The SQL text is not valid SQL (Spark's ParseException); the message points at the line and column.
+    case parse = "PARSE"
     /// An input file is missing, unreadable or malformed.
     case input = "INPUT"
     /// An output path cannot be written (exists, no permission, …).
@@ -91,7 +93,7 @@ public struct EmberError: Error, Sendable, Codable, CustomStringConvertible {
     /// Whether retrying the task can help. Analysis, input and configuration errors are deterministic.
     public var isRetryable: Bool {
         switch code {
-        case .analysis, .input, .configuration, .output: return false
+        case .analysis, .parse, .input, .configuration, .output: return false
         default: return true
         }
     }
