@@ -15,7 +15,9 @@ extension SQLSource {
     /// `width` characters; context gives the line and column.
     @_spi(EmberInternal) public func error(_ code: ErrorCode, _ headline: String, at position: SQLPosition,
                                            width: Int = 1, hint: String? = nil) -> EmberError {
-        EmberError(code, headline + "\n" + snippet(at: position, width: width),
+        // The headline is one line, even when it quotes text with line breaks.
+        let oneLine = headline.replacing("\r", with: "\\r").replacing("\n", with: "\\n").replacing("\t", with: "\\t")
+        return EmberError(code, oneLine + "\n" + snippet(at: position, width: width),
                    context: [.init("line", String(position.line)), .init("column", String(position.column))], hint: hint)
     }
 
@@ -90,9 +92,11 @@ extension SQLParser {
         return shown.dropLast().joined(separator: ", ") + " or " + shown[shown.count - 1]
     }
 
+    /// Text from the query as an error quotes it: at most 40 characters.
+    static func clip(_ s: String) -> String { s.count > 40 ? String(s.prefix(40)) + "…" : s }
+
     /// A token as the error quotes it.
     static func describe(_ token: SQLToken) -> String {
-        func clip(_ s: String) -> String { s.count > 40 ? String(s.prefix(40)) + "…" : s }
         switch token.kind {
         case .end: return "end of input"
         case .string: return "the string '\(clip(token.text))'"

@@ -26,13 +26,12 @@ extension SQLParser {
         token.kind == .word ? intervalUnits[token.text.uppercased()] : nil
     }
 
-    /// At INTERVAL: whether a literal follows (`'…'`, or `[+|-] n unit`), rather than INTERVAL being
-    /// a column's name (`interval - 1`).
+    /// At INTERVAL: whether a literal follows (`'…'`, `n …`, or `+|- n unit`), rather than INTERVAL
+    /// being a column's name (`interval - 1`).
     func startsIntervalLiteral() -> Bool {
-        if peek().kind == .string { return true }
-        let signed = peek().symbol == .minus || peek().symbol == .plus
-        let value = peek(signed ? 2 : 1)
-        return (value.kind == .number || value.kind == .string) && Self.intervalUnit(peek(signed ? 3 : 2)) != nil
+        if peek().kind == .string || peek().kind == .number { return true }
+        guard peek().symbol == .minus || peek().symbol == .plus else { return false }
+        return (peek(2).kind == .number || peek(2).kind == .string) && Self.intervalUnit(peek(3)) != nil
     }
 
     mutating func parseInterval() throws -> SQLExpression {
@@ -65,7 +64,7 @@ extension SQLParser {
                 guard valueToken.kind == .string, interval.isEmpty, let end = Self.intervalUnit(current) else { throw unexpected() }
                 advance()
                 guard let parsed = IntervalBuilder.unitToUnit(sign + valueToken.text, from: unit.field, to: end.field) else {
-                    throw syntaxError("'\(valueToken.text)' is not an interval \(unit.field.name) TO \(end.field.name)", at: valueToken,
+                    throw syntaxError("'\(Self.clip(valueToken.text))' is not an interval \(unit.field.name) TO \(end.field.name)", at: valueToken,
                                       hint: Self.unitToUnitExample(unit.field, end.field))
                 }
                 return SQLExpression(.literal(.interval(parsed)), at: start)
@@ -77,7 +76,7 @@ extension SQLParser {
     }
 
     func badIntervalString(_ token: SQLToken) -> EmberError {
-        syntaxError("'\(token.text)' is not an interval", at: token,
+        syntaxError("'\(Self.clip(token.text))' is not an interval", at: token,
                     hint: "write numbers each followed by a unit (\(Self.unitNames)), e.g. INTERVAL '1 day 2 hours'")
     }
 
@@ -115,7 +114,7 @@ struct IntervalBuilder {
         endField = max(endField ?? unit.field, unit.field)
         // Fractions only where they still make whole microseconds: seconds and milliseconds.
         guard let amount = Self.fixedPoint(value, fractionDigits: unit.factor == 1_000_000 ? 6 : unit.factor == 1_000 ? 3 : 0) else {
-            return "'\(value)' is not a valid amount of \(unit.field.name.lowercased())s"
+            return "'\(SQLParser.clip(value))' is not a valid amount of \(unit.field.name.lowercased())s"
                 + (unit.field >= .second ? "" : " (it must be a whole number)")
         }
         // Second-field amounts are already microseconds (the fraction digits did the scaling).
