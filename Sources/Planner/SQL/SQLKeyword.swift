@@ -49,6 +49,9 @@
         .LIKE, .ILIKE, .RLIKE, .REGEXP, .FOR, .TO,
     ])
 
+    /// Keywords a value follows, besides the reserved ones (`LIMIT .5` is not a qualified name).
+    static let beforeValues: Set<SQLKeyword> = [.DIV, .LIMIT, .OFFSET, .INTERVAL, .LIKE, .ILIKE, .RLIKE, .REGEXP, .ESCAPE]
+
     /// Reserved keywords that are also the names of Spark functions (`left(s, 3)`).
     static let callable: Set<SQLKeyword> = [.LEFT, .RIGHT]
 }

@@ -123,7 +123,7 @@ extension SQLLexer {
             guard hasFraction else { return lexWord() }
             while j < end && Self.isWordByte(bytes[j]) { j += 1 }
             let text = String(decoding: bytes[start.offset..<j], as: UTF8.self)
-            return invalid("'\(text)' is not a number", at: start,
+            return invalid("'\(SQLParser.clip(text))' is not a number", at: start,
                            hint: "a number is digits with an optional fraction, exponent and type suffix (L, S, Y, D, F, BD)")
         }
         advance(j - i)

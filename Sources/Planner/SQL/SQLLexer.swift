@@ -67,10 +67,14 @@
         tokens.append(SQLToken(.end, "", at: here, end: here.offset))
     }
 
-    /// True when a `.` here starts a number (`.5`) rather than qualifying a name (`t.c`, `f(x).y`).
+    /// True when a `.` here starts a number (`.5`, `BETWEEN .05`) rather than qualifying a name
+    /// (`t.c`, `f(x).y`).
     func startsFraction() -> Bool {
         guard let next = byte(at: i + 1), Self.isDigit(next) else { return false }
         guard let last = tokens.last else { return true }
+        if let keyword = last.keyword, SQLKeyword.reserved.contains(keyword) || SQLKeyword.beforeValues.contains(keyword) {
+            return true
+        }
         return !(last.isIdentifierLike || last.symbol == .rightParen || last.symbol == .rightBracket)
     }
 

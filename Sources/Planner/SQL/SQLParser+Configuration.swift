@@ -62,7 +62,7 @@ extension SQLParser {
             s.isASCII && (SQLLexer.isWordByte(UInt8(s.value)) || ".:\\ ".unicodeScalars.contains(s))
         }
         guard allowed && !text.isEmpty else {
-            throw syntaxError("'\(text)' is not a configuration key; expected SET, SET key or SET key=value", at: position,
+            throw syntaxError("'\(Self.clip(text))' is not a configuration key; expected SET, SET key or SET key=value", at: position,
                               hint: "write a key with other characters in backquotes: SET `my-key`=value")
         }
         return text

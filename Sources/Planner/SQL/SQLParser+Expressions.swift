@@ -123,7 +123,7 @@ extension SQLParser {
                 let t = current
                 guard t.kind == .string else { throw unexpected() }
                 guard t.text.count == 1, let c = t.text.first else {
-                    throw syntaxError("the ESCAPE string must be one character, found '\(t.text)'", at: t)
+                    throw syntaxError("the ESCAPE string must be one character, found '\(Self.clip(t.text))'", at: t)
                 }
                 advance()
                 escape = c

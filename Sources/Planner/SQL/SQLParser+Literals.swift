@@ -58,13 +58,13 @@ extension SQLParser {
         let bytes = Array(text.utf8)
         if typeToken.keyword == .DATE {
             guard let days = bytes.withUnsafeBufferPointer({ DateCasts.parseDate($0) }) else {
-                throw syntaxError("'\(text)' is not a valid DATE literal", at: valueToken,
+                throw syntaxError("'\(Self.clip(text))' is not a valid DATE literal", at: valueToken,
                                   hint: "write a date as yyyy-mm-dd, e.g. DATE '2024-01-31'")
             }
             return SQLExpression(.literal(.date(text, days: days)), at: typeToken.position)
         }
         guard let micros = bytes.withUnsafeBufferPointer({ DateCasts.parseTimestamp($0) }) else {
-            throw syntaxError("'\(text)' is not a valid \(typeToken.text.uppercased()) literal", at: valueToken,
+            throw syntaxError("'\(Self.clip(text))' is not a valid \(typeToken.text.uppercased()) literal", at: valueToken,
                               hint: "write a timestamp as yyyy-mm-dd hh:mm:ss[.ffffff] (UTC), e.g. TIMESTAMP '2024-01-31 12:00:00'")
         }
         return SQLExpression(.literal(.timestamp(text, micros: micros, ntz: typeToken.keyword == .TIMESTAMP_NTZ)), at: typeToken.position)
@@ -119,7 +119,7 @@ extension SQLParser {
         default:
             let names = (Array(Self.simpleTypes.keys) + ["decimal", "varchar", "char", "array"]).sorted().map { $0.uppercased() }
             let suggestion = Self.closestKeyword(to: name, in: names)
-            throw syntaxError("'\(t.text)' is not a data type", at: t,
+            throw syntaxError("'\(Self.clip(t.text))' is not a data type", at: t,
                               hint: suggestion.map { "did you mean \($0)?" } ?? "types: " + names.joined(separator: ", ").lowercased())
         }
     }
