@@ -4,6 +4,8 @@
 
 extension SQLParser {
     mutating func parseStatement() throws -> SQLStatement {
+        try descend()
+        defer { ascend() }
         let start = current.position
         let kind: SQLStatement.Kind
         let end: Int

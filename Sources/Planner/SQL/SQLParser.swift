@@ -41,11 +41,9 @@
     @_spi(EmberInternal) public static func parseScript(_ text: String) throws -> [SQLStatement] {
         let source = SQLSource(text)
         try source.checkSize()
-        return try SQLParserStack.run {
-            try SQLScriptSplitter.split(source).map { piece in
-                var parser = SQLParser(source, range: piece.range, start: piece.position)
-                return try parser.statementToEnd()
-            }
+        return try SQLScriptSplitter.split(source).map { piece in
+            var parser = SQLParser(source, range: piece.range, start: piece.position)
+            return try parser.onEnoughStack { try $0.statementToEnd() }
         }
     }
 
@@ -69,14 +67,36 @@
         }
     }
 
-    /// Lexes `text` and runs `body` with a parser over it, on the parser's large stack.
+    /// Lexes `text` and runs `body` with a parser over it.
     static func parse<T>(_ text: String, _ body: (inout SQLParser) throws -> T) throws -> T {
         let source = SQLSource(text)
         try source.checkSize()
-        return try SQLParserStack.run {
-            var parser = SQLParser(source, range: 0..<source.bytes.count, start: .start)
-            return try body(&parser)
+        var parser = SQLParser(source, range: 0..<source.bytes.count, start: .start)
+        return try parser.onEnoughStack(body)
+    }
+
+    /// Runs `body` here, or on a large stack of its own when the statement may nest deeply.
+    mutating func onEnoughStack<T>(_ body: (inout SQLParser) throws -> T) throws -> T {
+        guard nestingBound > SQLParserStack.inlineNesting else { return try body(&self) }
+        return try SQLParserStack.run { try body(&self) }
+    }
+
+    /// At least as many levels as the parser can recurse into for these tokens: each level needs
+    /// an open parenthesis or bracket, a prefix operator, NOT, CASE, `<` (of `array<…>`) or EXPLAIN.
+    var nestingBound: Int {
+        var open = 0, deepest = 0, prefixes = 0
+        for t in tokens {
+            switch t.symbol {
+            case .leftParen, .leftBracket:
+                open += 1
+                deepest = max(deepest, open)
+            case .rightParen, .rightBracket: open = max(0, open - 1)
+            case .minus, .plus, .tilde, .bang, .less: prefixes += 1
+            default:
+                if t.keyword == .NOT || t.keyword == .CASE || t.keyword == .EXPLAIN { prefixes += 1 }
+            }
         }
+        return deepest + prefixes
     }
 
     mutating func statementToEnd() throws -> SQLStatement {

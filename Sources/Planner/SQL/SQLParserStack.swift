@@ -1,7 +1,10 @@
-// SQLParserStack: the parser runs on a thread of its own with a 64 MiB stack. Recursive descent
-// uses stack for every level of nesting (about 15 KiB a level in a debug build), and SQLParser
-// allows 1,000 levels: more than the 512 KiB to 8 MiB stack of whatever thread calls `sql(…)`. The
-// stack is reserved address space; only the pages a statement's depth touches are used.
+// SQLParserStack: a deeply nested statement is parsed on a thread of its own with a 64 MiB stack.
+// Recursive descent uses stack for every level of nesting (up to 17 KiB a level in a debug build,
+// a subquery in parentheses), and SQLParser allows 1,000 levels: more than the 512 KiB to 8 MiB
+// stack of whatever thread calls `sql(…)`. The stack is reserved address space; only the pages a
+// statement's depth touches are used. Statements that cannot nest past `inlineNesting` levels (what
+// people write: the bound of the TPC-H queries is at most 7) are parsed on the caller's thread,
+// because starting a thread can wait milliseconds for a core on a busy machine.
 
 #if canImport(Glibc)
 import Glibc
@@ -11,6 +14,8 @@ import Darwin
 
 enum SQLParserStack {
     static let size = 64 << 20
+    /// The nesting parsed on the caller's stack: at most about 400 KiB of it in a debug build.
+    static let inlineNesting = 24
 
     /// The result of `body`, run on a thread with a ``size`` stack while the caller waits (on the
     /// caller's thread when no thread can be started).

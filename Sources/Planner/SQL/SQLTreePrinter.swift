@@ -94,6 +94,12 @@ extension SQLExpression: CustomStringConvertible {
     }
 }
 
+extension SQLSelectItem: CustomStringConvertible {
+    @_spi(EmberInternal) public var description: String {
+        alias.map { "(as \(expression) \(SQLTreePrinter.name($0)))" } ?? expression.description
+    }
+}
+
 enum SQLTreePrinter {
     static func list(_ head: String, _ items: [String]) -> String { "(\(head) \(items.joined(separator: " ")))" }
 
@@ -123,7 +129,7 @@ enum SQLTreePrinter {
         if !s.hints.isEmpty {
             parts.append(list("hints", s.hints.map { h in "(\(name(h.name))" + h.parameters.map { " \($0)" }.joined() + ")" }))
         }
-        parts.append(list("items", s.items.map { item in item.alias.map { "(as \(item.expression) \(name($0)))" } ?? item.expression.description }))
+        parts.append(list("items", s.items.map(\.description)))
         if !s.from.isEmpty { parts.append(list("from", s.from.map(relation))) }
         if let w = s.whereClause { parts.append("(where \(w))") }
         switch s.groupBy?.kind {
