@@ -98,6 +98,13 @@ import Testing
             ("SELECT a IS NULL IS NULL", "expected ',', FROM, WHERE, GROUP BY, HAVING, INTERSECT, UNION, EXCEPT, ORDER BY, LIMIT, OFFSET or end of input, found 'IS'", nil),
             ("SELECT a = NOT b", "expected an expression, found 'NOT'", "NOT is a keyword: write `NOT` in backquotes to use it as a name"),
             ("SELECT a FROM t GROUP a", "expected BY, found 'a'", nil),
+            ("SELECT * FROM a NATURAL CROSS JOIN b", "NATURAL and CROSS cannot be combined: a natural join matches equal columns, a cross join every pair",
+             "write NATURAL JOIN, or CROSS JOIN"),
+            ("SELECT 1; SELECT 2", "expected end of input, found 'SELECT'", "this takes one statement: run the statements of a script one by one"),
+            ("CREATE TABLE t USING csv", "expected OR, GLOBAL, TEMPORARY, TEMP or VIEW, found 'TABLE'",
+             "Ember keeps no tables, only temporary views: CREATE TEMPORARY VIEW name USING csv OPTIONS (path '…')"),
+            ("DROP TABLE t", "expected VIEW, found 'TABLE'",
+             "Ember keeps no tables, only temporary views: CREATE TEMPORARY VIEW name USING csv OPTIONS (path '…')"),
             ("", "expected SELECT, WITH, VALUES, CREATE, DROP, SHOW, DESCRIBE, EXPLAIN, SET, RESET, CACHE or UNCACHE, found end of input", nil),
         ]
         for (sql, detail, hint) in cases {

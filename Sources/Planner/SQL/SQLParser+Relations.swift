@@ -39,7 +39,13 @@ extension SQLParser {
         switch current.keyword {
         case .JOIN: type = .inner
         case .INNER: advance(); type = .inner
-        case .CROSS: advance(); type = .cross
+        case .CROSS:
+            if natural {
+                throw syntaxError("NATURAL and CROSS cannot be combined: a natural join matches equal columns, a cross join every pair",
+                                  at: current, hint: "write NATURAL JOIN, or CROSS JOIN")
+            }
+            advance()
+            type = .cross
         case .LEFT:
             advance()
             if current.keyword == .SEMI {

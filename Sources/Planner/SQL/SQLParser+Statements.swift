@@ -24,7 +24,7 @@ extension SQLParser {
         case .CREATE: return try parseCreateView()
         case .DROP:
             advance()
-            try expect(.VIEW)
+            try expectView()
             let ifExists = try acceptIfExists()
             return .dropView(name: try parseName("a view name"), ifExists: ifExists)
         case .SHOW: return try parseShowTables()
@@ -55,6 +55,15 @@ extension SQLParser {
         }
     }
 
+    /// VIEW, with a hint for the tables Ember does not have.
+    mutating func expectView() throws {
+        guard at(.VIEW) else {
+            throw unexpected(hint: current.keyword == .TABLE
+                ? "Ember keeps no tables, only temporary views: CREATE TEMPORARY VIEW name USING csv OPTIONS (path '…')" : nil)
+        }
+        advance()
+    }
+
     /// `IF EXISTS`, if written.
     mutating func acceptIfExists() throws -> Bool {
         guard current.keyword == .IF && peek().keyword == .EXISTS else { return false }
@@ -68,7 +77,7 @@ extension SQLParser {
         if accept(.OR) { try expect(.REPLACE); orReplace = true }
         if accept(.GLOBAL) { global = true }
         if accept(.TEMPORARY) || accept(.TEMP) { temporary = true }
-        try expect(.VIEW)
+        try expectView()
         if current.keyword == .IF && peek().keyword == .NOT {
             advance(); advance()
             try expect(.EXISTS)

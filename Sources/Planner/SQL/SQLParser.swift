@@ -106,9 +106,15 @@
     }
 
     mutating func expectEndOfInput() throws {
-        while current.symbol == .semicolon { index += 1 }
+        var afterSemicolon = false
+        while current.symbol == .semicolon {
+            index += 1
+            afterSemicolon = true
+        }
         expecting("end of input")
-        guard current.kind == .end else { throw unexpected() }
+        guard current.kind == .end else {
+            throw unexpected(hint: afterSemicolon ? "this takes one statement: run the statements of a script one by one" : nil)
+        }
     }
 
     /// Throws the lexer's error, if the text has one.
