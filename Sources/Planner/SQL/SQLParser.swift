@@ -84,13 +84,13 @@
     /// At least as many levels as the parser can recurse into for these tokens: each level needs
     /// an open parenthesis or bracket, a prefix operator, NOT, CASE, `<` (of `array<…>`) or EXPLAIN.
     var nestingBound: Int {
-        var open = 0, deepest = 0, prefixes = 0
+        var unclosed = 0, deepest = 0, prefixes = 0
         for t in tokens {
             switch t.symbol {
             case .leftParen, .leftBracket:
-                open += 1
-                deepest = max(deepest, open)
-            case .rightParen, .rightBracket: open = max(0, open - 1)
+                unclosed += 1
+                deepest = max(deepest, unclosed)
+            case .rightParen, .rightBracket: unclosed = max(0, unclosed - 1)
             case .minus, .plus, .tilde, .bang, .less: prefixes += 1
             default:
                 if t.keyword == .NOT || t.keyword == .CASE || t.keyword == .EXPLAIN { prefixes += 1 }
