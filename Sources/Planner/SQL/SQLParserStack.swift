@@ -12,14 +12,14 @@ import Glibc
 import Darwin
 #endif
 
-enum SQLParserStack {
+@_spi(EmberInternal) public enum SQLParserStack {
     static let size = 64 << 20
     /// The nesting parsed on the caller's stack: at most about 400 KiB of it in a debug build.
     static let inlineNesting = 24
 
     /// The result of `body`, run on a thread with a ``size`` stack while the caller waits (on the
-    /// caller's thread when no thread can be started).
-    static func run<T>(_ body: () throws -> T) throws -> T {
+    /// caller's thread when no thread can be started). Also for code that walks a deep syntax tree.
+    @_spi(EmberInternal) public static func run<T>(_ body: () throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             var result: Result<T, any Error>?
             let job = Job { result = Result { try body() } }
