@@ -131,6 +131,10 @@
     /// A column of the query that encloses a subquery (Spark's `outer()`); a name that the
     /// subquery's own inputs do not have resolves there without it.
     case outerReference(Expression)
+    /// A window function proper (row_number, rank, lag…); valid only as the function of `.window`.
+    case windowFunction(WindowFunctionKind, [Expression])
+    /// `function OVER (spec)`: the function is a `.windowFunction` or an `.aggregate` (see WindowExpression).
+    case window(Expression, WindowSpecDefinition)
 
     /// The column name Spark would give this expression in a result schema.
     @_spi(EmberInternal) public var displayName: String {
@@ -167,6 +171,8 @@
             case .lastIgnoreNulls: return "last(\(arg.displayName)) ignore nulls"
             default: return "\(f.rawValue)(\(arg.displayName))"
             }
+        case .windowFunction(let kind, let args): return kind.displayName(args)
+        case .window(let function, let spec): return "\(function.displayName) OVER (\(spec.sql))"
         }
     }
 
@@ -174,7 +180,8 @@
     @_spi(EmberInternal) public var containsAggregate: Bool {
         switch self {
         case .aggregate: return true
-        case .column, .qualifiedColumn, .star, .literal, .subquery: return false
+        // An aggregate over a window is computed by the window operator, not by a groupBy.
+        case .column, .qualifiedColumn, .star, .literal, .subquery, .window, .windowFunction: return false
         case .alias(let e, _), .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .cast(let e, _), .explode(let e),
              .outerReference(let e):
             return e.containsAggregate
@@ -187,11 +194,21 @@
     @_spi(EmberInternal) public var containsGenerator: Bool {
         switch self {
         case .explode: return true
-        case .column, .qualifiedColumn, .star, .literal, .aggregate, .subquery: return false
+        case .column, .qualifiedColumn, .star, .literal, .aggregate, .subquery, .window, .windowFunction: return false
         case .alias(let e, _), .not(let e), .negate(let e), .isNull(let e), .isNotNull(let e), .cast(let e, _), .outerReference(let e):
             return e.containsGenerator
         case .binary(_, let l, let r): return l.containsGenerator || r.containsGenerator
         case .function(_, let args): return args.contains { $0.containsGenerator }
+        }
+    }
+}
+
+extension Expression {
+    /// True if the tree contains a window expression (`… OVER (…)`) or a bare window function.
+    @_spi(EmberInternal) public var containsWindow: Bool {
+        switch self {
+        case .window, .windowFunction: return true
+        default: return children.contains { $0.containsWindow }
         }
     }
 }

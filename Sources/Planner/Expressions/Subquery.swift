@@ -58,7 +58,8 @@ extension Expression {
             return [e]
         case .aggregate(_, let e): return e.map { [$0] } ?? []
         case .binary(_, let l, let r): return [l, r]
-        case .function(_, let args): return args
+        case .function(_, let args), .windowFunction(_, let args): return args
+        case .window(let f, let spec): return [f] + spec.partitionBy + spec.orderBy.map(\.expression)
         }
     }
 
@@ -77,6 +78,11 @@ extension Expression {
         case .explode(let e): return .explode(try f(e))
         case .aggregate(let fn, let e): return .aggregate(fn, try e.map(f))
         case .outerReference(let e): return .outerReference(try f(e))
+        case .windowFunction(let kind, let args): return .windowFunction(kind, try args.map(f))
+        case .window(let fn, var spec):
+            spec.partitionBy = try spec.partitionBy.map(f)
+            spec.orderBy = try spec.orderBy.map { SortOrder(try f($0.expression), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
+            return .window(try f(fn), spec)
         }
     }
 

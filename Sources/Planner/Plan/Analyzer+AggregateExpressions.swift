@@ -31,6 +31,9 @@ extension Analyzer {
             case .subquery: throw EmberError(.analysis, "a subquery is not allowed in agg ('\(e.displayName)')",
                                              hint: "compare or select it after the aggregate, e.g. in a filter (SQL's HAVING)")
             case .outerReference: throw Analyzer.outerReferenceOutsideSubquery(e)
+            case .window, .windowFunction:
+                throw EmberError(.analysis, "It is not allowed to use window functions inside agg: '\(e.displayName)'",
+                                 hint: "aggregate first, then compute the window in a select over the result")
             default: return try e.mapChildren(extract)
             }
         }
@@ -77,7 +80,7 @@ extension Expression {
         switch self {
         case .column(let n): return [n]
         case .qualifiedColumn(_, let n): return [n]
-        case .aggregate, .star, .literal, .subquery, .outerReference: return []
+        case .aggregate, .star, .literal, .subquery, .outerReference, .window, .windowFunction: return []
         case .alias(let x, _), .not(let x), .negate(let x), .isNull(let x), .isNotNull(let x), .cast(let x, _), .explode(let x):
             return x.referencedColumnNames
         case .binary(_, let l, let r): return l.referencedColumnNames + r.referencedColumnNames

@@ -81,8 +81,9 @@
     // MARK: select / withColumn (with at most one generator, like Spark)
 
     /// `starColumns`: how many of the child's columns `*` stands for (all, unless joins for scalar
-    /// subqueries appended theirs).
+    /// subqueries or window nodes appended theirs).
     static func resolveProject(_ exprs: [Expression], _ resolvedChild: (ResolvedPlan, Scope), starColumns: Int? = nil) throws -> (ResolvedPlan, Scope) {
+        if exprs.contains(where: \.containsWindow) { return try resolveWindowedProject(exprs, resolvedChild) }
         let (child, childScope) = resolvedChild
         var input = child
         var inputScope = childScope
@@ -189,37 +190,7 @@
                 throw EmberError(.analysis, "'\(a.displayName)' is not an aggregate function",
                                  hint: "agg takes count, sum, avg, min or max of a column, e.g. sum(col(\"x\")).alias(\"total\")")
             }
-            var input: BoundExpression? = nil
-            if let arg {
-                if arg.containsAggregate {
-                    throw EmberError(.analysis, "nested aggregate in '\(a.displayName)'")
-                }
-                if case .star = arg {
-                    guard f == .count else {
-                        throw EmberError(.analysis, "\(f.rawValue)(*) is not defined", hint: "name a column, e.g. \(f.rawValue)(col(\"x\"))")
-                    }
-                } else if case .literal(let v) = arg, f == .count, !v.isNull {
-                    input = nil   // count(1) == count(*)
-                } else {
-                    var b = try bind(arg, scope)
-                    switch f {
-                    case .sum, .avg:
-                        // Like Spark, a string argument is implicitly cast to double (unparsable → null).
-                        if b.dataType == .string { b = .cast(b, .double) }
-                        guard b.dataType.isNumeric else {
-                            throw EmberError(.analysis, "\(f.rawValue) needs a numeric column, but '\(arg.displayName)' is \(b.dataType)",
-                                             hint: "cast it first, e.g. col(\"\(arg.displayName)\").cast(.double)")
-                        }
-                    case .min, .max:
-                        if case .array = b.dataType {
-                            throw EmberError(.analysis, "\(f.rawValue) is not defined on arrays ('\(arg.displayName)')")
-                        }
-                    case .count: break
-                    default: b = try checkedInput(f, b, arg)
-                    }
-                    input = b
-                }
-            }
+            let input = try bindAggregateInput(f, arg, scope, item: a)
             let agg = BoundAggregate(function: f, input: input, name: name)
             boundAggs.append(agg)
             fields.append(StructField(name, agg.resultType, nullable: f != .count))
@@ -227,6 +198,42 @@
         }
         let out = StructType(fields)
         return (.aggregate(keys: boundKeys, aggregates: boundAggs, out, child), Scope(out, qualifiers: qualifiers))
+    }
+
+    /// Binds an aggregate's argument with its implicit casts and checks (nil: count(*) / count(1)).
+    static func bindAggregateInput(_ f: AggregateFunction, _ arg: Expression?, _ scope: Scope, item: Expression) throws -> BoundExpression? {
+        var input: BoundExpression? = nil
+        if let arg {
+            if arg.containsAggregate {
+                throw EmberError(.analysis, "nested aggregate in '\(item.displayName)'")
+            }
+            if case .star = arg {
+                guard f == .count else {
+                    throw EmberError(.analysis, "\(f.rawValue)(*) is not defined", hint: "name a column, e.g. \(f.rawValue)(col(\"x\"))")
+                }
+            } else if case .literal(let v) = arg, f == .count, !v.isNull {
+                input = nil   // count(1) == count(*)
+            } else {
+                var b = try bind(arg, scope)
+                switch f {
+                case .sum, .avg:
+                    // Like Spark, a string argument is implicitly cast to double (unparsable → null).
+                    if b.dataType == .string { b = .cast(b, .double) }
+                    guard b.dataType.isNumeric else {
+                        throw EmberError(.analysis, "\(f.rawValue) needs a numeric column, but '\(arg.displayName)' is \(b.dataType)",
+                                         hint: "cast it first, e.g. col(\"\(arg.displayName)\").cast(.double)")
+                    }
+                case .min, .max:
+                    if case .array = b.dataType {
+                        throw EmberError(.analysis, "\(f.rawValue) is not defined on arrays ('\(arg.displayName)')")
+                    }
+                case .count: break
+                default: b = try checkedInput(f, b, arg)
+                }
+                input = b
+            }
+        }
+        return input
     }
 
     // MARK: expressions
@@ -305,6 +312,10 @@
                              hint: "filter or select with it first, then use the resulting column")
         case .outerReference:
             throw outerReferenceOutsideSubquery(e)
+        case .windowFunction: throw missingOverClause(e)
+        case .window:
+            throw EmberError(.analysis, "It is not allowed to use window functions here: '\(e.displayName)'",
+                             hint: "compute the window in a select or withColumn first, then use its column")
         }
     }
 

@@ -82,6 +82,8 @@ extension Optimizer {
             return (.broadcastHint(c), m)
         case .join(let j, let l, let r):
             return pruneJoin(j, l, r, needed: needed)
+        case .window(let w, _, let child):
+            return pruneWindow(w, child, needed: needed)
         case .union(let cs, let schema):
             return pruneUnion(cs, schema, needed: needed)
         }
@@ -109,6 +111,23 @@ extension Optimizer {
         let condition = j.condition?.remapColumns(mapping)
         let outMapping = mapping.filter { $0.value < outCount }
         return (.join(ResolvedJoin(type: j.type, condition: condition, schema: schema), nl, nr), outMapping)
+    }
+
+    /// Drops the window functions no one reads (the whole operator when none is read) and asks the
+    /// child for the columns passed through plus what the operator reads.
+    static func pruneWindow(_ w: BoundWindow, _ child: ResolvedPlan, needed: Set<Int>) -> (ResolvedPlan, [Int: Int]) {
+        let n = child.schema.count
+        let kept = w.functions.indices.filter { needed.contains(n + $0) }
+        let passed = needed.filter { $0 < n }
+        if kept.isEmpty { return prune(child, needed: passed) }
+        var window = w
+        window.functions = kept.map { w.functions[$0] }
+        let (c, m) = prune(child, needed: passed.union(window.referencedColumns))
+        window = window.remapColumns(m)
+        var mapping = m.filter { $0.key < n }
+        let newCount = c.schema.count
+        for (k, j) in kept.enumerated() { mapping[n + j] = newCount + k }
+        return (.window(window, window.schema(child: c.schema), c), mapping)
     }
 
     static func pruneUnion(_ children: [ResolvedPlan], _ schema: StructType, needed: Set<Int>) -> (ResolvedPlan, [Int: Int]) {

@@ -165,13 +165,15 @@ extension LogicalPlan: TreeNode {
     case union([ResolvedPlan], StructType)
     /// Joins broadcast this side (`broadcast(df)`).
     case broadcastHint(ResolvedPlan)
+    /// Window functions over one PARTITION BY / ORDER BY; output: the child's columns ++ one per function.
+    case window(BoundWindow, StructType, ResolvedPlan)
 
     @_spi(EmberInternal) public var schema: StructType {
         switch self {
         case .scan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
         case .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c): return c.schema
-        case .project(_, let s, _), .aggregate(_, _, let s, _), .union(_, let s): return s
+        case .project(_, let s, _), .aggregate(_, _, let s, _), .union(_, let s), .window(_, let s, _): return s
         case .join(let j, _, _): return j.schema
         case .generate(let g, _): return g.schema
         case .filter(_, let c), .sort(_, let c), .limit(_, let c), .sortWithinPartitions(_, let c): return c.schema
@@ -207,6 +209,7 @@ extension LogicalPlan: TreeNode {
             return "Join \(j.type.planName)" + (j.condition.map { ", " + $0.describe(both) } ?? "")
         case .union: return "Union"
         case .broadcastHint: return "ResolvedHint (strategy=broadcast)"
+        case .window(let w, _, let c): return w.describe(c.schema)
         }
     }
 }
@@ -216,7 +219,8 @@ extension ResolvedPlan: TreeNode {
         switch self {
         case .scan, .range: return []
         case .repartition(_, let c), .cache(_, _, let c), .project(_, _, let c), .filter(_, let c), .generate(_, let c),
-             .aggregate(_, _, _, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .limit(_, let c), .broadcastHint(let c):
+             .aggregate(_, _, _, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .limit(_, let c), .broadcastHint(let c),
+             .window(_, _, let c):
             return [c]
         case .join(_, let l, let r): return [l, r]
         case .union(let cs, _): return cs
@@ -236,6 +240,7 @@ extension ResolvedPlan: TreeNode {
         case .sortWithinPartitions(let o, _): return .sortWithinPartitions(o, c[0])
         case .limit(let n, _): return .limit(n, c[0])
         case .broadcastHint: return .broadcastHint(c[0])
+        case .window(let w, let s, _): return .window(w, s, c[0])
         case .join(let j, _, _): return .join(j, c[0], c[1])
         case .union(_, let s): return .union(c, s)
         }

@@ -74,13 +74,16 @@
     case broadcastExchange(PhysicalPlan)
     /// Reads all of a broadcast (every map output's only partition), whatever the task's partition.
     case broadcastRead(ShuffleID, StructType)
+    /// Window functions over rows clustered by the partition keys and sorted by (partition keys,
+    /// order keys); output: the child's columns ++ one per function (WindowExec).
+    case window(BoundWindow, StructType, PhysicalPlan)
 
     @_spi(EmberInternal) public var schema: StructType {
         switch self {
         case .fileScan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
         case .shuffleRead(_, let s, _): return s
-        case .project(_, let s, _), .hashAggregate(_, _, _, let s, _): return s
+        case .project(_, let s, _), .hashAggregate(_, _, _, let s, _), .window(_, let s, _): return s
         case .tokenCount(let t, _): return t.schema
         case .cache(let s, _), .cacheRead(let s): return s.schema
         case .generate(let g, _): return g.schema
@@ -103,7 +106,7 @@
         case .union(let cs, _): return cs.reduce(0) { $0 + $1.numPartitions }
         case .hashJoin(let j, let l, let r): return (j.buildSide == .left ? r : l).numPartitions
         case .project(_, _, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c), .tokenCount(_, let c), .cache(_, let c),
-             .filter(_, let c), .sort(_, let c), .limit(_, let c), .topK(_, _, let c), .sampleKeys(_, let c):
+             .filter(_, let c), .sort(_, let c), .limit(_, let c), .topK(_, _, let c), .sampleKeys(_, let c), .window(_, _, let c):
             return c.numPartitions
         }
     }
@@ -149,6 +152,7 @@
         case .broadcastExchange: return "BroadcastExchange"
         case .hashJoin(let j, let l, let r): return j.describe(left: l.schema, right: r.schema)
         case .union(let cs, _): return "Union (\(cs.count) children)"
+        case .window(let w, _, let c): return w.describe(c.schema)
         }
     }
 }
@@ -159,7 +163,7 @@ extension PhysicalPlan: TreeNode {
         case .fileScan, .range, .shuffleRead, .cacheRead, .broadcastRead: return []
         case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
              .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c), .broadcastExchange(let c),
-             .topK(_, _, let c), .sampleKeys(_, let c):
+             .topK(_, _, let c), .sampleKeys(_, let c), .window(_, _, let c):
             return [c]
         case .hashJoin(_, let l, let r): return [l, r]
         case .union(let cs, _): return cs
@@ -183,6 +187,7 @@ extension PhysicalPlan: TreeNode {
         case .broadcastExchange: return .broadcastExchange(c[0])
         case .hashJoin(let j, _, _): return .hashJoin(j, c[0], c[1])
         case .union(_, let s): return .union(c, s)
+        case .window(let w, let s, _): return .window(w, s, c[0])
         }
     }
 }
@@ -197,5 +202,12 @@ extension PhysicalPlan: TreeNode {
         self.plan = plan
         self.resultOrdering = resultOrdering
         self.resultLimit = resultLimit
+    }
+
+    /// What the driver should warn about before it runs the plan (Spark's planner warnings).
+    @_spi(EmberInternal) public var warnings: [String] {
+        plan.contains { if case .window(let w, _, _) = $0 { return w.partitionBy.isEmpty } else { return false } }
+            ? ["No Partition Defined for Window operation! Moving all data to a single partition, this can cause serious performance degradation."]
+            : []
     }
 }

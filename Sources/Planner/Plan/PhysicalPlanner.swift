@@ -72,6 +72,7 @@
                 return .sort(o, .exchange(.range(RangePartitioning(orders: o, numPartitions: shufflePartitions)), convert(c)))
             case .sortWithinPartitions(let o, let c): return .sort(o, convert(c))
             case .limit(let n, let c): return .limit(n, .exchange(.single, .limit(n, convert(c))))
+            case .window(let w, let schema, let child): return planWindow(w, schema, convert(child))
             case .aggregate(let keys, let aggs, let schema, let child):
                 let k = keys.count
                 var partialFields = Array(schema.fields.prefix(k))
@@ -85,5 +86,20 @@
                 return .hashAggregate(.final, keys: keyRefs, aggregates: aggs, schema, .exchange(partitioning, partial))
             }
         }
+    }
+}
+
+extension PhysicalPlanner.Builder {
+    /// A window over rows clustered by its partition keys and sorted by them and its order keys. A
+    /// window under it with the same partition keys already clustered the rows: no second shuffle.
+    func planWindow(_ w: BoundWindow, _ schema: StructType, _ child: PhysicalPlan) -> PhysicalPlan {
+        var clustered = child
+        var alreadyClustered = false
+        if case .window(let below, _, _) = child, below.partitionBy == w.partitionBy { alreadyClustered = true }
+        if !alreadyClustered {
+            clustered = .exchange(w.partitionBy.isEmpty ? .single : .hash(w.partitionBy, shufflePartitions), child)
+        }
+        let orders = w.partitionBy.map { BoundSortOrder(expression: $0, ascending: true, nullsFirst: true) } + w.orderBy
+        return .window(w, schema, orders.isEmpty ? clustered : .sort(orders, clustered))
     }
 }

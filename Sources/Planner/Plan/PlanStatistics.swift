@@ -19,7 +19,7 @@ extension ResolvedPlan {
             return c.estimatedSizeInBytes
         case .aggregate(let keys, _, let s, _) where keys.isEmpty:
             return 8 &* Int64(Swift.max(s.count, 1))   // one row
-        case .project(_, let s, let c), .aggregate(_, _, let s, let c):
+        case .project(_, let s, let c), .aggregate(_, _, let s, let c), .window(_, let s, let c):
             return scaled(c.estimatedSizeInBytes, s.count, of: c.schema.count)
         case .limit(let n, let c): return Swift.min(c.estimatedSizeInBytes, Int64(n) &* 8 &* Int64(Swift.max(c.schema.count, 1)))
         case .join(let j, let l, let r):

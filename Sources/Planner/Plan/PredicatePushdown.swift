@@ -22,6 +22,8 @@ extension Optimizer {
             return .broadcastHint(.filter(condition, child))
         case .filter(let condition, .join(let j, let l, let r)):
             return pushFilterIntoJoin(condition, j, l, r)
+        case .filter(let condition, .window(let w, let schema, let child)):
+            return pushFilterBelowWindow(condition, w, schema, child)
         case .join(let j, let l, let r):
             return pushJoinCondition(j, l, r)
         default:
@@ -63,6 +65,20 @@ extension Optimizer {
             if join.type == .cross { join.type = .inner }
         }
         return filtered(.join(join, filtered(l, toLeft), filtered(r, toRight)), stay)
+    }
+
+    /// Only conjuncts over the window's partition columns cross it (as Spark): they keep or drop whole
+    /// partitions, so no frame changes; anything else would change what the functions see.
+    static func pushFilterBelowWindow(_ condition: BoundExpression, _ w: BoundWindow, _ schema: StructType, _ child: ResolvedPlan) -> ResolvedPlan {
+        var partitionColumns = Set<Int>()
+        for p in w.partitionBy { if case .column(let i, _) = p { partitionColumns.insert(i) } }
+        var below: [BoundExpression] = [], stay: [BoundExpression] = []
+        for c in condition.conjuncts {
+            let cols = c.referencedColumns
+            if !cols.isEmpty && cols.isSubset(of: partitionColumns) { below.append(c) } else { stay.append(c) }
+        }
+        if below.isEmpty { return .filter(condition, .window(w, schema, child)) }
+        return filtered(.window(w, schema, filtered(child, below)), stay)
     }
 
     static func pushJoinCondition(_ j: ResolvedJoin, _ l: ResolvedPlan, _ r: ResolvedPlan) -> ResolvedPlan {
