@@ -124,14 +124,14 @@ final class TaskMemoryManager {
         grant.shrink(freed)
     }
 
-    /// How many consumers a task's plan has: aggregates with keys, word counts, sorts, join build
-    /// sides (two sorters for a sort-merge join), and the shuffle writer.
+    /// How many consumers a task's plan has: aggregates with keys, word counts, sorts, window group
+    /// buffers, join build sides (two sorters for a sort-merge join), and the shuffle writer.
     static func consumers(in task: TaskDescription) -> Int {
         var count = 0
         func visit(_ n: PhysicalPlan) {
             switch n {
             case .hashAggregate(_, let keys, _, _, _): if HashAggregateExec.holdsMemory(keys: keys) { count += 1 }
-            case .tokenCount, .sort: count += 1
+            case .tokenCount, .sort, .window: count += 1
             case .hashJoin(let spec, _, _): count += spec.strategy == .sortMerge ? 2 : 1
             default: break
             }

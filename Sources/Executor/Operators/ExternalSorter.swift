@@ -88,13 +88,8 @@ final class ExternalSorter: Spillable {
 
     /// Sorts the buffer into a run on disk and gives its memory back.
     private func spill() throws {
-        guard let resources, let directory = resources.spillDirectory else {
-            throw EmberError(.outOfMemory, "the sort's rows do not fit in the memory the task may hold, and there is nowhere to spill them",
-                             context: [.init("operator", "Sort"), .init("buffered bytes", String(bufferedBytes))],
-                             hint: "give executors more memory or fewer cores each")
-        }
         if writer == nil {
-            writer = try SpillWriter(directory: directory, owner: "task\(resources.taskId.value)-sort", numPartitions: 1, schema: schema)
+            writer = try SpilledRun.writer(resources, what: "the sort's rows", operator: "Sort", owner: "sort", schema: schema, bufferedBytes: bufferedBytes)
         }
         let sorted = try SortedRows(buffered, orders: orders, schema: schema)
         let run = SpilledRun()

@@ -47,6 +47,17 @@ final class SpilledRun {
         for segment in segments { segment.remove() }
         segments = []
     }
+
+    /// The writer of an operator's runs, or OUT_OF_MEMORY when it has nowhere to spill.
+    static func writer(_ resources: AggregateResources?, what: String, operator name: String, owner: String, schema: StructType,
+                       bufferedBytes: Int) throws -> SpillWriter {
+        guard let resources, let directory = resources.spillDirectory else {
+            throw EmberError(.outOfMemory, "\(what) do not fit in the memory the task may hold, and there is nowhere to spill them",
+                             context: [.init("operator", name), .init("buffered bytes", String(bufferedBytes))],
+                             hint: "give executors more memory or fewer cores each")
+        }
+        return try SpillWriter(directory: directory, owner: "task\(resources.taskId.value)-\(owner)", numPartitions: 1, schema: schema)
+    }
 }
 
 /// One reader of spill files shared by the cursors of a merge (they read one at a time), so the

@@ -102,6 +102,10 @@ final class TaskPipeline {
                                 resources: resources(for: "Sort"))
             spillers.append(sort)
             return sort
+        case .window(let w, let s, let c):
+            let window = WindowExec(window: w, childSchema: c.schema, schema: s, downstream: head, resources: resources(for: "Window"))
+            spillers.append(window)
+            return window
         case .limit(let n, _): return LimitExec(limit: n, downstream: head)
         case .topK(let n, let o, let c): return TopKExec(limit: n, orders: o, schema: c.schema, downstream: head)
         case .sampleKeys(let k, _): return SampleKeysExec(k, partition: task.partition, downstream: head)

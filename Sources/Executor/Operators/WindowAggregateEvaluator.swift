@@ -1,0 +1,104 @@
+// WindowAggregateEvaluator: an aggregate over each row's frame. The frame's ends only move forward,
+// so rows enter the state once (a cursor at the frame's end) and leave it once (a cursor at its
+// start), whatever the frame:
+//
+//   whole partition (UNBOUNDED .. UNBOUNDED)    every row enters for the first row; then constant
+//   running (UNBOUNDED PRECEDING .. x)          rows only enter
+//   sliding / shrinking (x .. y)                rows enter and leave: subtracted (count, sum, avg,
+//                                               stddev, variance) or dropped from the min/max deque
+//   a frame that jumps past the rows in the state starts the state afresh at its start
+//
+// first and last read the frame's ends instead: first = the row at lo, last = the row at hi; with
+// ignoreNulls, a cursor that finds the first non-null at or after lo, and the last non-null seen
+// up to hi (both move forward only).
+
+@_spi(EmberInternal) import Planner
+
+struct WindowAggregateEvaluator: WindowEvaluator {
+    let aggregate: BoundAggregate
+    /// Work batch column of the input (nil: count(*)).
+    let input: Int?
+    let count: Int
+    private var bounds: WindowFrameBounds
+    private var state: WindowAggregateState
+    private var enter: GroupCursor
+    private var leave: GroupCursor
+    /// Rows in the state: [firstHeld, nextToEnter).
+    private var firstHeld = 0
+    private var nextToEnter = 0
+    /// first/last with ignoreNulls: the scan for the first non-null at or after lo, and the last
+    /// non-null row seen up to hi.
+    private var firstNonNullRow = 0
+    private var lastNonNull: (row: Int, value: Value)? = nil
+
+    init(_ aggregate: BoundAggregate, input: Int?, frame: WindowFrame, buffer: WindowGroupBuffer, layout: WindowLayout) {
+        self.aggregate = aggregate
+        self.input = input
+        self.count = buffer.count
+        bounds = WindowFrameBounds(frame: frame, buffer: buffer, layout: layout)
+        state = WindowAggregateState(function: aggregate.function, resultType: aggregate.resultType)
+        enter = buffer.cursor()
+        leave = buffer.cursor()
+    }
+
+    mutating func fill(_ ctx: WindowBatchContext, into out: inout ColumnBuilder) throws {
+        for r in 0..<ctx.batch.numRows {
+            let (lo, hi) = try bounds.bounds(ctx, r)
+            out.append(aggregate.function.isFirstOrLast ? try firstOrLast(lo, hi) : try frameAggregate(lo, hi))
+        }
+    }
+
+    /// The input of group row `j` through `cursor` (count(*) counts every row as a non-null one).
+    private func value(_ cursor: inout GroupCursor, _ j: Int) throws -> Value {
+        guard let input else { return .long(1) }
+        try cursor.seek(j)
+        return cursor.value(input)
+    }
+
+    private mutating func frameAggregate(_ lo: Int, _ hi: Int) throws -> Value {
+        let end = Swift.max(lo, hi + 1)
+        if lo >= nextToEnter {
+            state.reset()
+            firstHeld = lo
+            nextToEnter = lo
+        }
+        while nextToEnter < end {
+            state.add(try value(&enter, nextToEnter), row: nextToEnter)
+            nextToEnter += 1
+        }
+        if WindowAggregateState.subtracts(aggregate.function) {
+            while firstHeld < lo {
+                state.remove(try value(&leave, firstHeld))
+                firstHeld += 1
+            }
+        } else {
+            state.evict(before: lo)
+            firstHeld = lo
+        }
+        return state.result
+    }
+
+    private mutating func firstOrLast(_ lo: Int, _ hi: Int) throws -> Value {
+        guard lo <= hi else { return .null }
+        switch aggregate.function {
+        case .first: return try value(&leave, lo)
+        case .last: return try value(&enter, hi)
+        case .firstIgnoreNulls:
+            firstNonNullRow = Swift.max(firstNonNullRow, lo)
+            while firstNonNullRow <= hi {
+                let v = try value(&leave, firstNonNullRow)
+                if !v.isNull { return v }
+                firstNonNullRow += 1
+            }
+            return .null
+        default:
+            while nextToEnter <= hi {
+                let v = try value(&enter, nextToEnter)
+                if !v.isNull { lastNonNull = (nextToEnter, v) }
+                nextToEnter += 1
+            }
+            guard let last = lastNonNull, last.row >= lo else { return .null }
+            return last.value
+        }
+    }
+}
