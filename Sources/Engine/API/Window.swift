@@ -58,9 +58,11 @@ public enum Window {
     public static let unboundedFollowing: Int64 = .max
     public static let currentRow: Int64 = 0
 
-    public static func partitionBy(_ columns: Column...) -> WindowSpec { WindowSpec(WindowSpecDefinition()).partitionBy(columns) }
+    public static func partitionBy(_ columns: Column...) -> WindowSpec { partitionBy(columns) }
+    public static func partitionBy(_ columns: [Column]) -> WindowSpec { WindowSpec(WindowSpecDefinition()).partitionBy(columns) }
     public static func partitionBy(_ names: String...) -> WindowSpec { WindowSpec(WindowSpecDefinition()).partitionBy(names.map { col($0) }) }
-    public static func orderBy(_ orders: SortColumn...) -> WindowSpec { WindowSpec(WindowSpecDefinition()).orderBy(orders) }
+    public static func orderBy(_ orders: SortColumn...) -> WindowSpec { orderBy(orders) }
+    public static func orderBy(_ orders: [SortColumn]) -> WindowSpec { WindowSpec(WindowSpecDefinition()).orderBy(orders) }
     public static func orderBy(_ columns: Column...) -> WindowSpec { WindowSpec(WindowSpecDefinition()).orderBy(columns.map { $0.asc() }) }
     public static func orderBy(_ names: String...) -> WindowSpec { WindowSpec(WindowSpecDefinition()).orderBy(names.map { col($0).asc() }) }
     public static func rowsBetween(_ start: Int64, _ end: Int64) -> WindowSpec { WindowSpec(WindowSpecDefinition()).rowsBetween(start, end) }

@@ -91,7 +91,7 @@
     /// Computes the buffered group's functions, emits its rows and clears the buffer.
     private func finishGroup() throws {
         guard buffer.count > 0 else { return }
-        buffer.reading = true
+        try buffer.startReading()
         defer { buffer.clear() }
         var evaluators = makeEvaluators()
         var rows = buffer.cursor()

@@ -26,7 +26,7 @@ final class WindowGroupBuffer {
     private(set) var count = 0
     private(set) var spilledRows = 0
     /// Rows are being read: the buffer cannot spill for someone else.
-    var reading = false
+    private(set) var reading = false
     private var appending = false
 
     private(set) var spillCount = 0
@@ -71,6 +71,13 @@ final class WindowGroupBuffer {
         let held = memory.reserved
         try spill()
         return held
+    }
+
+    /// Before its rows are read (when it can no longer be asked to spill): above its fair share of
+    /// the task's memory, the buffer spills first, so the operators its rows flow into find room.
+    func startReading() throws {
+        if !batches.isEmpty, !memory.withinFairShare(memory.reserved), resources?.spillDirectory != nil { try spill() }
+        reading = true
     }
 
     /// Writes the batches in memory after the rows already on disk and gives their memory back.

@@ -4,7 +4,7 @@
 // count, sum, avg, min and max, repartition (round robin or by columns), cache,
 // explode(split(...)) (sometimes in the exact word-count shape the engine fuses), global sorts,
 // sortWithinPartitions and sort-then-limit (top-K) in the middle, joins, set operations and
-// distinct (FuzzGenerator+Joins), and a final orderBy and/or limit.
+// distinct (FuzzGenerator+Joins), window functions (FuzzWindow), and a final orderBy and/or limit.
 //
 // It tracks for each column its type and a bound on its numbers (NumericBound), so that it knows
 // which double sums and averages are exact whatever the order of additions. A sum that is not
@@ -120,6 +120,7 @@ struct FuzzGenerator {
             return chance(0.6) ? joinStep() : setOperationStep()
         }
         if chance(0.04) { return distinctStep() }
+        if chance(0.15), let window = windowStep() { return window }
         let r = rng.below(100)
         switch r {
         case 0..<22: return [.filter(expr(.boolean, 0))]

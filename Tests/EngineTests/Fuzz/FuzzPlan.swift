@@ -279,6 +279,8 @@ enum FuzzStep: Sendable {
     case dropDuplicates([String])
     /// A filter by a subquery over a second input built from the source table (FuzzSubquerySteps).
     case subquery(FuzzSubquery)
+    /// withColumn(alias, f.over(spec)) (FuzzWindow).
+    case window(FuzzWindow)
 
     /// The step over `df`; `source` is the source table, where a second input starts.
     func apply(_ df: DataFrame, source: DataFrame) throws -> DataFrame {
@@ -287,6 +289,7 @@ enum FuzzStep: Sendable {
         case .setOperation(let s): return try s.apply(df, source: source)
         case .subquery(let s): return try s.apply(df, source: source)
         case .distinct: return df.distinct()
+        case .window(let w): return try df.withColumn(w.alias, w.column)
         case .dropDuplicates(let cols): return df.dropDuplicates(cols).select(cols.map { col($0) })
         case .filter(let e): return df.filter(e.column)
         case .select(let items): return df.select(items.map(\.column))
@@ -317,6 +320,7 @@ enum FuzzStep: Sendable {
         case .subquery(let s): return s.swiftText(inner: "…")
         case .setOperation(let s): return s.swiftText(right: "…")
         case .distinct: return ".distinct()"
+        case .window(let w): return w.swiftText
         case .dropDuplicates(let cols):
             let names = cols.map(quoted).joined(separator: ", ")
             return ".dropDuplicates([\(names)]).select(\(cols.map { "col(\(quoted($0)))" }.joined(separator: ", ")))"
@@ -379,6 +383,7 @@ struct FuzzPlan: Sendable {
             case .join(let j): return "join \(j.type.rawValue)" + (j.keys.isEmpty ? " (no keys)" : "")
             case .setOperation(let s): return s.kind.rawValue
             case .distinct: return "distinct"
+            case .window(let w): return "window \(w.functionName)"
             case .dropDuplicates: return "dropDuplicates"
             case .subquery(let s): return "subquery \(s.kind.rawValue)" + (s.correlation == nil ? "" : " (correlated)")
             default: return nil

@@ -90,6 +90,13 @@ enum FuzzReference {
                 r = setOperation(r, try run(operation.right, from: source, source: source, final: false), operation)
             case .subquery(let s):
                 r = s.reference(r, try run(s.inner, from: source, source: source, final: false))
+            case .window(let w):
+                let values = try w.reference(r)
+                r.layout = FuzzLayout(names: r.layout.names + [w.alias], types: r.layout.types + [w.type(in: r.layout.typeByName)])
+                for k in r.rows.indices {
+                    r.rows[k].append(values[k])
+                    r.slack[k].append(0)
+                }
             case .distinct:
                 r = distinct(r)
             case .dropDuplicates(let cols):
