@@ -132,8 +132,11 @@ enum WindowReference {
     static func shifted(_ key: Value, _ delta: Value, _ ascending: Bool) -> Value {
         switch (key, delta) {
         case (.null, _): return .null
-        case (.long(let x), .long(let d)): return .long(ascending ? x + d : x - d)
-        case (.date(let x), .long(let d)): return .date(ascending ? x + Int32(d) : x - Int32(d))
+        case (.long(let x), .long(let d)):
+            // Ember saturates where Spark's bound arithmetic would wrap around.
+            let (sum, overflow) = ascending ? x.addingReportingOverflow(d) : x.subtractingReportingOverflow(d)
+            return .long(overflow ? ((ascending ? d : -d) < 0 ? .min : .max) : sum)
+        case (.date(let x), .long(let d)): return .date(Int32(clamping: ascending ? Int64(x) + d : Int64(x) - d))
         case (.double(let x), _): return .double(ascending ? x + delta.doubleValue! : x - delta.doubleValue!)
         default: return key
         }

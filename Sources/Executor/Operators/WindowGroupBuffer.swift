@@ -134,7 +134,7 @@ struct GroupCursor {
 
     /// Moves to group row `target` (at or after the current row, below the group's count).
     mutating func seek(_ target: Int) throws {
-        precondition(target >= row, "group cursors only move forward")
+        guard target >= row else { throw EmberError(.internal, "window group cursor asked to move back from row \(row) to \(target)") }
         row = target
         while batch == nil || target >= batchStart + batch!.numRows {
             let start = batch.map { batchStart + $0.numRows } ?? 0

@@ -270,7 +270,9 @@ enum FuzzReference {
         let m2 = xs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         let variance = m2 / (sample ? n - 1 : n)
         let scale = xs.reduce(0) { $0 + $1 * $1 } / n
-        let slack = 1e-7 * scale + 1e-300
+        // NaN or infinite data: the answer is NaN or infinite on both sides (compared as such), and a
+        // NaN slack would poison the column's tolerance for every other row.
+        let slack = scale.isFinite ? 1e-7 * scale + 1e-300 : 0
         if f == .varSamp || f == .varPop { return (.double(variance), slack) }
         return (.double(variance.squareRoot()), slack.squareRoot())
     }
