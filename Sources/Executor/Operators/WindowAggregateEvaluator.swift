@@ -49,7 +49,8 @@ struct WindowAggregateEvaluator: WindowEvaluator {
     }
 
     /// The input of group row `j` through `cursor` (count(*) counts every row as a non-null one).
-    private func value(_ cursor: inout GroupCursor, _ j: Int) throws -> Value {
+    /// Static, so that moving one of the evaluator's cursors does not copy the evaluator.
+    private static func value(_ cursor: inout GroupCursor, _ j: Int, _ input: Int?) throws -> Value {
         guard let input else { return .long(1) }
         try cursor.seek(j)
         return cursor.value(input)
@@ -63,12 +64,12 @@ struct WindowAggregateEvaluator: WindowEvaluator {
             nextToEnter = lo
         }
         while nextToEnter < end {
-            state.add(try value(&enter, nextToEnter), row: nextToEnter)
+            state.add(try Self.value(&enter, nextToEnter, input), row: nextToEnter)
             nextToEnter += 1
         }
         if WindowAggregateState.subtracts(aggregate.function) {
             while firstHeld < lo {
-                state.remove(try value(&leave, firstHeld))
+                state.remove(try Self.value(&leave, firstHeld, input))
                 firstHeld += 1
             }
         } else {
@@ -81,19 +82,19 @@ struct WindowAggregateEvaluator: WindowEvaluator {
     private mutating func firstOrLast(_ lo: Int, _ hi: Int) throws -> Value {
         guard lo <= hi else { return .null }
         switch aggregate.function {
-        case .first: return try value(&leave, lo)
-        case .last: return try value(&enter, hi)
+        case .first: return try Self.value(&leave, lo, input)
+        case .last: return try Self.value(&enter, hi, input)
         case .firstIgnoreNulls:
             firstNonNullRow = Swift.max(firstNonNullRow, lo)
             while firstNonNullRow <= hi {
-                let v = try value(&leave, firstNonNullRow)
+                let v = try Self.value(&leave, firstNonNullRow, input)
                 if !v.isNull { return v }
                 firstNonNullRow += 1
             }
             return .null
         default:
             while nextToEnter <= hi {
-                let v = try value(&enter, nextToEnter)
+                let v = try Self.value(&enter, nextToEnter, input)
                 if !v.isNull { lastNonNull = (nextToEnter, v) }
                 nextToEnter += 1
             }

@@ -21,7 +21,8 @@ protocol WindowEvaluator {
 struct RankingEvaluator: WindowEvaluator {
     let function: BoundWindowFunction
     let count: Int
-    private var previous: (keys: SortKeys, row: Int)?
+    /// The ORDER BY key columns of the previous batch and its last row.
+    private var previous: (keys: [ColumnVector], row: Int)?
     private var rank = 0
     private var denseRank = 0
 
@@ -31,14 +32,20 @@ struct RankingEvaluator: WindowEvaluator {
     }
 
     mutating func fill(_ ctx: WindowBatchContext, into out: inout ColumnBuilder) throws {
-        for r in 0..<ctx.batch.numRows {
+        let n = ctx.batch.numRows
+        let peers: Bool
+        switch function {
+        case .rank, .denseRank, .percentRank: peers = true
+        default: peers = false
+        }
+        let changes = peers ? WindowKeyChanges.changes(ctx.keys.columns, count: n, previous: previous) : []
+        for r in 0..<n {
             let i = ctx.start + r
-            let newPeers = previous.map { ctx.keys.compare(r, $0.keys, $0.row) != 0 } ?? true
+            let newPeers = peers && changes[r]
             if newPeers {
                 rank = i + 1
                 denseRank += 1
             }
-            previous = (ctx.keys, r)
             switch function {
             case .rowNumber: out.appendLong(Int64(i + 1))
             case .rank: out.appendLong(Int64(rank))
@@ -48,6 +55,7 @@ struct RankingEvaluator: WindowEvaluator {
             default: out.appendNull()
             }
         }
+        if n > 0 { previous = (ctx.keys.columns, n - 1) }
     }
 
     /// Spark's NTile: bucket sizes n / k, the first n mod k buckets one row larger.

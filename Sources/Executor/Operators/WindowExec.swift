@@ -24,9 +24,8 @@
     /// Per function, the work columns of its inputs.
     let inputColumns: [[Int]]
     let buffer: WindowGroupBuffer
-    private let groupOrders: [BoundSortOrder]
-    /// The group keys of the last row taken (nil before the first row).
-    private var lastGroup: (keys: SortKeys, row: Int)?
+    /// The partition key columns of the last batch taken and its last row (nil before the first row).
+    private var lastGroup: (keys: [ColumnVector], row: Int)?
     private var stopped = false
 
     @_spi(EmberInternal) public init(window: BoundWindow, childSchema: StructType, schema: StructType, downstream: any BatchConsumer,
@@ -51,7 +50,6 @@
         inputColumns = inputs
         workSchema = StructType(childSchema.fields + expressions.enumerated().map { StructField("__work\($0.offset)", $0.element.dataType) })
         layout = WindowLayout(childCount: n, keyStart: n, keyOrders: keyOrders)
-        groupOrders = window.partitionBy.map { BoundSortOrder(expression: $0, ascending: true, nullsFirst: true) }
         buffer = WindowGroupBuffer(schema: workSchema, resources: resources)
         resources?.memory?.register(spiller: self)
     }
@@ -64,20 +62,21 @@
 
     @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
         guard batch.numRows > 0, !stopped else { return }
-        let groups = try SortKeys(batch, orders: groupOrders)
+        let groups = try window.partitionBy.map { try $0.evaluate(batch) }
         let work = ColumnarBatch(schema: workSchema, columns: batch.columns + (try workExpressions.map { try $0.evaluate(batch) }),
                                  numRows: batch.numRows)
         var start = 0
-        for r in 0..<batch.numRows {
-            let sameGroup = lastGroup.map { groups.compare(r, $0.keys, $0.row) == 0 } ?? true
-            if !sameGroup {
-                if r > start { try buffer.append(work.take((start..<r).map { Int32($0) })) }
+        let n = batch.numRows
+        if !groups.isEmpty {
+            let starts = WindowKeyChanges.changes(groups, count: n, previous: lastGroup)
+            for r in 0..<n where starts[r] {   // a new group: the rows before it end the buffered one
+                if r > start { try buffer.append(work.slice(start..<r)) }
                 start = r
                 try finishGroup()
             }
-            lastGroup = (groups, r)
+            lastGroup = (groups, n - 1)
         }
-        try buffer.append(start == 0 ? work : work.take((start..<batch.numRows).map { Int32($0) }))
+        try buffer.append(start == 0 ? work : work.slice(start..<n))
     }
 
     @_spi(EmberInternal) public func finish() throws {

@@ -37,23 +37,23 @@ struct WindowBatchContext {
 struct KeyedCursor {
     var cursor: GroupCursor
     let layout: WindowLayout
-    private var keys: SortKeys?
+    /// The keys of the cursor's batch (of no batch before the first seek).
+    private(set) var keys: SortKeys
     private var keysStart = -1
 
     init(_ cursor: GroupCursor, _ layout: WindowLayout) {
         self.cursor = cursor
         self.layout = layout
+        keys = SortKeys(columns: [], orders: [])
     }
 
-    mutating func seek(_ row: Int) throws { try cursor.seek(row) }
-
-    /// The keys of the current row's batch and the row's index in it.
-    mutating func currentKeys() -> (SortKeys, Int) {
-        if keysStart != cursor.batchStart || keys == nil {
-            keys = layout.keys(cursor.batch!)
+    /// Moves to group row `row` (forward only) and takes its batch's keys.
+    mutating func seek(_ row: Int) throws {
+        try cursor.seek(row)
+        if keysStart != cursor.batchStart, let batch = cursor.batch {
+            keys = layout.keys(batch)
             keysStart = cursor.batchStart
         }
-        return (keys!, cursor.index)
     }
 }
 
@@ -83,11 +83,11 @@ struct WindowFrameBounds {
         case .range:
             let lo: Int, hi: Int
             if case .unboundedPreceding = frame.lower { lo = 0 } else {
-                while low < count, try compare(&lowScan, low, ctx, r, frame.lower) < 0 { low += 1 }
+                while low < count, try Self.compare(&lowScan, low, ctx, r, frame.lower) < 0 { low += 1 }
                 lo = low
             }
             if case .unboundedFollowing = frame.upper { hi = count - 1 } else {
-                while highNext < count, try compare(&highScan, highNext, ctx, r, frame.upper) <= 0 { highNext += 1 }
+                while highNext < count, try Self.compare(&highScan, highNext, ctx, r, frame.upper) <= 0 { highNext += 1 }
                 hi = highNext - 1
             }
             return (lo, hi)
@@ -108,13 +108,21 @@ struct WindowFrameBounds {
     }
 
     /// Sort-order comparison of group row `j` with the current row moved by the bound's offset.
-    private func compare(_ scan: inout KeyedCursor, _ j: Int, _ ctx: WindowBatchContext, _ r: Int, _ bound: WindowBound) throws -> Int {
+    /// Static, so that moving a scan does not copy the whole bounds.
+    private static func compare(_ scan: inout KeyedCursor, _ j: Int, _ ctx: WindowBatchContext, _ r: Int, _ bound: WindowBound) throws -> Int {
         try scan.seek(j)
-        let (keys, index) = scan.currentKeys()
-        guard case .offset(let delta) = bound else { return keys.compare(index, ctx.keys, r) }
-        let order = layout.keyOrders[0]
+        let index = scan.cursor.index
+        guard case .offset(let delta) = bound else {
+            // CURRENT ROW: the rows are sorted, so a row before the current one sorts before it
+            // unless it is a peer, and one after it sorts after it unless it is a peer.
+            let i = ctx.start + r
+            if j == i { return 0 }
+            let peer = zip(scan.keys.columns, ctx.keys.columns).allSatisfy { WindowKeyChanges.equal($0, index, $1, r) }
+            return peer ? 0 : (j < i ? -1 : 1)
+        }
+        let order = scan.layout.keyOrders[0]
         let target = Self.shifted(ctx.keys.columns[0].value(at: r), by: delta, ascending: order.ascending)
-        return Self.orderCompare(keys.columns[0].value(at: index), target, order)
+        return Self.orderCompare(scan.keys.columns[0].value(at: index), target, order)
     }
 
     /// `key` moved by `delta` in the sort direction (bigint saturates, dates clamp).

@@ -129,9 +129,25 @@
         }
     }
 
-    /// Rows `range` of this column.
+    /// Rows `range` of this column (contiguous copies, no gather).
     @_spi(EmberInternal) public func slice(_ range: Range<Int>) -> ColumnVector {
-        take(range.map { Int32($0) })
+        let bits: Bitmap? = validity.map { v in
+            var out = Bitmap(count: range.count, value: true)
+            for (k, i) in range.enumerated() where !v[i] { out[k] = false }
+            return out
+        }
+        switch values {
+        case .long(let v): return ColumnVector(.long(Array(v[range])), validity: bits)
+        case .double(let v): return ColumnVector(.double(Array(v[range])), validity: bits)
+        case .boolean(let v): return ColumnVector(.boolean(Array(v[range])), validity: bits)
+        case .date(let v): return ColumnVector(.date(Array(v[range])), validity: bits)
+        case .timestamp(let v): return ColumnVector(.timestamp(Array(v[range])), validity: bits)
+        case .string(let s):
+            let first = s.offsets[range.lowerBound], last = s.offsets[range.upperBound]
+            let offsets = s.offsets[range.lowerBound...range.upperBound].map { $0 - first }
+            return ColumnVector(.string(StringArray(offsets: offsets, bytes: Array(s.bytes[Int(first)..<Int(last)]))), validity: bits)
+        case .list: return take(range.map { Int32($0) })
+        }
     }
 
     /// Concatenates columns of the same type.

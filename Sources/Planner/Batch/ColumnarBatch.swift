@@ -30,6 +30,11 @@
         ColumnarBatch(schema: schema, columns: columns.map { $0.take(indices) }, numRows: indices.count)
     }
 
+    /// Rows `range` of the batch (contiguous copies).
+    @_spi(EmberInternal) public func slice(_ range: Range<Int>) -> ColumnarBatch {
+        ColumnarBatch(schema: schema, columns: columns.map { $0.slice(range) }, numRows: range.count)
+    }
+
     @_spi(EmberInternal) public func row(_ i: Int) -> [Value] { columns.map { $0.value(at: i) } }
 
     @_spi(EmberInternal) public var rows: [[Value]] { (0..<numRows).map(row) }
