@@ -133,7 +133,7 @@ struct GroupByCommand: ParsableCommand {
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (release builds only give meaningful numbers).",
-        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self, TPCHBenchCommand.self])
+        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self, WindowBenchCommand.self, TPCHBenchCommand.self])
 }
 
 struct ShuffleBenchCommand: ParsableCommand {
@@ -274,6 +274,22 @@ struct AggregateBenchCommand: ParsableCommand {
         options.cores = cores
         options.memory = memoryBytes
         print(try AggregateBenchmark.run(options))
+    }
+}
+
+struct WindowBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "window", abstract: "Window operator throughput in-process, one function at a time.")
+
+    @Option(help: "Rows, e.g. 10M.") var rows: String = "10M"
+    @Option(help: "Rows per partition group, e.g. 1k.") var group: String = "1k"
+
+    func run() throws {
+        guard let n = parseCount(rows), n > 0 else { throw EmberError(.configuration, "cannot parse --rows '\(rows)'") }
+        guard let g = parseCount(group), g > 0 else { throw EmberError(.configuration, "cannot parse --group '\(group)'") }
+        var options = WindowBenchmark.Options()
+        options.rows = n
+        options.groupRows = g
+        print(try WindowBenchmark.run(options))
     }
 }
 
