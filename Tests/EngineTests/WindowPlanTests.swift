@@ -128,6 +128,12 @@ import Testing
         }
         let columns = try df.select(col("*"), rank().over(w.orderBy("id"))).schema().names
         #expect(columns == ["id", "k", "rank() OVER (PARTITION BY k ORDER BY id ASC NULLS FIRST)"])
+        // Beside a scalar subquery: `*` is still the input's columns, not the join's or the window's.
+        let withSubquery = df.select(col("*"), df.agg(max(col("id"))).scalar().alias("m"), (col("id") - min(col("id")).over(w)).alias("d"))
+        #expect(try withSubquery.schema().names == ["id", "k", "m", "d"])
+        let firstRows = try withSubquery.filter(col("id") < 4).orderBy("id").collect().map(\.values)
+        let expectedRows: [[Value]] = (Int64(0)..<4).map { id in [.long(id), .long(id % 2), .long(39), .long(id - id % 2)] }
+        #expect(firstRows == expectedRows)
         let empty = try df.filter(col("id") < 0).select(col("id"), row_number().over(w.orderBy("id")), sum(col("id")).over(Window.orderBy("id"))).collect()
         #expect(empty.isEmpty)
         let whole = try df.select(max(col("id")).over().alias("m")).limit(3).collect()

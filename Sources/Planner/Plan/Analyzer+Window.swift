@@ -15,7 +15,7 @@
 // need exactly one ORDER BY key, numeric or date.
 
 extension Analyzer {
-    static func resolveWindowedProject(_ exprs: [Expression], _ resolvedChild: (ResolvedPlan, Scope)) throws -> (ResolvedPlan, Scope) {
+    static func resolveWindowedProject(_ exprs: [Expression], _ resolvedChild: (ResolvedPlan, Scope), starColumns: Int?) throws -> (ResolvedPlan, Scope) {
         let (child, childScope) = resolvedChild
         if exprs.contains(where: \.containsGenerator) {
             throw EmberError(.analysis, "a select cannot hold both a generator (explode) and window functions",
@@ -63,8 +63,11 @@ extension Analyzer {
             plan = .window(window, window.schema(child: plan.schema), plan)
         }
         let added = plan.schema.count - child.schema.count
-        let scope = Scope(plan.schema, qualifiers: childScope.qualifiers + Array(repeating: [], count: added))
-        return try resolveProject(rewritten, (plan, scope), starColumns: child.schema.count)
+        // The child's scope may name its columns otherwise than its plan (a subquery's join renames
+        // them): the window's columns are appended to the scope as it is.
+        let scope = Scope(StructType(childScope.schema.fields + plan.schema.fields.suffix(added)),
+                          qualifiers: childScope.qualifiers + Array(repeating: [], count: added))
+        return try resolveProject(rewritten, (plan, scope), starColumns: starColumns ?? child.schema.count)
     }
 
     static func missingOverClause(_ e: Expression) -> EmberError {

@@ -83,7 +83,7 @@
     /// `starColumns`: how many of the child's columns `*` stands for (all, unless joins for scalar
     /// subqueries or window nodes appended theirs).
     static func resolveProject(_ exprs: [Expression], _ resolvedChild: (ResolvedPlan, Scope), starColumns: Int? = nil) throws -> (ResolvedPlan, Scope) {
-        if exprs.contains(where: \.containsWindow) { return try resolveWindowedProject(exprs, resolvedChild) }
+        if exprs.contains(where: \.containsWindow) { return try resolveWindowedProject(exprs, resolvedChild, starColumns: starColumns) }
         let (child, childScope) = resolvedChild
         var input = child
         var inputScope = childScope
