@@ -19,10 +19,17 @@ struct WindowAggregateEvaluator: WindowEvaluator {
     /// Work batch column of the input (nil: count(*)).
     let input: Int?
     let count: Int
+    /// first/last read the frame's ends; the others keep a state.
+    private let readsEnds: Bool
+    /// Rows leave the state by subtraction (else by position, from the min/max deque).
+    private let subtracts: Bool
     private var bounds: WindowFrameBounds
     private var state: WindowAggregateState
     private var enter: GroupCursor
     private var leave: GroupCursor
+    /// Functions that subtract read their numbers through these instead (no Value per row).
+    private var enterNumbers: NumberCursor
+    private var leaveNumbers: NumberCursor
     /// Rows in the state: [firstHeld, nextToEnter).
     private var firstHeld = 0
     private var nextToEnter = 0
@@ -35,16 +42,25 @@ struct WindowAggregateEvaluator: WindowEvaluator {
         self.aggregate = aggregate
         self.input = input
         self.count = buffer.count
+        readsEnds = aggregate.function.isFirstOrLast
+        subtracts = WindowAggregateState.subtracts(aggregate.function)
         bounds = WindowFrameBounds(frame: frame, buffer: buffer, layout: layout)
         state = WindowAggregateState(function: aggregate.function, resultType: aggregate.resultType)
         enter = buffer.cursor()
         leave = buffer.cursor()
+        enterNumbers = NumberCursor(buffer.cursor(), column: input)
+        leaveNumbers = NumberCursor(buffer.cursor(), column: input)
     }
 
     mutating func fill(_ ctx: WindowBatchContext, into out: inout ColumnBuilder) throws {
         for r in 0..<ctx.batch.numRows {
             let (lo, hi) = try bounds.bounds(ctx, r)
-            out.append(aggregate.function.isFirstOrLast ? try firstOrLast(lo, hi) : try frameAggregate(lo, hi))
+            if readsEnds {
+                out.append(try firstOrLast(lo, hi))
+            } else {
+                try frameAggregate(lo, hi)
+                state.appendResult(to: &out)
+            }
         }
     }
 
@@ -56,27 +72,31 @@ struct WindowAggregateEvaluator: WindowEvaluator {
         return cursor.value(input)
     }
 
-    private mutating func frameAggregate(_ lo: Int, _ hi: Int) throws -> Value {
+    /// Brings the state to the rows of the frame [lo, hi].
+    private mutating func frameAggregate(_ lo: Int, _ hi: Int) throws {
         let end = Swift.max(lo, hi + 1)
         if lo >= nextToEnter {
             state.reset()
             firstHeld = lo
             nextToEnter = lo
         }
-        while nextToEnter < end {
-            state.add(try Self.value(&enter, nextToEnter, input), row: nextToEnter)
-            nextToEnter += 1
-        }
-        if WindowAggregateState.subtracts(aggregate.function) {
+        if subtracts {
+            while nextToEnter < end {
+                state.add(try enterNumbers.read(nextToEnter))
+                nextToEnter += 1
+            }
             while firstHeld < lo {
-                state.remove(try Self.value(&leave, firstHeld, input))
+                state.remove(try leaveNumbers.read(firstHeld))
                 firstHeld += 1
             }
         } else {
+            while nextToEnter < end {
+                state.add(try Self.value(&enter, nextToEnter, input), row: nextToEnter)
+                nextToEnter += 1
+            }
             state.evict(before: lo)
             firstHeld = lo
         }
-        return state.result
     }
 
     private mutating func firstOrLast(_ lo: Int, _ hi: Int) throws -> Value {

@@ -9,6 +9,9 @@
 //                            front; rows that can no longer be the extreme are dropped on entry,
 //                            rows before the frame's start on exit (holds at most the frame's values)
 //   first, last              not here: WindowAggregateEvaluator reads them at the frame's ends
+//
+// Functions that subtract take their inputs as WindowNumbers (read by a NumberCursor a batch's
+// typed values at a time), never boxed in a Value.
 
 @_spi(EmberInternal) import Planner
 
@@ -42,20 +45,11 @@ struct WindowAggregateState {
 
     /// Row `row` with input `v` enters the frame.
     mutating func add(_ v: Value, row: Int) {
-        rows += 1
-        if v.isNull { return }
-        nonNull += 1
         switch function {
-        case .sum where resultType == .long:
-            if case .long(let x) = v { longSum = longSum &+ x }
-        case .sum, .avg: addDouble(v.doubleValue ?? 0, sign: 1)
-        case .stddevSamp, .stddevPop, .varSamp, .varPop:
-            let x = v.doubleValue ?? 0
-            let n = Double(nonNull)
-            let delta = x - mean
-            mean += delta / n
-            m2 += delta * (x - mean)
         case .min, .max:
+            rows += 1
+            if v.isNull { return }
+            nonNull += 1
             let keepsLarger = function == .max
             while extremes.count > extremesStart {
                 let c = compareValues(extremes[extremes.count - 1].value, v)
@@ -63,25 +57,39 @@ struct WindowAggregateState {
                 extremes.removeLast()
             }
             extremes.append((row, v))
+        default: add(WindowNumber(v))
+        }
+    }
+
+    /// A row enters the frame (count, sum, avg, stddev, variance: no Value on this path).
+    mutating func add(_ x: WindowNumber) {
+        rows += 1
+        if x.isNull { return }
+        nonNull += 1
+        switch function {
+        case .sum where resultType == .long: longSum = longSum &+ x.long
+        case .sum, .avg: addDouble(x.double, sign: 1)
+        case .stddevSamp, .stddevPop, .varSamp, .varPop:
+            let delta = x.double - mean
+            mean += delta / Double(nonNull)
+            m2 += delta * (x.double - mean)
         default: break
         }
     }
 
-    /// Row with input `v` leaves the frame (functions that subtract).
-    mutating func remove(_ v: Value) {
+    /// A row leaves the frame (functions that subtract).
+    mutating func remove(_ x: WindowNumber) {
         rows -= 1
-        if v.isNull { return }
+        if x.isNull { return }
         nonNull -= 1
         switch function {
-        case .sum where resultType == .long:
-            if case .long(let x) = v { longSum = longSum &- x }
-        case .sum, .avg: addDouble(v.doubleValue ?? 0, sign: -1)
+        case .sum where resultType == .long: longSum = longSum &- x.long
+        case .sum, .avg: addDouble(x.double, sign: -1)
         case .stddevSamp, .stddevPop, .varSamp, .varPop:
             guard nonNull > 0 else { mean = 0; m2 = 0; return }
-            let x = v.doubleValue ?? 0
-            let delta = x - mean
+            let delta = x.double - mean
             mean -= delta / Double(nonNull)
-            m2 = max(0, m2 - delta * (x - mean))
+            m2 = max(0, m2 - delta * (x.double - mean))
         default: break
         }
     }
@@ -115,22 +123,88 @@ struct WindowAggregateState {
         return doubleSum + compensation
     }
 
-    /// The aggregate over the rows in the frame now.
-    var result: Value {
+    /// Appends the aggregate over the rows in the frame now.
+    func appendResult(to out: inout ColumnBuilder) {
         switch function {
-        case .count: return .long(Int64(nonNull))
-        case .sum:
-            if nonNull == 0 { return .null }
-            return resultType == .long ? .long(longSum) : .double(double)
-        case .avg: return nonNull == 0 ? .null : .double(double / Double(nonNull))
+        case .count: out.appendLong(Int64(nonNull))
+        case .sum where nonNull == 0, .avg where nonNull == 0: out.appendNull()
+        case .sum where resultType == .long: out.appendLong(longSum)
+        case .sum: out.appendDouble(double)
+        case .avg: out.appendDouble(double / Double(nonNull))
         case .stddevSamp, .stddevPop, .varSamp, .varPop:
             let sample = function == .varSamp || function == .stddevSamp
             let divisor = Double(sample ? nonNull - 1 : nonNull)
-            if nonNull == 0 || divisor == 0 { return .null }
+            if nonNull == 0 || divisor == 0 { return out.appendNull() }
             let variance = m2 / divisor
-            return .double(function == .stddevSamp || function == .stddevPop ? variance.squareRoot() : variance)
-        case .min, .max: return extremesStart < extremes.count ? extremes[extremesStart].value : .null
-        case .first, .last, .firstIgnoreNulls, .lastIgnoreNulls: return .null
+            out.appendDouble(function == .stddevSamp || function == .stddevPop ? variance.squareRoot() : variance)
+        case .min, .max: out.append(extremesStart < extremes.count ? extremes[extremesStart].value : .null)
+        case .first, .last, .firstIgnoreNulls, .lastIgnoreNulls: out.appendNull()
         }
+    }
+}
+
+/// One numeric input of an aggregate, without boxing it in a Value: a bigint (also as a double) or
+/// a double; count(*) reads every row as a present 1.
+struct WindowNumber {
+    var isNull: Bool
+    var long: Int64
+    var double: Double
+
+    static let one = WindowNumber(isNull: false, long: 1, double: 1)
+    static let null = WindowNumber(isNull: true, long: 0, double: 0)
+
+    init(isNull: Bool, long: Int64, double: Double) {
+        self.isNull = isNull
+        self.long = long
+        self.double = double
+    }
+
+    init(_ v: Value) {
+        switch v {
+        case .long(let x): self.init(isNull: false, long: x, double: Double(x))
+        case .double(let x): self.init(isNull: false, long: 0, double: x)
+        case .null: self = .null
+        default: self.init(isNull: false, long: 0, double: v.doubleValue ?? 0)   // counted, not summed
+        }
+    }
+}
+
+/// Reads one column of a group's rows as WindowNumbers, a batch's typed values at a time.
+struct NumberCursor {
+    private var cursor: GroupCursor
+    let column: Int?
+    private var batchStart = -1
+    private var longs: [Int64] = []
+    private var doubles: [Double] = []
+    private var validity: Bitmap? = nil
+    private var other: ColumnVector? = nil
+
+    init(_ cursor: GroupCursor, column: Int?) {
+        self.cursor = cursor
+        self.column = column
+    }
+
+    /// The input of group row `j` (forward only).
+    mutating func read(_ j: Int) throws -> WindowNumber {
+        guard let column else { return .one }
+        try cursor.seek(j)
+        if cursor.batchStart != batchStart, let batch = cursor.batch {
+            let vector = batch.columns[column]
+            batchStart = cursor.batchStart
+            validity = vector.validity
+            longs = []
+            doubles = []
+            other = nil
+            switch vector.values {
+            case .long(let v): longs = v
+            case .double(let v): doubles = v
+            default: other = vector
+            }
+        }
+        let i = j - batchStart
+        if let validity, !validity[i] { return .null }
+        if !longs.isEmpty { return WindowNumber(isNull: false, long: longs[i], double: Double(longs[i])) }
+        if !doubles.isEmpty { return WindowNumber(isNull: false, long: 0, double: doubles[i]) }
+        return WindowNumber(other?.value(at: i) ?? .null)
     }
 }
