@@ -98,13 +98,14 @@ extension SQLTranslator {
 
     func select(_ s: SQLSelect, orderBy: [SQLSortItem]) throws -> LogicalPlan {
         if let w = s.windows.first { throw unsupported("WINDOW clauses", at: w.name.position) }
-        var input = try from(s.from)
-        let inputScope = try scope(of: input, at: s.position)
+        let fromPlan = try from(s.from)
+        var input = fromPlan
+        let inputScope = try scope(of: fromPlan, at: s.position)
         let c = ExpressionContext(scope: inputScope)
         if let w = s.whereClause { input = .filter(try expression(w, c), input) }
         let items = try selectItems(s, c)
         if s.groupBy != nil || s.having != nil || items.contains(where: \.containsAggregate) {
-            return try aggregateSelect(s, items, input, inputScope, orderBy: orderBy)
+            return try aggregateSelect(s, items, input, unfiltered: fromPlan, inputScope, orderBy: orderBy)
         }
         let projected = LogicalPlan.project(items, input)
         guard !orderBy.isEmpty else { return s.distinct ? .distinct(projected) : projected }

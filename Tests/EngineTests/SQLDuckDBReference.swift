@@ -1,0 +1,105 @@
+// The SQL tests' reference: seeded random tables with nulls written as CSV files, and DuckDB's
+// answers to the same queries over the same files (a python3 script, `pip install duckdb`).
+// Values of both engines are normalized to text the same way: integers as integers, other
+// numbers to 6 significant digits, dates as yyyy-mm-dd (DuckDB's date + interval is a midnight
+// timestamp), NULL as "NULL".
+
+@_spi(EmberInternal) @testable import Engine
+import Foundation
+
+struct SQLTestTables {
+    let dir: String
+
+    /// a(id, k, x, s, d): 200 rows; b(k, y, t): 80 rows; every column but a.id has nulls.
+    init(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        func maybe(_ text: String, nullOneIn n: UInt64 = 8) -> String { rng.next() % n == 0 ? "" : text }
+        let words = ["apple", "banana", "cherry", "date", "elder", "fig", "grape"]
+        var a = ["id,k,x,s,d"]
+        for id in 0..<200 {
+            let k = maybe(String(rng.next() % 10)), x = maybe(String(rng.next() % 100))
+            let s = maybe(words[Int(rng.next() % UInt64(words.count))])
+            let day = Int(rng.next() % 1000)
+            let date = Value.date(Int32(9131 + day)).description   // 9131: 1995-01-01
+            a.append("\(id),\(k),\(x),\(s),\(maybe(date))")
+        }
+        var b = ["k,y,t"]
+        for _ in 0..<80 {
+            b.append("\(maybe(String(rng.next() % 13))),\(maybe(String(rng.next() % 51))),\(maybe(words[Int(rng.next() % UInt64(words.count))] + "s"))")
+        }
+        dir = NSTemporaryDirectory() + "ember-sql-\(getpid())-\(seed)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try a.joined(separator: "\n").write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+        try b.joined(separator: "\n").write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
+    }
+
+    /// Registers the views a and b with their types.
+    func register(_ session: Session) throws {
+        try session.read.option("header", true).schema("id BIGINT, k BIGINT, x BIGINT, s STRING, d DATE").csv(dir + "/a.csv")
+            .createOrReplaceTempView("a")
+        try session.read.option("header", true).schema("k BIGINT, y BIGINT, t STRING").csv(dir + "/b.csv").createOrReplaceTempView("b")
+    }
+
+    static let script = #"""
+import duckdb, json, sys, datetime
+d, queries = sys.argv[1], json.load(open(sys.argv[2]))
+con = duckdb.connect()
+con.execute(f"CREATE TABLE a AS SELECT * FROM read_csv('{d}/a.csv', header=true, columns={{'id':'BIGINT','k':'BIGINT','x':'BIGINT','s':'VARCHAR','d':'DATE'}})")
+con.execute(f"CREATE TABLE b AS SELECT * FROM read_csv('{d}/b.csv', header=true, columns={{'k':'BIGINT','y':'BIGINT','t':'VARCHAR'}})")
+def norm(v):
+    if v is None: return "NULL"
+    if isinstance(v, bool): return "true" if v else "false"
+    if isinstance(v, datetime.datetime) and v.time() == datetime.time(0): return v.date().isoformat()
+    if isinstance(v, datetime.date): return v.isoformat()
+    if isinstance(v, (int, float)) or type(v).__name__ == "Decimal":
+        f = float(v)
+        if f == int(f) and abs(f) < 1e15: return str(int(f))
+        return "%.6g" % f
+    return str(v)
+out = []
+for q in queries:
+    try: out.append({"rows": [[norm(v) for v in r] for r in con.execute(q).fetchall()]})
+    except Exception as e: out.append({"error": str(e)})
+json.dump(out, sys.stdout)
+"""#
+
+    /// DuckDB's rows for each query, normalized (or its error text).
+    func duckdb(_ queries: [String]) throws -> [Result<[[String]], SQLReferenceError>] {
+        try Self.script.write(toFile: dir + "/reference.py", atomically: true, encoding: .utf8)
+        try JSONSerialization.data(withJSONObject: queries).write(to: URL(fileURLWithPath: dir + "/queries.json"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", dir + "/reference.py", dir, dir + "/queries.json"]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let answers = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw SQLReferenceError(message: "the DuckDB reference failed (pip install duckdb): \(errors)")
+        }
+        return answers.map { answer in
+            if let rows = answer["rows"] as? [[String]] { return .success(rows) }
+            return .failure(SQLReferenceError(message: answer["error"] as? String ?? "?"))
+        }
+    }
+
+    /// A value as the reference script writes it.
+    static func normalized(_ v: Value) -> String {
+        switch v {
+        case .null: return "NULL"
+        case .long(let n): return String(n)
+        case .double(let d):
+            if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+            return String(format: "%.6g", d)
+        default: return v.description
+        }
+    }
+}
+
+struct SQLReferenceError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
