@@ -116,15 +116,28 @@ extension SQLTranslator {
         if try at(name.position, width: name.dotted.count, { try scope.find(dotted) }) != nil { return e }
         if name.parts.count == 1, let alias = c.aliases[dotted.lowercased()] { return alias }
         for outer in outerScopes where (try? outer.find(dotted)) ?? nil != nil { return e }
-        throw unknownColumn(dotted, at: name.position, among: scope.schema.names + c.aliases.keys)
+        let qualified = scope.schema.fields.indices.flatMap { i in
+            scope.qualifiers[i].filter { !$0.hasPrefix("#") }.map { "\($0).\(scope.schema.fields[i].name)" }
+        }
+        throw unknownColumn(dotted, at: name.position, among: scope.schema.names + c.aliases.keys, qualified: qualified)
     }
 
-    /// Spark's UNRESOLVED_COLUMN, with the closest names.
-    func unknownColumn(_ name: String, at position: SQLPosition, among names: [String], what: String? = nil) -> EmberError {
+    /// Spark's UNRESOLVED_COLUMN, with the closest names (`qualified`: `t.c` forms, suggested for a
+    /// qualified name but not listed).
+    func unknownColumn(_ name: String, at position: SQLPosition, among names: [String], qualified: [String] = [],
+                       what: String? = nil) -> EmberError {
         var hint = "columns: \(names.joined(separator: ", "))"
-        if let best = NameSuggestions.closest(to: name, among: names) { hint = "did you mean `\(best)`? " + hint }
+        if let best = Self.closest(to: name, among: name.contains(".") ? qualified + names : names) { hint = "did you mean `\(best)`? " + hint }
         return source.error(.analysis, what ?? "a column with name `\(name)` cannot be resolved", at: position,
                             width: name.count, hint: hint)
+    }
+
+    /// The closest name, counting a swap of neighbours as one edit (`nmae` is one from `name`).
+    static func closest(to name: String, among candidates: [String]) -> String? {
+        if let best = NameSuggestions.closest(to: name, among: candidates) { return best }
+        let typed = Array(name.lowercased().unicodeScalars), limit = max(1, typed.count / 3)
+        let scored = candidates.map { ($0, SQLParser.editDistance(typed, Array($0.lowercased().unicodeScalars))) }
+        return scored.filter { $0.1 <= limit }.min { $0.1 < $1.1 }?.0
     }
 
     func binary(_ op: SQLBinaryOperator, _ l: SQLExpression, _ r: SQLExpression, _ c: ExpressionContext,
@@ -215,8 +228,8 @@ extension SQLTranslator {
     /// `name(args)` through SQLFunctions; window calls (`OVER`) are refused until windows land.
     func function(_ call: SQLFunctionCall, _ c: ExpressionContext, at position: SQLPosition) throws -> Expression {
         let name = call.name.dotted
-        if let window = call.window {
-            throw source.error(.analysis, "window functions (\(name)(…) OVER …) are not supported yet", at: window.position,
+        if call.window != nil {
+            throw source.error(.analysis, "window functions (\(name)(…) OVER …) are not supported yet", at: call.name.position, width: name.count,
                                hint: "window functions arrive with issue 12's window operator; compute this with a join against an aggregate meanwhile")
         }
         if let filter = call.filter { throw unsupported("FILTER (WHERE …) on an aggregate", at: filter.position) }
