@@ -84,6 +84,8 @@ import Testing
         Case("SELECT k FROM a GROUP BY k HAVING count(*) > 15"),
         Case("SELECT k, count(*) FROM a GROUP BY k HAVING k IS NOT NULL AND count(*) > 10"),
         Case("SELECT k, sum(x) AS total FROM a GROUP BY k HAVING total > 400"),
+        Case("SELECT k, sum(x) FROM a GROUP BY k HAVING sum(x) > (SELECT avg(y) * 10 FROM b)"),
+        Case("WITH r AS (SELECT k AS kk, sum(x) AS total FROM a GROUP BY k) SELECT kk, total FROM r WHERE total = (SELECT max(total) FROM r)"),
         Case("SELECT k, max(x) - min(x) AS spread FROM a GROUP BY k"),
         Case("SELECT k, sum(x) / count(x) FROM a GROUP BY k"),
         Case("SELECT k, count(*) FROM a WHERE d IS NOT NULL GROUP BY ALL"),

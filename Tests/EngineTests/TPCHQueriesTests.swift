@@ -39,7 +39,7 @@ private let expectedColumns: [Int: [String]] = [
 /// have a late line of supplier 1 and a timely one of supplier 2; order 2 has late lines of both;
 /// order 3 only supplier 1's. Customer 1 has orders 1, 2 and 5, customer 2 order 3, customer 4
 /// only order 4 (a special request), customer 3 none.
-private let tables: [String: String] = [
+let tpchTinyTables: [String: String] = [
     "region": """
         r_regionkey,r_name,r_comment
         1,AMERICA,"a, b"
@@ -103,7 +103,7 @@ private let tables: [String: String] = [
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tpch-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for (name, text) in tables { try (text + "\n").write(toFile: "\(directory)/\(name).csv", atomically: true, encoding: .utf8) }
+        for (name, text) in tpchTinyTables { try (text + "\n").write(toFile: "\(directory)/\(name).csv", atomically: true, encoding: .utf8) }
         let session = try makeSession(executors: 2, cores: 1)
         defer { session.stop() }
         try body(try TPCHTables(session: session, directory: directory))

@@ -21,7 +21,7 @@ extension SQLTranslator {
         let names = items.map(outputName)
         // The DataFrame API's shape: groupBy(keys).agg(aggregates).
         let bare = items.map(unaliased)
-        let simple = bare.count >= keys.count && Array(bare.prefix(keys.count)) == keys && keys.allSatisfy(isColumn)
+        let simple = bare.count >= keys.count && Array(items.prefix(keys.count)) == keys && keys.allSatisfy(isColumn)
             && items.dropFirst(keys.count).allSatisfy(\.containsAggregate) && s.having == nil
         var hidden: [Expression] = []
         var aggregated: LogicalPlan
@@ -35,7 +35,11 @@ extension SQLTranslator {
         }
         if let having = s.having {
             let condition = try checkGroupedCondition(having, keys, keyScope, c)
-            aggregated = .filter(.column("__having"), addingAggregates([.alias(rewritten(condition), "__having")], to: aggregated))
+            // The aggregates the condition reads are computed by the Aggregate; the condition itself
+            // filters above it, where a subquery in it becomes a join as in a WHERE clause.
+            var lifted: [Expression] = []
+            let filter = liftingAggregates(condition, keys, &lifted)
+            aggregated = .filter(filter, addingAggregates(lifted, to: aggregated))
         }
         func finish(_ plan: LogicalPlan, _ extra: [Expression]) -> LogicalPlan {
             outputs.isEmpty && extra.isEmpty ? plan : .project((outputs.isEmpty ? names.map { .column($0) } : outputs) + extra, plan)
@@ -115,6 +119,22 @@ extension SQLTranslator {
         switch e {
         case .aggregate, .subquery: return e
         default: return e.mapChildren { replacingKeys($0, keys) }
+        }
+    }
+
+    /// `e` reading its aggregates (appended to `lifted` as `__having#i`) and its grouping
+    /// expressions from the Aggregate's output.
+    func liftingAggregates(_ e: Expression, _ keys: [Expression], _ lifted: inout [Expression]) -> Expression {
+        if !isColumn(e), keys.contains(e) { return .column(e.displayName) }
+        switch e {
+        case .aggregate:
+            let name = "__having#\(lifted.count)"
+            lifted.append(.alias(e, name))
+            return .column(name)
+        case .subquery:
+            return e
+        default:
+            return e.mapChildren { liftingAggregates($0, keys, &lifted) }
         }
     }
 
