@@ -136,6 +136,10 @@ import Testing
         Case("SELECT k FROM a GROUP BY k ORDER BY sum(x) DESC NULLS LAST, k NULLS FIRST", ordered: true),
         Case("SELECT s, count(*) FROM a GROUP BY s ORDER BY 2 DESC, 1 NULLS LAST", ordered: true),
         Case("SELECT DISTINCT k FROM a ORDER BY k NULLS LAST", ordered: true),
+        Case("SELECT count(*) FROM a GROUP BY k ORDER BY k NULLS FIRST", ordered: true),
+        Case("SELECT k, count(*) FROM a GROUP BY k ORDER BY count(*) DESC, k NULLS LAST", ordered: true),
+        Case("SELECT x AS k FROM a ORDER BY k NULLS LAST, id LIMIT 8", ordered: true),
+        Case("SELECT id, s FROM a WHERE k = 3 ORDER BY s DESC NULLS FIRST, id", ordered: true),
     ]
 
     @Test(arguments: [7, 8] as [UInt64])

@@ -8,11 +8,17 @@ import Testing
 import TPCHQueries
 
 @Suite(.serialized) struct SQLTPCHTests {
-    @Test func everyQueryAnswersAsItsDataFrameVersion() throws {
+    /// A directory holding TPCHQueriesTests' tiny tables as CSV files.
+    static func tinyTables() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tpch-sql-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         for (name, text) in tpchTinyTables { try (text + "\n").write(toFile: "\(directory)/\(name).csv", atomically: true, encoding: .utf8) }
+        return directory
+    }
+
+    @Test func everyQueryAnswersAsItsDataFrameVersion() throws {
+        let directory = try Self.tinyTables()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         let session = try makeSession(executors: 2, cores: 1)
         defer { session.stop() }
         let t = try TPCHTables(session: session, directory: directory)
@@ -48,10 +54,8 @@ import TPCHQueries
     @Test func parseAndPlanTimes() throws {
         let session = try makeSession(executors: 1, cores: 1)
         defer { session.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tpch-sqlt-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Self.tinyTables()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        for (name, text) in tpchTinyTables { try (text + "\n").write(toFile: "\(directory)/\(name).csv", atomically: true, encoding: .utf8) }
         let t = try TPCHTables(session: session, directory: directory)
         for (name, df) in zip(TPCHTables.names, [t.customer, t.lineitem, t.nation, t.orders, t.part, t.partsupp, t.region, t.supplier]) {
             try df.createOrReplaceTempView(name)
