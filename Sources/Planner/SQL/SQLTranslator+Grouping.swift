@@ -1,9 +1,9 @@
 // SQLTranslator+Grouping: SELECTs with GROUP BY, HAVING or aggregates. GROUP BY takes names,
 // select aliases, 1-based positions and expressions (GROUP BY ALL: the items without aggregates).
 // When the select list is the keys followed by aggregates, the plan is the DataFrame API's
-// `groupBy(keys).agg(items)`; otherwise every item, the HAVING condition and any ORDER BY
-// expression are computed by the Aggregate under hidden names, filtered, sorted and projected to
-// the select list. A column neither grouped nor aggregated is refused where it is written, as Spark
+// `groupBy(keys).agg(items)`; otherwise the Aggregate computes the keys and every aggregate the
+// query reads, and the select list, HAVING (a filter, where a subquery becomes a join) and ORDER BY
+// expressions are evaluated above it. A column neither grouped nor aggregated is refused where it is written, as Spark
 // refuses it (MISSING_AGGREGATION).
 
 extension SQLTranslator {
@@ -17,57 +17,44 @@ extension SQLTranslator {
         // The WHERE clause may read an enclosing query's columns: the keys' scope is taken without it.
         let keyScope = try scope(of: .aggregate(keys: keys, aggregates: [], unfiltered), at: s.position)
         for item in s.items { try checkGrouped(item.expression, keys, keyScope, c) }
-        func rewritten(_ e: Expression) -> Expression { replacingKeys(e, keys) }
         let names = items.map(outputName)
         // The DataFrame API's shape: groupBy(keys).agg(aggregates).
-        let bare = items.map(unaliased)
-        let simple = bare.count >= keys.count && Array(items.prefix(keys.count)) == keys && keys.allSatisfy(isColumn)
-            && items.dropFirst(keys.count).allSatisfy(\.containsAggregate) && s.having == nil
-        var hidden: [Expression] = []
-        var aggregated: LogicalPlan
-        var outputs: [Expression]
-        if simple {
-            aggregated = .aggregate(keys: keys, aggregates: Array(items.dropFirst(keys.count)), input)
-            outputs = []
-        } else {
-            aggregated = .aggregate(keys: keys, aggregates: items.enumerated().map { .alias(rewritten(unaliased($1)), "__item#\($0)") }, input)
-            outputs = names.enumerated().map { .alias(.column("__item#\($0)"), $1) }
+        let simple = items.count >= keys.count && Array(items.prefix(keys.count)) == keys && keys.allSatisfy(isColumn)
+            && items.dropFirst(keys.count).allSatisfy { $0.containsAggregate && !$0.containsSubquery } && s.having == nil
+        // Otherwise the Aggregate computes the grouping keys and every aggregate the query reads
+        // (`__sqlagg#i`), and the select list, HAVING and ORDER BY are evaluated above it.
+        var lifted: [Expression] = []
+        var having: Expression?
+        var projected: [Expression] = []
+        if !simple {
+            projected = zip(items, names).map { item, name in .alias(liftingAggregates(unaliased(item), keys, &lifted), name) }
+            if let condition = s.having {
+                having = liftingAggregates(try checkGroupedCondition(condition, keys, keyScope, c), keys, &lifted)
+            }
         }
-        if let having = s.having {
-            let condition = try checkGroupedCondition(having, keys, keyScope, c)
-            // The aggregates the condition reads are computed by the Aggregate; the condition itself
-            // filters above it, where a subquery in it becomes a join as in a WHERE clause.
-            var lifted: [Expression] = []
-            let filter = liftingAggregates(condition, keys, &lifted)
-            aggregated = .filter(filter, addingAggregates(lifted, to: aggregated))
+        func plan(sorting hidden: [Expression]) -> LogicalPlan {
+            if simple {
+                let aggregate = LogicalPlan.aggregate(keys: keys, aggregates: Array(items.dropFirst(keys.count)) + hidden, input)
+                return hidden.isEmpty ? aggregate : .project(names.map { .column($0) } + hidden.map { .column(aliasName($0)) }, aggregate)
+            }
+            var below = LogicalPlan.aggregate(keys: keys, aggregates: lifted, input)
+            if let having { below = .filter(having, below) }
+            return .project(projected + hidden, below)
         }
-        func finish(_ plan: LogicalPlan, _ extra: [Expression]) -> LogicalPlan {
-            outputs.isEmpty && extra.isEmpty ? plan : .project((outputs.isEmpty ? names.map { .column($0) } : outputs) + extra, plan)
-        }
-        var plan = finish(aggregated, [])
-        guard !orderBy.isEmpty else { return s.distinct ? .distinct(plan) : plan }
-        let out = try scope(of: plan, at: s.position)
-        var sortKeys: [SortOrder] = []
+        let unsorted = plan(sorting: [])
+        guard !orderBy.isEmpty else { return s.distinct ? .distinct(unsorted) : unsorted }
+        let out = try scope(of: unsorted, at: s.position)
+        var sortKeys: [SortOrder] = [], hidden: [Expression] = []
         for item in orderBy {
             if let key = try outputKey(item, out) { sortKeys.append(key); continue }
             let e = try checkGroupedCondition(item.expression, keys, keyScope, c)
             let name = "__sort#\(hidden.count)"
-            hidden.append(.alias(rewritten(e), name))
+            hidden.append(.alias(simple ? e : liftingAggregates(e, keys, &lifted), name))
             sortKeys.append(SortOrder(.column(name), ascending: item.ascending, nullsFirst: item.nullsFirst))
         }
-        if hidden.isEmpty { return .sort(sortKeys, s.distinct ? .distinct(plan) : plan) }
+        if hidden.isEmpty { return .sort(sortKeys, s.distinct ? .distinct(unsorted) : unsorted) }
         if s.distinct { throw orderByNotSelected(orderBy) }
-        plan = finish(addingAggregates(hidden, to: aggregated), hidden.map { .column(aliasName($0)) })
-        return .project(out.schema.names.map { .column($0) }, .sort(sortKeys, plan))
-    }
-
-    /// The Aggregate (under its HAVING filter) computing `extra` items too.
-    func addingAggregates(_ extra: [Expression], to plan: LogicalPlan) -> LogicalPlan {
-        switch plan {
-        case .aggregate(let k, let a, let child): return .aggregate(keys: k, aggregates: a + extra, child)
-        case .filter(let f, let child): return .filter(f, addingAggregates(extra, to: child))
-        default: return plan
-        }
+        return .project(out.schema.names.map { .column($0) }, .sort(sortKeys, plan(sorting: hidden)))
     }
 
     func aliasName(_ e: Expression) -> String { if case .alias(_, let n) = e { return n } else { return e.displayName } }
@@ -113,22 +100,14 @@ extension SQLTranslator {
         }
     }
 
-    /// `e` with each grouping expression that is not a plain column read from the Aggregate's output.
-    func replacingKeys(_ e: Expression, _ keys: [Expression]) -> Expression {
-        if !isColumn(e), keys.contains(e) { return .column(e.displayName) }
-        switch e {
-        case .aggregate, .subquery: return e
-        default: return e.mapChildren { replacingKeys($0, keys) }
-        }
-    }
-
-    /// `e` reading its aggregates (appended to `lifted` as `__having#i`) and its grouping
-    /// expressions from the Aggregate's output.
+    /// `e` reading its aggregates (appended to `lifted` as `__sqlagg#i`, each distinct one once)
+    /// and its grouping expressions from the Aggregate's output.
     func liftingAggregates(_ e: Expression, _ keys: [Expression], _ lifted: inout [Expression]) -> Expression {
         if !isColumn(e), keys.contains(e) { return .column(e.displayName) }
         switch e {
         case .aggregate:
-            let name = "__having#\(lifted.count)"
+            if let i = lifted.firstIndex(where: { unaliased($0) == e }) { return .column(aliasName(lifted[i])) }
+            let name = "__sqlagg#\(lifted.count)"
             lifted.append(.alias(e, name))
             return .column(name)
         case .subquery:
