@@ -46,6 +46,8 @@ import TPCHQueries
             }
         }
         print("TPC-H as SQL: physical plans equal to the DataFrame versions' for \(samePlans)")
+        // The others differ where the DataFrame versions join in another order than the FROM clause.
+        #expect(Set([1, 3, 6, 7, 10, 13]).isSubset(of: samePlans))
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 

@@ -27,7 +27,17 @@ extension SQLTranslator {
         var having: Expression?
         var projected: [Expression] = []
         if !simple {
-            projected = zip(items, names).map { item, name in .alias(liftingAggregates(unaliased(item), keys, &lifted), name) }
+            // An item that is one aggregate is computed under its own name, as `agg(…alias(name))` is.
+            let keyNames = Set(keyScope.schema.names.map { $0.lowercased() })
+            projected = zip(items, names).map { item, name in
+                let e = unaliased(item)
+                if case .aggregate = e, !keyNames.contains(name.lowercased()), !name.hasPrefix("__"),
+                   !lifted.contains(where: { unaliased($0) == e || aliasName($0).lowercased() == name.lowercased() }) {
+                    lifted.append(.alias(e, name))
+                    return .alias(.column(name), name)
+                }
+                return .alias(liftingAggregates(e, keys, &lifted), name)
+            }
             if let condition = s.having {
                 having = liftingAggregates(try checkGroupedCondition(condition, keys, keyScope, c), keys, &lifted)
             }
