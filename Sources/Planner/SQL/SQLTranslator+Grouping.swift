@@ -7,15 +7,15 @@
 // refuses it (MISSING_AGGREGATION).
 
 extension SQLTranslator {
-    func aggregateSelect(_ s: SQLSelect, _ items: [Expression], _ input: LogicalPlan, unfiltered: LogicalPlan, _ inputScope: Scope,
+    func aggregateSelect(_ s: SQLSelect, _ items: [Expression], _ input: LogicalPlan, unfiltered: (ResolvedPlan, Scope),
                          orderBy: [SQLSortItem]) throws -> LogicalPlan {
         if items.contains(.star) { throw source.error(.analysis, "* is not allowed in a select list with GROUP BY or aggregates", at: s.position) }
         var aliases: [String: Expression] = [:]
         for item in items { if case .alias(let e, let n) = item { aliases[n.lowercased()] = e } }
-        let c = ExpressionContext(scope: inputScope, aliases: aliases)
+        let c = ExpressionContext(scope: unfiltered.1, aliases: aliases)
         let keys = try groupingKeys(s, items, c)
         // The WHERE clause may read an enclosing query's columns: the keys' scope is taken without it.
-        let keyScope = try scope(of: .aggregate(keys: keys, aggregates: [], unfiltered), at: s.position)
+        let keyScope = try at(s.position) { try Analyzer.resolveAggregate(keys, [], unfiltered).1 }
         for item in s.items { try checkGrouped(item.expression, keys, keyScope, c) }
         let names = items.map(outputName)
         // The DataFrame API's shape: groupBy(keys).agg(aggregates).

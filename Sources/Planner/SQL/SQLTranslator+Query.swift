@@ -100,16 +100,20 @@ extension SQLTranslator {
         if let w = s.windows.first { throw unsupported("WINDOW clauses", at: w.name.position) }
         let fromPlan = try from(s.from)
         var input = fromPlan
-        let inputScope = try scope(of: fromPlan, at: s.position)
+        let resolvedFrom = try at(s.position) { try Analyzer.resolveScoped(fromPlan) }
+        let inputScope = resolvedFrom.1
         let c = ExpressionContext(scope: inputScope)
         if let w = s.whereClause { input = .filter(try expression(w, c), input) }
         let items = try selectItems(s, c)
         if s.groupBy != nil || s.having != nil || items.contains(where: \.containsAggregate) {
-            return try aggregateSelect(s, items, input, unfiltered: fromPlan, inputScope, orderBy: orderBy)
+            return try aggregateSelect(s, items, input, unfiltered: resolvedFrom, orderBy: orderBy)
         }
         let projected = LogicalPlan.project(items, input)
         guard !orderBy.isEmpty else { return s.distinct ? .distinct(projected) : projected }
-        let out = try scope(of: projected, at: s.position)
+        // The select list over the resolved input (a filter keeps its input's columns), unless a
+        // subquery in it needs the analyzer's rewrite into a join.
+        let out = items.contains(where: \.containsSubquery) ? try scope(of: projected, at: s.position)
+            : try at(s.position) { try Analyzer.resolveProject(items, resolvedFrom).1 }
         var keys: [SortOrder] = [], hidden: [Expression] = []
         for item in orderBy {
             if let key = try outputKey(item, out) { keys.append(key); continue }
