@@ -68,8 +68,14 @@ json.dump(out, sys.stdout)
         try Self.script.write(toFile: dir + "/reference.py", atomically: true, encoding: .utf8)
         try JSONSerialization.data(withJSONObject: queries).write(to: URL(fileURLWithPath: dir + "/queries.json"))
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", dir + "/reference.py", dir, dir + "/queries.json"]
+        // scripts/test sets EMBER_DUCKDB_PYTHON (scripts/ensure-duckdb installs DuckDB when missing).
+        if let python = ProcessInfo.processInfo.environment["EMBER_DUCKDB_PYTHON"], !python.isEmpty {
+            process.executableURL = URL(fileURLWithPath: python)
+            process.arguments = [dir + "/reference.py", dir, dir + "/queries.json"]
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", dir + "/reference.py", dir, dir + "/queries.json"]
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -78,7 +84,7 @@ json.dump(out, sys.stdout)
         let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0, let answers = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
-            throw SQLReferenceError(message: "the DuckDB reference failed (pip install duckdb): \(errors)")
+            throw SQLReferenceError(message: "the DuckDB reference failed (run scripts/ensure-duckdb, or pip install duckdb): \(errors)")
         }
         return answers.map { answer in
             if let rows = answer["rows"] as? [[String]] { return .success(rows) }
