@@ -147,6 +147,16 @@ import Testing
         Case("SELECT k, count(*) FROM a GROUP BY k ORDER BY count(*) DESC, k NULLS LAST", ordered: true),
         Case("SELECT x AS k FROM a ORDER BY k NULLS LAST, id LIMIT 8", ordered: true),
         Case("SELECT id, s FROM a WHERE k = 3 ORDER BY s DESC NULLS FIRST, id", ordered: true),
+        // window functions (OVER): ranking, offsets, frames, named windows, windows over aggregates
+        Case("SELECT id, k, row_number() OVER (PARTITION BY k ORDER BY id) AS rn FROM a"),
+        Case("SELECT id, rank() OVER (ORDER BY x NULLS FIRST) AS r, dense_rank() OVER (ORDER BY x NULLS FIRST) AS dr FROM a"),
+        Case("SELECT id, sum(x) OVER (PARTITION BY k ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS s FROM a"),
+        Case("SELECT id, lag(x, 1, 0) OVER (PARTITION BY k ORDER BY id) AS p, lead(x) OVER (PARTITION BY k ORDER BY id) AS n FROM a"),
+        Case("SELECT id, count(*) OVER (PARTITION BY k) AS c, max(x) OVER w AS m FROM a WINDOW w AS (PARTITION BY k)"),
+        Case("SELECT k, sum(x) AS t, sum(sum(x)) OVER (ORDER BY k NULLS FIRST) AS running FROM a GROUP BY k"),
+        Case("SELECT id, ntile(3) OVER (ORDER BY id) AS b FROM a"),
+        Case("SELECT id, min(x) OVER (PARTITION BY k ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS m FROM a"),
+        Case("SELECT id, count(x) OVER (PARTITION BY k ORDER BY id) AS c FROM a WHERE id > 3"),
     ]
 
     @Test(arguments: [7, 8] as [UInt64])

@@ -114,8 +114,8 @@ import Testing
         #expect(ungrouped?.message.contains("`name` is neither in GROUP BY nor inside an aggregate function") == true)
         #expect(ungrouped?.context.contains { $0.key == "column" && $0.value == "8" } == true)
 
-        let window = Self.error(session, "SELECT name, rank() OVER (ORDER BY age) FROM people")
-        #expect(window?.message.contains("window functions") == true)
+        let window = Self.error(session, "SELECT name, upper(name) OVER (ORDER BY age) FROM people")
+        #expect(window?.message.contains("not a window function") == true)
         #expect(window?.context.contains { $0.key == "column" && $0.value == "14" } == true)
 
         let position = Self.error(session, "SELECT name FROM people ORDER BY 3")

@@ -10,6 +10,8 @@ struct ExpressionContext {
     var scope: Scope?
     /// Select-list aliases a name may stand for (HAVING, ORDER BY, GROUP BY), by lowercased name.
     var aliases: [String: Expression] = [:]
+    /// The SELECT's named windows (`WINDOW w AS (…)`), by lowercased name.
+    var windows: [String: SQLWindowSpec] = [:]
 }
 
 extension SQLTranslator {
@@ -225,13 +227,10 @@ extension SQLTranslator {
         }
     }
 
-    /// `name(args)` through SQLFunctions; window calls (`OVER`) are refused until windows land.
+    /// `name(args)` through SQLFunctions; with `OVER`, a window expression (SQLTranslator+Window).
     func function(_ call: SQLFunctionCall, _ c: ExpressionContext, at position: SQLPosition) throws -> Expression {
         let name = call.name.dotted
-        if call.window != nil {
-            throw source.error(.analysis, "window functions (\(name)(…) OVER …) are not supported yet", at: call.name.position, width: name.count,
-                               hint: "window functions arrive with issue 12's window operator; compute this with a join against an aggregate meanwhile")
-        }
+        if let spec = call.window { return try windowCall(call, spec, c) }
         if let filter = call.filter { throw unsupported("FILTER (WHERE …) on an aggregate", at: filter.position) }
         let star = call.arguments.count == 1 && { if case .star(nil) = call.arguments[0].kind { return true } else { return false } }()
         let args = star ? [] : try call.arguments.map { try expression($0, c) }

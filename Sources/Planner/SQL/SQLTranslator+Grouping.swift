@@ -122,6 +122,18 @@ extension SQLTranslator {
             return .column(name)
         case .subquery:
             return e
+        case .window(let function, var spec):
+            // A window's own aggregate is computed above the Aggregate, over its rows (Spark's
+            // `sum(sum(x)) OVER …`); what it reads, and its specification, are lifted.
+            let f: Expression
+            if case .aggregate(let fn, let arg) = function {
+                f = .aggregate(fn, arg.map { liftingAggregates($0, keys, &lifted) })
+            } else {
+                f = function.mapChildren { liftingAggregates($0, keys, &lifted) }
+            }
+            spec.partitionBy = spec.partitionBy.map { liftingAggregates($0, keys, &lifted) }
+            spec.orderBy = spec.orderBy.map { SortOrder(liftingAggregates($0.expression, keys, &lifted), ascending: $0.ascending, nullsFirst: $0.nullsFirst) }
+            return .window(f, spec)
         default:
             return e.mapChildren { liftingAggregates($0, keys, &lifted) }
         }

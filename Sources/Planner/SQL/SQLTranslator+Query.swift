@@ -97,12 +97,16 @@ extension SQLTranslator {
     }
 
     func select(_ s: SQLSelect, orderBy: [SQLSortItem]) throws -> LogicalPlan {
-        if let w = s.windows.first { throw unsupported("WINDOW clauses", at: w.name.position) }
         let fromPlan = try from(s.from)
         var input = fromPlan
         let resolvedFrom = try at(s.position) { try Analyzer.resolveScoped(fromPlan) }
         let inputScope = resolvedFrom.1
-        let c = ExpressionContext(scope: inputScope)
+        var c = ExpressionContext(scope: inputScope)
+        for w in s.windows {
+            guard c.windows.updateValue(w.spec, forKey: w.name.name.lowercased()) == nil else {
+                throw source.error(.analysis, "the window `\(w.name.name)` is defined twice", at: w.name.position, width: w.name.name.count)
+            }
+        }
         if let w = s.whereClause { input = .filter(try expression(w, c), input) }
         let items = try selectItems(s, c)
         if s.groupBy != nil || s.having != nil || items.contains(where: \.containsAggregate) {
