@@ -135,14 +135,15 @@ extension Analyzer {
         }
         let valueName = probe.schema.names[valueIndex]
         var value: Expression
+        var (sub, subScope) = (probe, probeScope)
         if !correlated && !returnsOneRow(q.plan) {
             plan = .aggregate(keys: [], aggregates: [.alias(.aggregate(.first, .column(valueName)), "\(prefix)_v0"),
                                                      .alias(.aggregate(.count, nil), count)], plan)
             value = .function(.assertAtMostOneRow, [.column(count), .column("\(prefix)_v0")])
+            (sub, subScope) = try resolveScoped(plan)
         } else {
             value = .column("\(prefix)_v0")
         }
-        let (sub, subScope) = try resolveScoped(plan)
         let (scope, _) = renamed(subScope, decorrelation, extra: [present, count])
         if correlated {
             let empty = try valueOverNoRows(q.plan)

@@ -232,10 +232,18 @@ extension SQLTranslator {
         let name = call.name.dotted
         if let spec = call.window { return try windowCall(call, spec, c) }
         if let filter = call.filter { throw unsupported("FILTER (WHERE …) on an aggregate", at: filter.position) }
-        let star = call.arguments.count == 1 && { if case .star(nil) = call.arguments[0].kind { return true } else { return false } }()
+        let star = call.isStarArgument
         let args = star ? [] : try call.arguments.map { try expression($0, c) }
         return try at(call.name.position, width: name.count) {
             try SQLFunctions.call(name, args, distinct: call.distinct, star: star, ignoreNulls: call.ignoreNulls ?? false)
         }
+    }
+}
+
+extension SQLFunctionCall {
+    /// `f(*)`, as in `count(*)`.
+    var isStarArgument: Bool {
+        guard arguments.count == 1, case .star(nil) = arguments[0].kind else { return false }
+        return true
     }
 }

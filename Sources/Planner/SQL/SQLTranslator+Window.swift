@@ -9,7 +9,7 @@ extension SQLTranslator {
         let lower = name.lowercased()
         if let filter = call.filter { throw unsupported("FILTER (WHERE …) on a window function", at: filter.position) }
         let definition = try windowSpec(spec, c)
-        let star = call.arguments.count == 1 && { if case .star(nil) = call.arguments[0].kind { return true } else { return false } }()
+        let star = call.isStarArgument
         let args = star ? [] : try call.arguments.map { try expression($0, c) }
         func noArguments(_ kind: WindowFunctionKind) throws -> Expression {
             guard args.isEmpty else {
