@@ -28,7 +28,9 @@ final class DriverLog: SchedulerListener {
         case .jobEnd(let job, let error, _):
             let sampled = error.map(Self.contradictsSampledSchema) ?? false
             endedOnSampledSchema.withLock { $0 = sampled }
-            if let error {
+            if let error, error.code == .cancelled {
+                logger.info("job cancelled", metadata: ["job": "\(job)"])
+            } else if let error {
                 logger.log(level: sampled ? .info : .error, sampled ? "job stopped: a value contradicts the schema inferred from a sample" : "job failed",
                            metadata: ["job": "\(job)", "error": "\(error.message.escapingControlCharacters)"])
             } else {

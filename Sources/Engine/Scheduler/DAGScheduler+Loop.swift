@@ -136,13 +136,14 @@ extension DAGScheduler {
         if [.registrationDeadline, .heartbeatExpiry, .silenceWarning].contains(timer) { armLivenessTimers() }
     }
 
-    /// Takes what other threads asked for: caches to unpersist, and a stop (which ends the job).
+    /// Takes what other threads asked for: caches to unpersist, a stop or a cancel (which end the job).
     /// A cache the running job reads or writes is unpersisted when the job ends (its tasks would
     /// otherwise find their blocks gone, fail the job and store them again on the rerun).
     func takeRequests(_ job: inout JobState) {
         let inUse = job.isRunning ? job.cacheIds : []
         for cacheId in status.takeUnpersistRequests(keeping: { inUse.contains($0) }) { unpersist(cacheId) }
         if status.stopRequested && job.failure == nil { job.failure = SchedulerStatus.stoppedError }
+        if job.isRunning && status.takeCancelRequest() && job.failure == nil { job.failure = SchedulerStatus.cancelledError }
     }
 
     // MARK: between jobs

@@ -157,6 +157,7 @@ final class DAGScheduler {
             $0.lastJobTasks = []
             $0.lastJobFailures = []
             $0.jobRunning = true
+            $0.cancelRequested = false
         }
         defer {
             forgetStagePlans(job)

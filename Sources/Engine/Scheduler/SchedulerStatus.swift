@@ -3,7 +3,7 @@
 // wait for a job: the scheduler writes here as things happen, readers take a short lock. (Cached
 // blocks and map outputs are read from their owners, BlockManagerMaster and MapOutputTracker,
 // which keep their own locks.) Requests travel the other way: a stop, or a cache to unpersist, is
-// recorded here and the scheduler's event loop is woken to take it at once.
+// recorded here and the scheduler's event loop is woken to take it at once; so is a cancel.
 
 @_spi(EmberInternal) import Executor
 @_spi(EmberInternal) import Planner
@@ -30,6 +30,8 @@ final class SchedulerStatus: Sendable {
         var killedTasks: [TaskRecord] = []
         var jobRunning = false
         var stopRequested = false
+        /// Set by `cancelAllJobs` while a job runs; the job's start clears it.
+        var cancelRequested = false
         /// Caches to unpersist, in the order asked, until the scheduler takes them.
         var unpersistRequests: [Int] = []
     }
@@ -57,6 +59,30 @@ final class SchedulerStatus: Sendable {
         wake()
     }
     var stopRequested: Bool { read(\.stopRequested) }
+
+    /// Asks the running job (if any) to end as cancelled; returns whether a job was running. A job
+    /// that starts later is not affected (its start clears the request).
+    @discardableResult
+    func requestCancel() -> Bool {
+        let running = state.withLock { s -> Bool in
+            if s.jobRunning { s.cancelRequested = true }
+            return s.jobRunning
+        }
+        if running { wake() }
+        return running
+    }
+
+    /// Takes a cancel request (true once per request).
+    func takeCancelRequest() -> Bool {
+        state.withLock { s in
+            defer { s.cancelRequested = false }
+            return s.cancelRequested
+        }
+    }
+
+    /// What a job fails with when it is cancelled while it runs.
+    static let cancelledError = EmberError(.cancelled, "the job was cancelled",
+                                           hint: "cancelAllJobs() was called (Ctrl-C in `ember sql`); its running tasks were killed")
 
     /// What a job fails with when the session is stopped while it runs.
     static let stoppedError = EmberError(.execution, "the session was stopped while the job ran",

@@ -3,7 +3,7 @@
 // the executors down and removes the application's local directory.
 //
 // A Session leaves its host program's process-wide state alone: it installs no signal handlers
-// (SIGINT/SIGTERM handling is an explicit opt-in, `Session.handleTerminationSignals()`), leaves
+// (SIGINT/SIGTERM/SIGHUP handling is an explicit opt-in, `Session.handleTerminationSignals()`), leaves
 // SIGPIPE as it found it (sockets send with MSG_NOSIGNAL), and never bootstraps swift-metrics.
 
 import Foundation
@@ -240,6 +240,14 @@ public final class Session: Sendable {
         ui?.stop()
     }
 
+    /// Cancels the job running now, if any (Spark's `SparkContext.cancelAllJobs`), from any thread:
+    /// its running tasks are killed and the action that started it throws an error with code
+    /// `.cancelled`. The session stays usable. Returns whether a job was running. A query that
+    /// runs several jobs (a sort samples its keys first) is cancelled at the job running now;
+    /// call again while the action has not returned to stop the ones after it.
+    @discardableResult
+    public func cancelAllJobs() -> Bool { schedulerStatus.requestCancel() }
+
     /// Lets the tasks killed at their job's end report, ends the application for the listeners and
     /// drops the scheduler: once, by `stop()` or by the job that was running when it was called.
     private func endApplication(_ state: inout DriverState) {
@@ -316,8 +324,8 @@ public final class Session: Sendable {
                     return
                 } catch is CacheBlockMissing {
                     stream.discardPending()   // the scheduler forgot the block; the next attempt computes it
-                } catch let error as EmberError where schedulerStatus.stopRequested {
-                    throw error   // stopped from another thread: no failure to explain
+                } catch let error as EmberError where schedulerStatus.stopRequested || error.code == .cancelled {
+                    throw error   // stopped or cancelled from another thread: no failure to explain
                 } catch var error as EmberError {
                     // A value that contradicts a sampled CSV schema does not end the work: the caller
                     // infers the schema from every record and runs again (GroupByJob.run), so the

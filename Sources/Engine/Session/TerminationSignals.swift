@@ -1,4 +1,4 @@
-// TerminationSignals: the opt-in handling of SIGINT and SIGTERM. Signal dispositions belong to the
+// TerminationSignals: the opt-in handling of SIGINT, SIGTERM and SIGHUP (a closed terminal). Signal dispositions belong to the
 // whole process, so a library must not take them on its own: the `ember` tool and the examples
 // call `Session.handleTerminationSignals()` first thing; an embedding program may, if it has no
 // handlers of its own.
@@ -34,7 +34,7 @@ private func onTerminationSignal(_ signo: Int32) {
 }
 
 extension Session {
-    /// Makes SIGINT and SIGTERM stop every Session of this process before the process ends: the
+    /// Makes SIGINT, SIGTERM and SIGHUP stop every Session of this process before the process ends: the
     /// executors are killed, CSV writers' temp files and the application directories removed. The
     /// process then ends by the same signal (exit status 130 or 143 in a shell), as it would have
     /// without Ember. Call it once, early in `main`; later calls do nothing.
@@ -72,7 +72,7 @@ extension Session {
             guard cleaningUp.load(ordering: .relaxed) else { return }
             while true { pause() }
         }
-        for signo in [SIGINT, SIGTERM] {
+        for signo in [SIGINT, SIGTERM, SIGHUP] {
             // Shells start background jobs with SIGINT ignored; such a program keeps ignoring it.
             var current = sigaction()
             sigaction(signo, nil, &current)

@@ -30,6 +30,8 @@ public enum ErrorCode: String, Sendable, Codable {
     case `internal` = "INTERNAL"
     /// The task attempt was asked to stop (another attempt succeeded, or its job ended): not a failure.
     case killed = "TASK_KILLED"
+    /// The job was cancelled while it ran (`Session.cancelAllJobs()`, Ctrl-C in `ember sql`).
+    case cancelled = "JOB_CANCELLED"
 }
 
 /// The engine's error: a code, a message, the context it happened in, a hint that says what to do,
