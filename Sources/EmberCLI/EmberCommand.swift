@@ -1,7 +1,7 @@
 // ember: the command-line tool. `ember wordcount` and `ember groupby` run the example jobs on
 // local executor processes (this program re-executes itself as its executors).
 //
-// As a program (not a library) it handles SIGINT and SIGTERM: the session stops, its executors,
+// As a program (not a library) it handles SIGINT, SIGTERM and SIGHUP: the session stops, its executors,
 // temp output and application directory go, and the tool ends by the signal (status 130 / 143).
 // Errors are printed with control characters escaped, and never by a write that can trap.
 
@@ -17,7 +17,7 @@ struct EmberCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ember",
         abstract: "Ember: a Spark-like dataflow engine with local executor processes.",
-        subcommands: [WordCountCommand.self, GroupByCommand.self, BenchCommand.self, GenerateCommand.self, HistoryCommand.self])
+        subcommands: [WordCountCommand.self, GroupByCommand.self, SQLCommand.self, BenchCommand.self, GenerateCommand.self, HistoryCommand.self])
 
     static func main() {
         Session.runExecutorIfRequested()
@@ -39,11 +39,12 @@ struct EmberCommand: ParsableCommand {
     }
 }
 
-/// Options shared by the job commands.
+/// Options shared by the job commands. A flag given on the command line wins over a `--conf`
+/// setting of the same thing (as in spark-submit), which wins over the defaults.
 struct ClusterOptions: ParsableArguments {
-    @Option(help: "Number of executor processes.") var executors: Int = 2
-    @Option(help: "Task slots (threads) per executor.") var cores: Int = 2
-    @Option(help: "Memory per executor, e.g. 512m or 1g.") var memory: String = "1g"
+    @Option(help: "Number of executor processes (default 2).") var executors: Int?
+    @Option(help: "Task slots (threads) per executor (default 2).") var cores: Int?
+    @Option(help: "Memory per executor, e.g. 512m or 1g (default 1g).") var memory: String?
     @Option(help: "Partitions of the shuffle (default: 2 × total cores).") var partitions: Int?
     @Flag(help: "Replace the output file if it exists.") var overwrite = false
     @Flag(inversion: .prefixedNo, help: "Serve the web UI, REST API and /metrics on 127.0.0.1:4040 (or the next free port) while the job runs.")
@@ -52,27 +53,39 @@ struct ClusterOptions: ParsableArguments {
     var eventLogDir: String?
     @Flag(name: .customLong("no-event-log"), help: "Write no event log.") var noEventLog = false
 
-    func session() throws -> Session {
-        guard executors >= 1, cores >= 1 else {
-            throw EmberError(.configuration, "--executors and --cores must be at least 1")
-        }
-        guard let bytes = ByteSize.parse(memory), bytes > 0 else {
-            throw EmberError(.configuration, "cannot parse --memory '\(memory)'", hint: "a size such as 512m or 2g, below 8 EiB")
+    /// The session's settings: the defaults, then `settings` (Spark keys and values), then the flags given.
+    func config(settings: [(key: String, value: String)] = []) throws -> SessionConfig {
+        if let executors, executors < 1 { throw EmberError(.configuration, "--executors must be at least 1") }
+        if let cores, cores < 1 { throw EmberError(.configuration, "--cores must be at least 1") }
+        var flagMemory: Int64?
+        if let memory {
+            guard let bytes = ByteSize.parse(memory), bytes > 0 else {
+                throw EmberError(.configuration, "cannot parse --memory '\(memory)'", hint: "a size such as 512m or 2g, below 8 EiB")
+            }
+            flagMemory = bytes
         }
         if let partitions, partitions < 1 {
             throw EmberError(.configuration, "--partitions must be at least 1")
         }
         var config = SessionConfig()
         config.appName = "ember"
-        config.master = .local(executors: executors, cores: cores, memory: bytes)
-        config.shufflePartitions = partitions
+        config.master = .local(executors: 2, cores: 2, memory: 1 << 30)
         config.uiEnabled = ui
         if noEventLog {
             config.eventLogDir = nil
         } else if let eventLogDir {
             config.eventLogDir = eventLogDir
         }
-        let session = try Session(config: config)
+        for (key, value) in settings { try config.set(key, value) }
+        switch config.master {
+        case .local(let e, let c, let m): config.master = .local(executors: executors ?? e, cores: cores ?? c, memory: flagMemory ?? m)
+        }
+        if let partitions { config.shufflePartitions = partitions }
+        return config
+    }
+
+    func session(settings: [(key: String, value: String)] = []) throws -> Session {
+        let session = try Session(config: try config(settings: settings))
         if let url = session.uiURL { StandardError.write("ember: UI at \(url)\n") }
         return session
     }

@@ -55,7 +55,7 @@ import Testing
         #expect(try session.sql("DROP VIEW IF EXISTS adults").collect().isEmpty)
 
         let parquet = #expect(throws: EmberError.self) { try session.sql("CREATE TEMPORARY VIEW p USING parquet OPTIONS (path '/tmp/x')") }
-        #expect(parquet?.message.contains("issue 13") == true)
+        #expect(parquet?.message.contains("cannot read parquet files") == true)
     }
 
     @Test func explainSetAndReset() throws {

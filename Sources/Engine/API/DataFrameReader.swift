@@ -9,6 +9,9 @@ public struct DataFrameReader: Sendable {
     let session: Session
     var csvOptions = CSVOptions()
     var userSchema: StructType? = nil
+    /// What `load` reads (`format`), and the options set so far by name (text takes none).
+    var source = "csv"
+    var optionNames: [String] = []
 
     init(session: Session) { self.session = session }
 
@@ -51,6 +54,7 @@ public struct DataFrameReader: Sendable {
             throw EmberError(.configuration, "unknown read option '\(key)'",
                              hint: "supported: header, inferSchema, inferSchemaSampleRows, sep, quote, escape, comment, nullValue, mode")
         }
+        r.optionNames.append(key)
         return r
     }
 
@@ -65,6 +69,27 @@ public struct DataFrameReader: Sendable {
     public func schema(_ schema: StructType) -> DataFrameReader { var r = self; r.userSchema = schema; return r }
     /// A DDL schema string: `"k STRING, x BIGINT"`.
     public func schema(_ ddl: String) throws -> DataFrameReader { schema(try StructType.fromDDL(ddl)) }
+
+    /// The data source `load` reads (Spark's `format`): "csv" (the default) or "text".
+    public func format(_ source: String) -> DataFrameReader { var r = self; r.source = source; return r }
+
+    /// Reads files in the format `format` named, with the options set on this reader.
+    public func load(_ paths: String...) throws -> DataFrame { try load(paths) }
+    public func load(_ paths: [String]) throws -> DataFrame {
+        switch source.lowercased() {
+        case "csv":
+            return try csv(paths)
+        case "text":
+            if let name = optionNames.first {
+                throw EmberError(.configuration, "the text format takes no option '\(name)'", hint: "text reads one row per line into a `value` column")
+            }
+            return try text(paths)
+        case "parquet", "json":
+            throw EmberError(.configuration, "Ember cannot read \(source) files yet", hint: "read csv or text files")
+        default:
+            throw EmberError(.configuration, "unknown data source format '\(source)'", hint: "Ember reads csv and text files")
+        }
+    }
 
     /// Text files: one row per line in a `value` column.
     public func text(_ paths: String...) throws -> DataFrame { try text(paths) }

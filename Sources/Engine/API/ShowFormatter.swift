@@ -9,8 +9,8 @@
 
 @_spi(EmberInternal) import Planner
 
-enum ShowFormatter {
-    static func render(schema: StructType, rows: [[Value]], truncate: Bool, moreRows: Bool, limit: Int) -> String {
+@_spi(EmberInternal) public enum ShowFormatter {
+    @_spi(EmberInternal) public static func render(schema: StructType, rows: [[Value]], truncate: Bool, moreRows: Bool, limit: Int) -> String {
         func cell(_ v: Value) -> String {
             let s = v.description
             if truncate && s.count > 20 { return String(s.prefix(17)) + "..." }

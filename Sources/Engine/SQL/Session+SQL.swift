@@ -30,18 +30,8 @@ struct SessionTables: SQLTableSource {
     }
 
     func read(format: String, path: String, options: [(String, String)]) throws -> LogicalPlan {
-        switch format.lowercased() {
-        case "csv":
-            var reader = session.read
-            for (key, value) in options { reader = try reader.option(key, value) }
-            return try reader.csv(path).plan
-        case "text":
-            return try session.read.text(path).plan
-        case "parquet", "json":
-            throw EmberError(.analysis, "the \(format) format is not supported yet; it arrives with issue 13",
-                             hint: "use csv or text")
-        default:
-            throw EmberError(.analysis, "unknown data source format `\(format)`", hint: "Ember reads csv and text")
-        }
+        var reader = session.read.format(format)
+        for (key, value) in options { reader = try reader.option(key, value) }
+        return try reader.load(path).plan
     }
 }
