@@ -266,7 +266,8 @@
             }
             return .not(b)
         case .negate(let inner):
-            let b = try bind(inner, scope)
+            var b = try bind(inner, scope)
+            if b.dataType == .string { b = .cast(b, .double) }   // Spark (non-ANSI) reads the text as a double
             guard b.dataType.isNumeric else {
                 throw EmberError(.analysis, "cannot negate '\(inner.displayName)' of type \(b.dataType)")
             }
@@ -358,6 +359,10 @@
                     throw EmberError(.analysis, "subtracting dates gives an interval, which Ember does not have: '\(e.displayName)'",
                                      hint: "use datediff(end, start) for the days between them")
                 }
+            }
+            // A string with a number (or two strings) is read as a double: Spark's non-ANSI PromoteStrings.
+            if (lt == .string && (rt.isNumeric || rt == .string)) || (rt == .string && lt.isNumeric) {
+                return try bindBinary(op, lt == .string ? .cast(l, .double) : l, rt == .string ? .cast(r, .double) : r, e)
             }
             guard lt.isNumeric, rt.isNumeric else {
                 throw EmberError(.analysis, "cannot apply '\(op.rawValue)' to \(lt) and \(rt) in '\(e.displayName)'",
