@@ -76,6 +76,30 @@ import Testing
         // comma joins and self joins
         SQLCase("SELECT a.id, b.y, c.n FROM a, b, c WHERE a.k = b.k AND b.k = c.k AND a.s = c.s"),
         SQLCase("SELECT count(*) FROM a a1, a a2 WHERE a1.k = a2.k AND a1.id < a2.id"),
+        // names: a column wins over a select alias in GROUP BY, an alias wins in ORDER BY, lateral aliases
+        SQLCase("SELECT x % 10 AS x, count(*) FROM a GROUP BY x"),
+        SQLCase("SELECT -x AS x FROM a ORDER BY x NULLS LAST", ordered: true),
+        SQLCase("SELECT x + 1 AS y, y * 2 AS z FROM a"),
+        SQLCase("SELECT k AS kk, count(*) AS n, n * 2 FROM a GROUP BY k"),
+        SQLCase("SELECT k % 3, count(*) FROM a GROUP BY k % 3 ORDER BY k % 3", ordered: true),
+        SQLCase("SELECT DISTINCT x % 10 AS m FROM a ORDER BY m DESC", ordered: true),
+        SQLCase("SELECT count(1), count(NULL), sum(1), count('x'), max(NULL) FROM a",
+                duckdb: "SELECT count(1), count(NULL), sum(1), count('x'), max(CAST(NULL AS BIGINT)) FROM a"),
+        SQLCase("SELECT k, sum(x) * 100 / count(*), avg(x + k), max(x) / min(x + 1) FROM a GROUP BY k"),
+        SQLCase("SELECT k, count(*) FROM a GROUP BY k HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 3", ordered: true),
+        SQLCase("(SELECT id FROM a ORDER BY id LIMIT 3) UNION ALL (SELECT id FROM a ORDER BY id DESC LIMIT 2)"),
+        SQLCase("WITH r AS (SELECT k FROM b WHERE y > 30), q AS (SELECT id FROM a WHERE k IN (SELECT k FROM r)) SELECT count(*) FROM q"),
+        SQLCase("SELECT NULL AS v UNION SELECT 1 UNION SELECT NULL",
+                duckdb: "SELECT CAST(NULL AS BIGINT) AS v UNION SELECT 1 UNION SELECT NULL"),
+        SQLCase("SELECT id FROM a WHERE x IN (1, 2.5, 50, 99)"),
+        SQLCase("SELECT id FROM a WHERE d = '1995-08-21' OR s BETWEEN 'b' AND 'd'",
+                duckdb: "SELECT id FROM a WHERE d = DATE '1995-08-21' OR s BETWEEN 'b' AND 'd'"),
+        // Spark reads \\ in a literal as one backslash but keeps \% and \_ as written, for LIKE
+        SQLCase("SELECT '100%' LIKE '100\\%', 'a_c' LIKE 'a\\_c', 'abc' LIKE 'a\\_c', 'a\\\\b' LIKE 'a\\\\\\\\b', 'a\\\\b' LIKE 'a_b'",
+                duckdb: "SELECT '100%' LIKE '100\\%' ESCAPE '\\', 'a_c' LIKE 'a\\_c' ESCAPE '\\', 'abc' LIKE 'a\\_c' ESCAPE '\\', 'a\\b' LIKE 'a\\\\b' ESCAPE '\\', 'a\\b' LIKE 'a_b'"),
+        SQLCase("SELECT id FROM a WHERE NULL"),
+        SQLCase("SELECT id FROM a WHERE NOT NULL OR x > 95"),
+        SQLCase("SELECT id FROM a WHERE x > NULL OR id < 3"),
     ]
 
     @Test(arguments: SQLReference.seeds)

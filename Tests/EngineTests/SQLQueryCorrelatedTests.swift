@@ -65,6 +65,16 @@ import Testing
         SQLCase("SELECT a.id, b.y FROM a JOIN b ON a.k = b.k WHERE b.y = (SELECT max(y) FROM b b2 WHERE b2.k = a.k)"),
         SQLCase("SELECT a1.id FROM a a1 WHERE a1.x = (SELECT max(a2.x) FROM a a2 WHERE a2.k = a1.k)"),
         SQLCase("SELECT a1.id FROM a a1 WHERE NOT EXISTS (SELECT 1 FROM a a2 WHERE a2.k = a1.k AND a2.x > a1.x)"),
+        // aggregates without GROUP BY have one row whatever the correlation; grouped ones none for no match
+        SQLCase("SELECT id FROM a WHERE EXISTS (SELECT count(*) FROM b WHERE b.k = a.k)"),
+        SQLCase("SELECT id FROM a WHERE NOT EXISTS (SELECT max(y) FROM b WHERE b.k = a.k)"),
+        SQLCase("SELECT id FROM a WHERE x IN (SELECT max(y) FROM b WHERE b.k = a.k)"),
+        SQLCase("SELECT id FROM a WHERE x NOT IN (SELECT max(y) FROM b WHERE b.k = a.k)"),
+        SQLCase("SELECT id, (SELECT count(*) FROM b WHERE b.k = a.k) + (SELECT count(*) FROM c WHERE c.k = a.k) AS n FROM a"),
+        SQLCase("SELECT id, (SELECT count(*) * 2 + 1 FROM b WHERE b.k = a.k) AS n FROM a"),
+        SQLCase("SELECT id, (SELECT count(*) FROM b WHERE b.k = a.k GROUP BY b.k) AS n FROM a"),
+        SQLCase("SELECT id, (SELECT sum(y) FROM b WHERE b.k = a.k GROUP BY b.k) AS n FROM a"),
+        SQLCase("SELECT id, (SELECT count(*) FROM b WHERE b.k = a.k GROUP BY k) AS n FROM a"),
     ]
 
     @Test(arguments: SQLReference.seeds)

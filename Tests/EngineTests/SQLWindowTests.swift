@@ -38,6 +38,18 @@ import Testing
         SQLCase("SELECT k, count(*) AS n, rank() OVER (ORDER BY count(*) DESC) AS r FROM a GROUP BY k"),
         SQLCase("SELECT k, sum(y) OVER (PARTITION BY t ORDER BY k) FROM b"),
         SQLCase("SELECT n, z, sum(z) OVER (PARTITION BY k ORDER BY n ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM c"),
+        SQLCase("SELECT id, first_value(x) IGNORE NULLS OVER (PARTITION BY k ORDER BY id) AS f, last_value(x) OVER (PARTITION BY k ORDER BY id) AS l FROM a",
+                duckdb: "SELECT id, first_value(x IGNORE NULLS) OVER (PARTITION BY k ORDER BY id) AS f, last_value(x) OVER (PARTITION BY k ORDER BY id) AS l FROM a"),
+        SQLCase("SELECT id, lag(x) IGNORE NULLS OVER (PARTITION BY k ORDER BY id) AS p FROM a",
+                duckdb: "SELECT id, lag(x IGNORE NULLS) OVER (PARTITION BY k ORDER BY id) AS p FROM a"),
+        SQLCase("SELECT id, sum(x) OVER (PARTITION BY k ORDER BY x RANGE BETWEEN 5 PRECEDING AND 5 FOLLOWING) FROM a"),
+        SQLCase("SELECT id, count(*) OVER (ORDER BY x DESC RANGE BETWEEN CURRENT ROW AND 10 FOLLOWING) FROM a"),
+        SQLCase("SELECT k, sum(x), rank() OVER (ORDER BY sum(x) DESC) FROM a GROUP BY k HAVING count(*) > 15"),
+        SQLCase("SELECT id, row_number() OVER (PARTITION BY k ORDER BY id) AS rn FROM a ORDER BY rn DESC, id LIMIT 10", ordered: true),
+        SQLCase("SELECT id, x - lag(x) OVER (ORDER BY id) AS delta FROM a"),
+        SQLCase("SELECT id, avg(x) OVER (PARTITION BY k ORDER BY id ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING), count(x) OVER (PARTITION BY k ORDER BY id ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING) FROM a"),
+        SQLCase("SELECT id, ntile(7) OVER (PARTITION BY k ORDER BY id) FROM a"),
+        SQLCase("SELECT id, cume_dist() OVER (ORDER BY x DESC) FROM a"),
     ]
 
     @Test(arguments: SQLReference.seeds)

@@ -28,7 +28,7 @@
         case .filter(let condition, let child):
             if condition.containsSubquery { return try resolveFilterWithSubqueries(condition, child) }
             let (c, scope) = try resolveScoped(child)
-            let bound = try bind(condition, scope)
+            let bound = asCondition(try bind(condition, scope))
             guard bound.dataType == .boolean else {
                 throw EmberError(.analysis, "filter condition '\(condition.displayName)' is of type \(bound.dataType), not boolean",
                                  hint: "compare the column with a value, e.g. col(\"x\") > 0")
@@ -260,7 +260,7 @@
         case .binary(let op, let l, let r):
             return try bindBinary(op, try bind(l, scope), try bind(r, scope), e)
         case .not(let inner):
-            let b = try bind(inner, scope)
+            let b = asCondition(try bind(inner, scope))
             guard b.dataType == .boolean else {
                 throw EmberError(.analysis, "NOT needs a boolean, but '\(inner.displayName)' is \(b.dataType)")
             }
@@ -326,6 +326,9 @@
                        + "withColumn, withColumnRenamed and schema() resolve a DataFrame at once, so correlate last")
     }
 
+    /// A bare NULL where a condition is expected is a boolean null (Spark casts its NullType).
+    static func asCondition(_ b: BoundExpression) -> BoundExpression { isNullLiteral(b) ? .literal(.null, .boolean) : b }
+
     static func isNullLiteral(_ b: BoundExpression) -> Bool {
         if case .literal(.null, _) = b { return true }
         return false
@@ -344,7 +347,8 @@
         if isNullLiteral(r) { r = .literal(.null, l.dataType) }
         let lt = l.dataType, rt = r.dataType
         if op.isLogical {
-            guard lt == .boolean, rt == .boolean else {
+            let l = asCondition(l), r = asCondition(r)
+            guard l.dataType == .boolean, r.dataType == .boolean else {
                 throw EmberError(.analysis, "\(op.rawValue) needs boolean operands in '\(e.displayName)', got \(lt) and \(rt)")
             }
             return op == .and ? .and(l, r) : .or(l, r)
