@@ -100,6 +100,12 @@ import Testing
         SQLCase("SELECT id FROM a WHERE NULL"),
         SQLCase("SELECT id FROM a WHERE NOT NULL OR x > 95"),
         SQLCase("SELECT id FROM a WHERE x > NULL OR id < 3"),
+        // names are case-insensitive, may be backquoted, and comments are skipped
+        SQLCase("SELECT K, X AS `my col`, `s` FROM A -- the end\n WHERE /* inline */ Id < 10",
+                duckdb: "SELECT K, X AS \"my col\", \"s\" FROM A WHERE Id < 10"),
+        SQLCase("SELECT DISTINCT k, count(*) OVER (PARTITION BY k) FROM a"),
+        SQLCase("SELECT k, x FROM a GROUP BY k, x HAVING x > 90"),
+        SQLCase("SELECT k, sum(CASE WHEN s IS NULL THEN 1 ELSE 0 END), max(x > 50), min(s IS NULL) FROM a GROUP BY k"),
     ]
 
     @Test(arguments: SQLReference.seeds)

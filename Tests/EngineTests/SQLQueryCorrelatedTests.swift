@@ -75,6 +75,8 @@ import Testing
         SQLCase("SELECT id, (SELECT count(*) FROM b WHERE b.k = a.k GROUP BY b.k) AS n FROM a"),
         SQLCase("SELECT id, (SELECT sum(y) FROM b WHERE b.k = a.k GROUP BY b.k) AS n FROM a"),
         SQLCase("SELECT id, (SELECT count(*) FROM b WHERE b.k = a.k GROUP BY k) AS n FROM a"),
+        SQLCase("SELECT id FROM a WHERE (SELECT max(y) FROM b WHERE b.k = a.k) IS NULL"),
+        SQLCase("SELECT id, k FROM a WHERE k = (SELECT min(k) FROM c WHERE c.s = a.s)"),
     ]
 
     @Test(arguments: SQLReference.seeds)

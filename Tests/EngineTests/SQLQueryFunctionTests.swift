@@ -97,6 +97,9 @@ import Testing
         SQLCase("SELECT sum(z), avg(z), min(z), max(z), sum(n * z) FROM c"),
         SQLCase("SELECT k, avg(x), sum(x) / count(x), stddev_pop(x), var_samp(x) FROM a GROUP BY k"),
         SQLCase("SELECT k, round(avg(x), 2), abs(sum(x) - 1000) FROM a GROUP BY k"),
+        SQLCase("SELECT id, d + 1, 1 + d, d - 1, date_add(d, -5), datediff(DATE '2000-03-01', d) FROM a",
+                duckdb: "SELECT id, d + 1, d + 1, d - 1, d - 5, date_diff('day', d, DATE '2000-03-01') FROM a"),
+        SQLCase("SELECT id FROM a WHERE month(d) BETWEEN 3 AND 5 AND day(d) > 20"),
     ]
 
     @Test(arguments: SQLReference.seeds)
