@@ -2,7 +2,7 @@
 // answers to the same queries over the same files (a python3 script, `pip install duckdb`).
 // Values of both engines are normalized to text the same way: integers as integers, other
 // numbers to 6 significant digits, dates as yyyy-mm-dd (DuckDB's date + interval is a midnight
-// timestamp), NULL as "NULL".
+// timestamp), NULL as "NULL". DuckDB orders nulls as Spark does (first ascending, last descending).
 
 @_spi(EmberInternal) @testable import Engine
 import Foundation
@@ -10,7 +10,17 @@ import Foundation
 struct SQLTestTables {
     let dir: String
 
-    /// a(id, k, x, s, d): 200 rows; b(k, y, t): 80 rows; every column but a.id has nulls.
+    /// The views, their columns by Spark type name (DuckDB reads the same files with the same types).
+    static let schemas: [(name: String, columns: [(String, String)])] = [
+        ("a", [("id", "BIGINT"), ("k", "BIGINT"), ("x", "BIGINT"), ("s", "STRING"), ("d", "DATE")]),
+        ("b", [("k", "BIGINT"), ("y", "BIGINT"), ("t", "STRING")]),
+        ("c", [("k", "BIGINT"), ("s", "STRING"), ("z", "DOUBLE"), ("n", "BIGINT")]),
+        ("e", [("id", "BIGINT"), ("k", "BIGINT"), ("x", "BIGINT"), ("s", "STRING"), ("d", "DATE")]),
+    ]
+
+    /// a(id, k, x, s, d): 200 rows; b(k, y, t): 80 rows; c(k, s, z, n): 60 rows (negative numbers,
+    /// eighths in z; `a NATURAL JOIN c` joins on k and s); e: a's columns and no rows (a CSV file
+    /// with only its header). Every column but a.id has nulls.
     init(seed: UInt64) throws {
         var rng = SplitMix64(seed: seed)
         func maybe(_ text: String, nullOneIn n: UInt64 = 8) -> String { rng.next() % n == 0 ? "" : text }
@@ -27,46 +37,63 @@ struct SQLTestTables {
         for _ in 0..<80 {
             b.append("\(maybe(String(rng.next() % 13))),\(maybe(String(rng.next() % 51))),\(maybe(words[Int(rng.next() % UInt64(words.count))] + "s"))")
         }
-        dir = NSTemporaryDirectory() + "ember-sql-\(getpid())-\(seed)"
+        var c = ["k,s,z,n"]
+        for _ in 0..<60 {
+            let k = maybe(String(rng.next() % 10), nullOneIn: 6), s = maybe(words[Int(rng.next() % UInt64(words.count))], nullOneIn: 6)
+            let z = maybe(String(Double(Int(rng.next() % 800) - 400) / 8), nullOneIn: 6)
+            c.append("\(k),\(s),\(z),\(maybe(String(Int(rng.next() % 40) - 20), nullOneIn: 6))")
+        }
+        dir = NSTemporaryDirectory() + "ember-sql-\(getpid())-\(seed)-\(UInt64.random(in: 0...UInt64.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try a.joined(separator: "\n").write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
-        try b.joined(separator: "\n").write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
+        let empty = Self.schemas.first { $0.name == "e" }!.columns.map(\.0).joined(separator: ",")
+        for (name, lines) in [("a", a), ("b", b), ("c", c), ("e", [empty])] {
+            try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/\(name).csv", atomically: true, encoding: .utf8)
+        }
     }
 
-    /// Registers the views a and b with their types.
+    /// Registers the views a, b, c and e with their types.
     func register(_ session: Session) throws {
-        try session.read.option("header", true).schema("id BIGINT, k BIGINT, x BIGINT, s STRING, d DATE").csv(dir + "/a.csv")
-            .createOrReplaceTempView("a")
-        try session.read.option("header", true).schema("k BIGINT, y BIGINT, t STRING").csv(dir + "/b.csv").createOrReplaceTempView("b")
+        for (name, columns) in Self.schemas {
+            try session.read.option("header", true).schema(columns.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+                .csv("\(dir)/\(name).csv").createOrReplaceTempView(name)
+        }
     }
 
     static let script = #"""
 import duckdb, json, sys, datetime
-d, queries = sys.argv[1], json.load(open(sys.argv[2]))
+d, job = sys.argv[1], json.load(open(sys.argv[2]))
 con = duckdb.connect()
-con.execute(f"CREATE TABLE a AS SELECT * FROM read_csv('{d}/a.csv', header=true, columns={{'id':'BIGINT','k':'BIGINT','x':'BIGINT','s':'VARCHAR','d':'DATE'}})")
-con.execute(f"CREATE TABLE b AS SELECT * FROM read_csv('{d}/b.csv', header=true, columns={{'k':'BIGINT','y':'BIGINT','t':'VARCHAR'}})")
+con.execute("SET default_null_order = 'nulls_first_on_asc_last_on_desc'")  # Spark's: ASC nulls first, DESC nulls last
+for name, columns in job["tables"].items():
+    types = ", ".join(f"'{c}': '{t}'" for c, t in columns)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv('{d}/{name}.csv', header=true, columns={{{types}}})")
 def norm(v):
     if v is None: return "NULL"
     if isinstance(v, bool): return "true" if v else "false"
     if isinstance(v, datetime.datetime) and v.time() == datetime.time(0): return v.date().isoformat()
     if isinstance(v, datetime.date): return v.isoformat()
-    if isinstance(v, (int, float)) or type(v).__name__ == "Decimal":
+    if isinstance(v, int): return str(v)
+    if isinstance(v, float) or type(v).__name__ == "Decimal":
         f = float(v)
         if f == int(f) and abs(f) < 1e15: return str(int(f))
         return "%.6g" % f
     return str(v)
 out = []
-for q in queries:
+for q in job["queries"]:
     try: out.append({"rows": [[norm(v) for v in r] for r in con.execute(q).fetchall()]})
     except Exception as e: out.append({"error": str(e)})
 json.dump(out, sys.stdout)
 """#
 
-    /// DuckDB's rows for each query, normalized (or its error text).
+    /// DuckDB's rows for each query, normalized (or its error text): one python process for all.
     func duckdb(_ queries: [String]) throws -> [Result<[[String]], SQLReferenceError>] {
         try Self.script.write(toFile: dir + "/reference.py", atomically: true, encoding: .utf8)
-        try JSONSerialization.data(withJSONObject: queries).write(to: URL(fileURLWithPath: dir + "/queries.json"))
+        let duckTypes = ["BIGINT": "BIGINT", "STRING": "VARCHAR", "DATE": "DATE", "DOUBLE": "DOUBLE"]
+        let tables = Dictionary(uniqueKeysWithValues: Self.schemas.map { table in
+            (table.name, table.columns.map { [$0.0, duckTypes[$0.1] ?? $0.1] })
+        })
+        try JSONSerialization.data(withJSONObject: ["tables": tables, "queries": queries])
+            .write(to: URL(fileURLWithPath: dir + "/queries.json"))
         let process = Process()
         // scripts/test sets EMBER_DUCKDB_PYTHON (scripts/ensure-duckdb installs DuckDB when missing).
         if let python = ProcessInfo.processInfo.environment["EMBER_DUCKDB_PYTHON"], !python.isEmpty {
@@ -100,6 +127,8 @@ json.dump(out, sys.stdout)
         case .double(let d):
             if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
             return String(format: "%.6g", d)
+        case .timestamp(let micros) where micros % 86_400_000_000 == 0:
+            return Value.date(Int32(micros / 86_400_000_000)).description   // as the script prints a midnight
         default: return v.description
         }
     }

@@ -13,7 +13,7 @@ extension Analyzer {
         case .none:
             break
         case .on(let e):
-            let b = try bind(e, both)
+            let b = asCondition(try bind(e, both))
             guard b.dataType == .boolean else {
                 throw EmberError(.analysis, "join condition '\(e.displayName)' is of type \(b.dataType), not boolean",
                                  hint: "compare columns of the two sides, e.g. left[\"id\"] === right[\"id\"]")

@@ -5,7 +5,8 @@
 //                                   a = b OR (a = b) IS NULL, so a null on either side excludes)
 //   (SELECT agg … WHERE t.k = o.k) → left outer join with q grouped by its correlated columns; a
 //                                   row with no group takes the aggregate's value over no rows
-//                                   (count is 0, not null: Spark's "count bug" handling)
+//                                   (count is 0, not null: Spark's "count bug" handling) unless
+//                                   the subquery itself groups by the correlated columns (null)
 //   (SELECT x …) uncorrelated     → left outer join with q's single row; more than one row fails
 //                                   the query, as in Spark.
 // EXISTS and IN must be conjuncts of a filter (optionally under NOT); scalar subqueries may appear
@@ -37,7 +38,7 @@ extension Analyzer {
             throw EmberError(.analysis, "EXISTS and IN subqueries may only be conditions of a filter joined by AND (each optionally under NOT), not part of '\(remaining.displayName)'",
                              hint: "split the condition: df.where(exists).where(other), or rewrite an OR as a union of two filters")
         }
-        let bound = try bind(replaced, current.1)
+        let bound = asCondition(try bind(replaced, current.1))
         guard bound.dataType == .boolean else {
             throw EmberError(.analysis, "filter condition '\(condition.displayName)' is of type \(bound.dataType), not boolean")
         }
@@ -145,7 +146,9 @@ extension Analyzer {
             value = .column("\(prefix)_v0")
         }
         let (scope, _) = renamed(subScope, decorrelation, extra: [present, count])
-        if correlated {
+        // A subquery grouped by its correlated columns has no row for an outer row without
+        // matches: the join's null is its value (Spark's count bug only touches global aggregates).
+        if correlated && !decorrelation.aggregateHasKeys {
             let empty = try valueOverNoRows(q.plan)
             value = .function(.caseWhen(hasElse: true), [.isNull(.column(present)), empty, value])
         }

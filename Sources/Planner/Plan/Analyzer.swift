@@ -28,7 +28,7 @@
         case .filter(let condition, let child):
             if condition.containsSubquery { return try resolveFilterWithSubqueries(condition, child) }
             let (c, scope) = try resolveScoped(child)
-            let bound = try bind(condition, scope)
+            let bound = asCondition(try bind(condition, scope))
             guard bound.dataType == .boolean else {
                 throw EmberError(.analysis, "filter condition '\(condition.displayName)' is of type \(bound.dataType), not boolean",
                                  hint: "compare the column with a value, e.g. col(\"x\") > 0")
@@ -260,13 +260,14 @@
         case .binary(let op, let l, let r):
             return try bindBinary(op, try bind(l, scope), try bind(r, scope), e)
         case .not(let inner):
-            let b = try bind(inner, scope)
+            let b = asCondition(try bind(inner, scope))
             guard b.dataType == .boolean else {
                 throw EmberError(.analysis, "NOT needs a boolean, but '\(inner.displayName)' is \(b.dataType)")
             }
             return .not(b)
         case .negate(let inner):
-            let b = try bind(inner, scope)
+            var b = try bind(inner, scope)
+            if b.dataType == .string { b = .cast(b, .double) }   // Spark (non-ANSI) reads the text as a double
             guard b.dataType.isNumeric else {
                 throw EmberError(.analysis, "cannot negate '\(inner.displayName)' of type \(b.dataType)")
             }
@@ -325,6 +326,9 @@
                        + "withColumn, withColumnRenamed and schema() resolve a DataFrame at once, so correlate last")
     }
 
+    /// A bare NULL where a condition is expected is a boolean null (Spark casts its NullType).
+    static func asCondition(_ b: BoundExpression) -> BoundExpression { isNullLiteral(b) ? .literal(.null, .boolean) : b }
+
     static func isNullLiteral(_ b: BoundExpression) -> Bool {
         if case .literal(.null, _) = b { return true }
         return false
@@ -343,7 +347,8 @@
         if isNullLiteral(r) { r = .literal(.null, l.dataType) }
         let lt = l.dataType, rt = r.dataType
         if op.isLogical {
-            guard lt == .boolean, rt == .boolean else {
+            let l = asCondition(l), r = asCondition(r)
+            guard l.dataType == .boolean, r.dataType == .boolean else {
                 throw EmberError(.analysis, "\(op.rawValue) needs boolean operands in '\(e.displayName)', got \(lt) and \(rt)")
             }
             return op == .and ? .and(l, r) : .or(l, r)
@@ -358,6 +363,10 @@
                     throw EmberError(.analysis, "subtracting dates gives an interval, which Ember does not have: '\(e.displayName)'",
                                      hint: "use datediff(end, start) for the days between them")
                 }
+            }
+            // A string with a number (or two strings) is read as a double: Spark's non-ANSI PromoteStrings.
+            if (lt == .string && (rt.isNumeric || rt == .string)) || (rt == .string && lt.isNumeric) {
+                return try bindBinary(op, lt == .string ? .cast(l, .double) : l, rt == .string ? .cast(r, .double) : r, e)
             }
             guard lt.isNumeric, rt.isNumeric else {
                 throw EmberError(.analysis, "cannot apply '\(op.rawValue)' to \(lt) and \(rt) in '\(e.displayName)'",

@@ -24,6 +24,9 @@ struct SubqueryDecorrelation {
     /// True when that aggregate also groups by something other than the correlated columns (a
     /// scalar subquery would then have several rows per outer row).
     private(set) var aggregateHasOtherKeys = false
+    /// True when that aggregate has grouping keys of its own (the correlated columns): it has no
+    /// row, not a row over no input, for an outer value without matches.
+    private(set) var aggregateHasKeys = false
 
     init(outer: Scope, prefix: String) {
         self.outer = outer
@@ -55,7 +58,13 @@ struct SubqueryDecorrelation {
             let input = try pull(child)
             if pulled.count > before {
                 crossedAggregate = true
-                if keys.contains(where: { key in !carried.contains { $0.expression == key } }) { aggregateHasOtherKeys = true }
+                if !keys.isEmpty { aggregateHasKeys = true }
+                // A key is a correlated column however it is written (`k` or `b.k`).
+                let (_, inner) = try Analyzer.resolveScoped(input)
+                func sameColumn(_ key: Expression, _ e: Expression) -> Bool {
+                    key == e || ((try? Analyzer.bind(key, inner)).map { b in b == (try? Analyzer.bind(e, inner)) } ?? false)
+                }
+                if keys.contains(where: { key in !carried.contains { sameColumn(key, $0.expression) } }) { aggregateHasOtherKeys = true }
                 for conjunct in pulled[before...] where !isEqualityWithOuter(conjunct) {
                     throw EmberError(.analysis, "a correlated condition below an aggregate must be an equality between a column of the subquery and one of the outer query, not '\(conjunct.displayName)'",
                                      hint: "compare with = (Spark requires the same), or move the condition out of the aggregated subquery")

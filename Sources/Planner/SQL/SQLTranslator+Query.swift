@@ -70,8 +70,11 @@ extension SQLTranslator {
     }
 
     /// The select list's expressions: `*` stays a star (as `select("*")`), `t.*` lists t's columns.
-    func selectItems(_ s: SQLSelect, _ c: ExpressionContext) throws -> [Expression] {
+    /// A name that is no input column may be an earlier item's alias (Spark's lateral column
+    /// alias, `SELECT x + 1 AS y, y * 2`): it stands for that item's expression.
+    func selectItems(_ s: SQLSelect, _ context: ExpressionContext) throws -> [Expression] {
         var items: [Expression] = []
+        var c = context
         for item in s.items {
             switch item.expression.kind {
             case .star(nil):
@@ -91,6 +94,7 @@ extension SQLTranslator {
             default:
                 let e = try expression(item.expression, c)
                 items.append(item.alias.map { .alias(e, $0.name) } ?? e)
+                if let alias = item.alias { c.aliases[alias.name.lowercased()] = e }
             }
         }
         return items
