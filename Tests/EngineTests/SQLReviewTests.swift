@@ -7,6 +7,21 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct SQLReviewTests {
+    /// In an ORDER BY expression that also reads input columns, a name of the select list means
+    /// the select item (Spark resolves a Sort against its child's output first, then adds the
+    /// missing input columns): `SELECT -y AS y … ORDER BY y + z` sorts by -y + z. It sorted by the
+    /// input's y.
+    @Test func orderByExpressionReadsSelectAliasBeforeInputColumn() throws {
+        let session = try makeSession(executors: 1, cores: 1)
+        defer { session.stop() }
+        try session.sql("SELECT * FROM VALUES (1, 0, 10), (2, 0, 1), (3, 0, 5) AS t(y, z, v)").createOrReplaceTempView("t")
+        let plain = try session.sql("SELECT -y AS y FROM t ORDER BY y + z").collect().map(\.values)
+        #expect(plain == [[.long(-3)], [.long(-2)], [.long(-1)]])
+        // Over an Aggregate: `k` is the select item sum(v), not the grouping column k.
+        let grouped = try session.sql("SELECT sum(v) AS y FROM t GROUP BY y ORDER BY y + count(*)").collect().map(\.values)
+        #expect(grouped == [[.long(1)], [.long(5)], [.long(10)]])
+    }
+
     /// `--max-rows` at Int.max printed nothing: `maxRows + 1` trapped the process.
     @Test func maxRowsAtIntMaxDoesNotTrap() throws {
         let ember = productsDirectory().appendingPathComponent("ember").path

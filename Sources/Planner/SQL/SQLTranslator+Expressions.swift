@@ -12,6 +12,11 @@ struct ExpressionContext {
     var aliases: [String: Expression] = [:]
     /// The SELECT's named windows (`WINDOW w AS (…)`), by lowercased name.
     var windows: [String: SQLWindowSpec] = [:]
+    /// ORDER BY over the input: a name of the select list means its item before an input column
+    /// (Spark resolves a Sort against its child's output first); `aliases` then holds every
+    /// output name, and `ambiguousAliases` the ones two items share.
+    var aliasesFirst = false
+    var ambiguousAliases: Set<String> = []
 }
 
 extension SQLTranslator {
@@ -114,6 +119,13 @@ extension SQLTranslator {
     func column(_ name: SQLName, _ c: ExpressionContext) throws -> Expression {
         let dotted = name.parts.suffix(2).map(\.name).joined(separator: ".")
         let e = Expression.column(dotted)
+        if c.aliasesFirst && name.parts.count == 1 {
+            if c.ambiguousAliases.contains(dotted.lowercased()) {
+                throw source.error(.analysis, "`\(dotted)` is ambiguous: several items of the select list are named so",
+                                   at: name.position, width: name.dotted.count, hint: "give the items different aliases")
+            }
+            if let alias = c.aliases[dotted.lowercased()] { return alias }
+        }
         guard let scope = c.scope else { return c.aliases[dotted.lowercased()] ?? e }
         if try at(name.position, width: name.dotted.count, { try scope.find(dotted) }) != nil { return e }
         if name.parts.count == 1, let alias = c.aliases[dotted.lowercased()] { return alias }
