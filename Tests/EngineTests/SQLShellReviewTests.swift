@@ -21,4 +21,17 @@ import Testing
         #expect(LineEditor.scrollStart(wide, cursor: 1000, scroll: 0, room: 80) == 1000 - 39)
         #expect(LineEditor.scrollStart([], cursor: 0, scroll: 0, room: 1) == 0)
     }
+
+    /// A FIFO where the history file goes (e.g. planted in a shared HOME) is neither read nor
+    /// written, and the shell does not hang opening it (open without O_NONBLOCK waited for a writer).
+    @Test func historyPathThatIsAFIFODoesNotHang() throws {
+        let dir = ScratchDir("sql-history-fifo")
+        defer { dir.cleanup() }
+        let path = dir.path + "/history"
+        #expect(mkfifo(path, 0o600) == 0)
+        let history = LineHistory(path: path)
+        #expect(history.entries.isEmpty)
+        history.add("SELECT 1")
+        #expect(history.entries == ["SELECT 1"])
+    }
 }
