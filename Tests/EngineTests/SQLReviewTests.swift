@@ -22,6 +22,20 @@ import Testing
         #expect(grouped == [[.long(1)], [.long(5)], [.long(10)]])
     }
 
+    /// A name two select items share is ambiguous where it would stand for one of them: a lateral
+    /// alias (Spark's AMBIGUOUS_LATERAL_COLUMN_ALIAS) or an ORDER BY expression over the input.
+    /// The lateral one took the last item silently. An input column of the name still wins.
+    @Test func namesTwoSelectItemsShareAreAmbiguous() throws {
+        let session = try makeSession(executors: 1, cores: 1)
+        defer { session.stop() }
+        try session.sql("SELECT * FROM VALUES (1, 2, 3) AS t(y, z, v)").createOrReplaceTempView("t")
+        for sql in ["SELECT 1 AS a, 2 AS a, a + 1 FROM t", "SELECT 1 AS a, 1 AS a, a + 1 FROM t",
+                    "SELECT y AS a, z AS a FROM t ORDER BY a + v", "SELECT y, -y AS y FROM t ORDER BY y + v"] {
+            #expect(throws: EmberError.self, "\(sql)") { try session.sql(sql).collect() }
+        }
+        #expect(try session.sql("SELECT 1 AS y, 2 AS y, y + 1 FROM t").collect().map(\.values) == [[.long(1), .long(2), .long(2)]])
+    }
+
     /// `--max-rows` at Int.max printed nothing: `maxRows + 1` trapped the process.
     @Test func maxRowsAtIntMaxDoesNotTrap() throws {
         let ember = productsDirectory().appendingPathComponent("ember").path

@@ -94,7 +94,11 @@ extension SQLTranslator {
             default:
                 let e = try expression(item.expression, c)
                 items.append(item.alias.map { .alias(e, $0.name) } ?? e)
-                if let alias = item.alias { c.aliases[alias.name.lowercased()] = e }
+                if let alias = item.alias {
+                    // Spark's AMBIGUOUS_LATERAL_COLUMN_ALIAS: two earlier items of one name.
+                    let key = alias.name.lowercased()
+                    if c.aliases[key] != nil { c.ambiguousAliases.insert(key) } else { c.aliases[key] = e }
+                }
             }
         }
         return items
@@ -141,14 +145,15 @@ extension SQLTranslator {
         var c = context
         c.aliases = [:]
         c.aliasesFirst = true
-        func add(_ name: String, _ e: Expression) {
+        // The same column twice is one output column; an alias is a column of its own.
+        func add(_ name: String, _ e: Expression, isAlias: Bool = false) {
             let key = name.lowercased()
-            if let seen = c.aliases[key], seen != e { c.ambiguousAliases.insert(key) } else { c.aliases[key] = e }
+            if let seen = c.aliases[key], isAlias || seen != e { c.ambiguousAliases.insert(key) } else { c.aliases[key] = e }
         }
         for item in items {
             switch item {
             case .star: for name in context.scope?.schema.names ?? [] { add(name, .column(name)) }
-            case .alias(let e, let name): add(name, e)
+            case .alias(let e, let name): add(name, e, isAlias: true)
             case .column, .qualifiedColumn: add(outputName(item), item)
             default: break
             }
