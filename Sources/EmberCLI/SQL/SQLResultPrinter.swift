@@ -65,7 +65,8 @@ struct SQLResultPrinter {
             for row in try df.collect() { printEscaped(row.values.first.map { "\($0)" } ?? "") }
             reportTime(start, nil)
         case .query:
-            let rows = try df.limit(maxRows + 1).collect()
+            // One row more than shown tells whether there are more (--max-rows may be Int.max).
+            let rows = try df.limit(maxRows < Int.max ? maxRows + 1 : maxRows).collect()
             let shown = Array(rows.prefix(maxRows))
             printEscaped(ShowFormatter.render(schema: try df.schema(), rows: shown.map(\.values), truncate: truncate,
                                               moreRows: rows.count > maxRows, limit: maxRows))

@@ -168,14 +168,25 @@ final class LineEditor {
         }
     }
 
+    /// The first character shown: `scroll` moved just enough that the text before the cursor fits
+    /// in `room` columns. Found from the cursor back, so a jump to the end of a long line (End, a
+    /// paste, a history entry) costs the room, not the line's length times itself.
+    static func scrollStart(_ buffer: [Unicode.Scalar], cursor: Int, scroll: Int, room: Int) -> Int {
+        var start = cursor, used = 0
+        while start > 0 && used + width(buffer[start - 1]) < room {
+            used += width(buffer[start - 1])
+            start -= 1
+        }
+        return max(min(scroll, cursor), start)
+    }
+
     private func width<S: Sequence>(_ text: S) -> Int where S.Element == Unicode.Scalar { text.reduce(0) { $0 + Self.width($1) } }
 
     /// Redraws the prompt and the part of the line around the cursor.
     private func render() {
         let promptWidth = width(prompt.unicodeScalars)
         let room = max(1, Terminal.columns - promptWidth - 1)
-        if cursor < scroll { scroll = cursor }
-        while scroll < cursor && width(buffer[scroll..<cursor]) >= room { scroll += 1 }
+        scroll = Self.scrollStart(buffer, cursor: cursor, scroll: scroll, room: room)
         var end = scroll, used = 0
         while end < buffer.count && used + Self.width(buffer[end]) <= room {
             used += Self.width(buffer[end])

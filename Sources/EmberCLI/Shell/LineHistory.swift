@@ -1,7 +1,8 @@
 // LineHistory: the shell's input lines, newest last, kept across runs in ~/.ember_sql_history
 // (as spark-sql keeps ~/.hivehistory): at most `limit` lines; a line equal to the one before is
 // not added again. The file is private to its owner (0600), is never followed through a symlink,
-// and is read only when it is a regular file owned by this user; a file that grew past twice the
+// is opened without blocking (a FIFO put in its place cannot hang the shell), and is read only
+// when it is a regular file owned by this user; a file that grew past twice the
 // limit is rewritten with its last lines (through a temp file and a rename). A history that
 // cannot be read or written is simply not kept.
 
@@ -37,7 +38,7 @@ final class LineHistory {
 
     private func append(_ entry: String) {
         guard let path else { return }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return }
         defer { close(fd) }
         guard Self.isOwnRegularFile(fd) else { return }
@@ -58,7 +59,7 @@ final class LineHistory {
     }
 
     private static func readOwnFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         guard isOwnRegularFile(fd), let data = try? handle.read(upToCount: 16 << 20) else { return nil }

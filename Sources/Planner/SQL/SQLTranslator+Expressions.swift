@@ -12,6 +12,11 @@ struct ExpressionContext {
     var aliases: [String: Expression] = [:]
     /// The SELECT's named windows (`WINDOW w AS (…)`), by lowercased name.
     var windows: [String: SQLWindowSpec] = [:]
+    /// ORDER BY over the input: a name of the select list means its item before an input column
+    /// (Spark resolves a Sort against its child's output first); `aliases` then holds every
+    /// output name. `ambiguousAliases`: names two items share (reading one is an error).
+    var aliasesFirst = false
+    var ambiguousAliases: Set<String> = []
 }
 
 extension SQLTranslator {
@@ -114,9 +119,18 @@ extension SQLTranslator {
     func column(_ name: SQLName, _ c: ExpressionContext) throws -> Expression {
         let dotted = name.parts.suffix(2).map(\.name).joined(separator: ".")
         let e = Expression.column(dotted)
+        func alias() throws -> Expression? {
+            guard name.parts.count == 1 else { return nil }
+            if c.ambiguousAliases.contains(dotted.lowercased()) {
+                throw source.error(.analysis, "`\(dotted)` is ambiguous: several items of the select list are named so",
+                                   at: name.position, width: name.dotted.count, hint: "give the items different aliases")
+            }
+            return c.aliases[dotted.lowercased()]
+        }
+        if c.aliasesFirst, let alias = try alias() { return alias }
         guard let scope = c.scope else { return c.aliases[dotted.lowercased()] ?? e }
         if try at(name.position, width: name.dotted.count, { try scope.find(dotted) }) != nil { return e }
-        if name.parts.count == 1, let alias = c.aliases[dotted.lowercased()] { return alias }
+        if let alias = try alias() { return alias }
         for outer in outerScopes where (try? outer.find(dotted)) ?? nil != nil { return e }
         let qualified = scope.schema.fields.indices.flatMap { i in
             scope.qualifiers[i].filter { !$0.hasPrefix("#") }.map { "\($0).\(scope.schema.fields[i].name)" }

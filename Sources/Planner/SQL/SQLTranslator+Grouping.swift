@@ -55,9 +55,10 @@ extension SQLTranslator {
         guard !orderBy.isEmpty else { return s.distinct ? .distinct(unsorted) : unsorted }
         let out = try scope(of: unsorted, at: s.position)
         var sortKeys: [SortOrder] = [], hidden: [Expression] = []
+        let sortContext = outputFirst(items, c)
         for item in orderBy {
             if let key = try outputKey(item, out) { sortKeys.append(key); continue }
-            let e = try checkGroupedCondition(item.expression, keys, keyScope, c)
+            let e = try checkGroupedCondition(item.expression, keys, keyScope, sortContext)
             let name = "__sort#\(hidden.count)"
             hidden.append(.alias(simple ? e : liftingAggregates(e, keys, &lifted), name))
             sortKeys.append(SortOrder(.column(name), ascending: item.ascending, nullsFirst: item.nullsFirst))

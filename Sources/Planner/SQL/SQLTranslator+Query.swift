@@ -94,7 +94,11 @@ extension SQLTranslator {
             default:
                 let e = try expression(item.expression, c)
                 items.append(item.alias.map { .alias(e, $0.name) } ?? e)
-                if let alias = item.alias { c.aliases[alias.name.lowercased()] = e }
+                if let alias = item.alias {
+                    // Spark's AMBIGUOUS_LATERAL_COLUMN_ALIAS: two earlier items of one name.
+                    let key = alias.name.lowercased()
+                    if c.aliases[key] != nil { c.ambiguousAliases.insert(key) } else { c.aliases[key] = e }
+                }
             }
         }
         return items
@@ -123,15 +127,38 @@ extension SQLTranslator {
         let out = items.contains(where: \.containsSubquery) ? try scope(of: projected, at: s.position)
             : try at(s.position) { try Analyzer.resolveProject(items, resolvedFrom).1 }
         var keys: [SortOrder] = [], hidden: [Expression] = []
+        let sortContext = outputFirst(items, c)
         for item in orderBy {
             if let key = try outputKey(item, out) { keys.append(key); continue }
             let name = "__sort#\(hidden.count)"
-            hidden.append(.alias(try expression(item.expression, c), name))
+            hidden.append(.alias(try expression(item.expression, sortContext), name))
             keys.append(SortOrder(.column(name), ascending: item.ascending, nullsFirst: item.nullsFirst))
         }
         if hidden.isEmpty { return .sort(keys, s.distinct ? .distinct(projected) : projected) }
         if s.distinct { throw orderByNotSelected(orderBy) }
         return .project(out.schema.names.map { .column($0) }, .sort(keys, .project(items + hidden, input)))
+    }
+
+    /// The context of an ORDER BY expression that also reads the input: the select list's names
+    /// (aliases, columns, the input's columns under `*`) stand for their items first.
+    func outputFirst(_ items: [Expression], _ context: ExpressionContext) -> ExpressionContext {
+        var c = context
+        c.aliases = [:]
+        c.aliasesFirst = true
+        // The same column twice is one output column; an alias is a column of its own.
+        func add(_ name: String, _ e: Expression, isAlias: Bool = false) {
+            let key = name.lowercased()
+            if let seen = c.aliases[key], isAlias || seen != e { c.ambiguousAliases.insert(key) } else { c.aliases[key] = e }
+        }
+        for item in items {
+            switch item {
+            case .star: for name in context.scope?.schema.names ?? [] { add(name, .column(name)) }
+            case .alias(let e, let name): add(name, e, isAlias: true)
+            case .column, .qualifiedColumn: add(outputName(item), item)
+            default: break
+            }
+        }
+        return c
     }
 
     func orderByNotSelected(_ orderBy: [SQLSortItem]) -> EmberError {
