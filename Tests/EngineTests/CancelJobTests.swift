@@ -15,7 +15,10 @@ import Testing
         // Billions of rows: far longer than the test waits.
         let endless = session.range(0, 4_000_000_000, numPartitions: 4).filter(col("id") % 7 === 3)
         let outcome = Mutex<Result<Int64, any Error>?>(nil)
-        let runner = Thread { outcome.withLock { $0 = Result { try endless.count() } } }
+        let runner = Thread {
+            let result = Result { try endless.count() }   // not under the lock: the test polls it meanwhile
+            outcome.withLock { $0 = result }
+        }
         runner.start()
         #expect(waitUntil(seconds: 120) { session.cancelAllJobs() || outcome.withLock { $0 != nil } })
         #expect(waitUntil(seconds: 120) { outcome.withLock { $0 != nil } }, "the cancelled job did not end")

@@ -75,6 +75,9 @@ final class InterruptCanceller: Sendable {
     /// Runs a statement; Ctrl-C meanwhile cancels its jobs (the statement then throws an error
     /// with code `.cancelled`).
     func running<T>(_ body: () throws -> T) rethrows -> T {
+        // A Ctrl-C that arrived as the previous statement ended is not this statement's.
+        var bytes = [UInt8](repeating: 0, count: 64)
+        while read(readEnd, &bytes, bytes.count) > 0 {}
         state.withLock { $0.running = true; $0.interrupts = 0 }
         defer { state.withLock { $0.running = false; $0.interrupts = 0 } }
         return try body()
