@@ -75,7 +75,7 @@ def norm(v):
     if isinstance(v, int): return str(v)
     if isinstance(v, float) or type(v).__name__ == "Decimal":
         f = float(v)
-        if f == int(f) and abs(f) < 1e15: return str(int(f))
+        if f == f and abs(f) < 1e15 and f == int(f): return str(int(f))
         return "%.6g" % f
     return str(v)
 out = []

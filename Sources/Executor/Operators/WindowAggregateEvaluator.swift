@@ -7,6 +7,9 @@
 //   sliding / shrinking (x .. y)                rows enter and leave: subtracted (count, sum, avg,
 //                                               stddev, variance) or dropped from the min/max deque
 //   a frame that jumps past the rows in the state starts the state afresh at its start
+//   a state that subtraction can no longer keep exact (a variance after a large value left) is
+//                                               rebuilt from the frame's rows, read by a copy of
+//                                               the leaving cursor (it stands before the frame)
 //
 // first and last read the frame's ends instead: first = the row at lo, last = the row at hi; with
 // ignoreNulls, a cursor that finds the first non-null at or after lo, and the last non-null seen
@@ -88,6 +91,11 @@ struct WindowAggregateEvaluator: WindowEvaluator {
             while firstHeld < lo {
                 state.remove(try leaveNumbers.read(firstHeld))
                 firstHeld += 1
+            }
+            if state.needsRebuild {
+                state.reset()
+                var rows = leaveNumbers
+                for j in lo..<end { state.add(try rows.read(j)) }
             }
         } else {
             while nextToEnter < end {

@@ -3,8 +3,16 @@
 //
 //   count, sum, avg          add and subtract (bigint sums wrap both ways, so they stay exact;
 //                            double sums are compensated (Neumaier) and count NaN and ±Infinity
-//                            apart, so a value that leaves takes its whole effect with it)
-//   stddev / variance        Welford's running mean and M2, updated both ways
+//                            apart, so a value that leaves takes its whole effect with it; values
+//                            of 2^960 and more are summed apart, scaled by 2^-64, so that a sum
+//                            overflows only in its result (Infinity, not NaN) and comes back when
+//                            they leave; Spark adds left to right, so where partial sums overflow
+//                            but the whole does not, Spark says Infinity and this the sum)
+//   stddev / variance        Welford's running mean and M2 over the finite values, updated both
+//                            ways; a NaN or infinite value in the frame makes the result NaN (as
+//                            Spark's, which recomputes). Subtraction cancels: when M2 falls far
+//                            below its peak (a large value left) or stops being finite, the state
+//                            asks to be rebuilt from the frame's rows (needsRebuild)
 //   min, max                 a monotonic deque of (row, value): the frame's extreme is at its
 //                            front; rows that can no longer be the extreme are dropped on entry,
 //                            rows before the frame's start on exit (holds at most the frame's values)
@@ -24,7 +32,14 @@ struct WindowAggregateState {
     private var doubleSum = 0.0
     private var compensation = 0.0
     private var nans = 0, positiveInfinities = 0, negativeInfinities = 0
-    private var mean = 0.0, m2 = 0.0
+    /// Double sums: the values of magnitude 2^960 and more, scaled by 2^-64, and their count.
+    private var large = 0
+    private var largeSum = 0.0, largeCompensation = 0.0
+    /// Variances: the finite values' count, mean and M2, and M2's peak since the state was built.
+    private var finite = 0
+    private var mean = 0.0, m2 = 0.0, peakM2 = 0.0
+    /// Subtraction can no longer bring the state up to date: add the frame's rows afresh.
+    private(set) var needsRebuild = false
     private var extremes: [(row: Int, value: Value)] = []
     private var extremesStart = 0
 
@@ -70,9 +85,12 @@ struct WindowAggregateState {
         case .sum where resultType == .long: longSum = longSum &+ x.long
         case .sum, .avg: addDouble(x.double, sign: 1)
         case .stddevSamp, .stddevPop, .varSamp, .varPop:
+            guard x.double.isFinite else { nans += 1; return }
+            finite += 1
             let delta = x.double - mean
-            mean += delta / Double(nonNull)
+            mean += delta / Double(finite)
             m2 += delta * (x.double - mean)
+            peakM2 = max(peakM2, m2)
         default: break
         }
     }
@@ -86,10 +104,14 @@ struct WindowAggregateState {
         case .sum where resultType == .long: longSum = longSum &- x.long
         case .sum, .avg: addDouble(x.double, sign: -1)
         case .stddevSamp, .stddevPop, .varSamp, .varPop:
-            guard nonNull > 0 else { mean = 0; m2 = 0; return }
+            guard x.double.isFinite else { nans -= 1; return }
+            finite -= 1
+            guard finite > 0 else { mean = 0; m2 = 0; peakM2 = 0; return }
             let delta = x.double - mean
-            mean -= delta / Double(nonNull)
+            mean -= delta / Double(finite)
             m2 = max(0, m2 - delta * (x.double - mean))
+            // What is left of M2 after a large value left carries the rounding of the peak.
+            if !m2.isFinite || !mean.isFinite || m2 < peakM2 * 0x1p-20 { needsRebuild = true }
         default: break
         }
     }
@@ -110,17 +132,31 @@ struct WindowAggregateState {
             if x0 > 0 { positiveInfinities += Int(sign) } else { negativeInfinities += Int(sign) }
             return
         }
-        let x = x0 * sign
-        let t = doubleSum + x
-        if abs(doubleSum) >= abs(x) { compensation += (doubleSum - t) + x } else { compensation += (x - t) + doubleSum }
-        doubleSum = t
+        guard x0.magnitude < 0x1p960 else {
+            large += Int(sign)
+            if large == 0 {
+                (largeSum, largeCompensation) = (0, 0)
+            } else {
+                Self.addCompensated(x0 * sign * 0x1p-64, to: &largeSum, &largeCompensation)
+            }
+            return
+        }
+        Self.addCompensated(x0 * sign, to: &doubleSum, &compensation)
+    }
+
+    private static func addCompensated(_ x: Double, to sum: inout Double, _ compensation: inout Double) {
+        let t = sum + x
+        if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }
+        sum = t
     }
 
     private var double: Double {
         if nans > 0 || (positiveInfinities > 0 && negativeInfinities > 0) { return .nan }
         if positiveInfinities > 0 { return .infinity }
         if negativeInfinities > 0 { return -.infinity }
-        return doubleSum + compensation
+        let small = doubleSum + compensation
+        guard large != 0 else { return small }
+        return ((largeSum + largeCompensation) + small * 0x1p-64) * 0x1p64
     }
 
     /// Appends the aggregate over the rows in the frame now.
@@ -135,6 +171,7 @@ struct WindowAggregateState {
             let sample = function == .varSamp || function == .stddevSamp
             let divisor = Double(sample ? nonNull - 1 : nonNull)
             if nonNull == 0 || divisor == 0 { return out.appendNull() }
+            if nans > 0 { return out.appendDouble(.nan) }
             let variance = m2 / divisor
             out.appendDouble(function == .stddevSamp || function == .stddevPop ? variance.squareRoot() : variance)
         case .min, .max: out.append(extremesStart < extremes.count ? extremes[extremesStart].value : .null)

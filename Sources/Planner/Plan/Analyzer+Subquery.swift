@@ -87,6 +87,13 @@ extension Analyzer {
     static func semiJoin(_ input: (ResolvedPlan, Scope), _ q: Subquery, anti: Bool) throws -> (ResolvedPlan, Scope) {
         var decorrelation = SubqueryDecorrelation(outer: input.1, prefix: nextSubqueryPrefix())
         var plan = try decorrelation.decorrelate(q.plan)
+        // An aggregate without grouping keys has a row for an outer row without matches, which a
+        // semi join cannot see (Spark handles this count bug since SPARK-46468): refuse rather
+        // than drop those rows. (One directly at the top is oneRowSubqueryRewrite's.)
+        if decorrelation.crossedAggregatesHaveKeys.contains(false) {
+            throw EmberError(.analysis, "a correlated \(q.kind == .exists ? "EXISTS" : "IN") subquery over an aggregate without GROUP BY that filters its one row (HAVING, WHERE above it) is not supported ('\(q.plan.nodeText)')",
+                             hint: "compare the aggregate as a scalar subquery, e.g. WHERE (SELECT count(*) FROM b WHERE b.k = a.k) = 0")
+        }
         // Uncorrelated EXISTS needs one row of the subquery (Spark's RewriteNonCorrelatedExists).
         if q.kind == .exists, decorrelation.pulled.isEmpty { plan = .limit(1, plan) }
         let (sub, subScope) = try resolveScoped(plan)
@@ -121,6 +128,10 @@ extension Analyzer {
             if decorrelation.aggregateHasOtherKeys {
                 throw EmberError(.analysis, "a correlated scalar subquery may group only by its correlated columns, so that it has one value per row ('\(q.plan.nodeText)')",
                                  hint: "aggregate over the correlated rows without other grouping columns")
+            }
+            if decorrelation.globalAggregateBelowOutermost {
+                throw EmberError(.analysis, "a correlated scalar subquery over an aggregate without grouping keys below another aggregate is not supported ('\(q.plan.nodeText)')",
+                                 hint: "aggregate the correlated rows once, or join the inner aggregate grouped by the correlated columns")
             }
             guard decorrelation.crossedAggregate else {
                 throw EmberError(.analysis, "a correlated scalar subquery must be aggregated, so that it has one value per row ('\(q.plan.nodeText)')",

@@ -24,9 +24,16 @@ struct SubqueryDecorrelation {
     /// True when that aggregate also groups by something other than the correlated columns (a
     /// scalar subquery would then have several rows per outer row).
     private(set) var aggregateHasOtherKeys = false
-    /// True when that aggregate has grouping keys of its own (the correlated columns): it has no
-    /// row, not a row over no input, for an outer value without matches.
-    private(set) var aggregateHasKeys = false
+    /// Per aggregate a pulled conjunct came up through, from the innermost out: whether it has
+    /// grouping keys of its own (the correlated columns). One with keys has no row for an outer
+    /// value without matches; one without has a row over no input, which decorrelating loses
+    /// (grouped by the correlated columns, it has no row either): only the outermost aggregate of
+    /// a scalar subquery gets it back (the count bug's default).
+    private(set) var crossedAggregatesHaveKeys: [Bool] = []
+    /// True when the outermost aggregate crossed has grouping keys of its own.
+    var aggregateHasKeys: Bool { crossedAggregatesHaveKeys.last ?? false }
+    /// True when an aggregate without grouping keys was crossed below the outermost one.
+    var globalAggregateBelowOutermost: Bool { crossedAggregatesHaveKeys.dropLast().contains(false) }
 
     init(outer: Scope, prefix: String) {
         self.outer = outer
@@ -58,7 +65,7 @@ struct SubqueryDecorrelation {
             let input = try pull(child)
             if pulled.count > before {
                 crossedAggregate = true
-                if !keys.isEmpty { aggregateHasKeys = true }
+                crossedAggregatesHaveKeys.append(!keys.isEmpty)
                 // A key is a correlated column however it is written (`k` or `b.k`).
                 let (_, inner) = try Analyzer.resolveScoped(input)
                 func sameColumn(_ key: Expression, _ e: Expression) -> Bool {
