@@ -1,6 +1,7 @@
 // The 22 TPC-H queries as SQL (Benchmarks/TPCH/sql/qNN.sql, the text the peers run) through
 // session.sql on the tiny tables of TPCHQueriesTests: each answers as its DataFrame version
-// (Benchmarks/TPCH) does, and parsing plus translating each takes milliseconds.
+// (Benchmarks/TPCH) does (their plans: SQLTPCHPlanTests), through `ember bench tpch --sql` too,
+// and parsing, translating and planning each takes milliseconds.
 
 @_spi(EmberInternal) @testable import Engine
 import Foundation
@@ -27,7 +28,6 @@ import TPCHQueries
         }
         let queries = try SQLTPCHParseTests.queries()
         var failures: [String] = []
-        var samePlans: [Int] = []
         for number in TPCH.numbers {
             guard let sql = queries[number] else { failures.append("Q\(number): no SQL text"); continue }
             do {
@@ -40,14 +40,10 @@ import TPCHQueries
                 if try fromSQL.schema().names != fromAPI.schema().names {
                     failures.append("Q\(number): columns \(try fromSQL.schema().names) vs \(try fromAPI.schema().names)")
                 }
-                if try fromSQL.explainString(false) == fromAPI.explainString(false) { samePlans.append(number) }
             } catch {
                 failures.append("Q\(number): \(error)")
             }
         }
-        print("TPC-H as SQL: physical plans equal to the DataFrame versions' for \(samePlans)")
-        // The others differ where the DataFrame versions join in another order than the FROM clause.
-        #expect(Set([1, 3, 6, 7, 10, 13]).isSubset(of: samePlans))
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 

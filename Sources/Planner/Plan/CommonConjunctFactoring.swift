@@ -30,6 +30,20 @@ extension BoundExpression {
         return [self]
     }
 
+    /// Whether two conjuncts are the same test: equal, or an equality with its sides swapped
+    /// (`l.k = r.k` and `r.k = l.k`).
+    func isSameConjunct(_ other: BoundExpression) -> Bool {
+        if self == other { return true }
+        switch (self, other) {
+        case (.comparison(let op, let a, let b), .comparison(let op2, let c, let d)) where op == op2 && (op == .equal || op == .notEqual):
+            return a == d && b == c
+        case (.equalNullSafe(let a, let b), .equalNullSafe(let c, let d)):
+            return a == d && b == c
+        default:
+            return false
+        }
+    }
+
     /// This expression with each OR's common conjuncts factored out (see CommonConjunctFactoring).
     func factoringCommonConjuncts() -> BoundExpression {
         transformUp { e in
@@ -37,9 +51,11 @@ extension BoundExpression {
             let branches = e.disjuncts.map(\.conjuncts)
             guard let first = branches.first else { return e }
             var common: [BoundExpression] = []
-            for c in first where !common.contains(c) && branches.dropFirst().allSatisfy({ $0.contains(c) }) { common.append(c) }
+            for c in first where !common.contains(where: c.isSameConjunct) && branches.dropFirst().allSatisfy({ $0.contains(where: c.isSameConjunct) }) {
+                common.append(c)
+            }
             guard !common.isEmpty else { return e }
-            let rests = branches.map { $0.filter { !common.contains($0) } }
+            let rests = branches.map { $0.filter { c in !common.contains(where: c.isSameConjunct) } }
             // A branch of only common conjuncts is true wherever they all hold: the OR is just them.
             if rests.contains(where: \.isEmpty) { return BoundExpression.conjunction(common) ?? e }
             let restOr = rests.compactMap(BoundExpression.conjunction).reduce(nil as BoundExpression?) { acc, b in acc.map { .or($0, b) } ?? b }
