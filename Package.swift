@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "ember-executor", dependencies: ["Executor"], path: "Sources/EmberExecutorMain"),
         .executableTarget(name: "WordCountExample", dependencies: ["Engine"], path: "Examples/WordCount"),
         .executableTarget(name: "GroupByExample", dependencies: ["Engine"], path: "Examples/GroupBy"),
-        .target(name: "TPCHQueries", dependencies: ["Engine"], path: "Benchmarks/TPCH"),
+        .target(name: "TPCHQueries", dependencies: ["Engine"], path: "Benchmarks/TPCH", exclude: ["sql"]),
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "Planner", "Shuffle", "Executor", "ember", "ember-executor", "TPCHQueries"],

@@ -5,7 +5,7 @@ import Engine
 
 extension TPCH {
     public static func q04(_ t: TPCHTables) throws -> DataFrame {
-        let lateLines = t.lineitem.filter(col("l_commitdate") < col("l_receiptdate"))
+        let lateLines = t.lineitem.filter(col("l_commitdate") < col("l_receiptdate")).select("l_orderkey")
         return t.orders
             .filter(col("o_orderdate") >= lit(date: "1993-07-01") && col("o_orderdate") < lit(date: "1993-10-01"))
             .join(lateLines, on: col("l_orderkey") === col("o_orderkey"), how: "left_semi")

@@ -6,7 +6,7 @@ extension TPCH {
     public static func q09(_ t: TPCHTables) throws -> DataFrame {
         t.part.filter(col("p_name").like("%green%"))
             .join(t.lineitem, on: col("l_partkey") === col("p_partkey"))
-            .join(t.partsupp, on: col("ps_partkey") === col("l_partkey") && col("ps_suppkey") === col("l_suppkey"))
+            .join(t.partsupp, on: col("ps_suppkey") === col("l_suppkey") && col("ps_partkey") === col("l_partkey"))
             .join(t.supplier, on: col("s_suppkey") === col("l_suppkey"))
             .join(t.orders, on: col("o_orderkey") === col("l_orderkey"))
             .join(t.nation, on: col("n_nationkey") === col("s_nationkey"))

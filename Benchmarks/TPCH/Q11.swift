@@ -1,5 +1,5 @@
 // Q11, important stock identification: the German-supplied parts whose stock value is more than
-// 0.01 % of all German stock. The scalar subquery (that total) is a one-row aggregate, crossed in.
+// 0.01 % of all German stock. The scalar subquery (that total) is a one-row aggregate, as in SQL.
 
 import Engine
 
@@ -8,14 +8,13 @@ extension TPCH {
         let germanStock = t.partsupp
             .join(t.supplier, on: col("ps_suppkey") === col("s_suppkey"))
             .join(t.nation.filter(col("n_name") === "GERMANY"), on: col("s_nationkey") === col("n_nationkey"))
-            .select(col("ps_partkey"), (col("ps_supplycost") * col("ps_availqty")).alias("value"))
-        let threshold = germanStock.agg(sum("value").alias("total_value"))
+        let value = col("ps_supplycost") * col("ps_availqty")
+        let threshold = germanStock.agg(sum(value).alias("total_value"))
             .select((col("total_value") * 0.0001).alias("threshold"))
         return germanStock
             .groupBy("ps_partkey")
-            .agg(sum("value").alias("value"))
-            .crossJoin(threshold)
-            .filter(col("value") > col("threshold"))
+            .agg(sum(value).alias("value"))
+            .filter(col("value") > threshold.scalar())
             .select("ps_partkey", "value")
             .orderBy(col("value").desc())
     }

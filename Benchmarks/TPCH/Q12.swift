@@ -5,7 +5,7 @@ import Engine
 
 extension TPCH {
     public static func q12(_ t: TPCHTables) throws -> DataFrame {
-        let urgent = col("o_orderpriority").isin("1-URGENT", "2-HIGH")
+        let priority = col("o_orderpriority")
         let lines = t.lineitem.filter(col("l_shipmode").isin("MAIL", "SHIP")
                                       && col("l_commitdate") < col("l_receiptdate")
                                       && col("l_shipdate") < col("l_commitdate")
@@ -14,8 +14,8 @@ extension TPCH {
         return t.orders
             .join(lines, on: col("o_orderkey") === col("l_orderkey"))
             .groupBy("l_shipmode")
-            .agg(sum(when(urgent, 1).otherwise(0)).alias("high_line_count"),
-                 sum(when(urgent, 0).otherwise(1)).alias("low_line_count"))
+            .agg(sum(when(priority === "1-URGENT" || priority === "2-HIGH", 1).otherwise(0)).alias("high_line_count"),
+                 sum(when(priority =!= "1-URGENT" && priority =!= "2-HIGH", 1).otherwise(0)).alias("low_line_count"))
             .orderBy("l_shipmode")
     }
 }

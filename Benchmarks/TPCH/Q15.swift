@@ -1,5 +1,5 @@
 // Q15, top supplier: the suppliers with the largest revenue in 1996's first quarter. The view
-// revenue0 is a DataFrame used twice: joined to the suppliers, and for its maximum.
+// revenue0 is a DataFrame used twice: joined to the suppliers, and for its maximum, a scalar subquery.
 
 import Engine
 
@@ -13,7 +13,7 @@ extension TPCH {
         let top = revenue0.agg(max("total_revenue").alias("max_revenue"))
         return t.supplier
             .join(revenue0, on: col("s_suppkey") === col("supplier_no"))
-            .join(top, on: col("total_revenue") === col("max_revenue"))
+            .filter(col("total_revenue") === top.scalar())
             .select("s_suppkey", "s_name", "s_address", "s_phone", "total_revenue")
             .orderBy("s_suppkey")
     }

@@ -8,8 +8,8 @@ extension TPCH {
     public static func q21(_ t: TPCHTables) throws -> DataFrame {
         let late = col("l_receiptdate") > col("l_commitdate")
         let l1 = t.lineitem.filter(late).alias("l1")
-        let l2 = t.lineitem.alias("l2")
-        let l3 = t.lineitem.filter(late).alias("l3")
+        let l2 = t.lineitem.select("l_orderkey", "l_suppkey").alias("l2")
+        let l3 = t.lineitem.filter(late).select("l_orderkey", "l_suppkey").alias("l3")
         return t.supplier
             .join(t.nation.filter(col("n_name") === "SAUDI ARABIA"), on: col("s_nationkey") === col("n_nationkey"))
             .join(l1, on: col("s_suppkey") === col("l1.l_suppkey"))

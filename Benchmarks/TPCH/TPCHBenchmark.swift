@@ -3,6 +3,9 @@
 // can put Ember next to DuckDB, Polars and PySpark. With an answers directory, each result is
 // written to `qNN.csv` (header row, rows in the query's order, CSV-quoted), each file committed
 // atomically. Loading the tables (the CSV schema inference pass) is timed apart from the queries.
+// With a SQL directory, each query is its SQL text (TPCHSQL) run by `session.sql` over temporary
+// views of the same tables, instead of its DataFrame version; a query's time includes parsing and
+// translating its text.
 
 import Engine
 import Foundation
@@ -16,20 +19,21 @@ public enum TPCHBenchmark {
         public var executorPeakRSS: Int64
     }
 
-    /// Runs `queries` over the tables in `data`, printing one line per query through `report`.
-    public static func run(session: Session, data: String, queries: [Int], answersOut: String?,
+    /// Runs `queries` over the tables in `data`, printing one line per query through `report`:
+    /// their DataFrame versions, or with `sqlDirectory` their SQL text from that directory.
+    public static func run(session: Session, data: String, queries: [Int], answersOut: String?, sqlDirectory: String? = nil,
                            report: (String) -> Void) throws -> [QueryRun] {
-        for q in queries where !TPCH.numbers.contains(q) {
-            throw EmberError(.configuration, "there is no TPC-H query \(q)", hint: "queries are numbered 1 to 22, e.g. --queries 1,5,7")
-        }
+        try check(queries)
+        let texts = try sqlDirectory.map { try TPCHSQL.texts(queries, directory: $0) }
         if let answersOut { try FileManager.default.createDirectory(atPath: answersOut, withIntermediateDirectories: true) }
         let loadStart = Date()
         let tables = try TPCHTables(session: session, directory: data)
         report(String(format: "tables loaded (schema inference) in %.3f s", Date().timeIntervalSince(loadStart)))
+        if texts != nil { try tables.createTempViews() }
         var runs: [QueryRun] = []
         for q in queries {
             let start = Date()
-            let df = try TPCH.query(q, tables)
+            let df = try texts?[q].map(session.sql) ?? TPCH.query(q, tables)
             let rows = try df.collect()
             let seconds = Date().timeIntervalSince(start)
             let peak = session.lastJobTasks.map(\.metrics.executorPeakRSS).max() ?? 0
@@ -43,6 +47,13 @@ public enum TPCHBenchmark {
         let peak = runs.map(\.executorPeakRSS).max() ?? 0
         report(String(format: "total %7.3f s (%d queries); largest executor peak RSS %d MiB", total, runs.count, Int(peak >> 20)))
         return runs
+    }
+
+    /// Throws unless every number in `queries` is a TPC-H query's.
+    static func check(_ queries: [Int]) throws {
+        for q in queries where !TPCH.numbers.contains(q) {
+            throw EmberError(.configuration, "there is no TPC-H query \(q)", hint: "queries are numbered 1 to 22, e.g. --queries 1,5,7")
+        }
     }
 
     /// A result as CSV: a header row, then the rows; fields with a comma, quote or line break quoted.

@@ -32,4 +32,12 @@ public struct TPCHTables: Sendable {
         region = try table("region")
         supplier = try table("supplier")
     }
+
+    /// The tables in `names`' order.
+    public var all: [DataFrame] { [customer, lineitem, nation, orders, part, partsupp, region, supplier] }
+
+    /// Registers each table as a temporary view under its name, for the queries' SQL text.
+    public func createTempViews() throws {
+        for (name, table) in zip(Self.names, all) { try table.createOrReplaceTempView(name) }
+    }
 }

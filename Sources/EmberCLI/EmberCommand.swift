@@ -240,9 +240,16 @@ struct TPCHBenchCommand: ParsableCommand {
     @Option(help: "Queries to run, e.g. 1,5,7 (default: all 22).") var queries: String?
     @Option(name: .customLong("answers-out"), help: "Write each result to DIR/qNN.csv (header row, rows in the query's order).")
     var answersOut: String?
+    @Flag(help: "Run each query's SQL text (DIR/qNN.sql) through session.sql over views of the tables.") var sql = false
+    @Option(name: .customLong("sql-dir"), help: "Directory holding q01.sql … q22.sql (default: the repository's Benchmarks/TPCH/sql).")
+    var sqlDir: String = TPCHSQL.sourceDirectory
+    @Flag(name: .customLong("plan-times"), help: "With --sql: print each query's parse, translate and plan time instead of running it.")
+    var planTimes = false
+    @Option(help: "With --plan-times: tries per query, the best one reported.") var runs: Int = 20
     @OptionGroup var cluster: ClusterOptions
 
     func run() throws {
+        guard sql || !planTimes else { throw EmberError(.configuration, "--plan-times times the SQL text", hint: "add --sql") }
         var numbers = TPCH.numbers
         if let queries {
             let parsed = queries.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -253,9 +260,15 @@ struct TPCHBenchCommand: ParsableCommand {
         }
         let session = try cluster.session()
         defer { session.stop() }
-        _ = try TPCHBenchmark.run(session: session, data: data, queries: numbers, answersOut: answersOut) { line in
+        func report(_ line: String) {
             print(line)
             fflush(nil)   // one line per query as it ends, also into a pipe
+        }
+        if planTimes {
+            _ = try TPCHPlanTimes.measure(session: session, data: data, queries: numbers, sqlDirectory: sqlDir, runs: runs, report: report)
+        } else {
+            _ = try TPCHBenchmark.run(session: session, data: data, queries: numbers, answersOut: answersOut,
+                                      sqlDirectory: sql ? sqlDir : nil, report: report)
         }
     }
 }

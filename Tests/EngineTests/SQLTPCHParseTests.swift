@@ -1,30 +1,23 @@
-// The 22 TPC-H queries parse: the SQL text the peers run (Benchmarks/peers/tpch/tpch_sql.py, which
+// The 22 TPC-H queries parse: their SQL text (Benchmarks/TPCH/sql/qNN.sql, which the peers run and
 // DuckDB's answers come from) and the specification's own forms of the clauses that text rewrote
 // (interval arithmetic, BETWEEN .06 - 0.01, SUBSTRING … FROM … FOR, a derived column list, Q15's view).
 
 @_spi(EmberInternal) @testable import Planner
 import Foundation
 import Testing
+import TPCHQueries
 
 @Suite struct SQLTPCHParseTests {
-    /// The queries of tpch_sql.py by number: the `N: """…""",` entries of its QUERIES.
-    static func peerQueries() throws -> [Int: String] {
-        let path = SparkHistoryServerProcess.repositoryRoot.appendingPathComponent("Benchmarks/peers/tpch/tpch_sql.py").path
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var queries: [Int: String] = [:]
-        for match in text.matches(of: #/\n(\d+): """\n(.*?)""",/#.dotMatchesNewlines()) {
-            queries[Int(match.1) ?? 0] = String(match.2)
-        }
-        return queries
-    }
+    /// The queries' text by number, from Benchmarks/TPCH/sql.
+    static func queries() throws -> [Int: String] { try TPCHSQL.texts() }
 
     func select(_ sql: String) throws -> SQLSelect {
         guard case .select(let select) = try SQLParser.parseQuery(sql).body else { throw EmberError(.internal, "not a SELECT") }
         return select
     }
 
-    @Test func allTwentyTwoOfThePeersParse() throws {
-        let queries = try Self.peerQueries()
+    @Test func allTwentyTwoParse() throws {
+        let queries = try Self.queries()
         #expect(queries.keys.sorted() == Array(1...22))
         for (n, sql) in queries.sorted(by: { $0.key < $1.key }) {
             #expect(throws: Never.self, "Q\(n)") { _ = try SQLParser.parseQuery(sql) }
@@ -35,7 +28,7 @@ import Testing
     }
 
     @Test func theirClausesParseToWhatTheyMean() throws {
-        let queries = try Self.peerQueries()
+        let queries = try Self.queries()
         let q1 = try SQLParser.parseQuery(queries[1] ?? "")
         guard case .select(let s1) = q1.body else { throw EmberError(.internal, "Q1 is not a SELECT") }
         #expect(s1.items.count == 10 && s1.from.count == 1 && q1.orderBy.count == 2)
@@ -52,7 +45,7 @@ import Testing
         #expect(q18.whereClause?.description.hasPrefix(
             "(AND (AND (in o_orderkey (select (items l_orderkey) (from lineitem) (group-by l_orderkey) (having (> (sum l_quantity) 300))))") == true)
         let q21 = try select(queries[21] ?? "")
-        #expect(q21.from.map(SQLTreePrinter.relation) == ["supplier", "(alias lineitem l1)", "orders", "nation"])
+        #expect(q21.from.map(SQLTreePrinter.relation) == ["supplier", "nation", "(alias lineitem l1)", "orders"])
     }
 
     @Test func theSpecificationsFormsParse() throws {

@@ -1,6 +1,7 @@
-// The 22 TPC-H queries as SQL (the peers' text, Benchmarks/peers/tpch/tpch_sql.py) through
+// The 22 TPC-H queries as SQL (Benchmarks/TPCH/sql/qNN.sql, the text the peers run) through
 // session.sql on the tiny tables of TPCHQueriesTests: each answers as its DataFrame version
-// (Benchmarks/TPCH) does, and parsing plus translating each takes milliseconds.
+// (Benchmarks/TPCH) does (their plans: SQLTPCHPlanTests), through `ember bench tpch --sql` too,
+// and parsing, translating and planning each takes milliseconds.
 
 @_spi(EmberInternal) @testable import Engine
 import Foundation
@@ -25,9 +26,8 @@ import TPCHQueries
         for name in TPCHTables.names {
             _ = try session.sql("CREATE TEMPORARY VIEW \(name) USING csv OPTIONS (path '\(directory)/\(name).csv', header 'true', inferSchema 'true')").collect()
         }
-        let queries = try SQLTPCHParseTests.peerQueries()
+        let queries = try SQLTPCHParseTests.queries()
         var failures: [String] = []
-        var samePlans: [Int] = []
         for number in TPCH.numbers {
             guard let sql = queries[number] else { failures.append("Q\(number): no SQL text"); continue }
             do {
@@ -40,46 +40,56 @@ import TPCHQueries
                 if try fromSQL.schema().names != fromAPI.schema().names {
                     failures.append("Q\(number): columns \(try fromSQL.schema().names) vs \(try fromAPI.schema().names)")
                 }
-                if try fromSQL.explainString(false) == fromAPI.explainString(false) { samePlans.append(number) }
             } catch {
                 failures.append("Q\(number): \(error)")
             }
         }
-        print("TPC-H as SQL: physical plans equal to the DataFrame versions' for \(samePlans)")
-        // The others differ where the DataFrame versions join in another order than the FROM clause.
-        #expect(Set([1, 3, 6, 7, 10, 13]).isSubset(of: samePlans))
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
-    /// Parse and translate time of each query (names are checked against resolved scopes while
-    /// translating), then with the planning an action does, and the DataFrame version's planning.
-    /// Printed, not asserted: timing is for the report.
+    /// `ember bench tpch --sql` runs the SQL text through the tool and writes the same answers as the
+    /// DataFrame versions do; a missing SQL directory is named in the error, with `--sql-dir`.
+    @Test func benchWithSQLWritesTheDataFrameVersionsAnswers() throws {
+        let directory = try Self.tinyTables()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ember = productsDirectory().appendingPathComponent("ember").path
+        let common = ["bench", "tpch", "--data", directory, "--executors", "2", "--cores", "1", "--no-ui", "--no-event-log"]
+        var answers: [String: [String: String]] = [:]
+        for mode in ["sql", "dataframe"] {
+            let out = "\(directory)/answers-\(mode)"
+            let (status, output, err) = try runProgram(ember, common + ["--answers-out", out] + (mode == "sql" ? ["--sql"] : []))
+            #expect(status == 0, "stderr: \(err)")
+            #expect(output.contains("q22") && output.contains("total"), "\(output)")
+            for q in TPCH.numbers {
+                let name = String(format: "q%02d.csv", q)
+                answers[mode, default: [:]][name] = try String(contentsOfFile: "\(out)/\(name)", encoding: .utf8)
+            }
+        }
+        for (name, text) in answers["dataframe"] ?? [:] {
+            let sql = answers["sql"]?[name] ?? ""
+            // Rows that tie on the ORDER BY keys may come in any order.
+            #expect(sql.split(separator: "\n").sorted() == text.split(separator: "\n").sorted(), "\(name)")
+        }
+        #expect(answers["sql"]?.count == 22)
+
+        let missing = "\(directory)/no-such-dir"
+        let (status, _, err) = try runProgram(ember, common + ["--sql", "--sql-dir", missing, "--queries", "5"])
+        #expect(status == 1)
+        #expect(err.contains("\(missing)/q05.sql") && err.contains("--sql-dir"), "\(err)")
+    }
+
+    /// Parse, translate and plan time of each query next to the DataFrame version's planning, as
+    /// `ember bench tpch --sql --plan-times` measures them. Printed, not asserted: timing is for the report.
     @Test func parseAndPlanTimes() throws {
         let session = try makeSession(executors: 1, cores: 1)
         defer { session.stop() }
         let directory = try Self.tinyTables()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let t = try TPCHTables(session: session, directory: directory)
-        for (name, df) in zip(TPCHTables.names, [t.customer, t.lineitem, t.nation, t.orders, t.part, t.partsupp, t.region, t.supplier]) {
-            try df.createOrReplaceTempView(name)
-        }
-        let queries = try SQLTPCHParseTests.peerQueries()
-        var report: [String] = []
-        let clock = ContinuousClock()
-        func best(_ body: () throws -> Void) throws -> Int64 {
-            var fastest = Duration.seconds(1000)
-            for _ in 0..<5 { fastest = min(fastest, try clock.measure(body)) }
-            return fastest.components.attoseconds / 1_000_000_000_000 + fastest.components.seconds * 1_000_000
-        }
-        for number in TPCH.numbers {
-            guard let sql = queries[number] else { continue }
-            let parse = try best { _ = try SQLParser.parseStatement(sql) }
-            let front = try best { _ = try session.sql(sql) }
-            let all = try best { _ = try session.planQuery(session.sql(sql).plan) }
-            let api = try best { _ = try session.planQuery(TPCH.query(number, t).plan) }
-            report.append("Q\(number) \(parse)/\(front)/\(all)/\(api)")
-        }
-        print("TPC-H µs, best of 5: SQL parse / parse+translate / parse+translate+plan / DataFrame plan: " + report.joined(separator: ", "))
-        #expect(report.count == 22)
+        var lines: [String] = []
+        let times = try TPCHPlanTimes.measure(session: session, data: directory, queries: TPCH.numbers,
+                                              sqlDirectory: TPCHSQL.sourceDirectory, runs: 3) { lines.append($0) }
+        print(lines.joined(separator: "\n"))
+        #expect(times.map(\.query) == TPCH.numbers)
+        #expect(times.allSatisfy { $0.parse > 0 && $0.parseAndTranslate > 0 && $0.sqlToPhysicalPlan > 0 && $0.dataFrameToPhysicalPlan > 0 })
     }
 }

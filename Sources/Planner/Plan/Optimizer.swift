@@ -1,5 +1,6 @@
 // Optimizer: rule-based rewrites of a ResolvedPlan, in this order:
-//   1. CombineFilters:     Filter(a, Filter(b, x)) → Filter(b AND a, x)
+//   1. CombineFilters:     Filter(a, Filter(b, x)) → Filter(b AND a, x); then the conjuncts
+//                          common to every branch of an OR come out of it (CommonConjunctFactoring)
 //   2. PredicatePushdown:  filters move below projections, unions and into join inputs (and join
 //                          conditions), so join inputs are filtered before they are shuffled
 //   3. ConstantFolding:    expressions over literals only become one literal
@@ -9,7 +10,7 @@
 
 @_spi(EmberInternal) public enum Optimizer {
     @_spi(EmberInternal) public static func optimize(_ plan: ResolvedPlan) -> ResolvedPlan {
-        let pushed = pushDownPredicates(combineFilters(plan))
+        let pushed = pushDownPredicates(factorCommonConjuncts(combineFilters(plan)))
         let folded = foldConstants(pushed)
         let (pruned, _) = prune(folded, needed: Set(folded.schema.fields.indices))
         return pruned
