@@ -2,7 +2,9 @@
 // (RewritePredicateSubquery, RewriteCorrelatedScalarSubquery):
 //   WHERE [NOT] EXISTS (q)        → left semi (anti) join with q on its correlated conditions
 //   WHERE a [NOT] IN (SELECT b …) → left semi (anti) join on a = b (NOT IN null-aware:
-//                                   a = b OR (a = b) IS NULL, so a null on either side excludes)
+//                                   a = b OR (a = b) IS NULL, so a null on either side excludes;
+//                                   uncorrelated with one value: a hash anti join on a = b behind
+//                                   a guard that q is empty, or a is not null and q has no null)
 //   (SELECT agg … WHERE t.k = o.k) → left outer join with q grouped by its correlated columns; a
 //                                   row with no group takes the aggregate's value over no rows
 //                                   (count is 0, not null: Spark's "count bug" handling) unless
@@ -96,6 +98,14 @@ extension Analyzer {
         }
         // Uncorrelated EXISTS needs one row of the subquery (Spark's RewriteNonCorrelatedExists).
         if q.kind == .exists, decorrelation.pulled.isEmpty { plan = .limit(1, plan) }
+        // An uncorrelated single-value NOT IN is a hash anti join on a = b behind a guard (Spark
+        // plans it as a null-aware anti join): the nested-loop form below is quadratic.
+        var input = input
+        var nullAware = anti
+        if anti, case .isIn(let values) = q.kind, values.count == 1, decorrelation.pulled.isEmpty {
+            input = try filterResolved(try notInGuard(values[0], q.plan), input)
+            nullAware = false
+        }
         let (sub, subScope) = try resolveScoped(plan)
         let (scope, valueNames) = renamed(subScope, decorrelation)
         var conditions = decorrelation.pulled
@@ -106,11 +116,35 @@ extension Analyzer {
             }
             for (value, name) in zip(values, valueNames) {
                 let equal = Expression.binary(.equal, value, .column(name))
-                conditions.append(anti ? .binary(.or, equal, .isNull(equal)) : equal)
+                conditions.append(nullAware ? .binary(.or, equal, .isNull(equal)) : equal)
             }
         }
         let criteria = Expression.conjunction(conditions).map(JoinCriteria.on) ?? JoinCriteria.none
         return try resolveJoin(input, (sub, scope), anti ? .leftAnti : .leftSemi, criteria)
+    }
+
+    /// What `a NOT IN (q)` needs beyond "no row of q equals a" (an anti join on a = b): q has no
+    /// rows, or a is not null and q holds no null. As two uncorrelated counts over q, each a
+    /// one-row side that is broadcast: `count(q) = 0 OR (a IS NOT NULL AND count(q's nulls) = 0)`.
+    static func notInGuard(_ value: Expression, _ q: LogicalPlan) throws -> Expression {
+        guard let name = try resolveScoped(q).0.schema.names.first else {
+            throw EmberError(.analysis, "the IN subquery returns no column", hint: "select the column compared")
+        }
+        let countAll = Expression.alias(.aggregate(.count, nil), "count")
+        let rows = Expression.subquery(Subquery(.scalar, .aggregate(keys: [], aggregates: [countAll], q)))
+        let nulls = Expression.subquery(Subquery(.scalar, .aggregate(keys: [], aggregates: [countAll], .filter(.isNull(.column(name)), q))))
+        let zero = Expression.literal(.long(0))
+        return .binary(.or, .binary(.equal, rows, zero), .binary(.and, .isNotNull(value), .binary(.equal, nulls, zero)))
+    }
+
+    /// `input` filtered by `condition`, whose scalar subqueries become joins; keeps input's columns.
+    static func filterResolved(_ condition: Expression, _ input: (ResolvedPlan, Scope)) throws -> (ResolvedPlan, Scope) {
+        var current = input
+        let bound = asCondition(try bind(try replaceScalarSubqueries(condition, &current), current.1))
+        let filtered = ResolvedPlan.filter(bound, current.0)
+        let schema = current.0.schema
+        let columns = input.0.schema.fields.indices.map { BoundExpression.column($0, schema.fields[$0].dataType) }
+        return (.project(columns, input.0.schema, filtered), input.1)
     }
 
     /// `e` with each scalar subquery replaced by a column of a left outer join added to `current`.
