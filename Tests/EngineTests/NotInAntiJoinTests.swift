@@ -21,6 +21,7 @@ import Testing
         SQLCase("SELECT id FROM a WHERE NOT (k IN (SELECT k FROM c WHERE n < 0 AND k IS NOT NULL)) AND x > 50"),
         SQLCase("SELECT id FROM a WHERE x NOT IN (SELECT n FROM c WHERE c.k = a.k)"),
         SQLCase("SELECT id FROM a WHERE x NOT IN (SELECT n FROM c WHERE n > 100)"),
+        SQLCase("SELECT a.id, b.y FROM a, b WHERE a.k = b.k AND a.x NOT IN (SELECT n + 20 FROM c WHERE n IS NOT NULL) AND b.y > 3"),
     ]
 
     @Test(arguments: SQLReference.seeds)
@@ -37,6 +38,10 @@ import Testing
         let uncorrelated = try session.sql("SELECT id FROM a WHERE x NOT IN (SELECT n FROM c)").explainString(false)
         // The anti join is a hash join; the nested-loop joins left are with the guard's one-row counts.
         #expect(uncorrelated.contains("HashJoin LeftAnti") && !uncorrelated.contains("NestedLoopJoin LeftAnti"), "\(uncorrelated)")
+        // The guard's filter does not keep the query's other conditions from reaching the joins
+        // below it: the comma join still joins on its keys.
+        let joined = try session.sql("SELECT a.id FROM a, b WHERE a.k = b.k AND a.x NOT IN (SELECT n FROM c) AND b.y > 3").explainString(false)
+        #expect(joined.contains("keys [k#") && !joined.contains("no equi-join keys"), "\(joined)")
         let correlated = try session.sql("SELECT id FROM a WHERE x NOT IN (SELECT n FROM c WHERE c.k = a.k)").explainString(false)
         #expect(correlated.contains("LeftAnti") && correlated.contains("OR isnull("), "\(correlated)")
     }

@@ -13,6 +13,9 @@ extension Optimizer {
 
     static func pushDown(_ node: ResolvedPlan) -> ResolvedPlan {
         switch node {
+        case .filter(let condition, .filter(let inner, let child)):
+            // A filter that met another on its way down (e.g. a NOT IN guard) goes on as one.
+            return pushDown(.filter(.and(inner, condition), child))
         case .filter(let condition, .project(let exprs, let schema, let child)):
             let substituted = condition.substitutingColumns { i, _ in exprs[i] }
             return .project(exprs, schema, .filter(substituted, child))
