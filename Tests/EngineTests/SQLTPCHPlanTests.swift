@@ -17,9 +17,10 @@ import TPCHQueries
     /// the DataFrame version would be as slow.
     static let differing: [Int: String] = [
         16: """
-            NOT IN (SELECT s_suppkey …) is null-aware, as in SQL: an anti join that also drops a row when
-            the comparison is null, which takes a nested-loop join; the DataFrame version's anti hash join
-            on ps_suppkey = s_suppkey is what NOT EXISTS would be (the same answer here: no key is null).
+            NOT IN (SELECT s_suppkey …) is null-aware, as in SQL: the anti hash join on ps_suppkey =
+            s_suppkey runs behind a guard filter over two one-row counts of the subquery (it is empty, or
+            the key is not null and it holds no null); the DataFrame version's plain anti hash join is what
+            NOT EXISTS would be (the same answer here: no key is null).
             And the SQL LIKE 'MEDIUM POLISHED%' stays a LIKE where the DataFrame version writes
             startsWith (Ember has no LIKE-to-startsWith simplification).
             """,
