@@ -35,20 +35,7 @@ extension Analyzer {
             }
         }
         guard let remaining = Expression.conjunction(rest) else { return current }
-        let replaced = try replaceScalarSubqueries(remaining, &current)
-        if replaced.containsSubquery {
-            throw EmberError(.analysis, "EXISTS and IN subqueries may only be conditions of a filter joined by AND (each optionally under NOT), not part of '\(remaining.displayName)'",
-                             hint: "split the condition: df.where(exists).where(other), or rewrite an OR as a union of two filters")
-        }
-        let bound = asCondition(try bind(replaced, current.1))
-        guard bound.dataType == .boolean else {
-            throw EmberError(.analysis, "filter condition '\(condition.displayName)' is of type \(bound.dataType), not boolean")
-        }
-        let filtered = ResolvedPlan.filter(bound, current.0)
-        let schema = current.0.schema
-        if schema.count == input.0.schema.count { return (filtered, current.1) }
-        let columns = input.0.schema.fields.indices.map { BoundExpression.column($0, schema.fields[$0].dataType) }
-        return (.project(columns, input.0.schema, filtered), input.1)
+        return try filterResolved(remaining, current)
     }
 
     static func resolveProjectWithSubqueries(_ exprs: [Expression], _ child: LogicalPlan) throws -> (ResolvedPlan, Scope) {
@@ -140,9 +127,18 @@ extension Analyzer {
     /// `input` filtered by `condition`, whose scalar subqueries become joins; keeps input's columns.
     static func filterResolved(_ condition: Expression, _ input: (ResolvedPlan, Scope)) throws -> (ResolvedPlan, Scope) {
         var current = input
-        let bound = asCondition(try bind(try replaceScalarSubqueries(condition, &current), current.1))
+        let replaced = try replaceScalarSubqueries(condition, &current)
+        if replaced.containsSubquery {
+            throw EmberError(.analysis, "EXISTS and IN subqueries may only be conditions of a filter joined by AND (each optionally under NOT), not part of '\(condition.displayName)'",
+                             hint: "split the condition: df.where(exists).where(other), or rewrite an OR as a union of two filters")
+        }
+        let bound = asCondition(try bind(replaced, current.1))
+        guard bound.dataType == .boolean else {
+            throw EmberError(.analysis, "filter condition '\(condition.displayName)' is of type \(bound.dataType), not boolean")
+        }
         let filtered = ResolvedPlan.filter(bound, current.0)
         let schema = current.0.schema
+        if schema.count == input.0.schema.count { return (filtered, current.1) }
         let columns = input.0.schema.fields.indices.map { BoundExpression.column($0, schema.fields[$0].dataType) }
         return (.project(columns, input.0.schema, filtered), input.1)
     }
