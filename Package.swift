@@ -3,6 +3,7 @@
 //   Planner <- Shuffle <- Executor <- Engine <- ember (CLI), examples, TPCHQueries (Benchmarks/TPCH)
 //   TPCHQueries <- ember (`ember bench tpch`)
 //   CZstd (system library over Debian's libzstd-dev) <- Shuffle
+//   CSnappy, CLZ4, CZlib (libsnappy-dev, liblz4-dev, zlib1g-dev: Parquet's codecs) <- Executor
 import PackageDescription
 
 let package = Package(
@@ -20,9 +21,12 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Planner", path: "Sources/Planner"),
         .target(name: "Shuffle", dependencies: ["Planner", "CZstd"], path: "Sources/Shuffle"),
-        .target(name: "Executor", dependencies: ["Planner", "Shuffle"], path: "Sources/Executor"),
+        .target(name: "Executor", dependencies: ["Planner", "Shuffle", "CZstd", "CSnappy", "CLZ4", "CZlib"], path: "Sources/Executor"),
         .target(
             name: "Engine",
             dependencies: [
