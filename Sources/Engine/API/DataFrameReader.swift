@@ -7,54 +7,25 @@
 
 public struct DataFrameReader: Sendable {
     let session: Session
-    var csvOptions = CSVOptions()
     var userSchema: StructType? = nil
-    /// What `load` reads (`format`), and the options set so far by name (text takes none).
+    /// What `load` reads (`format`), and the options set so far, in order (the format reads them).
     var source = "csv"
-    var optionNames: [String] = []
+    var optionPairs: [ReaderOption] = []
+
+    struct ReaderOption: Sendable {
+        var key: String
+        var value: String
+    }
 
     init(session: Session) { self.session = session }
 
-    /// Sets an option. CSV: header, inferSchema, sep/delimiter, quote, escape, nullValue, mode, comment,
-    /// and Ember's inferSchemaSampleRows (infer from the first n records, verified while scanning).
+    /// Sets a reader option by Spark's name; the format checks it when the files are read (an
+    /// unknown option or a bad value is an error then, naming it). CSV: header, inferSchema,
+    /// sep/delimiter, quote, escape, nullValue, mode, comment, and Ember's inferSchemaSampleRows
+    /// (infer from the first n records, verified while scanning). Text takes none.
     public func option(_ key: String, _ value: String) throws -> DataFrameReader {
         var r = self
-        func byte() throws -> UInt8 {
-            guard value.utf8.count == 1 else {
-                throw EmberError(.configuration, "option \(key) must be a single character, got '\(value)'")
-            }
-            return value.utf8.first!
-        }
-        func bool() throws -> Bool {
-            switch value.lowercased() {
-            case "true": return true
-            case "false": return false
-            default: throw EmberError(.configuration, "option \(key) must be true or false, got '\(value)'")
-            }
-        }
-        switch key.lowercased() {
-        case "header": r.csvOptions.header = try bool()
-        case "inferschema": r.csvOptions.inferSchema = try bool()
-        case "sep", "delimiter": r.csvOptions.delimiter = try byte()
-        case "quote": r.csvOptions.quote = try byte()
-        case "escape": r.csvOptions.escape = try byte()
-        case "comment": r.csvOptions.comment = try byte()
-        case "nullvalue": r.csvOptions.nullValue = value
-        case "inferschemasamplerows":
-            guard let n = Int(value), n > 0 else {
-                throw EmberError(.configuration, "option inferSchemaSampleRows must be a positive number, got '\(value)'")
-            }
-            r.csvOptions.inferenceSampleRows = n
-        case "mode":
-            guard let mode = ParseMode.parse(value) else {
-                throw EmberError(.configuration, "unknown parse mode '\(value)'", hint: "use PERMISSIVE, DROPMALFORMED or FAILFAST")
-            }
-            r.csvOptions.mode = mode
-        default:
-            throw EmberError(.configuration, "unknown read option '\(key)'",
-                             hint: "supported: header, inferSchema, inferSchemaSampleRows, sep, quote, escape, comment, nullValue, mode")
-        }
-        r.optionNames.append(key)
+        r.optionPairs.append(ReaderOption(key: key, value: value))
         return r
     }
 
@@ -76,38 +47,18 @@ public struct DataFrameReader: Sendable {
     /// Reads files in the format `format` named, with the options set on this reader.
     public func load(_ paths: String...) throws -> DataFrame { try load(paths) }
     public func load(_ paths: [String]) throws -> DataFrame {
-        switch source.lowercased() {
-        case "csv":
-            return try csv(paths)
-        case "text":
-            if let name = optionNames.first {
-                throw EmberError(.configuration, "the text format takes no option '\(name)'", hint: "text reads one row per line into a `value` column")
-            }
-            return try text(paths)
-        case "parquet", "json":
-            throw EmberError(.configuration, "Ember cannot read \(source) files yet", hint: "read csv or text files")
-        default:
-            throw EmberError(.configuration, "unknown data source format '\(source)'", hint: "Ember reads csv and text files")
-        }
+        let source = try FileSourceFormats.named(source)
+        let options = try source.format(options: optionPairs.map { ($0.key, $0.value) })
+        let splits = try session.splitFiles(paths)
+        let (format, schema) = try source.resolve(paths: paths, format: options, userSchema: userSchema)
+        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: format, schema: schema, splits: splits)))
     }
 
     /// Text files: one row per line in a `value` column.
     public func text(_ paths: String...) throws -> DataFrame { try text(paths) }
-    public func text(_ paths: [String]) throws -> DataFrame {
-        let splits = try session.splitFiles(paths)
-        let schema = StructType([StructField("value", .string)])
-        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: .text, schema: schema, splits: splits)))
-    }
+    public func text(_ paths: [String]) throws -> DataFrame { try format(TextSource.name).load(paths) }
 
     /// CSV files, with the options set on this reader.
     public func csv(_ paths: String...) throws -> DataFrame { try csv(paths) }
-    public func csv(_ paths: [String]) throws -> DataFrame {
-        let splits = try session.splitFiles(paths)
-        var options = csvOptions
-        let schema = try userSchema ?? CSVSchemaInference.inferSchema(paths: paths, options: options)
-        // A sampled schema is checked while scanning; a value that contradicts it fails the job with
-        // an error marked inferredTypeMismatch (then read again without sampling).
-        options.verifyInferredTypes = userSchema == nil && options.inferSchema && options.inferenceSampleRows != nil
-        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: .csv(options), schema: schema, splits: splits)))
-    }
+    public func csv(_ paths: [String]) throws -> DataFrame { try format(CSVSource.name).load(paths) }
 }
