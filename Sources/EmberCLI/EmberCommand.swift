@@ -146,7 +146,7 @@ struct GroupByCommand: ParsableCommand {
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (release builds only give meaningful numbers).",
-        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self, WindowBenchCommand.self, TPCHBenchCommand.self])
+        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self, WindowBenchCommand.self, TPCHBenchCommand.self, ScanBenchCommand.self])
 }
 
 struct ShuffleBenchCommand: ParsableCommand {

@@ -4,6 +4,9 @@
 public struct TaskMetrics: Sendable, Codable, Hashable {
     public var inputRows: Int64 = 0
     public var inputBytes: Int64 = 0
+    /// Bytes of the input's column data after decompression and before decoding (Parquet; 0 for
+    /// formats read as they are stored): what a columnar scan's throughput is measured in.
+    public var decompressedBytes: Int64 = 0
     public var outputRows: Int64 = 0
     public var shuffleReadRows: Int64 = 0
     public var shuffleReadBytes: Int64 = 0

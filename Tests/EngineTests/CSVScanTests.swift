@@ -221,6 +221,40 @@ import Testing
         #expect(fields("a\t'b\tc'\t'it''s'", tabs) == ["a", "b\tc", "it's"])
     }
 
+    /// The word-at-a-time tokenizer splits every line as the byte-by-byte one does, and stopping
+    /// after n fields gives the first n of them: random lines over the bytes that matter (delimiter,
+    /// quote, escape, space, letters), short and long, with both quote conventions.
+    @Test func wordAtATimeTokenizerAgreesWithBytewise() {
+        var rng = SeededRandom(seed: 1301)
+        var tabs = CSVOptions()
+        tabs.delimiter = UInt8(ascii: "\t")
+        tabs.quote = UInt8(ascii: "'")
+        for options in [CSVOptions(), tabs] {
+            let fast = CSVTokenizer(options: options), slow = CSVTokenizer(options: options)
+            let alphabet: [UInt8] = [options.delimiter, options.delimiter, options.quote, options.escape, 0x20, 0x61, 0x62, 0x63, 0x64, 0xC3]
+            for round in 0..<20_000 {
+                let quoteFree = round % 3 == 0
+                let length = Int(rng.next() % (round % 10 == 0 ? 300 : 40))
+                let line: [UInt8] = (0..<length).map { _ in
+                    var b = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                    if quoteFree && b == options.quote { b = 0x61 }
+                    return b
+                }
+                let maxFields = Int(rng.next() % 8) + 1
+                line.withUnsafeBytes { bytes in
+                    slow.tokenizeBytewise(bytes)
+                    let expected = (0..<slow.count).map { (Array(slow.field($0)), slow.isQuoted($0)) }
+                    fast.tokenize(bytes)
+                    let got = (0..<fast.count).map { (Array(fast.field($0)), fast.isQuoted($0)) }
+                    #expect(got.map(\.0) == expected.map(\.0) && got.map(\.1) == expected.map(\.1), "\(String(decoding: line, as: UTF8.self))")
+                    fast.tokenize(bytes, maxFields: maxFields)
+                    let prefix = (0..<fast.count).map { Array(fast.field($0)) }
+                    #expect(prefix == Array(expected.map(\.0).prefix(maxFields)), "\(String(decoding: line, as: UTF8.self)) max \(maxFields)")
+                }
+            }
+        }
+    }
+
     @Test func longs() {
         let cases: [(String, Int64?)] = [
             ("0", 0), ("-0", 0), ("+17", 17), ("9223372036854775807", .max), ("-9223372036854775808", .min),

@@ -59,6 +59,60 @@ enum ValueParsers {
         return negative ? Int64(truncatingIfNeeded: 0 &- value) : Int64(value)
     }
 
+    /// The common case in one tight loop: `-`? digits with at most one `.`, at most 15 digits in
+    /// all (so the digits are an exact integer and 10^fraction digits an exact power: one
+    /// correctly rounded division, Clinger's fast path). Anything else is nil, for the full parser.
+    @inline(__always)
+    static func parsePlainDecimal(_ raw: UnsafeRawBufferPointer) -> Double? {
+        let n = raw.count
+        guard n > 0 && n <= 17, let base = raw.baseAddress else { return nil }
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        let negative = p[0] == UInt8(ascii: "-")
+        var i = negative ? 1 : 0
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var point = -1
+        while i < n {
+            let d = p[i] &- UInt8(ascii: "0")
+            if d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits += 1
+            } else if p[i] == UInt8(ascii: ".") && point < 0 {
+                point = digits
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0 && digits <= 15 else { return nil }
+        let fraction = point < 0 ? 0 : digits - point
+        let v = Double(mantissa) / smallPowerOfTen(fraction)
+        return negative ? -v : v
+    }
+
+    /// 10^e for 0 ≤ e ≤ 15, exact, without an array access in the per-value path.
+    @inline(__always)
+    static func smallPowerOfTen(_ e: Int) -> Double {
+        switch e {
+        case 0: return 1e0
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        default: return 1e15
+        }
+    }
+
     /// Exact powers of ten (all representable in a Double).
     private static let exactPowers: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -66,6 +120,7 @@ enum ValueParsers {
     ]
 
     static func parseDouble(_ raw: UnsafeRawBufferPointer) -> Double? {
+        if let v = parsePlainDecimal(raw) { return v }
         var lo = 0, hi = raw.count
         while lo < hi && raw[lo] <= 0x20 { lo += 1 }
         while hi > lo && raw[hi - 1] <= 0x20 { hi -= 1 }

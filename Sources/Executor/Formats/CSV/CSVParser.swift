@@ -95,23 +95,105 @@ final class CSVTokenizer {
         capacity = bigger
     }
 
-    /// Splits `line` (without its line terminator) into fields.
-    func tokenize(_ line: UnsafeRawBufferPointer) {
+    /// Splits `line` (without its line terminator) into fields, stopping after `maxFields` (the
+    /// record may have more; `count` is then `maxFields`).
+    ///
+    /// Unquoted stretches are searched a word (8 bytes) at a time: each word yields a bit per
+    /// delimiter byte and per quote byte (SWAR, see ``matchBits(_:_:)``), and fields end at the
+    /// delimiter bits. From the first field that holds a quote on, the rest of the line goes
+    /// byte by byte, through the quote rules.
+    func tokenize(_ line: UnsafeRawBufferPointer, maxFields: Int = .max) {
         count = 0
         let n = line.count
         guard n > 0, let raw = line.baseAddress else {
             append(line.baseAddress, 0, false)
             return
         }
+        let delimiters = Self.broadcast(delimiter), quotes = Self.broadcast(quote)
+        var fieldStart = 0
+        var i = 0
+        while i + 8 <= n {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let quoteBits = Self.matchBits(word, quotes)
+            var bits = Self.matchBits(word, delimiters)
+            if quoteBits != 0 {
+                // Fields that end before the quote are plain; the quote's field and the rest of
+                // the line follow the quote rules.
+                bits &= quoteBits &- 1
+            }
+            while bits != 0 {
+                let end = i + bits.trailingZeroBitCount >> 3
+                append(raw + fieldStart, end - fieldStart, false)
+                if count >= maxFields { return }
+                fieldStart = end + 1
+                bits &= bits &- 1
+            }
+            if quoteBits != 0 {
+                tokenizeQuoting(raw, n, from: fieldStart, maxFields: maxFields)
+                return
+            }
+            i += 8
+        }
+        guard n >= 8 else {
+            tokenizeQuoting(raw, n, from: fieldStart, maxFields: maxFields)
+            return
+        }
+        // The last 0-7 bytes: the line's last word, shifted so that byte i comes first.
+        let tail = n - i
+        if tail > 0 {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64((8 - tail) * 8)
+            let inTail: UInt64 = (1 << UInt64(tail * 8)) - 1
+            let quoteBits = Self.matchBits(word, quotes) & inTail
+            var bits = Self.matchBits(word, delimiters) & inTail
+            if quoteBits != 0 { bits &= quoteBits &- 1 }
+            while bits != 0 {
+                let end = i + bits.trailingZeroBitCount >> 3
+                append(raw + fieldStart, end - fieldStart, false)
+                if count >= maxFields { return }
+                fieldStart = end + 1
+                bits &= bits &- 1
+            }
+            if quoteBits != 0 {
+                tokenizeQuoting(raw, n, from: fieldStart, maxFields: maxFields)
+                return
+            }
+        }
+        append(raw + fieldStart, n - fieldStart, false)   // the last field, maybe empty
+    }
+
+    /// A byte repeated in every byte of a word.
+    @inline(__always) static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// The high bit of every byte of `word` equal to the byte `pattern` repeats, and no other bit
+    /// (exact for every byte: no borrow runs from one byte into the next).
+    @inline(__always) static func matchBits(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = word ^ pattern
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low7) &+ low7) | x | low7)
+    }
+
+    /// The whole line byte by byte (what ``tokenize(_:maxFields:)`` must agree with; tests).
+    func tokenizeBytewise(_ line: UnsafeRawBufferPointer) {
+        count = 0
+        guard line.count > 0, let raw = line.baseAddress else {
+            append(line.baseAddress, 0, false)
+            return
+        }
+        tokenizeQuoting(raw, line.count, from: 0, maxFields: .max)
+    }
+
+    /// The fields from `start` (a field start) to the end of the line, byte by byte, with quotes.
+    private func tokenizeQuoting(_ raw: UnsafeRawPointer, _ n: Int, from start: Int, maxFields: Int) {
+        let p = raw.assumingMemoryBound(to: UInt8.self)
+        let delimiter = self.delimiter, quote = self.quote
+        // Before any field of this record points into scratch (earlier ones point into the line).
         if n > scratchCapacity {
             scratch.deallocate()
             scratchCapacity = max(n, scratchCapacity * 2)
             scratch = .allocate(byteCount: scratchCapacity, alignment: 16)
         }
-        let p = raw.assumingMemoryBound(to: UInt8.self)
-        let delimiter = self.delimiter, quote = self.quote
         var out = 0      // write position in scratch (unescaped quoted fields)
-        var i = 0
+        var i = start
         while true {
             let fieldStart = i
             if i < n && p[i] == quote {
@@ -121,7 +203,7 @@ final class CSVTokenizer {
                 append(raw + fieldStart, i - fieldStart, false)
             }
             // Here i == n or p[i] is the delimiter.
-            if i >= n { return }
+            if i >= n || count >= maxFields { return }
             i += 1
             if i == n {
                 append(raw + n, 0, false)   // trailing delimiter: one more, empty field

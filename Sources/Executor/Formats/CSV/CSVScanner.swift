@@ -50,7 +50,7 @@
                     skipFirst = false
                     continue
                 }
-                tokenizer.tokenize(line)
+                tokenizer.tokenize(line, maxFields: decoder.fieldsNeeded)
                 switch decoder.decode(tokenizer, into: columns) {
                 case .row:
                     rows += 1
@@ -92,6 +92,10 @@ struct CSVRecordDecoder {
     let kinds: [ScanKind]
     let rowsPerBatch: Int
     let nullValue: [UInt8]
+    /// Fields a record is split into: in PERMISSIVE mode only up to the last required column (a
+    /// record's field count changes nothing there: missing fields are null, extra ones ignored);
+    /// the other modes judge the count, so they split the whole record.
+    let fieldsNeeded: Int
 
     /// A batch is also cut when its lines reach this many bytes, keeping string columns' Int32
     /// offsets far from overflow.
@@ -130,6 +134,7 @@ struct CSVRecordDecoder {
         self.kinds = kinds
         self.rowsPerBatch = rowsPerBatch
         self.nullValue = Array(options.nullValue.utf8)
+        self.fieldsNeeded = options.mode == .permissive ? max(1, (requiredColumns.max() ?? 0) + 1) : .max
     }
 
     func makeColumns() -> [ColumnAccumulator] {
