@@ -316,3 +316,46 @@ import Testing
 
 // MARK: - Schema inference
 
+
+// MARK: - Column accumulator
+
+@Suite struct ColumnAccumulatorTests {
+    /// Random appends, nulls and undos of every kind, past the reserved rows (so buffers grow),
+    /// over several batches, against the values kept aside in plain arrays.
+    @Test func equalsAPlainArrayUnderAppendsNullsAndUndos() {
+        var rng = SeededRandom(seed: 4242)
+        for kind in [ScanKind.long, .double, .boolean, .string, .date, .timestamp] {
+            var column = ColumnAccumulator(kind: kind, rowsPerBatch: 5)
+            for _ in 0..<6 {
+                var expected: [Value] = []
+                for _ in 0..<Int(rng.next() % 300) {
+                    let r = rng.next()
+                    if r % 7 == 0 && !expected.isEmpty {
+                        column.removeLast()
+                        expected.removeLast()
+                    } else if r % 5 == 0 {
+                        column.appendNull()
+                        expected.append(.null)
+                    } else {
+                        let x = Int64(bitPattern: rng.next() >> UInt64(r % 60))
+                        switch kind {
+                        case .long: column.appendLong(x); expected.append(.long(x))
+                        case .timestamp: column.appendTimestamp(x); expected.append(.timestamp(x))
+                        case .double: column.appendDouble(Double(x) / 3); expected.append(.double(Double(x) / 3))
+                        case .boolean: column.appendBool(x & 1 == 0); expected.append(.boolean(x & 1 == 0))
+                        case .date: column.appendDate(Int32(truncatingIfNeeded: x)); expected.append(.date(Int32(truncatingIfNeeded: x)))
+                        case .string:
+                            let s = String(repeating: "é\(x % 10)", count: Int(r % 40))
+                            var copy = s
+                            copy.withUTF8 { column.appendString(UnsafeRawBufferPointer($0)) }
+                            expected.append(.string(s))
+                        }
+                    }
+                }
+                let vector = column.finish()
+                #expect(vector.count == expected.count)
+                #expect((0..<vector.count).map { vector.value(at: $0) } == expected, "\(kind)")
+            }
+        }
+    }
+}

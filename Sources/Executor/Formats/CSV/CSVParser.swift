@@ -109,27 +109,12 @@ final class CSVTokenizer {
             append(line.baseAddress, 0, false)
             return
         }
-        let delimiters = Self.broadcast(delimiter), quotes = Self.broadcast(quote)
         var fieldStart = 0
         var i = 0
         while i + 8 <= n {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let quoteBits = Self.matchBits(word, quotes)
-            var bits = Self.matchBits(word, delimiters)
-            if quoteBits != 0 {
-                // Fields that end before the quote are plain; the quote's field and the rest of
-                // the line follow the quote rules.
-                bits &= quoteBits &- 1
-            }
-            while bits != 0 {
-                let end = i + bits.trailingZeroBitCount >> 3
-                append(raw + fieldStart, end - fieldStart, false)
-                if count >= maxFields { return }
-                fieldStart = end + 1
-                bits &= bits &- 1
-            }
-            if quoteBits != 0 {
-                tokenizeQuoting(raw, n, from: fieldStart, maxFields: maxFields)
+            guard appendPlainFields(word, at: i, raw, &fieldStart, maxFields: maxFields) else {
+                if count < maxFields { tokenizeQuoting(raw, n, from: fieldStart, maxFields: maxFields) }
                 return
             }
             i += 8
@@ -138,27 +123,36 @@ final class CSVTokenizer {
             tokenizeQuoting(raw, n, from: fieldStart, maxFields: maxFields)
             return
         }
-        // The last 0-7 bytes: the line's last word, shifted so that byte i comes first.
+        // The last 0-7 bytes: the line's last word, shifted so that byte i comes first, and the
+        // bytes before the line's end only.
         let tail = n - i
         if tail > 0 {
             let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64((8 - tail) * 8)
-            let inTail: UInt64 = (1 << UInt64(tail * 8)) - 1
-            let quoteBits = Self.matchBits(word, quotes) & inTail
-            var bits = Self.matchBits(word, delimiters) & inTail
-            if quoteBits != 0 { bits &= quoteBits &- 1 }
-            while bits != 0 {
-                let end = i + bits.trailingZeroBitCount >> 3
-                append(raw + fieldStart, end - fieldStart, false)
-                if count >= maxFields { return }
-                fieldStart = end + 1
-                bits &= bits &- 1
-            }
-            if quoteBits != 0 {
-                tokenizeQuoting(raw, n, from: fieldStart, maxFields: maxFields)
+            guard appendPlainFields(word, at: i, raw, &fieldStart, maxFields: maxFields, valid: (1 << UInt64(tail * 8)) - 1) else {
+                if count < maxFields { tokenizeQuoting(raw, n, from: fieldStart, maxFields: maxFields) }
                 return
             }
         }
         append(raw + fieldStart, n - fieldStart, false)   // the last field, maybe empty
+    }
+
+    /// Appends the fields ending at the delimiters of `word` (the line's bytes from `i`, those
+    /// outside `valid` ignored). False when the tokenizer must stop here: `maxFields` reached, or a
+    /// quote met (the fields before it are appended; the quote's field starts at `fieldStart`).
+    @inline(__always)
+    private func appendPlainFields(_ word: UInt64, at i: Int, _ raw: UnsafeRawPointer, _ fieldStart: inout Int,
+                                   maxFields: Int, valid: UInt64 = ~0) -> Bool {
+        let quoteBits = Self.matchBits(word, Self.broadcast(quote)) & valid
+        var bits = Self.matchBits(word, Self.broadcast(delimiter)) & valid
+        if quoteBits != 0 { bits &= quoteBits &- 1 }   // only the delimiters before the quote
+        while bits != 0 {
+            let end = i + bits.trailingZeroBitCount >> 3
+            append(raw + fieldStart, end - fieldStart, false)
+            if count >= maxFields { return false }
+            fieldStart = end + 1
+            bits &= bits &- 1
+        }
+        return quoteBits == 0
     }
 
     /// A byte repeated in every byte of a word.
