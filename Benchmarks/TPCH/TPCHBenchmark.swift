@@ -21,14 +21,14 @@ public enum TPCHBenchmark {
 
     /// Runs `queries` over the tables in `data`, printing one line per query through `report`:
     /// their DataFrame versions, or with `sqlDirectory` their SQL text from that directory.
-    public static func run(session: Session, data: String, queries: [Int], answersOut: String?, sqlDirectory: String? = nil,
-                           report: (String) -> Void) throws -> [QueryRun] {
+    public static func run(session: Session, data: String, format: String = "csv", queries: [Int], answersOut: String?,
+                           sqlDirectory: String? = nil, report: (String) -> Void) throws -> [QueryRun] {
         try check(queries)
         let texts = try sqlDirectory.map { try TPCHSQL.texts(queries, directory: $0) }
         if let answersOut { try FileManager.default.createDirectory(atPath: answersOut, withIntermediateDirectories: true) }
         let loadStart = Date()
-        let tables = try TPCHTables(session: session, directory: data)
-        report(String(format: "tables loaded (schema inference) in %.3f s", Date().timeIntervalSince(loadStart)))
+        let tables = try TPCHTables(session: session, directory: data, format: format)
+        report(String(format: "tables loaded (%@) in %.3f s", format == "csv" ? "schema inference" : "footers read", Date().timeIntervalSince(loadStart)))
         if texts != nil { try tables.createTempViews() }
         var runs: [QueryRun] = []
         for q in queries {

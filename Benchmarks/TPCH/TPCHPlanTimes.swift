@@ -23,12 +23,12 @@ public enum TPCHPlanTimes {
     }
 
     /// Times `queries` over the tables in `data`, printing one line per query through `report`.
-    public static func measure(session: Session, data: String, queries: [Int], sqlDirectory: String, runs: Int,
+    public static func measure(session: Session, data: String, format: String = "csv", queries: [Int], sqlDirectory: String, runs: Int,
                                report: (String) -> Void) throws -> [Times] {
         try TPCHBenchmark.check(queries)
         guard runs >= 1 else { throw EmberError(.configuration, "--runs must be at least 1", hint: "e.g. --runs 20") }
         let texts = try TPCHSQL.texts(queries, directory: sqlDirectory)
-        let tables = try TPCHTables(session: session, directory: data)
+        let tables = try TPCHTables(session: session, directory: data, format: format)
         try tables.createTempViews()
         report("best of \(runs), µs: parse, parse+translate, parse+translate+plan (SQL); build+plan (DataFrame)")
         var all: [Times] = []

@@ -1,6 +1,7 @@
-// Tables: the eight TPC-H tables as DataFrames over DIR/<table>.csv, the files tpchgen-cli writes
-// (`Benchmarks/peers/tpch/gen-data SF DIR`): a header row, comma-delimited, dates as yyyy-MM-dd.
-// Schema inference reads each file once here; every query then reads the files again.
+// Tables: the eight TPC-H tables as DataFrames over DIR/<table>.csv or DIR/<table>.parquet, the
+// files tpchgen-cli writes (`Benchmarks/peers/tpch/gen-data SF DIR`, or `tpchgen-cli parquet`):
+// CSV with a header row, comma-delimited, dates as yyyy-MM-dd, its schema inferred (each file read
+// once here); Parquet with the schema in its footer. Every query then reads the files again.
 
 import Engine
 
@@ -16,12 +17,20 @@ public struct TPCHTables: Sendable {
     public let region: DataFrame
     public let supplier: DataFrame
 
-    /// The eight names, each read from `directory/<name>.csv`.
+    /// The eight names, each read from `directory/<name>.<format>`.
     public static let names = ["customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier"]
 
-    public init(session: Session, directory: String) throws {
+    /// The formats the tables can be read in.
+    public static let formats = ["csv", "parquet"]
+
+    public init(session: Session, directory: String, format: String = "csv") throws {
+        guard Self.formats.contains(format) else {
+            throw EmberError(.configuration, "TPC-H tables are read as csv or parquet, not '\(format)'", hint: "use --format csv or --format parquet")
+        }
         func table(_ name: String) throws -> DataFrame {
-            try session.read.option("header", true).option("inferSchema", true).csv("\(directory)/\(name).csv")
+            let path = "\(directory)/\(name).\(format)"
+            if format == "csv" { return try session.read.option("header", true).option("inferSchema", true).csv(path) }
+            return try session.read.format(format).load(path)
         }
         customer = try table("customer")
         lineitem = try table("lineitem")

@@ -234,9 +234,10 @@ func parseCount(_ text: String) -> Int? {
 struct TPCHBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tpch",
-        abstract: "The 22 TPC-H queries over CSV tables with headers (tpchgen-cli csv -s SF --output-dir DIR).")
+        abstract: "The 22 TPC-H queries over the tables tpchgen-cli writes (csv with headers, or parquet: tpchgen-cli csv|parquet -s SF --output-dir DIR).")
 
-    @Option(help: "Directory holding customer.csv, lineitem.csv, … (one file per table).") var data: String
+    @Option(help: "Directory holding customer.csv, lineitem.csv, … (one file per table; .parquet with --format parquet).") var data: String
+    @Option(help: "The tables' format: csv or parquet.") var format: String = "csv"
     @Option(help: "Queries to run, e.g. 1,5,7 (default: all 22).") var queries: String?
     @Option(name: .customLong("answers-out"), help: "Write each result to DIR/qNN.csv (header row, rows in the query's order).")
     var answersOut: String?
@@ -265,9 +266,10 @@ struct TPCHBenchCommand: ParsableCommand {
             fflush(nil)   // one line per query as it ends, also into a pipe
         }
         if planTimes {
-            _ = try TPCHPlanTimes.measure(session: session, data: data, queries: numbers, sqlDirectory: sqlDir, runs: runs, report: report)
+            _ = try TPCHPlanTimes.measure(session: session, data: data, format: format, queries: numbers, sqlDirectory: sqlDir, runs: runs,
+                                          report: report)
         } else {
-            _ = try TPCHBenchmark.run(session: session, data: data, queries: numbers, answersOut: answersOut,
+            _ = try TPCHBenchmark.run(session: session, data: data, format: format, queries: numbers, answersOut: answersOut,
                                       sqlDirectory: sql ? sqlDir : nil, report: report)
         }
     }
