@@ -6,7 +6,7 @@
 // Errors are printed with control characters escaped, and never by a write that can trap.
 
 import ArgumentParser
-import Engine
+@_spi(EmberInternal) import Engine
 import Foundation
 import Logging
 import TPCHQueries
@@ -91,9 +91,15 @@ struct ClusterOptions: ParsableArguments {
     }
 }
 
+/// Writes the rows to exactly one file, in the format its extension names (CSV with a header line).
+func writeOutputFile(_ df: DataFrame, _ path: String, overwrite: Bool) throws {
+    let writer = df.write.mode(overwrite ? .overwrite : .errorIfExists)
+    try (DataFrameWriter.singleFileFormat(path) == "csv" ? writer.option("header", true) : writer).singleFile(path)
+}
+
 func runAndReport(_ df: DataFrame, output: String, overwrite: Bool, session: Session, what: String) throws {
     let start = Date()
-    try df.write.mode(overwrite ? .overwrite : .errorIfExists).option("header", true).csv(output)
+    try writeOutputFile(df, output, overwrite: overwrite)
     let seconds = Date().timeIntervalSince(start)
     StandardError.write(String(format: "%@: wrote %@ in %.2f s on %d executor processes (driver peak RSS %d MiB)\n",
                                what, output.escapingControlCharacters, seconds, session.executorCount, Int(driverPeakRSS() >> 20)))

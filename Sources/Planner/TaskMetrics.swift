@@ -8,6 +8,9 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     /// formats read as they are stored): what a columnar scan's throughput is measured in.
     public var decompressedBytes: Int64 = 0
     public var outputRows: Int64 = 0
+    /// Files a write task wrote and their bytes (Spark's numFiles, numOutputBytes; numOutputRows is `outputRows`).
+    public var outputFiles: Int = 0
+    public var outputBytes: Int64 = 0
     public var shuffleReadRows: Int64 = 0
     public var shuffleReadBytes: Int64 = 0
     /// Map output blocks this task fetched (empty ones are skipped).

@@ -1,4 +1,5 @@
-// CSVWriterTests: the CSV writer's quoting, header, atomic commit and overwrite rules.
+// CSVWriterTests: the CSV writer's quoting and header, and a single output file's atomic commit and
+// overwrite rules (SingleFileOutput over the CSV writer).
 
 import Foundation
 import Testing
@@ -24,12 +25,11 @@ import Testing
         let dir = try ScanDir()
         defer { dir.cleanup() }
         let path = dir.file("out.csv")
-        let writer = try CSVFileWriter(path: path, schema: Self.schema, options: withHeader, overwrite: false)
+        let writer = try SingleFileOutput(path: path, format: .csv(withHeader), schema: Self.schema, overwrite: false)
         try writer.write(ColumnarBatch.fromRows(Array(Self.rows.prefix(2)), schema: Self.schema))
         try writer.write(ColumnarBatch.fromRows(Array(Self.rows.dropFirst(2)), schema: Self.schema))
         #expect(!FileManager.default.fileExists(atPath: path))     // nothing visible before commit
         try writer.commit()
-        #expect(writer.rowsWritten == Self.rows.count)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text == #"""
             s,l,d,b,dt,ts
@@ -51,7 +51,7 @@ import Testing
 
         // Embedded newlines are quoted (one record per line on reading, as Spark's default).
         let multi = dir.file("multi.csv")
-        let w2 = try CSVFileWriter(path: multi, schema: StructType([StructField("x", .string)]), options: withHeader, overwrite: false)
+        let w2 = try SingleFileOutput(path: multi, format: .csv(withHeader), schema: StructType([StructField("x", .string)]), overwrite: false)
         try w2.write(ColumnarBatch.fromRows([[.string("a\nb")], [.string("c\rd")]], schema: StructType([StructField("x", .string)])))
         try w2.commit()
         #expect(try String(contentsOfFile: multi, encoding: .utf8) == "x\n\"a\nb\"\n\"c\rd\"\n")
@@ -66,7 +66,7 @@ import Testing
         options.nullValue = "NULL"
         let schema = StructType([StructField("l", .long), StructField("s", .string), StructField("a", .array(.long))])
         let path = dir.file("dash.csv")
-        let writer = try CSVFileWriter(path: path, schema: schema, options: options, overwrite: false)
+        let writer = try SingleFileOutput(path: path, format: .csv(options), schema: schema, overwrite: false)
         try writer.write(ColumnarBatch.fromRows([[.long(-5), .string("a-b"), .array([.long(1), .long(2)])],
                                                  [.null, .null, .null]], schema: schema))
         // Enough rows to flush several chunks.
@@ -112,13 +112,13 @@ import Testing
         defer { dir.cleanup() }
         let path = try dir.write("exists.csv", "old\n")
         let schema = StructType([StructField("x", .long)])
-        let error = scanCaughtError { _ = try CSVFileWriter(path: path, schema: schema, options: withHeader, overwrite: false) }
+        let error = scanCaughtError { _ = try SingleFileOutput(path: path, format: .csv(withHeader), schema: schema, overwrite: false) }
         #expect(error?.code == .output)
         #expect(error?.message == "output path already exists")
         #expect(error?.context("path") == path)
         #expect(error?.hint?.contains("overwrite") == true)
 
-        let writer = try CSVFileWriter(path: path, schema: schema, options: withHeader, overwrite: true)
+        let writer = try SingleFileOutput(path: path, format: .csv(withHeader), schema: schema, overwrite: true)
         try writer.write(ColumnarBatch.fromRows([[.long(1)]], schema: schema))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
         try writer.commit()
@@ -127,15 +127,40 @@ import Testing
 
         // The path appears between init and commit: commit without overwrite refuses to replace it.
         let late = dir.file("late.csv")
-        let w2 = try CSVFileWriter(path: late, schema: schema, options: withHeader, overwrite: false)
+        let w2 = try SingleFileOutput(path: late, format: .csv(withHeader), schema: schema, overwrite: false)
         try dir.write("late.csv", "someone else\n")
         #expect(scanCaughtError { try w2.commit() }?.message == "output path already exists")
         #expect(try String(contentsOfFile: late, encoding: .utf8) == "someone else\n")
         #expect(dir.entries() == ["exists.csv", "late.csv"])
 
-        let noDir = scanCaughtError { _ = try CSVFileWriter(path: dir.file("missing/out.csv"), schema: schema, options: withHeader, overwrite: true) }
+        let noDir = scanCaughtError { _ = try SingleFileOutput(path: dir.file("missing/out.csv"), format: .csv(withHeader), schema: schema, overwrite: true) }
         #expect(noDir?.code == .output)
         #expect(noDir?.message.contains("directory does not exist") == true)
+    }
+
+    @Test func theWriterCreatesItsFileExclusivelyAndAbortRemovesIt() throws {
+        let dir = try ScanDir()
+        defer { dir.cleanup() }
+        let schema = StructType([StructField("x", .long)])
+        let taken = try dir.write("taken.csv", "old\n")
+        #expect(scanCaughtError { _ = try CSVFileWriter(path: taken, schema: schema, options: withHeader) }?.message == "output path already exists")
+        #expect(try String(contentsOfFile: taken, encoding: .utf8) == "old\n")
+        let path = dir.file("part.csv")
+        let writer = try CSVFileWriter(path: path, schema: schema, options: withHeader)
+        try writer.write(ColumnarBatch.fromRows([[.long(1)], [.null]], schema: schema))
+        try writer.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "x\n1\n\n")
+        #expect(writer.bytesWritten == 5)
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o644 & OutputPath.defaultFileMode())
+        let empty = try CSVFileWriter(path: dir.file("empty.csv"), schema: schema, options: withHeader)
+        try empty.close()
+        #expect(try String(contentsOfFile: dir.file("empty.csv"), encoding: .utf8) == "x\n", "an empty file keeps its header")
+        let aborted = try CSVFileWriter(path: dir.file("gone.csv"), schema: schema, options: withHeader)
+        try aborted.write(ColumnarBatch.fromRows([[.long(1)]], schema: schema))
+        aborted.abort()
+        aborted.abort()
+        #expect(!FileManager.default.fileExists(atPath: dir.file("gone.csv")))
     }
 
     @Test func abortAndDropLeaveNothing() throws {
@@ -143,7 +168,7 @@ import Testing
         defer { dir.cleanup() }
         let schema = StructType([StructField("x", .long)])
         let path = dir.file("out.csv")
-        let writer = try CSVFileWriter(path: path, schema: schema, options: withHeader, overwrite: false)
+        let writer = try SingleFileOutput(path: path, format: .csv(withHeader), schema: schema, overwrite: false)
         try writer.write(ColumnarBatch.fromRows([[.long(1)]], schema: schema))
         #expect(dir.entries().count == 1)   // the hidden temp file
         #expect(try FileSplitter.splits(paths: [dir.path], targetSplitBytes: 100, minSplits: 1).isEmpty)
@@ -155,7 +180,7 @@ import Testing
         #expect(dir.entries().isEmpty)
 
         do {
-            let dropped = try CSVFileWriter(path: path, schema: schema, options: withHeader, overwrite: false)
+            let dropped = try SingleFileOutput(path: path, format: .csv(withHeader), schema: schema, overwrite: false)
             try dropped.write(ColumnarBatch.fromRows([[.long(1)]], schema: schema))
             #expect(dir.entries().count == 1)
         }
@@ -169,3 +194,4 @@ private let withHeader: CSVWriteOptions = {
     o.header = true
     return o
 }()
+

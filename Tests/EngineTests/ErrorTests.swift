@@ -93,7 +93,7 @@ import Testing
         #expect(error?.code == .output)
         #expect(try String(contentsOfFile: output, encoding: .utf8) == "precious\n")
         try df.write.mode(.overwrite).option("header", true).csv(output)
-        #expect(try readCSV(output) == [["word", "count"], ["two", "2"], ["one", "1"]])
+        #expect(try readCSVOutput(output, header: true) == [["word", "count"], ["two", "2"], ["one", "1"]])
 
         // A job that fails (FAILFAST on a malformed row) leaves no output file and no temp file.
         let bad = dir.write("bad.csv", "k,x\na,1\nb,2,3\n")

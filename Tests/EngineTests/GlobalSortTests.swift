@@ -101,7 +101,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
             let out = dir.path + "/out.csv"
             try df.orderBy(col("k").asc_nulls_last(), col("id").desc()).select(col("k"), col("id")).write.csv(out)
-            let written = try readCSV(out).map { [$0[0].isEmpty ? Value.null : .long(Int64($0[0])!), .long(Int64($0[1])!)] }
+            let written = try readCSVOutput(out).map { [$0[0].isEmpty ? Value.null : .long(Int64($0[0])!), .long(Int64($0[1])!)] }
             let want = SortReference.sorted(rows, [(1, true, false), (0, false, true)]).map { [$0[1], $0[0]] }
             #expect(SortReference.text(written) == SortReference.text(want))
         }

@@ -81,7 +81,7 @@ func csvText(_ rows: [GroupRow], nullToken: String) -> String {
         let df = try GroupByJob.dataFrame(session, input: input, keys: ["k1", "k2"],
                                           aggregates: try GroupByJob.parseAggregates(Self.aggregates), nullValue: nullToken)
         try df.write.option("header", true).csv(output)
-        let got = try readCSV(output)
+        let got = try readCSVOutput(output, header: true)
         #expect(got.first == ["k1", "k2", "count", "sum_x", "avg_x", "min_x", "max_x"])
         let expected = referenceGroupBy(rows)
         #expect(got.count - 1 == expected.count)

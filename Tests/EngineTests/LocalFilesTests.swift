@@ -5,7 +5,7 @@
 // refused with a clear error. As root, the tests also run the `ember` tool as two other users one
 // after the other: both jobs succeed and neither user can read the other's (or root's) files.
 
-@testable import Engine
+@_spi(EmberInternal) @testable import Engine
 @_spi(EmberInternal) import Executor
 import Foundation
 import Testing
@@ -37,7 +37,7 @@ func fileMode(_ path: String) -> mode_t? {
         let df = session.range(0, 20_000, numPartitions: 4).persist(.diskOnly)
             .groupBy((col("id") % 5).alias("k")).count().orderBy("k")
         let output = dir.file("out/result.csv")
-        let writer = Thread { try? df.write.option("header", true).csv(output) }
+        let writer = Thread { try? df.write.option("header", true).singleFile(output) }
         writer.start()
 
         var tempModes: [String: mode_t] = [:]

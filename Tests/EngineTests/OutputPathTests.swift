@@ -81,15 +81,15 @@ import Testing
         let fifo = dir.file("fifo")
         #expect(mkfifo(fifo, 0o600) == 0)
         let notRegular = #expect(throws: EmberError.self) { try writer.csv(fifo) }
-        #expect(notRegular?.message == "output path is a FIFO; overwrite replaces only regular files")
+        #expect(notRegular?.message == "output path is a FIFO; overwrite replaces only directories and regular files")
         #expect(fileType(fifo) == S_IFIFO)
         let target = dir.write("target.csv", "keep\n")
         try FileManager.default.createSymbolicLink(atPath: dir.file("to-target.csv"), withDestinationPath: target)
         let symlink = #expect(throws: EmberError.self) { try writer.csv(dir.file("to-target.csv")) }
-        #expect(symlink?.message == "output path is a symbolic link; overwrite replaces only regular files")
+        #expect(symlink?.message == "output path is a symbolic link; overwrite replaces only directories and regular files")
         #expect(fileType(dir.file("to-target.csv")) == S_IFLNK)
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n")
         try writer.csv(dir.file("out.csv"))
-        #expect(try readCSV(dir.file("out.csv")) == [["k", "count"], ["a", "2"], ["b", "1"]])
+        #expect(try readCSVOutput(dir.file("out.csv"), header: true) == [["k", "count"], ["a", "2"], ["b", "1"]])
     }
 }

@@ -5,7 +5,7 @@
 // Spark's message; a status that cannot be sent fails the task, not the executor. (Results larger
 // than a frame: StatusFrameTests.)
 
-@testable import Engine
+@_spi(EmberInternal) @testable import Engine
 @_spi(EmberInternal) import Executor
 import Foundation
 @_spi(EmberInternal) import Planner
@@ -70,7 +70,7 @@ import Testing
         let table = try session.read.option("header", true).option("inferSchema", true).csv(input)
 
         // Unordered: partitions in order, so the input's order.
-        try table.write.csv(dir.file("plain.csv"))
+        try table.write.singleFile(dir.file("plain.csv"))
         #expect(try lines(dir.file("plain.csv")) == data.map(\.line))
         #expect(session.lastJobTasks.contains { $0.metrics.resultSize > 64 << 10 }, "results went through result files")
         #expect(try resultFilesOnceSettled(session).isEmpty, "result files are removed once read")
@@ -78,19 +78,19 @@ import Testing
 
         // Sorted: a streaming merge of the sorted partitions.
         let sorted = data.sorted { ($0.k, $0.v, $0.x) < ($1.k, $1.v, $1.x) }
-        try table.orderBy(col("k").asc(), col("v").asc(), col("x").asc()).write.csv(dir.file("sorted.csv"))
+        try table.orderBy(col("k").asc(), col("v").asc(), col("x").asc()).write.singleFile(dir.file("sorted.csv"))
         #expect(try lines(dir.file("sorted.csv")) == sorted.map(\.line))
 
         // Sorted with a limit: the merge stops after n rows.
         let top = data.sorted { ($1.x, $0.k, $0.v) < ($0.x, $1.k, $1.v) }.prefix(1234)
-        try table.orderBy(col("x").desc(), col("k").asc(), col("v").asc()).limit(1234).write.csv(dir.file("top.csv"))
+        try table.orderBy(col("x").desc(), col("k").asc(), col("v").asc()).limit(1234).write.singleFile(dir.file("top.csv"))
         #expect(try lines(dir.file("top.csv")) == top.map(\.line))
 
         // An aggregate's result, sorted by key.
         var groups: [Int64: (Int64, Int64)] = [:]
         for r in data { groups[r.k, default: (0, 0)].0 += 1; groups[r.k, default: (0, 0)].1 += r.x }
         let expected = groups.keys.sorted().map { "\($0),\(groups[$0]!.0),\(groups[$0]!.1)" }
-        try table.groupBy("k").agg(count(col("*")).alias("n"), sum("x").alias("s")).orderBy("k").write.csv(dir.file("groups.csv"))
+        try table.groupBy("k").agg(count(col("*")).alias("n"), sum("x").alias("s")).orderBy("k").write.singleFile(dir.file("groups.csv"))
         #expect(try lines(dir.file("groups.csv")) == expected)
         #expect(try resultFilesOnceSettled(session).isEmpty)
     }
@@ -112,7 +112,7 @@ import Testing
             #expect(error.hint?.contains("write the result out") == true, "\(error.hint ?? "")")
         }
         #expect(try table.take(3).count == 3, "a small result still fits")
-        try table.write.csv(dir.file("out.csv"))
+        try table.write.singleFile(dir.file("out.csv"))
         #expect(try lines(dir.file("out.csv")).count == data.count, "writing streams the result and is not limited")
         #expect(try resultFilesOnceSettled(session).isEmpty, "the failed collect's result files were removed")
     }

@@ -52,7 +52,7 @@ func randomText(lines: Int, vocabulary: Int, skew: Bool, seed: UInt64) -> String
         defer { session.stop() }
         let output = dir.file("out.csv")
         try WordCountJob.dataFrame(session, inputs: inputs).write.option("header", true).csv(output)
-        let rows = try readCSV(output)
+        let rows = try readCSVOutput(output, header: true)
         #expect(rows.first == ["word", "count"])
         let got = rows.dropFirst().map { ($0[0], Int($0[1]) ?? -1) }
         let expected = referenceWordCount(texts)

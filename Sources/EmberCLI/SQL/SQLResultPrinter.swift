@@ -17,14 +17,10 @@ struct SQLResultPrinter {
     let overwrite: Bool
 
     static func checkOutputFormat(_ path: String) throws {
-        switch (path as NSString).pathExtension.lowercased() {
-        case "csv": return
-        case "parquet", "json":
-            throw EmberError(.configuration, "Ember cannot write \((path as NSString).pathExtension) files yet",
-                             context: [.init("output", path)], hint: "write a .csv file")
-        default:
-            throw EmberError(.configuration, "cannot tell the output format from the file name", context: [.init("output", path)],
-                             hint: "end the name with .csv")
+        do {
+            _ = try DataFrameWriter.singleFileFormat(path)
+        } catch let error as EmberError {
+            throw error.with("output", path)
         }
     }
 
@@ -56,7 +52,7 @@ struct SQLResultPrinter {
         let kind = (try? SQLParser.parseStatement(text))?.kind
         let df = try session.sql(text)
         if let file {
-            try df.write.mode(overwrite ? .overwrite : .errorIfExists).option("header", true).csv(file)
+            try writeOutputFile(df, file, overwrite: overwrite)
             reportTime(start, "wrote \(file.escapingControlCharacters)")
             return
         }

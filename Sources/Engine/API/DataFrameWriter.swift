@@ -1,15 +1,23 @@
-// DataFrameWriter: writes a DataFrame's result. `csv(path)` writes ONE CSV file (Spark writes a
-// directory of part files; Ember's output is a single file, like coalesce(1)), committed
-// atomically: a temp file in the same directory renamed into place only after the job succeeded.
-// The rows stream into the file while the job runs (partitions in order as they arrive, sorted
-// results through a streaming merge), so the driver never holds the whole result.
+// DataFrameWriter: `df.write` (Spark's DataFrameWriter). `save(dir)` / `csv(dir)` / `text(dir)`
+// write a directory the way Spark does: a write job whose last stage's tasks each write their
+// partition as `part-NNNNN-<uuid>-c000.<ext>` files (in `col=value/` directories with
+// `partitionBy`), committed through task attempt directories and a job commit that ends with
+// `_SUCCESS` (FileCommitProtocol); a failed job leaves no visible output (OutputDirectory).
+// `coalesce(1)` before the write makes one part file.
+//
+// The `ember` commands' `--output FILE` write exactly one file instead (`singleFile`): the rows
+// stream to the driver in result order and into a hidden temp file renamed into place
+// (SingleFileOutput).
 
+import Foundation
 @_spi(EmberInternal) import Planner
 @_spi(EmberInternal) import Executor
 
 public enum SaveMode: String, Sendable {
     /// Fail if the output exists (Spark's default, `errorifexists`).
     case errorIfExists
+    /// Add files next to those already in the output directory.
+    case append
     case overwrite
     /// Do nothing if the output exists.
     case ignore
@@ -18,63 +26,118 @@ public enum SaveMode: String, Sendable {
 public struct DataFrameWriter: Sendable {
     let df: DataFrame
     var saveMode: SaveMode = .errorIfExists
-    var options = CSVWriteOptions()
+    /// The format `save` writes (as Ember's reader, csv unless `format` says otherwise).
+    var source = "csv"
+    /// Options by name, interpreted by the format when the write starts (so their order with
+    /// `format` does not matter, as in Spark).
+    var optionPairs: [(key: String, value: String)] = []
+    var partitionColumns: [String] = []
 
     init(df: DataFrame) { self.df = df }
 
     public func mode(_ mode: SaveMode) -> DataFrameWriter { var w = self; w.saveMode = mode; return w }
 
-    /// Spark's mode names: "error", "errorifexists", "overwrite", "ignore".
+    /// Spark's mode names: "error", "errorifexists", "append", "overwrite", "ignore".
     public func mode(_ name: String) throws -> DataFrameWriter {
         switch name.lowercased() {
         case "error", "errorifexists", "default": return mode(.errorIfExists)
+        case "append": return mode(.append)
         case "overwrite": return mode(.overwrite)
         case "ignore": return mode(.ignore)
         default:
-            throw EmberError(.configuration, "unknown save mode '\(name)'", hint: "use error, errorifexists, overwrite or ignore")
+            throw EmberError(.configuration, "unknown save mode '\(name)'", hint: "use error, errorifexists, append, overwrite or ignore")
         }
     }
 
-    /// CSV options: header (default false, as Spark), sep/delimiter, nullValue.
+    /// The format to write: "csv" or "text" (Spark's `format`).
+    public func format(_ source: String) -> DataFrameWriter { var w = self; w.source = source; return w }
+
+    /// A format option (CSV: header, sep/delimiter, nullValue). Checked by the format when the write
+    /// starts: an unknown key or a bad value fails it, naming the option.
     public func option(_ key: String, _ value: String) throws -> DataFrameWriter {
         var w = self
-        switch key.lowercased() {
-        case "header": w.options.header = value.lowercased() == "true"
-        case "sep", "delimiter":
-            guard value.utf8.count == 1 else { throw EmberError(.configuration, "the CSV delimiter must be one byte, got '\(value)'") }
-            w.options.delimiter = value.utf8.first!
-        case "nullvalue": w.options.nullValue = value
-        default: throw EmberError(.configuration, "unknown CSV write option '\(key)'", hint: "supported: header, sep, nullValue")
-        }
+        w.optionPairs.removeAll { $0.key.lowercased() == key.lowercased() }
+        w.optionPairs.append((key, value))
         return w
     }
 
     public func option(_ key: String, _ value: Bool) throws -> DataFrameWriter { try option(key, value ? "true" : "false") }
 
-    /// Runs the query and writes its rows to one CSV file at `path`, as they arrive.
-    public func csv(_ path: String) throws {
-        if saveMode == .ignore && FileManagerShim.exists(path) { return }
+    public func options(_ pairs: [String: String]) throws -> DataFrameWriter {
+        var w = self
+        for (k, v) in pairs.sorted(by: { $0.key < $1.key }) { w = try w.option(k, v) }
+        return w
+    }
+
+    /// Writes `col=value/` directories for these columns (in this order); the files hold the others.
+    public func partitionBy(_ columns: String...) -> DataFrameWriter { partitionBy(columns) }
+    public func partitionBy(_ columns: [String]) -> DataFrameWriter { var w = self; w.partitionColumns = columns; return w }
+
+    /// Writes the query's rows as a directory of files in the chosen format (see the file's summary).
+    public func save(_ path: String) throws {
+        let format = try FileWriteFormat.named(source, options: optionPairs)
         let schema = try df.schema()
-        // Open (and validate) the output before running the job, so a bad path fails fast.
+        let partitioning = try partitionIndices(schema)
+        let spec = FileWriteSpec(root: "", jobId: "", jobUUID: "", format: format, schema: schema, partitionColumns: partitioning)
+        try format.validate(dataSchema: spec.dataSchema)
+        guard let output = try OutputDirectory.prepare(path, mode: saveMode, inputs: df.inputFiles) else { return }
+        try df.session.write(writePlan(schema, partitioning), spec: spec, into: output)
+    }
+
+    public func csv(_ path: String) throws { try format("csv").save(path) }
+    public func text(_ path: String) throws { try format("text").save(path) }
+    public func json(_ path: String) throws { try format("json").save(path) }
+    public func parquet(_ path: String) throws { try format("parquet").save(path) }
+
+    /// Writes exactly one file at `path`, in the format its extension names (see
+    /// `FileWriteFormat.formatName(forFileName:)`; CSV unless `.json` or `.parquet`), as
+    /// the `ember` commands' `--output FILE` does; modes error and overwrite (of a regular file).
+    @_spi(EmberInternal) public func singleFile(_ path: String) throws {
+        let format = try FileWriteFormat.named(FileWriteFormat.formatName(forFileName: path), options: optionPairs)
+        var st = stat()
+        if saveMode == .ignore && lstat(path, &st) == 0 { return }
+        let schema = try df.schema()
+        try format.validate(dataSchema: schema)
         if saveMode == .overwrite { try OutputPath.refuseInputs(path, inputs: df.inputFiles) }
-        let writer = try CSVFileWriter(path: path, schema: schema, options: options, overwrite: saveMode == .overwrite)
+        let output = try SingleFileOutput(path: path, format: format, schema: schema, overwrite: saveMode == .overwrite)
         do {
-            _ = try df.session.execute(df.plan, maxResultSize: nil) { try writer.write($0) }
-            try writer.commit()
+            _ = try df.session.execute(df.plan, maxResultSize: nil) { try output.write($0) }
+            try output.commit()
         } catch {
-            writer.abort()
+            output.abort()
             throw error
         }
     }
-}
 
-enum FileManagerShim {
-    static func exists(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0
+    /// The format `singleFile(path)` writes (by the name's extension), if Ember can write it.
+    @_spi(EmberInternal) public static func singleFileFormat(_ path: String) throws -> String {
+        let name = FileWriteFormat.formatName(forFileName: path)
+        _ = try FileWriteFormat.named(name, options: [])
+        return name
+    }
+
+    private func partitionIndices(_ schema: StructType) throws -> [Int] {
+        let indices = try partitionColumns.map { name in
+            guard let i = schema.index(of: name) else {
+                throw EmberError(.analysis, "Partition column `\(name)` not found in schema \(schema.description)",
+                                 hint: NameSuggestions.closest(to: name, among: schema.names).map { "did you mean `\($0)`?" })
+            }
+            if case .array = schema.fields[i].dataType {
+                throw EmberError(.analysis, "Cannot use \(schema.fields[i].dataType) for partition column", context: [.init("column", name)])
+            }
+            return i
+        }
+        if !indices.isEmpty && Set(indices).count == schema.count {
+            throw EmberError(.analysis, "Cannot use all columns for partition columns", hint: "leave at least one column for the files")
+        }
+        return indices
+    }
+
+    /// The query, with its rows sorted by the partition columns within each task (Spark's required
+    /// ordering for a partitioned write: one directory's rows arrive together, one file open at a time).
+    private func writePlan(_ schema: StructType, _ partitioning: [Int]) -> LogicalPlan {
+        guard !partitioning.isEmpty else { return df.plan }
+        let orders = partitioning.map { SortOrder(.column(schema.fields[$0].name), ascending: true, nullsFirst: true) }
+        return .sortWithinPartitions(orders, df.plan)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -22,12 +22,15 @@ struct TaskResult {
     let bytes: Int64
     /// Encoded batches in it.
     let batchCount: Int
+    /// A write task's files (its attempt directory, still to be committed).
+    var written: WriteTaskReport? = nil
 
     init(partition: Int, status: TaskStatus, binary: [UInt8]) {
         self.partition = partition
         location = status.resultFile.map { .file($0) } ?? .direct(binary)
         bytes = status.resultFile == nil ? Int64(binary.count) : status.resultBytes
         batchCount = status.resultBatches
+        written = status.written
     }
 
     /// A result in a file the driver wrote (DriverResultFile).

@@ -213,7 +213,7 @@ final class DAGScheduler {
         let partitions: [Int]
         switch stage.output {
         case .shuffle(let id, _): partitions = tracker.missing(id)
-        case .result: partitions = (0..<stage.numPartitions).filter { !job.resultsDone.contains($0) }
+        case .result, .write: partitions = (0..<stage.numPartitions).filter { !job.resultsDone.contains($0) }
         }
         if partitions.isEmpty {
             stageCompleted(stage, &job)

@@ -273,13 +273,15 @@ public final class Session: Sendable {
         let physical: PhysicalQuery
     }
 
-    func planQuery(_ plan: LogicalPlan) throws -> PlannedQuery {
+    /// `resultToDriver: false` plans a write: the last stage's tasks keep their rows (see PhysicalPlanner).
+    func planQuery(_ plan: LogicalPlan, resultToDriver: Bool = true) throws -> PlannedQuery {
         let analyzed = try Analyzer.resolve(plan)
         let optimized = Optimizer.optimize(analyzed)
         let config = conf.current
         let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions,
                                             autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold,
-                                            preferSortMergeJoin: config.preferSortMergeJoin, taskMemoryBytes: config.taskExecutionMemory)
+                                            preferSortMergeJoin: config.preferSortMergeJoin, taskMemoryBytes: config.taskExecutionMemory,
+                                            resultToDriver: resultToDriver)
         for warning in physical.warnings { Logger(label: "ember.driver").warning("\(warning)") }
         return PlannedQuery(analyzed: analyzed, optimized: optimized, physical: physical)
     }
@@ -301,6 +303,15 @@ public final class Session: Sendable {
                                                       maxResultSize: maxResultSize, appDir: appDir, memoryBudget: config.maxWaitingResultMemory,
                                                       compressionLevel: config.shuffleCompressionLevel, consume: consume)
         defer { stream.discardPending() }
+        try run(q.physical.plan, into: stream, finish: stream.finish, discard: stream.discardPending)
+        return schema
+    }
+
+    /// Runs a physical plan's jobs, handing the last stage's task results to `receiver` (`output`:
+    /// what those tasks do with their rows); `finish` after a successful job, `discard` before a
+    /// job runs again because a cached block was gone.
+    func run(_ physicalPlan: PhysicalPlan, output: StageOutput = .result, into receiver: any ResultReceiver,
+             finish: () throws -> Void, discard: () -> Void) throws {
         defer { driverReleased.wake() }   // after letting go of the driver (see stop())
         try driver.withLock { state in
             // A session stopped while this job ran is ended here, if stop() did not get to it.
@@ -314,16 +325,16 @@ public final class Session: Sendable {
             // handed on are not computed again.
             for _ in 0..<3 {
                 scheduler.catchUp()   // learn of losses and evictions since the last job first
-                let plan = Self.readingCaches(q.physical.plan) { scheduler.isFullyCached($0) }
+                let plan = Self.readingCaches(physicalPlan) { scheduler.isFullyCached($0) }
                 do {
                     let sampled = try sampleRangeBounds(plan, scheduler, &state)
-                    let graph = StageGraph.build(sampled, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
-                    try scheduler.runJob(graph, results: stream)
-                    try stream.finish()
+                    let graph = StageGraph.build(sampled, output: output, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
+                    try scheduler.runJob(graph, results: receiver)
+                    try finish()
                     explain(scheduler)
                     return
                 } catch is CacheBlockMissing {
-                    stream.discardPending()   // the scheduler forgot the block; the next attempt computes it
+                    discard()   // the scheduler forgot the block; the next attempt computes it
                 } catch let error as EmberError where schedulerStatus.stopRequested || error.code == .cancelled {
                     throw error   // stopped or cancelled from another thread: no failure to explain
                 } catch var error as EmberError {
@@ -340,7 +351,6 @@ public final class Session: Sendable {
             }
             throw EmberError(.internal, "cached blocks kept disappearing")
         }
-        return schema
     }
 
     /// Builds the root-cause report of the job that just ended, hands it to the scheduler's listeners

@@ -42,18 +42,22 @@ import Darwin
         guard lstat(path, &st) == 0 else { return }
         let kind = st.st_mode & S_IFMT
         guard kind != S_IFREG else { return }
-        let what: String
-        switch kind {
-        case S_IFDIR: what = "a directory"
-        case S_IFLNK: what = "a symbolic link"
-        case S_IFCHR, S_IFBLK: what = "a device"
-        case S_IFIFO: what = "a FIFO"
-        case S_IFSOCK: what = "a socket"
-        default: what = "not a regular file"
-        }
-        throw EmberError(.output, "output path is \(what); overwrite replaces only regular files", context: [.init("path", path)],
+        throw EmberError(.output, "output path is \(kindName(kind)); overwrite replaces only regular files", context: [.init("path", path)],
                          hint: kind == S_IFLNK ? "write to the link's target path, or remove the link first"
                                                : "choose another path, or remove what is there first")
+    }
+
+    /// "a directory", "a FIFO", … for the file type bits of a mode (`st_mode & S_IFMT`).
+    @_spi(EmberInternal) public static func kindName(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFREG: return "a regular file"
+        case S_IFDIR: return "a directory"
+        case S_IFLNK: return "a symbolic link"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
     }
 
     /// The mode a newly created file gets from open(2) with 0666: 0666 minus the process's umask,

@@ -111,6 +111,8 @@
     @_spi(EmberInternal) public var resultFile: ResultFileRef? = nil
     /// For result tasks: encoded bytes of the whole result (Spark's serialized result size).
     @_spi(EmberInternal) public var resultBytes: Int64 = 0
+    /// For write tasks: the files the attempt wrote (the driver commits them).
+    @_spi(EmberInternal) public var written: WriteTaskReport? = nil
     /// Why the task did not finish (nil when it did).
     @_spi(EmberInternal) public var failure: TaskFailureReason?
     /// The failure as people read it.

@@ -2,7 +2,8 @@
 // tree into a push pipeline (source → operators → sink; see TaskRunner+Pipeline), runs the source
 // for the task's partition and reports a TaskStatus: the MapStatus of a shuffle map task, or the
 // result of a result task (encoded batches in the status frame's binary part, or a result file
-// when they are larger than the task's maxDirectResultSize).
+// when they are larger than the task's maxDirectResultSize), or the files a write task wrote
+// (FileWriteSink; a write task that does not finish removes them).
 //
 // Outcomes: FINISHED (output complete, cached blocks stored), FAILED (a TaskFailureReason, mapped
 // here from the typed error that stopped the task), KILLED (the task's kill flag was set: it
@@ -38,6 +39,7 @@ import Foundation
         let reservation = memory.map { TaskMemoryReservation(manager: $0, task: task.taskId, limit: task.faults.memoryLimit) }
         let taskMemory = reservation.map { TaskMemoryManager(task, grant: $0) }
         var resultSink: ResultSink? = nil
+        var writeSink: FileWriteSink? = nil
         do {
             if task.faults.delayMillis > 0 { try kill.sleep(millis: task.faults.delayMillis) }
             if task.faults.fail {
@@ -81,6 +83,14 @@ import Foundation
                 status.resultBytes = sink.encodedBytes
                 metrics.outputRows = sink.rows
                 metrics.resultSize = sink.encodedBytes
+            case .write(let spec):
+                let sink = try FileWriteSink(spec: spec, task: task)
+                writeSink = sink
+                try runPipeline(task, sink: sink, metrics: &metrics, memory: taskMemory, kill: kill, cacheWriters: &cacheWriters)
+                status.written = sink.report
+                metrics.outputRows = sink.rows
+                metrics.outputFiles = sink.files.count
+                metrics.outputBytes = sink.bytes
             }
             if task.faults.failAtEnd {
                 throw EmberError(.execution, "injected late failure of \(task.displayName)", hint: "set by SessionConfig.faults.failTasksAtEnd")
@@ -101,6 +111,7 @@ import Foundation
             return (status, binary)
         } catch {
             resultSink?.abort()
+            writeSink?.abort()
             metrics.durationNanos = DispatchTime.now().uptimeNanoseconds - started
             metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? 0)
             metrics.executorPeakRSS = processPeakRSS()

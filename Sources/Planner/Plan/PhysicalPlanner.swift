@@ -20,9 +20,14 @@
 
     @_spi(EmberInternal) public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
                              autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold, preferSortMergeJoin: Bool = false,
-                             taskMemoryBytes: Int64 = .max) -> PhysicalQuery {
+                             taskMemoryBytes: Int64 = .max, resultToDriver: Bool = true) -> PhysicalQuery {
         let planner = Builder(shufflePartitions: max(1, shufflePartitions), autoBroadcastJoinThreshold: autoBroadcastJoinThreshold,
                               preferSortMergeJoin: preferSortMergeJoin, taskMemoryBytes: taskMemoryBytes)
+        // A write's tasks keep their rows (no driver merges them): a top-level sort is a range
+        // exchange and a sort of each partition, a top-level limit a shuffle to one partition.
+        if !resultToDriver {
+            return PhysicalQuery(plan: TokenCountFusion.apply(planner.convert(resolved)), resultOrdering: nil, resultLimit: nil)
+        }
         var node = resolved
         var limit: Int? = nil
         var ordering: [BoundSortOrder]? = nil

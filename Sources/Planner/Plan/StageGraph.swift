@@ -12,6 +12,8 @@
     case shuffle(ShuffleID, Partitioning)
     /// Send the rows to the driver.
     case result
+    /// Write the rows to files (a write job's last stage): each task reports the files it wrote.
+    case write(FileWriteSpec)
 }
 
 @_spi(EmberInternal) public struct Stage: Sendable, Hashable {
@@ -40,6 +42,7 @@
         switch output {
         case .shuffle(let id, _): return "ShuffleMapStage \(self.id) (writes shuffle \(id))"
         case .result: return "ResultStage \(id)"
+        case .write: return "ResultStage \(id) (writes files)"
         }
     }
 }
@@ -53,8 +56,8 @@
     @_spi(EmberInternal) public func stage(_ id: StageID) -> Stage? { stages.first { $0.id == id } }
 
     /// Cuts `plan` into stages. Stage and shuffle ids are drawn from the given counters so that they
-    /// are unique in the application.
-    @_spi(EmberInternal) public static func build(_ plan: PhysicalPlan, nextStageID: inout Int, nextShuffleID: inout Int) -> StageGraph {
+    /// are unique in the application. `output`: what the last stage's tasks do with their rows.
+    @_spi(EmberInternal) public static func build(_ plan: PhysicalPlan, output: StageOutput = .result, nextStageID: inout Int, nextShuffleID: inout Int) -> StageGraph {
         var stages: [Stage] = []
         func cut(_ p: PhysicalPlan, _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> PhysicalPlan {
             switch p {
@@ -86,7 +89,7 @@
         var parents: [StageID] = []
         var shuffles: [ShuffleID] = []
         let root = cut(plan, &parents, &shuffles)
-        stages.append(Stage(id: StageID(nextStageID), plan: root, numPartitions: root.numPartitions, output: .result,
+        stages.append(Stage(id: StageID(nextStageID), plan: root, numPartitions: root.numPartitions, output: output,
                             parents: parents, inputShuffles: shuffles))
         nextStageID += 1
         return StageGraph(stages: stages)
@@ -102,6 +105,8 @@
                 kind = "ShuffleMapStage \(stage.id): \(stage.numPartitions) tasks, writes shuffle \(id) (\(p.numPartitions) partitions)"
             case .result:
                 kind = "ResultStage \(stage.id): \(stage.numPartitions) tasks"
+            case .write(let spec):
+                kind = "ResultStage \(stage.id): \(stage.numPartitions) tasks, writes \(spec.format.name) files"
             }
             let parents = stage.parents.isEmpty ? "" : ", parents [\(stage.parents.map(\.description).joined(separator: ", "))]"
             s += kind + parents + "\n" + stage.plan.treeString("   ")

@@ -1,0 +1,175 @@
+// FileOutputFormat: the writing side of a file format. Each format has a final class
+// `<Name>FileWriter` conforming to it; one task owns a writer, which writes exactly one file.
+// Committing (temp names, renames, `_SUCCESS`) is not the writer's job: a task's FileWriteSink
+// names the file inside its attempt directory and the driver's commit protocol moves it, and a
+// single-file output (SingleFileOutput) renames it into place.
+//
+//   init(path:schema:options:) ─► write(batch)* ─► close()   the file at `path` is complete
+//                                               └─► abort()   the file is removed
+//
+// Registering a format: a case in FileWriteFormat (Planner) and one line in each switch below.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@_spi(EmberInternal) import Planner
+
+@_spi(EmberInternal) public protocol FileOutputFormat: AnyObject {
+    associatedtype Options
+    /// Creates the file at `path` exclusively (mode 0644 before the umask); an existing file, or a
+    /// missing directory, is an error naming the path.
+    init(path: String, schema: StructType, options: Options) throws
+    /// Appends the batch's rows (its columns match `schema`). Holds at most a bounded buffer.
+    func write(_ batch: ColumnarBatch) throws
+    /// Flushes everything and closes the file: it is complete. Errors (a full disk) are thrown.
+    func close() throws
+    /// Closes and removes the file. Safe to call more than once, and after `close`.
+    func abort()
+    /// The file name's ending for these options, without a leading dot: `csv`, `snappy.parquet`.
+    static func fileExtension(_ options: Options) -> String
+    /// The format with Spark's writer options by name (case-insensitive); an unknown key or a bad
+    /// value is an error naming it.
+    static func format(options: [(key: String, value: String)]) throws -> FileWriteFormat
+}
+
+extension FileWriteFormat {
+    /// The format `write.format(name)` names, with these options.
+    @_spi(EmberInternal) public static func named(_ name: String, options: [(key: String, value: String)]) throws -> FileWriteFormat {
+        switch name.lowercased() {
+        case "csv": return try CSVFileWriter.format(options: options)
+        case "text": return try TextFileWriter.format(options: options)
+        case "json", "parquet":
+            throw EmberError(.configuration, "Ember cannot write \(name) files yet", hint: "write csv or text")
+        default:
+            throw EmberError(.configuration, "unknown data source format '\(name)'",
+                             hint: (NameSuggestions.closest(to: name, among: ["csv", "text", "json", "parquet"]).map { "did you mean '\($0)'? " } ?? "")
+                                 + "Ember writes csv and text")
+        }
+    }
+
+    /// The format a single output file's name asks for: `.json`/`.jsonl` json, `.parquet` parquet,
+    /// anything else CSV (what the `ember` commands always wrote).
+    @_spi(EmberInternal) public static func formatName(forFileName path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let ext = name.contains(".") ? String(name.split(separator: ".").last ?? "").lowercased() : ""
+        switch ext {
+        case "json", "jsonl": return "json"
+        case "parquet": return "parquet"
+        default: return "csv"
+        }
+    }
+
+    /// A writer of this format creating the file at `path`.
+    @_spi(EmberInternal) public func makeWriter(path: String, schema: StructType) throws -> any FileOutputFormat {
+        switch self {
+        case .csv(let options): return try CSVFileWriter(path: path, schema: schema, options: options)
+        case .text: return try TextFileWriter(path: path, schema: schema, options: ())
+        }
+    }
+
+    /// The file name's ending (`csv`, `txt`, …).
+    @_spi(EmberInternal) public var fileExtension: String {
+        switch self {
+        case .csv(let options): return CSVFileWriter.fileExtension(options)
+        case .text: return TextFileWriter.fileExtension(())
+        }
+    }
+
+    /// Checks that rows of `schema` can be written in this format (before a job runs).
+    @_spi(EmberInternal) public func validate(dataSchema schema: StructType) throws {
+        switch self {
+        case .csv: return   // every type has a text form (arrays as [a, b], unlike Spark, which refuses them)
+        case .text: try TextFileWriter.validate(schema)
+        }
+    }
+}
+
+/// An open output file: exclusive creation, buffered writes, close with error checking, removal.
+/// The formats' writers write through it.
+final class OutputFile {
+    let path: String
+    private var fd: Int32
+    private let buffer: OutputBuffer
+    /// Bytes handed to the file so far (all of them once closed).
+    private(set) var bytesWritten: Int64 = 0
+    /// Output is flushed to the file in chunks of about this size.
+    static let flushBytes = 1 << 20
+
+    init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let code = errno
+            let hint = code == EEXIST ? "choose another path, or remove the file first"
+                : code == ENOENT ? "create the directory first, or choose a path in an existing directory"
+                : "check that the directory is writable"
+            throw EmberError(.output, code == EEXIST ? "output path already exists" : "cannot create output file: \(posixErrorText(code))",
+                             context: [.init("path", path)], hint: hint)
+        }
+        self.fd = fd
+        self.buffer = OutputBuffer(capacity: Self.flushBytes + (64 << 10))
+    }
+
+    deinit { if fd >= 0 { _ = systemClose(fd) } }
+
+    /// Where a format renders its bytes; `didAppend()` flushes once enough have gathered.
+    var output: OutputBuffer { buffer }
+
+    func didAppend() throws {
+        if buffer.count >= Self.flushBytes { try flush() }
+    }
+
+    private func flush() throws {
+        var done = 0
+        let total = buffer.count
+        while done < total {
+            let n = systemWrite(fd, buffer.base + done, total - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
+                                 hint: "check free disk space and permissions")
+            }
+            done += n
+        }
+        bytesWritten += Int64(total)
+        buffer.removeAll()
+    }
+
+    /// Writes what is buffered and closes the file; close(2)'s deferred errors are reported too.
+    func close() throws {
+        guard fd >= 0 else { return }
+        try flush()
+        let closed = systemClose(fd)
+        fd = -1
+        if closed != 0 {
+            throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
+                             hint: "check free disk space and permissions")
+        }
+    }
+
+    /// `close()`, removing the file if that fails (an incomplete file is never left behind).
+    func closeOrRemove() throws {
+        do {
+            try close()
+        } catch {
+            remove()
+            throw error
+        }
+    }
+
+    /// Closes (if open) and removes the file.
+    func remove() {
+        if fd >= 0 {
+            _ = systemClose(fd)
+            fd = -1
+        }
+        buffer.removeAll()
+        unlink(path)
+    }
+}
+
+/// `write(2)` and `close(2)`, under names that do not clash with the writers' methods.
+@inline(__always) func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
+@inline(__always) func systemClose(_ fd: Int32) -> Int32 { close(fd) }
