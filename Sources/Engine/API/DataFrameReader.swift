@@ -1,6 +1,7 @@
-// DataFrameReader: `session.read` (Spark's DataFrameReader). Reading lists the files, splits them
-// into byte ranges and settles the schema (header, inference or the given schema); the data itself
-// is read later, by the tasks of the job that needs it.
+// DataFrameReader: `session.read` (Spark's DataFrameReader). Reading lists the files (directories
+// recursively, with their `col=value` partition columns: PartitionDiscovery), splits them into byte
+// ranges and settles the schema (header, inference or the given schema); the data itself is read
+// later, by the tasks of the job that needs it.
 
 @_spi(EmberInternal) import Planner
 @_spi(EmberInternal) import Executor
@@ -49,9 +50,17 @@ public struct DataFrameReader: Sendable {
     public func load(_ paths: [String]) throws -> DataFrame {
         let source = try FileSourceFormats.named(source)
         let options = try source.format(options: optionPairs.map { ($0.key, $0.value) })
-        let splits = try session.splitFiles(paths)
-        let (format, schema) = try source.resolve(paths: paths, format: options, userSchema: userSchema)
-        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: format, schema: schema, splits: splits)))
+        let listing = try PartitionDiscovery.discover(paths, userTypes: Dictionary(userSchema?.fields.map { ($0.name, $0.dataType) } ?? [],
+                                                                                   uniquingKeysWith: { a, _ in a }))
+        let files = listing.descended ? listing.filePaths : paths
+        let splits = try session.splitFiles(files, partitionValues: listing.valuesByPath)
+        // A user schema that names partition columns gives their types; the files hold the rest.
+        let dataSchema = userSchema.map { schema in
+            StructType(schema.fields.filter { field in listing.schema.index(of: field.name) == nil })
+        }
+        let (format, schema) = try source.resolve(paths: files, format: options, userSchema: dataSchema)
+        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: format, schema: schema, splits: splits,
+                                                                        partitionSchema: listing.schema)))
     }
 
     /// Text files: one row per line in a `value` column.

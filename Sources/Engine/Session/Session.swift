@@ -387,8 +387,13 @@ public final class Session: Sendable {
         catchUpBetweenJobs()
     }
 
-    /// Splits input files into byte ranges for map tasks.
-    func splitFiles(_ paths: [String]) throws -> [FileSplit] {
-        try FileSplitter.splits(paths: paths, targetSplitBytes: conf.current.maxPartitionBytes, minSplits: config.totalCores)
+    /// Splits input files into byte ranges for map tasks; `partitionValues`: a file's values of
+    /// its `col=value` directories, by path.
+    func splitFiles(_ paths: [String], partitionValues: [String: [Value]] = [:]) throws -> [FileSplit] {
+        var splits = try FileSplitter.splits(paths: paths, targetSplitBytes: conf.current.maxPartitionBytes, minSplits: config.totalCores)
+        if !partitionValues.isEmpty {
+            for i in splits.indices { splits[i].partitionValues = partitionValues[splits[i].path] ?? [] }
+        }
+        return splits
     }
 }

@@ -10,7 +10,7 @@
         case .invalid(let error):
             throw error
         case .relation(let r):
-            let scan = ResolvedPlan.scan(FileScan(paths: r.paths, format: r.format, dataSchema: r.schema, splits: r.splits))
+            let scan = ResolvedPlan.scan(FileScan(paths: r.paths, format: r.format, dataSchema: r.schema, partitionSchema: r.partitionSchema, splits: r.splits))
             return (scan, Scope(scan.schema))
         case .range(let r):
             guard r.step != 0, r.numPartitions >= 1 else {

@@ -65,6 +65,8 @@
     @_spi(EmberInternal) public var length: Int64
     /// Total size of the file when it was planned (a change is reported, not silently ignored).
     @_spi(EmberInternal) public var fileLength: Int64
+    /// The values of the file's `col=value` directories (FileScan.partitionSchema's columns).
+    @_spi(EmberInternal) public var partitionValues: [Value] = []
     @_spi(EmberInternal) public init(path: String, start: Int64, length: Int64, fileLength: Int64) {
         self.path = path
         self.start = start
@@ -80,21 +82,30 @@
     @_spi(EmberInternal) public var format: FileFormat
     /// The schema of the files.
     @_spi(EmberInternal) public var dataSchema: StructType
-    /// Indices into `dataSchema` of the columns to produce, in order (column pruning).
+    /// Columns from `col=value` directories, after the files' own (values in each split).
+    @_spi(EmberInternal) public var partitionSchema = StructType([])
+    /// Indices into `dataSchema ++ partitionSchema` of the columns to produce, in order (column pruning).
     @_spi(EmberInternal) public var requiredColumns: [Int]
     /// One split per map task.
     @_spi(EmberInternal) public var splits: [FileSplit]
+    /// What partition pruning removed (nil: no filter on partition columns).
+    @_spi(EmberInternal) public var pruning: PartitionPruning? = nil
 
-    @_spi(EmberInternal) public init(paths: [String], format: FileFormat, dataSchema: StructType, requiredColumns: [Int]? = nil, splits: [FileSplit]) {
+    @_spi(EmberInternal) public init(paths: [String], format: FileFormat, dataSchema: StructType, partitionSchema: StructType = StructType([]),
+                                     requiredColumns: [Int]? = nil, splits: [FileSplit]) {
         self.paths = paths
         self.format = format
         self.dataSchema = dataSchema
-        self.requiredColumns = requiredColumns ?? Array(dataSchema.fields.indices)
+        self.partitionSchema = partitionSchema
+        self.requiredColumns = requiredColumns ?? Array(0..<(dataSchema.count + partitionSchema.count))
         self.splits = splits
     }
 
     /// The schema of the batches the scan produces.
-    @_spi(EmberInternal) public var outputSchema: StructType { StructType(requiredColumns.map { dataSchema.fields[$0] }) }
+    @_spi(EmberInternal) public var outputSchema: StructType {
+        let all = dataSchema.fields + partitionSchema.fields
+        return StructType(requiredColumns.map { all[$0] })
+    }
 }
 
 /// `range(start, end, step)` split into `numPartitions` slices (Spark's `spark.range`): one `id` column.

@@ -7,11 +7,14 @@
     @_spi(EmberInternal) public var format: FileFormat
     @_spi(EmberInternal) public var schema: StructType
     @_spi(EmberInternal) public var splits: [FileSplit]
-    @_spi(EmberInternal) public init(paths: [String], format: FileFormat, schema: StructType, splits: [FileSplit]) {
+    /// Columns discovered from `col=value` directories, after `schema`'s (see PartitionDiscovery).
+    @_spi(EmberInternal) public var partitionSchema = StructType([])
+    @_spi(EmberInternal) public init(paths: [String], format: FileFormat, schema: StructType, splits: [FileSplit], partitionSchema: StructType = StructType([])) {
         self.paths = paths
         self.format = format
         self.schema = schema
         self.splits = splits
+        self.partitionSchema = partitionSchema
     }
 }
 
@@ -67,7 +70,7 @@
         func names(_ es: [Expression]) -> String { es.map(\.displayName).joined(separator: ", ") }
         switch self {
         case .relation(let r):
-            return "Relation [\(r.schema.names.joined(separator: ","))] \(r.format.name) \(r.paths.joined(separator: ","))"
+            return "Relation [\((r.schema.names + r.partitionSchema.names).joined(separator: ","))] \(r.format.name) \(r.paths.joined(separator: ","))"
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .repartition(let n, let keys, _): return "Repartition \(n) [\(names(keys))]"
         case .cache(let id, let level, _): return "InMemoryRelation #\(id) \(level.rawValue)"
@@ -190,6 +193,7 @@ extension LogicalPlan: TreeNode {
         switch self {
         case .scan(let s):
             return "Scan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), \(s.splits.count) splits"
+                + (s.pruning.map { ", " + $0.description } ?? "")
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .repartition(let p, let c): return "Repartition \(p.describe(c.schema))"
         case .cache(let id, let level, _): return "InMemoryRelation #\(id) \(level.rawValue)"

@@ -3,7 +3,8 @@
 //                          common to every branch of an OR come out of it (CommonConjunctFactoring)
 //   2. PredicatePushdown:  filters move below projections, unions and into join inputs (and join
 //                          conditions), so join inputs are filtered before they are shuffled
-//   3. ConstantFolding:    expressions over literals only become one literal
+//   3. ConstantFolding:    expressions over literals only become one literal; then
+//      PartitionPruning:   a filter on a scan's partition columns drops the files it rules out
 //   4. ColumnPruning:      every node asks its children only for the columns it reads; scans then
 //                          parse only those CSV fields
 // Two-phase aggregation and join strategies are chosen by the PhysicalPlanner.
@@ -11,7 +12,7 @@
 @_spi(EmberInternal) public enum Optimizer {
     @_spi(EmberInternal) public static func optimize(_ plan: ResolvedPlan) -> ResolvedPlan {
         let pushed = pushDownPredicates(factorCommonConjuncts(combineFilters(plan)))
-        let folded = foldConstants(pushed)
+        let folded = prunePartitions(foldConstants(pushed))
         let (pruned, _) = prune(folded, needed: Set(folded.schema.fields.indices))
         return pruned
     }

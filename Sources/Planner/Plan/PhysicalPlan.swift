@@ -130,6 +130,7 @@
         switch self {
         case .fileScan(let s):
             return "FileScan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), splits=\(s.splits.count)"
+                + (s.pruning.map { ", " + $0.description } ?? "")
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .shuffleRead(let id, let s, let n): return "ShuffleRead shuffle=\(id) [\(s.names.joined(separator: ","))] partitions=\(n)"
         case .broadcastRead(let id, let s): return "BroadcastRead shuffle=\(id) [\(s.names.joined(separator: ","))]"

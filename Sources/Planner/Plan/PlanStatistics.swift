@@ -13,7 +13,7 @@ extension ResolvedPlan {
         switch self {
         case .scan(let s):
             let bytes = s.splits.reduce(Int64(0)) { $0 &+ $1.length }
-            return scaled(bytes, s.requiredColumns.count, of: s.dataSchema.count)
+            return scaled(bytes, s.requiredColumns.count, of: s.dataSchema.count + s.partitionSchema.count)
         case .range(let r): return r.count &* 8
         case .filter(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c), .generate(_, let c):
             return c.estimatedSizeInBytes
