@@ -24,3 +24,23 @@ import Testing
         #expect(back.compactMap(\.longValue).sorted() == Array(0..<1000))
     }
 }
+
+@Suite(.serialized) struct CoalesceTests {
+    @Test func coalesceMergesPartitionsWithoutAShuffle() throws {
+        let session = try makeSession(executors: 2, cores: 2)
+        defer { session.stop() }
+        let df = session.range(0, 1000, numPartitions: 7).filter(col("id") % 3 === 0)
+        let one = df.coalesce(1)
+        #expect(try one.physicalPlan().numPartitions == 1)
+        #expect(!(try one.explainString()).contains("Exchange"), "no shuffle")
+        #expect(try one.collect().compactMap { ($0[0] as Value).longValue }.sorted() == (0..<1000).filter { $0 % 3 == 0 }.map(Int64.init))
+        let three = df.coalesce(3)
+        #expect(try three.physicalPlan().numPartitions == 3)
+        #expect(try three.count() == 334)
+        #expect(try df.coalesce(20).physicalPlan().numPartitions == 7, "never more partitions than the child's")
+        // A coalesce over a shuffle reads several reduce partitions in one task.
+        let grouped = session.range(0, 500, numPartitions: 4).groupBy((col("id") % 10).alias("k")).count().coalesce(2)
+        #expect(try grouped.collect().map { ($0[1] as Value).longValue ?? -1 }.reduce(0, +) == 500)
+        #expect(throws: EmberError.self) { try df.coalesce(0).count() }
+    }
+}

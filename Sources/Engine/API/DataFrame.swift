@@ -109,6 +109,10 @@ public struct DataFrame: Sendable {
         with(.repartition(numPartitions, columns.map(\.unaliased), plan))
     }
 
+    /// At most `numPartitions` partitions, merging neighbouring ones without a shuffle (Spark's
+    /// `coalesce`): `coalesce(1).write` writes one part file.
+    public func coalesce(_ numPartitions: Int) -> DataFrame { with(.coalesce(numPartitions, plan)) }
+
     // MARK: actions
 
     /// Runs the query and returns every row to the driver.

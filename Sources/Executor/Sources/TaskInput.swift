@@ -2,7 +2,9 @@
 // driver computes a task's inputs from the stage plan and the task's partition: each leaf of the
 // plan it reads (numbered left to right, as `PhysicalPlan.leaves` lists them) gets one source —
 // a file split, a slice of a range, a reduce partition of a shuffle, a cached block or a broadcast.
-// A union's task reads the leaves of one child only; a join's task reads both sides.
+// A union's task reads the leaves of one child only; a join's task reads both sides. A coalesce's
+// task reads its child's leaves once for each child partition in its share: those inputs carry the
+// child partition in `slots` (one per coalesce they are under, outermost first).
 
 @_spi(EmberInternal) import Planner
 @_spi(EmberInternal) import Shuffle
@@ -23,6 +25,8 @@
     /// The leaf of the stage plan this input feeds (its position in `PhysicalPlan.leaves`).
     @_spi(EmberInternal) public var leaf: Int
     @_spi(EmberInternal) public var source: TaskInputSource
+    /// Under coalesces: the child partition of each (outermost first) this input belongs to.
+    @_spi(EmberInternal) public var slots: [Int] = []
     @_spi(EmberInternal) public init(leaf: Int, source: TaskInputSource) {
         self.leaf = leaf
         self.source = source
@@ -47,6 +51,16 @@ extension PhysicalPlan {
             out.append(TaskInput(leaf: firstLeaf, source: .shuffle(id, reduceId: p, numPartitions: n, blocks: blocks(id, p))))
         case .broadcastRead(let id, _): out.append(TaskInput(leaf: firstLeaf, source: .broadcast(id, blocks: blocks(id, 0))))
         case .cacheRead(let spec): out.append(TaskInput(leaf: firstLeaf, source: .cacheBlock(cacheId: spec.id, partition: p)))
+        case .coalesce(let n, let child):
+            for j in Self.coalescedPartitions(p, of: child.numPartitions, into: n) {
+                var inputs: [TaskInput] = []
+                child.collectInputs(partition: j, firstLeaf: firstLeaf, blocks: blocks, into: &inputs)
+                out += inputs.map { input in
+                    var input = input
+                    input.slots.insert(j, at: 0)
+                    return input
+                }
+            }
         case .union(let children, _):
             var leaf = firstLeaf, offset = 0
             for c in children {
@@ -65,6 +79,13 @@ extension PhysicalPlan {
                 leaf += c.leaves.count
             }
         }
+    }
+
+    /// The child partitions task `p` of `coalesce(n)` over `m` partitions runs: neighbours, spread
+    /// evenly (at most min(n, m) tasks).
+    @_spi(EmberInternal) public static func coalescedPartitions(_ p: Int, of m: Int, into n: Int) -> Range<Int> {
+        let k = Swift.max(1, Swift.min(n, m))
+        return (p * m / k)..<((p + 1) * m / k)
     }
 
     /// The plan as it travels to executors: file scans without their splits (each task carries

@@ -3,7 +3,8 @@
 // downstream, with a CancellationPoint in front of every operator and the sink so a killed task
 // stops within one batch wherever its time goes. A join is cut at its build side: the build
 // pipeline runs to the end first (filling the hash table), then the probe pipeline streams through
-// the join. A union's task runs the one child its partition belongs to.
+// the join. A union's task runs the one child its partition belongs to; a coalesce's task runs its
+// child once per child partition in its share, into one downstream that finishes after the last.
 //
 //   FileScan ─► Filter ─► HashJoin(probe) ─► Project ─► sink
 //   BroadcastRead ─► JoinBuildSide ──────┘ (run first)
@@ -17,7 +18,14 @@ final class TaskPipeline {
     /// The task's memory (nil: unbounded, in-process use); each memory-holding operator gets a consumer.
     let memory: TaskMemoryManager?
     let kill: TaskKillFlag
-    let inputs: [Int: TaskInputSource]
+    /// The task's inputs by leaf and coalesce slots (see TaskInput).
+    let inputs: [InputKey: TaskInputSource]
+    struct InputKey: Hashable {
+        var leaf: Int
+        var slots: [Int]
+    }
+    /// The child partitions of the coalesces being run, outermost first.
+    private var slotPath: [Int] = []
     var metrics = TaskMetrics()
     private(set) var cacheWriters: [CacheWriteExec] = []
     private var spillers: [any SpillingOperator] = []
@@ -27,7 +35,7 @@ final class TaskPipeline {
         self.runner = runner
         self.memory = memory
         self.kill = kill
-        self.inputs = Dictionary(task.inputs.map { ($0.leaf, $0.source) }, uniquingKeysWith: { a, _ in a })
+        self.inputs = Dictionary(task.inputs.map { (InputKey(leaf: $0.leaf, slots: $0.slots), $0.source) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Runs the whole plan into `sink`.
@@ -53,8 +61,20 @@ final class TaskPipeline {
             var leaf = firstLeaf
             for c in children {
                 let count = c.leaves.count
-                if (leaf..<leaf + count).contains(where: { inputs[$0] != nil }) { return try run(c, firstLeaf: leaf, into: downstream) }
+                if hasInput(leaves: leaf..<leaf + count) { return try run(c, firstLeaf: leaf, into: downstream) }
                 leaf += count
+            }
+            try downstream.finish()
+        case .coalesce(_, let child):
+            let leaves = firstLeaf..<firstLeaf + child.leaves.count
+            let depth = slotPath.count
+            let slots = Set(inputs.keys.filter { leaves.contains($0.leaf) && $0.slots.count > depth && $0.slots.starts(with: slotPath) }
+                .map { $0.slots[depth] }).sorted()
+            let merged = KeepOpen(downstream)
+            for slot in slots {
+                slotPath.append(slot)
+                defer { slotPath.removeLast() }
+                try run(child, firstLeaf: firstLeaf, into: merged)
             }
             try downstream.finish()
         case .hashJoin(let spec, let l, let r):
@@ -89,7 +109,7 @@ final class TaskPipeline {
         case .generate(let g, _): return GenerateExec(generator: g, downstream: head)
         case .tokenCount(let t, _): return try TokenCountExec(t, downstream: head, memory: memory?.consumer("TokenCount"))
         case .cache(let spec, _):
-            let writer = CacheWriteExec(spec: spec, partition: task.partition, blocks: runner.blocks, downstream: head)
+            let writer = CacheWriteExec(spec: spec, partition: partition, blocks: runner.blocks, downstream: head)
             cacheWriters.append(writer)
             return writer
         case .hashAggregate(let m, let k, let a, let s, _):
@@ -108,7 +128,7 @@ final class TaskPipeline {
             return window
         case .limit(let n, _): return LimitExec(limit: n, downstream: head)
         case .topK(let n, let o, let c): return TopKExec(limit: n, orders: o, schema: c.schema, downstream: head)
-        case .sampleKeys(let k, _): return SampleKeysExec(k, partition: task.partition, downstream: head)
+        case .sampleKeys(let k, _): return SampleKeysExec(k, partition: partition, downstream: head)
         default: throw EmberError(.internal, "not a unary operator: \(node.nodeText)")
         }
     }
@@ -124,7 +144,7 @@ final class TaskPipeline {
         var downstream = consumer
         if task.faults.millisPerBatch > 0 { downstream = SlowBatches(millis: task.faults.millisPerBatch, flag: kill, downstream: consumer) }
         do {
-            if let input = inputs[leaf] { try read(node, input, into: downstream) }
+            if let input = inputs[InputKey(leaf: leaf, slots: slotPath)] { try read(node, input, into: downstream) }
         } catch is PipelineStop {}
         try downstream.finish()
     }
@@ -153,6 +173,23 @@ final class TaskPipeline {
     }
 
     private func leaf(_ node: PhysicalPlan) -> String { node.nodeText }
+
+    /// Whether the task reads any of these leaves (at the current coalesce slots).
+    private func hasInput(leaves: Range<Int>) -> Bool {
+        inputs.keys.contains { leaves.contains($0.leaf) && $0.slots.starts(with: slotPath) }
+    }
+
+    /// The partition the operators being built compute: a coalesce's child partition, or the task's.
+    private var partition: Int { slotPath.last ?? task.partition }
+}
+
+/// Passes batches on but not the end of its input: a coalesce's child runs end into it one after
+/// another, and the coalesce finishes the downstream once, after the last.
+final class KeepOpen: BatchConsumer {
+    let downstream: any BatchConsumer
+    init(_ downstream: any BatchConsumer) { self.downstream = downstream }
+    func consume(_ batch: ColumnarBatch) throws { try downstream.consume(batch) }
+    func finish() throws {}
 }
 
 extension TaskMetrics {

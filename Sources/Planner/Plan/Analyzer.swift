@@ -20,6 +20,10 @@
         case .cache(let id, let level, let child):
             let (c, scope) = try resolveScoped(child)
             return (.cache(id: id, level, c), scope)
+        case .coalesce(let n, let child):
+            guard n >= 1 else { throw EmberError(.analysis, "coalesce needs at least 1 partition, got \(n)") }
+            let (c, scope) = try resolveScoped(child)
+            return (.coalesce(n, c), scope)
         case .repartition(let n, let keys, let child):
             guard n >= 1 else { throw EmberError(.analysis, "repartition needs at least 1 partition, got \(n)") }
             let (c, scope) = try resolveScoped(child)

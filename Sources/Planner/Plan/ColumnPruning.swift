@@ -48,6 +48,9 @@ extension Optimizer {
         case .limit(let n, let child):
             let (c, m) = prune(child, needed: needed)
             return (.limit(n, c), m)
+        case .coalesce(let n, let child):
+            let (c, m) = prune(child, needed: needed)
+            return (.coalesce(n, c), m)
         case .project(let exprs, let schema, let child):
             let keep = exprs.indices.filter { needed.contains($0) }
             var childNeeded = Set<Int>()

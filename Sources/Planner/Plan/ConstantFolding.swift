@@ -28,7 +28,7 @@ extension ResolvedPlan {
     /// The same node with `f` applied to each of its own expressions (not its children's).
     func mappingExpressions(_ f: (BoundExpression) -> BoundExpression) -> ResolvedPlan {
         switch self {
-        case .scan, .range, .cache, .union, .broadcastHint, .limit, .generate, .window: return self
+        case .scan, .range, .cache, .coalesce, .union, .broadcastHint, .limit, .generate, .window: return self
         case .repartition(.hash(let keys, let n), let c): return .repartition(.hash(keys.map(f), n), c)
         case .repartition: return self
         case .project(let es, let s, let c): return .project(es.map(f), s, c)

@@ -33,6 +33,8 @@
     case cache(id: Int, StorageLevel, LogicalPlan)
     /// Redistributes rows into n partitions by the keys' hash (round robin without keys).
     case repartition(Int, [Expression], LogicalPlan)
+    /// Merges neighbouring partitions into at most n, without a shuffle (Spark's coalesce).
+    case coalesce(Int, LogicalPlan)
     case project([Expression], LogicalPlan)
     case filter(Expression, LogicalPlan)
     case aggregate(keys: [Expression], aggregates: [Expression], LogicalPlan)
@@ -73,6 +75,7 @@
             return "Relation [\((r.schema.names + r.partitionSchema.names).joined(separator: ","))] \(r.format.name) \(r.paths.joined(separator: ","))"
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .repartition(let n, let keys, _): return "Repartition \(n) [\(names(keys))]"
+        case .coalesce(let n, _): return "Coalesce \(n)"
         case .cache(let id, let level, _): return "InMemoryRelation #\(id) \(level.rawValue)"
         case .project(let es, _): return "Project [\(names(es))]"
         case .filter(let e, _): return "Filter \(e.displayName)"
@@ -105,7 +108,7 @@ extension LogicalPlan: TreeNode {
     @_spi(EmberInternal) public var children: [LogicalPlan] {
         switch self {
         case .relation, .range, .invalid: return []
-        case .cache(_, _, let c), .repartition(_, _, let c), .project(_, let c), .filter(_, let c), .aggregate(_, _, let c),
+        case .cache(_, _, let c), .repartition(_, _, let c), .coalesce(_, let c), .project(_, let c), .filter(_, let c), .aggregate(_, _, let c),
              .sort(_, let c), .sortWithinPartitions(_, let c), .limit(_, let c), .subqueryAlias(_, let c), .dataFrameTag(_, let c), .distinct(let c), .dropDuplicates(_, let c), .broadcastHint(let c):
             return [c]
         case .join(let l, let r, _, _), .union(let l, let r, _, _), .intersect(let l, let r), .except(let l, let r):
@@ -118,6 +121,7 @@ extension LogicalPlan: TreeNode {
         case .relation, .range, .invalid: return self
         case .cache(let id, let level, _): return .cache(id: id, level, c[0])
         case .repartition(let n, let keys, _): return .repartition(n, keys, c[0])
+        case .coalesce(let n, _): return .coalesce(n, c[0])
         case .project(let es, _): return .project(es, c[0])
         case .filter(let e, _): return .filter(e, c[0])
         case .aggregate(let k, let a, _): return .aggregate(keys: k, aggregates: a, c[0])
@@ -154,6 +158,8 @@ extension LogicalPlan: TreeNode {
     case scan(FileScan)
     case range(RangeSpec)
     case repartition(Partitioning, ResolvedPlan)
+    /// At most n partitions, each the union of neighbouring child partitions (no shuffle).
+    case coalesce(Int, ResolvedPlan)
     case cache(id: Int, StorageLevel, ResolvedPlan)
     case project([BoundExpression], StructType, ResolvedPlan)
     case filter(BoundExpression, ResolvedPlan)
@@ -175,7 +181,7 @@ extension LogicalPlan: TreeNode {
         switch self {
         case .scan(let s): return s.outputSchema
         case .range: return RangeSpec.schema
-        case .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c): return c.schema
+        case .repartition(_, let c), .coalesce(_, let c), .cache(_, _, let c), .broadcastHint(let c): return c.schema
         case .project(_, let s, _), .aggregate(_, _, let s, _), .union(_, let s), .window(_, let s, _): return s
         case .join(let j, _, _): return j.schema
         case .generate(let g, _): return g.schema
@@ -196,6 +202,7 @@ extension LogicalPlan: TreeNode {
                 + (s.pruning.map { ", " + $0.description } ?? "")
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .repartition(let p, let c): return "Repartition \(p.describe(c.schema))"
+        case .coalesce(let n, _): return "Coalesce \(n)"
         case .cache(let id, let level, _): return "InMemoryRelation #\(id) \(level.rawValue)"
         case .project(let es, let schema, let c):
             let cs = c.schema
@@ -222,7 +229,7 @@ extension ResolvedPlan: TreeNode {
     @_spi(EmberInternal) public var children: [ResolvedPlan] {
         switch self {
         case .scan, .range: return []
-        case .repartition(_, let c), .cache(_, _, let c), .project(_, _, let c), .filter(_, let c), .generate(_, let c),
+        case .repartition(_, let c), .coalesce(_, let c), .cache(_, _, let c), .project(_, _, let c), .filter(_, let c), .generate(_, let c),
              .aggregate(_, _, _, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .limit(_, let c), .broadcastHint(let c),
              .window(_, _, let c):
             return [c]
@@ -235,6 +242,7 @@ extension ResolvedPlan: TreeNode {
         switch self {
         case .scan, .range: return self
         case .repartition(let p, _): return .repartition(p, c[0])
+        case .coalesce(let n, _): return .coalesce(n, c[0])
         case .cache(let id, let level, _): return .cache(id: id, level, c[0])
         case .project(let e, let s, _): return .project(e, s, c[0])
         case .filter(let e, _): return .filter(e, c[0])

@@ -60,6 +60,9 @@
     /// Samples the partition's sort keys (a range exchange's sampling job).
     case sampleKeys(KeySampling, PhysicalPlan)
     case exchange(Partitioning, PhysicalPlan)
+    /// At most n partitions, task i running the child's neighbouring partitions in its share one
+    /// after another (Spark's CoalescedRDD: no shuffle; see PhysicalPlan+Coalesce).
+    case coalesce(Int, PhysicalPlan)
     /// Fused split → explode → filter → lower → partial count (see TokenCount).
     case tokenCount(TokenCount, PhysicalPlan)
     /// Computes the child and keeps each partition in its executor's block manager.
@@ -89,7 +92,8 @@
         case .generate(let g, _): return g.schema
         case .hashJoin(let j, _, _): return j.schema
         case .union(_, let s), .broadcastRead(_, let s): return s
-        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .topK(_, _, let c), .exchange(_, let c), .broadcastExchange(let c): return c.schema
+        case .filter(_, let c), .sort(_, let c), .limit(_, let c), .topK(_, _, let c), .exchange(_, let c), .broadcastExchange(let c),
+             .coalesce(_, let c): return c.schema
         case .sampleKeys(let k, _): return k.schema
         }
     }
@@ -102,6 +106,7 @@
         case .cacheRead(let s): return s.numPartitions
         case .shuffleRead(_, _, let n): return n
         case .exchange(let p, _): return p.numPartitions
+        case .coalesce(let n, let c): return Swift.min(n, c.numPartitions)
         case .broadcastExchange, .broadcastRead: return 1
         case .union(let cs, _): return cs.reduce(0) { $0 + $1.numPartitions }
         case .hashJoin(let j, let l, let r): return (j.buildSide == .left ? r : l).numPartitions
@@ -116,6 +121,7 @@
     @_spi(EmberInternal) public var leaf: PhysicalPlan {
         switch self {
         case .hashJoin(let j, let l, let r): return (j.buildSide == .left ? r : l).leaf
+        case .coalesce: return self   // its tasks are not numbered by a leaf's partitions
         default: return children.first?.leaf ?? self
         }
     }
@@ -150,6 +156,7 @@
         case .topK(let n, let o, let c): return "TakeOrdered \(n) [\(o.map { $0.describe(c.schema) }.joined(separator: ", "))]"
         case .sampleKeys(let k, let c): return "SampleKeys \(k.perPartition) per partition [\(k.orders.map { $0.describe(c.schema) }.joined(separator: ", "))]"
         case .exchange(let p, let c): return "Exchange \(p.describe(c.schema))"
+        case .coalesce(let n, _): return "Coalesce \(n)"
         case .broadcastExchange: return "BroadcastExchange"
         case .hashJoin(let j, let l, let r): return j.describe(left: l.schema, right: r.schema)
         case .union(let cs, _): return "Union (\(cs.count) children)"
@@ -164,7 +171,7 @@ extension PhysicalPlan: TreeNode {
         case .fileScan, .range, .shuffleRead, .cacheRead, .broadcastRead: return []
         case .project(_, _, let c), .filter(_, let c), .generate(_, let c), .hashAggregate(_, _, _, _, let c),
              .sort(_, let c), .limit(_, let c), .exchange(_, let c), .tokenCount(_, let c), .cache(_, let c), .broadcastExchange(let c),
-             .topK(_, _, let c), .sampleKeys(_, let c), .window(_, _, let c):
+             .topK(_, _, let c), .sampleKeys(_, let c), .window(_, _, let c), .coalesce(_, let c):
             return [c]
         case .hashJoin(_, let l, let r): return [l, r]
         case .union(let cs, _): return cs
@@ -183,6 +190,7 @@ extension PhysicalPlan: TreeNode {
         case .topK(let n, let o, _): return .topK(n, o, c[0])
         case .sampleKeys(let k, _): return .sampleKeys(k, c[0])
         case .exchange(let p, _): return .exchange(p, c[0])
+        case .coalesce(let n, _): return .coalesce(n, c[0])
         case .tokenCount(let t, _): return .tokenCount(t, c[0])
         case .cache(let s, _): return .cache(s, c[0])
         case .broadcastExchange: return .broadcastExchange(c[0])

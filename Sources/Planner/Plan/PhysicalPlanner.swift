@@ -62,6 +62,7 @@
             case .scan(let s): return .fileScan(s)
             case .range(let r): return .range(r)
             case .repartition(let p, let c): return .exchange(p, convert(c))
+            case .coalesce(let n, let c): return .coalesce(n, convert(c))
             case .cache(let id, let level, let c):
                 let child = convert(c)
                 return .cache(CacheSpec(id: id, level: level, schema: c.schema, numPartitions: child.numPartitions), child)

@@ -15,7 +15,7 @@ extension ResolvedPlan {
             let bytes = s.splits.reduce(Int64(0)) { $0 &+ $1.length }
             return scaled(bytes, s.requiredColumns.count, of: s.dataSchema.count + s.partitionSchema.count)
         case .range(let r): return r.count &* 8
-        case .filter(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .repartition(_, let c), .cache(_, _, let c), .broadcastHint(let c), .generate(_, let c):
+        case .filter(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .repartition(_, let c), .coalesce(_, let c), .cache(_, _, let c), .broadcastHint(let c), .generate(_, let c):
             return c.estimatedSizeInBytes
         case .aggregate(let keys, _, let s, _) where keys.isEmpty:
             return 8 &* Int64(Swift.max(s.count, 1))   // one row

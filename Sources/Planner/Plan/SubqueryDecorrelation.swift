@@ -110,7 +110,7 @@ struct SubqueryDecorrelation {
                                  hint: "move the condition above the join, or use an inner join")
             }
             return .join(left, right, type, criteria)
-        case .relation, .range, .cache, .repartition, .union, .intersect, .except, .dropDuplicates, .invalid:
+        case .relation, .range, .cache, .repartition, .coalesce, .union, .intersect, .except, .dropDuplicates, .invalid:
             return plan
         }
     }
