@@ -97,7 +97,14 @@ final class FileCommitProtocol: ResultReceiver, @unchecked Sendable {
     }
 
     /// Removes everything the job left in `_temporary` (committed or not). Safe to call more than once.
+    /// A killed task may still be ending in its attempt directory (files it had open, a partition
+    /// directory it was making): the removal is tried again if it raced with one.
     func abortJob() {
-        try? FileManager.default.removeItem(atPath: spec.temporaryDirectory)
+        for _ in 0..<5 {
+            var st = stat()
+            guard lstat(spec.temporaryDirectory, &st) == 0 else { return }
+            if (try? FileManager.default.removeItem(atPath: spec.temporaryDirectory)) != nil { return }
+            usleep(20_000)
+        }
     }
 }

@@ -152,6 +152,10 @@ public enum EventLogReader {
             metrics.shuffleWriteBytes = try amount(write["Shuffle Bytes Written"], "Shuffle Bytes Written")
             metrics.shuffleWriteRows = try amount(write["Shuffle Records Written"], "Shuffle Records Written")
             metrics.executorPeakRSS = try amount(m["Executor Peak RSS"], "Executor Peak RSS")
+            let output = m["Output Metrics"] as? [String: Any] ?? [:]
+            metrics.outputBytes = try amount(output["Bytes Written"], "Bytes Written")
+            metrics.outputFiles = Int(try amount(output["Ember Files Written"], "Ember Files Written"))
+            if metrics.outputFiles > 0 { metrics.outputRows = try amount(output["Records Written"], "Records Written") }
             if let heavy = m["Ember Heavy Key"] as? [String: Any], let key = heavy["Key"] as? String {
                 metrics.heavyKey = HeavyKey(key: key, rows: try amount(heavy["Rows"], "Rows"),
                                             partitionRows: try amount(heavy["Partition Rows"], "Partition Rows"))

@@ -224,7 +224,8 @@ struct SparkEventJSON {
          "Shuffle Write Metrics": ["Shuffle Bytes Written": .int(m.shuffleWriteBytes), "Shuffle Write Time": 0,
                                    "Shuffle Records Written": .int(m.shuffleWriteRows)],
          "Input Metrics": ["Bytes Read": .int(m.inputBytes), "Records Read": .int(m.inputRows)],
-         "Output Metrics": ["Bytes Written": 0, "Records Written": 0],
+         "Output Metrics": ["Bytes Written": .int(m.outputBytes), "Records Written": .int(m.outputFiles > 0 ? m.outputRows : 0),
+                            "Ember Files Written": .int(Int64(m.outputFiles))],
          "Updated Blocks": [],
          "Executor Peak RSS": .int(m.executorPeakRSS),
          "Ember Heavy Key": m.heavyKey.map { ["Key": .string($0.key), "Rows": .int($0.rows), "Partition Rows": .int($0.partitionRows)] } ?? .null]

@@ -45,7 +45,7 @@ final class FileWriteSink: BatchConsumer {
     private let dataColumns: [Int]
     private let dataSchema: StructType
     private let fileExtension: String
-    private var open: (directory: String, path: String, writer: any FileOutputFormat, rows: Int64)?
+    private var current: (directory: String, path: String, writer: any FileOutputFormat, rows: Int64)?
     /// Files opened so far per partition directory (the counter in their names).
     private var counters: [String: Int] = [:]
     private(set) var files: [WrittenFile] = []
@@ -85,7 +85,7 @@ final class FileWriteSink: BatchConsumer {
     }
 
     func finish() throws {
-        if open == nil && files.isEmpty && spec.partitionColumns.isEmpty && partition == 0 {
+        if current == nil && files.isEmpty && spec.partitionColumns.isEmpty && partition == 0 {
             try openWriter(in: "")
         }
         try closeOpenWriter()
@@ -93,8 +93,8 @@ final class FileWriteSink: BatchConsumer {
 
     /// Removes everything this attempt wrote. Safe to call more than once.
     func abort() {
-        open?.writer.abort()
-        open = nil
+        current?.writer.abort()
+        current = nil
         try? FileManager.default.removeItem(atPath: attemptDirectory)
     }
 
@@ -105,14 +105,14 @@ final class FileWriteSink: BatchConsumer {
     }
 
     private func write(_ rows: ColumnarBatch, into directory: String) throws {
-        if open?.directory != directory {
+        if current?.directory != directory {
             try closeOpenWriter()
             try openWriter(in: directory)
         }
         let data = dataColumns.count == rows.columns.count ? rows
             : ColumnarBatch(schema: dataSchema, columns: dataColumns.map { rows.columns[$0] }, numRows: rows.numRows)
-        try open!.writer.write(data)
-        open!.rows += Int64(rows.numRows)
+        try current!.writer.write(data)
+        current!.rows += Int64(rows.numRows)
     }
 
     private func openWriter(in directory: String) throws {
@@ -128,20 +128,20 @@ final class FileWriteSink: BatchConsumer {
         let name = spec.fileName(partition: partition, counter: counter, fileExtension: fileExtension)
         let relative = directory.isEmpty ? name : directory + "/" + name
         let writer = try spec.format.makeWriter(path: attemptDirectory + "/" + relative, schema: dataSchema)
-        open = (directory, relative, writer, 0)
+        current = (directory, relative, writer, 0)
     }
 
     private func closeOpenWriter() throws {
-        guard let current = open else { return }
-        open = nil
+        guard let closing = current else { return }
+        current = nil
         do {
-            try current.writer.close()
+            try closing.writer.close()
         } catch {
-            current.writer.abort()
+            closing.writer.abort()
             throw error
         }
-        let size = PathStatus(path: attemptDirectory + "/" + current.path)?.size ?? 0
-        files.append(WrittenFile(path: current.path, rows: current.rows, bytes: size))
+        let size = PathStatus(path: attemptDirectory + "/" + closing.path)?.size ?? 0
+        files.append(WrittenFile(path: closing.path, rows: closing.rows, bytes: size))
     }
 }
 

@@ -1,7 +1,7 @@
 // FuzzGenerator: random plans over a table: chains of filters (comparisons, AND/OR/NOT, isNull,
 // null literals), projections (arithmetic, negation, lower/upper/trim/length, casts, coalesce),
 // groupBy on columns, computed and multi-column keys (or none: a global aggregate) with count(*),
-// count, sum, avg, min and max, repartition (round robin or by columns), cache,
+// count, sum, avg, min and max, repartition (round robin or by columns) and coalesce, cache,
 // explode(split(...)) (sometimes in the exact word-count shape the engine fuses), global sorts,
 // sortWithinPartitions and sort-then-limit (top-K) in the middle, joins, set operations and
 // distinct (FuzzGenerator+Joins), window functions (FuzzWindow), and a final orderBy and/or limit.
@@ -130,7 +130,11 @@ struct FuzzGenerator {
         case 70..<78:
             guard !usable.isEmpty else { return nil }
             let keys = (0..<rng.below(3)).map { _ in pick(usable).name }
-            return [.repartition(1 + rng.below(12), Array(Set(keys)).sorted())]
+            let n = 1 + rng.below(12)
+            // Without keys, an odd n merges partitions instead (drawn without another random number,
+            // so the seeds' other plans stay as they were).
+            if keys.isEmpty && n % 2 == 1 { return [.coalesce(n)] }
+            return [.repartition(n, Array(Set(keys)).sorted())]
         case 78..<82: return [.cache]
         case 82..<88:
             guard rows < 30_000, let s = usable.filter({ $0.type == .string }).randomElement(using: &rng) else { return nil }

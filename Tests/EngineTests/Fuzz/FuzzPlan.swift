@@ -266,6 +266,8 @@ enum FuzzStep: Sendable {
     case sortWithinPartitions([FuzzSortKey])
     case limit(Int)
     case repartition(Int, [String])
+    /// Merges neighbouring partitions into at most n (no shuffle); the rows stay the same.
+    case coalesce(Int)
     case cache
     /// select(col("*"), explode(split(col(source), pattern)).alias(alias))
     case explode(source: String, pattern: String, alias: String)
@@ -307,6 +309,7 @@ enum FuzzStep: Sendable {
             case 1: return df.repartition(n, col(cols[0]))
             default: return df.repartition(n, col(cols[0]), col(cols[1]))
             }
+        case .coalesce(let n): return df.coalesce(n)
         case .cache: return df.cache()
         case .explode(let source, let pattern, let alias):
             return df.select(col("*"), Engine.explode(Engine.split(col(source), pattern)).alias(alias))
@@ -335,6 +338,7 @@ enum FuzzStep: Sendable {
         case .sortWithinPartitions(let keys): return ".sortWithinPartitions(\(keys.map(\.swiftText).joined(separator: ", ")))"
         case .limit(let n): return ".limit(\(n))"
         case .repartition(let n, let cols): return ".repartition(\(([String(n)] + cols.map { "col(\(quoted($0)))" }).joined(separator: ", ")))"
+        case .coalesce(let n): return ".coalesce(\(n))"
         case .cache: return ".cache()"
         case .explode(let source, let pattern, let alias):
             return ".select(col(\"*\"), explode(split(col(\(quoted(source))), \(quoted(pattern)))).alias(\(quoted(alias))))"

@@ -80,7 +80,7 @@ enum FuzzReference {
                 r.rows = Array(r.rows.prefix(n))
                 r.slack = Array(r.slack.prefix(n))
                 r.ordering = nil
-            case .repartition, .cache, .sortWithinPartitions:
+            case .repartition, .coalesce, .cache, .sortWithinPartitions:
                 break
             case .explode(let column, let pattern, let alias):
                 r = explode(r, source: column, pattern: pattern, alias: alias)
