@@ -252,6 +252,7 @@ extension FileFormat {
         switch self {
         case .text: return "text"
         case .csv: return "csv"
+        case .json: return "json"
         }
     }
 }
