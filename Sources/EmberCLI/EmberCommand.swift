@@ -91,9 +91,19 @@ struct ClusterOptions: ParsableArguments {
     }
 }
 
+/// Writes the rows to one file in the format its name ends with: `.json`/`.jsonl` JSON lines,
+/// anything else CSV with a header.
+func writeOutputFile(_ df: DataFrame, to path: String, overwrite: Bool) throws {
+    let writer = df.write.mode(overwrite ? .overwrite : .errorIfExists)
+    switch (path as NSString).pathExtension.lowercased() {
+    case "json", "jsonl": try writer.json(path)
+    default: try writer.option("header", true).csv(path)
+    }
+}
+
 func runAndReport(_ df: DataFrame, output: String, overwrite: Bool, session: Session, what: String) throws {
     let start = Date()
-    try df.write.mode(overwrite ? .overwrite : .errorIfExists).option("header", true).csv(output)
+    try writeOutputFile(df, to: output, overwrite: overwrite)
     let seconds = Date().timeIntervalSince(start)
     StandardError.write(String(format: "%@: wrote %@ in %.2f s on %d executor processes (driver peak RSS %d MiB)\n",
                                what, output.escapingControlCharacters, seconds, session.executorCount, Int(driverPeakRSS() >> 20)))

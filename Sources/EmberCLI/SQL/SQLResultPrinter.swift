@@ -2,8 +2,8 @@
 // a query's rows as Spark's show() table (the first --max-rows rows), EXPLAIN's plan as text, the
 // rows of SHOW TABLES / DESCRIBE / SET whole, nothing for statements that only change the session;
 // then spark-sql's "Time taken: … seconds, Fetched N row(s)" on stderr. With --output, the last
-// query of a script writes all its rows to that file instead (committed atomically by the CSV
-// writer). Cell text is printed with control characters escaped: data cannot drive the terminal.
+// query of a script writes all its rows to that file instead, CSV or JSON lines by its extension
+// (committed atomically). Cell text is printed with control characters escaped: data cannot drive the terminal.
 
 @_spi(EmberInternal) import Engine
 import Foundation
@@ -18,13 +18,13 @@ struct SQLResultPrinter {
 
     static func checkOutputFormat(_ path: String) throws {
         switch (path as NSString).pathExtension.lowercased() {
-        case "csv": return
-        case "parquet", "json":
+        case "csv", "json", "jsonl": return
+        case "parquet":
             throw EmberError(.configuration, "Ember cannot write \((path as NSString).pathExtension) files yet",
-                             context: [.init("output", path)], hint: "write a .csv file")
+                             context: [.init("output", path)], hint: "write a .csv or .json file")
         default:
             throw EmberError(.configuration, "cannot tell the output format from the file name", context: [.init("output", path)],
-                             hint: "end the name with .csv")
+                             hint: "end the name with .csv or .json")
         }
     }
 
@@ -56,7 +56,7 @@ struct SQLResultPrinter {
         let kind = (try? SQLParser.parseStatement(text))?.kind
         let df = try session.sql(text)
         if let file {
-            try df.write.mode(overwrite ? .overwrite : .errorIfExists).option("header", true).csv(file)
+            try writeOutputFile(df, to: file, overwrite: overwrite)
             reportTime(start, "wrote \(file.escapingControlCharacters)")
             return
         }
