@@ -87,39 +87,38 @@ json.dump({"duckdb": [[norm(v) for v in r] for r in duck], "arrow": arrow}, sys.
     /// Int64's limits, doubles of every magnitude, random whitespace, blank lines.
     static func generate(rows: Int, seed: UInt64) -> String {
         var rng = SplitMix64(seed: seed)
-        func below(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
         var text = ""
         for id in 0..<rows {
             var fields: [String] = ["\"id\": \(id)"]
             func maybe(_ name: String, _ value: () -> String) {
-                switch below(10) {
+                switch rng.below(10) {
                 case 0: return                                    // absent
                 case 1: fields.append("\"\(name)\": null")
                 default: fields.append("\"\(name)\": " + value())
                 }
             }
-            maybe("i") { String([0, 1, -1, Int64.max, Int64.min, Int64(bitPattern: rng.next()), Int64(below(1000)) - 500][below(7)]) }
+            maybe("i") { String([0, 1, -1, Int64.max, Int64.min, Int64(bitPattern: rng.next()), Int64(rng.below(1000)) - 500][rng.below(7)]) }
             maybe("x") { doubleText(&rng) }
             maybe("s") { stringText(&rng) }
-            maybe("b") { below(2) == 0 ? "true" : "false" }
+            maybe("b") { rng.below(2) == 0 ? "true" : "false" }
             maybe("d") {
-                let days = Int32(below(200 * 365)) - 25_000
+                let days = Int32(rng.below(200 * 365)) - 25_000
                 return "\"\(Value.date(days).description)\""
             }
             maybe("ts") {
-                let millis = Int64(below(4_000_000_000)) * 1000 + Int64(below(1000)) - 1_000_000_000_000
+                let millis = Int64(rng.below(4_000_000_000)) * 1000 + Int64(rng.below(1000)) - 1_000_000_000_000
                 let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
                 let days = Int32(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
                 let second = seconds - Int64(days) * 86_400
                 return String(format: "\"%@T%02d:%02d:%02d.%03dZ\"", Value.date(days).description, Int(second / 3600), Int(second / 60 % 60),
                               Int(second % 60), Int(millis - seconds * 1000))
             }
-            if below(4) == 0 { fields.append(#""extra\#(below(3))": {"n": [1, "two", {"three": null}], "m": -0.5e-3}"#) }
+            if rng.below(4) == 0 { fields.append(#""extra\#(rng.below(3))": {"n": [1, "two", {"three": null}], "m": -0.5e-3}"#) }
             // Shuffle the fields.
-            for k in stride(from: fields.count - 1, to: 0, by: -1) { fields.swapAt(k, below(k + 1)) }
-            let space = [" ", "", "\t", "  "][below(4)]
+            for k in stride(from: fields.count - 1, to: 0, by: -1) { fields.swapAt(k, rng.below(k + 1)) }
+            let space = [" ", "", "\t", "  "][rng.below(4)]
             text += "{" + space + fields.joined(separator: "," + space) + space + "}\n"
-            if below(50) == 0 { text += [" \n", "\n"][below(2)] }
+            if rng.below(50) == 0 { text += [" \n", "\n"][rng.below(2)] }
         }
         return text
     }
