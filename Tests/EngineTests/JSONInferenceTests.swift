@@ -82,6 +82,7 @@ import Testing
             .map { $0 == "a0 string" ? "a0 bigint" : $0 })
         #expect(sampledNames.count > 50 && sampledNames.count < 400)
         #expect(sampledNames.isSubset(of: fullNames.union(["a0 string"])))
+        #expect(try infer(lines, [("samplingRatio", "0.9999999999999999")]) == full)   // above 0.99 Spark reads every line
     }
 
     @Test func namesThatDifferOnlyInCaseAreRefused() throws {
