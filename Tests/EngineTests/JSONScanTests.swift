@@ -188,6 +188,44 @@ import Testing
         }
     }
 
+    /// Mutated lines (bytes flipped, cut, inserted) never crash the scan or inference: each line
+    /// is rows or a corrupt record, and the modes agree on which.
+    @Test(arguments: 0..<3 as Range<UInt64>) func mutatedLinesAreRowsOrCorruptRecordsNeverACrash(seed: UInt64) throws {
+        let dir = try ScanDir()
+        defer { dir.cleanup() }
+        var rng = SplitMix64(seed: 99 + seed)
+        let seeds = [#"{"l": -12, "d": 1.5e3, "b": true, "s": "a\u00e9\ud83d\ude00\n", "day": "2024-01-31", "n": [1, {"x": null}]}"#,
+                     #"[{"l": 1}, {"s": "x", "ts": "2024-01-01T00:00:00Z"}]"#, #"{"d": NaN, "s": 'single', "b": false}"#]
+        let specials: [UInt8] = Array(#"{}[]",:\u0123456789eE+-.ntfrNI'"#.utf8) + [0x00, 0x0D, 0x09, 0x80, 0xC3, 0xED, 0xF4, 0xFF]
+        var bytes: [UInt8] = []
+        var lines = 0
+        for _ in 0..<3000 {
+            var line = Array(seeds[rng.below(seeds.count)].utf8)
+            for _ in 0..<(1 + rng.below(3)) {
+                let at = rng.below(line.count)
+                switch rng.below(4) {
+                case 0: line[at] = specials[rng.below(specials.count)]
+                case 1: line.removeSubrange(at...)
+                case 2: line.insert(specials[rng.below(specials.count)], at: at)
+                default: line.remove(at: at)
+                }
+                if line.isEmpty { line = [UInt8(ascii: "{")] }
+            }
+            line.removeAll { $0 == 0x0A }
+            bytes += line + [0x0A]
+            lines += 1
+        }
+        let path = try dir.write("t.json", bytes)
+        let schema = StructType(Self.typed.fields + [StructField("n", .string), StructField("_corrupt_record", .string)])
+        let permissive = try jsonScan(path, schema: schema, splitSize: 4096).rows
+        let dropped = try jsonScan(path, schema: schema, options: [("mode", "DROPMALFORMED")], splitSize: 4096).rows
+        let corrupt = permissive.filter { !$0[7].isNull }
+        #expect(permissive.count - corrupt.count == dropped.count)
+        #expect(corrupt.count > 1000 && dropped.count > 100)
+        // Inference over the same lines: a schema, or a clear error (mutations make names like N and n).
+        do { _ = try jsonScan(path) } catch let error as EmberError { #expect(error.message.contains("duplicate column")) }
+    }
+
     @Test func optionsAreCheckedByName() throws {
         #expect(throws: EmberError.self) { try jsonFormat([("samplingRatio", "0")]) }
         #expect(throws: EmberError.self) { try jsonFormat([("samplingRatio", "1.5")]) }
