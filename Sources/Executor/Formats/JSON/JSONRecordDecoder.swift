@@ -192,9 +192,13 @@ struct JSONRecordDecoder {
                 columns[target].removeLast()
                 setStamp[target] = -1
             }
-            let problem = try decodeValue(&cursor, target, &columns[target])
+            let wrong = try decodeValue(&cursor, &columns[target])
             setStamp[target] = stamp   // only once appended: a roll-back removes exactly what was appended
-            if let problem, wrongType == nil { wrongType = problem }
+            if let wrong, wrongType == nil {
+                let field = outputSchema.fields[target]
+                let text = CSVRecordDecoder.excerpt(cursor.bytes(wrong.lowerBound, wrong.upperBound))
+                wrongType = "'\(text)' is not a \(field.dataType.simpleString) (field \(field.name))"
+            }
         }
         for j in 0..<columns.count where setStamp[j] != stamp { columns[j].appendNull() }
         rowOpen = false
@@ -215,11 +219,10 @@ struct JSONRecordDecoder {
         return -1
     }
 
-    /// Appends the value at the cursor to output column `j`; returns a description of the
-    /// problem (and appends null) when the value has the wrong type for the column.
+    /// Appends the value at the cursor to `column`; when the value has the wrong type for the
+    /// column, appends null and returns where the value is in the line.
     @inline(__always)
-    private mutating func decodeValue(_ cursor: inout JSONCursor, _ j: Int,
-                                      _ column: inout ColumnAccumulator) throws(JSONSyntaxError) -> String? {
+    private mutating func decodeValue(_ cursor: inout JSONCursor, _ column: inout ColumnAccumulator) throws(JSONSyntaxError) -> Range<Int>? {
         let kind = try cursor.peekValue()
         let start = cursor.position
         switch (column.kind, kind) {
@@ -284,8 +287,7 @@ struct JSONRecordDecoder {
         }
         if cursor.position == start { try cursor.walkValue(&scratch, into: nil) }
         column.appendNull()
-        let field = outputSchema.fields[j]
-        return "'\(CSVRecordDecoder.excerpt(cursor.bytes(start, cursor.position)))' is not a \(field.dataType.simpleString) (field \(field.name))"
+        return start..<cursor.position
     }
 
     /// Calls `body` with a scanned string's unescaped bytes.
