@@ -42,7 +42,7 @@ public struct DataFrameReader: Sendable {
     /// A DDL schema string: `"k STRING, x BIGINT"`.
     public func schema(_ ddl: String) throws -> DataFrameReader { schema(try StructType.fromDDL(ddl)) }
 
-    /// The data source `load` reads (Spark's `format`): "csv" (the default) or "text".
+    /// The data source `load` reads (Spark's `format`): "csv" (the default), "json" or "text".
     public func format(_ source: String) -> DataFrameReader { var r = self; r.source = source; return r }
 
     /// Reads files in the format `format` named, with the options set on this reader.
@@ -70,4 +70,9 @@ public struct DataFrameReader: Sendable {
     /// CSV files, with the options set on this reader.
     public func csv(_ paths: String...) throws -> DataFrame { try csv(paths) }
     public func csv(_ paths: [String]) throws -> DataFrame { try format(CSVSource.name).load(paths) }
+
+    /// JSON lines files (one object per line), with the JSON options set on this reader; the
+    /// schema is inferred (see `JSONSource.inferSchema`) unless given.
+    public func json(_ paths: String...) throws -> DataFrame { try json(paths) }
+    public func json(_ paths: [String]) throws -> DataFrame { try format(JSONSource.name).load(paths) }
 }

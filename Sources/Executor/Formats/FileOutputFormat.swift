@@ -40,7 +40,8 @@ extension FileWriteFormat {
         switch name.lowercased() {
         case "csv": return try CSVFileWriter.format(options: options)
         case "text": return try TextFileWriter.format(options: options)
-        case "json", "parquet":
+        case "json": return try JSONFileWriter.format(options: options)
+        case "parquet":
             throw EmberError(.configuration, "Ember cannot write \(name) files yet", hint: "write csv or text")
         default:
             throw EmberError(.configuration, "unknown data source format '\(name)'",
@@ -66,6 +67,7 @@ extension FileWriteFormat {
         switch self {
         case .csv(let options): return try CSVFileWriter(path: path, schema: schema, options: options)
         case .text: return try TextFileWriter(path: path, schema: schema, options: ())
+        case .json(let options): return try JSONFileWriter(path: path, schema: schema, options: options)
         }
     }
 
@@ -74,6 +76,7 @@ extension FileWriteFormat {
         switch self {
         case .csv(let options): return CSVFileWriter.fileExtension(options)
         case .text: return TextFileWriter.fileExtension(())
+        case .json(let options): return JSONFileWriter.fileExtension(options)
         }
     }
 
@@ -82,6 +85,7 @@ extension FileWriteFormat {
         switch self {
         case .csv: return   // every type has a text form (arrays as [a, b], unlike Spark, which refuses them)
         case .text: try TextFileWriter.validate(schema)
+        case .json: return   // every type has a JSON form
         }
     }
 }

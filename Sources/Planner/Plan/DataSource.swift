@@ -54,6 +54,8 @@
     /// One row per line, a single `value: string` column (Spark's `read.text`).
     case text
     case csv(CSVOptions)
+    /// JSON lines (Spark's `read.json`, multiLine = false); options in Formats/JSONOptions.swift.
+    case json(JSONOptions)
 }
 
 /// A byte range of one input file. The split owns every line whose first byte lies in

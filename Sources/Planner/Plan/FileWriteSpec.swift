@@ -13,12 +13,15 @@
     case csv(CSVWriteOptions)
     /// One string column, one line per row (Spark's `write.text`).
     case text
+    /// JSON lines (Spark's `write.json`).
+    case json(JSONWriteOptions)
 
     /// The format's name, as `write.format(…)` takes it.
     @_spi(EmberInternal) public var name: String {
         switch self {
         case .csv: return "csv"
         case .text: return "text"
+        case .json: return "json"
         }
     }
 }

@@ -264,6 +264,7 @@ extension FileFormat {
         switch self {
         case .text: return "text"
         case .csv: return "csv"
+        case .json: return "json"
         }
     }
 }

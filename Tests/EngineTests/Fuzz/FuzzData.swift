@@ -1,5 +1,6 @@
 // FuzzData: the fuzzer's random source tables, fed to Ember the way users feed data:
-//   - CSV files written by the test and read with an explicit schema (header or not), columns of
+//   - CSV (or, one time in five, JSON lines) files written by the test and read with an explicit
+//     schema (header or not), columns of
 //     bigint, double and string with nulls, duplicates, a hot value (skew), all-null columns,
 //     doubles with -0.0, NaN and infinities, strings with commas, quotes, spaces and non-ASCII
 //     characters;
@@ -14,6 +15,8 @@ import Foundation
 
 enum FuzzSource {
     case csv(header: Bool)
+    /// JSON lines read with the table's schema (nulls written as `null` or left out, by row).
+    case json
     case range(start: Int64, step: Int64, count: Int, partitions: Int, columns: [FuzzKey])
 }
 
@@ -37,6 +40,12 @@ struct FuzzTable {
                 throw EmberError(.output, "cannot write \(path)")
             }
             return try session.read.option("header", header).schema(ddl).csv(path)
+        case .json:
+            let path = directory + "/table.json"
+            guard FileManager.default.createFile(atPath: path, contents: Data(jsonText().utf8)) else {
+                throw EmberError(.output, "cannot write \(path)")
+            }
+            return try session.read.schema(ddl).json(path)
         case .range(let start, let step, let count, let partitions, let columns):
             return session.range(start, start + Int64(count) * step, step: step, numPartitions: partitions)
                 .select(columns.map(\.column))
@@ -47,6 +56,8 @@ struct FuzzTable {
         switch source {
         case .csv(let header):
             return "session.read.option(\"header\", \(header)).schema(\(quoted(ddl))).csv(\(quoted(directory + "/table.csv")))"
+        case .json:
+            return "session.read.schema(\(quoted(ddl))).json(\(quoted(directory + "/table.json")))"
         case .range(let start, let step, let count, let partitions, let columns):
             return "session.range(\(start), \(start + Int64(count) * step), step: \(step), numPartitions: \(partitions))"
                 + ".select(\(columns.map(\.swiftText).joined(separator: ", ")))"
@@ -71,6 +82,44 @@ struct FuzzTable {
             text += "\n"
         }
         return text
+    }
+}
+
+extension FuzzTable {
+    /// The rows as JSON lines: keys rotated by row, a null left out on even rows and written as
+    /// `null` on odd ones, NaN and the infinities as the bare tokens Spark's reader accepts.
+    func jsonText() -> String {
+        var text = ""
+        text.reserveCapacity(rows.count * columns.count * 10)
+        for (r, row) in rows.enumerated() {
+            var fields: [String] = []
+            for (i, v) in row.enumerated() {
+                let key = "\"" + columns[i].name + "\":"
+                switch v {
+                case .null: if r % 2 == 1 { fields.append(key + "null") }
+                case .long(let x): fields.append(key + String(x))
+                case .double(let x): fields.append(key + (x.isNaN ? "NaN" : x.isInfinite ? (x < 0 ? "-Infinity" : "Infinity") : "\(x)"))
+                case .string(let s): fields.append(key + Self.jsonString(s))
+                default: fields.append(key + Self.jsonString(v.description))
+                }
+            }
+            let turn = fields.isEmpty ? 0 : r % fields.count
+            text += "{" + (fields[turn...] + fields[..<turn]).joined(separator: ",") + "}\n"
+        }
+        return text
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }
 
@@ -116,7 +165,9 @@ enum FuzzData {
             values.append(drawn)
         }
         let rows = (0..<count).map { r in values.map { $0[r] } }
-        return FuzzTable(columns: columns, rows: rows, source: .csv(header: rng.below(2) == 0), shape: shape)
+        // One draw picks the source: JSON lines one time in five, else CSV with or without a header.
+        let pick = rng.below(10)
+        return FuzzTable(columns: columns, rows: rows, source: pick < 2 ? .json : .csv(header: pick % 2 == 0), shape: shape)
     }
 
     static func csvColumn(_ rng: inout SeededRandom, name: String, type: DataType, count: Int,
