@@ -65,25 +65,27 @@ import Testing
             """#)
         let df = try session.read.schema("id BIGINT, s STRING, x DOUBLE, b BOOLEAN, d DATE, ts TIMESTAMP, y DOUBLE").json(input)
         let out = dir.file("out.json")
-        try df.write.json(out)
-        #expect(try String(contentsOfFile: out, encoding: .utf8) == """
+        try df.coalesce(1).write.json(out)
+        func text() throws -> String { try String(contentsOfFile: try onlyPartFile(out), encoding: .utf8) }
+        #expect(try text() == """
             {"id":1,"s":"a\\"b\\\\c\\n","x":1.5,"b":true,"d":"2024-02-29","ts":"2024-05-01T12:30:00.123Z","y":"NaN"}
             {"id":2,"x":1.0E10,"y":"-Infinity"}
 
             """)
-        let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int
+        let mode = try FileManager.default.attributesOfItem(atPath: try onlyPartFile(out))[.posixPermissions] as? Int
         #expect(mode.map { $0 & 0o711 == 0o600 } == true, "the output is a readable, non-executable file")
-        // The default mode refuses an existing file; ignore leaves it; overwrite replaces it.
+        // The default mode refuses an existing output; ignore leaves it; overwrite replaces it.
         #expect(throws: EmberError.self) { try df.write.json(out) }
         try df.filter(col("id") === lit(2)).write.mode(.ignore).json(out)
-        #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix(#"{"id":1"#))
-        try df.filter(col("id") === lit(2)).write.mode("overwrite").format("json").save(out)
-        #expect(try String(contentsOfFile: out, encoding: .utf8) == #"{"id":2,"x":1.0E10,"y":"-Infinity"}"# + "\n")
+        #expect(try text().hasPrefix(#"{"id":1"#))
+        try df.filter(col("id") === lit(2)).coalesce(1).write.mode("overwrite").format("json").save(out)
+        #expect(try text() == #"{"id":2,"x":1.0E10,"y":"-Infinity"}"# + "\n")
         // Read back: the non-finite doubles come back from their strings.
         let back = try session.read.schema("id BIGINT, x DOUBLE, y DOUBLE").json(out).collect().map { $0.values }
         #expect(back == [[.long(2), .double(1e10), .double(-.infinity)]])
-        // Nothing is left behind: no temp files next to the output.
+        // Nothing is left behind: no staging or temp files next to the output, only the part and _SUCCESS in it.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["in.json", "out.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix("part-") } == ["_SUCCESS"])
         #expect(throws: EmberError.self) { try df.write.option("compression", "snappy").json(dir.file("x.json")) }
         #expect(throws: EmberError.self) { try df.write.format("orc").save(dir.file("x.orc")) }
     }

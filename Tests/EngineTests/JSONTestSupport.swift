@@ -31,3 +31,10 @@ func jsonScan(_ path: String, schema: StructType? = nil, options: [(String, Stri
     }
     return (dataSchema, rows)
 }
+
+/// The one part file a `coalesce(1)` write left in the output directory `dir`.
+func onlyPartFile(_ dir: String) throws -> String {
+    let parts = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("part-") }
+    guard parts.count == 1 else { throw EmberError(.internal, "expected one part file in \(dir), found \(parts)") }
+    return dir + "/" + parts[0]
+}
