@@ -56,6 +56,7 @@
     case csv(CSVOptions)
     /// JSON lines (Spark's `read.json`, multiLine = false); options in Formats/JSONOptions.swift.
     case json(JSONOptions)
+    case parquet(ParquetOptions)
 }
 
 /// A byte range of one input file. The split owns every line whose first byte lies in

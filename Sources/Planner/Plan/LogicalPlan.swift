@@ -265,6 +265,7 @@ extension FileFormat {
         case .text: return "text"
         case .csv: return "csv"
         case .json: return "json"
+        case .parquet: return "parquet"
         }
     }
 }
