@@ -61,6 +61,7 @@ enum ParquetScanner {
             guard group.numRows >= 0 else {
                 throw parquetCorrupt("row group of \(group.numRows) rows").withContext(location)
             }
+            if group.numRows == 0 { continue }   // writers leave empty row groups with placeholder chunks
             var readers: [ColumnChunkReader?] = []
             for source in sources {
                 guard let source else { readers.append(nil); continue }
