@@ -89,7 +89,7 @@ enum ParquetScanner {
     private static func openChunk(_ column: ParquetColumn, group: RowGroup, file: ParquetFile,
                                   location: [EmberError.ContextItem], decompressor: PageDecompressor,
                                   metrics: inout TaskMetrics) throws -> ColumnChunkReader {
-        let here = location + [.init("column", column.name)]
+        let here = location + [.init("column", column.name), .init("page", "footer (column chunk metadata)")]
         guard column.leafIndex < group.columns.count else {
             throw parquetCorrupt("the row group has \(group.columns.count) column chunks, not one for each column").withContext(here)
         }

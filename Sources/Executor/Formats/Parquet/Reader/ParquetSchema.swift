@@ -80,7 +80,12 @@ enum ParquetSchema {
             guard let repetition = e.repetitionType, repetition.isKnown else {
                 throw unreadable("column `\(e.name)` has no valid repetition type", path: path)
             }
-            let conversion = try conversion(of: e, options: options, path: path)
+            let conversion: ParquetConversion
+            do {
+                conversion = try Self.conversion(of: e, options: options, path: path)
+            } catch let error as EmberError {
+                throw error.withContext([.init("column", e.name)])
+            }
             let length: Int
             if e.type == .fixedLenByteArray {
                 guard let l = e.typeLength, l > 0 else {
