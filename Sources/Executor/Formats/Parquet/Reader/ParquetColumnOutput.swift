@@ -142,10 +142,10 @@ struct ParquetColumnOutput {
             throw parquetCorrupt("dictionary id \(maxID) beyond the dictionary's \(size) values")
         }
         switch kind {
-        case .long, .timestamp: dictionary.longs.withUnsafeBufferPointer { d in for i in 0..<n { longs.append(d[Int(ids[i])]) } }
-        case .double: dictionary.doubles.withUnsafeBufferPointer { d in for i in 0..<n { doubles.append(d[Int(ids[i])]) } }
-        case .boolean: dictionary.bools.withUnsafeBufferPointer { d in for i in 0..<n { bools.append(d[Int(ids[i])]) } }
-        case .date: dictionary.days.withUnsafeBufferPointer { d in for i in 0..<n { days.append(d[Int(ids[i])]) } }
+        case .long, .timestamp: Self.gather(&longs, dictionary.longs, ids, n, zero: 0)
+        case .double: Self.gather(&doubles, dictionary.doubles, ids, n, zero: 0)
+        case .boolean: Self.gather(&bools, dictionary.bools, ids, n, zero: false)
+        case .date: Self.gather(&days, dictionary.days, ids, n, zero: 0)
         case .string:
             let dict = dictionary.strings
             var total = 0
@@ -161,6 +161,18 @@ struct ParquetColumnOutput {
                         strings.offsets.append(Int32(strings.bytes.count))
                     }
                 }
+            }
+        }
+    }
+
+    /// Appends `values[ids[i]]` for i < n (ids checked by the caller).
+    private static func gather<T>(_ out: inout [T], _ values: [T], _ ids: UnsafePointer<UInt32>, _ n: Int, zero: T) {
+        let base = out.count
+        out.append(contentsOf: repeatElement(zero, count: n))
+        values.withUnsafeBufferPointer { d in
+            out.withUnsafeMutableBufferPointer { o in
+                guard let src = d.baseAddress, let dst = o.baseAddress else { return }
+                for i in 0..<n { dst[base + i] = src[Int(ids[i])] }
             }
         }
     }
