@@ -93,6 +93,8 @@
     @_spi(EmberInternal) public var splits: [FileSplit]
     /// What partition pruning removed (nil: no filter on partition columns).
     @_spi(EmberInternal) public var pruning: PartitionPruning? = nil
+    /// Comparisons a filter above the scan makes, for the format to skip data by (Parquet's statistics).
+    @_spi(EmberInternal) public var pushedFilters: [ScanPredicate] = []
 
     @_spi(EmberInternal) public init(paths: [String], format: FileFormat, dataSchema: StructType, partitionSchema: StructType = StructType([]),
                                      requiredColumns: [Int]? = nil, splits: [FileSplit]) {

@@ -7,5 +7,5 @@
     /// are refused, naming the column).
     @_spi(EmberInternal) public var binaryAsString: Bool = false
 
-    @_spi(EmberInternal) public init() {}
+    @_spi(EmberInternal) public init(binaryAsString: Bool = false) { self.binaryAsString = binaryAsString }
 }

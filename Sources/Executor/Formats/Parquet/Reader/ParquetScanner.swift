@@ -34,7 +34,7 @@ enum ParquetScanner {
     }
 
     static func scan(_ split: FileSplit, dataSchema: StructType, requiredColumns: [Int], options: ParquetOptions,
-                     batchSize: Int, metrics: inout TaskMetrics, _ emit: (ColumnarBatch) throws -> Void) throws {
+                     pushedFilters: [ScanPredicate] = [], batchSize: Int, metrics: inout TaskMetrics, _ emit: (ColumnarBatch) throws -> Void) throws {
         let file = try ParquetFile(path: split.path)
         guard file.size == split.fileLength else {
             throw EmberError(.input, "the file changed since the read was planned (\(split.fileLength) bytes then, \(file.size) now)",
@@ -54,9 +54,19 @@ enum ParquetScanner {
             }
             return column
         }
+        let predicates: [(ScanPredicate, ParquetColumn)] = pushedFilters.compactMap { p in
+            guard p.column < dataSchema.count else { return nil }
+            let name = dataSchema.fields[p.column].name
+            return fileColumns.first { $0.name == name }.map { (p, $0) }
+        }
         let decompressor = PageDecompressor()
         for groupIndex in ownedRowGroups(metadata, start: split.start, end: split.end) {
             let group = metadata.rowGroups[groupIndex]
+            if !predicates.isEmpty && RowGroupStatistics.rulesOut(group, predicates: predicates, orders: metadata.columnOrders) {
+                metrics.rowGroupsSkipped += 1
+                continue
+            }
+            metrics.rowGroupsRead += 1
             let location: [EmberError.ContextItem] = [.init("file", split.path), .init("row group", String(groupIndex))]
             guard group.numRows >= 0 else {
                 throw parquetCorrupt("row group of \(group.numRows) rows").withContext(location)
