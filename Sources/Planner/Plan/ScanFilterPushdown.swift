@@ -26,7 +26,7 @@
         self.value = value
     }
 
-    public var description: String { describe(nil) }
+    @_spi(EmberInternal) public var description: String { describe(nil) }
 
     /// `name op value`, with the column named from `schema` when given.
     @_spi(EmberInternal) public func describe(_ schema: StructType?) -> String {

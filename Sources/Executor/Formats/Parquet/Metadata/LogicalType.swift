@@ -49,7 +49,7 @@
     /// A member this reader does not know, by its field id.
     case other(fieldID: Int16)
 
-    public var description: String {
+    @_spi(EmberInternal) public var description: String {
         switch self {
         case .string: return "STRING"
         case .map: return "MAP"

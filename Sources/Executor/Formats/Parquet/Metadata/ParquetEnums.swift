@@ -12,7 +12,7 @@
 
 extension ThriftEnum {
     /// The spec's name, or `UNKNOWN(n)` for a value this reader does not know.
-    public var description: String { Self.names[rawValue] ?? "UNKNOWN(\(rawValue))" }
+    @_spi(EmberInternal) public var description: String { Self.names[rawValue] ?? "UNKNOWN(\(rawValue))" }
     @_spi(EmberInternal) public var isKnown: Bool { Self.names[rawValue] != nil }
 
     @_spi(EmberInternal) public static func decode(from r: inout ThriftCompactReader) throws -> Self {

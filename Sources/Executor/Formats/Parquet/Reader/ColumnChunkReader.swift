@@ -139,8 +139,9 @@ struct ColumnChunkReader {
                 throw parquetCorrupt("uncompressed page of \(range.count) bytes claims \(uncompressedSize)")
             }
         }
+        // The previous page is spent when the next is read: its buffer takes the new one.
         return try decompressor.decompress(codec, UnsafeRawBufferPointer(start: chunk.pointer + range.lowerBound, count: range.count),
-                                           size: Int(uncompressedSize))
+                                           size: Int(uncompressedSize), reusing: pageBuffer)
     }
 
     private mutating func readDictionary(_ header: PageHeader, _ body: Range<Int>) throws {
@@ -152,7 +153,10 @@ struct ColumnChunkReader {
         guard dict.numValues >= 0 else { throw parquetCorrupt("dictionary of \(dict.numValues) values") }
         let bytes = try pageBytes(body, uncompressedSize: header.uncompressedPageSize)
         var decoder = try PageValueDecoder(encoding: .plain, column: column, values: bytes.cursor(0..<bytes.count))
-        var output = ParquetColumnOutput(kind: ScanKind(column.dataType) ?? .string, capacity: 0)
+        // Room for every entry the page's bytes can hold (a corrupt count cannot ask for more).
+        let width = max(PageValueDecoder.fixedWidth(column), column.physicalType == .byteArray ? 4 : 1)
+        let entries = min(Int(dict.numValues), bytes.count / width + 1)
+        var output = ParquetColumnOutput(kind: ScanKind(column.dataType) ?? .string, capacity: column.physicalType == .byteArray ? 0 : entries)
         var left = Int(dict.numValues)
         while left > 0 {   // in steps, so a corrupt count fails on missing bytes before it allocates
             let n = min(left, 4096)
@@ -191,7 +195,8 @@ struct ColumnChunkReader {
             buffer = try pageBytes(valuesStart..<body.upperBound, uncompressedSize: Int32(valueSize))
         } else {
             buffer = try decompressor.decompress(.uncompressed, UnsafeRawBufferPointer(start: chunk.pointer + valuesStart,
-                                                                                       count: body.upperBound - valuesStart), size: valueSize)
+                                                                                       count: body.upperBound - valuesStart),
+                                                 size: valueSize, reusing: pageBuffer)
         }
         var levelDecoder: RLEHybridDecoder? = nil
         if column.maxDefinitionLevel > 0 {

@@ -26,11 +26,13 @@ final class PageDecompressor {
     static let maximumPageSize = 1 << 30
 
     /// Decompresses `src` into a new buffer of exactly `size` bytes.
-    func decompress(_ codec: CompressionCodec, _ src: UnsafeRawBufferPointer, size: Int) throws -> ParquetBuffer {
+    /// `reusing`: a buffer whose bytes are no longer needed, filled instead of a new one if it fits.
+    func decompress(_ codec: CompressionCodec, _ src: UnsafeRawBufferPointer, size: Int,
+                    reusing: ParquetBuffer? = nil) throws -> ParquetBuffer {
         guard size >= 0, size <= Self.maximumPageSize else {
             throw parquetCorrupt("uncompressed page size \(size) is out of range")
         }
-        let out = ParquetBuffer(count: size)
+        let out = ParquetBuffer.make(count: size, reusing: reusing)
         if size == 0 && codec.isKnown { return out }   // an empty values section (a page of nulls)
         switch codec {
         case .snappy: try snappy(src, out)

@@ -5,14 +5,26 @@
 
 @_spi(EmberInternal) import Planner
 
-/// Bytes owned by one column chunk or one decompressed page, freed with the last reference.
+/// Bytes owned by one column chunk or one decompressed page, freed with the last reference. A
+/// column's page buffer is reused for its next page when it is large enough (fresh memory costs
+/// page faults on every page).
 final class ParquetBuffer: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
-    let count: Int
+    let capacity: Int
+    /// Bytes in use (at most `capacity`).
+    fileprivate(set) var count: Int
 
     init(count: Int) {
         self.count = count
+        capacity = count
         pointer = .allocate(byteCount: max(count, 1), alignment: 16)
+    }
+
+    /// `reusable` holding `count` bytes when it is large enough, else a new buffer.
+    static func make(count: Int, reusing reusable: ParquetBuffer?) -> ParquetBuffer {
+        guard let reusable, reusable.capacity >= count else { return ParquetBuffer(count: count) }
+        reusable.count = count
+        return reusable
     }
 
     deinit { pointer.deallocate() }

@@ -15,48 +15,49 @@ enum ParquetValueConversion {
                             into out: inout ParquetColumnOutput) throws {
         switch column.conversion {
         case .int32(let unsigned):
-            for i in 0..<n {
-                let v = p.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)
-                out.longs.append(unsigned ? Int64(UInt32(bitPattern: v)) : Int64(v))
+            if unsigned {
+                appendEach(&out.longs, n) { Int64(UInt32(bitPattern: p.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self))) }
+            } else {
+                appendEach(&out.longs, n) { Int64(p.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
             }
         case .date:
             copyAppend(&out.days, p, n)
         case .int64:
             copyAppend(&out.longs, p, n)
         case .uint64:
-            for i in 0..<n { out.doubles.append(Double(p.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))) }
+            appendEach(&out.doubles, n) { Double(p.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self)) }
         case .double:
             copyAppend(&out.doubles, p, n)
         case .float:
-            for i in 0..<n { out.doubles.append(Double(p.loadUnaligned(fromByteOffset: 4 * i, as: Float.self))) }
+            appendEach(&out.doubles, n) { Double(p.loadUnaligned(fromByteOffset: 4 * $0, as: Float.self)) }
         case .timestamp(let unit):
             switch unit {
             case .micros: copyAppend(&out.longs, p, n)
             case .millis:
-                for i in 0..<n {
+                try appendEach(&out.longs, n) { i in
                     let (v, overflow) = p.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self).multipliedReportingOverflow(by: 1000)
                     guard !overflow else { throw parquetCorrupt("millisecond timestamp beyond Ember's timestamp range") }
-                    out.longs.append(v)
+                    return v
                 }
             case .nanos:
-                for i in 0..<n {
+                appendEach(&out.longs, n) { i in
                     let v = p.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)
-                    out.longs.append(v >= 0 ? v / 1000 : -((-(v + 1)) / 1000) - 1)   // floor division
+                    return v >= 0 ? v / 1000 : -((-(v + 1)) / 1000) - 1   // floor division
                 }
             }
         case .int96:
-            for i in 0..<n { out.longs.append(try int96Micros(p + 12 * i)) }
+            try appendEach(&out.longs, n) { try int96Micros(p + 12 * $0) }
         case .float16:
-            for i in 0..<n { out.doubles.append(float16(p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+            appendEach(&out.doubles, n) { float16(p.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
         case .decimal(let scale):
             switch column.physicalType {
             case .int32:
-                for i in 0..<n { out.doubles.append(decimal(Int64(p.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)), scale: scale)) }
+                appendEach(&out.doubles, n) { decimal(Int64(p.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)), scale: scale) }
             case .int64:
-                for i in 0..<n { out.doubles.append(decimal(p.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self), scale: scale)) }
+                appendEach(&out.doubles, n) { decimal(p.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self), scale: scale) }
             default:
                 let w = column.typeLength
-                for i in 0..<n { out.doubles.append(decimal(bigEndian: UnsafeRawBufferPointer(start: p + w * i, count: w), scale: scale)) }
+                appendEach(&out.doubles, n) { decimal(bigEndian: UnsafeRawBufferPointer(start: p + w * $0, count: w), scale: scale) }
             }
         case .string:
             let w = column.typeLength
@@ -97,6 +98,17 @@ enum ParquetValueConversion {
                 guard let base = r.baseAddress else { return }
                 try appendFixed(base, count: n, column: column, into: &out)
             }
+        }
+    }
+
+    /// Appends `value(i)` for i < n, writing through a pointer (no per-value capacity check).
+    @inline(__always)
+    private static func appendEach<T: ExpressibleByIntegerLiteral>(_ array: inout [T], _ n: Int, _ value: (Int) throws -> T) rethrows {
+        let base = array.count
+        array.append(contentsOf: repeatElement(0, count: n))
+        try array.withUnsafeMutableBufferPointer { b in
+            guard let dst = b.baseAddress else { return }
+            for i in 0..<n { dst[base + i] = try value(i) }
         }
     }
 
