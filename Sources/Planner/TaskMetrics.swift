@@ -7,6 +7,9 @@ public struct TaskMetrics: Sendable, Codable, Hashable {
     /// Bytes of the input's column data after decompression and before decoding (Parquet; 0 for
     /// formats read as they are stored): what a columnar scan's throughput is measured in.
     public var decompressedBytes: Int64 = 0
+    /// Parquet row groups read, and skipped because their statistics ruled out a pushed-down filter.
+    public var rowGroupsRead: Int64 = 0
+    public var rowGroupsSkipped: Int64 = 0
     public var outputRows: Int64 = 0
     /// Files a write task wrote and their bytes (Spark's numFiles, numOutputBytes; numOutputRows is `outputRows`).
     public var outputFiles: Int = 0

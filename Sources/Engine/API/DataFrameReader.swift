@@ -42,7 +42,7 @@ public struct DataFrameReader: Sendable {
     /// A DDL schema string: `"k STRING, x BIGINT"`.
     public func schema(_ ddl: String) throws -> DataFrameReader { schema(try StructType.fromDDL(ddl)) }
 
-    /// The data source `load` reads (Spark's `format`): "csv" (the default), "json" or "text".
+    /// The data source `load` reads (Spark's `format`): "csv" (the default), "json", "text" or "parquet".
     public func format(_ source: String) -> DataFrameReader { var r = self; r.source = source; return r }
 
     /// Reads files in the format `format` named, with the options set on this reader.
@@ -75,4 +75,8 @@ public struct DataFrameReader: Sendable {
     /// schema is inferred (see `JSONSource.inferSchema`) unless given.
     public func json(_ paths: String...) throws -> DataFrame { try json(paths) }
     public func json(_ paths: [String]) throws -> DataFrame { try format(JSONSource.name).load(paths) }
+
+    /// Parquet files (flat schemas), with the options set on this reader (binaryAsString).
+    public func parquet(_ paths: String...) throws -> DataFrame { try parquet(paths) }
+    public func parquet(_ paths: [String]) throws -> DataFrame { try format(ParquetSource.name).load(paths) }
 }

@@ -35,15 +35,12 @@
 
 @_spi(EmberInternal) public enum FileSourceFormats {
     /// Every format Ember reads, in the order errors list them.
-    @_spi(EmberInternal) public static let all: [any FileSourceFormat.Type] = [CSVSource.self, TextSource.self, JSONSource.self]
+    @_spi(EmberInternal) public static let all: [any FileSourceFormat.Type] = [CSVSource.self, TextSource.self, JSONSource.self, ParquetSource.self]
 
     /// The format `read.format(name)` names, or an error listing those that exist.
     @_spi(EmberInternal) public static func named(_ name: String) throws -> any FileSourceFormat.Type {
         let names = all.map { source in source.name }
         if let index = names.firstIndex(of: name.lowercased()) { return all[index] }
-        if ["parquet"].contains(name.lowercased()) {   // issue 13 is adding them
-            throw EmberError(.configuration, "Ember cannot read \(name.lowercased()) files yet", hint: "read csv or text files")
-        }
         let suggestion = NameSuggestions.closest(to: name, among: names).map { "did you mean '\($0)'? " } ?? ""
         throw EmberError(.configuration, "unknown data source format '\(name)'",
                          hint: suggestion + "Ember reads " + names.joined(separator: ", ") + " files")
@@ -55,6 +52,7 @@
         case .text: return TextSource.self
         case .csv: return CSVSource.self
         case .json: return JSONSource.self
+        case .parquet: return ParquetSource.self
         }
     }
 

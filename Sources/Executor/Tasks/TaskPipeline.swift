@@ -197,6 +197,8 @@ extension TaskMetrics {
     mutating func add(_ p: TaskMetrics) {
         inputRows += p.inputRows
         inputBytes += p.inputBytes
+        rowGroupsRead += p.rowGroupsRead
+        rowGroupsSkipped += p.rowGroupsSkipped
         shuffleReadRows += p.shuffleReadRows
         shuffleReadBytes += p.shuffleReadBytes
         shuffleBlocksFetched += p.shuffleBlocksFetched

@@ -56,6 +56,7 @@
     case csv(CSVOptions)
     /// JSON lines (Spark's `read.json`, multiLine = false); options in Formats/JSONOptions.swift.
     case json(JSONOptions)
+    case parquet(ParquetOptions)
 }
 
 /// A byte range of one input file. The split owns every line whose first byte lies in
@@ -92,6 +93,8 @@
     @_spi(EmberInternal) public var splits: [FileSplit]
     /// What partition pruning removed (nil: no filter on partition columns).
     @_spi(EmberInternal) public var pruning: PartitionPruning? = nil
+    /// Comparisons a filter above the scan makes, for the format to skip data by (Parquet's statistics).
+    @_spi(EmberInternal) public var pushedFilters: [ScanPredicate] = []
 
     @_spi(EmberInternal) public init(paths: [String], format: FileFormat, dataSchema: StructType, partitionSchema: StructType = StructType([]),
                                      requiredColumns: [Int]? = nil, splits: [FileSplit]) {

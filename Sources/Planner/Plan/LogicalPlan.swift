@@ -198,8 +198,9 @@ extension LogicalPlan: TreeNode {
     var nodeText: String {
         switch self {
         case .scan(let s):
+            let pushed = s.pushedFilters.isEmpty ? "" : ", PushedFilters: [" + s.pushedFilters.map { $0.describe(s.dataSchema) }.joined(separator: ", ") + "]"
             return "Scan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), \(s.splits.count) splits"
-                + (s.pruning.map { ", " + $0.description } ?? "")
+                + (s.pruning.map { ", " + $0.description } ?? "") + pushed
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .repartition(let p, let c): return "Repartition \(p.describe(c.schema))"
         case .coalesce(let n, _): return "Coalesce \(n)"
@@ -265,6 +266,7 @@ extension FileFormat {
         case .text: return "text"
         case .csv: return "csv"
         case .json: return "json"
+        case .parquet: return "parquet"
         }
     }
 }

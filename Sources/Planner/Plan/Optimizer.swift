@@ -14,7 +14,7 @@
         let pushed = pushDownPredicates(factorCommonConjuncts(combineFilters(plan)))
         let folded = prunePartitions(foldConstants(pushed))
         let (pruned, _) = prune(folded, needed: Set(folded.schema.fields.indices))
-        return pruned
+        return pushScanFilters(pruned)
     }
 
     static func combineFilters(_ plan: ResolvedPlan) -> ResolvedPlan {

@@ -1,0 +1,196 @@
+// ParquetColumnOutput: one output column of the batch being decoded, in the typed buffers a
+// ColumnVector is made of. Values arrive dense (the page holds only non-null values); `spread`
+// then moves them out to their rows, backwards in place, leaving zeros in the null slots that the
+// definition levels name:
+//
+//   dense:   a b c                  levels: 1 0 1 1 0
+//   spread:  a 0 b c 0              validity bits: 1 0 1 1 0
+//
+// A dictionary is decoded into an output too (all present), and dictionary ids gather from it.
+
+@_spi(EmberInternal) import Planner
+
+struct ParquetColumnOutput {
+    let kind: ScanKind
+    private let capacity: Int
+    var longs: [Int64] = []      // bigint, timestamp
+    var doubles: [Double] = []
+    var bools: [Bool] = []
+    var days: [Int32] = []       // date
+    var strings = StringArray()
+    private var validity: [UInt64] = []
+    private(set) var count = 0
+    private var nulls = 0
+
+    init(kind: ScanKind, capacity: Int) {
+        self.kind = kind
+        self.capacity = capacity
+        reserve()
+    }
+
+    private mutating func reserve() {
+        validity.reserveCapacity((capacity + 63) >> 6)
+        switch kind {
+        case .long, .timestamp: longs.reserveCapacity(capacity)
+        case .double: doubles.reserveCapacity(capacity)
+        case .boolean: bools.reserveCapacity(capacity)
+        case .date: days.reserveCapacity(capacity)
+        case .string: strings.reserveCapacity(count: capacity, bytes: 1 << 16)
+        }
+    }
+
+    /// Values held by the typed buffer (dense values not spread yet included).
+    var valueCount: Int {
+        switch kind {
+        case .long, .timestamp: return longs.count
+        case .double: return doubles.count
+        case .boolean: return bools.count
+        case .date: return days.count
+        case .string: return strings.count
+        }
+    }
+
+    /// Records `rows` present rows whose values were appended.
+    mutating func markPresent(_ rows: Int) {
+        appendValidity(rows, levels: nil)
+    }
+
+    /// Spreads the last `present` appended values over `rows` slots by `levels` (1 = present),
+    /// filling the null slots with zero values, and records their validity.
+    mutating func spread(present: Int, rows: Int, levels: UnsafePointer<UInt32>) {
+        if present == rows { appendValidity(rows, levels: nil); return }
+        let base = valueCount - present
+        switch kind {
+        case .long, .timestamp: Self.spread(&longs, base: base, present: present, rows: rows, levels: levels, zero: 0)
+        case .double: Self.spread(&doubles, base: base, present: present, rows: rows, levels: levels, zero: 0)
+        case .boolean: Self.spread(&bools, base: base, present: present, rows: rows, levels: levels, zero: false)
+        case .date: Self.spread(&days, base: base, present: present, rows: rows, levels: levels, zero: 0)
+        case .string:
+            // Offsets: slot i ends where the last present value at or before it ends.
+            strings.offsets.append(contentsOf: repeatElement(0, count: rows - present))
+            strings.offsets.withUnsafeMutableBufferPointer { o in
+                var j = base + present      // offsets index of the end of the last dense value
+                var i = base + rows
+                while i > base {
+                    o[i] = o[j]
+                    if levels[i - base - 1] != 0 { j -= 1 }
+                    i -= 1
+                }
+            }
+        }
+        appendValidity(rows, levels: levels)
+    }
+
+    private static func spread<T>(_ values: inout [T], base: Int, present: Int, rows: Int,
+                                  levels: UnsafePointer<UInt32>, zero: T) {
+        values.append(contentsOf: repeatElement(zero, count: rows - present))
+        values.withUnsafeMutableBufferPointer { v in
+            var j = base + present - 1
+            var i = rows - 1
+            while i >= 0 {
+                if levels[i] != 0 {
+                    v[base + i] = v[j]
+                    j -= 1
+                } else {
+                    v[base + i] = zero
+                }
+                i -= 1
+            }
+        }
+    }
+
+    private mutating func appendValidity(_ rows: Int, levels: UnsafePointer<UInt32>?) {
+        guard let levels else {
+            let words = (count + rows + 63) >> 6
+            if words > validity.count { validity.append(contentsOf: repeatElement(~0, count: words - validity.count)) }
+            count += rows
+            return
+        }
+        for i in 0..<rows {
+            if count & 63 == 0 { validity.append(~0) }
+            if levels[i] == 0 {
+                validity[count >> 6] &= ~(1 << UInt64(count & 63))
+                nulls += 1
+            }
+            count += 1
+        }
+    }
+
+    /// Appends `rows` nulls (a column the file does not have).
+    mutating func appendNulls(_ rows: Int) {
+        switch kind {
+        case .long, .timestamp: longs.append(contentsOf: repeatElement(0, count: rows))
+        case .double: doubles.append(contentsOf: repeatElement(0, count: rows))
+        case .boolean: bools.append(contentsOf: repeatElement(false, count: rows))
+        case .date: days.append(contentsOf: repeatElement(0, count: rows))
+        case .string: strings.offsets.append(contentsOf: repeatElement(strings.offsets[strings.offsets.count - 1], count: rows))
+        }
+        for _ in 0..<rows {
+            if count & 63 == 0 { validity.append(~0) }
+            validity[count >> 6] &= ~(1 << UInt64(count & 63))
+            count += 1
+        }
+        nulls += rows
+    }
+
+    /// Appends the values of `dictionary` at `ids` (each checked against its size).
+    mutating func gather(from dictionary: ParquetColumnOutput, ids: UnsafePointer<UInt32>, count n: Int) throws {
+        let size = dictionary.valueCount
+        var maxID: UInt32 = 0
+        for i in 0..<n { maxID = max(maxID, ids[i]) }
+        guard n == 0 || Int(maxID) < size else {
+            throw parquetCorrupt("dictionary id \(maxID) beyond the dictionary's \(size) values")
+        }
+        switch kind {
+        case .long, .timestamp: Self.gather(&longs, dictionary.longs, ids, n, zero: 0)
+        case .double: Self.gather(&doubles, dictionary.doubles, ids, n, zero: 0)
+        case .boolean: Self.gather(&bools, dictionary.bools, ids, n, zero: false)
+        case .date: Self.gather(&days, dictionary.days, ids, n, zero: 0)
+        case .string:
+            let dict = dictionary.strings
+            var total = 0
+            for i in 0..<n { total += dict.length(at: Int(ids[i])) }
+            guard strings.bytes.count + total <= Int(Int32.max) else { throw parquetCorrupt("string values exceed 2 GiB in one batch") }
+            strings.bytes.reserveCapacity(strings.bytes.count + total)
+            dict.bytes.withUnsafeBytes { src in
+                dict.offsets.withUnsafeBufferPointer { offsets in
+                    for i in 0..<n {
+                        let id = Int(ids[i])
+                        let a = Int(offsets[id]), b = Int(offsets[id + 1])
+                        strings.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[a..<b]))
+                        strings.offsets.append(Int32(strings.bytes.count))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends `values[ids[i]]` for i < n (ids checked by the caller).
+    private static func gather<T>(_ out: inout [T], _ values: [T], _ ids: UnsafePointer<UInt32>, _ n: Int, zero: T) {
+        let base = out.count
+        out.append(contentsOf: repeatElement(zero, count: n))
+        values.withUnsafeBufferPointer { d in
+            out.withUnsafeMutableBufferPointer { o in
+                guard let src = d.baseAddress, let dst = o.baseAddress else { return }
+                for i in 0..<n { dst[base + i] = src[Int(ids[i])] }
+            }
+        }
+    }
+
+    /// The column built so far, and a fresh start for the next batch.
+    mutating func finish() -> ColumnVector {
+        if count & 63 != 0, !validity.isEmpty { validity[validity.count - 1] &= (1 << UInt64(count & 63)) &- 1 }
+        let bits: Bitmap? = nulls == 0 ? nil : Bitmap(words: validity, count: count)
+        let vector: ColumnVector
+        switch kind {
+        case .long: vector = ColumnVector(.long(longs), validity: bits)
+        case .timestamp: vector = ColumnVector(.timestamp(longs), validity: bits)
+        case .double: vector = ColumnVector(.double(doubles), validity: bits)
+        case .boolean: vector = ColumnVector(.boolean(bools), validity: bits)
+        case .date: vector = ColumnVector(.date(days), validity: bits)
+        case .string: vector = ColumnVector(.string(strings), validity: bits)
+        }
+        self = ParquetColumnOutput(kind: kind, capacity: capacity)
+        return vector
+    }
+}
