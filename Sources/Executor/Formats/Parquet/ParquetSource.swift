@@ -84,13 +84,6 @@ extension StructType {
     }
 }
 
-extension StructType {
-    /// `a bigint, b string`, for errors.
-    var simpleDescription: String {
-        "(" + fields.map { "\($0.name) \($0.dataType.simpleString)" }.joined(separator: ", ") + ")"
-    }
-}
-
 extension ParquetSource {
     /// Bytes of the named columns' data after decompression, summed over the file's row groups
     /// (for scan throughput figures: what a scan of those columns decodes).
