@@ -54,8 +54,10 @@ import Testing
         #expect(throws: EmberError.self) { try session.sql("DROP VIEW adults") }
         #expect(try session.sql("DROP VIEW IF EXISTS adults").collect().isEmpty)
 
-        let parquet = #expect(throws: EmberError.self) { try session.sql("CREATE TEMPORARY VIEW p USING parquet OPTIONS (path '/tmp/x')") }
-        #expect(parquet?.message.contains("cannot read parquet files") == true)
+        let parquet = #expect(throws: EmberError.self) {
+            try session.sql("CREATE TEMPORARY VIEW p USING parquet OPTIONS (path '/tmp/ember-no-such-file.parquet')")
+        }
+        #expect(parquet?.description.contains("/tmp/ember-no-such-file.parquet") == true, "\(parquet.map { "\($0)" } ?? "")")
     }
 
     @Test func explainSetAndReset() throws {
