@@ -3,7 +3,7 @@
 
     python3 Benchmarks/peers/tpch/test_compare_answers.py
 """
-import os, sys, tempfile, unittest
+import decimal, os, sys, tempfile, unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare_answers
@@ -37,6 +37,15 @@ class CompareAnswersTests(unittest.TestCase):
     def test_whole_number_equals_its_double(self):
         self.assertIsNone(self.compare(18, [["a", 1, 2, "1995-01-01", 5.0, 17]], [["a", 1, 2, "1995-01-01", 5.0, 17.0]],
                                        header=["c_name", "c_custkey", "o_orderkey", "o_orderdate", "o_totalprice", "sum_qty"]))
+
+    def test_decimal_answers_from_parquet_equal_the_csv_runs_doubles_and_whole_numbers(self):
+        header = ["l_returnflag", "l_linestatus", "sum_qty", "sum_disc_price"]   # q01's ORDER BY columns and two sums
+        csv_run = [["A", "F", 3774200, 5054096266.6827965]]
+        parquet_run = [["A", "F", decimal.Decimal("3774200.00"), decimal.Decimal("5054096266.6828")]]
+        self.assertIsNone(self.compare(1, csv_run, parquet_run, header=header))
+        self.assertIsNone(self.compare(1, parquet_run, csv_run, header=header))
+        rounded = decimal.Decimal("168597.29")   # q19's revenue rounded to cents, as Polars' decimals do: too far
+        self.assertIn("row 1 differs", self.compare(19, [[168597.28600000002]], [[rounded]], header=["revenue"]))
 
     def test_whole_numbers_compare_exactly(self):
         big = 2 ** 60

@@ -1,10 +1,16 @@
 """What the TPC-H peer scripts share: the tables' schema, each query's ORDER BY and LIMIT, the
---queries option, the timing line every engine prints, answer files, and running in the venv.
+--queries and --format options, the timing line every engine prints, answer files, and running in
+the venv.
 
 The schema is what header inference gives on tpchgen-cli's CSV (Ember's and Spark's inferSchema,
 DuckDB's sniffer agree): whole numbers bigint, money and rates double, dates date, text string.
+`tpchgen-cli parquet` writes the same columns with other types: money, rates and l_quantity are
+DECIMAL(15,2) (INT64 in the file), l_linenumber, o_shippriority, p_size and ps_availqty int32,
+the other keys int64, dates date32, text UTF-8 (string_view in the Arrow schema it stores). Each
+engine script says how it makes its Parquet answers equal to the CSV ones; the answer files take
+decimals as doubles (format_value), as Ember reads them.
 """
-import csv, datetime, os, subprocess, sys
+import csv, datetime, decimal, os, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -57,6 +63,7 @@ ORDER_BY = {
 }
 LIMIT = {2: 100, 3: 10, 10: 20, 18: 100, 21: 100}
 ALL_QUERIES = list(range(1, 23))
+FORMATS = ["csv", "parquet"]   # DIR/<table>.csv or DIR/<table>.parquet, as gen-data writes them
 
 
 def use_venv():
@@ -82,10 +89,12 @@ def parse_queries(text):
     return queries
 
 
-def table_path(data_dir, table):
-    path = os.path.join(data_dir, f"{table}.csv")
+def table_path(data_dir, table, data_format="csv"):
+    """DIR/<table>.csv or DIR/<table>.parquet; exits with how to make it when it is missing."""
+    path = os.path.join(data_dir, f"{table}.{data_format}")
     if not os.path.isfile(path):
-        sys.exit(f"error: {path} is missing; generate the tables with Benchmarks/peers/tpch/gen-data SF {data_dir}")
+        option = "" if data_format == "csv" else f" --format {data_format}"
+        sys.exit(f"error: {path} is missing; generate the tables with Benchmarks/peers/tpch/gen-data SF {data_dir}{option}")
     return path
 
 
@@ -103,6 +112,8 @@ def format_value(value):
         return ""
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, decimal.Decimal):   # from the Parquet files' DECIMAL(15,2) columns: written
+        return repr(float(value))            # as the double Ember and the CSV runs give ('3774200.00' → '3774200.0')
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return str(value)
@@ -118,10 +129,11 @@ def write_answer(out_dir, query, header, rows):
 
 
 def engine_arguments(description):
-    """The options every engine script takes: --data, --out, --queries, --runs, --threads."""
+    """The options every engine script takes: --data, --format, --out, --queries, --runs, --threads."""
     import argparse
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--data", required=True, help="directory of the 8 tables' CSV files (gen-data)")
+    parser.add_argument("--data", required=True, help="directory of the 8 tables' files, DIR/<table>.<format> (gen-data)")
+    parser.add_argument("--format", choices=FORMATS, default="csv", help="the tables' format (default: csv)")
     parser.add_argument("--out", help="directory to write qNN.csv answers into")
     parser.add_argument("--queries", help="e.g. 1,5,7-9 (default: all 22)")
     parser.add_argument("--runs", type=int, default=1, help="runs per query; the best time is printed")
