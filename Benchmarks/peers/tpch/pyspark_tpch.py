@@ -7,10 +7,9 @@ Each table is a temporary view over spark.read with header and inferSchema on DI
 (schema inference is one pass over each file, done once and printed as `load`), or with --format
 parquet over spark.read.parquet of DIR/<table>.parquet with its decimal columns cast to double
 (see register_parquet_tables; `load` is reading the footers); the views are not cached, so every
-query reads the files. The queries are tpch_sql.py's, run with
-spark.sql. Prints one line per query (best of --runs: the query and collecting its rows) in
-duckdb_answers.py's format; with --out writes DIR/qNN.csv as duckdb_answers.py does. Needs Java
-17 or newer on PATH.
+query reads the files. The queries are tpch_sql.py's, run with spark.sql. Prints one line per
+query (best of --runs: the query and collecting its rows) in duckdb_answers.py's format; with
+--out writes DIR/qNN.csv as duckdb_answers.py does. Needs Java 17 or newer on PATH.
 """
 import os, sys, time
 
