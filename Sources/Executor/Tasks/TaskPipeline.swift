@@ -197,6 +197,7 @@ extension TaskMetrics {
     mutating func add(_ p: TaskMetrics) {
         inputRows += p.inputRows
         inputBytes += p.inputBytes
+        decompressedBytes += p.decompressedBytes
         rowGroupsRead += p.rowGroupsRead
         rowGroupsSkipped += p.rowGroupsSkipped
         shuffleReadRows += p.shuffleReadRows

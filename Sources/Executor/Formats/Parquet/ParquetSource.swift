@@ -83,18 +83,3 @@ extension StructType {
         "(" + fields.map { "\($0.name) \($0.dataType.simpleString)" }.joined(separator: ", ") + ")"
     }
 }
-
-extension ParquetSource {
-    /// Bytes of the named columns' data after decompression, summed over the file's row groups
-    /// (for scan throughput figures: what a scan of those columns decodes).
-    @_spi(EmberInternal) public static func uncompressedColumnBytes(path: String, columns: [String]) throws -> Int64 {
-        let metadata = try ParquetFile(path: path).readFooter()
-        let leaves = try ParquetSchema.columns(metadata, options: ParquetOptions(binaryAsString: true), path: path)
-        let indices = Set(leaves.filter { columns.contains($0.name) }.map(\.leafIndex))
-        return metadata.rowGroups.reduce(0) { total, group in
-            total + group.columns.enumerated().reduce(0) { sum, chunk in
-                sum + (indices.contains(chunk.offset) ? chunk.element.metaData?.totalUncompressedSize ?? 0 : 0)
-            }
-        }
-    }
-}

@@ -118,6 +118,7 @@ enum ParquetScanner {
             throw error.withContext(here)
         }
         metrics.inputBytes += meta.totalCompressedSize
+        metrics.decompressedBytes += max(0, meta.totalUncompressedSize)
         return ColumnChunkReader(column: column, codec: meta.codec, chunk: bytes, rows: group.numRows,
                                  decompressor: decompressor, location: location)
     }
