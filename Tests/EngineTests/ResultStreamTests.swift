@@ -114,7 +114,8 @@ import Testing
         #expect(try table.take(3).count == 3, "a small result still fits")
         try table.write.singleFile(dir.file("out.csv"))
         #expect(try lines(dir.file("out.csv")).count == data.count, "writing streams the result and is not limited")
-        #expect(try resultFilesOnceSettled(session).isEmpty, "the failed collect's result files were removed")
+        let left = try resultFilesOnceSettled(session)
+        #expect(left.isEmpty, "the failed collect's result files were removed: \(left)")
     }
 
     @Test func aStatusThatCannotBeSentFailsTheTaskNotTheExecutor() throws {

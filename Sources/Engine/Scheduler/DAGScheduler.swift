@@ -173,6 +173,7 @@ final class DAGScheduler {
         }
         // Catch up with what executors said between jobs (heartbeats, losses) before judging liveness.
         catchUp(&job)
+        removeOrphanedResultFiles()
         allocation.removeIdleExecutors(now: clock.now(), client: self)
         submit(graph.resultStage, &job)
         startJobTimers()
