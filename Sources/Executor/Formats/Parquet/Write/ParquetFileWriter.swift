@@ -8,11 +8,6 @@
 // `parquet.block.size` (128 MiB) at a batch boundary, their chunks go to the file back to back and
 // the buffers are reused. A file with no rows has no row groups and is still valid.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 @_spi(EmberInternal) import Planner
 
 /// Writes one Parquet file.
@@ -21,20 +16,20 @@ import Darwin
 ///                            └─► abort()  → the file is removed
 ///
 /// `init` creates `path` exclusively (mode 0644 minus the umask; an existing path is refused).
-/// Atomic publication (temp names, renames, `_SUCCESS`) is the caller's job. One task owns a
-/// writer; it is not shared between threads.
-@_spi(EmberInternal) public final class ParquetFileWriter {
+/// Atomic publication (temp names, renames, `_SUCCESS`) is the committer's job (FileOutputFormat).
+/// One task owns a writer; it is not shared between threads.
+@_spi(EmberInternal) public final class ParquetFileWriter: FileOutputFormat {
     @_spi(EmberInternal) public let path: String
     @_spi(EmberInternal) public let schema: StructType
     @_spi(EmberInternal) public let options: ParquetWriteOptions
-    private var fd: Int32
+    private let file: OutputFile
     private var state = State.open
     private let columns: [any ParquetColumnWriter]
     private let schemaElements: [SchemaElement]
     private var rowGroups: [RowGroup] = []
     /// Rows buffered in the row group being built.
     private var rowGroupRows = 0
-    /// Bytes written to the file so far.
+    /// Bytes written to the file so far (the offset of the next page).
     @_spi(EmberInternal) public private(set) var bytesWritten: Int64 = 0
     @_spi(EmberInternal) public private(set) var rowsWritten = 0
 
@@ -46,24 +41,11 @@ import Darwin
         self.path = path
         self.schema = schema
         self.options = options
-        var seen: [String: String] = [:]
-        for name in schema.names {
-            if let earlier = seen.updateValue(name, forKey: name.lowercased()) {
-                throw EmberError(.analysis, "Found duplicate column(s) in the data schema: `\(earlier)`, `\(name)`",
-                                 context: [.init("path", path)], hint: "rename or drop one of the columns before writing")
-            }
-        }
+        try ParquetSchemaMapping.checkNames(schema)
         schemaElements = try ParquetSchemaMapping.schemaElements(schema)
         let scratch = PageScratch(compressor: try PageCompressor(options.compression))
         columns = try schema.fields.map { try ParquetSchemaMapping.columnWriter(for: $0, options: options, scratch: scratch) }
-        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            let exists = errno == EEXIST
-            state = .aborted   // nothing of ours to remove: deinit must not touch what is at `path`
-            throw EmberError(.output, exists ? "output path already exists" : "cannot create output file: \(posixErrorText())",
-                             context: [.init("path", path)],
-                             hint: exists ? "choose another path or remove the file" : "check that the directory exists and is writable")
-        }
+        file = try OutputFile(path: path)
         do {
             try Self.magic.withUnsafeBytes { try writeToFile($0) }
         } catch {
@@ -162,12 +144,7 @@ import Darwin
             withUnsafeBytes(of: UInt32(thrift.bytes.count).littleEndian) { tail.append(contentsOf: $0) }
             tail.append(contentsOf: Self.magic)
             try tail.withUnsafeBytes { try writeToFile($0) }
-            let closed = systemClose(fd)
-            fd = -1
-            if closed != 0 {
-                throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
-                                 hint: "check free disk space and permissions")
-            }
+            try file.closeOrRemove()
             state = .closed
         } catch {
             abort()
@@ -178,30 +155,29 @@ import Darwin
     /// Removes the file (whatever was written). Safe to call more than once, and after a failure.
     @_spi(EmberInternal) public func abort() {
         guard state != .aborted else { return }
-        if fd >= 0 {
-            _ = systemClose(fd)
-            fd = -1
-        }
-        unlink(path)
+        file.remove()
         state = .aborted
     }
 
     private func writeToFile(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = systemWrite(fd, base + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
-                                 hint: "check free disk space and permissions")
-            }
-            done += n
-        }
+        file.output.append(bytes)
         bytesWritten += Int64(bytes.count)
+        try file.didAppend()
+    }
+
+    /// `part-…-c000.<extension>`: Spark's `snappy.parquet`, `zstd.parquet`, `gz.parquet`, …,
+    /// `parquet` when uncompressed.
+    @_spi(EmberInternal) public static func fileExtension(_ options: ParquetWriteOptions) -> String {
+        String(options.compression.fileNameExtension.dropFirst()) + (options.compression == .uncompressed ? "" : ".") + "parquet"
+    }
+
+    @_spi(EmberInternal) public static func format(options pairs: [(key: String, value: String)]) throws -> FileWriteFormat {
+        .parquet(try ParquetWriteOptions.parse(pairs))
+    }
+
+    /// Refuses, before a job runs, a schema Ember cannot write (arrays, duplicate names).
+    @_spi(EmberInternal) public static func validate(_ schema: StructType) throws {
+        try ParquetSchemaMapping.checkNames(schema)
+        _ = try ParquetSchemaMapping.schemaElements(schema)
     }
 }
-
-/// close(2) and write(2), under names that do not clash with the writer's methods.
-private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }

@@ -42,6 +42,17 @@ enum ParquetSchemaMapping {
                    hint: "drop the column, or turn it into a string (e.g. concat_ws) before writing")
     }
 
+    /// Refuses column names that differ only in case, as Spark does on write.
+    static func checkNames(_ schema: StructType) throws {
+        var seen: [String: String] = [:]
+        for name in schema.names {
+            if let earlier = seen.updateValue(name, forKey: name.lowercased()) {
+                throw EmberError(.analysis, "Found duplicate column(s) in the data schema: `\(earlier)`, `\(name)`",
+                                 hint: "rename or drop one of the columns before writing")
+            }
+        }
+    }
+
     /// The schema elements: the root group, then one leaf per field.
     static func schemaElements(_ schema: StructType) throws -> [SchemaElement] {
         var elements = [SchemaElement(name: "spark_schema", numChildren: Int32(schema.count))]
