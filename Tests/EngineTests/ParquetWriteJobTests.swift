@@ -1,7 +1,8 @@
-// Parquet output of real jobs: `df.write.parquet(path)` and `write.format("parquet").save(path)`
-// on real executor processes (one file, committed atomically, options checked before the job
-// runs, save modes), and `ember sql` / `ember wordcount` with `--output x.parquet`; pyarrow and
-// DuckDB read the files back equal to the job's rows.
+// Parquet output of real jobs: `df.write.parquet(dir)` and `write.format("parquet").save(dir)`
+// on real executor processes (part files named `.snappy.parquet` etc. through the directory
+// commit, options checked before the job runs, save modes), and `ember sql` / `ember wordcount`
+// with `--output x.parquet` writing exactly that file; pyarrow and DuckDB read them back equal
+// to the job's rows.
 
 @_spi(EmberInternal) @testable import Engine
 @_spi(EmberInternal) import Executor
@@ -30,30 +31,44 @@ import Testing
         return try session.read.option("header", true).schema(ddl).csv(path)
     }
 
-    @Test func writeParquetWritesOneFileEqualToTheResult() throws {
+    /// The part files of an output directory, in name order.
+    func parts(_ dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("part-") }.sorted().map { dir + "/" + $0 }
+    }
+
+    @Test func writeParquetWritesPartFilesEqualToTheResult() throws {
         let dir = ScratchDir("parquet-job")
         defer { dir.cleanup() }
         let session = try makeSession(partitions: 3)
         defer { session.stop() }
         let df = try input(dir, session).filter(col("id") % 7 =!= 3).orderBy("id")
         let expected = ParquetOutputReference.normalized(try df.collect().map { $0.values })
-        let path = dir.file("out.parquet")
-        try df.write.parquet(path)
-        var back = try ParquetOutputReference.read(path)
-        #expect(back.pyarrow == expected && back.duckdb == expected)
-        #expect(back.rowGroups.allSatisfy { $0.columns.allSatisfy { $0.compression == "SNAPPY" } }, "Spark's default codec")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["in.csv", "out.parquet"], "no temp file left")
+        let out = dir.file("out")
+        try df.write.parquet(out)
+        #expect(FileManager.default.fileExists(atPath: out + "/_SUCCESS"))
+        var files = try parts(out)
+        #expect(!files.isEmpty && files.allSatisfy { $0.hasSuffix(".snappy.parquet") }, "Spark's default codec and names: \(files)")
+        var back = try ParquetOutputReference.read(files)
+        #expect(files.flatMap { back[$0]?.pyarrow ?? [] } == expected)
+        #expect(files.flatMap { back[$0]?.duckdb ?? [] } == expected)
+        #expect(files.allSatisfy { back[$0]?.rowGroups.allSatisfy { $0.columns.allSatisfy { $0.compression == "SNAPPY" } } == true })
 
         // format + save, an option, and the save modes.
-        #expect(throws: EmberError.self) { try df.write.format("parquet").save(path) }
-        try df.write.format("parquet").mode(SaveMode.overwrite).option("compression", "zstd").save(path)
-        back = try ParquetOutputReference.read(path)
-        #expect(back.pyarrow == expected)
-        #expect(back.rowGroups.allSatisfy { $0.columns.allSatisfy { $0.compression == "ZSTD" } })
-        try df.limit(1).write.mode(SaveMode.ignore).parquet(path)
-        #expect(try ParquetOutputReference.read(path).pyarrow.count == expected.count, "ignore leaves the file as it was")
-        try df.write.option("compression", "none").save(dir.file("default-format.parquet"))   // save's default format is parquet
-        #expect(try ParquetOutputReference.read(dir.file("default-format.parquet")).rowGroups.first?.columns.first?.compression == "UNCOMPRESSED")
+        #expect(throws: EmberError.self) { try df.write.format("parquet").save(out) }
+        try df.coalesce(1).write.format("parquet").mode(SaveMode.overwrite).option("compression", "zstd").save(out)
+        files = try parts(out)
+        #expect(files.count == 1 && files[0].hasSuffix(".zstd.parquet"))
+        back = try ParquetOutputReference.read(files)
+        #expect(back[files[0]]?.pyarrow == expected)
+        #expect(back[files[0]]?.rowGroups.allSatisfy { $0.columns.allSatisfy { $0.compression == "ZSTD" } } == true)
+        try df.limit(1).write.mode(SaveMode.ignore).parquet(out)
+        #expect(try parts(out) == files, "ignore leaves the output as it was")
+        try df.coalesce(1).write.format("PARQUET").option("compression", "none").save(dir.file("default-format"))
+        let plain = try parts(dir.file("default-format"))
+        #expect(plain.count == 1 && plain[0].hasSuffix("c000.parquet"))
+        #expect(try ParquetOutputReference.read(plain[0]).rowGroups.first?.columns.first?.compression == "UNCOMPRESSED")
+        // Ember reads the directory back.
+        #expect(ParquetOutputReference.normalized(try session.read.parquet(out).orderBy("id").collect().map { $0.values }) == expected)
     }
 
     @Test func badOptionsFailBeforeTheJobAndWriteNothing() throws {
@@ -62,7 +77,7 @@ import Testing
         let session = try makeSession()
         defer { session.stop() }
         let df = try input(dir, session)
-        let path = dir.file("out.parquet")
+        let path = dir.file("out")
         var error = #expect(throws: EmberError.self) { try df.write.option("compresion", "zstd").parquet(path) }
         #expect(error?.hint?.contains("did you mean 'compression'") == true)
         error = #expect(throws: EmberError.self) { try df.write.option("compression", "brotli2").parquet(path) }
