@@ -41,12 +41,11 @@ extension FileWriteFormat {
         case "csv": return try CSVFileWriter.format(options: options)
         case "text": return try TextFileWriter.format(options: options)
         case "json": return try JSONFileWriter.format(options: options)
-        case "parquet":
-            throw EmberError(.configuration, "Ember cannot write \(name) files yet", hint: "write csv or text")
+        case "parquet": return try ParquetFileWriter.format(options: options)
         default:
             throw EmberError(.configuration, "unknown data source format '\(name)'",
                              hint: (NameSuggestions.closest(to: name, among: ["csv", "text", "json", "parquet"]).map { "did you mean '\($0)'? " } ?? "")
-                                 + "Ember writes csv and text")
+                                 + "Ember writes csv, text, json and parquet")
         }
     }
 
@@ -68,6 +67,7 @@ extension FileWriteFormat {
         case .csv(let options): return try CSVFileWriter(path: path, schema: schema, options: options)
         case .text: return try TextFileWriter(path: path, schema: schema, options: ())
         case .json(let options): return try JSONFileWriter(path: path, schema: schema, options: options)
+        case .parquet(let options): return try ParquetFileWriter(path: path, schema: schema, options: options)
         }
     }
 
@@ -77,6 +77,7 @@ extension FileWriteFormat {
         case .csv(let options): return CSVFileWriter.fileExtension(options)
         case .text: return TextFileWriter.fileExtension(())
         case .json(let options): return JSONFileWriter.fileExtension(options)
+        case .parquet(let options): return ParquetFileWriter.fileExtension(options)
         }
     }
 
@@ -86,6 +87,7 @@ extension FileWriteFormat {
         case .csv: return   // every type has a text form (arrays as [a, b], unlike Spark, which refuses them)
         case .text: try TextFileWriter.validate(schema)
         case .json: return   // every type has a JSON form
+        case .parquet: try ParquetFileWriter.validate(schema)
         }
     }
 }

@@ -15,6 +15,8 @@
     case text
     /// JSON lines (Spark's `write.json`).
     case json(JSONWriteOptions)
+    /// Parquet (Spark's `write.parquet`).
+    case parquet(ParquetWriteOptions)
 
     /// The format's name, as `write.format(…)` takes it.
     @_spi(EmberInternal) public var name: String {
@@ -22,6 +24,7 @@
         case .csv: return "csv"
         case .text: return "text"
         case .json: return "json"
+        case .parquet: return "parquet"
         }
     }
 }

@@ -4,12 +4,16 @@
 //     bigint, double and string with nulls, duplicates, a hot value (skew), all-null columns,
 //     doubles with -0.0, NaN and infinities, strings with commas, quotes, spaces and non-ASCII
 //     characters;
+//   - of the CSV-shaped tables, half (chosen by a generator aside, so recorded seeds keep their
+//     streams) are written by Ember's Parquet writer instead, under random codecs, page, row-group
+//     and dictionary sizes and batch sizes, and read with read.parquet;
 //   - session.range(...) with columns derived from `id` by expressions (remainders, casts, nulls
 //     from `x % 0`), whose rows the reference computes with the same expressions.
 // Sizes run from empty to ~180k rows; the large ones (one task of >100k rows with nearly one row
 // per key) reach the Partial aggregate's back-off path.
 
 import Engine
+@_spi(EmberInternal) import Executor
 import Foundation
 @_spi(EmberInternal) import Planner
 
@@ -17,6 +21,8 @@ enum FuzzSource {
     case csv(header: Bool)
     /// JSON lines read with the table's schema (nulls written as `null` or left out, by row).
     case json
+    /// Written by ParquetFileWriter with these options, in batches of `batchRows`.
+    case parquet(ParquetWriteOptions, batchRows: Int)
     case range(start: Int64, step: Int64, count: Int, partitions: Int, columns: [FuzzKey])
 }
 
@@ -46,6 +52,13 @@ struct FuzzTable {
                 throw EmberError(.output, "cannot write \(path)")
             }
             return try session.read.schema(ddl).json(path)
+        case .parquet(let options, let batchRows):
+            let path = directory + "/table.parquet"
+            let schema = StructType(columns.map { StructField($0.name, $0.type) })
+            let writer = try ParquetFileWriter(path: path, schema: schema, options: options)
+            for batch in ColumnarBatch.fromRows(rows, schema: schema).chunked(batchRows) { try writer.write(batch) }
+            try writer.close()
+            return try session.read.parquet(path)
         case .range(let start, let step, let count, let partitions, let columns):
             return session.range(start, start + Int64(count) * step, step: step, numPartitions: partitions)
                 .select(columns.map(\.column))
@@ -58,6 +71,8 @@ struct FuzzTable {
             return "session.read.option(\"header\", \(header)).schema(\(quoted(ddl))).csv(\(quoted(directory + "/table.csv")))"
         case .json:
             return "session.read.schema(\(quoted(ddl))).json(\(quoted(directory + "/table.json")))"
+        case .parquet(let options, let batchRows):
+            return "session.read.parquet(\(quoted(directory + "/table.parquet")))  // written by ParquetFileWriter in batches of \(batchRows): \(options)"
         case .range(let start, let step, let count, let partitions, let columns):
             return "session.range(\(start), \(start + Int64(count) * step), step: \(step), numPartitions: \(partitions))"
                 + ".select(\(columns.map(\.swiftText).joined(separator: ", ")))"
@@ -167,7 +182,17 @@ enum FuzzData {
         let rows = (0..<count).map { r in values.map { $0[r] } }
         // One draw picks the source: JSON lines one time in five, else CSV with or without a header.
         let pick = rng.below(10)
-        return FuzzTable(columns: columns, rows: rows, source: pick < 2 ? .json : .csv(header: pick % 2 == 0), shape: shape)
+        let source: FuzzSource = pick < 2 ? .json : .csv(header: pick % 2 == 0)
+        var aside = SeededRandom(seed: FixedSeedHash.mix64(UInt64(count) << 8 | UInt64(width) << 4 | UInt64(pick)))
+        guard aside.below(2) == 0 else { return FuzzTable(columns: columns, rows: rows, source: source, shape: shape) }
+        var options = ParquetWriteOptions()
+        options.compression = ParquetCompression.allCases[aside.below(ParquetCompression.allCases.count)]
+        options.pageBytes = [1 << 10, 8 << 10, 1 << 20][aside.below(3)]
+        options.pageRowLimit = [100, 20_000][aside.below(2)]
+        options.rowGroupBytes = [16 << 10, 256 << 10, 128 << 20][aside.below(3)]
+        options.dictionary = aside.below(4) != 0
+        options.dictionaryPageBytes = [512, 16 << 10, 1 << 20][aside.below(3)]
+        return FuzzTable(columns: columns, rows: rows, source: .parquet(options, batchRows: [100, 1000, 4096][aside.below(3)]), shape: shape)
     }
 
     static func csvColumn(_ rng: inout SeededRandom, name: String, type: DataType, count: Int,
