@@ -387,3 +387,28 @@ enum ParquetTestEncoders {
         #expect(throws: EmberError.self) { try block.withUnsafeBytes { try decompressor.decompress(.lzo, $0, size: 10) } }
     }
 }
+
+@Suite struct ParquetRowGroupOwnershipTests {
+    /// A row group of one INT64 chunk of `size` bytes starting at `offset`.
+    static func group(_ offset: Int64, _ size: Int64) -> RowGroup {
+        let meta = ColumnMetaData(type: .int64, encodings: [.plain], pathInSchema: ["x"], codec: .uncompressed, numValues: 1,
+                                  totalUncompressedSize: size, totalCompressedSize: size, dataPageOffset: offset)
+        return RowGroup(columns: [ColumnChunk(fileOffset: offset, metaData: meta)], totalByteSize: size, numRows: 1)
+    }
+
+    /// Every row group belongs to exactly one split of the file, even when a corrupt footer puts
+    /// its midpoint outside the file: that split then reads it and reports the damage, instead of
+    /// no split reading it and its rows silently missing.
+    @Test func everyRowGroupHasExactlyOneOwner() {
+        let fileLength: Int64 = 1000
+        let groups = [Self.group(4, 300), Self.group(304, 400), Self.group(1 << 40, 64), Self.group(-5000, 10), Self.group(.max, .max)]
+        let metadata = FileMetaData(version: 1, schema: [], numRows: Int64(groups.count), rowGroups: groups)
+        for cuts in [[0, 1000], [0, 100, 500, 1000], [0, 1, 2, 999, 1000]] as [[Int64]] {
+            var owners = [Int](repeating: 0, count: groups.count)
+            for (start, end) in zip(cuts, cuts.dropFirst()) {
+                for g in ParquetScanner.ownedRowGroups(metadata, start: start, end: end, fileLength: fileLength) { owners[g] += 1 }
+            }
+            #expect(owners == [Int](repeating: 1, count: groups.count), "splits at \(cuts)")
+        }
+    }
+}

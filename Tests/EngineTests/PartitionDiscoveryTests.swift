@@ -12,6 +12,12 @@ import Testing
 @Suite(.serialized) struct PartitionDiscoveryTests {
     static let specials: [String?] = ["a/b", "x=y", "50%", "", nil, "é €", "sp ace", "q?", "#1", "c:d", "[x]", "{^}", "say \"hi\"", "back\\slash", "it's", "tab\tx", "plain"]
 
+    /// Writes `text` to `path` under `dir`, making its directories.
+    static func put(_ dir: ScratchDir, _ path: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: dir.file((path as NSString).deletingLastPathComponent), withIntermediateDirectories: true)
+        _ = dir.write(path, text)
+    }
+
     @Test func partitionByEscapesValuesAndReadsThemBack() throws {
         let dir = ScratchDir("partby")
         defer { dir.cleanup() }
@@ -91,11 +97,7 @@ import Testing
     @Test func inferenceWideningHiddenFilesAndConflicts() throws {
         let dir = ScratchDir("discover")
         defer { dir.cleanup() }
-        let fm = FileManager.default
-        func put(_ path: String, _ text: String) throws {
-            try fm.createDirectory(atPath: dir.file((path as NSString).deletingLastPathComponent), withIntermediateDirectories: true)
-            _ = dir.write(path, text)
-        }
+        func put(_ path: String, _ text: String) throws { try Self.put(dir, path, text) }
         try put("t/n=1/d=2024-01-02/x=007/s=abc/f.csv", "1\n")
         try put("t/n=2.5/d=2024-01-03 10%3A00%3A00/x=12/s=12/f.csv", "2\n")
         try put("t/n=__HIVE_DEFAULT_PARTITION__/d=2024-01-04/x=3/s=__HIVE_DEFAULT_PARTITION__/f.csv", "3\n")
@@ -133,6 +135,63 @@ import Testing
         try put("p/a/f.csv", "1\n")
         try put("p/b/c/g.csv", "2\n")
         #expect(try session.read.schema("v BIGINT").csv(dir.file("p")).count() == 2)
+    }
+
+    /// A partition column whose name starts with `_` writes `_k=v/` directories, which Spark's
+    /// file index reads (it hides `_` names only when they hold no `=`); none of its rows may be lost.
+    @Test func underscorePartitionColumnRoundTrips() throws {
+        let dir = ScratchDir("partby-underscore")
+        defer { dir.cleanup() }
+        let session = try makeSession(executors: 1, cores: 2)
+        defer { session.stop() }
+        let out = dir.file("u")
+        try session.range(0, 100, numPartitions: 2).select(col("id"), (col("id") % 3).alias("_k")).write.partitionBy("_k").csv(out)
+        #expect(treeListing(out).contains { $0.hasPrefix("_k=1/part-") })
+        let back = try session.read.schema("id BIGINT").csv(out)
+        #expect(try back.schema().fields == [StructField("id", .long), StructField("_k", .long)])
+        #expect(try back.count() == 100)
+        #expect(try back.filter(col("_k") === 2).count() == 33)
+    }
+
+    /// Pruning keeps every partition the filter is true for, also those whose values Value's `==`
+    /// gets wrong: NaN (unequal to itself) and strings equal only up to Unicode normalization
+    /// (different directories, different bytes: a filter on bytes tells them apart).
+    @Test func pruningKeepsNaNAndDistinctlyEncodedPartitions() throws {
+        let dir = ScratchDir("prune-identity")
+        defer { dir.cleanup() }
+        func put(_ path: String, _ text: String) throws { try Self.put(dir, path, text) }
+        try put("d/k=NaN/f.csv", "1\n")
+        try put("d/k=1.5/f.csv", "2\n")
+        try put("d/k=0.5/f.csv", "3\n")
+        let nfc = "\u{E9}", nfd = "e\u{301}"
+        try put("s/s=\(nfc)/f.csv", "1\n")
+        try put("s/s=\(nfd)/f.csv", "2\n")
+        let session = try makeSession(executors: 1, cores: 1)
+        defer { session.stop() }
+        let d = try session.read.schema("v BIGINT, k DOUBLE").csv(dir.file("d"))
+        let greater = d.filter(col("k") > 1.0)   // NaN is above every number (Spark's order)
+        #expect(try greater.explainString().contains("partitions read: 2 of 3"))
+        #expect(try greater.collect().map { ($0[0] as Value).longValue! }.sorted() == [1, 2])
+        let s = try session.read.schema("v BIGINT, s STRING").csv(dir.file("s"))
+        #expect(try s.filter(col("s") === nfc).collect().map { ($0[0] as Value).longValue! } == [1])
+        #expect(try s.filter(col("s") === nfd).collect().map { ($0[0] as Value).longValue! } == [2])
+    }
+
+    /// A symlink from a directory back to one above it is not followed: its files are read once
+    /// (not again at every level the kernel resolves, nor exponentially often with two links).
+    @Test func symlinkCyclesAreReadOnce() throws {
+        let dir = ScratchDir("discover-cycle")
+        defer { dir.cleanup() }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir.file("p/sub"), withIntermediateDirectories: true)
+        _ = dir.write("p/f.csv", "1\n")
+        _ = dir.write("p/sub/g.csv", "2\n")
+        try fm.createSymbolicLink(atPath: dir.file("p/sub/up"), withDestinationPath: "..")
+        try fm.createSymbolicLink(atPath: dir.file("p/sub/again"), withDestinationPath: "..")
+        let session = try makeSession(executors: 1, cores: 1)
+        defer { session.stop() }
+        let rows = try session.read.schema("v BIGINT").csv(dir.file("p")).collect().map { ($0[0] as Value).longValue! }
+        #expect(rows.sorted() == [1, 2])
     }
 
     @Test func partitionByRefusesWhatSparkRefuses() throws {

@@ -388,11 +388,11 @@ public final class Session: Sendable {
     }
 
     /// Splits input files into byte ranges for map tasks; `partitionValues`: a file's values of
-    /// its `col=value` directories, by path.
-    func splitFiles(_ paths: [String], partitionValues: [String: [Value]] = [:]) throws -> [FileSplit] {
+    /// its `col=value` directories, by the bytes of its path.
+    func splitFiles(_ paths: [String], partitionValues: [[UInt8]: [Value]] = [:]) throws -> [FileSplit] {
         var splits = try FileSplitter.splits(paths: paths, targetSplitBytes: conf.current.maxPartitionBytes, minSplits: config.totalCores)
         if !partitionValues.isEmpty {
-            for i in splits.indices { splits[i].partitionValues = partitionValues[splits[i].path] ?? [] }
+            for i in splits.indices { splits[i].partitionValues = partitionValues[Array(splits[i].path.utf8)] ?? [] }
         }
         return splits
     }

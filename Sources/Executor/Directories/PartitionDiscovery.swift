@@ -25,9 +25,11 @@
 
     @_spi(EmberInternal) public var filePaths: [String] { files.map(\.path) }
 
-    /// The partition values of each file, by path.
-    @_spi(EmberInternal) public var valuesByPath: [String: [Value]] {
-        Dictionary(files.map { ($0.path, $0.values) }, uniquingKeysWith: { a, _ in a })
+    /// The partition values of each file, by the bytes of its path: a String key would merge two
+    /// directories whose names are canonically equivalent (`é` as one code point or as `e` and an
+    /// accent) and give the files of both the values of one.
+    @_spi(EmberInternal) public var valuesByPath: [[UInt8]: [Value]] {
+        Dictionary(files.map { (Array($0.path.utf8), $0.values) }, uniquingKeysWith: { a, _ in a })
     }
 }
 
@@ -43,7 +45,7 @@
                                  hint: "check the path (relative paths resolve against the driver's working directory)")
             }
             if status.isDirectory {
-                try walk(path, columns: [], into: &found, descended: &descended)
+                try walk(path, columns: [], ancestors: [status.identity], into: &found, descended: &descended)
             } else {
                 found.append((path, []))
             }
@@ -65,15 +67,20 @@
 
     /// Collects the visible files under `directory`; `columns`: the `col=value` pairs on the way
     /// down from the given path (nil once a directory that is no such pair was passed).
-    private static func walk(_ directory: String, columns: [(String, String?)]?, into found: inout [(path: String, columns: [(String, String?)]?)],
-                             descended: inout Bool) throws {
+    /// `ancestors`: the directories on the way down, `directory` included. A symlink back to one
+    /// of them is not followed: it would list the same files again at every level (up to the
+    /// kernel's 40 links per path, and exponentially with two such links).
+    private static func walk(_ directory: String, columns: [(String, String?)]?, ancestors: Set<FileIdentity>,
+                             into found: inout [(path: String, columns: [(String, String?)]?)], descended: inout Bool) throws {
         for name in try FileSplitter.directoryEntries(directory) where !FileSplitter.isHidden(name) {
             let child = directory.hasSuffix("/") ? directory + name : directory + "/" + name
             guard let status = PathStatus(path: child) else { continue }
             if status.isDirectory {
+                if ancestors.contains(status.identity) { continue }
                 descended = true
                 let pair = PartitionPath.parse(name)
-                try walk(child, columns: pair.flatMap { p in columns.map { $0 + [(p.name, p.value)] } }, into: &found, descended: &descended)
+                try walk(child, columns: pair.flatMap { p in columns.map { $0 + [(p.name, p.value)] } },
+                         ancestors: ancestors.union([status.identity]), into: &found, descended: &descended)
             } else if status.isRegular {
                 found.append((child, columns))
             }

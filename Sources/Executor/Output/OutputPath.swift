@@ -82,9 +82,14 @@ import Darwin
 }
 
 /// A file's device and inode: two paths with equal identities name one file.
-struct FileIdentity: Equatable {
+struct FileIdentity: Hashable {
     let device: UInt64
     let inode: UInt64
+
+    init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
 
     /// nil when nothing exists at `path` (symlinks are followed).
     init?(path: String) {

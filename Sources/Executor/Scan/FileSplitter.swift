@@ -102,9 +102,12 @@ import Darwin
         return files
     }
 
-    /// Spark's file index skips names starting with `_` or `.` (metadata, checksums, temp files).
+    /// Spark's file index skips names starting with `.`, and those starting with `_` (metadata,
+    /// `_SUCCESS`, `_temporary`) unless they hold a `=`: `_k=1` is the directory of a partition
+    /// column named `_k` (Spark's InMemoryFileIndex.shouldFilterOutPathName).
     static func isHidden(_ name: String) -> Bool {
-        name.utf8.first == UInt8(ascii: ".") || name.utf8.first == UInt8(ascii: "_")
+        let first = name.utf8.first
+        return first == UInt8(ascii: ".") || (first == UInt8(ascii: "_") && !name.utf8.contains(UInt8(ascii: "=")))
     }
 
     /// The names in a directory (without `.` and `..`), sorted byte-wise.
@@ -132,6 +135,8 @@ struct PathStatus {
     var isDirectory: Bool
     var isRegular: Bool
     var size: Int64
+    /// Device and inode: the same file or directory, whatever path (or symlink) led to it.
+    var identity: FileIdentity
 
     /// nil when the path does not exist (or cannot be examined).
     init?(path: String) {
@@ -141,6 +146,7 @@ struct PathStatus {
         isDirectory = kind == S_IFDIR
         isRegular = kind == S_IFREG
         size = Int64(st.st_size)
+        identity = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
     }
 }
 

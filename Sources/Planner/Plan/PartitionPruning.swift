@@ -42,8 +42,8 @@ extension Optimizer {
         }
         guard let test = BoundExpression.conjunction(filters) else { return nil }
         var partitions: [[Value]] = []
-        var seen = Set<[Value]>()
-        for split in scan.splits where seen.insert(split.partitionValues).inserted { partitions.append(split.partitionValues) }
+        var seen = Set<PartitionKey>()
+        for split in scan.splits where seen.insert(PartitionKey(split.partitionValues)).inserted { partitions.append(split.partitionValues) }
         // One row per partition, in the scan's output columns (file columns are null: unread).
         let output = scan.outputSchema
         let columns = scan.requiredColumns.enumerated().map { position, index in
@@ -52,13 +52,46 @@ extension Optimizer {
             return builder.finish()
         }
         guard let result = try? test.evaluate(ColumnarBatch(schema: output, columns: columns, numRows: partitions.count)) else { return nil }
-        var kept = Set<[Value]>()
-        for (i, values) in partitions.enumerated() where result.value(at: i) == .boolean(true) { kept.insert(values) }
+        var kept = Set<PartitionKey>()
+        for (i, values) in partitions.enumerated() where result.value(at: i) == .boolean(true) { kept.insert(PartitionKey(values)) }
         var pruned = scan
-        pruned.splits = scan.splits.filter { kept.contains($0.partitionValues) }
+        pruned.splits = scan.splits.filter { kept.contains(PartitionKey($0.partitionValues)) }
         pruned.pruning = PartitionPruning(filters: filters.map { $0.describe(output) }, partitionsTotal: partitions.count,
                                           partitionsRead: kept.count, filesTotal: Set(scan.splits.map(\.path)).count,
                                           filesRead: Set(pruned.splits.map(\.path)).count)
         return pruned
+    }
+}
+
+/// One partition's values as a set key, equal only when the values are identical. Value's own `==`
+/// would lose rows here: NaN is unequal to itself (a NaN partition that passes the filter would
+/// never be found among the kept ones again), and it calls 0.0 and -0.0, or canonically
+/// equivalent strings in different bytes, equal (two directories a filter tells apart, of which
+/// only the first would be evaluated).
+struct PartitionKey: Hashable {
+    let values: [Value]
+
+    init(_ values: [Value]) { self.values = values }
+
+    static func == (a: PartitionKey, b: PartitionKey) -> Bool {
+        a.values.count == b.values.count && zip(a.values, b.values).allSatisfy { x, y in
+            switch (x, y) {
+            case (.double(let u), .double(let v)): return u.bitPattern == v.bitPattern || (u.isNaN && v.isNaN)
+            case (.string(let u), .string(let v)): return u.utf8.elementsEqual(v.utf8)
+            default: return x == y
+            }
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        for value in values {
+            switch value {
+            case .double(let d): hasher.combine(d.isNaN ? Double.nan.bitPattern : d.bitPattern)
+            case .string(let s):
+                hasher.combine(s.utf8.count)
+                for byte in s.utf8 { hasher.combine(byte) }
+            default: hasher.combine(value)
+            }
+        }
     }
 }

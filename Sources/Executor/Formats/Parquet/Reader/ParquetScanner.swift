@@ -24,11 +24,14 @@ enum ParquetScanner {
         return meta.dataPageOffset
     }
 
-    /// Indices of the row groups split `[start, end)` owns.
-    static func ownedRowGroups(_ metadata: FileMetaData, start: Int64, end: Int64) -> [Int] {
+    /// Indices of the row groups split `[start, end)` of a `fileLength`-byte file owns. A midpoint
+    /// outside the file (offsets of a corrupt footer) counts as the file's first or last byte, so
+    /// its row group is still owned by one split, which then reports the corruption instead of
+    /// every split leaving the group's rows out.
+    static func ownedRowGroups(_ metadata: FileMetaData, start: Int64, end: Int64, fileLength: Int64) -> [Int] {
         metadata.rowGroups.indices.filter { i in
             let (s, length) = extent(of: metadata.rowGroups[i])
-            let mid = s &+ length / 2
+            let mid = min(max(s &+ length / 2, 0), max(fileLength - 1, 0))
             return mid >= start && mid < end
         }
     }
@@ -60,7 +63,7 @@ enum ParquetScanner {
             return fileColumns.first { $0.name == name }.map { (p, $0) }
         }
         let decompressor = PageDecompressor()
-        for groupIndex in ownedRowGroups(metadata, start: split.start, end: split.end) {
+        for groupIndex in ownedRowGroups(metadata, start: split.start, end: split.end, fileLength: split.fileLength) {
             let group = metadata.rowGroups[groupIndex]
             if !predicates.isEmpty && RowGroupStatistics.rulesOut(group, predicates: predicates, orders: metadata.columnOrders) {
                 metrics.rowGroupsSkipped += 1
