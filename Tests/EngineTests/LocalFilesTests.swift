@@ -40,17 +40,26 @@ func fileMode(_ path: String) -> mode_t? {
         let writer = Thread { try? df.write.option("header", true).singleFile(output) }
         writer.start()
 
+        // A temp file holding part of the rows must be private. Its mode is set right after it is
+        // created empty, and set to the ordinary one once it is complete, just before the rename:
+        // an empty or a complete temp file may be seen with either mode.
         var tempModes: [String: mode_t] = [:]
+        var samples: [(mode: mode_t, size: Int64)] = []
         let deadline = Date(timeIntervalSinceNow: 120)
         while !FileManager.default.fileExists(atPath: output) && Date() < deadline {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? [] where name.hasSuffix(".ember-tmp") {
-                if let mode = fileMode(dir.file("out/" + name)) { tempModes[name] = mode }
+                var st = stat()
+                guard lstat(dir.file("out/" + name), &st) == 0 else { continue }
+                tempModes[name] = st.st_mode & 0o777
+                samples.append((st.st_mode & 0o777, Int64(st.st_size)))
             }
             usleep(2_000)
         }
         #expect(FileManager.default.fileExists(atPath: output), "the job finished")
         #expect(!tempModes.isEmpty, "the output's temp file was seen while the job ran")
-        #expect(tempModes.values.allSatisfy { $0 == 0o600 }, "\(tempModes)")
+        let finalSize = Int64((try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0)
+        let partial = samples.filter { $0.size > 0 && $0.size < finalSize }
+        #expect(partial.allSatisfy { $0.mode == 0o600 }, "\(partial)")
         #expect(fileMode(output) == OutputPath.defaultFileMode(), "the finished output has an ordinary file's mode")
 
         // The application directory, walked before stop() removes it.
