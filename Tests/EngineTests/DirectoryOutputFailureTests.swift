@@ -119,4 +119,22 @@ import Testing
         #expect(error?.code == .cancelled)
         try expectNothingLeft(in: dir.path, besides: [])
     }
+
+    /// An append into a directory whose `_temporary` is a planted symlink is refused: nothing is
+    /// written where the link points, and the existing output stays as it was.
+    @Test func aPlantedTemporarySymlinkIsNotWrittenThrough() throws {
+        let dir = ScratchDir("dir-output-symlink")
+        defer { dir.cleanup() }
+        let session = try makeSession(executors: 1, cores: 1)
+        defer { session.stop() }
+        let out = dir.file("out"), elsewhere = dir.file("elsewhere")
+        try session.range(0, 10).write.csv(out)
+        let before = try readCSVOutput(out)
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: out + "/_temporary", withDestinationPath: elsewhere)
+        let error = #expect(throws: EmberError.self) { try session.range(10, 20).write.mode("append").csv(out) }
+        #expect(error?.message.contains("is not a directory of this user") == true, "\(error.map { "\($0)" } ?? "")")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty, "nothing written through the link")
+        #expect(try readCSVOutput(out) == before)
+    }
 }

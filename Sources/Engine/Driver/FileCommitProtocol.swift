@@ -41,6 +41,14 @@ final class FileCommitProtocol: ResultReceiver, @unchecked Sendable {
                 throw EmberError(.output, "cannot create the job's temporary directory: \(String(cString: strerror(errno)))",
                                  context: [.init("directory", directory)], hint: "check that the output directory is writable")
             }
+            // One left by an earlier job (or a concurrent append) is used only if it is a real
+            // directory of this user: never a symlink that would send the attempts elsewhere.
+            var st = stat()
+            guard lstat(directory, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == getuid() else {
+                throw EmberError(.output, "the job's temporary directory exists and is not a directory of this user",
+                                 context: [.init("directory", directory)],
+                                 hint: "remove it (a symlink or another user's directory is never written through)")
+            }
         }
     }
 
