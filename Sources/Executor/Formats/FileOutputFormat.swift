@@ -128,10 +128,17 @@ final class OutputFile {
     }
 
     private func flush() throws {
+        try writeRaw(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
+        buffer.removeAll()
+    }
+
+    /// Writes `bytes` to the file now, past the buffer (for a format that transforms its rendered
+    /// bytes first, such as gzip-compressed JSON, and keeps its own buffer).
+    func writeRaw(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
         var done = 0
-        let total = buffer.count
-        while done < total {
-            let n = systemWrite(fd, buffer.base + done, total - done)
+        while done < bytes.count {
+            let n = systemWrite(fd, base + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
@@ -139,8 +146,7 @@ final class OutputFile {
             }
             done += n
         }
-        bytesWritten += Int64(total)
-        buffer.removeAll()
+        bytesWritten += Int64(bytes.count)
     }
 
     /// Writes what is buffered and closes the file; close(2)'s deferred errors are reported too.

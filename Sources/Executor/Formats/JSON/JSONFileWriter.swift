@@ -22,14 +22,14 @@ import CZlib
     @_spi(EmberInternal) public let path: String
     @_spi(EmberInternal) public let schema: StructType
     @_spi(EmberInternal) public let options: JSONWriteOptions
-    private var fd: Int32
+    private let file: OutputFile
     private let output = OutputBuffer(capacity: JSONFileWriter.flushBytes + (64 << 10))
     private let renderer: JSONRowRenderer
     private var gzip: GzipStream?
     private var closed = false
     @_spi(EmberInternal) public private(set) var rowsWritten = 0
     /// Bytes written to the file so far (compressed bytes with gzip).
-    @_spi(EmberInternal) public private(set) var bytesWritten: Int64 = 0
+    @_spi(EmberInternal) public var bytesWritten: Int64 { file.bytesWritten }
 
     static let flushBytes = 1 << 20
 
@@ -70,16 +70,7 @@ import CZlib
         self.path = path
         self.schema = schema
         self.options = options
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            let code = errno
-            let hint = code == EEXIST ? "choose another path, or remove the file first"
-                : code == ENOENT ? "create the directory first, or choose a path in an existing directory"
-                : "check that the directory is writable"
-            throw EmberError(.output, code == EEXIST ? "output path already exists" : "cannot create output file: \(posixErrorText(code))",
-                             context: [.init("path", path)], hint: hint)
-        }
-        self.fd = fd
+        file = try OutputFile(path: path)
         renderer = JSONRowRenderer(schema: schema, ignoreNullFields: options.ignoreNullFields)
         if options.compression == .gzip {
             do {
@@ -90,8 +81,6 @@ import CZlib
             }
         }
     }
-
-    deinit { if fd >= 0 { _ = closeFile(fd) } }
 
     /// Appends the rows of `batch` (whose columns match the writer's schema).
     @_spi(EmberInternal) public func write(_ batch: ColumnarBatch) throws {
@@ -110,55 +99,27 @@ import CZlib
         guard !closed else { return }
         try flush(finish: true)
         closed = true
-        let status = closeFile(fd)
-        fd = -1
-        if status != 0 {
-            throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
-                             hint: "check free disk space and permissions")
-        }
+        try file.close()
     }
 
     /// Closes and removes the file. Safe to call more than once, and after `close`.
     @_spi(EmberInternal) public func abort() {
-        if fd >= 0 {
-            _ = closeFile(fd)
-            fd = -1
-        }
         closed = true
         gzip = nil
         output.removeAll()
-        unlink(path)
+        file.remove()
     }
 
     /// Hands the buffered text to the file (compressed first with gzip) and empties the buffer.
     private func flush(finish: Bool) throws {
         if let gzip {
-            try gzip.compress(output.bytes, finish: finish) { try writeAll($0) }
+            try gzip.compress(output.bytes, finish: finish) { try file.writeRaw($0) }
         } else {
-            try writeAll(output.bytes)
+            try file.writeRaw(output.bytes)
         }
         output.removeAll()
     }
-
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = writeFile(fd, base + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EmberError(.output, "cannot write output file: \(posixErrorText())", context: [.init("path", path)],
-                                 hint: "check free disk space and permissions")
-            }
-            done += n
-        }
-        bytesWritten += Int64(bytes.count)
-    }
 }
-
-/// `close(2)` and `write(2)`, under names that do not clash with the writer's methods.
-@inline(__always) private func closeFile(_ fd: Int32) -> Int32 { close(fd) }
-@inline(__always) private func writeFile(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
 
 /// A streaming gzip compressor (zlib's deflate with a gzip header, level 6 as Hadoop's GzipCodec).
 final class GzipStream {
