@@ -17,13 +17,7 @@ enum JSONReference {
 
     /// The python with DuckDB and pyarrow: EMBER_DUCKDB_PYTHON, else what scripts/ensure-duckdb
     /// prints; nil if neither works (the tests that need it are skipped).
-    static let python: String? = {
-        if let p = ProcessInfo.processInfo.environment["EMBER_DUCKDB_PYTHON"], !p.isEmpty { return p }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        guard let (status, out, _) = try? runProgram(root.appendingPathComponent("scripts/ensure-duckdb").path, []) else { return nil }
-        let path = out.trimmingCharacters(in: .whitespacesAndNewlines)
-        return status == 0 && !path.isEmpty ? path : nil
-    }()
+    static var python: String? { ReferencePython.path }
 
     /// Rows of `path` as DuckDB's `read_json(format='newline_delimited')` and pyarrow.json read
     /// them with the columns above, ordered by id.
@@ -68,18 +62,7 @@ json.dump({"duckdb": [[norm(v) for v in r] for r in duck], "arrow": arrow}, sys.
 """#
 
     /// A value as the reference script writes it.
-    static func normalized(_ v: Value) -> String? {
-        switch v {
-        case .null: return nil
-        case .long(let x): return String(x)
-        case .double(let d): return d.isNaN ? "nan" : String(Int64(bitPattern: d.bitPattern))
-        case .boolean(let b): return b ? "true" : "false"
-        case .string(let s): return s
-        case .date(let d): return String(d)
-        case .timestamp(let t): return String(t)
-        case .array(let xs): return "[" + xs.map { normalized($0) ?? "null" }.joined(separator: ",") + "]"
-        }
-    }
+    static func normalized(_ v: Value) -> String? { ReferencePython.text(v) }
 
     /// A seeded random JSON lines file of `rows` objects with the columns above: keys in random
     /// order, absent or null at random, unknown keys holding nested values, strings with escapes of

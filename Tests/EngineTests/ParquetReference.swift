@@ -12,20 +12,7 @@ import Foundation
 enum ParquetReference {
     /// The python with pyarrow: EMBER_DUCKDB_PYTHON, else what scripts/ensure-duckdb prints (nil if
     /// neither works: the tests that need it are skipped).
-    static let python: String? = {
-        if let p = ProcessInfo.processInfo.environment["EMBER_DUCKDB_PYTHON"], !p.isEmpty { return p }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = root.appendingPathComponent("scripts/ensure-duckdb")
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !path.isEmpty ? path : nil
-    }()
+    static var python: String? { ReferencePython.path }
 
     /// Runs `script` with `arguments`; its stdout, or an error with its stderr.
     @discardableResult
@@ -58,18 +45,7 @@ enum ParquetReference {
     }
 
     /// A value as the reference script writes it.
-    static func normalized(_ v: Value) -> String? {
-        switch v {
-        case .null: return nil
-        case .long(let x): return String(x)
-        case .double(let d): return d.isNaN ? "nan" : String(Int64(bitPattern: d.bitPattern))
-        case .boolean(let b): return b ? "true" : "false"
-        case .string(let s): return s
-        case .date(let d): return String(d)
-        case .timestamp(let t): return String(t)
-        case .array(let xs): return "[" + xs.map { normalized($0) ?? "null" }.joined(separator: ",") + "]"
-        }
-    }
+    static func normalized(_ v: Value) -> String? { ReferencePython.text(v) }
 
     /// Writes the matrix files into `dir`; returns their names (without `.parquet`).
     static func writeMatrix(_ dir: String) throws -> [String] {
