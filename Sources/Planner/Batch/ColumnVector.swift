@@ -70,10 +70,42 @@
     }
 
     /// A column of `count` copies of one value (nulls if `value` is null).
+    /// Filled in one step for the scalar types (literals are evaluated once per batch).
     @_spi(EmberInternal) public static func constant(_ value: Value, type: DataType, count: Int) -> ColumnVector {
+        switch (value, type) {
+        case (.long(let v), .long): return ColumnVector(.long(Array(repeating: v, count: count)))
+        case (.double(let v), .double): return ColumnVector(.double(Array(repeating: v, count: count)))
+        case (.boolean(let v), .boolean): return ColumnVector(.boolean(Array(repeating: v, count: count)))
+        case (.date(let v), .date): return ColumnVector(.date(Array(repeating: v, count: count)))
+        case (.timestamp(let v), .timestamp): return ColumnVector(.timestamp(Array(repeating: v, count: count)))
+        case (.string(let v), .string):
+            let bytes = Array(v.utf8)
+            var all: [UInt8] = []
+            all.reserveCapacity(bytes.count * count)
+            for _ in 0..<count { all.append(contentsOf: bytes) }
+            let offsets = (0...count).map { Int32(truncatingIfNeeded: $0 * bytes.count) }
+            if bytes.count * count < Int(Int32.max) { return ColumnVector(.string(StringArray(offsets: offsets, bytes: all))) }
+        case (.null, .long), (.null, .double), (.null, .boolean), (.null, .date), (.null, .timestamp), (.null, .string):
+            let zeros = ColumnVector.zeros(type, count: count)
+            return ColumnVector(zeros.values, validity: Bitmap(count: count, value: false))
+        default: break
+        }
         var b = ColumnBuilder(type: type, capacity: count)
         for _ in 0..<count { b.append(value) }
         return b.finish()
+    }
+
+    /// `count` zero values (0, 0.0, false, "") of a scalar type, no nulls.
+    static func zeros(_ type: DataType, count: Int) -> ColumnVector {
+        switch type {
+        case .long: return ColumnVector(.long(Array(repeating: 0, count: count)))
+        case .double: return ColumnVector(.double(Array(repeating: 0, count: count)))
+        case .boolean: return ColumnVector(.boolean(Array(repeating: false, count: count)))
+        case .date: return ColumnVector(.date(Array(repeating: 0, count: count)))
+        case .timestamp: return ColumnVector(.timestamp(Array(repeating: 0, count: count)))
+        case .string: return ColumnVector(.string(StringArray(offsets: Array(repeating: 0, count: count + 1), bytes: [])))
+        case .array: return .constant(.null, type: type, count: count)
+        }
     }
 
     /// Value i as a `Value` (for results and tests, not for hot loops).

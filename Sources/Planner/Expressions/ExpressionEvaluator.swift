@@ -15,6 +15,15 @@ extension BoundExpression {
         case .arithmetic(let op, let l, let r, let t):
             return try Arithmetic.evaluate(op, try l.evaluate(batch), try r.evaluate(batch), resultType: t)
         case .comparison(let op, let l, let r):
+            if case .literal(let v, _) = r, v != .null {
+                let column = try l.evaluate(batch)
+                return try ScalarComparison.evaluate(op, column, v) ?? Comparison.evaluate(op, column, r.evaluate(batch))
+            }
+            if case .literal(let v, _) = l, v != .null {
+                let column = try r.evaluate(batch)
+                return try ScalarComparison.evaluate(ScalarComparison.flipped(op), column, v)
+                    ?? Comparison.evaluate(op, l.evaluate(batch), column)
+            }
             return Comparison.evaluate(op, try l.evaluate(batch), try r.evaluate(batch))
         case .equalNullSafe(let l, let r):
             let a = try l.evaluate(batch), b = try r.evaluate(batch)
@@ -41,10 +50,12 @@ extension BoundExpression {
             }
         case .isNull(let e):
             let c = try e.evaluate(batch)
-            return ColumnVector(.boolean((0..<n).map { c.isNull($0) }))
+            guard let bits = c.validity else { return .constant(.boolean(false), type: .boolean, count: n) }
+            return ColumnVector(.boolean((0..<n).map { !bits[$0] }))
         case .isNotNull(let e):
             let c = try e.evaluate(batch)
-            return ColumnVector(.boolean((0..<n).map { !c.isNull($0) }))
+            guard let bits = c.validity else { return .constant(.boolean(true), type: .boolean, count: n) }
+            return ColumnVector(.boolean((0..<n).map { bits[$0] }))
         case .lower(let e):
             return try StringFunctions.mapCase(try e.evaluate(batch), upper: false)
         case .upper(let e):
