@@ -4,6 +4,7 @@
 //   TPCHQueries <- ember (`ember bench tpch`)
 //   CZstd (system library over Debian's libzstd-dev) <- Shuffle
 //   CSnappy, CLZ4, CZlib (libsnappy-dev, liblz4-dev, zlib1g-dev: Parquet's codecs) <- Executor
+//   CMalloc (glibc malloc.h: MallocTuning) <- Executor
 import PackageDescription
 
 let package = Package(
@@ -24,9 +25,10 @@ let package = Package(
         .systemLibrary(name: "CSnappy", path: "Sources/CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(name: "Planner", path: "Sources/Planner"),
         .target(name: "Shuffle", dependencies: ["Planner", "CZstd"], path: "Sources/Shuffle"),
-        .target(name: "Executor", dependencies: ["Planner", "Shuffle", "CZstd", "CSnappy", "CLZ4", "CZlib"], path: "Sources/Executor"),
+        .target(name: "Executor", dependencies: ["Planner", "Shuffle", "CZstd", "CSnappy", "CLZ4", "CZlib", "CMalloc"], path: "Sources/Executor"),
         .target(
             name: "Engine",
             dependencies: [
@@ -39,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "ember",
             dependencies: [
-                "Engine", "TPCHQueries",
+                "Engine", "Executor", "TPCHQueries",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

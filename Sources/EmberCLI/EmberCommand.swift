@@ -7,6 +7,7 @@
 
 import ArgumentParser
 @_spi(EmberInternal) import Engine
+@_spi(EmberInternal) import Executor
 import Foundation
 import Logging
 import TPCHQueries
@@ -21,6 +22,7 @@ struct EmberCommand: ParsableCommand {
 
     static func main() {
         Session.runExecutorIfRequested()
+        MallocTuning.apply()   // the driver and in-process benchmarks; executors apply it themselves
         Session.handleTerminationSignals()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -253,6 +255,8 @@ struct TPCHBenchCommand: ParsableCommand {
     @Flag(name: .customLong("plan-times"), help: "With --sql: print each query's parse, translate and plan time instead of running it.")
     var planTimes = false
     @Option(help: "With --plan-times: tries per query, the best one reported.") var runs: Int = 20
+    @Option(name: .customLong("conf"), help: "A Spark setting key=value, e.g. spark.io.compression.zstd.level=3 (repeatable).")
+    var settings: [String] = []
     @OptionGroup var cluster: ClusterOptions
 
     func run() throws {
@@ -265,7 +269,7 @@ struct TPCHBenchCommand: ParsableCommand {
             }
             numbers = parsed.map { $0! }
         }
-        let session = try cluster.session()
+        let session = try cluster.session(settings: try settings.map(SQLCommand.parseSetting))
         defer { session.stop() }
         func report(_ line: String) {
             print(line)

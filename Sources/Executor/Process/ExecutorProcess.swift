@@ -27,6 +27,7 @@ import Synchronization
     /// Runs the executor until the driver shuts it down; never returns.
     @_spi(EmberInternal) public static func main() -> Never {
         signal(SIGPIPE, SIG_IGN)
+        MallocTuning.apply()
         let env = ProcessInfo.processInfo.environment
         func required(_ key: String) -> String {
             guard let v = env[key], !v.isEmpty else {
