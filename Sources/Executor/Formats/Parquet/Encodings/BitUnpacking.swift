@@ -51,10 +51,23 @@ enum BitUnpacking {
         case 8 where (first + count) <= byteCount:
             for i in 0..<count { out[i] = UInt32(data.load(fromByteOffset: first + i, as: UInt8.self)) }
         default:
+            // While 8 bytes from the value's first byte lie inside the stream, one unaligned load
+            // holds the whole value (width ≤ 32, shift ≤ 7); the tail takes the checked path.
+            let mask: UInt64 = (1 << UInt64(width)) &- 1
             var bit = first * width
-            for i in 0..<count {
+            var i = 0
+            let room = (byteCount - 8) * 8 - bit   // the last start bit whose 8-byte load fits
+            let fastEnd = room >= 0 ? min(count, room / width + 1) : 0
+            while i < fastEnd {
+                let word = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                out[i] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                bit += width
+                i += 1
+            }
+            while i < count {
                 out[i] = UInt32(truncatingIfNeeded: value(data, byteCount: byteCount, bitOffset: bit, width: width))
                 bit += width
+                i += 1
             }
         }
     }

@@ -136,17 +136,17 @@ struct ParquetColumnOutput {
     /// Appends the values of `dictionary` at `ids` (each checked against its size).
     mutating func gather(from dictionary: ParquetColumnOutput, ids: UnsafePointer<UInt32>, count n: Int) throws {
         let size = dictionary.valueCount
-        var maxID: UInt32 = 0
-        for i in 0..<n { maxID = max(maxID, ids[i]) }
-        guard n == 0 || Int(maxID) < size else {
-            throw parquetCorrupt("dictionary id \(maxID) beyond the dictionary's \(size) values")
-        }
+        let badID: UInt32?
         switch kind {
-        case .long, .timestamp: Self.gather(&longs, dictionary.longs, ids, n, zero: 0)
-        case .double: Self.gather(&doubles, dictionary.doubles, ids, n, zero: 0)
-        case .boolean: Self.gather(&bools, dictionary.bools, ids, n, zero: false)
-        case .date: Self.gather(&days, dictionary.days, ids, n, zero: 0)
+        case .long, .timestamp: badID = Self.gather(&longs, dictionary.longs, ids, n, zero: 0)
+        case .double: badID = Self.gather(&doubles, dictionary.doubles, ids, n, zero: 0)
+        case .boolean: badID = Self.gather(&bools, dictionary.bools, ids, n, zero: false)
+        case .date: badID = Self.gather(&days, dictionary.days, ids, n, zero: 0)
         case .string:
+            var maxID: UInt32 = 0
+            for i in 0..<n { maxID = max(maxID, ids[i]) }
+            guard n == 0 || Int(maxID) < size else { throw parquetCorrupt("dictionary id \(maxID) beyond the dictionary's \(size) values") }
+            badID = nil
             let dict = dictionary.strings
             var total = 0
             for i in 0..<n { total += dict.length(at: Int(ids[i])) }
@@ -163,18 +163,30 @@ struct ParquetColumnOutput {
                 }
             }
         }
+        if let badID { throw parquetCorrupt("dictionary id \(badID) beyond the dictionary's \(size) values") }
     }
 
-    /// Appends `values[ids[i]]` for i < n (ids checked by the caller).
-    private static func gather<T>(_ out: inout [T], _ values: [T], _ ids: UnsafePointer<UInt32>, _ n: Int, zero: T) {
+    /// Appends `values[ids[i]]` for i < n and returns nil, or the largest id when one is out of
+    /// range (the appended values are then garbage: the caller throws). Out-of-range ids are
+    /// clamped while gathering, so the check costs no second pass and no branch.
+    private static func gather<T>(_ out: inout [T], _ values: [T], _ ids: UnsafePointer<UInt32>, _ n: Int, zero: T) -> UInt32? {
+        guard n > 0 else { return nil }
+        guard !values.isEmpty else { return ids[0] }
         let base = out.count
+        let last = UInt32(truncatingIfNeeded: min(values.count - 1, Int(UInt32.max)))
+        var maxID: UInt32 = 0
         out.append(contentsOf: repeatElement(zero, count: n))
         values.withUnsafeBufferPointer { d in
             out.withUnsafeMutableBufferPointer { o in
                 guard let src = d.baseAddress, let dst = o.baseAddress else { return }
-                for i in 0..<n { dst[base + i] = src[Int(ids[i])] }
+                for i in 0..<n {
+                    let id = ids[i]
+                    maxID = max(maxID, id)
+                    dst[base + i] = src[Int(min(id, last))]
+                }
             }
         }
+        return maxID > last ? maxID : nil
     }
 
     /// The column built so far, and a fresh start for the next batch.

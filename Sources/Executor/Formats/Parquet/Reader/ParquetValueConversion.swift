@@ -51,6 +51,15 @@ enum ParquetValueConversion {
             appendEach(&out.doubles, n) { float16(p.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
         case .decimal(let scale):
             switch column.physicalType {
+            case .int32 where powersOfTen.indices.contains(scale):
+                let divisor = powersOfTen[scale]   // exact, and every int32 is below 2^53
+                appendEach(&out.doubles, n) { Double(p.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) / divisor }
+            case .int64 where powersOfTen.indices.contains(scale):
+                let divisor = powersOfTen[scale]
+                appendEach(&out.doubles, n) { i in
+                    let unscaled = p.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)
+                    return unscaled.magnitude < (1 << 53) ? Double(unscaled) / divisor : decimal(unscaled, scale: scale)
+                }
             case .int32:
                 appendEach(&out.doubles, n) { decimal(Int64(p.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)), scale: scale) }
             case .int64:
