@@ -77,7 +77,7 @@ struct SparkSetting: Sendable {
         }, read: { String($0.maxDirectResultSize) }),
         SparkSetting(key: "spark.io.compression.zstd.level", runtime: false, apply: { config, text in
             let level = try SparkValue.integer(text, key: "spark.io.compression.zstd.level")
-            guard (1...19).contains(level) else { throw SparkValue.invalid("spark.io.compression.zstd.level", text, "a level from 1 to 19") }
+            guard (-7...19).contains(level) else { throw SparkValue.invalid("spark.io.compression.zstd.level", text, "a level from -7 (fastest) to 19") }
             config.shuffleCompressionLevel = Int32(level)
         }, read: { String($0.shuffleCompressionLevel) }),
         SparkSetting(key: "spark.shuffle.service.enabled", runtime: false, apply: { config, text in
