@@ -72,23 +72,19 @@ enum ValueParsers {
         var mantissa: UInt64 = 0
         var digits = 0
         var point = -1
-        var dots = 0
-        var other = false
-        // Branch-free per byte (selects, not jumps): where the point falls varies from value to
-        // value, and a branch on it would be mispredicted often.
         while i < n {
-            let c = p[i]
-            let d = c &- UInt8(ascii: "0")
-            let isDigit = d < 10
-            let isDot = c == UInt8(ascii: ".")
-            mantissa = isDigit ? mantissa &* 10 &+ UInt64(d) : mantissa
-            point = isDot ? digits : point
-            digits &+= isDigit ? 1 : 0
-            dots &+= isDot ? 1 : 0
-            other = other || !(isDigit || isDot)
+            let d = p[i] &- UInt8(ascii: "0")
+            if d < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits += 1
+            } else if p[i] == UInt8(ascii: ".") && point < 0 {
+                point = digits
+            } else {
+                return nil
+            }
             i += 1
         }
-        guard !other && dots <= 1 && digits > 0 && digits <= 15 else { return nil }
+        guard digits > 0 && digits <= 15 else { return nil }
         let fraction = point < 0 ? 0 : digits - point
         let v = Double(mantissa) / smallPowerOfTen(fraction)
         return negative ? -v : v
