@@ -46,6 +46,15 @@ final class HashJoinExec: BatchConsumer {
         }
         // A semi or anti join without a residual condition needs only to know that a row matches.
         let anyMatchDecides = emitter.isSemiOrAnti && spec.condition == nil
+        if !anyMatchDecides, try table.forEachSingleKeyMatch(keys, hashes, { row, j in
+            probeRows.append(Int32(row))
+            buildRows.append(j)
+            if probeRows.count >= Self.chunk { try flush() }
+        }) {
+            try flush()
+            try emitter.probeBatchDone(batch, matched: matched)
+            return
+        }
         for row in 0..<n {
             if anyMatchDecides {
                 matched[row] = table.hasMatch(keys, hashes, row, equality)

@@ -12,9 +12,9 @@ struct JoinHashTable {
     let rows: ColumnarBatch
     let keys: [ColumnVector]
     let nullSafe: [Bool]
-    private var heads: [Int32] = []
-    private var next: [Int32] = []
-    private var mask: UInt64 = 0
+    fileprivate var heads: [Int32] = []
+    fileprivate var next: [Int32] = []
+    fileprivate var mask: UInt64 = 0
     static let seed: UInt64 = 0x6A09E667F3BCC909
 
     /// Bytes the table's own arrays take for `rows` build rows (the rows themselves are extra).
@@ -81,6 +81,50 @@ struct JoinHashTable {
         while j >= 0 {
             if equal.matches(buildRow: Int(j), probeRow: row) { try body(j) }
             j = next[Int(j)]
+        }
+    }
+}
+
+extension JoinHashTable {
+    /// The common join on one bigint, timestamp or date key with `=`: calls `body` with every
+    /// (probe row, build row) pair whose keys are equal, in the order ``forEachMatch`` gives them
+    /// (probe rows in order, chains in input order), comparing the typed key arrays directly.
+    /// False, calling nothing, when the keys are not of that shape.
+    @inline(__always)
+    func forEachSingleKeyMatch(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ body: (Int, Int32) throws -> Void) rethrows -> Bool {
+        guard keys.count == 1, probeKeys.count == 1, !nullSafe[0] else { return false }
+        switch (keys[0].values, probeKeys[0].values) {
+        case (.long(let b), .long(let p)), (.timestamp(let b), .timestamp(let p)):
+            try probe(b, p, probeKeys[0].validity, hashes, body)
+        case (.date(let b), .date(let p)):
+            try probe(b, p, probeKeys[0].validity, hashes, body)
+        default:
+            return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    private func probe<T: Equatable>(_ build: [T], _ probe: [T], _ validity: Bitmap?, _ hashes: [UInt64],
+                                     _ body: (Int, Int32) throws -> Void) rethrows {
+        try build.withUnsafeBufferPointer { b in
+            try probe.withUnsafeBufferPointer { p in
+                try heads.withUnsafeBufferPointer { heads in
+                    try next.withUnsafeBufferPointer { next in
+                        try hashes.withUnsafeBufferPointer { h in
+                            for row in 0..<p.count {
+                                if let validity, !validity[row] { continue }   // a null key matches nothing
+                                let key = p[row]
+                                var j = heads[Int(h[row] & mask)]
+                                while j >= 0 {
+                                    if b[Int(j)] == key { try body(row, j) }
+                                    j = next[Int(j)]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
