@@ -131,11 +131,11 @@
             return out
         }
         switch values {
-        case .long(let v): return ColumnVector(.long(indices.map { v[Int($0)] }), validity: newValidity)
-        case .double(let v): return ColumnVector(.double(indices.map { v[Int($0)] }), validity: newValidity)
-        case .boolean(let v): return ColumnVector(.boolean(indices.map { v[Int($0)] }), validity: newValidity)
-        case .date(let v): return ColumnVector(.date(indices.map { v[Int($0)] }), validity: newValidity)
-        case .timestamp(let v): return ColumnVector(.timestamp(indices.map { v[Int($0)] }), validity: newValidity)
+        case .long(let v): return ColumnVector(.long(Self.gather(v, indices)), validity: newValidity)
+        case .double(let v): return ColumnVector(.double(Self.gather(v, indices)), validity: newValidity)
+        case .boolean(let v): return ColumnVector(.boolean(Self.gather(v, indices)), validity: newValidity)
+        case .date(let v): return ColumnVector(.date(Self.gather(v, indices)), validity: newValidity)
+        case .timestamp(let v): return ColumnVector(.timestamp(Self.gather(v, indices)), validity: newValidity)
         case .string(let s):
             var out = StringArray()
             var total = 0
@@ -158,6 +158,26 @@
                 newOffsets.append(Int32(childIdx.count))
             }
             return ColumnVector(.list(offsets: newOffsets, child: child.take(childIdx)), validity: newValidity)
+        }
+    }
+
+    /// `values[indices[k]]` for every k, each index checked once against the values' count
+    /// (an index out of range traps, as the subscript did).
+    @inline(__always)
+    static func gather<T>(_ values: [T], _ indices: [Int32]) -> [T] {
+        values.withUnsafeBufferPointer { v in
+            indices.withUnsafeBufferPointer { idx in
+                [T](unsafeUninitializedCapacity: idx.count) { out, initialized in
+                    guard let dst = out.baseAddress else { initialized = 0; return }
+                    let count = v.count
+                    for k in 0..<idx.count {
+                        let i = Int(idx[k])
+                        precondition(i >= 0 && i < count, "take: row index out of range")
+                        (dst + k).initialize(to: v[i])
+                    }
+                    initialized = idx.count
+                }
+            }
         }
     }
 
