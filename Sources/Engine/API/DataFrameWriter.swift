@@ -26,8 +26,8 @@ public enum SaveMode: String, Sendable {
 public struct DataFrameWriter: Sendable {
     let df: DataFrame
     var saveMode: SaveMode = .errorIfExists
-    /// The format `save` writes (as Ember's reader, csv unless `format` says otherwise).
-    var source = "csv"
+    /// The format `save` writes; nil: the session's `spark.sql.sources.default` (parquet).
+    var source: String? = nil
     /// Options by name, interpreted by the format when the write starts (so their order with
     /// `format` does not matter, as in Spark).
     var optionPairs: [(key: String, value: String)] = []
@@ -49,7 +49,8 @@ public struct DataFrameWriter: Sendable {
         }
     }
 
-    /// The format to write: "csv" or "text" (Spark's `format`).
+    /// The format to write: "csv", "json", "parquet" or "text" (Spark's `format`; without it,
+    /// `save` writes the session's `spark.sql.sources.default`, parquet).
     public func format(_ source: String) -> DataFrameWriter { var w = self; w.source = source; return w }
 
     /// A format option (CSV: header, sep/delimiter, nullValue). Checked by the format when the write
@@ -75,7 +76,7 @@ public struct DataFrameWriter: Sendable {
 
     /// Writes the query's rows as a directory of files in the chosen format (see the file's summary).
     public func save(_ path: String) throws {
-        let format = try FileWriteFormat.named(source, options: optionPairs)
+        let format = try FileWriteFormat.named(source ?? df.session.conf.current.defaultDataSource, options: optionPairs)
         let schema = try df.schema()
         let partitioning = try partitionIndices(schema)
         let spec = FileWriteSpec(root: "", jobId: "", jobUUID: "", format: format, schema: schema, partitionColumns: partitioning)
