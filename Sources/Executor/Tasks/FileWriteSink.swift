@@ -50,9 +50,13 @@ final class FileWriteSink: BatchConsumer {
     private var counters: [String: Int] = [:]
     private(set) var files: [WrittenFile] = []
     private(set) var rows: Int64 = 0
+    /// The task's memory for the open writer (one writer is open at a time; each gives back what
+    /// it reserved when it closes).
+    private let memory: (any MemoryReservation)?
 
-    init(spec: FileWriteSpec, task: TaskDescription) throws {
+    init(spec: FileWriteSpec, task: TaskDescription, memory: (any MemoryReservation)? = nil) throws {
         self.spec = spec
+        self.memory = memory
         self.partition = task.partition
         self.attemptDirectory = spec.attemptDirectory(stage: task.stageId, partition: task.partition,
                                                       stageAttempt: task.stageAttempt, attempt: task.attempt)
@@ -127,7 +131,7 @@ final class FileWriteSink: BatchConsumer {
         counters[directory] = counter + 1
         let name = spec.fileName(partition: partition, counter: counter, fileExtension: fileExtension)
         let relative = directory.isEmpty ? name : directory + "/" + name
-        let writer = try spec.format.makeWriter(path: attemptDirectory + "/" + relative, schema: dataSchema)
+        let writer = try spec.format.makeWriter(path: attemptDirectory + "/" + relative, schema: dataSchema, memory: memory)
         current = (directory, relative, writer, 0)
     }
 
