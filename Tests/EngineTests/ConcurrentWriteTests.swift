@@ -3,9 +3,11 @@
 // `<dir>/_temporary`: two appends running at once (two sessions) both commit all their rows, a
 // failing append removes only its own files, and `_temporary` goes with the last job. A commit
 // that fails after moving some files into the output takes them back out (an append shows all of
-// a job's rows or none), and a partition directory replaced by a symlink is never written through.
+// a job's rows or none), a file already in the output is never replaced, and a partition directory
+// replaced by a symlink is never written through.
 
 @_spi(EmberInternal) @testable import Engine
+@_spi(EmberInternal) import Executor
 import Foundation
 @_spi(EmberInternal) import Planner
 import Synchronization
@@ -114,6 +116,36 @@ import Testing
         #expect(error?.message.contains("not a directory") == true, "\(error.map { "\($0)" } ?? "")")
         #expect(entries(elsewhere).isEmpty, "nothing written through the link")
         #expect(treeListing(out) == before)
+    }
+
+    /// A file already in the output under a name the job commits (a name never repeats across
+    /// jobs; this one is planted) is never replaced: the commit fails and takes its files back out.
+    @Test func theJobCommitNeverReplacesAFileInTheOutput() throws {
+        let dir = ScratchDir("commit-no-replace")
+        defer { dir.cleanup() }
+        let root = dir.file("out")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let spec = FileWriteSpec(root: root, jobId: "20260101000000_0001", jobUUID: UUID().uuidString.lowercased(),
+                                 format: .csv(CSVWriteOptions()), schema: StructType([StructField("id", .long)]), partitionColumns: [])
+        let committer = FileCommitProtocol(spec: spec)
+        try committer.setupJob()
+        var names: [String] = []
+        for partition in 0..<2 {
+            let attempt = spec.attemptDirectory(stage: StageID(0), partition: partition, stageAttempt: 0, attempt: 0)
+            try FileManager.default.createDirectory(atPath: attempt, withIntermediateDirectories: false)
+            let name = spec.fileName(partition: partition, counter: 0, fileExtension: "csv")
+            _ = FileManager.default.createFile(atPath: attempt + "/" + name, contents: Data("\(partition)\n".utf8))
+            var status = TaskStatus(taskId: TaskID(partition), executorId: ExecutorID("1"), state: .finished, metrics: TaskMetrics())
+            status.written = WriteTaskReport(attemptDirectory: attempt, files: [WrittenFile(path: name, rows: 1, bytes: 2)])
+            #expect(try committer.receive(TaskResult(partition: partition, status: status, binary: [])))
+            names.append(name)
+        }
+        _ = FileManager.default.createFile(atPath: root + "/" + names[1], contents: Data("someone else's\n".utf8))
+        let error = #expect(throws: EmberError.self) { try committer.commitJob() }
+        #expect(error?.message == "a file of the job's name is already in the output")
+        committer.abortJob()
+        #expect(entries(root) == [names[1]], "the first file taken back out, no _temporary")
+        #expect(try String(contentsOfFile: root + "/" + names[1], encoding: .utf8) == "someone else's\n")
     }
 
     /// Once rolled back (a failure, or the process ending on a signal), a commit publishes nothing

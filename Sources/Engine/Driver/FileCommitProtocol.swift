@@ -9,9 +9,10 @@
 //              Other attempts (failed, killed, a speculative copy that lost) never get here; a
 //              failing or killed task removes its own directory, and whatever is left (an executor
 //              killed mid-write) goes with the job's temporary directory.
-//   commitJob  move every committed task's files into <root> (making partition directories),
-//              write an empty _SUCCESS, remove the job's temporary directory; a failure (or a
-//              signal) half way takes the files it moved back out (CommitJournal)
+//   commitJob  move every committed task's files into <root> (making partition directories;
+//              never replacing a file there), write an empty _SUCCESS, remove the job's temporary
+//              directory; a failure (or a signal) half way takes the files it moved back out
+//              (CommitJournal)
 //   abortJob   the same removal: <root>/_temporary/<uuid>, then <root>/_temporary if empty
 //
 // Jobs appending to one directory at once share `<root>/_temporary` and nothing in it: a job's
@@ -130,9 +131,11 @@ final class FileCommitProtocol: ResultReceiver, @unchecked Sendable {
                 }
                 let target = spec.root + "/" + file.path
                 try journal.publish(file: target) {
-                    guard rename(taskDirectory + "/" + file.path, target) == 0 else {
-                        throw EmberError(.output, "cannot move a written file into the output: \(String(cString: strerror(errno)))",
-                                         context: [.init("file", target)])
+                    let code = Self.renameWithoutReplacing(taskDirectory + "/" + file.path, target)
+                    guard code == 0 else {
+                        throw EmberError(.output, code == EEXIST ? "a file of the job's name is already in the output"
+                                                                 : "cannot move a written file into the output: \(String(cString: strerror(code)))",
+                                         context: [.init("file", target)], hint: code == EEXIST ? "it is left as it was; write again" : nil)
                     }
                 }
             }
@@ -145,6 +148,18 @@ final class FileCommitProtocol: ResultReceiver, @unchecked Sendable {
             close(marker)
         }
         abortJob()
+    }
+
+    /// rename(2) that never replaces what is at `to` (another job's file is never lost): renameat2
+    /// with RENAME_NOREPLACE, or a check first where the kernel or file system lacks it. Returns 0
+    /// or the errno (EEXIST when `to` exists).
+    static func renameWithoutReplacing(_ from: String, _ to: String) -> Int32 {
+        if OutputDirectory.renameat2(from, to, flags: OutputDirectory.renameNoReplace) == 0 { return 0 }
+        let code = errno
+        guard code == ENOSYS || code == EINVAL else { return code }
+        var st = stat()
+        if lstat(to, &st) == 0 { return EEXIST }
+        return rename(from, to) == 0 ? 0 : errno
     }
 
     /// Makes the partition directories `relative` (`k=1/j=a`) under the root where missing. One
