@@ -202,9 +202,25 @@ import Testing
         let df = session.range(0, 10).select(col("id"), (col("id") % 2).alias("k"))
         let unknown = #expect(throws: EmberError.self) { try df.write.partitionBy("kk").csv(dir.file("a")) }
         #expect(unknown?.hint?.contains("did you mean `k`") == true)
+        #expect(unknown?.message.hasPrefix("Partition column `kk` not found in schema") == true)
         let all = #expect(throws: EmberError.self) { try df.write.partitionBy("k", "id").csv(dir.file("b")) }
         #expect(all?.message == "Cannot use all columns for partition columns")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        // A column named twice, also in another case (spark.sql.caseSensitive=false), before the
+        // other checks: ("k", "id", "K") names all the columns too.
+        for names in [["k", "k"], ["k", "K"], ["k", "id", "K"]] {
+            let twice = #expect(throws: EmberError.self) { try df.write.partitionBy(names).parquet(dir.file("c")) }
+            #expect(twice?.message == "Found duplicate column(s) in the partition schema: `k`", "\(names)")
+        }
+        let two = #expect(throws: EmberError.self) { try df.write.partitionBy("ID", "k", "id", "K").json(dir.file("d")) }
+        #expect(two?.message == "Found duplicate column(s) in the partition schema: `id`, `k`")
+        // A partition column whose name the data also has (in another case) would be ambiguous.
+        let ambiguous = #expect(throws: EmberError.self) {
+            try df.select(col("id"), col("k"), col("id").alias("K")).write.partitionBy("k").csv(dir.file("e"))
+        }
+        #expect(ambiguous?.message.hasPrefix("Found duplicate column(s) when inserting into") == true)
+        #expect(ambiguous?.message.hasSuffix(": `k`") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "refused before any job ran")
+        #expect(session.lastJobTasks.isEmpty)
     }
 
     @Test func pathEscapingRoundTrips() {

@@ -9,8 +9,9 @@
 public struct DataFrameReader: Sendable {
     let session: Session
     var userSchema: StructType? = nil
-    /// What `load` reads (`format`), and the options set so far, in order (the format reads them).
-    var source = "csv"
+    /// What `load` reads (`format`; nil: the session's `spark.sql.sources.default`, parquet), and
+    /// the options set so far, in order (the format reads them).
+    var source: String? = nil
     var optionPairs: [ReaderOption] = []
 
     struct ReaderOption: Sendable {
@@ -42,13 +43,14 @@ public struct DataFrameReader: Sendable {
     /// A DDL schema string: `"k STRING, x BIGINT"`.
     public func schema(_ ddl: String) throws -> DataFrameReader { schema(try StructType.fromDDL(ddl)) }
 
-    /// The data source `load` reads (Spark's `format`): "csv" (the default), "json", "text" or "parquet".
+    /// The data source `load` reads (Spark's `format`): "csv", "json", "text" or "parquet"; without
+    /// it, the session's `spark.sql.sources.default` (parquet).
     public func format(_ source: String) -> DataFrameReader { var r = self; r.source = source; return r }
 
     /// Reads files in the format `format` named, with the options set on this reader.
     public func load(_ paths: String...) throws -> DataFrame { try load(paths) }
     public func load(_ paths: [String]) throws -> DataFrame {
-        let source = try FileSourceFormats.named(source)
+        let source = try FileSourceFormats.named(source ?? session.conf.current.defaultDataSource)
         let options = try source.format(options: optionPairs.map { ($0.key, $0.value) })
         let listing = try PartitionDiscovery.discover(paths, userTypes: Dictionary(userSchema?.fields.map { ($0.name, $0.dataType) } ?? [],
                                                                                    uniquingKeysWith: { a, _ in a }))

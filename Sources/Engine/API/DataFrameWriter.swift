@@ -26,8 +26,8 @@ public enum SaveMode: String, Sendable {
 public struct DataFrameWriter: Sendable {
     let df: DataFrame
     var saveMode: SaveMode = .errorIfExists
-    /// The format `save` writes (as Ember's reader, csv unless `format` says otherwise).
-    var source = "csv"
+    /// The format `save` writes; nil: the session's `spark.sql.sources.default` (parquet).
+    var source: String? = nil
     /// Options by name, interpreted by the format when the write starts (so their order with
     /// `format` does not matter, as in Spark).
     var optionPairs: [(key: String, value: String)] = []
@@ -49,7 +49,8 @@ public struct DataFrameWriter: Sendable {
         }
     }
 
-    /// The format to write: "csv" or "text" (Spark's `format`).
+    /// The format to write: "csv", "json", "parquet" or "text" (Spark's `format`; without it,
+    /// `save` writes the session's `spark.sql.sources.default`, parquet).
     public func format(_ source: String) -> DataFrameWriter { var w = self; w.source = source; return w }
 
     /// A format option (CSV: header, sep/delimiter, nullValue). Checked by the format when the write
@@ -75,11 +76,15 @@ public struct DataFrameWriter: Sendable {
 
     /// Writes the query's rows as a directory of files in the chosen format (see the file's summary).
     public func save(_ path: String) throws {
-        let format = try FileWriteFormat.named(source, options: optionPairs)
+        let format = try FileWriteFormat.named(source ?? df.session.conf.current.defaultDataSource, options: optionPairs)
         let schema = try df.schema()
         let partitioning = try partitionIndices(schema)
         let spec = FileWriteSpec(root: "", jobId: "", jobUUID: "", format: format, schema: schema, partitionColumns: partitioning)
         try format.validate(dataSchema: spec.dataSchema)
+        if let duplicates = Self.duplicateNames(schema.names) {   // a partition column would be ambiguous, a file's header too
+            throw EmberError(.analysis, "Found duplicate column(s) when inserting into \(OutputDirectory.absolute(path)): \(duplicates)",
+                             hint: "rename the columns (alias) so that each name occurs once")
+        }
         guard let output = try OutputDirectory.prepare(path, mode: saveMode, inputs: df.inputFiles) else { return }
         try df.session.write(writePlan(schema, partitioning), spec: spec, into: output)
     }
@@ -116,7 +121,14 @@ public struct DataFrameWriter: Sendable {
         return name
     }
 
+    /// The partition columns' indices, refused as Spark's PartitioningUtils.validatePartitionColumn
+    /// refuses them (names compared case-insensitively: spark.sql.caseSensitive=false): a name
+    /// given twice, one not in the schema, a type that cannot name a directory, all the columns.
     private func partitionIndices(_ schema: StructType) throws -> [Int] {
+        if let duplicates = Self.duplicateNames(partitionColumns) {
+            throw EmberError(.analysis, "Found duplicate column(s) in the partition schema: \(duplicates)",
+                             hint: "name each partition column once")
+        }
         let indices = try partitionColumns.map { name in
             guard let i = schema.index(of: name) else {
                 throw EmberError(.analysis, "Partition column `\(name)` not found in schema \(schema.description)",
@@ -127,10 +139,20 @@ public struct DataFrameWriter: Sendable {
             }
             return i
         }
-        if !indices.isEmpty && Set(indices).count == schema.count {
+        if !indices.isEmpty && indices.count == schema.count {
             throw EmberError(.analysis, "Cannot use all columns for partition columns", hint: "leave at least one column for the files")
         }
         return indices
+    }
+
+    /// The names that occur more than once, case-insensitively, as Spark lists them
+    /// (lowercased, each in backticks); nil when there are none.
+    static func duplicateNames(_ names: [String]) -> String? {
+        var seen: Set<String> = [], duplicates: [String] = []
+        for name in names.map({ $0.lowercased() }) where !seen.insert(name).inserted && !duplicates.contains(name) {
+            duplicates.append(name)
+        }
+        return duplicates.isEmpty ? nil : duplicates.map { "`\($0)`" }.joined(separator: ", ")
     }
 
     /// The query, with its rows sorted by the partition columns within each task (Spark's required

@@ -13,8 +13,9 @@
 // before the job runs, so a failed job loses it; here the old output stays until the new one is
 // complete, then the two are exchanged atomically (renameat2 RENAME_EXCHANGE; on kernels or file
 // systems without it, two renames with a moment between them when nothing is at the path) and the
-// old one is removed. A failed job removes its staging directory; in append mode it removes
-// `_temporary` (and the directory, if the job created it).
+// old one is removed. A failed job removes its staging directory; in append mode the commit
+// protocol removes the job's own temporary directory (other jobs may be appending at the same
+// time), and this removes the directory if the job created it and it is still empty.
 
 import Foundation
 @_spi(EmberInternal) import Executor
@@ -73,10 +74,10 @@ struct OutputDirectory {
         self.path = path
         self.root = root
         self.publish = publish
-        let temporary = root + "/" + FileWriteSpec.temporaryName
         let staging: String? = if case .inPlace = publish { nil } else { root }
+        let created = if case .inPlace(true) = publish { true } else { false }
         cleanup = TerminationCleanup.add {
-            try? FileManager.default.removeItem(atPath: staging ?? temporary)
+            if let staging { try? FileManager.default.removeItem(atPath: staging) } else if created { rmdir(root) }
         }
     }
 
@@ -139,8 +140,7 @@ struct OutputDirectory {
         defer { TerminationCleanup.remove(cleanup) }
         switch publish {
         case .inPlace(let created):
-            try? FileManager.default.removeItem(atPath: root + "/" + FileWriteSpec.temporaryName)
-            if created { rmdir(root) }
+            if created { rmdir(root) }   // only if empty: another job may be appending to it
         case .rename, .exchange:
             try? FileManager.default.removeItem(atPath: root)
         }

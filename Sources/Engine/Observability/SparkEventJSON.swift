@@ -43,6 +43,7 @@ struct SparkEventJSON {
             ("spark.sql.autoBroadcastJoinThreshold", String(config.autoBroadcastJoinThreshold)),
             ("spark.sql.join.preferSortMergeJoin", String(config.preferSortMergeJoin)),
             ("spark.sql.files.maxPartitionBytes", String(config.maxPartitionBytes)),
+            ("spark.sql.sources.default", config.defaultDataSource),
             ("spark.task.maxFailures", String(config.taskMaxFailures)),
             ("spark.stage.maxConsecutiveAttempts", String(config.stageMaxConsecutiveAttempts)),
             ("spark.shuffle.service.enabled", String(config.shuffleServiceEnabled)),

@@ -2,7 +2,8 @@
 // the planning settings (`spark.sql.shuffle.partitions`, `spark.sql.autoBroadcastJoinThreshold`,
 // `spark.sql.join.preferSortMergeJoin`) change for the next action, and
 // `spark.sql.files.maxPartitionBytes` for the files read after it (a DataFrame's splits are
-// planned when its files are read); the application's (executors, memory, …) read back but cannot change; other keys are
+// planned when its files are read), `spark.sql.sources.default` for the next save or load without
+// a format; the application's (executors, memory, …) read back but cannot change; other keys are
 // kept as given, as Spark keeps them. `SessionConfig.set` takes the same keys before a start.
 
 @_spi(EmberInternal) import Planner

@@ -52,6 +52,9 @@ public struct SessionConfig: Sendable {
     public var preferSortMergeJoin = false
     /// Maximum bytes per file split (Spark's `spark.sql.files.maxPartitionBytes`, 128 MB).
     public var maxPartitionBytes: Int64 = 128 << 20
+    /// The format `df.write.save(path)` writes and `session.read.load(path)` reads when no
+    /// `format` is given (Spark's `spark.sql.sources.default`, parquet): csv, json, parquet or text.
+    public var defaultDataSource = "parquet"
     /// zstd level of shuffle files (Spark's `spark.io.compression.zstd.level`, 1).
     public var shuffleCompressionLevel: Int32 = 1
     /// Attempts per task before the job fails (Spark's `spark.task.maxFailures`, 4).

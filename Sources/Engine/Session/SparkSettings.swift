@@ -38,6 +38,16 @@ struct SparkSetting: Sendable {
             guard n > 0 else { throw SparkValue.invalid("spark.sql.files.maxPartitionBytes", text, "a positive size") }
             config.maxPartitionBytes = n
         }, read: { String($0.maxPartitionBytes) }),
+        SparkSetting(key: "spark.sql.sources.default", runtime: true, apply: { config, text in
+            let name = text.trimming(" ").lowercased()
+            let formats = ["csv", "json", "parquet", "text"]
+            guard formats.contains(name) else {
+                var error = SparkValue.invalid("spark.sql.sources.default", text, "a data source Ember reads and writes: " + formats.joined(separator: ", "))
+                error.hint = NameSuggestions.closest(to: name, among: formats).map { "did you mean \($0)?" }
+                throw error
+            }
+            config.defaultDataSource = name
+        }, read: { $0.defaultDataSource }),
 
         // The application and its executors: fixed once the session starts.
         SparkSetting(key: "spark.app.name", runtime: false, apply: { config, text in config.appName = text }, read: { $0.appName }),

@@ -61,14 +61,21 @@ extension FileWriteFormat {
         }
     }
 
-    /// A writer of this format creating the file at `path`.
-    @_spi(EmberInternal) public func makeWriter(path: String, schema: StructType) throws -> any FileOutputFormat {
+    /// A writer of this format creating the file at `path`. `memory`: the task's memory consumer
+    /// for a writer that buffers more than a bounded chunk (Parquet's row group).
+    @_spi(EmberInternal) public func makeWriter(path: String, schema: StructType, memory: (any MemoryReservation)? = nil) throws -> any FileOutputFormat {
         switch self {
         case .csv(let options): return try CSVFileWriter(path: path, schema: schema, options: options)
         case .text: return try TextFileWriter(path: path, schema: schema, options: ())
         case .json(let options): return try JSONFileWriter(path: path, schema: schema, options: options)
-        case .parquet(let options): return try ParquetFileWriter(path: path, schema: schema, options: options)
+        case .parquet(let options): return try ParquetFileWriter(path: path, schema: schema, options: options, memory: memory)
         }
+    }
+
+    /// Whether this format's writer holds task memory (and so takes a memory consumer).
+    @_spi(EmberInternal) public var holdsMemory: Bool {
+        if case .parquet = self { return true }
+        return false
     }
 
     /// The file name's ending (`csv`, `txt`, …).

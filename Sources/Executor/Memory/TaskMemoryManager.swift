@@ -1,8 +1,8 @@
 // TaskMemoryManager: one task's execution memory, shared by the operators that hold memory across
 // batches (Spark's TaskMemoryManager and MemoryConsumer). Sorts, join build sides, aggregates with
-// keys, the fused word count and the shuffle writer each reserve through a MemoryConsumer of their
-// own; what the task may hold comes from its executor (TaskMemoryReservation: the pool, the 1/N
-// share of running tasks, an injected limit).
+// keys, the fused word count, the shuffle writer and the Parquet writer each reserve through a
+// MemoryConsumer of their own; what the task may hold comes from its executor
+// (TaskMemoryReservation: the pool, the 1/N share of running tasks, an injected limit).
 //
 //   a consumer asks for n bytes
 //     ├─ fits in the task's memory, leaving each other consumer its floor → granted
@@ -125,7 +125,8 @@ final class TaskMemoryManager {
     }
 
     /// How many consumers a task's plan has: aggregates with keys, word counts, sorts, window group
-    /// buffers, join build sides (two sorters for a sort-merge join), and the shuffle writer.
+    /// buffers, join build sides (two sorters for a sort-merge join), the shuffle writer, and a
+    /// file writer that buffers row groups (Parquet).
     static func consumers(in task: TaskDescription) -> Int {
         var count = 0
         func visit(_ n: PhysicalPlan) {
@@ -139,6 +140,7 @@ final class TaskMemoryManager {
         }
         visit(task.plan)
         if case .shuffle = task.output { count += 1 }
+        if case .write(let spec) = task.output, spec.format.holdsMemory { count += 1 }
         return count
     }
 }

@@ -36,6 +36,15 @@ final class OutputBuffer {
 
     func removeAll() { count = 0 }
 
+    /// Empties the buffer and gives its memory back down to `capacity` bytes.
+    func removeAll(shrinkingTo capacity: Int) {
+        count = 0
+        guard self.capacity > capacity else { return }
+        base.deallocate()
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
     /// Makes room for `extra` more bytes.
     @inline(__always) func reserve(_ extra: Int) {
         if count + extra > capacity { grow(to: count + extra) }

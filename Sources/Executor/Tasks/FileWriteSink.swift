@@ -2,7 +2,7 @@
 // task's rows into files of the spec's format inside the task attempt's own directory, which only
 // this attempt writes:
 //
-//   <root>/_temporary/0/_temporary/attempt_…/[k=v/…]part-<partition>-<uuid>[-.]c000.<ext>
+//   <root>/_temporary/<job uuid>/_temporary/attempt_…/[k=v/…]part-<partition>-<uuid>[-.]c000.<ext>
 //
 // Unpartitioned: one file, opened at the first row (task 0 writes one even for no rows, so an
 // empty result still leaves a file with the format's header, as Spark does). partitionBy: the
@@ -10,8 +10,8 @@
 // together and one writer is open at a time (Spark's DynamicPartitionDataSingleWriter); a value
 // that comes back after all (never with the sort) gets a next file, `c001`, so nothing is lost.
 // The attempt directory is created here with mkdir(2), never its parents: a task that starts after
-// its job ended (and `_temporary` is gone) fails instead of leaving files behind. Committing (a
-// rename of the attempt directory) is the driver's; `abort()` removes the directory.
+// its job ended (and the job's temporary directory is gone) fails instead of leaving files behind.
+// Committing (a rename of the attempt directory) is the driver's; `abort()` removes the directory.
 
 import Foundation
 @_spi(EmberInternal) import Planner
@@ -50,9 +50,13 @@ final class FileWriteSink: BatchConsumer {
     private var counters: [String: Int] = [:]
     private(set) var files: [WrittenFile] = []
     private(set) var rows: Int64 = 0
+    /// The task's memory for the open writer (one writer is open at a time; each gives back what
+    /// it reserved when it closes).
+    private let memory: (any MemoryReservation)?
 
-    init(spec: FileWriteSpec, task: TaskDescription) throws {
+    init(spec: FileWriteSpec, task: TaskDescription, memory: (any MemoryReservation)? = nil) throws {
         self.spec = spec
+        self.memory = memory
         self.partition = task.partition
         self.attemptDirectory = spec.attemptDirectory(stage: task.stageId, partition: task.partition,
                                                       stageAttempt: task.stageAttempt, attempt: task.attempt)
@@ -127,7 +131,7 @@ final class FileWriteSink: BatchConsumer {
         counters[directory] = counter + 1
         let name = spec.fileName(partition: partition, counter: counter, fileExtension: fileExtension)
         let relative = directory.isEmpty ? name : directory + "/" + name
-        let writer = try spec.format.makeWriter(path: attemptDirectory + "/" + relative, schema: dataSchema)
+        let writer = try spec.format.makeWriter(path: attemptDirectory + "/" + relative, schema: dataSchema, memory: memory)
         current = (directory, relative, writer, 0)
     }
 

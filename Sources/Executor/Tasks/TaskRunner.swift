@@ -84,10 +84,11 @@ import Foundation
                 metrics.outputRows = sink.rows
                 metrics.resultSize = sink.encodedBytes
             case .write(let spec):
-                let sink = try FileWriteSink(spec: spec, task: task)
+                let sink = try FileWriteSink(spec: spec, task: task, memory: spec.format.holdsMemory ? taskMemory?.consumer("FileWriter") : nil)
                 writeSink = sink
                 try runPipeline(task, sink: sink, metrics: &metrics, memory: taskMemory, kill: kill, cacheWriters: &cacheWriters)
                 status.written = sink.report
+                metrics.peakExecutionMemory = Int64(reservation?.peakBytes ?? 0)
                 metrics.outputRows = sink.rows
                 metrics.outputFiles = sink.files.count
                 metrics.outputBytes = sink.bytes

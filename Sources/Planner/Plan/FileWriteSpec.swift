@@ -2,10 +2,14 @@
 // travels to executors in the result stage's output (`StageOutput.write`); the driver's commit
 // protocol (Engine/Driver/FileCommitProtocol) owns the directories it names.
 //
-//   <root>/_temporary/0/_temporary/attempt_<job>_<stage>_<partition>_<stage attempt>.<attempt>/   a task attempt writes here
+//   <root>/_temporary/<uuid>/_temporary/attempt_<job>_<stage>_<partition>_<stage attempt>.<attempt>/   a task attempt writes here
 //          [col=value/…]part-<partition>-<uuid>.c000.<ext>
-//   <root>/_temporary/0/task_<job>_<partition>/                                                   its task commit (a rename)
-//   <root>/[col=value/…]part-…                                                                    the job commit moves them here
+//   <root>/_temporary/<uuid>/task_<job>_<partition>/                                                   its task commit (a rename)
+//   <root>/[col=value/…]part-…                                                                         the job commit moves them here
+//
+// `<root>/_temporary` is shared by the jobs appending to one directory at once; each job has its
+// own `<uuid>` directory in it (Spark's `_temporary/<appAttemptId>`, made unique per job), so one
+// job's cleanup never touches another's files.
 
 /// The format of written files, with its writer options. One case per format; a format's options
 /// struct lives with its reader options (Plan/Formats, DataSource.swift).
@@ -58,10 +62,12 @@
     @_spi(EmberInternal) public var dataSchema: StructType { StructType(dataColumns.map { schema.fields[$0] }) }
 
     @_spi(EmberInternal) public static let temporaryName = "_temporary"
-    /// `<root>/_temporary`: everything of the job before its commit.
-    @_spi(EmberInternal) public var temporaryDirectory: String { root + "/" + Self.temporaryName }
+    /// `<root>/_temporary`: the temporary directories of the jobs writing into `root`.
+    @_spi(EmberInternal) public var sharedTemporaryDirectory: String { root + "/" + Self.temporaryName }
+    /// `<root>/_temporary/<uuid>`: everything of this job before its commit, and nothing else.
+    @_spi(EmberInternal) public var temporaryDirectory: String { sharedTemporaryDirectory + "/" + jobUUID }
     /// Where task attempts make their directories (created by the job setup, never by a task).
-    @_spi(EmberInternal) public var attemptsDirectory: String { temporaryDirectory + "/0/_temporary" }
+    @_spi(EmberInternal) public var attemptsDirectory: String { temporaryDirectory + "/" + Self.temporaryName }
 
     /// The directory one task attempt writes into.
     @_spi(EmberInternal) public func attemptDirectory(stage: StageID, partition: Int, stageAttempt: Int, attempt: Int) -> String {
@@ -71,7 +77,7 @@
     /// Where a committed task's files wait for the job commit (one per partition: only the first
     /// successful attempt of a partition commits).
     @_spi(EmberInternal) public func taskDirectory(partition: Int) -> String {
-        temporaryDirectory + "/0/task_\(jobId)_\(Self.padded(partition, 5))"
+        temporaryDirectory + "/task_\(jobId)_\(Self.padded(partition, 5))"
     }
 
     /// `part-00003-<uuid>-c000.csv` (Spark's name for a file of an unpartitioned write), or

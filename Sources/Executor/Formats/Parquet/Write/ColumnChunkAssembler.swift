@@ -36,7 +36,8 @@ final class ColumnChunkAssembler {
     private(set) var pageNulls = 0
 
     /// The chunk's data pages (headers and compressed bodies), in order.
-    let dataPages = OutputBuffer(capacity: 4 << 10)
+    let dataPages = OutputBuffer(capacity: ColumnChunkAssembler.initialCapacity)
+    static let initialCapacity = 4 << 10
     /// The chunk's dictionary page (header and compressed body), if it has one.
     private(set) var dictionaryPage: OutputBuffer? = nil
     private(set) var chunkRows: Int64 = 0
@@ -148,8 +149,13 @@ final class ColumnChunkAssembler {
     /// Bytes buffered for this chunk so far (written pages, compressed).
     var bufferedBytes: Int { dataPages.count + (dictionaryPage?.count ?? 0) }
 
-    /// Forgets the chunk (after it was written to the file), ready for the next row group.
-    func reset() {
+    /// Memory the chunk's buffers take (their capacity, kept for the next row group's chunk).
+    var heldBytes: Int { dataPages.capacity + (dictionaryPage?.capacity ?? 0) }
+
+    /// Forgets the chunk (after it was written to the file), ready for the next row group;
+    /// `releasingMemory`: the buffers shrink back to their first size.
+    func reset(releasingMemory: Bool = false) {
+        if releasingMemory { dataPages.removeAll(shrinkingTo: Self.initialCapacity) }
         dataPages.removeAll()
         dictionaryPage = nil
         chunkRows = 0

@@ -47,6 +47,9 @@ extension ParquetColumnWriter {
     /// Bytes this column holds for the row group being written (pages written, the page being
     /// filled, the dictionary).
     var bufferedBytes: Int { assembler.bufferedBytes + pendingValueBytes + assembler.pendingLevelBytes + pendingDictionaryBytes }
+
+    /// Memory this column holds: its chunk buffers' capacity and the page being filled.
+    var heldBytes: Int { assembler.heldBytes + pendingValueBytes + assembler.pendingLevelBytes + pendingDictionaryBytes }
 }
 
 /// Min and max under a column's sort order, kept as typed values while writing.

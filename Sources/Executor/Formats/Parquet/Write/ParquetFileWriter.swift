@@ -6,7 +6,9 @@
 // Each column's pages are encoded and compressed as rows arrive (ColumnChunkAssembler), so the
 // writer holds at most one row group: once the columns' buffered pages reach
 // `parquet.block.size` (128 MiB) at a batch boundary, their chunks go to the file back to back and
-// the buffers are reused. A file with no rows has no row groups and is still valid.
+// the buffers are reused. In a task, the row group's memory is reserved from the task's memory
+// and a refusal ends the row group early (RowGroupReservation). A file with no rows has no row
+// groups and is still valid.
 
 @_spi(EmberInternal) import Planner
 
@@ -18,7 +20,7 @@
 /// `init` creates `path` exclusively (mode 0644 minus the umask; an existing path is refused).
 /// Atomic publication (temp names, renames, `_SUCCESS`) is the committer's job (FileOutputFormat).
 /// One task owns a writer; it is not shared between threads.
-@_spi(EmberInternal) public final class ParquetFileWriter: FileOutputFormat {
+@_spi(EmberInternal) public final class ParquetFileWriter: FileOutputFormat, Spillable {
     @_spi(EmberInternal) public let path: String
     @_spi(EmberInternal) public let schema: StructType
     @_spi(EmberInternal) public let options: ParquetWriteOptions
@@ -32,20 +34,30 @@
     /// Bytes written to the file so far (the offset of the next page).
     @_spi(EmberInternal) public private(set) var bytesWritten: Int64 = 0
     @_spi(EmberInternal) public private(set) var rowsWritten = 0
+    /// The row group's share of the task's memory (nil: not accounted, outside a task).
+    private let reservation: RowGroupReservation?
 
     enum State { case open, closed, aborted }
 
     static let magic: [UInt8] = Array("PAR1".utf8)
 
-    @_spi(EmberInternal) public init(path: String, schema: StructType, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
+    @_spi(EmberInternal) public convenience init(path: String, schema: StructType, options: ParquetWriteOptions = ParquetWriteOptions()) throws {
+        try self.init(path: path, schema: schema, options: options, memory: nil)
+    }
+
+    /// `memory`: the task's memory consumer for the writer; its row groups are reserved from it.
+    @_spi(EmberInternal) public init(path: String, schema: StructType, options: ParquetWriteOptions,
+                                     memory: (any MemoryReservation)?) throws {
         self.path = path
         self.schema = schema
         self.options = options
+        self.reservation = memory.map(RowGroupReservation.init)
         try ParquetSchemaMapping.checkNames(schema)
         schemaElements = try ParquetSchemaMapping.schemaElements(schema)
         let scratch = PageScratch(compressor: try PageCompressor(options.compression))
         columns = try schema.fields.map { try ParquetSchemaMapping.columnWriter(for: $0, options: options, scratch: scratch) }
         file = try OutputFile(path: path)
+        memory?.register(spiller: self)
         do {
             try Self.magic.withUnsafeBytes { try writeToFile($0) }
         } catch {
@@ -74,6 +86,7 @@
             rowGroupRows += batch.numRows
             rowsWritten += batch.numRows
             if columns.reduce(0, { $0 + $1.bufferedBytes }) >= options.rowGroupBytes { try flushRowGroup() }
+            try reserveHeldMemory()
         } catch {
             // The columns may now disagree on their row counts: the file cannot be finished.
             abort()
@@ -81,9 +94,38 @@
         }
     }
 
-    /// Writes the buffered rows as one row group.
-    private func flushRowGroup() throws {
-        guard rowGroupRows > 0 else { return }
+    /// Memory the columns hold for the row group being built.
+    private var heldBytes: Int { columns.reduce(0) { $0 + $1.heldBytes } }
+
+    /// Reserves what the row group holds from the task's memory; when that is refused, the row
+    /// group ends here and its buffers shrink, and the writer goes on with what is left.
+    private func reserveHeldMemory() throws {
+        guard let reservation, try !reservation.settle(heldBytes) else { return }
+        try flushRowGroup(releasingMemory: true)
+        _ = try reservation.settle(heldBytes)   // the least the writer works with
+    }
+
+    /// Another consumer of the task needs memory: the row group goes to the file now.
+    @_spi(EmberInternal) public func spillForOtherConsumer() throws -> Int {
+        guard state == .open, rowGroupRows > 0, let reservation else { return 0 }
+        let before = reservation.reserved
+        do {
+            try flushRowGroup(releasingMemory: true)
+        } catch {
+            abort()
+            throw (error as? EmberError)?.with("path", path) ?? error
+        }
+        reservation.shrink(to: heldBytes)
+        return before - reservation.reserved
+    }
+
+    /// Writes the buffered rows as one row group; `releasingMemory`: the column buffers shrink
+    /// back instead of staying sized for the next row group.
+    private func flushRowGroup(releasingMemory: Bool = false) throws {
+        guard rowGroupRows > 0 else {
+            if releasingMemory { for writer in columns { writer.assembler.reset(releasingMemory: true) } }
+            return
+        }
         let groupStart = bytesWritten
         var chunks: [ColumnChunk] = []
         var uncompressed: Int64 = 0
@@ -108,7 +150,7 @@
                 encodingStats: assembler.pageCounts.map { PageEncodingStats(pageType: $0.type, encoding: $0.encoding, count: $0.count) })
             chunks.append(ColumnChunk(fileOffset: chunkStart, metaData: metadata))
             uncompressed += assembler.uncompressedBytes
-            assembler.reset()
+            assembler.reset(releasingMemory: releasingMemory)
         }
         rowGroups.append(RowGroup(columns: chunks, totalByteSize: uncompressed, numRows: Int64(rowGroupRows),
                                   fileOffset: groupStart, totalCompressedSize: bytesWritten - groupStart,
@@ -146,6 +188,7 @@
             try tail.withUnsafeBytes { try writeToFile($0) }
             try file.closeOrRemove()
             state = .closed
+            reservation?.releaseAll()
         } catch {
             abort()
             throw error
@@ -157,6 +200,7 @@
         guard state != .aborted else { return }
         file.remove()
         state = .aborted
+        reservation?.releaseAll()
     }
 
     private func writeToFile(_ bytes: UnsafeRawBufferPointer) throws {
