@@ -87,7 +87,8 @@
     @_spi(EmberInternal) public var dataSchema: StructType
     /// Columns from `col=value` directories, after the files' own (values in each split).
     @_spi(EmberInternal) public var partitionSchema = StructType([])
-    /// Indices into `dataSchema ++ partitionSchema` of the columns to produce, in order (column pruning).
+    /// Indices into `dataSchema ++ partitionSchema` of the columns to produce, in order (column
+    /// pruning); at first ``allColumns(dataSchema:partitionSchema:)``.
     @_spi(EmberInternal) public var requiredColumns: [Int]
     /// One split per map task.
     @_spi(EmberInternal) public var splits: [FileSplit]
@@ -102,8 +103,27 @@
         self.format = format
         self.dataSchema = dataSchema
         self.partitionSchema = partitionSchema
-        self.requiredColumns = requiredColumns ?? Array(0..<(dataSchema.count + partitionSchema.count))
+        self.requiredColumns = requiredColumns ?? Self.allColumns(dataSchema: dataSchema, partitionSchema: partitionSchema)
         self.splits = splits
+    }
+
+    /// The columns of a scan before pruning, as indices into `dataSchema ++ partitionSchema`: the
+    /// files' columns in their order, then the partition columns. A partition column the files
+    /// also hold (names compared case-insensitively) is the partition column, in the file
+    /// column's place, and the file's own values are not read (Spark's
+    /// `PartitioningUtils.mergeDataAndPartitionSchema`: the data schema's order, the directory's
+    /// value and type).
+    @_spi(EmberInternal) public static func allColumns(dataSchema: StructType, partitionSchema: StructType) -> [Int] {
+        let partitionIndex = Dictionary(partitionSchema.fields.enumerated().map { ($1.name.lowercased(), dataSchema.count + $0) },
+                                        uniquingKeysWith: { first, _ in first })
+        var overlapping = Set<Int>()
+        var columns = dataSchema.fields.indices.map { i -> Int in
+            guard let p = partitionIndex[dataSchema.fields[i].name.lowercased()] else { return i }
+            overlapping.insert(p)
+            return p
+        }
+        columns += (dataSchema.count..<(dataSchema.count + partitionSchema.count)).filter { !overlapping.contains($0) }
+        return columns
     }
 
     /// The schema of the batches the scan produces.
