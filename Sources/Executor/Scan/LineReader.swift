@@ -25,10 +25,13 @@ import Darwin
 ///     buffer:  [ consumed lines | cursor → unread bytes | free ]
 ///
 /// When no `\n` is left in the unread bytes, they are moved to the front and the rest of the
-/// buffer is refilled; a line longer than the buffer doubles it. One reader per task, not shared.
+/// buffer is refilled; a line longer than the buffer doubles it, up to `maxLineBytes`: a longer
+/// line is an error naming the file and line (a string holds at most `Int32.max` bytes). One
+/// reader per task, not shared.
 @_spi(EmberInternal) public final class LineReader {
     @_spi(EmberInternal) public let split: FileSplit
     private let fd: Int32
+    private let maxLineBytes: Int
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
     /// Lines starting at or after this offset belong to the next split.
@@ -44,8 +47,10 @@ import Darwin
     @_spi(EmberInternal) public static let defaultChunkSize = 4 << 20
 
     /// Opens the split's file and checks that its size is still the planned `fileLength`.
-    @_spi(EmberInternal) public init(split: FileSplit, chunkSize: Int = LineReader.defaultChunkSize) throws {
+    @_spi(EmberInternal) public init(split: FileSplit, chunkSize: Int = LineReader.defaultChunkSize,
+                                     maxLineBytes: Int = ScanLimits.maxStringBytes) throws {
         self.split = split
+        self.maxLineBytes = min(max(maxLineBytes, 1), ScanLimits.maxStringBytes)
         let fd = open(split.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -87,6 +92,7 @@ import Darwin
             }
             if let nl = memchr(buffer + cursor, 0x0A, filled - cursor) {
                 let lineEnd = buffer.distance(to: nl)
+                if lineEnd - cursor > maxLineBytes { throw try lineTooLong(at: bufferStart + Int64(cursor)) }
                 defer { cursor = lineEnd + 1 }
                 return line(cursor, lineEnd)
             }
@@ -94,6 +100,7 @@ import Darwin
                 // Last line of the file, without '\n'.
                 finished = true
                 if cursor < filled {
+                    if filled - cursor > maxLineBytes { throw try lineTooLong(at: bufferStart + Int64(cursor)) }
                     defer { cursor = filled }
                     return line(cursor, filled)
                 }
@@ -117,6 +124,14 @@ import Darwin
         var stop = end
         if stop > start && buffer.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0D { stop -= 1 }
         return (UnsafeRawBufferPointer(start: buffer + start, count: stop - start), bufferStart + Int64(start))
+    }
+
+    /// The error for a line of more than `maxLineBytes` bytes starting at `offset`.
+    private func lineTooLong(at offset: Int64) throws -> EmberError {
+        let limit = maxLineBytes == ScanLimits.maxStringBytes ? "2 GiB, the most a string holds" : "\(maxLineBytes) bytes"
+        return EmberError(.input, "a line longer than \(limit)",
+                          context: [.init("file", split.path), .init("line", String(try lineNumber(at: offset)))],
+                          hint: "check that the file's lines end in \\n (a file without line breaks is one line), or split the record")
     }
 
     /// Positions the reader at the first line the split owns.
@@ -158,7 +173,11 @@ import Darwin
             cursor = 0
             filled = partial
         }
-        if filled == capacity { grow() }
+        if filled == capacity {
+            // The partial line fills the buffer: it starts at bufferStart.
+            guard capacity <= maxLineBytes else { throw try lineTooLong(at: bufferStart) }
+            grow(to: min(capacity * 2, maxLineBytes + 1))
+        }
         filled += try read(at: bufferStart + Int64(filled), into: filled)
     }
 
@@ -177,12 +196,12 @@ import Darwin
         return want
     }
 
-    private func grow() {
-        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+    private func grow(to size: Int) {
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         bigger.copyMemory(from: buffer, byteCount: capacity)
         buffer.deallocate()
         buffer = bigger
-        capacity *= 2
+        capacity = size
     }
 
     /// The 1-based number of the line containing byte `offset` of the file: one more than the

@@ -79,6 +79,25 @@
     @_spi(EmberInternal) public var end: Int64 { start + length }
 }
 
+/// How large a scan lets its records and batches grow. A string column's offsets are Int32, so no
+/// line (CSV, JSON lines, text) may pass `Int32.max` bytes, and a batch is cut when its strings
+/// reach `batchStringBytes` (SessionConfig's maxLineBytes and scanBatchStringBytes; tests lower
+/// them to reach the limits with small files).
+@_spi(EmberInternal) public struct ScanLimits: Sendable, Codable, Hashable {
+    /// The longest line a line format takes; a longer one is an error naming the file and line.
+    @_spi(EmberInternal) public var maxLineBytes: Int
+    /// A batch is cut once the string bytes it holds (in any column) reach this.
+    @_spi(EmberInternal) public var batchStringBytes: Int
+
+    @_spi(EmberInternal) public static let maxStringBytes = Int(Int32.max)
+
+    /// Limits clamped to what a string column can hold.
+    @_spi(EmberInternal) public init(maxLineBytes: Int = ScanLimits.maxStringBytes, batchStringBytes: Int = 64 << 20) {
+        self.maxLineBytes = min(max(maxLineBytes, 1), Self.maxStringBytes)
+        self.batchStringBytes = min(max(batchStringBytes, 1), Self.maxStringBytes)
+    }
+}
+
 /// A scan of files: format, full schema of the files, the columns to produce (pruning), and splits.
 @_spi(EmberInternal) public struct FileScan: Sendable, Codable, Hashable {
     @_spi(EmberInternal) public var paths: [String]
@@ -96,6 +115,7 @@
     @_spi(EmberInternal) public var pruning: PartitionPruning? = nil
     /// Comparisons a filter above the scan makes, for the format to skip data by (Parquet's statistics).
     @_spi(EmberInternal) public var pushedFilters: [ScanPredicate] = []
+    @_spi(EmberInternal) public var limits = ScanLimits()
 
     @_spi(EmberInternal) public init(paths: [String], format: FileFormat, dataSchema: StructType, partitionSchema: StructType = StructType([]),
                                      requiredColumns: [Int]? = nil, splits: [FileSplit]) {

@@ -9,6 +9,8 @@
     @_spi(EmberInternal) public var splits: [FileSplit]
     /// Columns discovered from `col=value` directories, after `schema`'s (see PartitionDiscovery).
     @_spi(EmberInternal) public var partitionSchema = StructType([])
+    /// The session's limits when the files were read (FileScan.limits).
+    @_spi(EmberInternal) public var limits = ScanLimits()
     @_spi(EmberInternal) public init(paths: [String], format: FileFormat, schema: StructType, splits: [FileSplit], partitionSchema: StructType = StructType([])) {
         self.paths = paths
         self.format = format

@@ -112,24 +112,24 @@
         let capacity = ColumnarBatch.defaultCapacity
         var decoder = try JSONRecordDecoder(options: options, dataSchema: scan.dataSchema, requiredColumns: scan.requiredColumns,
                                             rowsPerBatch: capacity)
-        let reader = try LineReader(split: split)
+        let reader = try LineReader(split: split, maxLineBytes: scan.limits.maxLineBytes)
         var columns = decoder.makeColumns()
         var rows = 0
-        var batchBytes = 0
+        var batchBytes = BatchStringBytes(scan.limits)
         try columns.withUnsafeMutableBufferPointer { columns in
             func flush() throws {
                 try emit(decoder.finishBatch(columns, rows: rows))
                 rows = 0
-                batchBytes = 0
+                batchBytes.reset()
             }
             while let (raw, offset) = try reader.next() {
                 let line = offset == 0 ? CSVSchemaInference.droppingByteOrderMark(raw) : raw
                 if rows > 0, let n = decoder.arrayRowCount(line), rows + n > capacity { try flush() }
+                if batchBytes.mustCutBefore(line.count) { try flush() }
                 switch decoder.decode(line, into: columns) {
                 case .rows(let n):
                     rows += n
-                    batchBytes += line.count   // bounds the string bytes of any column
-                    if rows >= capacity || batchBytes >= CSVRecordDecoder.maxBatchBytes { try flush() }
+                    if batchBytes.add(line.count) || rows >= capacity { try flush() }
                 case .dropped:
                     continue
                 case .failed(let problem):
