@@ -1,6 +1,6 @@
 // ScanLimitTests: a string column's offsets are Int32, so scans keep every batch's string bytes in
 // bounds: a CSV, JSON or text line longer than the limit (2 GiB − 1, lowered here) is an error
-// naming the file and line; line scans cut batches before their strings pass
+// naming the file and line, plain or compressed; line scans cut batches before their strings pass
 // `batchStringBytes`; Parquet cuts batches by the string bytes its columns accumulate, for PLAIN,
 // dictionary and DELTA encodings. Limits are lowered through SessionConfig, so no test writes GiBs.
 
@@ -34,6 +34,9 @@ import Testing
         let csv = dir.write("a.csv", "id,s\n1,\(fine)\n2,b\n3,\(long)\n4,c\n")
         let json = dir.write("a.json", "{\"s\": \"a\"}\n{\"s\": \"\(long)\"}\n")
         let text = dir.write("a.txt", "a\n\nb\n\(long)")   // the last line has no \n
+        let gzipped = dir.write("b.csv", "id,s\n" + (1...3000).map { "\($0),v" }.joined(separator: "\n") + "\n9,\(long)\n")
+        let (status, _, _) = try runProgram("/usr/bin/gzip", [gzipped])
+        #expect(status == 0)
         let session = try Self.session(maxLineBytes: 1006)
         defer { session.stop() }
         // The 1000-byte line (1006 bytes with "1,") is within the limit.
@@ -43,6 +46,7 @@ import Testing
             (csv, 4, { try session.read.option("header", true).option("inferSchema", true).csv(csv).count() }),
             (json, 2, { try session.read.schema("s STRING").json(json).count() }),
             (text, 4, { try session.read.text(text).count() }),
+            (gzipped + ".gz", 3002, { try session.read.option("header", true).schema("id BIGINT, s STRING").csv(gzipped + ".gz").count() }),
         ]
         for c in cases {
             let error = scanCaughtError { _ = try c.read() }

@@ -1,5 +1,6 @@
 // LineReader: the lines of one FileSplit, read straight from the file in large chunks with
-// pread(2) and handed out as byte buffers (no String per line), following the split rule.
+// pread(2) (or decompressed as a stream, for a .gz / .zst / .deflate file) and handed out as byte
+// buffers (no String per line), following the split rule.
 
 #if canImport(Glibc)
 import Glibc
@@ -26,11 +27,18 @@ import Darwin
 ///
 /// When no `\n` is left in the unread bytes, they are moved to the front and the rest of the
 /// buffer is refilled; a line longer than the buffer doubles it, up to `maxLineBytes`: a longer
-/// line is an error naming the file and line (a string holds at most `Int32.max` bytes). One
-/// reader per task, not shared.
+/// line is an error naming the file and line (a string holds at most `Int32.max` bytes).
+///
+/// A compressed file (see ``InputCompression``) is one split, read whole: the buffer is refilled
+/// from a ``StreamDecompressor`` and offsets count decompressed bytes. One reader per task, not
+/// shared.
 @_spi(EmberInternal) public final class LineReader {
     @_spi(EmberInternal) public let split: FileSplit
     private let fd: Int32
+    /// The decompressor of a compressed file (nil: the file's bytes are the text).
+    private let decompressor: StreamDecompressor?
+    private let compression: InputCompression?
+    private var decompressedAll = false
     private let maxLineBytes: Int
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
@@ -51,6 +59,12 @@ import Darwin
                                      maxLineBytes: Int = ScanLimits.maxStringBytes) throws {
         self.split = split
         self.maxLineBytes = min(max(maxLineBytes, 1), ScanLimits.maxStringBytes)
+        let compression = try InputCompression.of(split.path)
+        if compression != nil && (split.start != 0 || split.length < split.fileLength) {
+            throw EmberError(.input, "a compressed file cannot be read in parts (split at \(split.start), \(split.length) bytes)",
+                             context: [.init("file", split.path)], hint: "plan compressed files as one split each (FileSplitter does)")
+        }
+        self.compression = compression
         let fd = open(split.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -67,10 +81,18 @@ import Darwin
                              hint: "do not modify input files while a query reads them; run the query again")
         }
         self.fd = fd
-        end = min(split.end, split.fileLength)
+        do {
+            decompressor = try compression.map { try StreamDecompressor(fd: fd, path: split.path, fileLength: split.fileLength, codec: $0) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        end = compression == nil ? min(split.end, split.fileLength) : .max
         // Small splits (and small files) do not need a full-size chunk: the split plus 64 KiB for
-        // its last line (the buffer grows if that line is longer).
-        let wanted = min(Int64(chunkSize), min(split.fileLength - split.start, split.length + (64 << 10)) + 1)
+        // its last line (the buffer grows if that line is longer); a compressed file, a few times
+        // its size.
+        let wanted = compression == nil ? min(Int64(chunkSize), min(split.fileLength - split.start, split.length + (64 << 10)) + 1)
+                                        : min(Int64(chunkSize), max(64 << 10, min(split.fileLength, Int64(chunkSize)) * 8))
         capacity = Int(max(wanted, 4096))
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
@@ -96,7 +118,7 @@ import Darwin
                 defer { cursor = lineEnd + 1 }
                 return line(cursor, lineEnd)
             }
-            if bufferStart + Int64(filled) >= split.fileLength {
+            if readAll {
                 // Last line of the file, without '\n'.
                 finished = true
                 if cursor < filled {
@@ -124,6 +146,11 @@ import Darwin
         var stop = end
         if stop > start && buffer.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0D { stop -= 1 }
         return (UnsafeRawBufferPointer(start: buffer + start, count: stop - start), bufferStart + Int64(start))
+    }
+
+    /// Whether the buffer holds the file's last bytes.
+    private var readAll: Bool {
+        decompressor == nil ? bufferStart + Int64(filled) >= split.fileLength : decompressedAll
     }
 
     /// The error for a line of more than `maxLineBytes` bytes starting at `offset`.
@@ -181,8 +208,14 @@ import Darwin
         filled += try read(at: bufferStart + Int64(filled), into: filled)
     }
 
-    /// Reads as many bytes as fit (up to the planned file length) at `offset` into buffer[at...].
+    /// Reads as many bytes as fit (up to the planned file length) at `offset` into buffer[at...];
+    /// from a compressed file, the next decompressed bytes (at least one, until the end).
     private func read(at offset: Int64, into at: Int) throws -> Int {
+        if let decompressor {
+            let n = try decompressor.read(into: buffer + at, count: capacity - at)
+            if n == 0 { decompressedAll = true }
+            return n
+        }
         let want = Int(min(Int64(capacity - at), split.fileLength - offset))
         var done = 0
         while done < want {
@@ -204,19 +237,27 @@ import Darwin
         capacity = size
     }
 
-    /// The 1-based number of the line containing byte `offset` of the file: one more than the
-    /// number of `\n` before it. Reads the file from the start (for error messages only).
+    /// The 1-based number of the line containing byte `offset` of the file (of its decompressed
+    /// bytes, for a compressed file): one more than the number of `\n` before it. Reads the file
+    /// from the start (for error messages only).
     @_spi(EmberInternal) public func lineNumber(at offset: Int64) throws -> Int {
         let chunk = 1 << 20
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
         defer { scratch.deallocate() }
+        let decompressor = try compression.map { try StreamDecompressor(fd: fd, path: split.path, fileLength: split.fileLength, codec: $0) }
         var newlines = 0
         var position: Int64 = 0
-        let limit = min(offset, split.fileLength)
+        let limit = decompressor == nil ? min(offset, split.fileLength) : offset
         while position < limit {
             let want = Int(min(Int64(chunk), limit - position))
-            let n = pread(fd, scratch, want, off_t(position))
-            if n < 0 && errno == EINTR { continue }
+            let n: Int
+            if let decompressor {
+                n = try decompressor.read(into: scratch, count: want)
+                if n == 0 { break }
+            } else {
+                n = pread(fd, scratch, want, off_t(position))
+                if n < 0 && errno == EINTR { continue }
+            }
             guard n > 0 else {
                 throw EmberError(.input, "cannot read input file: \(posixErrorText())", context: [.init("file", split.path)])
             }
