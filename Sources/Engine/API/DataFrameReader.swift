@@ -61,8 +61,10 @@ public struct DataFrameReader: Sendable {
             StructType(schema.fields.filter { field in listing.schema.index(of: field.name) == nil })
         }
         let (format, schema) = try source.resolve(paths: files, format: options, userSchema: dataSchema)
-        return DataFrame(session: session, plan: .relation(FileRelation(paths: paths, format: format, schema: schema, splits: splits,
-                                                                        partitionSchema: listing.schema)))
+        var relation = FileRelation(paths: paths, format: format, schema: schema, splits: splits, partitionSchema: listing.schema)
+        let config = session.conf.current
+        relation.limits = ScanLimits(maxLineBytes: config.maxLineBytes, batchStringBytes: config.scanBatchStringBytes)
+        return DataFrame(session: session, plan: .relation(relation))
     }
 
     /// Text files: one row per line in a `value` column.

@@ -144,6 +144,8 @@ public enum EventLogReader {
             let input = m["Input Metrics"] as? [String: Any] ?? [:]
             metrics.inputBytes = try amount(input["Bytes Read"], "Bytes Read")
             metrics.inputRows = try amount(input["Records Read"], "Records Read")
+            metrics.rowGroupsRead = try amount(input["Ember Row Groups Read"], "Ember Row Groups Read")
+            metrics.rowGroupsSkipped = try amount(input["Ember Row Groups Skipped"], "Ember Row Groups Skipped")
             let read = m["Shuffle Read Metrics"] as? [String: Any] ?? [:]
             metrics.shuffleReadBytes = try amount(read["Local Bytes Read"], "Local Bytes Read")
             metrics.shuffleReadRows = try amount(read["Total Records Read"], "Total Records Read")

@@ -71,6 +71,8 @@ enum RestAPI {
             "executorRunTime": tasks.saturatedSum { Int64($0.metrics.durationNanos / 1_000_000) },
             "inputBytes": tasks.saturatedSum { $0.metrics.inputBytes },
             "inputRecords": tasks.saturatedSum { $0.metrics.inputRows },
+            "rowGroupsRead": tasks.saturatedSum { $0.metrics.rowGroupsRead },
+            "rowGroupsSkipped": tasks.saturatedSum { $0.metrics.rowGroupsSkipped },
             "shuffleReadBytes": tasks.saturatedSum { $0.metrics.shuffleReadBytes },
             "shuffleReadRecords": tasks.saturatedSum { $0.metrics.shuffleReadRows },
             "shuffleWriteBytes": tasks.saturatedSum { $0.metrics.shuffleWriteBytes },
@@ -87,14 +89,16 @@ enum RestAPI {
         return d
     }
 
-    /// Spark's TaskData. As in Spark, a task still running has no metrics yet, and a duration
+    /// Spark's TaskData (its inputMetrics also count Parquet row groups read and skipped by
+    /// statistics). As in Spark, a task still running has no metrics yet, and a duration
     /// shows only once it is above 0 ms (null before).
     static func task(_ t: AppStatusStore.TaskRow) -> [String: Any] {
         let m = t.metrics
         let metrics: [String: Any] = [
             "executorRunTime": Int64(m.durationNanos / 1_000_000), "peakExecutionMemory": m.peakExecutionMemory,
             "memoryBytesSpilled": m.memoryBytesSpilled, "diskBytesSpilled": m.diskBytesSpilled,
-            "inputMetrics": ["bytesRead": m.inputBytes, "recordsRead": m.inputRows],
+            "inputMetrics": ["bytesRead": m.inputBytes, "recordsRead": m.inputRows,
+                             "rowGroupsRead": m.rowGroupsRead, "rowGroupsSkipped": m.rowGroupsSkipped],
             "shuffleReadMetrics": ["localBytesRead": m.shuffleReadBytes, "recordsRead": m.shuffleReadRows, "localBlocksFetched": m.shuffleBlocksFetched],
             "shuffleWriteMetrics": ["bytesWritten": m.shuffleWriteBytes, "recordsWritten": m.shuffleWriteRows]]
         return ["taskId": t.info.taskId, "index": t.info.partition, "attempt": t.info.attempt, "launchTime": date(t.info.launchTime),

@@ -74,12 +74,15 @@ enum WebPages {
         let done = tasks.filter { $0.status == "SUCCESS" }
         let rule = SkewRule(sizes: done.map(\.metrics.readBytes))
         func isSkewed(_ t: AppStatusStore.TaskRow) -> Bool { t.status == "SUCCESS" && rule.isSkewed(t.metrics.readBytes) }
+        // Parquet's row groups, in stages that read any.
+        let readsRowGroups = tasks.contains { $0.metrics.rowGroupsRead > 0 || $0.metrics.rowGroupsSkipped > 0 }
         var rows: HTML = ""
         for t in tasks {
             let skewed = isSkewed(t)
+            let rowGroups: HTML = readsRowGroups ? "<td>\(t.metrics.rowGroupsRead)</td><td>\(t.metrics.rowGroupsSkipped)</td>" : ""
             rows += "<tr class=\"\(skewed ? "skew" : "")\"><td>\(t.info.partition)</td><td>\(t.info.attempt)</td><td>\(t.info.executor)</td>"
                 + "<td class=\"l\">\(t.info.locality)</td><td class=\"l \(t.status)\">\(t.status)</td>"
-                + "<td>\(t.metrics.durationNanos / 1_000_000) ms</td><td>\(t.metrics.readBytes)</td><td>\(t.metrics.shuffleWriteBytes)</td>"
+                + "<td>\(t.metrics.durationNanos / 1_000_000) ms</td><td>\(t.metrics.readBytes)</td>\(rowGroups)<td>\(t.metrics.shuffleWriteBytes)</td>"
                 + "<td class=\"l\">\(skewed ? "skewed" : "")</td><td class=\"l\">\(t.error ?? "")</td></tr>"
         }
         var skewNote: HTML = ""
@@ -93,7 +96,9 @@ enum WebPages {
             + "<h3>Task duration distribution</h3>" + histogram(done.map { Double($0.metrics.durationNanos) / 1e6 })
             + "<h3>Summary metrics for \(done.count) completed tasks</h3>" + quantiles(done) + skewNote
             + "<h3>Tasks</h3><table><tr><th>Partition</th><th>Attempt</th><th>Executor</th><th class=\"l\">Locality</th><th class=\"l\">Status</th>"
-            + "<th>Duration</th><th>Input + shuffle read (bytes)</th><th>Shuffle write (bytes)</th><th class=\"l\">Skew</th><th class=\"l\">Error</th></tr>\(rows)</table>"
+            + "<th>Duration</th><th>Input + shuffle read (bytes)</th>"
+            + (readsRowGroups ? "<th>Row groups read</th><th>Row groups skipped</th>" : "")
+            + "<th>Shuffle write (bytes)</th><th class=\"l\">Skew</th><th class=\"l\">Error</th></tr>\(rows)</table>"
         return page("Stage \(id)", s, body)
     }
 
@@ -108,6 +113,9 @@ enum WebPages {
         return "<table><tr><th class=\"l\">Metric</th><th>Min</th><th>25th percentile</th><th>Median</th><th>75th percentile</th><th>Max</th></tr>"
             + row("Duration", tasks.map { Int64($0.metrics.durationNanos / 1_000_000) }, " ms")
             + row("Input + shuffle read (bytes)", tasks.map(\.metrics.readBytes), "")
+            + (tasks.contains { $0.metrics.rowGroupsRead > 0 || $0.metrics.rowGroupsSkipped > 0 }
+                ? row("Parquet row groups read", tasks.map(\.metrics.rowGroupsRead), "")
+                    + row("Parquet row groups skipped by statistics", tasks.map(\.metrics.rowGroupsSkipped), "") : "")
             + row("Shuffle write (bytes)", tasks.map(\.metrics.shuffleWriteBytes), "")
             + row("Peak execution memory (bytes)", tasks.map(\.metrics.peakExecutionMemory), "") + "</table>"
     }

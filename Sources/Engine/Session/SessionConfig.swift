@@ -55,6 +55,12 @@ public struct SessionConfig: Sendable {
     /// The format `df.write.save(path)` writes and `session.read.load(path)` reads when no
     /// `format` is given (Spark's `spark.sql.sources.default`, parquet): csv, json, parquet or text.
     public var defaultDataSource = "parquet"
+    /// The longest line a CSV, JSON lines or text read takes, in bytes; a longer one fails the read
+    /// naming its file and line. At most (and by default) 2 GiB − 1, what a string can hold.
+    public var maxLineBytes: Int = Int(Int32.max)
+    /// A file scan cuts its batches once their string bytes reach this (as well as at 4096 rows),
+    /// so large values never overflow a batch's 2 GiB of string bytes. Default 64 MiB.
+    public var scanBatchStringBytes: Int = 64 << 20
     /// zstd level of shuffle files (Spark's `spark.io.compression.zstd.level`, 1).
     public var shuffleCompressionLevel: Int32 = 1
     /// Attempts per task before the job fails (Spark's `spark.task.maxFailures`, 4).

@@ -11,6 +11,8 @@
 // (`yyyy-MM-dd HH:mm:ss[.f…]`), else string; a column mixing bigint and double is double, date and
 // timestamp timestamp, anything else string; a column of nulls only is string. Every file must sit
 // under the same partition column names, in the same order ("Conflicting partition column names").
+// A partition column the files hold too is read from the directory, in the file column's place
+// (FileScan.allColumns).
 
 @_spi(EmberInternal) import Planner
 

@@ -23,7 +23,7 @@ import Darwin
 /// Listing: a path naming a file is taken as is; a path naming a directory contributes its regular
 /// files (symlinks followed), sorted by name byte-wise. Names starting with `.` or `_` are hidden
 /// and skipped, as Spark's file index does (`_SUCCESS`, `.part-0.crc`, our writers' `.tmp` files).
-/// Subdirectories are not descended into (Ember has no partition discovery).
+/// Subdirectories are not descended into (PartitionDiscovery lists directory trees).
 ///
 /// Split size (Spark's `FilePartition.maxSplitBytes`, with `targetSplitBytes` in the role of
 /// `spark.sql.files.maxPartitionBytes` and `minSplits` in the role of the default parallelism):
@@ -35,7 +35,8 @@ import Darwin
 ///
 /// Each file is then cut into ranges of `maxSplitBytes`; to avoid a tiny tail (Hadoop's
 /// `SPLIT_SLOP`), the last range absorbs the remainder when it is at most 10 % of a split.
-/// Unlike Spark, small files are not packed together: each split is one task.
+/// Unlike Spark, small files are not packed together: each split is one task. A compressed file
+/// (`.gz`, `.zst`, `.deflate`: ``InputCompression``) cannot be cut, so it is one split, whole.
 ///
 /// Empty files give no split at all (as in Spark): they contain no rows. Callers that need an
 /// empty file's header (schema inference) list files with ``listFiles(_:)`` instead.
@@ -56,6 +57,10 @@ import Darwin
                                  minSplits: minSplits)
         var result: [FileSplit] = []
         for file in files where file.length > 0 {
+            if !InputCompression.isSplittable(file.path) {
+                result.append(FileSplit(path: file.path, start: 0, length: file.length, fileLength: file.length))
+                continue
+            }
             var offset: Int64 = 0
             while offset < file.length {
                 let remaining = file.length - offset

@@ -1,5 +1,6 @@
 // LineReader: the lines of one FileSplit, read straight from the file in large chunks with
-// pread(2) and handed out as byte buffers (no String per line), following the split rule.
+// pread(2) (or decompressed as a stream, for a .gz / .zst / .deflate file) and handed out as byte
+// buffers (no String per line), following the split rule.
 
 #if canImport(Glibc)
 import Glibc
@@ -25,10 +26,20 @@ import Darwin
 ///     buffer:  [ consumed lines | cursor → unread bytes | free ]
 ///
 /// When no `\n` is left in the unread bytes, they are moved to the front and the rest of the
-/// buffer is refilled; a line longer than the buffer doubles it. One reader per task, not shared.
+/// buffer is refilled; a line longer than the buffer doubles it, up to `maxLineBytes`: a longer
+/// line is an error naming the file and line (a string holds at most `Int32.max` bytes).
+///
+/// A compressed file (see ``InputCompression``) is one split, read whole: the buffer is refilled
+/// from a ``StreamDecompressor`` and offsets count decompressed bytes. One reader per task, not
+/// shared.
 @_spi(EmberInternal) public final class LineReader {
     @_spi(EmberInternal) public let split: FileSplit
     private let fd: Int32
+    /// The decompressor of a compressed file (nil: the file's bytes are the text).
+    private let decompressor: StreamDecompressor?
+    private let compression: InputCompression?
+    private var decompressedAll = false
+    private let maxLineBytes: Int
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
     /// Lines starting at or after this offset belong to the next split.
@@ -44,8 +55,16 @@ import Darwin
     @_spi(EmberInternal) public static let defaultChunkSize = 4 << 20
 
     /// Opens the split's file and checks that its size is still the planned `fileLength`.
-    @_spi(EmberInternal) public init(split: FileSplit, chunkSize: Int = LineReader.defaultChunkSize) throws {
+    @_spi(EmberInternal) public init(split: FileSplit, chunkSize: Int = LineReader.defaultChunkSize,
+                                     maxLineBytes: Int = ScanLimits.maxStringBytes) throws {
         self.split = split
+        self.maxLineBytes = min(max(maxLineBytes, 1), ScanLimits.maxStringBytes)
+        let compression = try InputCompression.of(split.path)
+        if compression != nil && (split.start != 0 || split.length < split.fileLength) {
+            throw EmberError(.input, "a compressed file cannot be read in parts (split at \(split.start), \(split.length) bytes)",
+                             context: [.init("file", split.path)], hint: "plan compressed files as one split each (FileSplitter does)")
+        }
+        self.compression = compression
         let fd = open(split.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
@@ -62,10 +81,18 @@ import Darwin
                              hint: "do not modify input files while a query reads them; run the query again")
         }
         self.fd = fd
-        end = min(split.end, split.fileLength)
+        do {
+            decompressor = try compression.map { try StreamDecompressor(fd: fd, path: split.path, fileLength: split.fileLength, codec: $0) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        end = compression == nil ? min(split.end, split.fileLength) : .max
         // Small splits (and small files) do not need a full-size chunk: the split plus 64 KiB for
-        // its last line (the buffer grows if that line is longer).
-        let wanted = min(Int64(chunkSize), min(split.fileLength - split.start, split.length + (64 << 10)) + 1)
+        // its last line (the buffer grows if that line is longer); a compressed file, a few times
+        // its size.
+        let wanted = compression == nil ? min(Int64(chunkSize), min(split.fileLength - split.start, split.length + (64 << 10)) + 1)
+                                        : min(Int64(chunkSize), max(64 << 10, min(split.fileLength, Int64(chunkSize)) * 8))
         capacity = Int(max(wanted, 4096))
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
@@ -87,13 +114,15 @@ import Darwin
             }
             if let nl = memchr(buffer + cursor, 0x0A, filled - cursor) {
                 let lineEnd = buffer.distance(to: nl)
+                if lineEnd - cursor > maxLineBytes { throw try lineTooLong(at: bufferStart + Int64(cursor)) }
                 defer { cursor = lineEnd + 1 }
                 return line(cursor, lineEnd)
             }
-            if bufferStart + Int64(filled) >= split.fileLength {
+            if readAll {
                 // Last line of the file, without '\n'.
                 finished = true
                 if cursor < filled {
+                    if filled - cursor > maxLineBytes { throw try lineTooLong(at: bufferStart + Int64(cursor)) }
                     defer { cursor = filled }
                     return line(cursor, filled)
                 }
@@ -117,6 +146,19 @@ import Darwin
         var stop = end
         if stop > start && buffer.load(fromByteOffset: stop - 1, as: UInt8.self) == 0x0D { stop -= 1 }
         return (UnsafeRawBufferPointer(start: buffer + start, count: stop - start), bufferStart + Int64(start))
+    }
+
+    /// Whether the buffer holds the file's last bytes.
+    private var readAll: Bool {
+        decompressor == nil ? bufferStart + Int64(filled) >= split.fileLength : decompressedAll
+    }
+
+    /// The error for a line of more than `maxLineBytes` bytes starting at `offset`.
+    private func lineTooLong(at offset: Int64) throws -> EmberError {
+        let limit = maxLineBytes == ScanLimits.maxStringBytes ? "2 GiB, the most a string holds" : "\(maxLineBytes) bytes"
+        return EmberError(.input, "a line longer than \(limit)",
+                          context: [.init("file", split.path), .init("line", String(try lineNumber(at: offset)))],
+                          hint: "check that the file's lines end in \\n (a file without line breaks is one line), or split the record")
     }
 
     /// Positions the reader at the first line the split owns.
@@ -158,12 +200,22 @@ import Darwin
             cursor = 0
             filled = partial
         }
-        if filled == capacity { grow() }
+        if filled == capacity {
+            // The partial line fills the buffer: it starts at bufferStart.
+            guard capacity <= maxLineBytes else { throw try lineTooLong(at: bufferStart) }
+            grow(to: min(capacity * 2, maxLineBytes + 1))
+        }
         filled += try read(at: bufferStart + Int64(filled), into: filled)
     }
 
-    /// Reads as many bytes as fit (up to the planned file length) at `offset` into buffer[at...].
+    /// Reads as many bytes as fit (up to the planned file length) at `offset` into buffer[at...];
+    /// from a compressed file, the next decompressed bytes (at least one, until the end).
     private func read(at offset: Int64, into at: Int) throws -> Int {
+        if let decompressor {
+            let n = try decompressor.read(into: buffer + at, count: capacity - at)
+            if n == 0 { decompressedAll = true }
+            return n
+        }
         let want = Int(min(Int64(capacity - at), split.fileLength - offset))
         var done = 0
         while done < want {
@@ -177,27 +229,35 @@ import Darwin
         return want
     }
 
-    private func grow() {
-        let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+    private func grow(to size: Int) {
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
         bigger.copyMemory(from: buffer, byteCount: capacity)
         buffer.deallocate()
         buffer = bigger
-        capacity *= 2
+        capacity = size
     }
 
-    /// The 1-based number of the line containing byte `offset` of the file: one more than the
-    /// number of `\n` before it. Reads the file from the start (for error messages only).
+    /// The 1-based number of the line containing byte `offset` of the file (of its decompressed
+    /// bytes, for a compressed file): one more than the number of `\n` before it. Reads the file
+    /// from the start (for error messages only).
     @_spi(EmberInternal) public func lineNumber(at offset: Int64) throws -> Int {
         let chunk = 1 << 20
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
         defer { scratch.deallocate() }
+        let decompressor = try compression.map { try StreamDecompressor(fd: fd, path: split.path, fileLength: split.fileLength, codec: $0) }
         var newlines = 0
         var position: Int64 = 0
-        let limit = min(offset, split.fileLength)
+        let limit = decompressor == nil ? min(offset, split.fileLength) : offset
         while position < limit {
             let want = Int(min(Int64(chunk), limit - position))
-            let n = pread(fd, scratch, want, off_t(position))
-            if n < 0 && errno == EINTR { continue }
+            let n: Int
+            if let decompressor {
+                n = try decompressor.read(into: scratch, count: want)
+                if n == 0 { break }
+            } else {
+                n = pread(fd, scratch, want, off_t(position))
+                if n < 0 && errno == EINTR { continue }
+            }
             guard n > 0 else {
                 throw EmberError(.input, "cannot read input file: \(posixErrorText())", context: [.init("file", split.path)])
             }

@@ -62,8 +62,10 @@ extension Analyzer {
                              hint: "select the same columns on both sides (or use unionByName)")
         }
         var fields: [StructField] = []
-        for (a, b) in zip(lf, rf) {
-            guard let t = setOperationType(a.dataType, b.dataType) else {
+        for (i, (a, b)) in zip(lf, rf).enumerated() {
+            // A bare NULL has no type of its own (Spark's NullType): it takes the other side's.
+            let t = isNullLiteralColumn(l, i) ? b.dataType : isNullLiteralColumn(r, i) ? a.dataType : setOperationType(a.dataType, b.dataType)
+            guard let t else {
                 throw EmberError(.analysis, "\(operation): column `\(a.name)` is \(a.dataType) in the first input but \(b.dataType) in the second",
                                  context: [.init("column", a.name)], hint: "cast one side so both have the same type")
             }
@@ -79,6 +81,25 @@ extension Analyzer {
             return .project(exprs, StructType(zip(pf, fields).map { StructField($0.name, $1.dataType, nullable: $0.nullable) }), p)
         }
         return (cast(l), cast(r), StructType(fields))
+    }
+
+    /// Whether column `i` of `plan` is a bare NULL literal in every row.
+    static func isNullLiteralColumn(_ plan: ResolvedPlan, _ i: Int) -> Bool {
+        switch plan {
+        case .project(let exprs, _, _): return i < exprs.count && isNullLiteral(exprs[i])
+        case .union(let children, _): return !children.isEmpty && children.allSatisfy { isNullLiteralColumn($0, i) }
+        default: return false
+        }
+    }
+
+    /// Spark's widening of an inline table's (VALUES) column, `findWiderTypeWithoutStringPromotion`:
+    /// numbers to double, date and timestamp to timestamp, arrays by their elements; nil (an
+    /// error) for anything else: unlike a set operation, no type becomes a string.
+    static func inlineTableType(_ a: DataType, _ b: DataType) -> DataType? {
+        if let t = commonType(a, b) { return t }
+        if Set([a, b]) == [.date, .timestamp] { return .timestamp }
+        if case .array(let x) = a, case .array(let y) = b { return inlineTableType(x, y).map { .array($0) } }
+        return nil
     }
 
     /// Spark's widening for set operations: numbers to double, date and timestamp to timestamp,

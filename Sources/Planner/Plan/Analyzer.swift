@@ -10,7 +10,9 @@
         case .invalid(let error):
             throw error
         case .relation(let r):
-            let scan = ResolvedPlan.scan(FileScan(paths: r.paths, format: r.format, dataSchema: r.schema, partitionSchema: r.partitionSchema, splits: r.splits))
+            var fileScan = FileScan(paths: r.paths, format: r.format, dataSchema: r.schema, partitionSchema: r.partitionSchema, splits: r.splits)
+            fileScan.limits = r.limits
+            let scan = ResolvedPlan.scan(fileScan)
             return (scan, Scope(scan.schema))
         case .range(let r):
             guard r.step != 0, r.numPartitions >= 1 else {

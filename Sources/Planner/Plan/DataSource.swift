@@ -79,6 +79,25 @@
     @_spi(EmberInternal) public var end: Int64 { start + length }
 }
 
+/// How large a scan lets its records and batches grow. A string column's offsets are Int32, so no
+/// line (CSV, JSON lines, text) may pass `Int32.max` bytes, and a batch is cut when its strings
+/// reach `batchStringBytes` (SessionConfig's maxLineBytes and scanBatchStringBytes; tests lower
+/// them to reach the limits with small files).
+@_spi(EmberInternal) public struct ScanLimits: Sendable, Codable, Hashable {
+    /// The longest line a line format takes; a longer one is an error naming the file and line.
+    @_spi(EmberInternal) public var maxLineBytes: Int
+    /// A batch is cut once the string bytes it holds (in any column) reach this.
+    @_spi(EmberInternal) public var batchStringBytes: Int
+
+    @_spi(EmberInternal) public static let maxStringBytes = Int(Int32.max)
+
+    /// Limits clamped to what a string column can hold.
+    @_spi(EmberInternal) public init(maxLineBytes: Int = ScanLimits.maxStringBytes, batchStringBytes: Int = 64 << 20) {
+        self.maxLineBytes = min(max(maxLineBytes, 1), Self.maxStringBytes)
+        self.batchStringBytes = min(max(batchStringBytes, 1), Self.maxStringBytes)
+    }
+}
+
 /// A scan of files: format, full schema of the files, the columns to produce (pruning), and splits.
 @_spi(EmberInternal) public struct FileScan: Sendable, Codable, Hashable {
     @_spi(EmberInternal) public var paths: [String]
@@ -87,7 +106,8 @@
     @_spi(EmberInternal) public var dataSchema: StructType
     /// Columns from `col=value` directories, after the files' own (values in each split).
     @_spi(EmberInternal) public var partitionSchema = StructType([])
-    /// Indices into `dataSchema ++ partitionSchema` of the columns to produce, in order (column pruning).
+    /// Indices into `dataSchema ++ partitionSchema` of the columns to produce, in order (column
+    /// pruning); at first ``allColumns(dataSchema:partitionSchema:)``.
     @_spi(EmberInternal) public var requiredColumns: [Int]
     /// One split per map task.
     @_spi(EmberInternal) public var splits: [FileSplit]
@@ -95,6 +115,7 @@
     @_spi(EmberInternal) public var pruning: PartitionPruning? = nil
     /// Comparisons a filter above the scan makes, for the format to skip data by (Parquet's statistics).
     @_spi(EmberInternal) public var pushedFilters: [ScanPredicate] = []
+    @_spi(EmberInternal) public var limits = ScanLimits()
 
     @_spi(EmberInternal) public init(paths: [String], format: FileFormat, dataSchema: StructType, partitionSchema: StructType = StructType([]),
                                      requiredColumns: [Int]? = nil, splits: [FileSplit]) {
@@ -102,8 +123,27 @@
         self.format = format
         self.dataSchema = dataSchema
         self.partitionSchema = partitionSchema
-        self.requiredColumns = requiredColumns ?? Array(0..<(dataSchema.count + partitionSchema.count))
+        self.requiredColumns = requiredColumns ?? Self.allColumns(dataSchema: dataSchema, partitionSchema: partitionSchema)
         self.splits = splits
+    }
+
+    /// The columns of a scan before pruning, as indices into `dataSchema ++ partitionSchema`: the
+    /// files' columns in their order, then the partition columns. A partition column the files
+    /// also hold (names compared case-insensitively) is the partition column, in the file
+    /// column's place, and the file's own values are not read (Spark's
+    /// `PartitioningUtils.mergeDataAndPartitionSchema`: the data schema's order, the directory's
+    /// value and type).
+    @_spi(EmberInternal) public static func allColumns(dataSchema: StructType, partitionSchema: StructType) -> [Int] {
+        let partitionIndex = Dictionary(partitionSchema.fields.enumerated().map { ($1.name.lowercased(), dataSchema.count + $0) },
+                                        uniquingKeysWith: { first, _ in first })
+        var overlapping = Set<Int>()
+        var columns = dataSchema.fields.indices.map { i -> Int in
+            guard let p = partitionIndex[dataSchema.fields[i].name.lowercased()] else { return i }
+            overlapping.insert(p)
+            return p
+        }
+        columns += (dataSchema.count..<(dataSchema.count + partitionSchema.count)).filter { !overlapping.contains($0) }
+        return columns
     }
 
     /// The schema of the batches the scan produces.

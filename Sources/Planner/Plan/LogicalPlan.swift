@@ -9,6 +9,8 @@
     @_spi(EmberInternal) public var splits: [FileSplit]
     /// Columns discovered from `col=value` directories, after `schema`'s (see PartitionDiscovery).
     @_spi(EmberInternal) public var partitionSchema = StructType([])
+    /// The session's limits when the files were read (FileScan.limits).
+    @_spi(EmberInternal) public var limits = ScanLimits()
     @_spi(EmberInternal) public init(paths: [String], format: FileFormat, schema: StructType, splits: [FileSplit], partitionSchema: StructType = StructType([])) {
         self.paths = paths
         self.format = format
@@ -72,7 +74,9 @@
         func names(_ es: [Expression]) -> String { es.map(\.displayName).joined(separator: ", ") }
         switch self {
         case .relation(let r):
-            return "Relation [\((r.schema.names + r.partitionSchema.names).joined(separator: ","))] \(r.format.name) \(r.paths.joined(separator: ","))"
+            let names = r.schema.names + r.partitionSchema.names
+            let columns = FileScan.allColumns(dataSchema: r.schema, partitionSchema: r.partitionSchema).map { names[$0] }
+            return "Relation [\(columns.joined(separator: ","))] \(r.format.name) \(r.paths.joined(separator: ","))"
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .repartition(let n, let keys, _): return "Repartition \(n) [\(names(keys))]"
         case .coalesce(let n, _): return "Coalesce \(n)"

@@ -86,19 +86,48 @@ extension SQLTranslator {
         }
     }
 
-    /// `VALUES (…), (…)`: one single-row select per row, unioned; columns col1, col2, …
+    /// `VALUES (…), (…)`: one single-row select per row, unioned; columns col1, col2, …. A
+    /// column's type is Spark's for inline tables (Analyzer.inlineTableType): NULL takes the other
+    /// rows' type, numbers widen to double, dates with timestamps to timestamp, and another mix is
+    /// an error; values of another type than their column's are cast to it.
     func values(_ rows: [[SQLExpression]], at position: SQLPosition) throws -> LogicalPlan {
         guard let width = rows.first?.count else { return Self.oneRow }
-        var plan: LogicalPlan?
+        var table: [(values: [Expression], types: [DataType?])] = []
+        var types = [DataType?](repeating: nil, count: width)
         for row in rows {
             guard row.count == width else {
                 throw source.error(.analysis, "every row of VALUES must have \(width) values, this one has \(row.count)", at: row.first?.position ?? position)
             }
-            let items = try row.enumerated().map { i, e in Expression.alias(try expression(e, ExpressionContext(scope: nil)), "col\(i + 1)") }
+            let values = try row.map { try expression($0, ExpressionContext(scope: nil)) }
+            let valueTypes = try valueTypes(values)
+            for (i, type) in valueTypes.enumerated() {
+                guard let type else { continue }
+                guard let current = types[i] else { types[i] = type; continue }
+                guard let wider = Analyzer.inlineTableType(current, type) else {
+                    throw source.error(.analysis, "VALUES column col\(i + 1) mixes \(current.simpleString) and \(type.simpleString) values",
+                                       at: row[i].position, hint: "cast the values to one type, e.g. CAST(x AS STRING)")
+                }
+                types[i] = wider
+            }
+            table.append((values, valueTypes))
+        }
+        var plan: LogicalPlan?
+        for row in table {
+            let items = row.values.enumerated().map { i, e in
+                Expression.alias(types[i].flatMap { $0 == row.types[i] ? nil : Expression.cast(e, $0) } ?? e, "col\(i + 1)")
+            }
             let one = LogicalPlan.project(items, Self.oneRow)
             plan = plan.map { .union($0, one, byName: false, allowMissingColumns: false) } ?? one
         }
         return plan ?? Self.oneRow
+    }
+
+    /// The type of each value of a VALUES row; nil for a bare NULL, which has none of its own.
+    private func valueTypes(_ row: [Expression]) throws -> [DataType?] {
+        guard case .project(let bound, let schema, _) = try Analyzer.resolve(.project(row, Self.oneRow)) else {
+            throw EmberError(.internal, "a VALUES row did not resolve to a projection")
+        }
+        return zip(bound, schema.fields).map { Analyzer.isNullLiteral($0) ? nil : $1.dataType }
     }
 
     /// `range(end)`, `range(start, end[, step[, partitions]])`.

@@ -6,7 +6,8 @@
 //     characters;
 //   - of the CSV-shaped tables, half (chosen by a generator aside, so recorded seeds keep their
 //     streams) are written by Ember's Parquet writer instead, under random codecs, page, row-group
-//     and dictionary sizes and batch sizes, and read with read.parquet;
+//     and dictionary sizes and batch sizes, and read with read.parquet; of the others, one in
+//     three is compressed (gzip or zstd, by the same aside), so a stream decompresses it;
 //   - session.range(...) with columns derived from `id` by expressions (remainders, casts, nulls
 //     from `x % 0`), whose rows the reference computes with the same expressions.
 // Sizes run from empty to ~180k rows; the large ones (one task of >100k rows with nearly one row
@@ -26,12 +27,38 @@ enum FuzzSource {
     case range(start: Int64, step: Int64, count: Int, partitions: Int, columns: [FuzzKey])
 }
 
+/// How a CSV or JSON table's file is compressed (its extension).
+enum FuzzCompression: String {
+    case gzip = "gz", zstd = "zst"
+}
+
 struct FuzzTable {
     var columns: [FuzzColumn]
     var rows: [[Value]]
     var source: FuzzSource
     /// One line per column: how its values were drawn.
     var shape: [String]
+    /// A CSV or JSON table's file compression (nil: plain).
+    var compression: FuzzCompression? = nil
+
+    /// The name of a CSV or JSON table's file.
+    func fileName(_ ext: String) -> String { "table." + ext + (compression.map { "." + $0.rawValue } ?? "") }
+
+    /// Writes a CSV or JSON table's text as its file (compressed if the table is).
+    func writeFile(_ text: String, _ ext: String, directory: String) throws -> String {
+        let path = directory + "/" + fileName(ext)
+        let bytes = Array(text.utf8)
+        let contents: [UInt8]
+        switch compression {
+        case nil: contents = bytes
+        case .gzip: contents = try gzipBytes(bytes)
+        case .zstd: contents = try zstdFrames(bytes, frameBytes: 64 << 10)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(contents)) else {
+            throw EmberError(.output, "cannot write \(path)")
+        }
+        return path
+    }
 
     var layout: FuzzLayout { FuzzLayout(names: columns.map(\.name), types: columns.map(\.type)) }
 
@@ -41,17 +68,9 @@ struct FuzzTable {
     func dataFrame(_ session: Session, directory: String) throws -> DataFrame {
         switch source {
         case .csv(let header):
-            let path = directory + "/table.csv"
-            guard FileManager.default.createFile(atPath: path, contents: Data(csvText(header: header).utf8)) else {
-                throw EmberError(.output, "cannot write \(path)")
-            }
-            return try session.read.option("header", header).schema(ddl).csv(path)
+            return try session.read.option("header", header).schema(ddl).csv(try writeFile(csvText(header: header), "csv", directory: directory))
         case .json:
-            let path = directory + "/table.json"
-            guard FileManager.default.createFile(atPath: path, contents: Data(jsonText().utf8)) else {
-                throw EmberError(.output, "cannot write \(path)")
-            }
-            return try session.read.schema(ddl).json(path)
+            return try session.read.schema(ddl).json(try writeFile(jsonText(), "json", directory: directory))
         case .parquet(let options, let batchRows):
             let path = directory + "/table.parquet"
             let schema = StructType(columns.map { StructField($0.name, $0.type) })
@@ -68,9 +87,9 @@ struct FuzzTable {
     func sourceText(directory: String) -> String {
         switch source {
         case .csv(let header):
-            return "session.read.option(\"header\", \(header)).schema(\(quoted(ddl))).csv(\(quoted(directory + "/table.csv")))"
+            return "session.read.option(\"header\", \(header)).schema(\(quoted(ddl))).csv(\(quoted(directory + "/" + fileName("csv"))))"
         case .json:
-            return "session.read.schema(\(quoted(ddl))).json(\(quoted(directory + "/table.json")))"
+            return "session.read.schema(\(quoted(ddl))).json(\(quoted(directory + "/" + fileName("json"))))"
         case .parquet(let options, let batchRows):
             return "session.read.parquet(\(quoted(directory + "/table.parquet")))  // written by ParquetFileWriter in batches of \(batchRows): \(options)"
         case .range(let start, let step, let count, let partitions, let columns):
@@ -184,7 +203,10 @@ enum FuzzData {
         let pick = rng.below(10)
         let source: FuzzSource = pick < 2 ? .json : .csv(header: pick % 2 == 0)
         var aside = SeededRandom(seed: FixedSeedHash.mix64(UInt64(count) << 8 | UInt64(width) << 4 | UInt64(pick)))
-        guard aside.below(2) == 0 else { return FuzzTable(columns: columns, rows: rows, source: source, shape: shape) }
+        guard aside.below(2) == 0 else {
+            let compression: FuzzCompression? = [nil, nil, nil, nil, .gzip, .zstd][aside.below(6)]
+            return FuzzTable(columns: columns, rows: rows, source: source, shape: shape, compression: compression)
+        }
         var options = ParquetWriteOptions()
         options.compression = ParquetCompression.allCases[aside.below(ParquetCompression.allCases.count)]
         options.pageBytes = [1 << 10, 8 << 10, 1 << 20][aside.below(3)]

@@ -40,6 +40,8 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
     /// Equi-joins that are not broadcast sort and merge (else shuffled hash joins, which sort and
     /// merge only when their build side does not fit).
     var preferSortMergeJoin = false
+    /// File scans cut batches at this many string bytes (nil: the default, 64 MiB).
+    var scanBatchStringBytes: Int? = nil
 
     static func forBlock(_ block: UInt64) -> FuzzConfig {
         var rng = SeededRandom(seed: block &* 0x2545_F491_4F6C_DD1D ^ 0xF022)
@@ -53,6 +55,9 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
             refuseMemoryAbove: rng.below(10) == 0 ? pick([256 << 10, 1 << 20, 2 << 20]) : nil)
         config.broadcastThreshold = pick([nil, nil, -1, 64 << 10])
         config.preferSortMergeJoin = pick([false, false, true])
+        // Drawn aside, so the draws above stay those recorded seeds were run with.
+        var aside = SeededRandom(seed: block ^ 0x5CA1_AB1E)
+        config.scanBatchStringBytes = [nil, nil, nil, 2 << 10, 64 << 10][aside.below(5)]
         return config
     }
 
@@ -71,6 +76,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
             + (refuseMemoryAbove.map { ", refuse memory above \(size(Int64($0)))" } ?? "")
             + (broadcastThreshold.map { ", autoBroadcastJoinThreshold \($0 < 0 ? "-1" : size($0))" } ?? "")
             + (preferSortMergeJoin ? ", preferSortMergeJoin" : "")
+            + (scanBatchStringBytes.map { ", scanBatchStringBytes \(size(Int64($0)))" } ?? "")
     }
 
     func makeSession() throws -> Session {
@@ -81,6 +87,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         config.faults.refuseMemoryAbove = refuseMemoryAbove
         if let broadcastThreshold { config.autoBroadcastJoinThreshold = broadcastThreshold }
         config.preferSortMergeJoin = preferSortMergeJoin
+        if let scanBatchStringBytes { config.scanBatchStringBytes = scanBatchStringBytes }
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         config.eventLogDir = nil
         config.uiEnabled = false

@@ -25,11 +25,11 @@
     static let failFastHint = "fix the record, or read with mode PERMISSIVE (malformed fields become null) or DROPMALFORMED (malformed records are skipped)"
 
     @_spi(EmberInternal) public static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
-                            batchSize: Int = ColumnarBatch.defaultCapacity,
+                            batchSize: Int = ColumnarBatch.defaultCapacity, limits: ScanLimits = ScanLimits(),
                             _ body: (ColumnarBatch) throws -> Void) throws {
         let decoder = try CSVRecordDecoder(options: options, dataSchema: dataSchema, requiredColumns: requiredColumns,
                                            rowsPerBatch: max(1, batchSize))
-        let reader = try LineReader(split: split)
+        let reader = try LineReader(split: split, maxLineBytes: limits.maxLineBytes)
         let tokenizer = CSVTokenizer(options: options, expectedFields: dataSchema.count)
         let comment = options.comment
         // The header is the file's first line that is not blank or a comment. The split at 0 skips
@@ -40,8 +40,13 @@
             ? try CSVSchemaInference.firstRecordOffset(path: split.path, fileLength: split.fileLength, options: options) : -1
         var columns = decoder.makeColumns()
         var rows = 0
-        var batchBytes = 0
+        var batchBytes = BatchStringBytes(limits)
         try columns.withUnsafeMutableBufferPointer { columns in
+            func flush() throws {
+                try body(decoder.finishBatch(columns, rows: rows))
+                rows = 0
+                batchBytes.reset()
+            }
             while let (raw, offset) = try reader.next() {
                 let line = offset == 0 ? CSVSchemaInference.droppingByteOrderMark(raw) : raw
                 if LineReader.isBlank(line) { continue }
@@ -50,16 +55,12 @@
                     skipFirst = false
                     continue
                 }
+                if batchBytes.mustCutBefore(line.count) { try flush() }
                 tokenizer.tokenize(line, maxFields: decoder.fieldsNeeded)
                 switch decoder.decode(tokenizer, into: columns) {
                 case .row:
                     rows += 1
-                    batchBytes += line.count   // bounds the string bytes of any column
-                    if rows >= decoder.rowsPerBatch || batchBytes >= CSVRecordDecoder.maxBatchBytes {
-                        try body(decoder.finishBatch(columns, rows: rows))
-                        rows = 0
-                        batchBytes = 0
-                    }
+                    if batchBytes.add(line.count) || rows >= decoder.rowsPerBatch { try flush() }
                 case .dropped:
                     continue
                 case .failed(let problem):
@@ -73,7 +74,7 @@
                                      hint: "infer the schema from every record (no sampling) or give it explicitly")
                 }
             }
-            if rows > 0 { try body(decoder.finishBatch(columns, rows: rows)) }
+            if rows > 0 { try flush() }
         }
     }
 }
@@ -96,10 +97,6 @@ struct CSVRecordDecoder {
     /// record's field count changes nothing there: missing fields are null, extra ones ignored);
     /// the other modes judge the count, so they split the whole record.
     let fieldsNeeded: Int
-
-    /// A batch is also cut when its lines reach this many bytes, keeping string columns' Int32
-    /// offsets far from overflow.
-    static let maxBatchBytes = 64 << 20
 
     enum Outcome {
         case row

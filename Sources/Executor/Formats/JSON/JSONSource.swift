@@ -87,7 +87,6 @@
         // Spark samples only below 0.99 (and 0.99 · 2^64 still fits a UInt64).
         let threshold = options.samplingRatio > 0.99 ? UInt64.max : UInt64(options.samplingRatio * 0x1p64)
         for file in files where file.length > 0 {
-            try refuseCompressed(file.path)
             let reader = try LineReader(split: LineReader.wholeFile(file))
             while let (raw, offset) = try reader.next() {
                 if threshold != .max && sampler.next() >= threshold { continue }
@@ -107,29 +106,28 @@
         guard case .json(let options) = scan.format else {
             throw EmberError(.internal, "JSON scan called for the \(scan.format.name) format")
         }
-        try refuseCompressed(split.path)
         metrics.inputBytes += split.length
         let capacity = ColumnarBatch.defaultCapacity
         var decoder = try JSONRecordDecoder(options: options, dataSchema: scan.dataSchema, requiredColumns: scan.requiredColumns,
                                             rowsPerBatch: capacity)
-        let reader = try LineReader(split: split)
+        let reader = try LineReader(split: split, maxLineBytes: scan.limits.maxLineBytes)
         var columns = decoder.makeColumns()
         var rows = 0
-        var batchBytes = 0
+        var batchBytes = BatchStringBytes(scan.limits)
         try columns.withUnsafeMutableBufferPointer { columns in
             func flush() throws {
                 try emit(decoder.finishBatch(columns, rows: rows))
                 rows = 0
-                batchBytes = 0
+                batchBytes.reset()
             }
             while let (raw, offset) = try reader.next() {
                 let line = offset == 0 ? CSVSchemaInference.droppingByteOrderMark(raw) : raw
                 if rows > 0, let n = decoder.arrayRowCount(line), rows + n > capacity { try flush() }
+                if batchBytes.mustCutBefore(line.count) { try flush() }
                 switch decoder.decode(line, into: columns) {
                 case .rows(let n):
                     rows += n
-                    batchBytes += line.count   // bounds the string bytes of any column
-                    if rows >= capacity || batchBytes >= CSVRecordDecoder.maxBatchBytes { try flush() }
+                    if batchBytes.add(line.count) || rows >= capacity { try flush() }
                 case .dropped:
                     continue
                 case .failed(let problem):
@@ -137,14 +135,6 @@
                 }
             }
             if rows > 0 { try flush() }
-        }
-    }
-
-    /// Compressed input is not decoded yet: a clear error instead of lines of garbage.
-    static func refuseCompressed(_ path: String) throws {
-        for suffix in [".gz", ".bz2", ".zst", ".snappy", ".lz4", ".deflate"] where path.lowercased().hasSuffix(suffix) {
-            throw EmberError(.input, "Ember cannot read compressed JSON files yet", context: [.init("file", path)],
-                             hint: "decompress the file first (e.g. gunzip), or read it with another tool")
         }
     }
 

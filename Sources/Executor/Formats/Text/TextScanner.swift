@@ -12,14 +12,12 @@
     /// The schema of the batches: `value: string`.
     @_spi(EmberInternal) public static let schema = StructType([StructField("value", .string)])
 
-    /// A batch is also cut when its string bytes reach this size, so offsets stay far from
-    /// `Int32.max` even for very long lines.
-    static let maxBatchBytes = 64 << 20
-
+    /// Batches are also cut by their string bytes (`limits`, see ``BatchStringBytes``).
     @_spi(EmberInternal) public static func scan(_ split: FileSplit, batchSize: Int = ColumnarBatch.defaultCapacity,
-                            _ body: (ColumnarBatch) throws -> Void) throws {
+                            limits: ScanLimits = ScanLimits(), _ body: (ColumnarBatch) throws -> Void) throws {
         let rowsPerBatch = max(1, batchSize)
-        let reader = try LineReader(split: split)
+        let reader = try LineReader(split: split, maxLineBytes: limits.maxLineBytes)
+        var batchBytes = BatchStringBytes(limits)
         var strings = StringArray()
         var byteEstimate = 1 << 16
         strings.reserveCapacity(count: rowsPerBatch, bytes: byteEstimate)
@@ -28,13 +26,15 @@
             let batch = ColumnarBatch(schema: schema, columns: [ColumnVector(.string(strings))], numRows: strings.count)
             byteEstimate = max(byteEstimate, strings.bytes.count)
             strings = StringArray()
-            strings.reserveCapacity(count: rowsPerBatch, bytes: byteEstimate + byteEstimate / 8)
+            strings.reserveCapacity(count: rowsPerBatch, bytes: min(byteEstimate + byteEstimate / 8, batchBytes.limit))
+            batchBytes.reset()
             try body(batch)
         }
 
         try reader.forEachLine { line, _ in
+            if batchBytes.mustCutBefore(line.count) { try flush() }
             strings.append(bytes: line)
-            if strings.count >= rowsPerBatch || strings.bytes.count >= maxBatchBytes { try flush() }
+            if batchBytes.add(line.count) || strings.count >= rowsPerBatch { try flush() }
             return true
         }
         if strings.count > 0 { try flush() }

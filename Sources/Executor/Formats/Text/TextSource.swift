@@ -25,6 +25,6 @@
     @_spi(EmberInternal) public static func scan(_ split: FileSplit, _ scan: FileScan, metrics: inout TaskMetrics,
                                                  _ emit: (ColumnarBatch) throws -> Void) throws {
         metrics.inputBytes += split.length
-        try TextScanner.scan(split, batchSize: ColumnarBatch.defaultCapacity, emit)
+        try TextScanner.scan(split, batchSize: ColumnarBatch.defaultCapacity, limits: scan.limits, emit)
     }
 }

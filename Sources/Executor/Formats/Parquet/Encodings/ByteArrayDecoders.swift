@@ -22,6 +22,9 @@ struct DeltaLengthByteArrayDecoder {
     /// The cursor just past the value bytes handed out so far.
     var dataCursor: ByteCursor { data }
 
+    /// The bytes of the values not handed out yet.
+    var remainingBytes: Int { data.remaining }
+
     /// Reads the next `n` lengths into `scratch`, checking each.
     private mutating func nextLengths(_ n: Int, _ scratch: inout [Int64]) throws {
         if scratch.count < n { scratch = [Int64](repeating: 0, count: n) }
@@ -73,6 +76,10 @@ struct DeltaByteArrayDecoder {
         try probe.skipToEnd()
         suffixes = try DeltaLengthByteArrayDecoder(ByteCursor(base: cursor.base, start: probe.cursor.position, end: cursor.end))
     }
+
+    /// A bound on the length of each value not decoded yet: value i is at most value i−1 plus its
+    /// suffix, so none is longer than the last one and all the suffixes left.
+    var valueLengthBound: Int { previous.count + suffixes.remainingBytes }
 
     mutating func decode(count n: Int, into out: inout StringArray, scratch: inout [Int64]) throws {
         guard n > 0 else { return }

@@ -26,6 +26,8 @@ struct ColumnChunkReader {
     private var rowsNotInPages: Int64
     private var pageIndex = -1
     private var dictionary: ParquetColumnOutput? = nil
+    /// Bytes of the dictionary's longest string (0 for other types).
+    private var dictionaryValueBound = 0
     // The current data page.
     private var pageBuffer: ParquetBuffer? = nil
     private var pageRowsLeft = 0
@@ -61,6 +63,34 @@ struct ColumnChunkReader {
                 pageRowsLeft -= n
                 left -= n
             }
+        } catch {
+            throw located(error)
+        }
+    }
+
+    /// How many of the next rows (at most the rest of the current page; 0 when not even one
+    /// surely fits) to read so that they add at most about `budget` bytes to a string column: the
+    /// whole rest of the page when a bound of its values' bytes fits, else a share of its rows. A
+    /// dictionary's or DELTA_BYTE_ARRAY's bound is for each value, so its share never passes the
+    /// budget; the bytes left in a PLAIN or DELTA_LENGTH page are a total, whose share passes it
+    /// only when the page's values are uneven, and then by less than the page (< 2 GiB, by its
+    /// header).
+    mutating func rowsWithin(stringBytes budget: Int) throws -> Int {
+        try loadPage()
+        guard let values else { return pageRowsLeft }
+        switch values.stringBytesBound(dictionaryValueBound: dictionaryValueBound) {
+        case .total(let bytes):
+            if bytes <= budget { return pageRowsLeft }
+            return pageRowsLeft * max(budget, 0) / bytes
+        case .perValue(let bytes):
+            return min(pageRowsLeft, max(budget, 0) / max(bytes, 1))
+        }
+    }
+
+    /// Starts the next data page if the current one is spent (`read` does too).
+    mutating func loadPage() throws {
+        do {
+            if pageRowsLeft == 0 { try nextDataPage() }
         } catch {
             throw located(error)
         }
@@ -162,6 +192,10 @@ struct ColumnChunkReader {
             let n = min(left, 4096)
             try decoder.decode(n, into: &output, dictionary: nil, scratch: &scratch)
             left -= n
+        }
+        if output.kind == .string {
+            let strings = output.strings
+            dictionaryValueBound = (0..<strings.count).reduce(0) { max($0, strings.length(at: $1)) }
         }
         dictionary = output
     }

@@ -92,6 +92,26 @@ struct PageValueDecoder {
         return false
     }
 
+    /// A bound on the bytes the page's values not decoded yet make as strings.
+    enum StringBytesBound {
+        /// All of them together: the bytes left in the page.
+        case total(Int)
+        /// Each of them.
+        case perValue(Int)
+    }
+
+    /// The bound for this page's encoding; `dictionaryValueBound`: the longest dictionary entry.
+    func stringBytesBound(dictionaryValueBound: Int) -> StringBytesBound {
+        switch source {
+        case .dictionary: return .perValue(dictionaryValueBound)
+        case .plain(let c): return .total(c.remaining)
+        case .deltaLength(let decoder): return .total(decoder.remainingBytes)
+        case .deltaByteArray(let decoder): return .perValue(decoder.valueLengthBound)
+        case .byteStreamSplit(let c, _, _): return .total(c.remaining)
+        case .plainBooleans, .rleBooleans, .delta: return .perValue(0)
+        }
+    }
+
     /// Decodes the next `n` present values and appends them to `out`.
     mutating func decode(_ n: Int, into out: inout ParquetColumnOutput, dictionary: ParquetColumnOutput?,
                          scratch: inout DecodeScratch) throws {

@@ -2,7 +2,8 @@
 // (first chunk offset + compressed size / 2, as Spark computes it) lies in [start, end), so every
 // row group is read by exactly one split however the file was cut. For each owned row group only
 // the required columns' chunks are read (one positional read per chunk), then decoded in batches
-// of at most `batchSize` rows, every column stepping through its pages in step.
+// of at most `batchSize` rows and (per string column) about `stringBytesLimit` bytes, every column
+// stepping through its pages in step.
 
 @_spi(EmberInternal) import Planner
 
@@ -36,8 +37,11 @@ enum ParquetScanner {
         }
     }
 
+    /// Batches have at most `batchSize` rows, and are cut sooner once a string column holds
+    /// `stringBytesLimit` bytes (see ColumnChunkReader.rowsWithin).
     static func scan(_ split: FileSplit, dataSchema: StructType, requiredColumns: [Int], options: ParquetOptions,
-                     pushedFilters: [ScanPredicate] = [], batchSize: Int, metrics: inout TaskMetrics, _ emit: (ColumnarBatch) throws -> Void) throws {
+                     pushedFilters: [ScanPredicate] = [], batchSize: Int, stringBytesLimit: Int = ScanLimits().batchStringBytes,
+                     metrics: inout TaskMetrics, _ emit: (ColumnarBatch) throws -> Void) throws {
         let file = try ParquetFile(path: split.path)
         guard file.size == split.fileLength else {
             throw EmberError(.input, "the file changed since the read was planned (\(split.fileLength) bytes then, \(file.size) now)",
@@ -82,9 +86,33 @@ enum ParquetScanner {
                                              metrics: &metrics))
             }
             var outputs = outputSchema.fields.map { ParquetColumnOutput(kind: ScanKind($0.dataType) ?? .string, capacity: batchSize) }
+            let stringColumns = outputs.indices.filter { outputs[$0].kind == .string && readers[$0] != nil }
             var left = group.numRows
+            var rows = 0
+            func flush() throws {
+                let columns = outputs.indices.map { outputs[$0].finish() }
+                try emit(ColumnarBatch(schema: outputSchema, columns: columns, numRows: rows))
+                rows = 0
+            }
             while left > 0 {
-                let n = Int(min(left, Int64(batchSize)))
+                // Rows are read in steps that keep every string column within the byte limit; a
+                // row that does not surely fit starts a new batch (alone, it is read anyway).
+                // Pages start in column order, so a broken one is named as reading it would.
+                var n = Int(min(left, Int64(batchSize - rows)))
+                for c in outputs.indices where readers[c] != nil {
+                    if outputs[c].kind == .string {
+                        n = min(n, try readers[c]?.rowsWithin(stringBytes: stringBytesLimit - outputs[c].strings.bytes.count) ?? n)
+                    } else {
+                        try readers[c]?.loadPage()
+                    }
+                }
+                if n == 0 {
+                    if rows > 0 {
+                        try flush()
+                        continue
+                    }
+                    n = 1
+                }
                 for c in outputs.indices {
                     if readers[c] == nil {
                         outputs[c].appendNulls(n)
@@ -92,9 +120,11 @@ enum ParquetScanner {
                         try readers[c]?.read(rows: n, into: &outputs[c])
                     }
                 }
-                let columns = outputs.indices.map { outputs[$0].finish() }
-                try emit(ColumnarBatch(schema: outputSchema, columns: columns, numRows: n))
+                rows += n
                 left -= Int64(n)
+                if rows == batchSize || left == 0 || stringColumns.contains(where: { outputs[$0].strings.bytes.count >= stringBytesLimit }) {
+                    try flush()
+                }
             }
         }
     }
