@@ -27,8 +27,8 @@ import Synchronization
     /// Runs the executor until the driver shuts it down; never returns.
     @_spi(EmberInternal) public static func main() -> Never {
         signal(SIGPIPE, SIG_IGN)
-        MallocTuning.apply()
         let env = ProcessInfo.processInfo.environment
+        MallocTuning.apply(memoryBytes: Int64(env[ExecutorEnvironment.memory] ?? ""))
         func required(_ key: String) -> String {
             guard let v = env[key], !v.isEmpty else {
                 FileHandle.standardError.write(Data("ember executor: missing environment variable \(key); executors are started by a Session, not by hand\n".utf8))
