@@ -36,6 +36,9 @@
 ///  tag 5 date                count × i32
 ///  tag 4 string              (count + 1) × i32 offsets (0, …, n) │ n UTF-8 bytes
 ///  tag 7 list                (count + 1) × i32 offsets (0, …, n) │ child column with count n
+///  tag 8 packed integers     a bigint, timestamp or date column as base + narrow offsets, and
+///  tag 9 packed decimals     a double column as scaled integers (ColumnPacking: its header, then
+///                            count × width bytes); a reader takes them where it expects the type
 /// ```
 ///
 /// Offsets always start at 0 and never decrease; bits of the last validity word past `count` are 0.
@@ -50,6 +53,7 @@
 
     enum Tag: UInt8 {
         case long = 1, double = 2, boolean = 3, string = 4, date = 5, timestamp = 6, list = 7
+        case packedIntegers = 8, packedDecimals = 9
 
         init(_ type: DataType) {
             switch type {
@@ -89,10 +93,16 @@
 
     static func encodeColumn(_ column: ColumnVector, into out: inout [UInt8]) {
         let n = column.count
-        out.append(Tag(column.dataType).rawValue)
+        let tag = Tag(column.dataType)
+        let packing = packingPlan(column.values)
+        out.append(packing == nil ? tag.rawValue : (packing!.scale == nil ? Tag.packedIntegers : Tag.packedDecimals).rawValue)
         out.append(column.validity == nil ? 0 : hasValidityFlag)
         appendLE(UInt32(n), to: &out)
         if let validity = column.validity { appendValidity(validity, count: n, to: &out) }
+        if let plan = packing {
+            appendPacked(column.values, plan: plan, logicalTag: tag.rawValue, to: &out)
+            return
+        }
         switch column.values {
         case .long(let v), .timestamp(let v): appendRaw(v, to: &out)
         case .double(let v): appendRaw(v, to: &out)
@@ -111,6 +121,39 @@
             } else {
                 encodeColumn(child.slice(first..<last), into: &out)
             }
+        }
+    }
+
+    /// How a fixed-width column packs (ColumnPacking), or nil to write it raw.
+    static func packingPlan(_ values: ColumnValues) -> ColumnPacking.Plan? {
+        let minimum = ColumnPacking.minimumCount
+        switch values {
+        case .long(let v) where v.count >= minimum, .timestamp(let v) where v.count >= minimum:
+            return v.withUnsafeBytes { ColumnPacking.integerPlan($0.baseAddress!, count: v.count, stride: 8) }
+        case .date(let v) where v.count >= minimum:
+            return v.withUnsafeBytes { ColumnPacking.integerPlan($0.baseAddress!, count: v.count, stride: 4) }
+        case .double(let v) where v.count >= minimum:
+            return v.withUnsafeBytes { ColumnPacking.decimalPlan($0.baseAddress!, count: v.count) }
+        default: return nil
+        }
+    }
+
+    static func appendPacked(_ values: ColumnValues, plan: ColumnPacking.Plan, logicalTag: UInt8, to out: inout [UInt8]) {
+        func write(_ raw: UnsafeRawBufferPointer, stride: Int) {
+            let count = raw.count / stride
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: ColumnPacking.headerSize + count * plan.width))
+            out.withUnsafeMutableBytes { o in
+                ColumnPacking.writeHeader(plan, logicalTag: logicalTag, to: o.baseAddress! + start)
+                _ = ColumnPacking.pack(raw.baseAddress!, count: count, stride: stride, plan: plan,
+                                       into: o.baseAddress! + start + ColumnPacking.headerSize)
+            }
+        }
+        switch values {
+        case .long(let v), .timestamp(let v): v.withUnsafeBytes { write($0, stride: 8) }
+        case .date(let v): v.withUnsafeBytes { write($0, stride: 4) }
+        case .double(let v): v.withUnsafeBytes { write($0, stride: 8) }
+        default: preconditionFailure("only fixed-width columns pack")
         }
     }
 
@@ -203,7 +246,8 @@
         let tagByte = try cursor.u8()
         let flags = try cursor.u8()
         let count = Int(try cursor.u32())
-        guard tagByte == Tag(type).rawValue else {
+        let packed = tagByte == Tag.packedIntegers.rawValue || tagByte == Tag.packedDecimals.rawValue
+        guard tagByte == Tag(type).rawValue || packed else {
             throw corrupt("column tag \(tagByte) does not match the expected type \(type)", at: at)
         }
         guard flags & ~hasValidityFlag == 0 else { throw corrupt("unknown column flags \(flags)", at: at) }
@@ -218,6 +262,9 @@
             validity = Bitmap(words: words, count: count)
         }
 
+        if packed {
+            return ColumnVector(try decodePacked(&cursor, tag: tagByte, type: type, count: count), validity: validity)
+        }
         let values: ColumnValues
         switch type {
         case .long: values = .long(try cursor.array(count: count))
@@ -244,6 +291,34 @@
             values = .list(offsets: offsets, child: child)
         }
         return ColumnVector(values, validity: validity)
+    }
+
+    /// The values of a packed column (tag 8 or 9), checked against the type the reader expects.
+    static func decodePacked(_ cursor: inout ByteCursor, tag: UInt8, type: DataType, count: Int) throws -> ColumnValues {
+        let at = cursor.pos
+        let header = try cursor.take(ColumnPacking.headerSize)
+        let first = header[0], width = Int(header[1])
+        let base = Int64(littleEndian: header.loadUnaligned(fromByteOffset: 2, as: Int64.self))
+        guard width == 1 || width == 2 || width == 4 else { throw corrupt("packed column of width \(width)", at: at) }
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow else { throw corrupt("length overflow", at: at) }
+        let packed = try cursor.take(byteCount)
+        let bytes = packed.baseAddress ?? header.baseAddress!
+        if tag == Tag.packedDecimals.rawValue {
+            guard case .double = type, Int(first) < ColumnPacking.powersOfTen.count else {
+                throw corrupt("packed decimals of scale \(first) where \(type) is expected", at: at)
+            }
+            return .double(ColumnPacking.unpackDecimals(bytes, count: count, width: width, base: base, scale: Int(first)))
+        }
+        guard first == Tag(type).rawValue else {
+            throw corrupt("packed integers of tag \(first) where \(type) is expected", at: at)
+        }
+        switch type {
+        case .long: return .long(ColumnPacking.unpackIntegers(bytes, count: count, width: width, base: base))
+        case .timestamp: return .timestamp(ColumnPacking.unpackIntegers(bytes, count: count, width: width, base: base))
+        case .date: return .date(ColumnPacking.unpackDates(bytes, count: count, width: width, base: base))
+        default: throw corrupt("packed integers where \(type) is expected", at: at)
+        }
     }
 
     /// count + 1 offsets, first 0, non-decreasing (so all of them are in 0...last).

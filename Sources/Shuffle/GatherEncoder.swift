@@ -34,6 +34,7 @@ enum GatherEncoder {
         }
         let n = rows.count
         let nullable = sources.contains { $0.hasNulls }
+        let tagAt = out.count
         out.appendLE(BatchCodec.Tag(type).rawValue)
         out.appendLE(nullable ? BatchCodec.hasValidityFlag : UInt8(0))
         out.appendLE(UInt32(n))
@@ -46,15 +47,27 @@ enum GatherEncoder {
             }
             out.commit(words * 8)
         }
+        // Fixed-width values are gathered after room for a packing header, then packed in place
+        // (ColumnPacking) or moved down over the unused room.
+        let headerAt = out.count
+        switch type {
+        case .long, .timestamp, .date, .double:
+            _ = out.reserveTail(ColumnPacking.headerSize)
+            out.commit(ColumnPacking.headerSize)
+        default: break
+        }
         switch type {
         case .long, .timestamp:
             gatherFixed(sources.map { c -> [Int64] in
                 switch c.values { case .long(let v), .timestamp(let v): return v; default: return [] }
             }, batch, rows, out)
+            pack(type, stride: 8, headerAt: headerAt, tagAt: tagAt, count: n, out)
         case .double:
             gatherFixed(sources.map { if case .double(let v) = $0.values { return v } else { return [] } }, batch, rows, out)
+            pack(type, stride: 8, headerAt: headerAt, tagAt: tagAt, count: n, out)
         case .date:
             gatherFixed(sources.map { if case .date(let v) = $0.values { return v } else { return [] } }, batch, rows, out)
+            pack(type, stride: 4, headerAt: headerAt, tagAt: tagAt, count: n, out)
         case .boolean:
             gatherFixed(sources.map { if case .boolean(let v) = $0.values { return v } else { return [] } }, batch, rows, out)
         case .string:
@@ -62,6 +75,26 @@ enum GatherEncoder {
         case .array:
             break
         }
+    }
+
+    /// Packs the `count` values gathered after the header room at `headerAt` in place and marks the
+    /// column's tag packed, or, when they do not pack, moves them down over the header room.
+    static func pack(_ type: DataType, stride: Int, headerAt: Int, tagAt: Int, count: Int, _ out: RawBuffer) {
+        let header = out.base + headerAt
+        let values = header + ColumnPacking.headerSize
+        let plan = type == .double
+            ? ColumnPacking.decimalPlan(values, count: count)
+            : ColumnPacking.integerPlan(values, count: count, stride: stride)
+        guard let plan else {
+            header.copyMemory(from: values, byteCount: count * stride)   // memmove: the ranges overlap
+            out.truncate(to: headerAt + count * stride)
+            return
+        }
+        let logicalTag = BatchCodec.Tag(type).rawValue
+        ColumnPacking.writeHeader(plan, logicalTag: logicalTag, to: header)
+        let written = ColumnPacking.pack(values, count: count, stride: stride, plan: plan, into: values)
+        out.truncate(to: headerAt + ColumnPacking.headerSize + written)
+        (out.base + tagAt).storeBytes(of: (plan.scale == nil ? BatchCodec.Tag.packedIntegers : .packedDecimals).rawValue, as: UInt8.self)
     }
 
     /// Offsets (0, …, total) then the bytes. Rows of one partition arrive in runs from the same batch,

@@ -50,5 +50,11 @@ final class RawBuffer {
 
     func removeAll() { count = 0 }
 
+    /// Drops the bytes past the first `n`.
+    func truncate(to n: Int) {
+        precondition(n >= 0 && n <= count, "truncate past the end")
+        count = n
+    }
+
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }
