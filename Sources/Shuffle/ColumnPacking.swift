@@ -27,8 +27,9 @@ enum ColumnPacking {
     /// Columns shorter than this stay raw: the header would eat the saving.
     static let minimumCount = 16
     static let powersOfTen: [Double] = [1, 10, 100, 1000, 10000]
-    /// Scaled decimals stay below this magnitude, so their integers convert to doubles exactly.
-    static let decimalLimit = Double(1 << 53)
+    /// Scaled decimals stay below this magnitude: their integers convert to doubles exactly, and a
+    /// value's product with a larger power of ten still rounds to its integer times that power.
+    static let decimalLimit = Double(1 << 50)
 
     // MARK: - Choosing
 
@@ -48,23 +49,32 @@ enum ColumnPacking {
     }
 
     /// The plan for `count` doubles, or nil unless every one is exactly an integer / 10^s for one
-    /// s in 0...4 with the integers spanning at most 4 bytes.
+    /// s in 0...4 with the integers spanning at most 4 bytes. One pass: the scale only grows, since
+    /// a value exact at scale s is exact at any larger one (both divisions round the same real
+    /// number), and its integer there is the old one times 10^Δ (below 2^50 the product rounds to it).
     static func decimalPlan(_ values: UnsafeRawPointer, count: Int) -> Plan? {
-        @inline(__always) func value(_ i: Int) -> Double { values.loadUnaligned(fromByteOffset: i * 8, as: Double.self) }
         guard count >= minimumCount else { return nil }
-        // The smallest scale that holds every value: a value exact at scale s is exact at any
-        // larger one (both divisions round the same real number), so the scale only grows.
         var scale = 0
-        for i in 0..<count {
-            while scaled(value(i), scale) == nil {
-                scale += 1
-                if scale >= powersOfTen.count { return nil }
-            }
-        }
         var lo = Int64.max, hi = Int64.min
         for i in 0..<count {
-            guard let m = scaled(value(i), scale) else { return nil }
-            lo = min(lo, m); hi = max(hi, m)
+            let v = values.loadUnaligned(fromByteOffset: i * 8, as: Double.self)
+            var m = scaled(v, scale)
+            if m == nil {
+                let old = scale
+                repeat {
+                    scale += 1
+                    if scale >= powersOfTen.count { return nil }
+                    m = scaled(v, scale)
+                } while m == nil
+                if i > 0 {
+                    let factor = Int64(powersOfTen[scale - old])
+                    let (l, lowOverflow) = lo.multipliedReportingOverflow(by: factor)
+                    let (h, highOverflow) = hi.multipliedReportingOverflow(by: factor)
+                    guard !lowOverflow, !highOverflow, Double(l).magnitude < decimalLimit, Double(h).magnitude < decimalLimit else { return nil }
+                    lo = l; hi = h
+                }
+            }
+            lo = min(lo, m!); hi = max(hi, m!)
         }
         guard let width = width(range: UInt64(bitPattern: hi &- lo)), width < 8 else { return nil }
         return Plan(width: width, base: lo, scale: scale)
@@ -74,10 +84,18 @@ enum ColumnPacking {
     @inline(__always)
     static func scaled(_ v: Double, _ scale: Int) -> Int64? {
         let p = powersOfTen[scale]
-        let m = (v * p).rounded()
-        guard abs(m) < decimalLimit else { return nil }   // false for NaN too
-        let integer = Int64(m)
+        let m = v * p
+        guard m.magnitude < decimalLimit else { return nil }   // false for NaN too
+        let integer = nearest(m)
         return (Double(integer) / p).bitPattern == v.bitPattern ? integer : nil
+    }
+
+    /// m rounded to the nearest integer (ties to even) by the 1.5 × 2^52 addition, without a libm
+    /// call; exact for |m| < 2^51.
+    @inline(__always)
+    static func nearest(_ m: Double) -> Int64 {
+        let magic = 6_755_399_441_055_744.0
+        return Int64((m + magic) - magic)
     }
 
     static func width(range: UInt64) -> Int? {
@@ -104,7 +122,7 @@ enum ColumnPacking {
         let base = plan.base
         @inline(__always) func integer(_ i: Int) -> Int64 {
             if let scale = plan.scale {
-                return Int64((source.loadUnaligned(fromByteOffset: i * 8, as: Double.self) * powersOfTen[scale]).rounded())
+                return nearest(source.loadUnaligned(fromByteOffset: i * 8, as: Double.self) * powersOfTen[scale])
             }
             return stride == 8 ? source.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)
                                : Int64(source.loadUnaligned(fromByteOffset: i * 4, as: Int32.self))

@@ -27,9 +27,10 @@ private enum PackingFixture {
             let span = Int32([250, 30_000, 1 << 30][shape % 3])
             return ColumnVector(.date((0..<n).map { _ in base &+ Int32.random(in: 0...span, using: &rng) }), validity: validity)
         default:
-            let scale = shape % 6   // 5: not decimal at all
+            let kind = shape % 8   // 0...4: one scale; 5: not decimal at all; 6, 7: scales mixed
             let values: [Double] = (0..<n).map { _ in
-                if scale == 5 { return Double.random(in: -1e6...1e6, using: &rng) }
+                if kind == 5 { return Double.random(in: -1e6...1e6, using: &rng) }
+                let scale = kind < 5 ? kind : Int.random(in: 0...(kind == 6 ? 4 : 2), using: &rng)
                 let m = Double(Int64.random(in: -10_000_000...10_000_000, using: &rng))
                 return m / [1, 10, 100, 1000, 10000][scale]
             }
@@ -65,7 +66,7 @@ private enum PackingFixture {
     func roundTripsBitForBitThroughTheCodec(seed: Int) throws {
         var rng = SeededRandom(seed: UInt64(seed) &+ 900)
         for type in Self.types {
-            for shape in 0..<14 {
+            for shape in 0..<16 {
                 let n = [0, 1, 15, 16, 17, 100, 4096][Int.random(in: 0..<7, using: &rng)]
                 let column = PackingFixture.column(type, shape: shape, n: n, nullRate: [0, 0.2, 1][seed % 3], &rng)
                 let schema = StructType([StructField("c", type)])
@@ -92,6 +93,9 @@ private enum PackingFixture {
         #expect(BatchCodec.packingPlan(prices) == ColumnPacking.Plan(width: 2, base: 90_000, scale: 2))
         let quantities = ColumnValues.double((0..<100).map { Double($0 % 50 + 1) })
         #expect(BatchCodec.packingPlan(quantities)?.scale == 0)
+        // The scale rises mid-column: earlier integers are rescaled.
+        #expect(BatchCodec.packingPlan(.double([1.5] + Array(repeating: 2.0, count: 20) + [0.001])) == ColumnPacking.Plan(width: 2, base: 1, scale: 3))
+        #expect(BatchCodec.packingPlan(.double([1e12] + Array(repeating: 2.0, count: 20) + [0.001])) == nil)   // 1e15 rescaled: too wide
         #expect(BatchCodec.packingPlan(.double((0..<100).map { Double($0) / 3 })) == nil)
         #expect(BatchCodec.packingPlan(.double([-0.0] + (0..<99).map { Double($0) })) == nil)
         #expect(BatchCodec.packingPlan(.double([.nan] + (0..<99).map { Double($0) })) == nil)

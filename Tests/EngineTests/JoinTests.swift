@@ -117,6 +117,28 @@ private func rendered(_ rows: [Row]) -> [String] {
         #expect(try a.join(broadcast(b), on: "k").explainString(false).contains("BroadcastHashJoin Inner, BuildRight"))
     }
 
+    /// A filter leaves the planned build side (the smaller file) larger than the other side's
+    /// shuffle partitions: each task builds the side its shuffle inputs show smaller (inner joins).
+    @Test func innerJoinsBuildTheSideTheirShufflesShowSmaller() throws {
+        let dir = ScratchDir("join-adaptive")
+        defer { dir.cleanup() }
+        let session = try shufflingSession(partitions: 4)
+        defer { session.stop() }
+        let big = joinRows(6000, seed: 31, keys: 300), small = joinRows(1500, seed: 32, keys: 300)
+        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("big.csv", csv(big, ("k", "v", "s"))))
+        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("small.csv", csv(small, ("k2", "w", "t"))))
+        for residual in [false, true] {
+            let few = l.filter(l["v"] > 17)
+            var condition = few["k"] === r["k2"]
+            if residual { condition = condition && few["v"] < r["w"] }
+            let joined = few.join(r, on: condition, how: "inner")
+            #expect(try joined.explainString(false).contains("ShuffledHashJoin Inner, BuildRight"))
+            let kept = big.filter { ($0.v ?? Int64.min) > 17 }
+            let expected = referenceJoin(kept, small, how: "inner", nullSafe: false, residual: residual)
+            #expect(rendered(try joined.collect()) == expected, "residual=\(residual)")
+        }
+    }
+
     @Test func broadcastHashJoinsMatchTheNestedLoopReference() throws {
         let dir = ScratchDir("join-broadcast")
         defer { dir.cleanup() }

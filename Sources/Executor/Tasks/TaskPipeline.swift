@@ -26,6 +26,8 @@ final class TaskPipeline {
     }
     /// The child partitions of the coalesces being run, outermost first.
     private var slotPath: [Int] = []
+    /// The coalesce slots of the inputs being run now.
+    var currentSlots: [Int] { slotPath }
     var metrics = TaskMetrics()
     private(set) var cacheWriters: [CacheWriteExec] = []
     private var spillers: [any SpillingOperator] = []
@@ -77,8 +79,9 @@ final class TaskPipeline {
                 try run(child, firstLeaf: firstLeaf, into: merged)
             }
             try downstream.finish()
-        case .hashJoin(let spec, let l, let r):
+        case .hashJoin(let planned, let l, let r):
             let leftLeaves = l.leaves.count
+            let spec = adaptiveBuildSide(planned, left: l, right: r, firstLeaf: firstLeaf)
             let (buildPlan, buildLeaf, probePlan, probeLeaf) = spec.buildSide == .left
                 ? (l, firstLeaf, r, firstLeaf + leftLeaves) : (r, firstLeaf + leftLeaves, l, firstLeaf)
             let resources = resources(for: "\(spec.strategy.rawValue) build side")

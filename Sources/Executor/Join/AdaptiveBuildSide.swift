@@ -1,0 +1,36 @@
+// AdaptiveBuildSide: a shuffled hash join's task builds its hash table on the side whose shuffle
+// partition is smaller, by the bytes the map outputs reported, instead of trusting the planner's
+// estimate. Without statistics the planner estimates a join's output as the product of its inputs
+// (as Spark does), so after a few joins it may plan to build on a six-million-row side while the
+// other holds thousands; building a table over the large side costs memory and cache misses that
+// probing it does not. Only inner joins switch (either side may build; output columns stay left
+// then right), and only when the planned build side is more than twice the other.
+
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
+
+extension TaskPipeline {
+    /// `spec` with its build side switched when this task's inputs show the other side is smaller.
+    func adaptiveBuildSide(_ spec: HashJoinSpec, left: PhysicalPlan, right: PhysicalPlan, firstLeaf: Int) -> HashJoinSpec {
+        guard spec.strategy == .shuffledHash, spec.type == .inner,
+              let leftBytes = shuffleBytes(of: left, firstLeaf: firstLeaf),
+              let rightBytes = shuffleBytes(of: right, firstLeaf: firstLeaf + left.leaves.count) else { return spec }
+        let (build, probe) = spec.buildSide == .left ? (leftBytes, rightBytes) : (rightBytes, leftBytes)
+        guard build > 2 * probe else { return spec }
+        var switched = spec
+        switched.buildSide = spec.buildSide == .left ? .right : .left
+        return switched
+    }
+
+    /// The compressed bytes this task reads from the shuffles feeding `plan`, or nil when any of its
+    /// leaves reads something else (a file, a broadcast, a cache) whose size is not known up front.
+    func shuffleBytes(of plan: PhysicalPlan, firstLeaf: Int) -> Int64? {
+        var total: Int64 = 0
+        for leaf in firstLeaf..<(firstLeaf + plan.leaves.count) {
+            guard let source = inputs[InputKey(leaf: leaf, slots: currentSlots)],
+                  case .shuffle(_, _, _, let blocks) = source else { return nil }
+            total += blocks.reduce(0) { $0 + $1.length }
+        }
+        return total
+    }
+}
