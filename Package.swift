@@ -5,6 +5,7 @@
 //   CZstd (system library over Debian's libzstd-dev) <- Shuffle
 //   CSnappy, CLZ4, CZlib (libsnappy-dev, liblz4-dev, zlib1g-dev: Parquet's codecs) <- Executor
 //   CMalloc (glibc malloc.h: MallocTuning) <- Executor
+//   CPrefetch (the compiler's prefetch hint: the hash join probe) <- Executor
 import PackageDescription
 
 let package = Package(
@@ -26,9 +27,10 @@ let package = Package(
         .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         .target(name: "Planner", path: "Sources/Planner"),
         .target(name: "Shuffle", dependencies: ["Planner", "CZstd"], path: "Sources/Shuffle"),
-        .target(name: "Executor", dependencies: ["Planner", "Shuffle", "CZstd", "CSnappy", "CLZ4", "CZlib", "CMalloc"], path: "Sources/Executor"),
+        .target(name: "Executor", dependencies: ["Planner", "Shuffle", "CZstd", "CSnappy", "CLZ4", "CZlib", "CMalloc", "CPrefetch"], path: "Sources/Executor"),
         .target(
             name: "Engine",
             dependencies: [

@@ -4,8 +4,12 @@
 //
 //   heads[bucket] ─► row ─► next[row] ─► row ─► … ─► -1
 //
+// A single bigint, date or timestamp `=` key (the common join) uses SingleKeySlots instead of heads:
+// a slot per distinct key, its chain holding only rows with that key.
+//
 // With no keys (a nested-loop join) every row is a candidate for every probe row.
 
+import CPrefetch
 @_spi(EmberInternal) import Planner
 
 struct JoinHashTable {
@@ -15,10 +19,13 @@ struct JoinHashTable {
     fileprivate var heads: [Int32] = []
     fileprivate var next: [Int32] = []
     fileprivate var mask: UInt64 = 0
+    /// Set (and `heads` empty) for a single bigint/date/timestamp `=` key.
+    fileprivate var slots: SingleKeySlots?
     static let seed: UInt64 = 0x6A09E667F3BCC909
 
-    /// Bytes the table's own arrays take for `rows` build rows (the rows themselves are extra).
-    static func overheadBytes(rows: Int) -> Int { bucketCount(rows) * 4 + rows * 4 }
+    /// Bytes the table's own arrays take for `rows` build rows (the rows themselves are extra), in
+    /// the larger of its two layouts.
+    static func overheadBytes(rows: Int) -> Int { max(bucketCount(rows) * 4, SingleKeySlots.bytes(rows: rows)) + rows * 4 }
 
     static func bucketCount(_ rows: Int) -> Int {
         var n = 16
@@ -34,10 +41,23 @@ struct JoinHashTable {
         let n = rows.numRows
         let buckets = Self.bucketCount(n)
         mask = UInt64(buckets - 1)
-        heads = [Int32](repeating: -1, count: buckets)
         next = [Int32](repeating: -1, count: n)
         var hashes: [UInt64] = []
         FixedSeedHash.hashRows(keys, numRows: n, seed: Self.seed, into: &hashes)
+        if keys.count == 1, !nullSafe[0] {
+            let validity = keys[0].validity
+            let insert = { (row: Int) in validity?[row] ?? true }
+            switch keys[0].values {
+            case .long(let v), .timestamp(let v):
+                slots = v.withUnsafeBufferPointer { SingleKeySlots(keys: $0, hashes: hashes, next: &next, insert: insert) }
+                return
+            case .date(let v):
+                slots = v.withUnsafeBufferPointer { SingleKeySlots(keys: $0, hashes: hashes, next: &next, insert: insert) }
+                return
+            default: break
+            }
+        }
+        heads = [Int32](repeating: -1, count: buckets)
         // Insert in reverse so each chain lists rows in input order.
         for row in stride(from: n - 1, through: 0, by: -1) where !hasUnmatchableNull(keys, row) {
             let b = Int(hashes[row] & mask)
@@ -56,11 +76,22 @@ struct JoinHashTable {
         return false
     }
 
+    /// The first build row on probe row `row`'s chain (-1: none).
+    @inline(__always)
+    func chainStart(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ row: Int) -> Int32 {
+        guard let slots else { return heads[Int(hashes[row] & mask)] }
+        switch probeKeys[0].values {
+        case .long(let v), .timestamp(let v): return slots.first(v[row], hash: hashes[row])
+        case .date(let v): return slots.first(Int64(v[row]), hash: hashes[row])
+        default: return -1   // the build key's type: probe keys have the same
+        }
+    }
+
     /// Whether some build row's key equals probe row `row` of `probeKeys` (stops at the first).
     func hasMatch(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ row: Int, _ equal: KeyEquality) -> Bool {
         if keys.isEmpty { return rows.numRows > 0 }
         if hasUnmatchableNull(probeKeys, row) { return false }
-        var j = heads[Int(hashes[row] & mask)]
+        var j = chainStart(probeKeys, hashes, row)
         while j >= 0 {
             if equal.matches(buildRow: Int(j), probeRow: row) { return true }
             j = next[Int(j)]
@@ -77,7 +108,7 @@ struct JoinHashTable {
             return
         }
         if hasUnmatchableNull(probeKeys, row) { return }
-        var j = heads[Int(hashes[row] & mask)]
+        var j = chainStart(probeKeys, hashes, row)
         while j >= 0 {
             if equal.matches(buildRow: Int(j), probeRow: row) { try body(j) }
             j = next[Int(j)]
@@ -86,6 +117,9 @@ struct JoinHashTable {
 }
 
 extension JoinHashTable {
+    /// Rows between the one probed and the one whose slot is prefetched.
+    static let prefetchDistance = 8
+
     /// The common join on one bigint, timestamp or date key with `=`: calls `body` with every
     /// (probe row, build row) pair whose keys are equal, in the order ``forEachMatch`` gives them
     /// (probe rows in order, chains in input order), comparing the typed key arrays directly.
@@ -105,21 +139,25 @@ extension JoinHashTable {
     }
 
     @inline(__always)
-    private func probe<T: Equatable>(_ build: [T], _ probe: [T], _ validity: Bitmap?, _ hashes: [UInt64],
-                                     _ body: (Int, Int32) throws -> Void) rethrows {
-        try build.withUnsafeBufferPointer { b in
-            try probe.withUnsafeBufferPointer { p in
-                try heads.withUnsafeBufferPointer { heads in
-                    try next.withUnsafeBufferPointer { next in
-                        try hashes.withUnsafeBufferPointer { h in
-                            for row in 0..<p.count {
-                                if let validity, !validity[row] { continue }   // a null key matches nothing
-                                let key = p[row]
-                                var j = heads[Int(h[row] & mask)]
-                                while j >= 0 {
-                                    if b[Int(j)] == key { try body(row, j) }
-                                    j = next[Int(j)]
-                                }
+    private func probe<T: BinaryInteger>(_ build: [T], _ probe: [T], _ validity: Bitmap?, _ hashes: [UInt64],
+                                         _ body: (Int, Int32) throws -> Void) rethrows {
+        guard let slots else { return }
+        try probe.withUnsafeBufferPointer { p in
+            try slots.slots.withUnsafeBufferPointer { s in
+                try next.withUnsafeBufferPointer { next in
+                    try hashes.withUnsafeBufferPointer { h in
+                        let mask = slots.mask, count = p.count
+                        for row in 0..<count {
+                            // The slot of a row a few ahead: its cache miss overlaps this row's work.
+                            if row + Self.prefetchDistance < count {
+                                ember_prefetch(s.baseAddress! + Int(h[row + Self.prefetchDistance] & mask))
+                            }
+                            if let validity, !validity[row] { continue }   // a null key matches nothing
+                            // Every row on the key's chain has the key: no comparison left to do.
+                            var j = SingleKeySlots.first(s, mask: mask, Int64(p[row]), hash: h[row])
+                            while j >= 0 {
+                                try body(row, j)
+                                j = next[Int(j)]
                             }
                         }
                     }
