@@ -36,36 +36,32 @@ struct ShortFieldWord {
     func plainDecimal() -> Double? {
         var w = word
         var n = count
-        let negative = w & 0xFF == UInt64(UInt8(ascii: "-"))
-        if negative {
+        if w & 0xFF == UInt64(UInt8(ascii: "-")) {
             w &>>= 8
             n &-= 1
         }
+        let negative = n != count
         guard n > 0 else { return nil }
         let valid: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(n &* 8)) &- 1
-        // The point, if any: removed, the digits after it shifted down over it.
+        // The point, if any, is removed without a variable shift: the bytes above it move down
+        // one byte (`below` covers the bytes under the point; all of them when there is none).
         let points = Self.matchBits(w, Self.broadcast(UInt8(ascii: "."))) & valid
-        var fraction = 0
-        if points != 0 {
-            guard points & (points &- 1) == 0 else { return nil }   // two points
-            let p = points.trailingZeroBitCount &>> 3                   // byte index of the point
-            let low = p == 0 ? 0 : w & ((1 &<< UInt64(p &* 8)) &- 1)
-            let high = p >= 7 ? 0 : (w &>> UInt64((p &+ 1) &* 8)) &<< UInt64(p &* 8)
-            w = low | high
-            fraction = n &- 1 &- p
-            n &-= 1
-            guard n > 0 else { return nil }   // "." alone
-        }
-        // n digits in the low bytes, first digit lowest. Put them in the high bytes, the first at
-        // byte 8 - n, and fill the low bytes with '0', so the word reads as 8 digits.
+        guard points & (points &- 1) == 0 else { return nil }   // two points
+        let below = (points &>> 7) &- 1
+        w = (w & below) | ((w &>> 8) & ~below)
+        let digitCount = points == 0 ? n : n &- 1
+        let fraction = points == 0 ? 0 : n &- 1 &- (points.trailingZeroBitCount &>> 3)
+        guard digitCount > 0 else { return nil }                 // "." alone
+        let digitBytes: UInt64 = digitCount == 8 ? ~0 : (1 &<< UInt64(digitCount &* 8)) &- 1
+        // Every digit byte within '0'…'9': none below 0x30 (the subtraction sets its high bit)
+        // and none above 0x39 (adding 0x46 does); borrows and carries only run upwards, from a
+        // byte that is flagged itself.
         let zeros: UInt64 = 0x3030_3030_3030_3030
-        let shift = UInt64((8 &- n) &* 8)
-        let digits = n == 8 ? w : (w &<< shift) | (zeros & ((1 &<< shift) &- 1))
-        // Every byte within '0'…'9': no byte below 0x30 (the subtraction borrows or sets a high
-        // bit) and none above 0x39 (adding 0x46 sets a high bit).
-        guard ((digits &+ 0x4646_4646_4646_4646) | (digits &- zeros)) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        guard ((w &+ 0x4646_4646_4646_4646) | (w &- zeros)) & 0x8080_8080_8080_8080 & digitBytes == 0 else { return nil }
+        // Digit values, first digit lowest, moved up so the last digit is the top byte: the bytes
+        // below are leading zeros, and the word reads as eight digits.
+        var v = ((w ^ zeros) & digitBytes) &<< UInt64((8 &- digitCount) &* 8)
         // Eight digits to an integer in three multiply steps (pairs, quads, the whole word).
-        var v = digits &- zeros
         v = (v &* 10 &+ (v &>> 8)) & 0x00FF_00FF_00FF_00FF
         v = (v &* 100 &+ (v &>> 16)) & 0x0000_FFFF_0000_FFFF
         v = (v &* 10000 &+ (v &>> 32)) & 0xFFFF_FFFF
