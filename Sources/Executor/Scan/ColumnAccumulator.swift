@@ -126,6 +126,15 @@ struct ColumnAccumulator {
         store(Int32(truncatingIfNeeded: byteCount))
     }
 
+    /// Appends a string of at most 8 bytes with one 8-byte store (the bytes after it are
+    /// overwritten by the next string or never read).
+    @inline(__always) mutating func appendString(_ short: ShortFieldWord) {
+        if byteCount + 8 > storage.byteCapacity { growBytes(byteCount + 8) }
+        short.store(to: storage.bytes + byteCount)
+        byteCount += short.count
+        store(Int32(truncatingIfNeeded: byteCount))
+    }
+
     private func growBytes(_ needed: Int) {
         var capacity = storage.byteCapacity * 2
         while capacity < needed { capacity *= 2 }

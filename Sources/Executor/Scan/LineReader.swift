@@ -133,6 +133,60 @@ import Darwin
         return nil
     }
 
+    /// The unread whole lines in the buffer as one run, from the next line to the last `\n` in
+    /// the buffer (included), or to the end of the file for its last line, and the file offset
+    /// of the run's first byte; nil after the last line. The caller splits the run into lines
+    /// (as ``next()`` would: `\n` ends a line, one `\r` before it is dropped), stops at the
+    /// first line starting at or after ``ownedEnd`` (calling ``finish()``), checks each line
+    /// against ``maxLineBytes`` (``lineTooLong(at:)``), and then calls ``consume(_:)``.
+    /// Do not mix with ``next()`` on one reader.
+    func nextLines() throws -> (bytes: UnsafeRawBufferPointer, offset: Int64)? {
+        if !started { try start() }
+        while !finished {
+            if bufferStart + Int64(cursor) >= end {
+                finished = true
+                break
+            }
+            let unread = filled - cursor
+            if let last = Self.lastNewline(buffer + cursor, unread) {
+                let stop = cursor + last + 1
+                return (UnsafeRawBufferPointer(start: buffer + cursor, count: stop - cursor), bufferStart + Int64(cursor))
+            }
+            if readAll {
+                if cursor < filled {
+                    return (UnsafeRawBufferPointer(start: buffer + cursor, count: filled - cursor), bufferStart + Int64(cursor))
+                }
+                finished = true
+                break
+            }
+            try refill()
+        }
+        return nil
+    }
+
+    /// The index of the last `\n` in `bytes[0 ..< count]` (searched from the end: usually a line
+    /// away), or nil.
+    private static func lastNewline(_ bytes: UnsafeMutableRawPointer, _ count: Int) -> Int? {
+        var i = count - 1
+        while i >= 0 {
+            if bytes.load(fromByteOffset: i, as: UInt8.self) == 0x0A { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// Marks `count` bytes of the run ``nextLines()`` returned as read.
+    func consume(_ count: Int) { cursor += count }
+
+    /// Ends the reading: no line the split owns is left.
+    func finish() { finished = true }
+
+    /// Lines starting at or after this file offset belong to the next split.
+    var ownedEnd: Int64 { end }
+
+    /// The longest line the reader accepts.
+    var lineLimit: Int { maxLineBytes }
+
     /// Calls `body` with each remaining line and its offset (see ``next()``); `body` returns
     /// false to stop early.
     @_spi(EmberInternal) public func forEachLine(_ body: (UnsafeRawBufferPointer, Int64) throws -> Bool) throws {
@@ -154,7 +208,7 @@ import Darwin
     }
 
     /// The error for a line of more than `maxLineBytes` bytes starting at `offset`.
-    private func lineTooLong(at offset: Int64) throws -> EmberError {
+    func lineTooLong(at offset: Int64) throws -> EmberError {
         let limit = maxLineBytes == ScanLimits.maxStringBytes ? "2 GiB, the most a string holds" : "\(maxLineBytes) bytes"
         return EmberError(.input, "a line longer than \(limit)",
                           context: [.init("file", split.path), .init("line", String(try lineNumber(at: offset)))],

@@ -22,18 +22,24 @@
 /// After ``tokenize(_:)``, field `i` is ``field(_:)`` and ``isQuoted(_:)`` says whether it was
 /// quoted (a quoted empty field is an empty string, an unquoted empty field is null). The spans
 /// point into the line and the tokenizer's scratch buffer: valid until the next call.
+///
+/// One tokenizer belongs to one scan (never shared between threads), so its stored properties
+/// skip the dynamic exclusivity checks that would otherwise run on every field.
 final class CSVTokenizer {
     let delimiter: UInt8
     let quote: UInt8
     let escape: UInt8
     /// Number of fields of the last record.
-    private(set) var count = 0
-    private var starts: UnsafeMutablePointer<UnsafeRawPointer?>
-    private var lengths: UnsafeMutablePointer<Int>
-    private var quoted: UnsafeMutablePointer<Bool>
-    private var capacity: Int
-    private var scratch: UnsafeMutableRawPointer
-    private var scratchCapacity: Int
+    @exclusivity(unchecked) private(set) var count = 0
+    /// The first byte of the last record's line: the bytes from there to an unquoted field's
+    /// end are readable (see ``ShortFieldWord``).
+    @exclusivity(unchecked) private(set) var lineStart: UnsafeRawPointer?
+    @exclusivity(unchecked) private var starts: UnsafeMutablePointer<UnsafeRawPointer?>
+    @exclusivity(unchecked) private var lengths: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var quoted: UnsafeMutablePointer<Bool>
+    @exclusivity(unchecked) private var capacity: Int
+    @exclusivity(unchecked) private var scratch: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var scratchCapacity: Int
 
     init(delimiter: UInt8, quote: UInt8, escape: UInt8, expectedFields: Int = 16) {
         self.delimiter = delimiter
@@ -63,6 +69,15 @@ final class CSVTokenizer {
     }
 
     @inline(__always) func isQuoted(_ i: Int) -> Bool { quoted[i] }
+
+    /// Starts a record whose fields ``CSVBlockSplitter`` appends with ``appendPlain(_:_:)``.
+    @inline(__always) func beginRecord(at line: UnsafeRawPointer) {
+        count = 0
+        lineStart = line
+    }
+
+    /// Appends an unquoted field (a span of the record's line).
+    @inline(__always) func appendPlain(_ start: UnsafeRawPointer, _ length: Int) { append(start, length, false) }
 
     /// The fields of the last record as Strings (headers, tests).
     func strings() -> [String] {
@@ -104,6 +119,7 @@ final class CSVTokenizer {
     /// byte by byte, through the quote rules.
     func tokenize(_ line: UnsafeRawBufferPointer, maxFields: Int = .max) {
         count = 0
+        lineStart = line.baseAddress
         let n = line.count
         guard n > 0, let raw = line.baseAddress else {
             append(line.baseAddress, 0, false)
@@ -169,6 +185,7 @@ final class CSVTokenizer {
     /// The whole line byte by byte (what ``tokenize(_:maxFields:)`` must agree with; tests).
     func tokenizeBytewise(_ line: UnsafeRawBufferPointer) {
         count = 0
+        lineStart = line.baseAddress
         guard line.count > 0, let raw = line.baseAddress else {
             append(line.baseAddress, 0, false)
             return

@@ -10,7 +10,9 @@
 ///    UTF-8 byte order mark at the start of the file is ignored.
 /// 2. With `options.header`, the file's first remaining line is the header and is skipped (by
 ///    the split that owns it, normally the one starting at byte 0).
-/// 3. The line is split into fields by ``CSVTokenizer`` (one record per line).
+/// 3. The line is split into fields by ``CSVTokenizer`` (one record per line). Lines and the
+///    fields of quote-free lines are found together, 64 bytes at a time, by ``CSVBlockSplitter``
+///    (`lineByLine` turns that off: tests compare the two ways).
 /// 4. A field is null when it is empty and unquoted, or its content equals `options.nullValue`
 ///    (so with the default `nullValue = ""` both `,,` and `,"",` read as null, as in Spark).
 /// 5. Required columns are converted from bytes (``ValueParsers``); other columns are not
@@ -26,10 +28,11 @@
 
     @_spi(EmberInternal) public static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
                             batchSize: Int = ColumnarBatch.defaultCapacity, limits: ScanLimits = ScanLimits(),
+                            chunkSize: Int = LineReader.defaultChunkSize, lineByLine: Bool = false,
                             _ body: (ColumnarBatch) throws -> Void) throws {
         let decoder = try CSVRecordDecoder(options: options, dataSchema: dataSchema, requiredColumns: requiredColumns,
                                            rowsPerBatch: max(1, batchSize))
-        let reader = try LineReader(split: split, maxLineBytes: limits.maxLineBytes)
+        let reader = try LineReader(split: split, chunkSize: chunkSize, maxLineBytes: limits.maxLineBytes)
         let tokenizer = CSVTokenizer(options: options, expectedFields: dataSchema.count)
         let comment = options.comment
         // The header is the file's first line that is not blank or a comment. The split at 0 skips
@@ -41,14 +44,44 @@
         var columns = decoder.makeColumns()
         var rows = 0
         var batchBytes = BatchStringBytes(limits)
+        let maxFields = decoder.fieldsNeeded
         try columns.withUnsafeMutableBufferPointer { columns in
             func flush() throws {
                 try body(decoder.finishBatch(columns, rows: rows))
                 rows = 0
                 batchBytes.reset()
             }
-            while let (raw, offset) = try reader.next() {
-                let line = offset == 0 ? CSVSchemaInference.droppingByteOrderMark(raw) : raw
+            // Lines and fields in one pass over each run of whole lines, where the options allow
+            // it; otherwise line by line.
+            let splitter = !lineByLine && CSVBlockSplitter.supports(options) ? CSVBlockSplitter(options: options) : nil
+            let ownedEnd = reader.ownedEnd, lineLimit = reader.lineLimit
+            var run = UnsafeRawBufferPointer(start: nil, count: 0), runOffset: Int64 = 0
+            var cursor = CSVBlockSplitter.Cursor(run)
+            while true {
+                var raw: UnsafeRawBufferPointer, offset: Int64, tokenized = false
+                if let splitter {
+                    guard let next = splitter.next(&cursor, tokenizer, maxFields: maxFields) else {
+                        reader.consume(run.count)
+                        guard let (bytes, at) = try reader.nextLines() else { break }
+                        (run, runOffset) = (bytes, at)
+                        cursor = CSVBlockSplitter.Cursor(run)
+                        continue
+                    }
+                    (raw, offset, tokenized) = (next.line, runOffset + Int64(next.start), next.tokenized)
+                    if offset >= ownedEnd {
+                        reader.finish()
+                        break
+                    }
+                    if raw.count > lineLimit { throw try reader.lineTooLong(at: offset) }
+                } else {
+                    guard let (bytes, at) = try reader.next() else { break }
+                    (raw, offset) = (bytes, at)
+                }
+                var line = raw
+                if offset == 0 {
+                    line = CSVSchemaInference.droppingByteOrderMark(raw)
+                    if line.count != raw.count { tokenized = false }
+                }
                 if LineReader.isBlank(line) { continue }
                 if let comment, line[0] == comment { continue }
                 if skipFirst || offset == headerOffset {
@@ -56,7 +89,7 @@
                     continue
                 }
                 if batchBytes.mustCutBefore(line.count) { try flush() }
-                tokenizer.tokenize(line, maxFields: decoder.fieldsNeeded)
+                if !tokenized { tokenizer.tokenize(line, maxFields: maxFields) }
                 switch decoder.decode(tokenizer, into: columns) {
                 case .row:
                     rows += 1
@@ -169,18 +202,22 @@ struct CSVRecordDecoder {
                 continue
             }
             let field = record.field(c)
-            if isNull(field, quoted: record.isQuoted(c)) {
+            let quoted = record.isQuoted(c)
+            if isNull(field, quoted: quoted) {
                 columns[j].appendNull()
                 continue
             }
             switch columns[j].kind {
             case .string:
-                columns[j].appendString(field)
+                if let short = shortField(field, quoted, record) { columns[j].appendString(short) } else { columns[j].appendString(field) }
                 continue
             case .long:
                 if let v = ValueParsers.parseLong(field) { columns[j].appendLong(v); continue }
             case .double:
-                if let v = ValueParsers.parseDouble(field) { columns[j].appendDouble(v); continue }
+                if let v = shortField(field, quoted, record)?.plainDecimal() ?? ValueParsers.parseDouble(field) {
+                    columns[j].appendDouble(v)
+                    continue
+                }
             case .boolean:
                 if let v = ValueParsers.parseBoolean(field) { columns[j].appendBool(v); continue }
             case .date:
@@ -203,6 +240,13 @@ struct CSVRecordDecoder {
             }
         }
         return .row
+    }
+
+    /// An unquoted field lies in its line: one of at most 8 bytes is read as one word.
+    @inline(__always)
+    private func shortField(_ field: UnsafeRawBufferPointer, _ quoted: Bool, _ record: CSVTokenizer) -> ShortFieldWord? {
+        guard !quoted, let start = record.lineStart else { return nil }
+        return ShortFieldWord(field, readableFrom: start)
     }
 
     /// The field as text for an error message, cut at 100 bytes.
