@@ -100,7 +100,7 @@
         appendLE(UInt32(n), to: &out)
         if let validity = column.validity { appendValidity(validity, count: n, to: &out) }
         if let plan = packing {
-            appendPacked(column.values, plan: plan, logicalTag: tag.rawValue, to: &out)
+            appendPacked(column, plan: plan, logicalTag: tag.rawValue, to: &out)
             return
         }
         switch column.values {
@@ -126,34 +126,31 @@
 
     /// How a fixed-width column packs (ColumnPacking), or nil to write it raw.
     static func packingPlan(_ values: ColumnValues) -> ColumnPacking.Plan? {
-        let minimum = ColumnPacking.minimumCount
+        let column = ColumnVector(values)
+        guard column.count >= ColumnPacking.minimumCount else { return nil }
+        return withRawValues(values) { ColumnPacking.plan(column.dataType, $0.baseAddress!, count: column.count) }
+    }
+
+    /// The raw bytes of a fixed-width column's values (nil for strings and lists).
+    static func withRawValues<R>(_ values: ColumnValues, _ body: (UnsafeRawBufferPointer) -> R?) -> R? {
         switch values {
-        case .long(let v) where v.count >= minimum, .timestamp(let v) where v.count >= minimum:
-            return v.withUnsafeBytes { ColumnPacking.integerPlan($0.baseAddress!, count: v.count, stride: 8) }
-        case .date(let v) where v.count >= minimum:
-            return v.withUnsafeBytes { ColumnPacking.integerPlan($0.baseAddress!, count: v.count, stride: 4) }
-        case .double(let v) where v.count >= minimum:
-            return v.withUnsafeBytes { ColumnPacking.decimalPlan($0.baseAddress!, count: v.count) }
+        case .long(let v), .timestamp(let v): return v.withUnsafeBytes(body)
+        case .date(let v): return v.withUnsafeBytes(body)
+        case .double(let v): return v.withUnsafeBytes(body)
         default: return nil
         }
     }
 
-    static func appendPacked(_ values: ColumnValues, plan: ColumnPacking.Plan, logicalTag: UInt8, to out: inout [UInt8]) {
-        func write(_ raw: UnsafeRawBufferPointer, stride: Int) {
-            let count = raw.count / stride
-            let start = out.count
-            out.append(contentsOf: repeatElement(0, count: ColumnPacking.headerSize + count * plan.width))
+    static func appendPacked(_ column: ColumnVector, plan: ColumnPacking.Plan, logicalTag: UInt8, to out: inout [UInt8]) {
+        let count = column.count
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: ColumnPacking.headerSize + count * plan.width))
+        _ = withRawValues(column.values) { raw -> Void? in
             out.withUnsafeMutableBytes { o in
                 ColumnPacking.writeHeader(plan, logicalTag: logicalTag, to: o.baseAddress! + start)
-                _ = ColumnPacking.pack(raw.baseAddress!, count: count, stride: stride, plan: plan,
+                _ = ColumnPacking.pack(raw.baseAddress!, count: count, stride: raw.count / count, plan: plan,
                                        into: o.baseAddress! + start + ColumnPacking.headerSize)
             }
-        }
-        switch values {
-        case .long(let v), .timestamp(let v): v.withUnsafeBytes { write($0, stride: 8) }
-        case .date(let v): v.withUnsafeBytes { write($0, stride: 4) }
-        case .double(let v): v.withUnsafeBytes { write($0, stride: 8) }
-        default: preconditionFailure("only fixed-width columns pack")
         }
     }
 

@@ -33,6 +33,21 @@ enum ColumnPacking {
 
     // MARK: - Choosing
 
+    /// Bytes per raw value of a column type that can pack (nil: the type never packs).
+    static func stride(of type: DataType) -> Int? {
+        switch type {
+        case .long, .timestamp, .double: return 8
+        case .date: return 4
+        default: return nil
+        }
+    }
+
+    /// The plan for `count` raw values of `type` at `values`, or nil to leave them raw.
+    static func plan(_ type: DataType, _ values: UnsafeRawPointer, count: Int) -> Plan? {
+        guard let stride = stride(of: type) else { return nil }
+        return type == .double ? decimalPlan(values, count: count) : integerPlan(values, count: count, stride: stride)
+    }
+
     /// The plan for `count` integers of `stride` bytes (8 for bigint/timestamp, 4 for date), or nil
     /// when their range needs the full width.
     static func integerPlan(_ values: UnsafeRawPointer, count: Int, stride: Int) -> Plan? {

@@ -50,24 +50,22 @@ enum GatherEncoder {
         // Fixed-width values are gathered after room for a packing header, then packed in place
         // (ColumnPacking) or moved down over the unused room.
         let headerAt = out.count
-        switch type {
-        case .long, .timestamp, .date, .double:
+        if ColumnPacking.stride(of: type) != nil {
             _ = out.reserveTail(ColumnPacking.headerSize)
             out.commit(ColumnPacking.headerSize)
-        default: break
         }
         switch type {
         case .long, .timestamp:
             gatherFixed(sources.map { c -> [Int64] in
                 switch c.values { case .long(let v), .timestamp(let v): return v; default: return [] }
             }, batch, rows, out)
-            pack(type, stride: 8, headerAt: headerAt, tagAt: tagAt, count: n, out)
+            pack(type, headerAt: headerAt, tagAt: tagAt, count: n, out)
         case .double:
             gatherFixed(sources.map { if case .double(let v) = $0.values { return v } else { return [] } }, batch, rows, out)
-            pack(type, stride: 8, headerAt: headerAt, tagAt: tagAt, count: n, out)
+            pack(type, headerAt: headerAt, tagAt: tagAt, count: n, out)
         case .date:
             gatherFixed(sources.map { if case .date(let v) = $0.values { return v } else { return [] } }, batch, rows, out)
-            pack(type, stride: 4, headerAt: headerAt, tagAt: tagAt, count: n, out)
+            pack(type, headerAt: headerAt, tagAt: tagAt, count: n, out)
         case .boolean:
             gatherFixed(sources.map { if case .boolean(let v) = $0.values { return v } else { return [] } }, batch, rows, out)
         case .string:
@@ -79,13 +77,11 @@ enum GatherEncoder {
 
     /// Packs the `count` values gathered after the header room at `headerAt` in place and marks the
     /// column's tag packed, or, when they do not pack, moves them down over the header room.
-    static func pack(_ type: DataType, stride: Int, headerAt: Int, tagAt: Int, count: Int, _ out: RawBuffer) {
+    static func pack(_ type: DataType, headerAt: Int, tagAt: Int, count: Int, _ out: RawBuffer) {
+        let stride = ColumnPacking.stride(of: type)!
         let header = out.base + headerAt
         let values = header + ColumnPacking.headerSize
-        let plan = type == .double
-            ? ColumnPacking.decimalPlan(values, count: count)
-            : ColumnPacking.integerPlan(values, count: count, stride: stride)
-        guard let plan else {
+        guard let plan = ColumnPacking.plan(type, values, count: count) else {
             header.copyMemory(from: values, byteCount: count * stride)   // memmove: the ranges overlap
             out.truncate(to: headerAt + count * stride)
             return

@@ -27,7 +27,7 @@ extension TaskPipeline {
     func shuffleBytes(of plan: PhysicalPlan, firstLeaf: Int) -> Int64? {
         var total: Int64 = 0
         for leaf in firstLeaf..<(firstLeaf + plan.leaves.count) {
-            guard let source = inputs[InputKey(leaf: leaf, slots: currentSlots)],
+            guard let source = inputs[InputKey(leaf: leaf, slots: slotPath)],
                   case .shuffle(_, _, _, let blocks) = source else { return nil }
             total += blocks.reduce(0) { $0 + $1.length }
         }

@@ -39,8 +39,6 @@ struct JoinHashTable {
         self.nullSafe = nullSafe
         guard !keys.isEmpty else { return }
         let n = rows.numRows
-        let buckets = Self.bucketCount(n)
-        mask = UInt64(buckets - 1)
         next = [Int32](repeating: -1, count: n)
         var hashes: [UInt64] = []
         FixedSeedHash.hashRows(keys, numRows: n, seed: Self.seed, into: &hashes)
@@ -57,6 +55,8 @@ struct JoinHashTable {
             default: break
             }
         }
+        let buckets = Self.bucketCount(n)
+        mask = UInt64(buckets - 1)
         heads = [Int32](repeating: -1, count: buckets)
         // Insert in reverse so each chain lists rows in input order.
         for row in stride(from: n - 1, through: 0, by: -1) where !hasUnmatchableNull(keys, row) {
@@ -128,10 +128,10 @@ extension JoinHashTable {
     func forEachSingleKeyMatch(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ body: (Int, Int32) throws -> Void) rethrows -> Bool {
         guard keys.count == 1, probeKeys.count == 1, !nullSafe[0] else { return false }
         switch (keys[0].values, probeKeys[0].values) {
-        case (.long(let b), .long(let p)), (.timestamp(let b), .timestamp(let p)):
-            try probe(b, p, probeKeys[0].validity, hashes, body)
-        case (.date(let b), .date(let p)):
-            try probe(b, p, probeKeys[0].validity, hashes, body)
+        case (.long, .long(let p)), (.timestamp, .timestamp(let p)):
+            try probe(p, probeKeys[0].validity, hashes, body)
+        case (.date, .date(let p)):
+            try probe(p, probeKeys[0].validity, hashes, body)
         default:
             return false
         }
@@ -139,7 +139,7 @@ extension JoinHashTable {
     }
 
     @inline(__always)
-    private func probe<T: BinaryInteger>(_ build: [T], _ probe: [T], _ validity: Bitmap?, _ hashes: [UInt64],
+    private func probe<T: BinaryInteger>(_ probe: [T], _ validity: Bitmap?, _ hashes: [UInt64],
                                          _ body: (Int, Int32) throws -> Void) rethrows {
         guard let slots else { return }
         try probe.withUnsafeBufferPointer { p in

@@ -25,9 +25,7 @@ final class TaskPipeline {
         var slots: [Int]
     }
     /// The child partitions of the coalesces being run, outermost first.
-    private var slotPath: [Int] = []
-    /// The coalesce slots of the inputs being run now.
-    var currentSlots: [Int] { slotPath }
+    private(set) var slotPath: [Int] = []
     var metrics = TaskMetrics()
     private(set) var cacheWriters: [CacheWriteExec] = []
     private var spillers: [any SpillingOperator] = []

@@ -112,25 +112,11 @@ enum ParquetSchemaMapping {
         }
     }
 
-    /// A JSON string literal.
+    /// A JSON string literal, escaped as the JSON writer escapes (``OutputBuffer/appendJSONString(_:)``).
     static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        let out = OutputBuffer(capacity: s.utf8.count + 2)
+        var text = s
+        text.withUTF8 { out.appendJSONString(UnsafeRawBufferPointer($0)) }
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }
