@@ -48,6 +48,8 @@ final class GroupTable {
     @exclusivity(unchecked) private var rowHashes: [UInt64] = []
     @exclusivity(unchecked) private var encoded = GrowableBuffer<UInt8>()
     @exclusivity(unchecked) private var encodedOffsets = GrowableBuffer<Int>()
+    /// Group ids from dictionary codes, while every key is a string that arrives with a dictionary.
+    @exclusivity(unchecked) private var dictionaryLookup: DictionaryGroupLookup?
 
     init(keyTypes: [DataType], initialCapacity: Int = 1024) {
         self.keyTypes = keyTypes
@@ -61,6 +63,7 @@ final class GroupTable {
         var cap = 16
         while cap < initialCapacity * 2 { cap <<= 1 }
         self.initialCapacity = cap
+        if !keyTypes.isEmpty && keyTypes.allSatisfy({ $0 == .string }) { dictionaryLookup = DictionaryGroupLookup(keyCount: keyTypes.count) }
     }
 
     deinit {
@@ -74,7 +77,10 @@ final class GroupTable {
     }
 
     /// Approximate bytes held (for memory accounting).
-    var memoryBytes: Int { capacity * 4 + hashes.capacity * 8 + longKeys.capacity * 8 + keyOffsets.capacity * 8 + arena.capacity }
+    var memoryBytes: Int {
+        capacity * 4 + hashes.capacity * 8 + longKeys.capacity * 8 + keyOffsets.capacity * 8 + arena.capacity
+            + (dictionaryLookup?.memoryBytes ?? 0)
+    }
 
     /// What the table holds as soon as it is used: its first slots.
     var initialBytes: Int { initialCapacity * 4 }
@@ -101,6 +107,25 @@ final class GroupTable {
     /// Maps each row of the key columns to its group id, creating groups for new keys.
     func groupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32]) throws {
         try prepare()
+        if let lookup = dictionaryLookup, !lookup.disabled {
+            let dictionaries = keys.compactMap(\.dictionary)
+            if dictionaries.count == keys.count {
+                if out.count != n { out = [Int32](repeating: 0, count: n) }
+                let done = try out.withUnsafeMutableBufferPointer { ids in
+                    try lookup.groupIds(keys: keys, dictionaries: dictionaries, numRows: n, into: ids) { rows, count in
+                        var resolved: [Int32] = []
+                        try plainGroupIds(keys: rows, numRows: count, into: &resolved)
+                        return resolved
+                    }
+                }
+                if done { return }
+            }
+        }
+        try plainGroupIds(keys: keys, numRows: n, into: &out)
+    }
+
+    /// ``groupIds(keys:numRows:into:)`` from the key values: hashed per batch, probed per row.
+    private func plainGroupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32]) throws {
         FixedSeedHash.hashRows(keys, numRows: n, seed: FixedSeedHash.aggregateSeed, into: &rowHashes)
         if out.count != n { out = [Int32](repeating: 0, count: n) }
         try out.withUnsafeMutableBufferPointer { ids in

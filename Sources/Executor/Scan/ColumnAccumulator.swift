@@ -41,14 +41,17 @@ final class ColumnStorage {
     var wordCapacity: Int
     var bytes: UnsafeMutableRawPointer
     var byteCapacity: Int
+    /// Codes of a string column while it has few distinct values.
+    let dictionary: ScanDictionary?
 
-    init(valueWidth: Int, rows: Int, bytes: Int) {
+    init(valueWidth: Int, rows: Int, bytes: Int, dictionary: Bool) {
         valueCapacity = max(rows, 64)
         values = .allocate(byteCount: valueCapacity * valueWidth, alignment: 8)
         wordCapacity = (valueCapacity + 63) >> 6
         words = .allocate(capacity: wordCapacity)
         byteCapacity = max(bytes, 64)
         self.bytes = .allocate(byteCount: byteCapacity, alignment: 8)
+        self.dictionary = dictionary ? ScanDictionary(rows: valueCapacity) : nil
     }
 
     deinit {
@@ -78,7 +81,8 @@ struct ColumnAccumulator {
 
     init(kind: ScanKind, rowsPerBatch: Int) {
         self.kind = kind
-        storage = ColumnStorage(valueWidth: kind.width, rows: rowsPerBatch, bytes: kind == .string ? 1 << 16 : 0)
+        storage = ColumnStorage(valueWidth: kind.width, rows: rowsPerBatch, bytes: kind == .string ? 1 << 16 : 0,
+                                dictionary: kind == .string)
     }
 
     @inline(__always) private mutating func valid() {
@@ -104,6 +108,7 @@ struct ColumnAccumulator {
         storage.words.deallocate()
         storage.words = words
         storage.wordCapacity = wordCapacity
+        storage.dictionary?.reserveRows(capacity)
     }
 
     @inline(__always) private mutating func store<T>(_ v: T) {
@@ -120,6 +125,8 @@ struct ColumnAccumulator {
 
     @inline(__always) mutating func appendString(_ bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
+        makeRoom()
+        if let dictionary = storage.dictionary, dictionary.enabled { dictionary.record(row: count, bytes: bytes) }
         if byteCount + n > storage.byteCapacity { growBytes(byteCount + n) }
         if n > 0, let source = bytes.baseAddress { (storage.bytes + byteCount).copyMemory(from: source, byteCount: n) }
         byteCount += n
@@ -129,6 +136,8 @@ struct ColumnAccumulator {
     /// Appends a string of at most 8 bytes with one 8-byte store (the bytes after it are
     /// overwritten by the next string or never read).
     @inline(__always) mutating func appendString(_ short: ShortFieldWord) {
+        makeRoom()
+        if let dictionary = storage.dictionary, dictionary.enabled { dictionary.record(row: count, word: short.word, count: short.count) }
         if byteCount + 8 > storage.byteCapacity { growBytes(byteCount + 8) }
         short.store(to: storage.bytes + byteCount)
         byteCount += short.count
@@ -151,7 +160,9 @@ struct ColumnAccumulator {
         case .double: store(Double(0))
         case .boolean: store(false)
         case .date: store(Int32(0))
-        case .string: store(Int32(truncatingIfNeeded: byteCount))
+        case .string:
+            store(Int32(truncatingIfNeeded: byteCount))
+            storage.dictionary?.setNull(row: count - 1)
         }
         storage.words[(count - 1) >> 6] &= ~(1 << UInt64((count - 1) & 63))
         nulls += 1
@@ -192,10 +203,11 @@ struct ColumnAccumulator {
             let bytes = [UInt8](UnsafeRawBufferPointer(start: storage.bytes, count: byteCount))
             values = .string(StringArray(offsets: offsets, bytes: bytes))
         }
+        let dictionary = storage.dictionary?.finish(rows: count)
         count = 0
         nulls = 0
         byteCount = 0
-        return ColumnVector(values, validity: validity)
+        return ColumnVector(values, validity: validity).withDictionary(dictionary)
     }
 
     private func array<T>(_ type: T.Type) -> [T] {

@@ -4,7 +4,9 @@
 //   ColumnVector
 //   ├── values:   .long([Int64]) | .double([Double]) | .boolean([Bool]) | .string(StringArray)
 //   │             | .date([Int32]) | .timestamp([Int64]) | .list(offsets, child ColumnVector)
-//   └── validity: Bitmap? (bit i set = row i not null)
+//   ├── validity: Bitmap? (bit i set = row i not null)
+//   └── dictionary: StringDictionary? (strings only: codes into distinct values, beside `values`;
+//                   dropped when values or validity change, ignored by equality)
 //
 // Null slots still hold a value (0, "", false) so that buffers stay dense and branch-free loops work.
 
@@ -20,12 +22,32 @@
 }
 
 @_spi(EmberInternal) public struct ColumnVector: Sendable, Equatable {
-    @_spi(EmberInternal) public var values: ColumnValues
-    @_spi(EmberInternal) public var validity: Bitmap?
+    @_spi(EmberInternal) public var values: ColumnValues { didSet { dictionary = nil } }
+    @_spi(EmberInternal) public var validity: Bitmap? { didSet { dictionary = nil } }
+    /// The same strings as codes into a small dictionary, when a scan found few distinct values.
+    @_spi(EmberInternal) public private(set) var dictionary: StringDictionary?
 
     @_spi(EmberInternal) public init(_ values: ColumnValues, validity: Bitmap? = nil) {
         self.values = values
         self.validity = (validity?.allSet ?? true) ? nil : validity
+    }
+
+    /// This column with `dictionary` beside its values (which it must describe: see
+    /// ``StringDictionary/describes(_:)``).
+    @_spi(EmberInternal) public func withDictionary(_ dictionary: StringDictionary?) -> ColumnVector {
+        var copy = self
+        if let dictionary {
+            guard case .string(let s) = values, s.count == dictionary.codes.count else {
+                preconditionFailure("a dictionary of \(dictionary.codes.count) codes beside a \(dataType) column of \(count) rows")
+            }
+        }
+        copy.dictionary = dictionary
+        return copy
+    }
+
+    /// Equal values and nulls (the dictionary is a representation, not part of the value).
+    @_spi(EmberInternal) public static func == (a: ColumnVector, b: ColumnVector) -> Bool {
+        a.values == b.values && a.validity == b.validity
     }
 
     @_spi(EmberInternal) public var count: Int {
@@ -148,7 +170,7 @@
                     out.offsets.append(Int32(out.bytes.count))
                 }
             }
-            return ColumnVector(.string(out), validity: newValidity)
+            return ColumnVector(.string(out), validity: newValidity).withDictionary(dictionary?.take(indices))
         case .list(let o, let child):
             var childIdx: [Int32] = []
             var newOffsets: [Int32] = [0]
@@ -198,6 +220,7 @@
             let first = s.offsets[range.lowerBound], last = s.offsets[range.upperBound]
             let offsets = s.offsets[range.lowerBound...range.upperBound].map { $0 - first }
             return ColumnVector(.string(StringArray(offsets: offsets, bytes: Array(s.bytes[Int(first)..<Int(last)]))), validity: bits)
+                .withDictionary(dictionary?.slice(range))
         case .list: return take(range.map { Int32($0) })
         }
     }

@@ -1,13 +1,16 @@
 // ScalarComparison: a column compared with a non-null literal (`l_shipdate >= date '1994-01-01'`,
 // `l_quantity < 24`), the common shape of filters, without building a column of the literal.
 // Same semantics as Comparison (Spark's double order: NaN greatest, -0.0 = 0.0); a pair of types
-// it does not cover returns nil and the caller takes the general path.
+// it does not cover returns nil and the caller takes the general path. A dictionary-encoded string
+// column is compared once per distinct value, then each row reads its code's answer.
 
 enum ScalarComparison {
     /// `column op literal`, or nil when the types need the general path.
     static func evaluate(_ op: BinaryOperator, _ column: ColumnVector, _ literal: Value) -> ColumnVector? {
         let out: [Bool]
         switch (column.values, literal) {
+        case (.string, .string(let s)) where column.dictionary != nil:
+            out = dictionaryCompare(op, column.dictionary!, Array(s.utf8))
         case (.long(let a), .long(let c)), (.timestamp(let a), .timestamp(let c)): out = loop(op, a, c)
         case (.date(let a), .date(let c)): out = loop(op, a, c)
         case (.double(let a), .double(let c)): out = doubles(op, a, c)
@@ -58,6 +61,25 @@ enum ScalarComparison {
             }
         }
         return out
+    }
+
+    /// `op` against each distinct value once (byte order, as Comparison), then one lookup per row;
+    /// null rows (code -1) read false, their validity says null.
+    private static func dictionaryCompare(_ op: BinaryOperator, _ dictionary: StringDictionary, _ literal: [UInt8]) -> [Bool] {
+        let literalArray = StringArray(offsets: [0, Int32(literal.count)], bytes: literal)
+        var answers = [Bool](repeating: false, count: dictionary.values.count + 1)
+        for k in 0..<dictionary.values.count {
+            answers[k + 1] = Comparison.holds(op, dictionary.values.compare(k, literalArray, 0))
+        }
+        let n = dictionary.codes.count
+        return [Bool](unsafeUninitializedCapacity: n) { out, initialized in
+            answers.withUnsafeBufferPointer { a in
+                dictionary.codes.withUnsafeBufferPointer { codes in
+                    for i in 0..<n { out[i] = a[Int(codes[i]) &+ 1] }
+                }
+            }
+            initialized = n
+        }
     }
 
     private static func stringEquals(_ a: StringArray, _ s: [UInt8], equal: Bool) -> [Bool] {

@@ -1,0 +1,145 @@
+// ScanDictionary: dictionary-encodes a string column while a scan builds it, for as long as the
+// column has few distinct values. Each appended value is looked up in a small open-addressing table
+// (values of at most 8 bytes are hashed and compared as one word) and its code recorded; the
+// accumulator hands the codes and the distinct values out with each batch (StringDictionary).
+//
+// The dictionary grows across the batches of one scan and keeps its codes, so it keeps one id
+// (consumers may cache what they derived from it). Past `maxValues` distinct values or
+// `maxBytes` of them, it turns itself off for the rest of the scan: a column with many distinct
+// values gains nothing from codes.
+
+@_spi(EmberInternal) import Planner
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class ScanDictionary {
+    static let maxValues = 1024
+    static let maxBytes = 64 << 10
+    private static let slotCount = 2048   // a power of two, twice maxValues
+
+    /// False once the column turned out to have too many distinct values.
+    @exclusivity(unchecked) private(set) var enabled = true
+    let id = StringDictionary.newId()
+
+    /// Per row of the batch being built: the value's code (-1 for a null).
+    @exclusivity(unchecked) private var codes: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var codeCapacity: Int
+    /// -1 = empty, else a code.
+    private let slots: UnsafeMutablePointer<Int32>
+    /// Per code: the value as a word (values of at most 8 bytes), its length, its end in `arena`.
+    private let words: UnsafeMutablePointer<UInt64>
+    private let lengths: UnsafeMutablePointer<Int32>
+    private let ends: UnsafeMutablePointer<Int32>
+    private let arena: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private(set) var valueCount = 0
+    @exclusivity(unchecked) private var arenaCount = 0
+
+    init(rows: Int) {
+        codeCapacity = max(rows, 64)
+        codes = .allocate(capacity: codeCapacity)
+        slots = .allocate(capacity: Self.slotCount)
+        slots.initialize(repeating: -1, count: Self.slotCount)
+        words = .allocate(capacity: Self.maxValues)
+        lengths = .allocate(capacity: Self.maxValues)
+        ends = .allocate(capacity: Self.maxValues)
+        arena = .allocate(byteCount: Self.maxBytes, alignment: 8)
+    }
+
+    deinit {
+        codes.deallocate()
+        slots.deallocate()
+        words.deallocate()
+        lengths.deallocate()
+        ends.deallocate()
+        arena.deallocate()
+    }
+
+    /// Room for codes of `rows` rows.
+    func reserveRows(_ rows: Int) {
+        guard rows > codeCapacity else { return }
+        let grown = UnsafeMutablePointer<Int32>.allocate(capacity: rows)
+        grown.update(from: codes, count: codeCapacity)
+        codes.deallocate()
+        codes = grown
+        codeCapacity = rows
+    }
+
+    @inline(__always) func setNull(row: Int) { codes[row] = -1 }
+
+    /// Records the code of a value of 1…8 bytes given as a word (bytes above `count` zero).
+    @inline(__always) func record(row: Int, word: UInt64, count: Int) {
+        var pos = Self.slot(word, count)
+        while true {
+            let code = slots[pos]
+            if code < 0 { break }
+            if words[Int(code)] == word && lengths[Int(code)] == Int32(truncatingIfNeeded: count) {
+                codes[row] = code
+                return
+            }
+            pos = (pos &+ 1) & (Self.slotCount - 1)
+        }
+        withUnsafeBytes(of: word.littleEndian) { insert(row: row, bytes: UnsafeRawBufferPointer(rebasing: $0[0..<count]), word: word, at: pos) }
+    }
+
+    /// Records the code of a value given as bytes.
+    @inline(__always) func record(row: Int, bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        if n <= 8 {
+            var word: UInt64 = 0
+            if n > 0 { withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: bytes) } }
+            word = UInt64(littleEndian: word)
+            if n > 0 { record(row: row, word: word, count: n) } else { recordLong(row: row, bytes: bytes) }
+            return
+        }
+        recordLong(row: row, bytes: bytes)
+    }
+
+    /// Values longer than a word, and the empty value: hashed and compared byte by byte.
+    private func recordLong(row: Int, bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        var pos = Int(truncatingIfNeeded: FixedSeedHash.hash(bytes: bytes, seed: FixedSeedHash.aggregateSeed) &>> 40)
+            & (Self.slotCount - 1)
+        while true {
+            let code = slots[pos]
+            if code < 0 { break }
+            if Int(lengths[Int(code)]) == n && (n == 0 || memcmp(arena + Int(ends[Int(code)]) - n, bytes.baseAddress!, n) == 0) {
+                codes[row] = code
+                return
+            }
+            pos = (pos &+ 1) & (Self.slotCount - 1)
+        }
+        insert(row: row, bytes: bytes, word: 0, at: pos)
+    }
+
+    /// Slot of a 1…8-byte value (its word; long values hash their bytes, so they never meet a word's slot
+    /// with the same bytes: the two kinds differ in length).
+    @inline(__always) private static func slot(_ word: UInt64, _ count: Int) -> Int {
+        Int(truncatingIfNeeded: ((word ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15) &>> 40) & (slotCount - 1)
+    }
+
+    private func insert(row: Int, bytes: UnsafeRawBufferPointer, word: UInt64, at pos: Int) {
+        guard enabled, valueCount < Self.maxValues, arenaCount + bytes.count <= Self.maxBytes else {
+            enabled = false
+            return
+        }
+        if let source = bytes.baseAddress, bytes.count > 0 { (arena + arenaCount).copyMemory(from: source, byteCount: bytes.count) }
+        arenaCount += bytes.count
+        words[valueCount] = word
+        lengths[valueCount] = Int32(bytes.count)
+        ends[valueCount] = Int32(arenaCount)
+        slots[pos] = Int32(valueCount)
+        codes[row] = Int32(valueCount)
+        valueCount += 1
+    }
+
+    /// The dictionary of the batch's first `rows` rows, or nil once turned off.
+    func finish(rows: Int) -> StringDictionary? {
+        guard enabled else { return nil }
+        let codes = [Int32](UnsafeBufferPointer(start: self.codes, count: rows))
+        var offsets = [Int32](repeating: 0, count: valueCount + 1)
+        for k in 0..<valueCount { offsets[k + 1] = ends[k] }
+        let bytes = [UInt8](UnsafeRawBufferPointer(start: arena, count: arenaCount))
+        return StringDictionary(codes: codes, values: StringArray(offsets: offsets, bytes: bytes), id: id)
+    }
+}
