@@ -2,6 +2,7 @@
 // survival through take/slice and their loss on change, and the aggregate's group ids from codes
 // (DictionaryGroupLookup) against the plain path on the same seeded keys.
 
+import Foundation
 import Testing
 @_spi(EmberInternal) @testable import Executor
 @_spi(EmberInternal) import Planner
@@ -159,5 +160,43 @@ import Testing
                 }
             }
         }
+    }
+
+    /// A Parquet string column read from dictionary pages carries the ids as codes that describe
+    /// it; pages that fell back to PLAIN, and row groups' own dictionaries, never mix into them.
+    @Test func parquetDictionaryPagesArriveAsCodes() throws {
+        let dir = ScratchDir("dictionary-codes")
+        defer { dir.cleanup() }
+        let schema = StructType([StructField("k", .long), StructField("s", .string)])
+        var data = ParquetTestData(seed: 11)
+        var options = ParquetWriteOptions()
+        options.dictionaryPageBytes = 4 << 10
+        options.pageRowLimit = 300
+        options.rowGroupBytes = 16 << 10
+        let rows = data.rows(schema, count: 3000, distinct: 15) + data.rows(schema, count: 6000) + data.rows(schema, count: 3000, distinct: 9)
+        let path = dir.file("t.parquet")
+        let writer = try ParquetFileWriter(path: path, schema: schema, options: options)
+        for batch in ColumnarBatch.fromRows(rows, schema: schema).chunked(1000) { try writer.write(batch) }
+        try writer.close()
+        let size = Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int)
+        var metrics = TaskMetrics()
+        var read: [Value] = []
+        var coded = 0, plain = 0
+        for batchSize in [128, 4096] {
+            read = []
+            try ParquetScanner.scan(FileSplit(path: path, start: 0, length: size, fileLength: size), dataSchema: schema, requiredColumns: [1],
+                                    options: ParquetOptions(), batchSize: batchSize, metrics: &metrics) { batch in
+                let column = batch.columns[0]
+                if let dictionary = column.dictionary {
+                    #expect(dictionary.describes(column))
+                    coded += 1
+                } else {
+                    plain += 1
+                }
+                read += (0..<column.count).map { column.value(at: $0) }
+            }
+            #expect(read == rows.map { $0[1] })
+        }
+        #expect(coded > 0 && plain > 0, "coded \(coded), plain \(plain)")
     }
 }

@@ -197,6 +197,7 @@ struct ColumnChunkReader {
             let strings = output.strings
             dictionaryValueBound = (0..<strings.count).reduce(0) { max($0, strings.length(at: $1)) }
         }
+        output.dictionaryId = StringDictionary.newId()
         dictionary = output
     }
 

@@ -7,6 +7,8 @@
 //   spread:  a 0 b c 0              validity bits: 1 0 1 1 0
 //
 // A dictionary is decoded into an output too (all present), and dictionary ids gather from it.
+// A string column whose every value in the batch came from one dictionary keeps the ids as
+// codes (StringDictionary) beside its values, for the aggregate and filters.
 
 @_spi(EmberInternal) import Planner
 
@@ -21,6 +23,15 @@ struct ParquetColumnOutput {
     private var validity: [UInt64] = []
     private(set) var count = 0
     private var nulls = 0
+    /// Names this output when it holds a column chunk's dictionary (0 otherwise).
+    var dictionaryId: UInt64 = 0
+    /// String columns: the dictionary ids of the values so far (-1 for nulls), while every value
+    /// came from the dictionary `codesDictionary`.
+    private var codes: [Int32] = []
+    private var codesDictionary: (id: UInt64, values: StringArray)? = nil
+    private var codesBroken = false
+    /// Dictionaries larger than this are not passed on as codes (the aggregate gains nothing).
+    static let maxCodedDictionary = 1 << 16
 
     init(kind: ScanKind, capacity: Int) {
         self.kind = kind
@@ -66,6 +77,11 @@ struct ParquetColumnOutput {
         case .boolean: Self.spread(&bools, base: base, present: present, rows: rows, levels: levels, zero: false)
         case .date: Self.spread(&days, base: base, present: present, rows: rows, levels: levels, zero: 0)
         case .string:
+            if !codesBroken && codes.count == base + present {
+                Self.spread(&codes, base: base, present: present, rows: rows, levels: levels, zero: -1)
+            } else {
+                codesBroken = true
+            }
             // Offsets: slot i ends where the last present value at or before it ends.
             strings.offsets.append(contentsOf: repeatElement(0, count: rows - present))
             strings.offsets.withUnsafeMutableBufferPointer { o in
@@ -123,7 +139,9 @@ struct ParquetColumnOutput {
         case .double: doubles.append(contentsOf: repeatElement(0, count: rows))
         case .boolean: bools.append(contentsOf: repeatElement(false, count: rows))
         case .date: days.append(contentsOf: repeatElement(0, count: rows))
-        case .string: strings.offsets.append(contentsOf: repeatElement(strings.offsets[strings.offsets.count - 1], count: rows))
+        case .string:
+            if codes.count == strings.count { codes.append(contentsOf: repeatElement(-1, count: rows)) } else { codesBroken = true }
+            strings.offsets.append(contentsOf: repeatElement(strings.offsets[strings.offsets.count - 1], count: rows))
         }
         for _ in 0..<rows {
             if count & 63 == 0 { validity.append(~0) }
@@ -148,6 +166,7 @@ struct ParquetColumnOutput {
             guard n == 0 || Int(maxID) < size else { throw parquetCorrupt("dictionary id \(maxID) beyond the dictionary's \(size) values") }
             badID = nil
             let dict = dictionary.strings
+            recordCodes(from: dictionary, ids: ids, count: n)
             var total = 0
             for i in 0..<n { total += dict.length(at: Int(ids[i])) }
             guard strings.bytes.count + total <= Int(Int32.max) else { throw parquetCorrupt("string values exceed 2 GiB in one batch") }
@@ -164,6 +183,20 @@ struct ParquetColumnOutput {
             }
         }
         if let badID { throw parquetCorrupt("dictionary id \(badID) beyond the dictionary's \(size) values") }
+    }
+
+    /// Keeps the ids as codes while every value of the batch comes from this one dictionary.
+    private mutating func recordCodes(from dictionary: ParquetColumnOutput, ids: UnsafePointer<UInt32>, count n: Int) {
+        guard !codesBroken else { return }
+        if codesDictionary == nil && dictionary.dictionaryId != 0 && dictionary.valueCount <= Self.maxCodedDictionary {
+            codesDictionary = (dictionary.dictionaryId, dictionary.strings)
+        }
+        guard codes.count == strings.count, let current = codesDictionary, current.id == dictionary.dictionaryId else {
+            codesBroken = true
+            codes = []
+            return
+        }
+        codes.append(contentsOf: UnsafeBufferPointer(start: ids, count: n).lazy.map { Int32(truncatingIfNeeded: $0) })
     }
 
     /// Appends `values[ids[i]]` for i < n and returns nil, or the largest id when one is out of
@@ -200,7 +233,10 @@ struct ParquetColumnOutput {
         case .double: vector = ColumnVector(.double(doubles), validity: bits)
         case .boolean: vector = ColumnVector(.boolean(bools), validity: bits)
         case .date: vector = ColumnVector(.date(days), validity: bits)
-        case .string: vector = ColumnVector(.string(strings), validity: bits)
+        case .string:
+            let coded = !codesBroken && codes.count == strings.count && count == strings.count
+            vector = ColumnVector(.string(strings), validity: bits)
+                .withDictionary(coded ? codesDictionary.map { StringDictionary(codes: codes, values: $0.values, id: $0.id) } : nil)
         }
         self = ParquetColumnOutput(kind: kind, capacity: capacity)
         return vector
