@@ -143,6 +143,18 @@ import Testing
         #expect(FileSplitter.maxSplitBytes(fileLengths: [100 << 20], targetSplitBytes: 128 << 20, minSplits: 8)
                 == ((100 << 20) + (4 << 20)) / 8)
         #expect(FileSplitter.maxSplitBytes(fileLengths: [1000], targetSplitBytes: 128 << 20, minSplits: 8) == 4 << 20)
+        // As many ranges as Spark's cutting gives, of equal lengths (within a byte).
+        for (length, size) in [(Int64(10_000), Int64(1000)), (10_999, 1000), (11_001, 1000), (2100, 1000), (1100, 1000), (1101, 1000),
+                               (7, 1), (1_036_000_000, 128 << 20)] {
+            var spark: [Int64] = [], remaining = length
+            while remaining > 0 {
+                spark.append(remaining <= size + size / 10 ? remaining : size)
+                remaining -= spark.last!
+            }
+            #expect(FileSplitter.pieceCount(length, size) == Int64(spark.count), "\(length) in \(size)")
+        }
+        let even = try FileSplitter.splits(paths: [dir.file("b.csv")], targetSplitBytes: 3500, minSplits: 1)
+        #expect(even.map(\.length) == [3334, 3333, 3333] && even.map(\.start) == [0, 3334, 6667])
         let big = try FileSplitter.splits(paths: [dir.file("b.csv")], targetSplitBytes: 128 << 20, minSplits: 1)
         #expect(big == [FileSplit(path: dir.file("b.csv"), start: 0, length: 10000, fileLength: 10000)])
         #expect(try FileSplitter.splits(paths: [dir.file("empty.csv")], targetSplitBytes: 100, minSplits: 1).isEmpty)

@@ -33,8 +33,10 @@ import Darwin
 ///     bytesPerSplit = totalBytes / max(minSplits, 1)
 ///     maxSplitBytes = max(1, min(targetSplitBytes, max(openCost, bytesPerSplit)))
 ///
-/// Each file is then cut into ranges of `maxSplitBytes`; to avoid a tiny tail (Hadoop's
-/// `SPLIT_SLOP`), the last range absorbs the remainder when it is at most 10 % of a split.
+/// Each file is then cut into as many ranges as Spark cuts it into (ranges of `maxSplitBytes`, the
+/// last absorbing a remainder of at most 10 % of a split, Hadoop's `SPLIT_SLOP`), but of equal
+/// lengths: Spark's short last range is a task that ends early while the others still run, so the
+/// stage waits on a full-size task started late.
 /// Unlike Spark, small files are not packed together: each split is one task. A compressed file
 /// (`.gz`, `.zst`, `.deflate`: ``InputCompression``) cannot be cut, so it is one split, whole.
 ///
@@ -61,16 +63,24 @@ import Darwin
                 result.append(FileSplit(path: file.path, start: 0, length: file.length, fileLength: file.length))
                 continue
             }
+            let count = pieceCount(file.length, size)
             var offset: Int64 = 0
-            while offset < file.length {
-                let remaining = file.length - offset
-                // Last split absorbs a remainder of up to 10 % of a split (no tiny tail task).
-                let length = remaining <= size + size / 10 ? remaining : size
+            for k in 0..<count {
+                // Equal pieces (the first `length % count` one byte longer): no short last task.
+                let length = file.length / count + (k < file.length % count ? 1 : 0)
                 result.append(FileSplit(path: file.path, start: offset, length: length, fileLength: file.length))
                 offset += length
             }
         }
         return result
+    }
+
+    /// How many ranges of at most `size` bytes cover `length` bytes, where a remainder of up to 10 %
+    /// of a split joins the last range instead of making its own (Hadoop's `SPLIT_SLOP`).
+    static func pieceCount(_ length: Int64, _ size: Int64) -> Int64 {
+        let slop = size + size / 10
+        if length <= slop { return 1 }
+        return (length - slop + size - 1) / size + 1   // whole ranges until at most `slop` is left, and that rest
     }
 
     /// The split size for files of these lengths (see the type's documentation).
