@@ -79,10 +79,11 @@ struct ColumnAccumulator {
     private var byteCount = 0
     private let storage: ColumnStorage
 
-    init(kind: ScanKind, rowsPerBatch: Int) {
+    /// `dictionary`: a string column also records codes while it has few distinct values.
+    init(kind: ScanKind, rowsPerBatch: Int, dictionary: Bool = false) {
         self.kind = kind
         storage = ColumnStorage(valueWidth: kind.width, rows: rowsPerBatch, bytes: kind == .string ? 1 << 16 : 0,
-                                dictionary: kind == .string)
+                                dictionary: dictionary && kind == .string)
     }
 
     @inline(__always) private mutating func valid() {

@@ -16,7 +16,9 @@ import Glibc
 final class ScanDictionary {
     static let maxValues = 1024
     static let maxBytes = 64 << 10
-    private static let slotCount = 2048   // a power of two, twice maxValues
+    /// Slots at first; doubled whenever they are half full (at most 2 × maxValues), so a column of
+    /// a few values probes a table that stays in the first-level cache.
+    private static let initialSlots = 64
 
     /// False once the column turned out to have too many distinct values.
     @exclusivity(unchecked) private(set) var enabled = true
@@ -25,10 +27,13 @@ final class ScanDictionary {
     /// Per row of the batch being built: the value's code (-1 for a null).
     @exclusivity(unchecked) private var codes: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) private var codeCapacity: Int
-    /// -1 = empty, else a code.
-    private let slots: UnsafeMutablePointer<Int32>
-    /// Per code: the value as a word (values of at most 8 bytes), its length, its end in `arena`.
-    private let words: UnsafeMutablePointer<UInt64>
+    /// -1 = empty, else a code; beside it the code's word and length (-1 = empty), so a short
+    /// value is found without a second, dependent load.
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var slotWords: UnsafeMutablePointer<UInt64>
+    @exclusivity(unchecked) private var slotLengths: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) private var slotMask = ScanDictionary.initialSlots - 1
+    /// Per code: the value's length and its end in `arena`.
     private let lengths: UnsafeMutablePointer<Int32>
     private let ends: UnsafeMutablePointer<Int32>
     private let arena: UnsafeMutableRawPointer
@@ -38,9 +43,7 @@ final class ScanDictionary {
     init(rows: Int) {
         codeCapacity = max(rows, 64)
         codes = .allocate(capacity: codeCapacity)
-        slots = .allocate(capacity: Self.slotCount)
-        slots.initialize(repeating: -1, count: Self.slotCount)
-        words = .allocate(capacity: Self.maxValues)
+        (slots, slotWords, slotLengths) = Self.emptySlots(Self.initialSlots)
         lengths = .allocate(capacity: Self.maxValues)
         ends = .allocate(capacity: Self.maxValues)
         arena = .allocate(byteCount: Self.maxBytes, alignment: 8)
@@ -49,7 +52,8 @@ final class ScanDictionary {
     deinit {
         codes.deallocate()
         slots.deallocate()
-        words.deallocate()
+        slotWords.deallocate()
+        slotLengths.deallocate()
         lengths.deallocate()
         ends.deallocate()
         arena.deallocate()
@@ -69,15 +73,16 @@ final class ScanDictionary {
 
     /// Records the code of a value of 1…8 bytes given as a word (bytes above `count` zero).
     @inline(__always) func record(row: Int, word: UInt64, count: Int) {
-        var pos = Self.slot(word, count)
+        var pos = Self.home(word, count) & slotMask
+        let length = Int32(truncatingIfNeeded: count)
         while true {
-            let code = slots[pos]
-            if code < 0 { break }
-            if words[Int(code)] == word && lengths[Int(code)] == Int32(truncatingIfNeeded: count) {
-                codes[row] = code
+            let found = slotLengths[pos]
+            if found == length && slotWords[pos] == word {
+                codes[row] = slots[pos]
                 return
             }
-            pos = (pos &+ 1) & (Self.slotCount - 1)
+            if found < 0 { break }
+            pos = (pos &+ 1) & slotMask
         }
         withUnsafeBytes(of: word.littleEndian) { insert(row: row, bytes: UnsafeRawBufferPointer(rebasing: $0[0..<count]), word: word, at: pos) }
     }
@@ -98,8 +103,7 @@ final class ScanDictionary {
     /// Values longer than a word, and the empty value: hashed and compared byte by byte.
     private func recordLong(row: Int, bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
-        var pos = Int(truncatingIfNeeded: FixedSeedHash.hash(bytes: bytes, seed: FixedSeedHash.aggregateSeed) &>> 40)
-            & (Self.slotCount - 1)
+        var pos = Self.longHome(bytes) & slotMask
         while true {
             let code = slots[pos]
             if code < 0 { break }
@@ -107,15 +111,48 @@ final class ScanDictionary {
                 codes[row] = code
                 return
             }
-            pos = (pos &+ 1) & (Self.slotCount - 1)
+            pos = (pos &+ 1) & slotMask
         }
         insert(row: row, bytes: bytes, word: 0, at: pos)
     }
 
-    /// Slot of a 1…8-byte value (its word; long values hash their bytes, so they never meet a word's slot
-    /// with the same bytes: the two kinds differ in length).
-    @inline(__always) private static func slot(_ word: UInt64, _ count: Int) -> Int {
-        Int(truncatingIfNeeded: ((word ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15) &>> 40) & (slotCount - 1)
+    /// Hash of a 1…8-byte value (from its word; other values hash their bytes: the two kinds differ
+    /// in length, so a value always takes the same one).
+    @inline(__always) private static func home(_ word: UInt64, _ count: Int) -> Int {
+        Int(truncatingIfNeeded: ((word ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15) &>> 40)
+    }
+
+    private static func longHome(_ bytes: UnsafeRawBufferPointer) -> Int {
+        Int(truncatingIfNeeded: FixedSeedHash.hash(bytes: bytes, seed: FixedSeedHash.aggregateSeed) &>> 40)
+    }
+
+    private static func emptySlots(_ n: Int) -> (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<Int32>) {
+        let codes = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        codes.initialize(repeating: -1, count: n)
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: n)
+        words.initialize(repeating: 0, count: n)
+        let lengths = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        lengths.initialize(repeating: -1, count: n)
+        return (codes, words, lengths)
+    }
+
+    /// Twice the slots, every value placed again.
+    private func growSlots() {
+        let oldCount = slotMask + 1, oldSlots = slots, oldWords = slotWords, oldLengths = slotLengths
+        (slots, slotWords, slotLengths) = Self.emptySlots(oldCount * 2)
+        slotMask = oldCount * 2 - 1
+        for old in 0..<oldCount where oldLengths[old] >= 0 {
+            let code = Int(oldSlots[old]), length = Int(oldLengths[old])
+            let bytes = UnsafeRawBufferPointer(start: arena + Int(ends[code]) - length, count: length)
+            var pos = (length >= 1 && length <= 8 ? Self.home(oldWords[old], length) : Self.longHome(bytes)) & slotMask
+            while slotLengths[pos] >= 0 { pos = (pos &+ 1) & slotMask }
+            slots[pos] = oldSlots[old]
+            slotWords[pos] = oldWords[old]
+            slotLengths[pos] = oldLengths[old]
+        }
+        oldSlots.deallocate()
+        oldWords.deallocate()
+        oldLengths.deallocate()
     }
 
     private func insert(row: Int, bytes: UnsafeRawBufferPointer, word: UInt64, at pos: Int) {
@@ -125,12 +162,14 @@ final class ScanDictionary {
         }
         if let source = bytes.baseAddress, bytes.count > 0 { (arena + arenaCount).copyMemory(from: source, byteCount: bytes.count) }
         arenaCount += bytes.count
-        words[valueCount] = word
         lengths[valueCount] = Int32(bytes.count)
         ends[valueCount] = Int32(arenaCount)
         slots[pos] = Int32(valueCount)
+        slotWords[pos] = word
+        slotLengths[pos] = Int32(bytes.count)
         codes[row] = Int32(valueCount)
         valueCount += 1
+        if valueCount * 2 > slotMask + 1 { growSlots() }
     }
 
     /// The dictionary of the batch's first `rows` rows, or nil once turned off.

@@ -115,6 +115,9 @@
     @_spi(EmberInternal) public var pruning: PartitionPruning? = nil
     /// Comparisons a filter above the scan makes, for the format to skip data by (Parquet's statistics).
     @_spi(EmberInternal) public var pushedFilters: [ScanPredicate] = []
+    /// Output columns (indices into `requiredColumns`) a text scan dictionary-encodes: string
+    /// columns an aggregate groups by (ScanDictionaryColumns).
+    @_spi(EmberInternal) public var dictionaryColumns: [Int] = []
     @_spi(EmberInternal) public var limits = ScanLimits()
 
     @_spi(EmberInternal) public init(paths: [String], format: FileFormat, dataSchema: StructType, partitionSchema: StructType = StructType([]),

@@ -205,6 +205,7 @@ extension LogicalPlan: TreeNode {
             let pushed = s.pushedFilters.isEmpty ? "" : ", PushedFilters: [" + s.pushedFilters.map { $0.describe(s.dataSchema) }.joined(separator: ", ") + "]"
             return "Scan \(s.format.name) [\(s.outputSchema.names.joined(separator: ","))] \(s.paths.joined(separator: ",")), \(s.splits.count) splits"
                 + (s.pruning.map { ", " + $0.description } ?? "") + pushed
+                + (s.dictionaryColumns.isEmpty ? "" : ", DictionaryColumns: [" + s.dictionaryColumns.map { s.outputSchema.fields[$0].name }.joined(separator: ", ") + "]")
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .repartition(let p, let c): return "Repartition \(p.describe(c.schema))"
         case .coalesce(let n, _): return "Coalesce \(n)"

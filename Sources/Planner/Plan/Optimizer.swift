@@ -7,6 +7,7 @@
 //      PartitionPruning:   a filter on a scan's partition columns drops the files it rules out
 //   4. ColumnPruning:      every node asks its children only for the columns it reads; scans then
 //                          parse only those CSV fields
+//   5. ScanFilterPushdown and ScanDictionaryColumns: what scans learn from the nodes above them
 // Two-phase aggregation and join strategies are chosen by the PhysicalPlanner.
 
 @_spi(EmberInternal) public enum Optimizer {
@@ -14,7 +15,7 @@
         let pushed = pushDownPredicates(factorCommonConjuncts(combineFilters(plan)))
         let folded = prunePartitions(foldConstants(pushed))
         let (pruned, _) = prune(folded, needed: Set(folded.schema.fields.indices))
-        return pushScanFilters(pruned)
+        return markScanDictionaryColumns(pushScanFilters(pruned))
     }
 
     static func combineFilters(_ plan: ResolvedPlan) -> ResolvedPlan {

@@ -28,10 +28,10 @@
 
     @_spi(EmberInternal) public static func scan(_ split: FileSplit, options: CSVOptions, dataSchema: StructType, requiredColumns: [Int],
                             batchSize: Int = ColumnarBatch.defaultCapacity, limits: ScanLimits = ScanLimits(),
-                            chunkSize: Int = LineReader.defaultChunkSize, lineByLine: Bool = false,
+                            chunkSize: Int = LineReader.defaultChunkSize, lineByLine: Bool = false, dictionaryColumns: [Int] = [],
                             _ body: (ColumnarBatch) throws -> Void) throws {
         let decoder = try CSVRecordDecoder(options: options, dataSchema: dataSchema, requiredColumns: requiredColumns,
-                                           rowsPerBatch: max(1, batchSize))
+                                           rowsPerBatch: max(1, batchSize), dictionaryColumns: dictionaryColumns)
         let reader = try LineReader(split: split, chunkSize: chunkSize, maxLineBytes: limits.maxLineBytes)
         let tokenizer = CSVTokenizer(options: options, expectedFields: dataSchema.count)
         let comment = options.comment
@@ -126,6 +126,8 @@ struct CSVRecordDecoder {
     let kinds: [ScanKind]
     let rowsPerBatch: Int
     let nullValue: [UInt8]
+    /// Output columns that record dictionary codes (FileScan.dictionaryColumns).
+    let dictionaryColumns: Set<Int>
     /// Fields a record is split into: in PERMISSIVE mode only up to the last required column (a
     /// record's field count changes nothing there: missing fields are null, extra ones ignored);
     /// the other modes judge the count, so they split the whole record.
@@ -140,7 +142,7 @@ struct CSVRecordDecoder {
         case inferredTypeMismatch(String)
     }
 
-    init(options: CSVOptions, dataSchema: StructType, requiredColumns: [Int], rowsPerBatch: Int) throws {
+    init(options: CSVOptions, dataSchema: StructType, requiredColumns: [Int], rowsPerBatch: Int, dictionaryColumns: [Int] = []) throws {
         var kinds: [ScanKind] = []
         for c in requiredColumns {
             guard c >= 0 && c < dataSchema.count else {
@@ -163,12 +165,13 @@ struct CSVRecordDecoder {
         self.sources = requiredColumns
         self.kinds = kinds
         self.rowsPerBatch = rowsPerBatch
+        self.dictionaryColumns = Set(dictionaryColumns)
         self.nullValue = Array(options.nullValue.utf8)
         self.fieldsNeeded = options.mode == .permissive ? max(1, (requiredColumns.max() ?? 0) + 1) : .max
     }
 
     func makeColumns() -> [ColumnAccumulator] {
-        kinds.map { ColumnAccumulator(kind: $0, rowsPerBatch: rowsPerBatch) }
+        kinds.indices.map { ColumnAccumulator(kind: kinds[$0], rowsPerBatch: rowsPerBatch, dictionary: dictionaryColumns.contains($0)) }
     }
 
     func finishBatch(_ columns: UnsafeMutableBufferPointer<ColumnAccumulator>, rows: Int) -> ColumnarBatch {

@@ -46,6 +46,6 @@
         guard case .csv(let options) = scan.format else { throw EmberError(.internal, "CSVSource given a \(scan.format.name) scan") }
         metrics.inputBytes += split.length
         try CSVScanner.scan(split, options: options, dataSchema: scan.dataSchema, requiredColumns: scan.requiredColumns,
-                            batchSize: ColumnarBatch.defaultCapacity, limits: scan.limits, emit)
+                            batchSize: ColumnarBatch.defaultCapacity, limits: scan.limits, dictionaryColumns: scan.dictionaryColumns, emit)
     }
 }

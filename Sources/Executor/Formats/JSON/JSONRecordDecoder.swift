@@ -41,6 +41,8 @@ struct JSONRecordDecoder {
     /// Output index of the corrupt-record column, if the scan needs it.
     let corruptColumn: Int?
     let rowsPerBatch: Int
+    /// Output columns that record dictionary codes (FileScan.dictionaryColumns).
+    let dictionaryColumns: Set<Int>
     /// Field name → output column, -1 for fields the scan does not need.
     private var keys = JSONKeyTable()
     /// Per output column: the row stamp it was last set in.
@@ -54,7 +56,7 @@ struct JSONRecordDecoder {
     /// Unknown field names remembered (as skipped) so they need no hashing next time.
     static let maxRememberedKeys = 10_000
 
-    init(options: JSONOptions, dataSchema: StructType, requiredColumns: [Int], rowsPerBatch: Int) throws {
+    init(options: JSONOptions, dataSchema: StructType, requiredColumns: [Int], rowsPerBatch: Int, dictionaryColumns: [Int] = []) throws {
         var kinds: [ScanKind] = []
         var corrupt: Int? = nil
         for (j, c) in requiredColumns.enumerated() {
@@ -91,11 +93,12 @@ struct JSONRecordDecoder {
         self.kinds = kinds
         corruptColumn = corrupt
         self.rowsPerBatch = rowsPerBatch
+        self.dictionaryColumns = Set(dictionaryColumns)
         setStamp = Array(repeating: -1, count: requiredColumns.count)
     }
 
     func makeColumns() -> [ColumnAccumulator] {
-        kinds.map { ColumnAccumulator(kind: $0, rowsPerBatch: rowsPerBatch) }
+        kinds.indices.map { ColumnAccumulator(kind: kinds[$0], rowsPerBatch: rowsPerBatch, dictionary: dictionaryColumns.contains($0)) }
     }
 
     func finishBatch(_ columns: UnsafeMutableBufferPointer<ColumnAccumulator>, rows: Int) -> ColumnarBatch {

@@ -109,7 +109,7 @@
         metrics.inputBytes += split.length
         let capacity = ColumnarBatch.defaultCapacity
         var decoder = try JSONRecordDecoder(options: options, dataSchema: scan.dataSchema, requiredColumns: scan.requiredColumns,
-                                            rowsPerBatch: capacity)
+                                            rowsPerBatch: capacity, dictionaryColumns: scan.dictionaryColumns)
         let reader = try LineReader(split: split, maxLineBytes: scan.limits.maxLineBytes)
         var columns = decoder.makeColumns()
         var rows = 0
