@@ -143,7 +143,7 @@ import Testing
         #expect(FileSplitter.maxSplitBytes(fileLengths: [100 << 20], targetSplitBytes: 128 << 20, minSplits: 8)
                 == ((100 << 20) + (4 << 20)) / 8)
         #expect(FileSplitter.maxSplitBytes(fileLengths: [1000], targetSplitBytes: 128 << 20, minSplits: 8) == 4 << 20)
-        // As many ranges as Spark's cutting gives, of equal lengths (within a byte).
+        // As many ranges as cutting at the split size gives (with the 10 % slop), of equal lengths.
         for (length, size) in [(Int64(10_000), Int64(1000)), (10_999, 1000), (11_001, 1000), (2100, 1000), (1100, 1000), (1101, 1000),
                                (7, 1), (1_036_000_000, 128 << 20)] {
             var spark: [Int64] = [], remaining = length

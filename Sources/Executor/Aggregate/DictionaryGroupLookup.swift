@@ -80,7 +80,13 @@ final class DictionaryGroupLookup {
                 }
             }
             guard !representatives.isEmpty else { return }
-            let newIds = try resolve(keys.map { $0.take(representatives) }, representatives.count)
+            let newIds: [Int32]
+            do {
+                newIds = try resolve(keys.map { $0.take(representatives) }, representatives.count)
+            } catch {
+                for r in representatives { flat[Int(packed[Int(r)])] = -1 }   // no pending marker outlives the batch
+                throw error
+            }
             for (k, r) in representatives.enumerated() { flat[Int(packed[Int(r)])] = newIds[k] }
             for r in 0..<n where ids[r] < 0 { ids[r] = flat[Int(packed[r])] }
         }

@@ -33,10 +33,11 @@ import Darwin
 ///     bytesPerSplit = totalBytes / max(minSplits, 1)
 ///     maxSplitBytes = max(1, min(targetSplitBytes, max(openCost, bytesPerSplit)))
 ///
-/// Each file is then cut into as many ranges as Spark cuts it into (ranges of `maxSplitBytes`, the
-/// last absorbing a remainder of at most 10 % of a split, Hadoop's `SPLIT_SLOP`), but of equal
-/// lengths: Spark's short last range is a task that ends early while the others still run, so the
-/// stage waits on a full-size task started late.
+/// Each file is then cut into ranges of at most about `maxSplitBytes`: as many as cutting at
+/// `maxSplitBytes` gives, where a last remainder of at most 10 % of a split joins the range before
+/// it (Hadoop's `SPLIT_SLOP`; Spark SQL cuts without it), but of equal lengths. A short last range
+/// (Spark's) is a task that ends early while the others still run, so the stage waits on a
+/// full-size task started late.
 /// Unlike Spark, small files are not packed together: each split is one task. A compressed file
 /// (`.gz`, `.zst`, `.deflate`: ``InputCompression``) cannot be cut, so it is one split, whole.
 ///

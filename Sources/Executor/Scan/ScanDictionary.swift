@@ -39,6 +39,8 @@ final class ScanDictionary {
     private let arena: UnsafeMutableRawPointer
     @exclusivity(unchecked) private(set) var valueCount = 0
     @exclusivity(unchecked) private var arenaCount = 0
+    /// The values handed out with the last batch (shared until a value is added).
+    private var lastValues: StringArray?
 
     init(rows: Int) {
         codeCapacity = max(rows, 64)
@@ -176,9 +178,11 @@ final class ScanDictionary {
     func finish(rows: Int) -> StringDictionary? {
         guard enabled else { return nil }
         let codes = [Int32](UnsafeBufferPointer(start: self.codes, count: rows))
-        var offsets = [Int32](repeating: 0, count: valueCount + 1)
-        for k in 0..<valueCount { offsets[k + 1] = ends[k] }
-        let bytes = [UInt8](UnsafeRawBufferPointer(start: arena, count: arenaCount))
-        return StringDictionary(codes: codes, values: StringArray(offsets: offsets, bytes: bytes), id: id)
+        if lastValues?.count != valueCount {
+            var offsets = [Int32](repeating: 0, count: valueCount + 1)
+            for k in 0..<valueCount { offsets[k + 1] = ends[k] }
+            lastValues = StringArray(offsets: offsets, bytes: [UInt8](UnsafeRawBufferPointer(start: arena, count: arenaCount)))
+        }
+        return StringDictionary(codes: codes, values: lastValues!, id: id)
     }
 }

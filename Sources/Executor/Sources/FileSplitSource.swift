@@ -24,6 +24,10 @@ enum FileSplitSource {
         var fileScan = scan
         fileScan.partitionSchema = StructType([])
         fileScan.requiredColumns = scan.requiredColumns.filter { $0 < dataCount }
+        // Dictionary columns are output positions: renumbered among the file's own columns.
+        var filePosition: [Int: Int] = [:]
+        for (p, index) in scan.requiredColumns.enumerated() where index < dataCount { filePosition[p] = filePosition.count }
+        fileScan.dictionaryColumns = scan.dictionaryColumns.compactMap { filePosition[$0] }
         // Row counts need one column of the file even when only partition columns are wanted.
         let countOnly = fileScan.requiredColumns.isEmpty && dataCount > 0
         if countOnly { fileScan.requiredColumns = [0] }

@@ -64,7 +64,8 @@ extension ColumnVector {
 
     /// Approximate bytes held by the column's buffers (for memory accounting).
     @_spi(EmberInternal) public var memoryBytes: Int {
-        let bits = validity.map { $0.words.count * 8 } ?? 0
+        let bits = (validity.map { $0.words.count * 8 } ?? 0)
+            + (dictionary.map { $0.codes.count * 4 + $0.values.offsets.count * 4 + $0.values.bytes.count } ?? 0)
         switch values {
         case .long(let v), .timestamp(let v): return v.count * 8 + bits
         case .double(let v): return v.count * 8 + bits

@@ -2,14 +2,15 @@
 // `l_quantity < 24`), the common shape of filters, without building a column of the literal.
 // Same semantics as Comparison (Spark's double order: NaN greatest, -0.0 = 0.0); a pair of types
 // it does not cover returns nil and the caller takes the general path. A dictionary-encoded string
-// column is compared once per distinct value, then each row reads its code's answer.
+// column is compared once per distinct value, then each row reads its code's answer (when the
+// dictionary holds at most half as many values as the batch has rows; else row by row).
 
 enum ScalarComparison {
     /// `column op literal`, or nil when the types need the general path.
     static func evaluate(_ op: BinaryOperator, _ column: ColumnVector, _ literal: Value) -> ColumnVector? {
         let out: [Bool]
         switch (column.values, literal) {
-        case (.string, .string(let s)) where column.dictionary != nil:
+        case (.string, .string(let s)) where column.dictionary.map { $0.values.count * 2 <= $0.codes.count } ?? false:
             out = dictionaryCompare(op, column.dictionary!, Array(s.utf8))
         case (.long(let a), .long(let c)), (.timestamp(let a), .timestamp(let c)): out = loop(op, a, c)
         case (.date(let a), .date(let c)): out = loop(op, a, c)

@@ -1,9 +1,10 @@
-// ScanDictionaryColumns: which string columns a text scan (CSV, JSON lines) dictionary-encodes
-// while it reads them. Codes cost a lookup per value in the scan and pay off only where a
+// ScanDictionaryColumns: which string columns a scan gives dictionary codes: CSV and JSON lines
+// encode them while reading, Parquet keeps its dictionary pages' ids. Text codes cost a lookup per
+// value in the scan, and any codes cost memory where batches are kept; they pay off only where a
 // consumer reads them: the hash aggregate's grouping keys, when all of them are strings. So a
 // string column is marked when such an aggregate groups by it, directly, through filters and
-// through projections that pass it on unchanged. Runs last, on the pruned plan, where the scan's columns are final. (Parquet's
-// dictionary pages give codes for free, whatever is marked.)
+// through projections that pass it on unchanged, and only if all its keys are file columns of one
+// scan. Runs last, on the pruned plan, where the scan's columns are final.
 //
 //   Aggregate [country#2, device#3] …                           same aggregate
 //     Filter (amount#4 > 10)                          ──►         same filter
@@ -19,26 +20,33 @@ extension Optimizer {
                 return nil
             })
             guard !positions.isEmpty, positions.count == Set(keys).count else { return node }
-            return .aggregate(keys: keys, aggregates: aggregates, schema, markDictionary(child, positions))
+            return .aggregate(keys: keys, aggregates: aggregates, schema, markDictionary(child, positions) ?? child)
         }
     }
 
-    /// Marks output columns `positions` of `plan` in the scan that produces them, if one does.
-    private static func markDictionary(_ plan: ResolvedPlan, _ positions: Set<Int>) -> ResolvedPlan {
+    /// Marks output columns `positions` of `plan` in the scan that produces them, or returns nil
+    /// when not all of them come unchanged from one scan's files (then none is worth marking).
+    private static func markDictionary(_ plan: ResolvedPlan, _ positions: Set<Int>) -> ResolvedPlan? {
         switch plan {
         case .scan(var scan):
-            scan.dictionaryColumns = Array(Set(scan.dictionaryColumns).union(positions.filter { $0 < scan.requiredColumns.count })).sorted()
+            let fileStrings = positions.allSatisfy { p in
+                p < scan.requiredColumns.count && scan.requiredColumns[p] < scan.dataSchema.count
+                    && scan.dataSchema.fields[scan.requiredColumns[p]].dataType == .string
+            }
+            guard fileStrings else { return nil }
+            scan.dictionaryColumns = Array(Set(scan.dictionaryColumns).union(positions)).sorted()
             return .scan(scan)
         case .filter(let condition, let child):
-            return .filter(condition, markDictionary(child, positions))
+            return markDictionary(child, positions).map { .filter(condition, $0) }
         case .project(let expressions, let schema, let child):
             let below = Set(positions.compactMap { p -> Int? in
                 guard p < expressions.count, case .column(let i, _) = expressions[p] else { return nil }
                 return i
             })
-            return below.isEmpty ? plan : .project(expressions, schema, markDictionary(child, below))
+            guard below.count == positions.count else { return nil }
+            return markDictionary(child, below).map { .project(expressions, schema, $0) }
         default:
-            return plan
+            return nil
         }
     }
 }

@@ -73,7 +73,8 @@
                                                  _ emit: (ColumnarBatch) throws -> Void) throws {
         guard case .parquet(let options) = scan.format else { throw EmberError(.internal, "ParquetSource given a \(scan.format.name) scan") }
         try ParquetScanner.scan(split, dataSchema: scan.dataSchema, requiredColumns: scan.requiredColumns, options: options,
-                                pushedFilters: scan.pushedFilters, batchSize: ColumnarBatch.defaultCapacity,
+                                pushedFilters: scan.pushedFilters, dictionaryColumns: scan.dictionaryColumns,
+                                batchSize: ColumnarBatch.defaultCapacity,
                                 stringBytesLimit: scan.limits.batchStringBytes, metrics: &metrics, emit)
     }
 }

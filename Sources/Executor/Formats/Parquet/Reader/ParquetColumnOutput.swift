@@ -15,6 +15,8 @@
 struct ParquetColumnOutput {
     let kind: ScanKind
     private let capacity: Int
+    /// Whether a string column keeps dictionary ids as codes (FileScan.dictionaryColumns).
+    private let keepCodes: Bool
     var longs: [Int64] = []      // bigint, timestamp
     var doubles: [Double] = []
     var bools: [Bool] = []
@@ -29,13 +31,15 @@ struct ParquetColumnOutput {
     /// came from the dictionary `codesDictionary`.
     private var codes: [Int32] = []
     private var codesDictionary: (id: UInt64, values: StringArray)? = nil
-    private var codesBroken = false
+    private var codesBroken: Bool { get { !keepCodes || brokenCodes } set { brokenCodes = newValue } }
+    private var brokenCodes = false
     /// Dictionaries larger than this are not passed on as codes (the aggregate gains nothing).
     static let maxCodedDictionary = 1 << 16
 
-    init(kind: ScanKind, capacity: Int) {
+    init(kind: ScanKind, capacity: Int, keepCodes: Bool = false) {
         self.kind = kind
         self.capacity = capacity
+        self.keepCodes = keepCodes && kind == .string
         reserve()
     }
 
@@ -140,7 +144,7 @@ struct ParquetColumnOutput {
         case .boolean: bools.append(contentsOf: repeatElement(false, count: rows))
         case .date: days.append(contentsOf: repeatElement(0, count: rows))
         case .string:
-            if codes.count == strings.count { codes.append(contentsOf: repeatElement(-1, count: rows)) } else { codesBroken = true }
+            if !codesBroken && codes.count == strings.count { codes.append(contentsOf: repeatElement(-1, count: rows)) } else { codesBroken = true }
             strings.offsets.append(contentsOf: repeatElement(strings.offsets[strings.offsets.count - 1], count: rows))
         }
         for _ in 0..<rows {
@@ -238,7 +242,7 @@ struct ParquetColumnOutput {
             vector = ColumnVector(.string(strings), validity: bits)
                 .withDictionary(coded ? codesDictionary.map { StringDictionary(codes: codes, values: $0.values, id: $0.id) } : nil)
         }
-        self = ParquetColumnOutput(kind: kind, capacity: capacity)
+        self = ParquetColumnOutput(kind: kind, capacity: capacity, keepCodes: keepCodes)
         return vector
     }
 }

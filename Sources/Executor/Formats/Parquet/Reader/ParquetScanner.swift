@@ -40,7 +40,7 @@ enum ParquetScanner {
     /// Batches have at most `batchSize` rows, and are cut sooner once a string column holds
     /// `stringBytesLimit` bytes (see ColumnChunkReader.rowsWithin).
     static func scan(_ split: FileSplit, dataSchema: StructType, requiredColumns: [Int], options: ParquetOptions,
-                     pushedFilters: [ScanPredicate] = [], batchSize: Int, stringBytesLimit: Int = ScanLimits().batchStringBytes,
+                     pushedFilters: [ScanPredicate] = [], dictionaryColumns: [Int] = [], batchSize: Int, stringBytesLimit: Int = ScanLimits().batchStringBytes,
                      metrics: inout TaskMetrics, _ emit: (ColumnarBatch) throws -> Void) throws {
         let file = try ParquetFile(path: split.path)
         guard file.size == split.fileLength else {
@@ -85,7 +85,10 @@ enum ParquetScanner {
                 readers.append(try openChunk(source, group: group, file: file, location: location, decompressor: decompressor,
                                              metrics: &metrics))
             }
-            var outputs = outputSchema.fields.map { ParquetColumnOutput(kind: ScanKind($0.dataType) ?? .string, capacity: batchSize) }
+            var outputs = outputSchema.fields.indices.map {
+                ParquetColumnOutput(kind: ScanKind(outputSchema.fields[$0].dataType) ?? .string, capacity: batchSize,
+                                    keepCodes: dictionaryColumns.contains($0))
+            }
             let stringColumns = outputs.indices.filter { outputs[$0].kind == .string && readers[$0] != nil }
             var left = group.numRows
             var rows = 0
