@@ -160,16 +160,7 @@
         case .timestamp(let v): return ColumnVector(.timestamp(Self.gather(v, indices)), validity: newValidity)
         case .string(let s):
             var out = StringArray()
-            var total = 0
-            for i in indices { total += s.length(at: Int(i)) }
-            out.reserveCapacity(count: indices.count, bytes: total)
-            s.bytes.withUnsafeBufferPointer { src in
-                for i in indices {
-                    let a = Int(s.offsets[Int(i)]), b = Int(s.offsets[Int(i) + 1])
-                    out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: src[a..<b]))
-                    out.offsets.append(Int32(out.bytes.count))
-                }
-            }
+            indices.withUnsafeBufferPointer { out.appendGathered(from: s, at: $0) }
             return ColumnVector(.string(out), validity: newValidity).withDictionary(dictionary?.take(indices))
         case .list(let o, let child):
             var childIdx: [Int32] = []

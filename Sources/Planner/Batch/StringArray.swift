@@ -48,6 +48,66 @@
         offsets.append(Int32(bytes.count))
     }
 
+    /// Appends the values of `source` at `indices`, in order: one pass sizes them, one copies
+    /// them into fresh buffers (no per-value array append). An index out of range traps, as a
+    /// subscript does.
+    @_spi(EmberInternal) public mutating func appendGathered(from source: StringArray, at indices: UnsafeBufferPointer<Int32>) {
+        appendGatheredValues(from: source, at: indices)
+    }
+
+    /// ``appendGathered(from:at:)`` for dictionary ids.
+    @_spi(EmberInternal) public mutating func appendGathered(from source: StringArray, at indices: UnsafeBufferPointer<UInt32>) {
+        appendGatheredValues(from: source, at: indices)
+    }
+
+    /// Specialized here, in this module, for each index type above (a generic entry point called
+    /// from another module would convert every index through protocol witnesses).
+    @inline(__always) private mutating func appendGatheredValues<I: FixedWidthInteger>(from source: StringArray, at indices: UnsafeBufferPointer<I>) {
+        let n = indices.count, sourceCount = source.count
+        guard n > 0 else { return }
+        let start = bytes.count
+        let newOffsets = [Int32](unsafeUninitializedCapacity: n) { out, initialized in
+            source.offsets.withUnsafeBufferPointer { o in
+                var end = start
+                for k in 0..<n {
+                    let i = Int(indices[k])
+                    precondition(i >= 0 && i < sourceCount, "gather: row index out of range")
+                    end += Int(o[i &+ 1] &- o[i])
+                    out[k] = Int32(end)
+                }
+            }
+            initialized = n
+        }
+        let total = Int(newOffsets[n - 1]) - start
+        let copied = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            source.bytes.withUnsafeBufferPointer { src in
+                source.offsets.withUnsafeBufferPointer { o in
+                    guard let to = out.baseAddress, let from = src.baseAddress else { return }
+                    var at = 0
+                    for k in 0..<n {
+                        let i = Int(indices[k])
+                        let a = Int(o[i]), length = Int(o[i &+ 1]) &- a
+                        Self.copy(to + at, from + a, length)
+                        at &+= length
+                    }
+                }
+            }
+            initialized = total
+        }
+        if bytes.isEmpty { bytes = copied } else { bytes.append(contentsOf: copied) }
+        offsets.append(contentsOf: newOffsets)
+    }
+
+    /// Copies a value's bytes; short ones byte by byte (cheaper than a call for the usual sizes).
+    @inline(__always) static func copy(_ to: UnsafeMutablePointer<UInt8>, _ from: UnsafePointer<UInt8>, _ n: Int) {
+        if n <= 16 {
+            var j = 0
+            while j < n { to[j] = from[j]; j &+= 1 }
+        } else {
+            UnsafeMutableRawPointer(to).copyMemory(from: from, byteCount: n)
+        }
+    }
+
     /// Appends an empty value (used for null slots).
     @inlinable @_spi(EmberInternal) public mutating func appendEmpty() { offsets.append(Int32(bytes.count)) }
 

@@ -174,17 +174,7 @@ struct ParquetColumnOutput {
             var total = 0
             for i in 0..<n { total += dict.length(at: Int(ids[i])) }
             guard strings.bytes.count + total <= Int(Int32.max) else { throw parquetCorrupt("string values exceed 2 GiB in one batch") }
-            strings.bytes.reserveCapacity(strings.bytes.count + total)
-            dict.bytes.withUnsafeBytes { src in
-                dict.offsets.withUnsafeBufferPointer { offsets in
-                    for i in 0..<n {
-                        let id = Int(ids[i])
-                        let a = Int(offsets[id]), b = Int(offsets[id + 1])
-                        strings.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: src[a..<b]))
-                        strings.offsets.append(Int32(strings.bytes.count))
-                    }
-                }
-            }
+            strings.appendGathered(from: dict, at: UnsafeBufferPointer(start: ids, count: n))
         }
         if let badID { throw parquetCorrupt("dictionary id \(badID) beyond the dictionary's \(size) values") }
     }
