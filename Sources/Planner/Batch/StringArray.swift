@@ -61,28 +61,29 @@
     }
 
     /// Specialized here, in this module, for each index type above (a generic entry point called
-    /// from another module would convert every index through protocol witnesses).
+    /// from another module would convert every index through protocol witnesses). The offsets and
+    /// bytes grow in place (a fresh array when empty), each value copied once.
     @inline(__always) private mutating func appendGatheredValues<I: FixedWidthInteger>(from source: StringArray, at indices: UnsafeBufferPointer<I>) {
         let n = indices.count, sourceCount = source.count
         guard n > 0 else { return }
-        let start = bytes.count
-        let newOffsets = [Int32](unsafeUninitializedCapacity: n) { out, initialized in
+        let start = bytes.count, firstOffset = offsets.count
+        offsets.append(contentsOf: repeatElement(0, count: n))
+        offsets.withUnsafeMutableBufferPointer { out in
             source.offsets.withUnsafeBufferPointer { o in
                 var end = start
                 for k in 0..<n {
                     let i = Int(indices[k])
                     precondition(i >= 0 && i < sourceCount, "gather: row index out of range")
                     end += Int(o[i &+ 1] &- o[i])
-                    out[k] = Int32(end)
+                    out[firstOffset + k] = Int32(end)
                 }
             }
-            initialized = n
         }
-        let total = Int(newOffsets[n - 1]) - start
-        let copied = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+        let total = Int(offsets[firstOffset + n - 1]) - start
+        func copyValues(to target: UnsafeMutablePointer<UInt8>?) {
             source.bytes.withUnsafeBufferPointer { src in
                 source.offsets.withUnsafeBufferPointer { o in
-                    guard let to = out.baseAddress, let from = src.baseAddress else { return }
+                    guard let to = target, let from = src.baseAddress else { return }
                     var at = 0
                     for k in 0..<n {
                         let i = Int(indices[k])
@@ -92,10 +93,16 @@
                     }
                 }
             }
-            initialized = total
         }
-        if bytes.isEmpty { bytes = copied } else { bytes.append(contentsOf: copied) }
-        offsets.append(contentsOf: newOffsets)
+        if bytes.isEmpty && bytes.capacity < total {
+            bytes = [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+                copyValues(to: out.baseAddress)
+                initialized = total
+            }
+        } else {
+            bytes.append(contentsOf: repeatElement(0, count: total))
+            bytes.withUnsafeMutableBufferPointer { copyValues(to: $0.baseAddress.map { $0 + start }) }
+        }
     }
 
     /// Copies a value's bytes; short ones byte by byte (cheaper than a call for the usual sizes).
