@@ -119,8 +119,8 @@ final class SparkHistoryServerProcess {
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
-        // Nothing blocked or ignored is passed on: the test process blocks the termination signals on
-        // its threads (TerminationSignals), and a daemon that inherited that mask (a tmux server's
+        // Nothing blocked or ignored is passed on: tests run on dispatch worker threads, which block
+        // nearly every asynchronous signal, and a daemon that inherited that mask (a tmux server's
         // pane, Spark's history server) would outlive the signals meant to end it.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
