@@ -17,9 +17,9 @@ import Testing
             var expected = StringArray(prefix)
             for i in picks { expected.append(from: source, at: i) }
             var fromInt32 = StringArray(prefix)
-            picks.map { Int32($0) }.withUnsafeBufferPointer { fromInt32.appendGathered(from: source, at: $0) }
+            #expect(picks.map { Int32($0) }.withUnsafeBufferPointer { fromInt32.appendGathered(from: source, at: $0) })
             var fromUInt32 = StringArray(prefix)
-            picks.map { UInt32($0) }.withUnsafeBufferPointer { fromUInt32.appendGathered(from: source, at: $0) }
+            #expect(picks.map { UInt32($0) }.withUnsafeBufferPointer { fromUInt32.appendGathered(from: source, at: $0) })
             #expect(fromInt32 == expected, "round \(round)")
             #expect(fromUInt32 == expected, "round \(round)")
         }

@@ -114,6 +114,11 @@ struct ColumnAccumulator {
 
     @inline(__always) private mutating func store<T>(_ v: T) {
         makeRoom()
+        put(v)
+    }
+
+    /// Stores a value where ``makeRoom()`` made room.
+    @inline(__always) private mutating func put<T>(_ v: T) {
         storage.values.storeBytes(of: v, toByteOffset: count * MemoryLayout<T>.stride, as: T.self)
         valid()
     }
@@ -131,7 +136,7 @@ struct ColumnAccumulator {
         if byteCount + n > storage.byteCapacity { growBytes(byteCount + n) }
         if n > 0, let source = bytes.baseAddress { (storage.bytes + byteCount).copyMemory(from: source, byteCount: n) }
         byteCount += n
-        store(Int32(truncatingIfNeeded: byteCount))
+        put(Int32(truncatingIfNeeded: byteCount))
     }
 
     /// Appends a string of at most 8 bytes with one 8-byte store (the bytes after it are
@@ -142,7 +147,7 @@ struct ColumnAccumulator {
         if byteCount + 8 > storage.byteCapacity { growBytes(byteCount + 8) }
         short.store(to: storage.bytes + byteCount)
         byteCount += short.count
-        store(Int32(truncatingIfNeeded: byteCount))
+        put(Int32(truncatingIfNeeded: byteCount))
     }
 
     private func growBytes(_ needed: Int) {

@@ -27,14 +27,13 @@ final class ScanDictionary {
     /// Per row of the batch being built: the value's code (-1 for a null).
     @exclusivity(unchecked) private var codes: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) private var codeCapacity: Int
-    /// -1 = empty, else a code; beside it the code's word and length (-1 = empty), so a short
-    /// value is found without a second, dependent load.
+    /// Per slot: a code (-1 = empty) and beside it the value's word (values of 1…8 bytes) and
+    /// length (-1 = empty), so a short value is found without a second, dependent load.
     @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) private var slotWords: UnsafeMutablePointer<UInt64>
     @exclusivity(unchecked) private var slotLengths: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) private var slotMask = ScanDictionary.initialSlots - 1
-    /// Per code: the value's length and its end in `arena`.
-    private let lengths: UnsafeMutablePointer<Int32>
+    /// Per code: the value's end in `arena`.
     private let ends: UnsafeMutablePointer<Int32>
     private let arena: UnsafeMutableRawPointer
     @exclusivity(unchecked) private(set) var valueCount = 0
@@ -46,7 +45,6 @@ final class ScanDictionary {
         codeCapacity = max(rows, 64)
         codes = .allocate(capacity: codeCapacity)
         (slots, slotWords, slotLengths) = Self.emptySlots(Self.initialSlots)
-        lengths = .allocate(capacity: Self.maxValues)
         ends = .allocate(capacity: Self.maxValues)
         arena = .allocate(byteCount: Self.maxBytes, alignment: 8)
     }
@@ -56,7 +54,6 @@ final class ScanDictionary {
         slots.deallocate()
         slotWords.deallocate()
         slotLengths.deallocate()
-        lengths.deallocate()
         ends.deallocate()
         arena.deallocate()
     }
@@ -107,10 +104,10 @@ final class ScanDictionary {
         let n = bytes.count
         var pos = Self.longHome(bytes) & slotMask
         while true {
-            let code = slots[pos]
-            if code < 0 { break }
-            if Int(lengths[Int(code)]) == n && (n == 0 || memcmp(arena + Int(ends[Int(code)]) - n, bytes.baseAddress!, n) == 0) {
-                codes[row] = code
+            let found = Int(slotLengths[pos])
+            if found < 0 { break }
+            if found == n && (n == 0 || memcmp(arena + Int(ends[Int(slots[pos])]) - n, bytes.baseAddress!, n) == 0) {
+                codes[row] = slots[pos]
                 return
             }
             pos = (pos &+ 1) & slotMask
@@ -164,7 +161,6 @@ final class ScanDictionary {
         }
         if let source = bytes.baseAddress, bytes.count > 0 { (arena + arenaCount).copyMemory(from: source, byteCount: bytes.count) }
         arenaCount += bytes.count
-        lengths[valueCount] = Int32(bytes.count)
         ends[valueCount] = Int32(arenaCount)
         slots[pos] = Int32(valueCount)
         slotWords[pos] = word

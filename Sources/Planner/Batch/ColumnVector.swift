@@ -160,7 +160,8 @@
         case .timestamp(let v): return ColumnVector(.timestamp(Self.gather(v, indices)), validity: newValidity)
         case .string(let s):
             var out = StringArray()
-            indices.withUnsafeBufferPointer { out.appendGathered(from: s, at: $0) }
+            let fits = indices.withUnsafeBufferPointer { out.appendGathered(from: s, at: $0) }
+            precondition(fits, "take: string values exceed 2 GiB in one column")
             return ColumnVector(.string(out), validity: newValidity).withDictionary(dictionary?.take(indices))
         case .list(let o, let child):
             var childIdx: [Int32] = []

@@ -49,37 +49,44 @@
     }
 
     /// Appends the values of `source` at `indices`, in order: one pass sizes them, one copies
-    /// them into fresh buffers (no per-value array append). An index out of range traps, as a
-    /// subscript does.
-    @_spi(EmberInternal) public mutating func appendGathered(from source: StringArray, at indices: UnsafeBufferPointer<Int32>) {
+    /// them (no per-value array append). Returns false, having appended nothing, when the bytes
+    /// would pass the Int32 offsets' 2 GiB. An index out of range traps, as a subscript does.
+    @discardableResult
+    @_spi(EmberInternal) public mutating func appendGathered(from source: StringArray, at indices: UnsafeBufferPointer<Int32>) -> Bool {
         appendGatheredValues(from: source, at: indices)
     }
 
     /// ``appendGathered(from:at:)`` for dictionary ids.
-    @_spi(EmberInternal) public mutating func appendGathered(from source: StringArray, at indices: UnsafeBufferPointer<UInt32>) {
+    @discardableResult
+    @_spi(EmberInternal) public mutating func appendGathered(from source: StringArray, at indices: UnsafeBufferPointer<UInt32>) -> Bool {
         appendGatheredValues(from: source, at: indices)
     }
 
     /// Specialized here, in this module, for each index type above (a generic entry point called
     /// from another module would convert every index through protocol witnesses). The offsets and
     /// bytes grow in place (a fresh array when empty), each value copied once.
-    @inline(__always) private mutating func appendGatheredValues<I: FixedWidthInteger>(from source: StringArray, at indices: UnsafeBufferPointer<I>) {
+    @inline(__always) private mutating func appendGatheredValues<I: FixedWidthInteger>(from source: StringArray, at indices: UnsafeBufferPointer<I>) -> Bool {
         let n = indices.count, sourceCount = source.count
-        guard n > 0 else { return }
+        guard n > 0 else { return true }
         let start = bytes.count, firstOffset = offsets.count
         offsets.append(contentsOf: repeatElement(0, count: n))
-        offsets.withUnsafeMutableBufferPointer { out in
+        let end = offsets.withUnsafeMutableBufferPointer { out in
             source.offsets.withUnsafeBufferPointer { o in
                 var end = start
                 for k in 0..<n {
                     let i = Int(indices[k])
                     precondition(i >= 0 && i < sourceCount, "gather: row index out of range")
                     end += Int(o[i &+ 1] &- o[i])
-                    out[firstOffset + k] = Int32(end)
+                    out[firstOffset + k] = Int32(truncatingIfNeeded: end)
                 }
+                return end
             }
         }
-        let total = Int(offsets[firstOffset + n - 1]) - start
+        guard end <= Int(Int32.max) else {
+            offsets.removeLast(n)
+            return false
+        }
+        let total = end - start
         func copyValues(to target: UnsafeMutablePointer<UInt8>?) {
             source.bytes.withUnsafeBufferPointer { src in
                 source.offsets.withUnsafeBufferPointer { o in
@@ -103,6 +110,7 @@
             bytes.append(contentsOf: repeatElement(0, count: total))
             bytes.withUnsafeMutableBufferPointer { copyValues(to: $0.baseAddress.map { $0 + start }) }
         }
+        return true
     }
 
     /// Copies a value's bytes; short ones byte by byte (cheaper than a call for the usual sizes).

@@ -31,8 +31,8 @@ struct ParquetColumnOutput {
     /// came from the dictionary `codesDictionary`.
     private var codes: [Int32] = []
     private var codesDictionary: (id: UInt64, values: StringArray)? = nil
-    private var codesBroken: Bool { get { !keepCodes || brokenCodes } set { brokenCodes = newValue } }
-    private var brokenCodes = false
+    /// Set (for a string column with `keepCodes`) until a value does not come from that dictionary.
+    private var keepingCodes: Bool
     /// Dictionaries larger than this are not passed on as codes (the aggregate gains nothing).
     static let maxCodedDictionary = 1 << 16
 
@@ -40,6 +40,7 @@ struct ParquetColumnOutput {
         self.kind = kind
         self.capacity = capacity
         self.keepCodes = keepCodes && kind == .string
+        keepingCodes = self.keepCodes
         reserve()
     }
 
@@ -81,10 +82,10 @@ struct ParquetColumnOutput {
         case .boolean: Self.spread(&bools, base: base, present: present, rows: rows, levels: levels, zero: false)
         case .date: Self.spread(&days, base: base, present: present, rows: rows, levels: levels, zero: 0)
         case .string:
-            if !codesBroken && codes.count == base + present {
+            if keepingCodes && codes.count == base + present {
                 Self.spread(&codes, base: base, present: present, rows: rows, levels: levels, zero: -1)
             } else {
-                codesBroken = true
+                keepingCodes = false
             }
             // Offsets: slot i ends where the last present value at or before it ends.
             strings.offsets.append(contentsOf: repeatElement(0, count: rows - present))
@@ -144,7 +145,7 @@ struct ParquetColumnOutput {
         case .boolean: bools.append(contentsOf: repeatElement(false, count: rows))
         case .date: days.append(contentsOf: repeatElement(0, count: rows))
         case .string:
-            if !codesBroken && codes.count == strings.count { codes.append(contentsOf: repeatElement(-1, count: rows)) } else { codesBroken = true }
+            if keepingCodes && codes.count == strings.count { codes.append(contentsOf: repeatElement(-1, count: rows)) } else { keepingCodes = false }
             strings.offsets.append(contentsOf: repeatElement(strings.offsets[strings.offsets.count - 1], count: rows))
         }
         for _ in 0..<rows {
@@ -171,22 +172,21 @@ struct ParquetColumnOutput {
             badID = nil
             let dict = dictionary.strings
             recordCodes(from: dictionary, ids: ids, count: n)
-            var total = 0
-            for i in 0..<n { total += dict.length(at: Int(ids[i])) }
-            guard strings.bytes.count + total <= Int(Int32.max) else { throw parquetCorrupt("string values exceed 2 GiB in one batch") }
-            strings.appendGathered(from: dict, at: UnsafeBufferPointer(start: ids, count: n))
+            guard strings.appendGathered(from: dict, at: UnsafeBufferPointer(start: ids, count: n)) else {
+                throw parquetCorrupt("string values exceed 2 GiB in one batch")
+            }
         }
         if let badID { throw parquetCorrupt("dictionary id \(badID) beyond the dictionary's \(size) values") }
     }
 
     /// Keeps the ids as codes while every value of the batch comes from this one dictionary.
     private mutating func recordCodes(from dictionary: ParquetColumnOutput, ids: UnsafePointer<UInt32>, count n: Int) {
-        guard !codesBroken else { return }
+        guard keepingCodes else { return }
         if codesDictionary == nil && dictionary.dictionaryId != 0 && dictionary.valueCount <= Self.maxCodedDictionary {
             codesDictionary = (dictionary.dictionaryId, dictionary.strings)
         }
         guard codes.count == strings.count, let current = codesDictionary, current.id == dictionary.dictionaryId else {
-            codesBroken = true
+            keepingCodes = false
             codes = []
             return
         }
@@ -228,7 +228,7 @@ struct ParquetColumnOutput {
         case .boolean: vector = ColumnVector(.boolean(bools), validity: bits)
         case .date: vector = ColumnVector(.date(days), validity: bits)
         case .string:
-            let coded = !codesBroken && codes.count == strings.count && count == strings.count
+            let coded = keepingCodes && codes.count == strings.count && count == strings.count
             vector = ColumnVector(.string(strings), validity: bits)
                 .withDictionary(coded ? codesDictionary.map { StringDictionary(codes: codes, values: $0.values, id: $0.id) } : nil)
         }
