@@ -21,7 +21,7 @@
 
 @_spi(EmberInternal) import Planner
 
-final class TaskMemoryManager {
+@_spi(EmberInternal) public final class TaskMemoryManager {
     /// What the task may hold, granted by its executor.
     let grant: TaskMemoryReservation
     /// How many consumers the task's plan has (a sort-merge join's probe sorter may add one).
@@ -127,7 +127,10 @@ final class TaskMemoryManager {
     /// How many consumers a task's plan has: aggregates with keys, word counts, sorts, window group
     /// buffers, join build sides (two sorters for a sort-merge join), the shuffle writer, and a
     /// file writer that buffers row groups (Parquet).
-    static func consumers(in task: TaskDescription) -> Int {
+    static func consumers(in task: TaskDescription) -> Int { consumers(in: task.plan, output: task.output) }
+
+    /// The operators of a stage's plan that hold memory, with its output's writer.
+    @_spi(EmberInternal) public static func consumers(in plan: PhysicalPlan, output: StageOutput) -> Int {
         var count = 0
         func visit(_ n: PhysicalPlan) {
             switch n {
@@ -138,9 +141,9 @@ final class TaskMemoryManager {
             }
             n.children.forEach(visit)
         }
-        visit(task.plan)
-        if case .shuffle = task.output { count += 1 }
-        if case .write(let spec) = task.output, spec.format.holdsMemory { count += 1 }
+        visit(plan)
+        if case .shuffle = output { count += 1 }
+        if case .write(let spec) = output, spec.format.holdsMemory { count += 1 }
         return count
     }
 }

@@ -15,8 +15,8 @@
     case rangeSlice(index: Int)
     /// Reduce partition `reduceId` of a shuffle, from these map outputs.
     case shuffle(ShuffleID, reduceId: Int, numPartitions: Int, blocks: [ShuffleBlockRef])
-    /// All of a broadcast: the only partition of every map output.
-    case broadcast(ShuffleID, blocks: [ShuffleBlockRef])
+    /// All of a broadcast: every reduce partition (`blocks[r]`: partition r's blocks) of every map output.
+    case broadcast(ShuffleID, blocks: [[ShuffleBlockRef]])
     /// Partition `partition` of a cached DataFrame.
     case cacheBlock(cacheId: Int, partition: Int)
 }
@@ -49,7 +49,9 @@ extension PhysicalPlan {
         case .range: out.append(TaskInput(leaf: firstLeaf, source: .rangeSlice(index: p)))
         case .shuffleRead(let id, _, let n):
             out.append(TaskInput(leaf: firstLeaf, source: .shuffle(id, reduceId: p, numPartitions: n, blocks: blocks(id, p))))
-        case .broadcastRead(let id, _): out.append(TaskInput(leaf: firstLeaf, source: .broadcast(id, blocks: blocks(id, 0))))
+        case .broadcastRead(let id, _, let n):
+            // Only blocks that hold rows: an adaptive broadcast reads every partition of many maps.
+            out.append(TaskInput(leaf: firstLeaf, source: .broadcast(id, blocks: (0..<n).map { blocks(id, $0).filter { $0.length != 0 } })))
         case .cacheRead(let spec): out.append(TaskInput(leaf: firstLeaf, source: .cacheBlock(cacheId: spec.id, partition: p)))
         case .coalesce(let n, let child):
             for j in Self.coalescedPartitions(p, of: child.numPartitions, into: n) {

@@ -163,9 +163,11 @@ final class TaskPipeline {
         case (.shuffleRead(let id, let schema, _), .shuffle(let inputId, let reduceId, let n, let blocks)) where id == inputId:
             try ShuffleReadSource.read(id, schema: schema, reduceId: reduceId, numPartitions: n, blocks: blocks,
                                        keySummary: task.keySummary, metrics: &metrics, emit)
-        case (.broadcastRead(let id, let schema), .broadcast(let inputId, let blocks)) where id == inputId:
-            try ShuffleReadSource.read(id, schema: schema, reduceId: 0, numPartitions: 1, blocks: blocks,
-                                       keySummary: nil, metrics: &metrics, emit)
+        case (.broadcastRead(let id, let schema, let n), .broadcast(let inputId, let partitions)) where id == inputId && partitions.count == n:
+            for (reduceId, blocks) in partitions.enumerated() {
+                try ShuffleReadSource.read(id, schema: schema, reduceId: reduceId, numPartitions: n, blocks: blocks,
+                                           keySummary: nil, metrics: &metrics, emit)
+            }
         case (.cacheRead(let spec), .cacheBlock(let cacheId, let partition)) where spec.id == cacheId:
             try CacheReadSource.read(spec, partition: partition, blocks: runner.blocks, executorId: runner.executorId, emit)
         default:

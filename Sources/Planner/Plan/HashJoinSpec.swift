@@ -37,6 +37,9 @@
     @_spi(EmberInternal) public var schema: StructType
     /// Why the planner chose this strategy (shown by `explain()`).
     @_spi(EmberInternal) public var reason: String
+    /// A shuffled join that may become a broadcast join once a side's map output is known (see
+    /// AdaptiveBroadcastJoin); nil: it stays as planned.
+    @_spi(EmberInternal) public var adaptiveBroadcast: AdaptiveBroadcast? = nil
 
     @_spi(EmberInternal) public init(type: JoinType, strategy: JoinStrategy, buildSide: BuildSide, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
                 nullSafe: [Bool], condition: BoundExpression?, schema: StructType, reason: String) {
@@ -59,6 +62,10 @@
         var s = "\(strategy.rawValue) \(type.planName), \(buildSide.rawValue)"
         if !keys.isEmpty { s += ", keys [\(keys.joined(separator: ", "))]" }
         if let condition { s += ", condition \(condition.describe(both))" }
+        if let adaptive = adaptiveBroadcast {
+            s += " (\(reason); broadcast at run time if a buildable side's shuffle output is ≤ \(adaptive.thresholdBytes) bytes)"
+            return s
+        }
         return s + " (\(reason))"
     }
 }

@@ -75,8 +75,9 @@
     case union([PhysicalPlan], StructType)
     /// Writes the child once as a single-partition shuffle that every consumer task reads whole.
     case broadcastExchange(PhysicalPlan)
-    /// Reads all of a broadcast (every map output's only partition), whatever the task's partition.
-    case broadcastRead(ShuffleID, StructType)
+    /// Reads all of a broadcast (every reduce partition of every map output: one for a broadcast
+    /// exchange, all of a shuffle an adaptive broadcast join reads whole), whatever the task's partition.
+    case broadcastRead(ShuffleID, StructType, partitions: Int)
     /// Window functions over rows clustered by the partition keys and sorted by (partition keys,
     /// order keys); output: the child's columns ++ one per function (WindowExec).
     case window(BoundWindow, StructType, PhysicalPlan)
@@ -91,7 +92,7 @@
         case .cache(let s, _), .cacheRead(let s): return s.schema
         case .generate(let g, _): return g.schema
         case .hashJoin(let j, _, _): return j.schema
-        case .union(_, let s), .broadcastRead(_, let s): return s
+        case .union(_, let s), .broadcastRead(_, let s, _): return s
         case .filter(_, let c), .sort(_, let c), .limit(_, let c), .topK(_, _, let c), .exchange(_, let c), .broadcastExchange(let c),
              .coalesce(_, let c): return c.schema
         case .sampleKeys(let k, _): return k.schema
@@ -139,7 +140,7 @@
                 + (s.pruning.map { ", " + $0.description } ?? "")
         case .range(let r): return "Range (\(r.start), \(r.end), step=\(r.step), splits=\(r.numPartitions))"
         case .shuffleRead(let id, let s, let n): return "ShuffleRead shuffle=\(id) [\(s.names.joined(separator: ","))] partitions=\(n)"
-        case .broadcastRead(let id, let s): return "BroadcastRead shuffle=\(id) [\(s.names.joined(separator: ","))]"
+        case .broadcastRead(let id, let s, let n): return "BroadcastRead shuffle=\(id) [\(s.names.joined(separator: ","))]" + (n == 1 ? "" : " partitions=\(n)")
         case .project(let es, let s, let c):
             return "Project [\(zip(es, s.fields).map { "\($0.describe(c.schema)) AS \($1.name)" }.joined(separator: ", "))]"
         case .filter(let e, let c): return "Filter \(e.describe(c.schema))"

@@ -26,8 +26,11 @@ extension PhysicalPlanner.Builder {
         let (buildSide, broadcast, reason) = chooseStrategy(j.type, l, r, hasKeys: !leftKeys.isEmpty)
         let strategy: JoinStrategy = broadcast ? (leftKeys.isEmpty ? .broadcastNestedLoop : .broadcastHash)
             : (preferSortMergeJoin && !leftKeys.isEmpty ? .sortMerge : .shuffledHash)
-        let spec = HashJoinSpec(type: j.type, strategy: strategy, buildSide: buildSide, leftKeys: leftKeys, rightKeys: rightKeys,
+        var spec = HashJoinSpec(type: j.type, strategy: strategy, buildSide: buildSide, leftKeys: leftKeys, rightKeys: rightKeys,
                                 nullSafe: nullSafe, condition: BoundExpression.conjunction(residual), schema: j.schema, reason: reason)
+        if !broadcast && !leftKeys.isEmpty && adaptiveBroadcastThreshold >= 0 && !j.type.broadcastBuildSides.isEmpty {
+            spec.adaptiveBroadcast = AdaptiveBroadcast(thresholdBytes: adaptiveBroadcastThreshold, taskMemoryBytes: taskMemoryBytes)
+        }
         let pl = convert(l), pr = convert(r)
         if broadcast {
             return buildSide == .left ? .hashJoin(spec, .broadcastExchange(pl), pr) : .hashJoin(spec, pl, .broadcastExchange(pr))

@@ -66,7 +66,7 @@
                 return .shuffleRead(shuffle, child.schema, numPartitions: partitioning.numPartitions)
             case .broadcastExchange(let child):
                 let shuffle = mapStage(child, .single, &parents, &shuffles)
-                return .broadcastRead(shuffle, child.schema)
+                return .broadcastRead(shuffle, child.schema, partitions: 1)
             default:
                 return p.withNewChildren(p.children.map { cut($0, &parents, &shuffles) })
             }
