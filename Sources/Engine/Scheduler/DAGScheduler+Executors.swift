@@ -112,6 +112,15 @@ extension DAGScheduler: ExecutorAllocationClient {
                 abandonStage(stageID, reason: "map outputs it reads were lost with executor \(id)", &job)
                 submit(tsm.stage, &job)
             }
+            // A waiting stage whose finished parent lost outputs would wait for it forever.
+            for waitingID in job.waiting.sorted() {
+                for parentID in job.graph.stage(waitingID)?.parents ?? []
+                where job.running[parentID] == nil && !job.waiting.contains(parentID) && job.deferredJoins[parentID] == nil {
+                    guard let parent = job.graph.stage(parentID), case .shuffle(let shuffle, _) = parent.output,
+                          !tracker.isAvailable(shuffle) else { continue }
+                    submit(parent, &job)
+                }
+            }
         }
         executorLosses += 1
         let limit = 10 * max(1, config.totalCores)

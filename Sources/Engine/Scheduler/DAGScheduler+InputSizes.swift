@@ -14,7 +14,8 @@ extension DAGScheduler {
         case .fileScan(let scan): return partition < scan.splits.count ? scan.splits[partition].length : nil
         case .range(let spec): return spec.slice(partition).count * 8
         case .shuffleRead:
-            let sizes = stage.inputShuffles.compactMap { shuffleStatistics($0, job: &job)?.bytesByPartition }
+            let broadcasts = stage.plan.broadcastShuffles
+            let sizes = stage.inputShuffles.filter { !broadcasts.contains($0) }.compactMap { shuffleStatistics($0, job: &job)?.bytesByPartition }
             return sizes.isEmpty ? nil : sizes.reduce(0) { $0 + (partition < $1.count ? $1[partition] : 0) }
         default: return nil
         }
@@ -30,7 +31,8 @@ extension DAGScheduler {
 
     /// For a reduce partition the SkewRule calls skewed: summarize its hash-partitioning keys.
     func keySummaryRequest(for stage: Stage, partition: Int, job: inout JobState) -> KeySummaryRequest? {
-        for shuffle in stage.inputShuffles {
+        let broadcasts = stage.plan.broadcastShuffles
+        for shuffle in stage.inputShuffles where !broadcasts.contains(shuffle) {
             guard let stats = shuffleStatistics(shuffle, job: &job), stats.skewedPartitions.contains(partition),
                   let writer = job.graph.stages.first(where: { $0.id == job.shuffleWriter[shuffle] }),
                   case .shuffle(_, .hash(let keys, _)) = writer.output else { continue }

@@ -35,7 +35,10 @@ extension DAGScheduler {
         let current = job.running[stageID].map { $0.stageAttempt == stageAttempt } ?? false
         switch status.state {
         case .finished:
-            if let mapStatus = status.mapStatus { tracker.add(mapStatus) }
+            if let mapStatus = status.mapStatus {
+                tracker.add(mapStatus)
+                if !job.deferredJoins.isEmpty { decideDeferredJoins(&job) }
+            }
             if executors[status.executorId] != nil {
                 for block in status.cachedBlocks { cachedBlocks.stored(block, on: status.executorId) }
             }

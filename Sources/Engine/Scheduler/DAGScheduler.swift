@@ -105,7 +105,12 @@ final class DAGScheduler {
     // MARK: jobs
 
     struct JobState {
-        let graph: StageGraph
+        /// The job's stages; an adaptive join's decision replaces its stage and drops the one it skips.
+        var graph: StageGraph
+        /// Join stages waiting for their build side's output, by the held-back stage (see +AdaptiveJoins).
+        var deferredJoins: [StageID: DeferredJoin] = [:]
+        /// Adaptive joins already decided, by their left shuffle: they stay as they are.
+        var decidedJoins: Set<ShuffleID> = []
         var waiting: Set<StageID> = []
         var running: [StageID: TaskSetManager] = [:]
         var attempts: [StageID: Int] = [:]
@@ -196,8 +201,9 @@ final class DAGScheduler {
         if let failure = job.failure { throw failure }
     }
 
-    func submit(_ stage: Stage, _ job: inout JobState) {
-        if job.running[stage.id] != nil || job.waiting.contains(stage.id) { return }
+    func submit(_ planned: Stage, _ job: inout JobState) {
+        if job.running[planned.id] != nil || job.waiting.contains(planned.id) { return }
+        let (stage, held) = adaptiveJoinPlan(planned, &job)
         let missingParents = stage.parents.compactMap { job.graph.stage($0) }.filter { parent in
             guard case .shuffle(let id, _) = parent.output else { return false }
             return !tracker.isAvailable(id)
@@ -206,7 +212,7 @@ final class DAGScheduler {
             submitMissingTasks(stage, &job)
         } else {
             job.waiting.insert(stage.id)
-            for parent in missingParents { submit(parent, &job) }
+            for parent in missingParents where parent.id != held { submit(parent, &job) }
         }
     }
 
@@ -247,6 +253,7 @@ final class DAGScheduler {
             pendingCorruption = nil
             ShuffleFaults.corrupt(victim, fault.kind)
         }
+        decideDeferredJoins(&job)
         for waitingID in job.waiting.sorted() {
             guard let waitingStage = job.graph.stage(waitingID) else { continue }
             let ready = waitingStage.parents.allSatisfy { parentID in

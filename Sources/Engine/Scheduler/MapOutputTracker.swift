@@ -19,6 +19,20 @@ final class MapOutputTracker: Sendable {
         }
     }
 
+    /// Forgets a shuffle that will not be written (an adaptive join skipped its stage).
+    func unregister(shuffle: ShuffleID) {
+        outputs.withLock { _ = $0.removeValue(forKey: shuffle) }
+    }
+
+    /// Changes the number of map outputs of a shuffle none of whose outputs is registered yet (an
+    /// adaptive join changed its writer's tasks).
+    func resize(shuffle: ShuffleID, numMaps: Int) {
+        outputs.withLock { o in
+            guard let statuses = o[shuffle], !statuses.contains(where: { $0 != nil }) else { return }
+            o[shuffle] = [MapStatus?](repeating: nil, count: numMaps)
+        }
+    }
+
     func add(_ status: MapStatus) {
         outputs.withLock { $0[status.shuffleId]?[status.mapIndex] = status }
     }

@@ -281,6 +281,7 @@ public final class Session: Sendable {
         let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions,
                                             autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold,
                                             preferSortMergeJoin: config.preferSortMergeJoin, taskMemoryBytes: config.taskExecutionMemory,
+                                            adaptiveBroadcastThreshold: config.effectiveAdaptiveBroadcastThreshold,
                                             resultToDriver: resultToDriver)
         for warning in physical.warnings { Logger(label: "ember.driver").warning("\(warning)") }
         return PlannedQuery(analyzed: analyzed, optimized: optimized, physical: physical)

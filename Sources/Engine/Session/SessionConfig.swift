@@ -50,6 +50,16 @@ public struct SessionConfig: Sendable {
     /// `spark.sql.join.preferSortMergeJoin`). Ember's default is false: a shuffled hash join is
     /// faster, and a task whose build side does not fit in memory sorts and merges anyway.
     public var preferSortMergeJoin = false
+    /// Adaptive execution (Spark's `spark.sql.adaptive.enabled`, true): a shuffled join whose side
+    /// turns out small at run time becomes a broadcast join (see AdaptiveBroadcastJoin).
+    public var adaptiveEnabled = true
+    /// The size under which adaptive execution broadcasts a join side, by its shuffle output's bytes
+    /// (Spark's `spark.sql.adaptive.autoBroadcastJoinThreshold`; nil: autoBroadcastJoinThreshold).
+    public var adaptiveAutoBroadcastJoinThreshold: Int64? = nil
+    /// The threshold the planner gives adaptive joins: -1 when adaptive execution is off.
+    var effectiveAdaptiveBroadcastThreshold: Int64 {
+        adaptiveEnabled ? (adaptiveAutoBroadcastJoinThreshold ?? autoBroadcastJoinThreshold) : -1
+    }
     /// Maximum bytes per file split (Spark's `spark.sql.files.maxPartitionBytes`, 128 MB).
     public var maxPartitionBytes: Int64 = 128 << 20
     /// The format `df.write.save(path)` writes and `session.read.load(path)` reads when no

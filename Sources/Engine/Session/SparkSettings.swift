@@ -33,6 +33,13 @@ struct SparkSetting: Sendable {
         SparkSetting(key: "spark.sql.join.preferSortMergeJoin", runtime: true, apply: { config, text in
             config.preferSortMergeJoin = try SparkValue.boolean(text, key: "spark.sql.join.preferSortMergeJoin")
         }, read: { String($0.preferSortMergeJoin) }),
+        SparkSetting(key: "spark.sql.adaptive.enabled", runtime: true, apply: { config, text in
+            config.adaptiveEnabled = try SparkValue.boolean(text, key: "spark.sql.adaptive.enabled")
+        }, read: { String($0.adaptiveEnabled) }),
+        SparkSetting(key: "spark.sql.adaptive.autoBroadcastJoinThreshold", runtime: true, apply: { config, text in
+            config.adaptiveAutoBroadcastJoinThreshold = try SparkValue.bytes(text, key: "spark.sql.adaptive.autoBroadcastJoinThreshold",
+                                                                             allowNegative: true)
+        }, read: { String($0.adaptiveAutoBroadcastJoinThreshold ?? $0.autoBroadcastJoinThreshold) }),
         SparkSetting(key: "spark.sql.files.maxPartitionBytes", runtime: true, apply: { config, text in
             let n = try SparkValue.bytes(text, key: "spark.sql.files.maxPartitionBytes")
             guard n > 0 else { throw SparkValue.invalid("spark.sql.files.maxPartitionBytes", text, "a positive size") }

@@ -1,0 +1,156 @@
+// DAGScheduler+AdaptiveJoins: shuffled joins that become broadcast joins once one side's map output
+// is known (see AdaptiveBroadcastJoin for the plan side).
+//
+//   submit(join stage J) ─► J reads a shuffled join of shuffles s_build (stage A) and s_large (stage B)
+//     ─► run A (and J's other parents) now; B waits ("deferred")
+//   A done ─► s_build ≤ threshold? ─► yes: J's plan reads s_build whole as a broadcast and computes
+//                                        B's plan itself; B never runs, J runs as many tasks as B had
+//                                   └► no: B is submitted, J runs as planned
+//
+// The side to run first is the one the join type lets a broadcast build; for inner joins, the one
+// whose stages read fewer bytes of files. Map stages and result stages are converted (not writes,
+// whose files are committed per task), and only before they run.
+
+@_spi(EmberInternal) import Executor
+@_spi(EmberInternal) import Planner
+@_spi(EmberInternal) import Shuffle
+
+extension DAGScheduler {
+    /// A join stage waiting for its build side's map output before deciding its plan.
+    struct DeferredJoin {
+        let join: StageID
+        /// The stage whose shuffle the join would stream (not submitted while the decision waits).
+        let streamed: StageID
+        let build: BuildSide
+        let candidate: AdaptiveJoinCandidate
+        var buildShuffle: ShuffleID { candidate.shuffle(build) }
+        var streamedShuffle: ShuffleID { candidate.shuffle(build == .left ? .right : .left) }
+    }
+
+    /// For a join stage about to wait for its parents: records which parent to hold back (the large
+    /// side of an adaptive join), or, when the build side's output is already there, decides at once.
+    /// Returns the stage to submit (J, or J with its new plan) and the parent not to submit yet.
+    func adaptiveJoinPlan(_ stage: Stage, _ job: inout JobState) -> (Stage, held: StageID?) {
+        if let held = job.deferredJoins.first(where: { $0.value.join == stage.id }) { return (stage, held.key) }
+        guard stage.output.takesAdaptiveJoins(resultsDelivered: !job.resultsDone.isEmpty, readsCaches: !job.graph.cacheIds.isEmpty),
+              let candidate = stage.plan.adaptiveJoinCandidate, !job.decidedJoins.contains(candidate.leftShuffle),
+              let leftWriter = job.shuffleWriter[candidate.leftShuffle].flatMap({ job.graph.stage($0) }),
+              let rightWriter = job.shuffleWriter[candidate.rightShuffle].flatMap({ job.graph.stage($0) }) else { return (stage, nil) }
+        let build: BuildSide
+        if candidate.buildable.count == 2 {
+            build = scannedBytes(leftWriter, job) <= scannedBytes(rightWriter, job) ? .left : .right
+        } else {
+            build = candidate.buildable[0]
+        }
+        let streamed = build == .left ? rightWriter : leftWriter
+        let deferral = DeferredJoin(join: stage.id, streamed: streamed.id, build: build, candidate: candidate)
+        // Nothing to save once the large side's shuffle exists or is being written.
+        guard !tracker.isAvailable(deferral.streamedShuffle), job.running[streamed.id] == nil, !job.waiting.contains(streamed.id) else {
+            job.decidedJoins.insert(candidate.leftShuffle)
+            return (stage, nil)
+        }
+        if tracker.isAvailable(deferral.buildShuffle) {
+            // Decided now; the new plan may hold another such join (down the side it computes).
+            return adaptiveJoinPlan(decide(deferral, &job) ?? stage, &job)
+        }
+        job.deferredJoins[streamed.id] = deferral
+        return (stage, streamed.id)
+    }
+
+    /// After a map task's output is registered: a held-back side whose join can no longer be
+    /// broadcast (the build side's outputs so far already pass the threshold; they only grow) is
+    /// released at once instead of after the whole build side. After a map stage completes: decides
+    /// the joins that waited for its output. Either way the join stage is submitted again, which
+    /// submits what it still misses (the held-back side, or that side's own inputs).
+    func decideDeferredJoins(_ job: inout JobState) {
+        for (_, deferral) in job.deferredJoins.sorted(by: { $0.key < $1.key }) {
+            let complete = tracker.isAvailable(deferral.buildShuffle)
+            guard complete || !mayBroadcast(deferral, job) else { continue }
+            let stage = (complete ? decide(deferral, &job) : nil) ?? job.graph.stage(deferral.join)
+            job.deferredJoins[deferral.streamed] = nil
+            job.decidedJoins.insert(deferral.candidate.leftShuffle)
+            guard let stage else { continue }
+            job.waiting.remove(stage.id)
+            submit(stage, &job)
+        }
+    }
+
+    /// Whether the build side's outputs registered so far still fit under the threshold.
+    private func mayBroadcast(_ deferral: DeferredJoin, _ job: JobState) -> Bool {
+        let outputs = tracker.statuses(deferral.buildShuffle)
+        guard let writer = job.shuffleWriter[deferral.buildShuffle].flatMap({ job.graph.stage($0) }) else { return false }
+        let bytes = outputs.reduce(Int64(0)) { $0 &+ $1.partitionLengths.reduce(0, &+) }
+        let rows = outputs.reduce(Int64(0)) { $0 &+ $1.totalRows }
+        return AdaptiveBroadcast.dataSize(bytes: bytes, rows: rows, schema: writer.plan.schema) <= deferral.candidate.limits.thresholdBytes
+    }
+
+    /// The join stage with its new plan when its build side turned out small (nil: it stays as
+    /// planned). The caller records the decision as final.
+    private func decide(_ deferral: DeferredJoin, _ job: inout JobState) -> Stage? {
+        job.deferredJoins[deferral.streamed] = nil
+        job.decidedJoins.insert(deferral.candidate.leftShuffle)
+        guard let stage = job.graph.stage(deferral.join), let streamed = job.graph.stage(deferral.streamed),
+              let stats = tracker.statistics(deferral.buildShuffle),
+              let buildWriter = job.shuffleWriter[deferral.buildShuffle].flatMap({ job.graph.stage($0) }) else { return nil }
+        let size = AdaptiveBroadcast.dataSize(bytes: stats.totalBytes, rows: stats.totalRows, schema: buildWriter.plan.schema)
+        // Every task of the new stage is sent a reference to each non-empty block of the output.
+        let blocks = tracker.statuses(deferral.buildShuffle).reduce(0) { $0 + $1.partitionLengths.filter { $0 > 0 }.count }
+        guard size <= deferral.candidate.limits.thresholdBytes, blocks <= Self.maxBroadcastBlocks else { return nil }
+        if case .shuffle(let output, _) = stage.output, !tracker.statuses(output).isEmpty { return nil }
+        let side = deferral.build == .left ? "left" : "right"
+        let reason = "adaptive: the \(side) side's shuffle output, \(stats.totalRows) rows of \(size) bytes (\(stats.totalBytes) compressed), "
+            + "is ≤ \(deferral.candidate.limits.thresholdBytes) bytes; was a shuffled join"
+        guard let plan = stage.plan.broadcastingJoin(build: deferral.build, of: deferral.candidate, buildPartitions: stats.bytesByPartition.count,
+                                                     streamed: streamed.plan, reason: reason),
+              deferral.candidate.limits.allows(bytes: stats.totalBytes, rows: stats.totalRows, schema: buildWriter.plan.schema,
+                                               consumers: TaskMemoryManager.consumers(in: plan, output: stage.output))
+        else { return nil }
+        let converted = Stage(id: stage.id, plan: plan, numPartitions: plan.numPartitions, output: stage.output,
+                              parents: stage.parents.filter { $0 != streamed.id } + streamed.parents,
+                              inputShuffles: stage.inputShuffles.filter { $0 != deferral.streamedShuffle } + streamed.inputShuffles)
+        job.graph = job.graph.replacing(stage.id, with: converted, removing: streamed.id)
+        job.shuffleWriter[deferral.streamedShuffle] = nil
+        tracker.unregister(shuffle: deferral.streamedShuffle)
+        if case .shuffle(let output, _) = stage.output { tracker.resize(shuffle: output, numMaps: converted.numPartitions) }
+        log.info("stage \(stage.id) joins by broadcast: \(reason); stage \(streamed.id) is skipped")
+        return converted
+    }
+
+    /// The most non-empty blocks a broadcast side may have: each task of the converted stage
+    /// carries a reference to every one (and opens its files).
+    static let maxBroadcastBlocks = 10_000
+
+    /// Bytes of files a stage and the stages before it read (splits scaled to the columns read).
+    func scannedBytes(_ stage: Stage, _ job: JobState) -> Int64 {
+        var total: Int64 = 0
+        for case .fileScan(let scan) in stage.plan.leaves {
+            let bytes = scan.splits.reduce(Int64(0)) { $0 &+ $1.length }
+            let columns = scan.dataSchema.count + scan.partitionSchema.count
+            total &+= columns <= 0 ? bytes : bytes / Int64(columns) * Int64(max(scan.requiredColumns.count, 1))
+        }
+        for parent in stage.parents { if let p = job.graph.stage(parent) { total &+= scannedBytes(p, job) } }
+        return total
+    }
+}
+
+extension StageOutput {
+    /// Whether a stage writing this may change its number of tasks: a shuffle's map outputs and the
+    /// job's results may (the driver orders results by their partitions and merges sorted ones),
+    /// unless the job reads cached blocks: a missing one reruns the query, which must number its
+    /// results as the first run did, and the first run's decision is not kept. A write's files
+    /// are committed per task, so it stays as planned.
+    func takesAdaptiveJoins(resultsDelivered: Bool, readsCaches: Bool) -> Bool {
+        switch self {
+        case .shuffle: return true
+        case .result: return !resultsDelivered && !readsCaches
+        case .write: return false
+        }
+    }
+}
+
+extension StageGraph {
+    /// This graph with stage `id` replaced and stage `removed` left out (stages keep their order).
+    func replacing(_ id: StageID, with stage: Stage, removing removed: StageID) -> StageGraph {
+        StageGraph(stages: stages.compactMap { $0.id == removed ? nil : $0.id == id ? stage : $0 })
+    }
+}

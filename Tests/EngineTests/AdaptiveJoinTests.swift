@@ -1,0 +1,144 @@
+// Adaptive broadcast joins on real executor processes: a shuffled join whose side turns out small
+// at run time reads that side whole and computes the other side in place, skipping its shuffle.
+// Answers are checked against JoinReference for every join type (null keys, duplicate keys,
+// residual conditions), with the conversion on, off and refused, in map and result stages; and
+// with a corrupt map output and a killed executor under the converted stage.
+
+import Engine
+@_spi(EmberInternal) import Planner
+import Foundation
+import Testing
+
+@Suite(.serialized) struct AdaptiveJoinTests {
+    static let types = ["inner", "left", "right", "full", "left_semi", "left_anti"]
+
+    /// Static planning never broadcasts; adaptive execution broadcasts sides up to `adaptive` bytes.
+    func session(adaptive: Int64, _ configure: (inout SessionConfig) -> Void = { _ in }) throws -> Session {
+        var config = testConfig()
+        config.shufflePartitions = 4
+        config.autoBroadcastJoinThreshold = -1
+        config.adaptiveAutoBroadcastJoinThreshold = adaptive
+        configure(&config)
+        return try Session(config: config)
+    }
+
+    /// A large left file (3,000 rows, about 120 KB as rows) and a right file filtered down to about
+    /// 220 rows (9 KB), or the other way round,
+    /// joined under a repartition so the join runs in a map stage. Returns the stages that ran.
+    func checkJoins(_ session: Session, _ dir: ScratchDir, seed: UInt64, smallLeft: Bool) throws -> [Set<StageID>] {
+        let big = joinRows(3000, seed: seed, keys: 200), small = joinRows(2000, seed: seed + 1, keys: 200)
+        let (leftRows, rightRows) = smallLeft ? (small, big) : (big, small)
+        let l0 = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("l\(seed).csv", joinCSV(leftRows, ("k", "v", "s"))))
+        let r0 = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("r\(seed).csv", joinCSV(rightRows, ("k2", "w", "t"))))
+        // The filter keeps about a tenth of the small side; the planner cannot know.
+        let l = smallLeft ? l0.filter(l0["v"] > 15) : l0
+        let r = smallLeft ? r0 : r0.filter(r0["w"] > 15)
+        let kept = { (rs: [JoinRow]) in rs.filter { ($0.v ?? Int64.min) > 15 } }
+        var stages: [Set<StageID>] = []
+        for how in Self.types {
+            for (nullSafe, residual) in [(false, false), (false, true), (true, false), (true, true)] {
+                var condition = nullSafe ? l["k"] <=> r["k2"] : l["k"] === r["k2"]
+                if residual { condition = condition && l["v"] < r["w"] }
+                let joined = l.join(r, on: condition, how: how).repartition(3)
+                let expected = referenceJoin(smallLeft ? kept(leftRows) : leftRows, smallLeft ? rightRows : kept(rightRows), how: how,
+                                             nullSafe: nullSafe, residual: residual)
+                let actual = renderedRows(try joined.collect())
+                #expect(actual == expected, "\(how) nullSafe=\(nullSafe) residual=\(residual): \(actual.count) rows, expected \(expected.count)")
+                stages.append(Set(session.lastJobTasks.map(\.stageId)))
+            }
+        }
+        return stages
+    }
+
+    @Test func smallSidesAreBroadcastAndTheOtherSideIsNotShuffled() throws {
+        let dir = ScratchDir("adaptive-join")
+        defer { dir.cleanup() }
+        // Between the filtered side (9 KB) and the other (120 KB).
+        let on = try session(adaptive: 32 << 10)
+        defer { on.stop() }
+        let off = try session(adaptive: -1)
+        defer { off.stop() }
+        for smallLeft in [false, true] {
+            let converted = try checkJoins(on, dir, seed: smallLeft ? 41 : 51, smallLeft: smallLeft)
+            let planned = try checkJoins(off, dir, seed: smallLeft ? 41 : 51, smallLeft: smallLeft)
+            for (i, how) in Self.types.enumerated() {
+                // Each join ran as three stages (two sides, then the join and the repartition's
+                // write) plus the result; a converted join skips the large side's stage.
+                let buildable = how == "full" ? false : how == "right" ? smallLeft : how == "inner" ? true : !smallLeft
+                for j in (4 * i)..<(4 * i + 4) {
+                    #expect(planned[j].count == 4, "\(how) without adaptive execution ran \(planned[j].count) stages")
+                    #expect(converted[j].count == (buildable ? 3 : 4), "\(how), small \(smallLeft ? "left" : "right"): ran \(converted[j].count) stages")
+                }
+            }
+        }
+        let l = try on.read.option("header", true).csv(dir.write("a.csv", "k,v\n1,2\n"))
+        let r = try on.read.option("header", true).csv(dir.write("b.csv", "k2,w\n1,3\n"))
+        let plan = try l.join(r, on: l["k"] === r["k2"]).explainString(false)
+        #expect(plan.contains("broadcast at run time if a buildable side's shuffle output is ≤ 32768 bytes"), "\(plan)")
+    }
+
+    /// A join in the job's last stage converts too: its results arrive numbered by the other
+    /// side's splits, and sorted ones are still merged in order, limits still hold.
+    @Test func resultStagesConvertAndKeepTheirOrder() throws {
+        let dir = ScratchDir("adaptive-join-result")
+        defer { dir.cleanup() }
+        let s = try session(adaptive: 32 << 10) { $0.maxPartitionBytes = 4 << 10 }   // several splits per file
+        defer { s.stop() }
+        let big = joinRows(3000, seed: 81, keys: 200), small = joinRows(2000, seed: 82, keys: 200)
+        let l = try s.read.option("header", true).option("inferSchema", true).csv(dir.write("big.csv", joinCSV(big, ("k", "v", "s"))))
+        let r0 = try s.read.option("header", true).option("inferSchema", true).csv(dir.write("small.csv", joinCSV(small, ("k2", "w", "t"))))
+        let r = r0.filter(r0["w"] > 15)
+        let expected = referenceJoin(big, small.filter { ($0.v ?? Int64.min) > 15 }, how: "inner", nullSafe: false, residual: false)
+        let joined = l.join(r, on: l["k"] === r["k2"])
+        #expect(renderedRows(try joined.collect()) == expected)
+        #expect(Set(s.lastJobTasks.map(\.stageId)).count == 2, "the small side's stage and the joining result stage")
+        let tasksPerStage = Dictionary(grouping: s.lastJobTasks, by: \.stageId).values.map(\.count)
+        #expect(tasksPerStage.max() ?? 0 >= 6, "one task per split of the large file (about 30 KB), not 4 shuffle partitions")
+        // Sorted by every column: the rows in the reference's order (nulls first, as Spark's ascending).
+        let sorted = try joined.orderBy(l["k"].asc(), l["v"].asc(), l["s"].asc(), r["k2"].asc(), r["w"].asc(), r["t"].asc()).collect()
+        let keys = sorted.map { row in row.values.map { $0.isNull ? "" : $0.description } }
+        #expect(renderedRows(sorted) == expected)
+        #expect(zip(keys, keys.dropFirst()).allSatisfy { (a: [String], b: [String]) -> Bool in
+            for (x, y) in zip(a, b) where x != y {
+                if x.isEmpty || y.isEmpty { return x.isEmpty }
+                if let i = Int64(x), let j = Int64(y) { return i < j }
+                return x < y
+            }
+            return true
+        }, "sorted output")
+        #expect(try joined.limit(7).collect().count == 7)
+    }
+
+    /// Over the threshold, or with adaptive execution off, the join stays shuffled: same answers.
+    @Test func sidesOverTheThresholdStayShuffled() throws {
+        let dir = ScratchDir("adaptive-join-over")
+        defer { dir.cleanup() }
+        let tiny = try session(adaptive: 64)
+        defer { tiny.stop() }
+        for stages in try checkJoins(tiny, dir, seed: 61, smallLeft: false) { #expect(stages.count == 4) }
+        try tiny.conf.set("spark.sql.adaptive.autoBroadcastJoinThreshold", 10 << 20)
+        try tiny.conf.set("spark.sql.adaptive.enabled", false)
+        for stages in try checkJoins(tiny, dir, seed: 62, smallLeft: true) { #expect(stages.count == 4) }
+        #expect(try tiny.conf.get("spark.sql.adaptive.enabled") == "false")
+    }
+
+    /// A corrupt map output of the broadcast side is a fetch failure: its stage reruns and the
+    /// converted join still gives the reference's rows. So does losing an executor mid-job.
+    @Test func convertedJoinsRecoverFromLostShuffleFilesAndExecutors() throws {
+        let dir = ScratchDir("adaptive-join-faults")
+        defer { dir.cleanup() }
+        let big = joinRows(4000, seed: 71, keys: 300), small = joinRows(800, seed: 72, keys: 300)
+        for fault in ["corrupt", "kill"] {
+            let s = try session(adaptive: 10 << 20) { config in
+                if fault == "corrupt" { config.faults.corruptShuffleOutput = (.truncateData, 0) }
+                if fault == "kill" { config.faults.killExecutor = (executor: 1, afterTasks: 2) }
+            }
+            defer { s.stop() }
+            let l = try s.read.option("header", true).option("inferSchema", true).csv(dir.write("big-\(fault).csv", joinCSV(big, ("k", "v", "s"))))
+            let r = try s.read.option("header", true).option("inferSchema", true).csv(dir.write("small-\(fault).csv", joinCSV(small, ("k2", "w", "t"))))
+            let joined = l.join(r.filter(r["w"] > 10), on: l["k"] === r["k2"], how: "left").repartition(2)
+            let expected = referenceJoin(big, small.filter { ($0.v ?? Int64.min) > 10 }, how: "left", nullSafe: false, residual: false)
+            #expect(renderedRows(try joined.collect()) == expected, "\(fault)")
+        }
+    }
+}
