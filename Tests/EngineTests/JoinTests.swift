@@ -7,74 +7,14 @@ import Engine
 import Foundation
 import Testing
 
-private struct JoinRow { var k: Int64?; var v: Int64?; var s: String? }
-
-private func joinRows(_ count: Int, seed: UInt64, keys: Int) -> [JoinRow] {
-    var rng = SeededRandom(seed: seed)
-    return (0..<count).map { _ in
-        let k: Int64? = Int.random(in: 0..<8, using: &rng) == 0 ? nil : Int64.random(in: 0..<Int64(keys), using: &rng)
-        let v: Int64? = Int.random(in: 0..<10, using: &rng) == 0 ? nil : Int64.random(in: -20...20, using: &rng)
-        let s: String? = Int.random(in: 0..<6, using: &rng) == 0 ? nil : "s\(Int.random(in: 0..<4, using: &rng))"
-        return JoinRow(k: k, v: v, s: s)
-    }
-}
-
-private func csv(_ rows: [JoinRow], _ names: (String, String, String)) -> String {
-    var text = "\(names.0),\(names.1),\(names.2)\n"
-    for r in rows { text += "\(r.k.map(String.init) ?? ""),\(r.v.map(String.init) ?? ""),\(r.s ?? "")\n" }
-    return text
-}
-
-private func cell(_ v: Int64?) -> String { v.map(String.init) ?? "null" }
-private func cell(_ v: String?) -> String { v ?? "null" }
-private func cells(_ r: JoinRow?) -> [String] { r.map { [cell($0.k), cell($0.v), cell($0.s)] } ?? ["null", "null", "null"] }
-
-/// Reference of a join, row by row (right rows looked up by key only to keep it fast); rows
-/// rendered as "a|b|c|…" and sorted.
-private func referenceJoin(_ left: [JoinRow], _ right: [JoinRow], how: String, nullSafe: Bool, residual: Bool) -> [String] {
-    var byKey: [Int64?: [Int]] = [:]
-    for (j, r) in right.enumerated() { byKey[r.k, default: []].append(j) }
-    func matches(_ l: JoinRow, _ r: JoinRow) -> Bool {
-        let keysMatch = nullSafe ? l.k == r.k : (l.k != nil && l.k == r.k)
-        guard keysMatch else { return false }
-        if residual { guard let a = l.v, let b = r.v, a < b else { return false } }
-        return true
-    }
-    var out: [[String]] = []
-    var rightMatched = [Bool](repeating: false, count: right.count)
-    for l in left {
-        var any = false
-        for j in byKey[l.k] ?? [] where matches(l, right[j]) {
-            let r = right[j]
-            any = true
-            rightMatched[j] = true
-            if how != "left_semi" && how != "left_anti" { out.append(cells(l) + cells(r)) }
-        }
-        switch how {
-        case "left_semi": if any { out.append(cells(l)) }
-        case "left_anti": if !any { out.append(cells(l)) }
-        case "left", "full": if !any { out.append(cells(l) + cells(nil)) }
-        default: break
-        }
-    }
-    if how == "right" || how == "full" {
-        for (j, r) in right.enumerated() where !rightMatched[j] { out.append(cells(nil) + cells(r)) }
-    }
-    return out.map { $0.joined(separator: "|") }.sorted()
-}
-
-private func rendered(_ rows: [Row]) -> [String] {
-    rows.map { row in row.values.map { $0.isNull ? "null" : $0.description }.joined(separator: "|") }.sorted()
-}
-
 @Suite(.serialized) struct JoinTests {
     static let types = ["inner", "left", "right", "full", "left_semi", "left_anti"]
 
     /// Runs every join type with `=` and `<=>` keys, with and without a residual condition.
     func checkAllTypes(_ session: Session, _ dir: ScratchDir, hint: Bool, seed: UInt64, leftRows: Int = 700, rightRows: Int = 500) throws {
         let left = joinRows(leftRows, seed: seed, keys: 40), right = joinRows(rightRows, seed: seed + 1, keys: 40)
-        let lp = dir.write("l\(seed).csv", csv(left, ("k", "v", "s")))
-        let rp = dir.write("r\(seed).csv", csv(right, ("k2", "w", "t")))
+        let lp = dir.write("l\(seed).csv", joinCSV(left, ("k", "v", "s")))
+        let rp = dir.write("r\(seed).csv", joinCSV(right, ("k2", "w", "t")))
         let l = try session.read.option("header", true).option("inferSchema", true).csv(lp)
         let r0 = try session.read.option("header", true).option("inferSchema", true).csv(rp)
         let r = hint ? broadcast(r0) : r0
@@ -85,7 +25,7 @@ private func rendered(_ rows: [Row]) -> [String] {
                     if residual { condition = condition && l["v"] < r["w"] }
                     let joined = l.join(r, on: condition, how: how)
                     let expected = referenceJoin(left, right, how: how, nullSafe: nullSafe, residual: residual)
-                    let actual = rendered(try joined.collect())
+                    let actual = renderedRows(try joined.collect())
                     #expect(actual == expected, "\(how) nullSafe=\(nullSafe) residual=\(residual): \(actual.count) rows, expected \(expected.count)")
                 }
             }
@@ -125,8 +65,8 @@ private func rendered(_ rows: [Row]) -> [String] {
         let session = try shufflingSession(partitions: 4)
         defer { session.stop() }
         let big = joinRows(6000, seed: 31, keys: 300), small = joinRows(1500, seed: 32, keys: 300)
-        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("big.csv", csv(big, ("k", "v", "s"))))
-        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("small.csv", csv(small, ("k2", "w", "t"))))
+        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("big.csv", joinCSV(big, ("k", "v", "s"))))
+        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("small.csv", joinCSV(small, ("k2", "w", "t"))))
         for residual in [false, true] {
             let few = l.filter(l["v"] > 17)
             var condition = few["k"] === r["k2"]
@@ -135,7 +75,7 @@ private func rendered(_ rows: [Row]) -> [String] {
             #expect(try joined.explainString(false).contains("ShuffledHashJoin Inner, BuildRight"))
             let kept = big.filter { ($0.v ?? Int64.min) > 17 }
             let expected = referenceJoin(kept, small, how: "inner", nullSafe: false, residual: residual)
-            #expect(rendered(try joined.collect()) == expected, "residual=\(residual)")
+            #expect(renderedRows(try joined.collect()) == expected, "residual=\(residual)")
         }
     }
 
@@ -187,19 +127,19 @@ private func rendered(_ rows: [Row]) -> [String] {
         let session = try shufflingSession(partitions: 2) { $0.faults.refuseMemoryAbove = 1 << 20 }
         defer { session.stop() }
         let left = joinRows(60_000, seed: 51, keys: 20_000), right = joinRows(50_000, seed: 52, keys: 20_000)
-        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("l.csv", csv(left, ("k", "v", "s"))))
-        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("r.csv", csv(right, ("k2", "w", "t"))))
+        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("l.csv", joinCSV(left, ("k", "v", "s"))))
+        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("r.csv", joinCSV(right, ("k2", "w", "t"))))
         for how in ["inner", "full", "left_anti"] {
             let joined = l.join(r, on: l["k"] === r["k2"] && l["v"] < r["w"], how: how)
             let expected = referenceJoin(left, right, how: how, nullSafe: false, residual: true)
-            #expect(rendered(try joined.collect()) == expected, "\(how)")
+            #expect(renderedRows(try joined.collect()) == expected, "\(how)")
             let spills = session.lastJobTasks.reduce(0) { $0 + $1.metrics.spillCount }
             #expect(spills > 0, "\(how): the join's tasks should have spilled")
         }
         // A broadcast build side that does not fit: each task sorts it and merges its partition.
         let broadcastJoin = l.join(broadcast(r), on: l["k"] === r["k2"] && l["v"] < r["w"], how: "left")
         #expect(try broadcastJoin.explainString(false).contains("BroadcastHashJoin LeftOuter"))
-        #expect(rendered(try broadcastJoin.collect()) == referenceJoin(left, right, how: "left", nullSafe: false, residual: true))
+        #expect(renderedRows(try broadcastJoin.collect()) == referenceJoin(left, right, how: "left", nullSafe: false, residual: true))
     }
 
     @Test func joinsWithoutEquiKeysUseNestedLoops() throws {
@@ -208,8 +148,8 @@ private func rendered(_ rows: [Row]) -> [String] {
         let session = try Session(config: testConfig())
         defer { session.stop() }
         let left = joinRows(120, seed: 31, keys: 5), right = joinRows(90, seed: 32, keys: 5)
-        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("l.csv", csv(left, ("k", "v", "s"))))
-        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("r.csv", csv(right, ("k2", "w", "t"))))
+        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("l.csv", joinCSV(left, ("k", "v", "s"))))
+        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("r.csv", joinCSV(right, ("k2", "w", "t"))))
         for how in Self.types {
             let joined = l.join(r, on: l["v"] < r["w"], how: how)
             var expected: [String] = []
@@ -220,15 +160,15 @@ private func rendered(_ rows: [Row]) -> [String] {
                     guard let x = a.v, let y = b.v, x < y else { continue }
                     any = true
                     rightMatched[j] = true
-                    if how != "left_semi" && how != "left_anti" { expected.append((cells(a) + cells(b)).joined(separator: "|")) }
+                    if how != "left_semi" && how != "left_anti" { expected.append((joinCells(a) + joinCells(b)).joined(separator: "|")) }
                 }
-                if (how == "left_semi" && any) || (how == "left_anti" && !any) { expected.append(cells(a).joined(separator: "|")) }
-                if (how == "left" || how == "full") && !any { expected.append((cells(a) + cells(nil)).joined(separator: "|")) }
+                if (how == "left_semi" && any) || (how == "left_anti" && !any) { expected.append(joinCells(a).joined(separator: "|")) }
+                if (how == "left" || how == "full") && !any { expected.append((joinCells(a) + joinCells(nil)).joined(separator: "|")) }
             }
             if how == "right" || how == "full" {
-                for (j, b) in right.enumerated() where !rightMatched[j] { expected.append((cells(nil) + cells(b)).joined(separator: "|")) }
+                for (j, b) in right.enumerated() where !rightMatched[j] { expected.append((joinCells(nil) + joinCells(b)).joined(separator: "|")) }
             }
-            #expect(rendered(try joined.collect()) == expected.sorted(), "\(how)")
+            #expect(renderedRows(try joined.collect()) == expected.sorted(), "\(how)")
         }
         #expect(try l.crossJoin(r).count() == Int64(left.count * right.count))
     }
@@ -241,16 +181,16 @@ private func rendered(_ rows: [Row]) -> [String] {
         let a = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("a.csv", "id,x\n1,10\n2,20\n3,30\n"))
         let b = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("b.csv", "id,y\n2,200\n3,300\n4,400\n"))
         #expect(a.join(b, on: "id").columns == ["id", "x", "y"])
-        #expect(rendered(try a.join(b, on: ["id"], how: "full").collect()) == ["1|10|null", "2|20|200", "3|30|300", "4|null|400"])
-        #expect(rendered(try a.join(b, on: ["id"], how: "right").collect()) == ["2|20|200", "3|30|300", "4|null|400"])
+        #expect(renderedRows(try a.join(b, on: ["id"], how: "full").collect()) == ["1|10|null", "2|20|200", "3|30|300", "4|null|400"])
+        #expect(renderedRows(try a.join(b, on: ["id"], how: "right").collect()) == ["2|20|200", "3|30|300", "4|null|400"])
         let aliased = a.alias("p").join(a.alias("q"), on: col("p.id") + 1 === col("q.id")).select(col("p.id"), col("q.x"))
-        #expect(rendered(try aliased.collect()) == ["1|20", "2|30"])
+        #expect(renderedRows(try aliased.collect()) == ["1|20", "2|30"])
         // A qualified column keeps its own name, as in Spark.
         #expect(a.alias("p").select(col("p.id"), col("p.x")).columns == ["id", "x"])
         #expect(a.alias("p").groupBy(col("p.id")).count().columns == ["id", "count"])
         // After a left `using` join the key holds the left side's value: the right side's key is
         // not silently that column (Spark keeps it hidden; here it is an error, never a wrong value).
-        #expect(rendered(try a.join(b, on: "id", how: "left").filter(a["id"] > 1).collect()) == ["2|20|200", "3|30|300"])
+        #expect(renderedRows(try a.join(b, on: "id", how: "left").filter(a["id"] > 1).collect()) == ["2|20|200", "3|30|300"])
         #expect(throws: EmberError.self) { try a.join(b, on: "id", how: "left").filter(b["id"].isNull()).collect() }
         // An unqualified name both sides have is ambiguous; the error names both.
         #expect(throws: EmberError.self) { try a.join(b, on: a["id"] === b["id"]).select(col("id")).collect() }

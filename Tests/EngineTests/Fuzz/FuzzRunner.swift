@@ -42,6 +42,9 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
     var preferSortMergeJoin = false
     /// File scans cut batches at this many string bytes (nil: the default, 64 MiB).
     var scanBatchStringBytes: Int? = nil
+    /// spark.sql.adaptive.autoBroadcastJoinThreshold: shuffled joins whose side turns out at most
+    /// this big become broadcast joins (nil: autoBroadcastJoinThreshold's value; -1: never).
+    var adaptiveBroadcastThreshold: Int64? = nil
 
     static func forBlock(_ block: UInt64) -> FuzzConfig {
         var rng = SeededRandom(seed: block &* 0x2545_F491_4F6C_DD1D ^ 0xF022)
@@ -58,6 +61,10 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         // Drawn aside, so the draws above stay those recorded seeds were run with.
         var aside = SeededRandom(seed: block ^ 0x5CA1_AB1E)
         config.scanBatchStringBytes = [nil, nil, nil, 2 << 10, 64 << 10][aside.below(5)]
+        // Adaptive broadcast joins need shuffled joins to convert: planning never broadcasts then
+        // (so seeds recorded before adaptive execution replay with a different configuration).
+        config.adaptiveBroadcastThreshold = [nil, nil, -1, 64 << 10, 1 << 30][aside.below(5)]
+        if let adaptive = config.adaptiveBroadcastThreshold, adaptive >= 0 { config.broadcastThreshold = -1 }
         return config
     }
 
@@ -77,6 +84,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
             + (broadcastThreshold.map { ", autoBroadcastJoinThreshold \($0 < 0 ? "-1" : size($0))" } ?? "")
             + (preferSortMergeJoin ? ", preferSortMergeJoin" : "")
             + (scanBatchStringBytes.map { ", scanBatchStringBytes \(size(Int64($0)))" } ?? "")
+            + (adaptiveBroadcastThreshold.map { ", adaptive.autoBroadcastJoinThreshold \($0 < 0 ? "-1" : size($0))" } ?? "")
     }
 
     func makeSession() throws -> Session {
@@ -88,6 +96,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         if let broadcastThreshold { config.autoBroadcastJoinThreshold = broadcastThreshold }
         config.preferSortMergeJoin = preferSortMergeJoin
         if let scanBatchStringBytes { config.scanBatchStringBytes = scanBatchStringBytes }
+        config.adaptiveAutoBroadcastJoinThreshold = adaptiveBroadcastThreshold
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         config.eventLogDir = nil
         config.uiEnabled = false
