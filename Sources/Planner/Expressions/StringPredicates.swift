@@ -2,16 +2,23 @@
 // Spark's semantics: a null string (or argument) gives null; comparisons are on UTF-8 bytes
 // (code points), never on grapheme clusters; LIKE's `_` is one code point.
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 enum StringPredicates {
     /// `str LIKE pattern` for every row.
     static func like(_ c: ColumnVector, _ pattern: LikePattern) throws -> ColumnVector {
         let s = try UTF8Repair.repaired(try StringFunctions.strings(c, "LIKE"))
         var out = [Bool](repeating: false, count: s.count)
-        pattern.tokens.withUnsafeBufferPointer { tokens in
-            s.bytes.withUnsafeBufferPointer { bytes in
-                for i in 0..<s.count where !c.isNull(i) {
-                    out[i] = LikePattern.matches(tokens, UnsafeBufferPointer(rebasing: bytes[Int(s.offsets[i])..<Int(s.offsets[i + 1])]))
-                }
+        s.bytes.withUnsafeBufferPointer { bytes in
+            func value(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[Int(s.offsets[i])..<Int(s.offsets[i + 1])]) }
+            if let pieces = pattern.literalPieces {
+                for i in 0..<s.count where !c.isNull(i) { out[i] = LikePattern.matches(pieces, value(i)) }
+                return
+            }
+            pattern.tokens.withUnsafeBufferPointer { tokens in
+                for i in 0..<s.count where !c.isNull(i) { out[i] = LikePattern.matches(tokens, value(i)) }
             }
         }
         return ColumnVector(.boolean(out), validity: c.validity)
@@ -63,6 +70,10 @@ enum StringPredicates {
     static let one: Int16 = -1
     static let any: Int16 = -2
     let tokens: [Int16]
+    /// Without `_`, the literal bytes between the `%`s (one more piece than `%`s, the first and last
+    /// possibly empty), matched with `memmem` instead of byte by byte: `%special%requests%` is
+    /// ["", "special", "requests", ""].
+    let literalPieces: [[UInt8]]?
 
     @_spi(EmberInternal) public init(_ pattern: String) throws {
         var tokens: [Int16] = []
@@ -89,6 +100,31 @@ enum StringPredicates {
                              hint: "escape a trailing backslash as \\\\")
         }
         self.tokens = tokens
+        if tokens.contains(Self.one) {
+            literalPieces = nil
+        } else {
+            literalPieces = tokens.split(separator: Self.any, omittingEmptySubsequences: false).map { $0.map { UInt8($0) } }
+        }
+    }
+
+    /// Matching a pattern of literal pieces and `%`s: the string starts with the first piece, ends
+    /// with the last, and holds the others in order between them (leftmost occurrences suffice).
+    /// Byte-wise search finds only whole code points in valid UTF-8, whose sequences cannot start
+    /// inside another's.
+    static func matches(_ pieces: [[UInt8]], _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        let first = pieces[0]
+        guard pieces.count > 1 else { return s.elementsEqual(first) }
+        let last = pieces[pieces.count - 1]
+        guard s.count >= first.count + last.count, s.starts(with: first),
+              s[(s.count - last.count)...].elementsEqual(last) else { return false }
+        var from = first.count
+        let end = s.count - last.count
+        for piece in pieces[1..<(pieces.count - 1)] where !piece.isEmpty {
+            guard end - from >= piece.count, let base = s.baseAddress else { return false }
+            guard let at = piece.withUnsafeBufferPointer({ find($0, in: base + from, count: end - from) }) else { return false }
+            from += at + piece.count
+        }
+        return true
     }
 
     /// Greedy matching with one backtrack point (the last `%`), advancing by whole code points.
@@ -112,6 +148,21 @@ enum StringPredicates {
         }
         while p < tokens.count && tokens[p] == any { p += 1 }
         return p == tokens.count && i == s.count
+    }
+
+    /// The offset of `needle`'s first occurrence in the `count` bytes at `haystack`: candidates
+    /// found by `memchr` (vectorized) on the needle's first byte, then compared whole.
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafePointer<UInt8>, count: Int) -> Int? {
+        guard let first = needle.first, let rest = needle.baseAddress.map({ $0 + 1 }) else { return 0 }
+        var at = 0
+        let lastStart = count - needle.count
+        while at <= lastStart {
+            guard let hit = memchr(haystack + at, Int32(first), lastStart - at + 1) else { return nil }
+            at = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - haystack
+            if needle.count == 1 || memcmp(haystack + at + 1, rest, needle.count - 1) == 0 { return at }
+            at += 1
+        }
+        return nil
     }
 
     /// Bytes of the UTF-8 sequence a lead byte starts (1 for stray continuation bytes).
