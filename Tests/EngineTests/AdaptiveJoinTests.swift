@@ -64,10 +64,13 @@ import Testing
             for (i, how) in Self.types.enumerated() {
                 // Each join ran as three stages (two sides, then the join and the repartition's
                 // write) plus the result; a converted join skips the large side's stage.
-                let buildable = how == "full" ? false : how == "right" ? smallLeft : how == "inner" ? true : !smallLeft
-                for j in (4 * i)..<(4 * i + 4) {
+                // Semi and anti joins without a residual condition shuffle the right side's
+                // distinct keys (at most 201 here): small enough even from the large side.
+                for (j, residual) in zip((4 * i)..<(4 * i + 4), [false, true, false, true]) {
+                    let keysOnly = (how == "left_semi" || how == "left_anti") && !residual
+                    let buildable = how == "full" ? false : how == "right" ? smallLeft : how == "inner" || keysOnly ? true : !smallLeft
                     #expect(planned[j].count == 4, "\(how) without adaptive execution ran \(planned[j].count) stages")
-                    #expect(converted[j].count == (buildable ? 3 : 4), "\(how), small \(smallLeft ? "left" : "right"): ran \(converted[j].count) stages")
+                    #expect(converted[j].count == (buildable ? 3 : 4), "\(how), residual \(residual), small \(smallLeft ? "left" : "right"): ran \(converted[j].count) stages")
                 }
             }
         }
@@ -75,6 +78,11 @@ import Testing
         let r = try on.read.option("header", true).csv(dir.write("b.csv", "k2,w\n1,3\n"))
         let plan = try l.join(r, on: l["k"] === r["k2"]).explainString(false)
         #expect(plan.contains("broadcast at run time if a buildable side's shuffle output is ≤ 32768 bytes"), "\(plan)")
+        // A semi join shuffles the right side's distinct keys; with a residual condition, its rows.
+        let semi = try l.join(r, on: l["k"] === r["k2"], how: "left_semi").explainString(false)
+        #expect(semi.contains("HashAggregate(mode=Partial, keys=[k2#0], functions=[])"), "\(semi)")
+        let residual = try l.join(r, on: l["k"] === r["k2"] && l["v"] < r["w"], how: "left_semi").explainString(false)
+        #expect(!residual.contains("functions=[]"), "\(residual)")
     }
 
     /// A join in the job's last stage converts too: its results arrive numbered by the other
