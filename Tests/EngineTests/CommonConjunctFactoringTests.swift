@@ -78,4 +78,57 @@ import Testing
         #expect(got.sorted() == expected.sorted())
         #expect(!expected.isEmpty)
     }
+
+    /// An OR over both sides with nothing common: each side is also filtered by what it must meet
+    /// for a branch to hold (Spark's PushExtraPredicateThroughJoin), on the sides each join type
+    /// lets be filtered, and every join type gives the reference's rows.
+    @Test func eachSideGetsWhatAnOrOverBothSidesAsksOfIt() throws {
+        let dir = ScratchDir("or-implied")
+        defer { dir.cleanup() }
+        let left = Self.rows(90, seed: 23), right = Self.rows(70, seed: 32)
+        let session = try makeSession(executors: 2, cores: 1)
+        defer { session.stop() }
+        for (name, rows) in [("l", left), ("r", right)] {
+            let path = dir.write("\(name).csv", Self.csv(rows))
+            _ = try session.sql("CREATE TEMPORARY VIEW \(name) USING csv OPTIONS (path '\(path)', header 'true', inferSchema 'true')").collect()
+        }
+        func eq(_ p: Int?, _ q: Int?) -> Bool? { p.flatMap { p in q.map { p == $0 } } }
+        func and(_ p: Bool?, _ q: Bool?) -> Bool? { p == false || q == false ? false : (p == true && q == true ? true : nil) }
+        func or(_ p: Bool?, _ q: Bool?) -> Bool? { p == true || q == true ? true : (p == false && q == false ? false : nil) }
+        func holds(_ l: Row, _ r: Row) -> Bool {
+            let first = and(eq(l.x, 1), r.x.map { $0 > 1 })
+            let second = and(eq(l.x, 2), r.x == nil)
+            return and(eq(l.k, r.k), or(first, second)) == true
+        }
+        let on = "l.k = r.k AND ((l.x = 1 AND r.x > 1) OR (l.x = 2 AND r.x IS NULL))"
+        for how in ["JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "LEFT SEMI JOIN", "LEFT ANTI JOIN"] {
+            let keepsRight = !how.contains("SEMI") && !how.contains("ANTI")
+            let df = try session.sql("SELECT l.id\(keepsRight ? ", r.id" : "") FROM l \(how) r ON \(on)")
+            var expected: [String] = []
+            var rightMatched = Set<Int>()
+            for l in left {
+                let matches = right.filter { holds(l, $0) }
+                for r in matches { rightMatched.insert(r.id) }
+                switch how {
+                case "LEFT SEMI JOIN": if !matches.isEmpty { expected.append("\(l.id)") }
+                case "LEFT ANTI JOIN": if matches.isEmpty { expected.append("\(l.id)") }
+                default:
+                    expected += matches.map { "\(l.id),\($0.id)" }
+                    if matches.isEmpty && (how == "LEFT JOIN" || how == "FULL JOIN") { expected.append("\(l.id),null") }
+                }
+            }
+            if how == "RIGHT JOIN" || how == "FULL JOIN" {
+                for r in right where !rightMatched.contains(r.id) { expected.append("null,\(r.id)") }
+            }
+            let got = try df.collect().map { row in row.values.map { $0.isNull ? "null" : $0.description }.joined(separator: ",") }
+            #expect(got.sorted() == expected.sorted(), "\(how)")
+            // The sides each join type lets be filtered carry the implied predicates.
+            let plan = try df.explainString(false)
+            let leftFiltered = plan.range(of: #"\(x#\d+ = 1\) OR \(x#\d+ = 2\)"#, options: .regularExpression) != nil
+            let rightFiltered = plan.range(of: #"\(x#\d+ > 1\) OR isnull\(x#\d+\)"#, options: .regularExpression) != nil
+            let expectLeft = how == "JOIN" || how == "RIGHT JOIN" || how == "LEFT SEMI JOIN"
+            let expectRight = how != "RIGHT JOIN" && how != "FULL JOIN"
+            #expect(leftFiltered == expectLeft && rightFiltered == expectRight, "\(how): \(plan)")
+        }
+    }
 }

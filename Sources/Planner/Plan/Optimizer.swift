@@ -2,7 +2,8 @@
 //   1. CombineFilters:     Filter(a, Filter(b, x)) → Filter(b AND a, x); then the conjuncts
 //                          common to every branch of an OR come out of it (CommonConjunctFactoring)
 //   2. PredicatePushdown:  filters move below projections, unions and into join inputs (and join
-//                          conditions), so join inputs are filtered before they are shuffled
+//                          conditions), so join inputs are filtered before they are shuffled; an
+//                          OR over both sides also filters each side by what it asks of that side
 //   3. ConstantFolding:    expressions over literals only become one literal; then
 //      PartitionPruning:   a filter on a scan's partition columns drops the files it rules out
 //   4. ColumnPruning:      every node asks its children only for the columns it reads; scans then

@@ -67,7 +67,7 @@ extension Optimizer {
             join.condition = BoundExpression.conjunction((j.condition.map { [$0] } ?? []) + toJoin)
             if join.type == .cross { join.type = .inner }
         }
-        return filtered(.join(join, filtered(l, toLeft), filtered(r, toRight)), stay)
+        return filtered(pushJoinCondition(join, filtered(l, toLeft), filtered(r, toRight)), stay)
     }
 
     /// Only conjuncts over the window's partition columns cross it (as Spark): they keep or drop whole
@@ -84,16 +84,39 @@ extension Optimizer {
         return filtered(.window(w, schema, filtered(child, below)), stay)
     }
 
+    /// From a condition `b1 OR … OR bn` over both sides, what one side's rows must meet for it to
+    /// be true: the OR over the branches of each branch's conjuncts on that side alone (Spark's
+    /// PushExtraPredicateThroughJoin), or nil when a branch has none. A branch is true only when
+    /// each of its conjuncts is, so a row failing the derived predicate joins with nothing. TPC-H
+    /// Q19's three (brand, container, size) branches filter part down to a few hundred rows before
+    /// the join, and its quantity ranges filter lineitem.
+    static func impliedPredicate(_ c: BoundExpression, on target: Side, leftCount lc: Int) -> BoundExpression? {
+        let branches = c.disjuncts
+        guard branches.count > 1 else { return nil }
+        var parts: [BoundExpression] = []
+        for branch in branches {
+            guard let own = BoundExpression.conjunction(branch.conjuncts.filter { side(of: $0, leftCount: lc) == target }) else { return nil }
+            parts.append(own)
+        }
+        return parts.dropFirst().reduce(parts[0]) { .or($0, $1) }
+    }
+
     static func pushJoinCondition(_ j: ResolvedJoin, _ l: ResolvedPlan, _ r: ResolvedPlan) -> ResolvedPlan {
         guard let condition = j.condition else { return .join(j, l, r) }
         let lc = l.schema.count
         var toLeft: [BoundExpression] = [], toRight: [BoundExpression] = [], keep: [BoundExpression] = []
         let t = j.type
+        let filtersLeft = t == .inner || t == .cross || t == .rightOuter || t == .leftSemi
+        let filtersRight = t == .inner || t == .cross || t == .leftOuter || t == .leftSemi || t == .leftAnti
         for c in condition.conjuncts {
             switch side(of: c, leftCount: lc) {
-            case .left where t == .inner || t == .cross || t == .rightOuter || t == .leftSemi: toLeft.append(c)
-            case .right where t == .inner || t == .cross || t == .leftOuter || t == .leftSemi || t == .leftAnti:
-                toRight.append(c.shiftingColumns(by: -lc))
+            case .left where filtersLeft: toLeft.append(c)
+            case .right where filtersRight: toRight.append(c.shiftingColumns(by: -lc))
+            case .both:
+                keep.append(c)
+                // The condition stays whole; each side also gets what it must meet for it to hold.
+                if filtersLeft, let extra = impliedPredicate(c, on: .left, leftCount: lc) { toLeft.append(extra) }
+                if filtersRight, let extra = impliedPredicate(c, on: .right, leftCount: lc) { toRight.append(extra.shiftingColumns(by: -lc)) }
             default: keep.append(c)
             }
         }
