@@ -23,6 +23,10 @@ extension DAGScheduler {
         let streamed: StageID
         let build: BuildSide
         let candidate: AdaptiveJoinCandidate
+        /// Bytes and rows of the build side's map outputs registered so far (a rerun output counts
+        /// twice: it can only release the held-back side early, never convert the join).
+        var seenBytes: Int64 = 0
+        var seenRows: Int64 = 0
         var buildShuffle: ShuffleID { candidate.shuffle(build) }
         var streamedShuffle: ShuffleID { candidate.shuffle(build == .left ? .right : .left) }
     }
@@ -57,31 +61,38 @@ extension DAGScheduler {
         return (stage, streamed.id)
     }
 
-    /// After a map task's output is registered: a held-back side whose join can no longer be
-    /// broadcast (the build side's outputs so far already pass the threshold; they only grow) is
-    /// released at once instead of after the whole build side. After a map stage completes: decides
-    /// the joins that waited for its output. Either way the join stage is submitted again, which
-    /// submits what it still misses (the held-back side, or that side's own inputs).
-    func decideDeferredJoins(_ job: inout JobState) {
-        for (_, deferral) in job.deferredJoins.sorted(by: { $0.key < $1.key }) {
-            let complete = tracker.isAvailable(deferral.buildShuffle)
-            guard complete || !mayBroadcast(deferral, job) else { continue }
-            let stage = (complete ? decide(deferral, &job) : nil) ?? job.graph.stage(deferral.join)
-            job.deferredJoins[deferral.streamed] = nil
-            job.decidedJoins.insert(deferral.candidate.leftShuffle)
-            guard let stage else { continue }
-            job.waiting.remove(stage.id)
-            submit(stage, &job)
+    /// After a map output of the build side of a held-back join is registered: adds it to what the
+    /// join has seen; once that passes the threshold (it only grows) the join can no longer be
+    /// broadcast, and the held-back side is released at once instead of after the whole build side.
+    func buildOutputRegistered(_ status: MapStatus, _ job: inout JobState) {
+        for (key, var deferral) in job.deferredJoins where deferral.buildShuffle == status.shuffleId {
+            guard job.deferredJoins[key] != nil else { continue }   // released by an earlier one
+            deferral.seenBytes &+= status.partitionLengths.reduce(0, &+)
+            deferral.seenRows &+= status.totalRows
+            job.deferredJoins[key] = deferral
+            guard let writer = job.shuffleWriter[deferral.buildShuffle].flatMap({ job.graph.stage($0) }),
+                  AdaptiveBroadcast.dataSize(bytes: deferral.seenBytes, rows: deferral.seenRows, schema: writer.plan.schema)
+                    > deferral.candidate.limits.thresholdBytes else { continue }
+            release(deferral, as: job.graph.stage(deferral.join), &job)
         }
     }
 
-    /// Whether the build side's outputs registered so far still fit under the threshold.
-    private func mayBroadcast(_ deferral: DeferredJoin, _ job: JobState) -> Bool {
-        let outputs = tracker.statuses(deferral.buildShuffle)
-        guard let writer = job.shuffleWriter[deferral.buildShuffle].flatMap({ job.graph.stage($0) }) else { return false }
-        let bytes = outputs.reduce(Int64(0)) { $0 &+ $1.partitionLengths.reduce(0, &+) }
-        let rows = outputs.reduce(Int64(0)) { $0 &+ $1.totalRows }
-        return AdaptiveBroadcast.dataSize(bytes: bytes, rows: rows, schema: writer.plan.schema) <= deferral.candidate.limits.thresholdBytes
+    /// After a map stage completes: decides the joins that waited for its output.
+    func decideDeferredJoins(_ job: inout JobState) {
+        for (key, deferral) in job.deferredJoins.sorted(by: { $0.key < $1.key }) where tracker.isAvailable(deferral.buildShuffle) {
+            guard job.deferredJoins[key] != nil else { continue }
+            release(deferral, as: decide(deferral, &job) ?? job.graph.stage(deferral.join), &job)
+        }
+    }
+
+    /// Records the decision as final and submits the join stage again, which submits what it still
+    /// misses (the held-back side, or that side's own inputs).
+    private func release(_ deferral: DeferredJoin, as stage: Stage?, _ job: inout JobState) {
+        job.deferredJoins[deferral.streamed] = nil
+        job.decidedJoins.insert(deferral.candidate.leftShuffle)
+        guard let stage else { return }
+        job.waiting.remove(stage.id)
+        submit(stage, &job)
     }
 
     /// The join stage with its new plan when its build side turned out small (nil: it stays as
@@ -119,6 +130,24 @@ extension DAGScheduler {
     /// The most non-empty blocks a broadcast side may have: each task of the converted stage
     /// carries a reference to every one (and opens its files).
     static let maxBroadcastBlocks = 10_000
+
+    /// The blocks of a shuffle's reduce partition a task of `stage` (attempt `attempt`) reads. A
+    /// shuffle the stage reads as a broadcast is read whole by every task: its blocks are listed
+    /// once per stage attempt, not once per task (an attempt ends when outputs it reads are lost).
+    func taskBlocks(_ shuffle: ShuffleID, _ reduceId: Int, stage: Stage, attempt: Int, _ job: inout JobState) -> [ShuffleBlockRef] {
+        let key = BroadcastBlocksKey(stage: StagePlanKey(stage: stage.id, attempt: attempt), shuffle: shuffle, reduceId: reduceId)
+        if let known = job.broadcastBlocks[key] { return known }
+        let blocks = tracker.blocks(shuffle: shuffle, reduceId: reduceId)
+        guard stage.plan.broadcastShuffles.contains(shuffle) else { return blocks }
+        job.broadcastBlocks[key] = blocks.filter { $0.length != 0 }
+        return job.broadcastBlocks[key]!
+    }
+
+    struct BroadcastBlocksKey: Hashable {
+        let stage: StagePlanKey
+        let shuffle: ShuffleID
+        let reduceId: Int
+    }
 
     /// Bytes of files a stage and the stages before it read (splits scaled to the columns read).
     func scannedBytes(_ stage: Stage, _ job: JobState) -> Int64 {

@@ -111,6 +111,8 @@ final class DAGScheduler {
         var deferredJoins: [StageID: DeferredJoin] = [:]
         /// Adaptive joins already decided, by their left shuffle: they stay as they are.
         var decidedJoins: Set<ShuffleID> = []
+        /// The blocks of shuffles read as broadcasts, listed once per stage attempt (see taskBlocks).
+        var broadcastBlocks: [BroadcastBlocksKey: [ShuffleBlockRef]] = [:]
         var waiting: Set<StageID> = []
         var running: [StageID: TaskSetManager] = [:]
         var attempts: [StageID: Int] = [:]
@@ -298,7 +300,7 @@ final class DAGScheduler {
                 job.taskLocality[taskId] = locality
                 let tsm = job.running[stageID]!
                 let stage = tsm.stage
-                let inputs = stage.plan.taskInputs(partition: partition) { tracker.blocks(shuffle: $0, reduceId: $1) }
+                let inputs = stage.plan.taskInputs(partition: partition) { taskBlocks($0, $1, stage: stage, attempt: tsm.stageAttempt, &job) }
                 var task = TaskDescription(taskId: taskId, stageId: stage.id, stageAttempt: tsm.stageAttempt, partition: partition,
                                            attempt: attempt, plan: stage.plan, output: stage.output, inputs: inputs,
                                            compressionLevel: config.shuffleCompressionLevel)

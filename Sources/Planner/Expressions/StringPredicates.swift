@@ -4,6 +4,8 @@
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 enum StringPredicates {
@@ -71,7 +73,7 @@ enum StringPredicates {
     static let any: Int16 = -2
     let tokens: [Int16]
     /// Without `_`, the literal bytes between the `%`s (one more piece than `%`s, the first and last
-    /// possibly empty), matched with `memmem` instead of byte by byte: `%special%requests%` is
+    /// possibly empty), found with `memchr` and `memcmp` instead of byte by byte: `%special%requests%` is
     /// ["", "special", "requests", ""].
     let literalPieces: [[UInt8]]?
 
