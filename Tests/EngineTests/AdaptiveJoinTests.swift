@@ -117,6 +117,22 @@ import Testing
         #expect(try joined.limit(7).collect().count == 7)
     }
 
+    /// The size and memory estimates: TPC-H Q10's customers with their comments (57,069 rows, 4.4 MB
+    /// compressed) are small enough to broadcast by Spark's measure, but their hash table does not
+    /// fit a join's share of a 128 MB executor's task memory, only of a 2 GB one's.
+    @Test func longStringsCountByTheirCompressedBytes() {
+        let schema = StructType((0..<8).map { StructField("c\($0)", $0 < 5 ? .string : .long) })
+        let small = AdaptiveBroadcast(thresholdBytes: 10 << 20, taskMemoryBytes: 77 << 20)
+        let large = AdaptiveBroadcast(thresholdBytes: 10 << 20, taskMemoryBytes: 1228 << 20)
+        #expect(AdaptiveBroadcast.dataSize(bytes: 4_415_896, rows: 57_069, schema: schema) <= 10 << 20)
+        #expect(!small.allows(bytes: 4_415_896, rows: 57_069, schema: schema, consumers: 5))
+        #expect(large.allows(bytes: 4_415_896, rows: 57_069, schema: schema, consumers: 5))
+        // 1.5 million order keys compress far below 10 MB; as rows they are 24 MB.
+        let keys = StructType([StructField("o_orderkey", .long), StructField("o_custkey", .long)])
+        #expect(AdaptiveBroadcast.dataSize(bytes: 6 << 20, rows: 1_500_000, schema: keys) > 10 << 20)
+        #expect(!large.allows(bytes: .max / 2, rows: .max / 2, schema: keys, consumers: 1), "saturating, not trapping")
+    }
+
     /// Over the threshold, or with adaptive execution off, the join stays shuffled: same answers.
     @Test func sidesOverTheThresholdStayShuffled() throws {
         let dir = ScratchDir("adaptive-join-over")

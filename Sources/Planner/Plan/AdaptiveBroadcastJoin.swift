@@ -44,13 +44,18 @@
     /// enough to broadcast into tasks whose memory is shared by `consumers` operators: its data size
     /// under the threshold, and its hash table likely within the join's share of the task's memory.
     /// A build side that outgrows its share is sorted and merged instead, far slower than the
-    /// shuffled join it replaced, so the memory estimate errs high: 8 bytes a value (24 a string or array),
-    /// 16 a row for the table, and the rows held twice while they are concatenated.
+    /// shuffled join it replaced, so the memory estimate errs high: 8 bytes a value (24 a string or
+    /// array), or three times the compressed bytes when that is more (long strings: TPC-H's
+    /// customers with their comments), held twice while they are concatenated, and 16 bytes a row
+    /// for the table.
     @_spi(EmberInternal) public func allows(bytes: Int64, rows: Int64, schema: StructType, consumers: Int) -> Bool {
         let perRow = schema.fields.reduce(Int64(16)) { $0 + ($1.dataType.isVariableWidth ? 24 : 8) }
-        let (memory, overflow) = rows.multipliedReportingOverflow(by: 2 * perRow + 16)
+        let (fixed, o1) = rows.multipliedReportingOverflow(by: perRow)
+        let (expanded, o2) = bytes.multipliedReportingOverflow(by: 3)
+        let (held, o3) = Swift.max(fixed, expanded).multipliedReportingOverflow(by: 2)
+        let (memory, o4) = held.addingReportingOverflow(rows &* 16)
         return Self.dataSize(bytes: bytes, rows: rows, schema: schema) <= thresholdBytes
-            && !overflow && memory <= taskMemoryBytes / Int64(Swift.max(consumers, 1))
+            && !(o1 || o2 || o3 || o4) && memory <= taskMemoryBytes / Int64(Swift.max(consumers, 1))
     }
 }
 
