@@ -53,9 +53,35 @@ enum ExecutorLauncher {
     }
 
     /// Starts one executor process. `onExit` runs (on a background thread) when it terminates.
+    /// Foundation's `Process.run` can fail with EBADF when another thread closes a descriptor while
+    /// it prepares the child's (seen once under a test's descriptor churn): that is tried again,
+    /// twice, before the launch fails.
     static func launch(program: String, executorId: ExecutorID, cores: Int, memory: Int64, driverAddress: String,
                        secret: String, localDir: String, heartbeatMillis: Int, registrationTimeoutSeconds: Double,
                        onExit: @escaping @Sendable (Int32, Process.TerminationReason) -> Void) throws -> Process {
+        var attempt = 1
+        while true {
+            do {
+                return try launchOnce(program: program, executorId: executorId, cores: cores, memory: memory, driverAddress: driverAddress,
+                                      secret: secret, localDir: localDir, heartbeatMillis: heartbeatMillis,
+                                      registrationTimeoutSeconds: registrationTimeoutSeconds, onExit: onExit)
+            } catch where attempt < 3 && isBadDescriptor(error) {
+                attempt += 1
+            } catch {
+                throw EmberError(.executor, "executor \(executorId) could not be launched", context: [.init("program", program)],
+                                 hint: "check that the program exists and is executable", cause: error)
+            }
+        }
+    }
+
+    private static func isBadDescriptor(_ error: any Error) -> Bool {
+        let ns = error as NSError
+        return ns.domain == NSPOSIXErrorDomain && ns.code == Int(EBADF)
+    }
+
+    private static func launchOnce(program: String, executorId: ExecutorID, cores: Int, memory: Int64, driverAddress: String,
+                                   secret: String, localDir: String, heartbeatMillis: Int, registrationTimeoutSeconds: Double,
+                                   onExit: @escaping @Sendable (Int32, Process.TerminationReason) -> Void) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         var env = ProcessInfo.processInfo.environment
@@ -80,12 +106,7 @@ enum ExecutorLauncher {
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         process.standardInput = FileHandle(forReadingAtPath: "/dev/null")
         process.terminationHandler = { p in onExit(p.terminationStatus, p.terminationReason) }
-        do {
-            try process.run()
-        } catch {
-            throw EmberError(.executor, "executor \(executorId) could not be launched", context: [.init("program", program)],
-                             hint: "check that the program exists and is executable", cause: error)
-        }
+        try process.run()
         return process
     }
 
