@@ -32,6 +32,14 @@ import Testing
 
     struct Row { var id: Int; var k: Int?; var x: Int? }
 
+    /// Views `name` over CSV files of the rows, with inferred types.
+    static func createViews(_ session: Session, _ dir: ScratchDir, _ tables: [String: [Row]]) throws {
+        for (name, rows) in tables.sorted(by: { $0.key < $1.key }) {
+            let path = dir.write("\(name).csv", csv(rows))
+            _ = try session.sql("CREATE TEMPORARY VIEW \(name) USING csv OPTIONS (path '\(path)', header 'true', inferSchema 'true')").collect()
+        }
+    }
+
     static func rows(_ count: Int, seed: UInt64) -> [Row] {
         var rng = SeededRandom(seed: seed)
         func value() -> Int? { Int.random(in: 0..<5, using: &rng) == 0 ? nil : Int.random(in: 0...3, using: &rng) }
@@ -48,10 +56,7 @@ import Testing
         let left = Self.rows(90, seed: 19), right = Self.rows(70, seed: 91)
         let session = try makeSession(executors: 2, cores: 1)
         defer { session.stop() }
-        for (name, rows) in [("l", left), ("r", right)] {
-            let path = dir.write("\(name).csv", Self.csv(rows))
-            _ = try session.sql("CREATE TEMPORARY VIEW \(name) USING csv OPTIONS (path '\(path)', header 'true', inferSchema 'true')").collect()
-        }
+        try Self.createViews(session, dir, ["l": left, "r": right])
         let query = """
             SELECT l.id, r.id FROM l, r
             WHERE (l.k = r.k AND l.x = 1 AND r.x > 1) OR (r.k = l.k AND l.x = 1) OR (l.k = r.k AND (l.x = 2 OR r.x IS NULL) AND l.x = 1)
@@ -60,11 +65,7 @@ import Testing
         let plan = try df.explainString(false)
         #expect(plan.contains("HashJoin Inner") && !plan.contains("NestedLoop"), "\(plan)")
 
-        // SQL's three-valued logic: nil is unknown; a row is kept when the condition is true.
-        func eq(_ p: Int?, _ q: Int?) -> Bool? { p.flatMap { p in q.map { p == $0 } } }
         func gt(_ p: Int?, _ q: Int) -> Bool? { p.map { $0 > q } }
-        func and(_ p: Bool?, _ q: Bool?) -> Bool? { p == false || q == false ? false : (p == true && q == true ? true : nil) }
-        func or(_ p: Bool?, _ q: Bool?) -> Bool? { p == true || q == true ? true : (p == false && q == false ? false : nil) }
         var expected: [String] = []
         for l in left {
             for r in right {
@@ -88,13 +89,7 @@ import Testing
         let left = Self.rows(90, seed: 23), right = Self.rows(70, seed: 32)
         let session = try makeSession(executors: 2, cores: 1)
         defer { session.stop() }
-        for (name, rows) in [("l", left), ("r", right)] {
-            let path = dir.write("\(name).csv", Self.csv(rows))
-            _ = try session.sql("CREATE TEMPORARY VIEW \(name) USING csv OPTIONS (path '\(path)', header 'true', inferSchema 'true')").collect()
-        }
-        func eq(_ p: Int?, _ q: Int?) -> Bool? { p.flatMap { p in q.map { p == $0 } } }
-        func and(_ p: Bool?, _ q: Bool?) -> Bool? { p == false || q == false ? false : (p == true && q == true ? true : nil) }
-        func or(_ p: Bool?, _ q: Bool?) -> Bool? { p == true || q == true ? true : (p == false && q == false ? false : nil) }
+        try Self.createViews(session, dir, ["l": left, "r": right])
         func holds(_ l: Row, _ r: Row) -> Bool {
             let first = and(eq(l.x, 1), r.x.map { $0 > 1 })
             let second = and(eq(l.x, 2), r.x == nil)
@@ -132,3 +127,8 @@ import Testing
         }
     }
 }
+
+// SQL's three-valued logic for the references: nil is unknown; a row is kept when the condition is true.
+private func eq(_ p: Int?, _ q: Int?) -> Bool? { p.flatMap { p in q.map { p == $0 } } }
+private func and(_ p: Bool?, _ q: Bool?) -> Bool? { p == false || q == false ? false : (p == true && q == true ? true : nil) }
+private func or(_ p: Bool?, _ q: Bool?) -> Bool? { p == true || q == true ? true : (p == false && q == false ? false : nil) }

@@ -55,6 +55,7 @@ extension DAGScheduler {
         }
         if tracker.isAvailable(deferral.buildShuffle) {
             // Decided now; the new plan may hold another such join (down the side it computes).
+            job.decidedJoins.insert(candidate.leftShuffle)
             return adaptiveJoinPlan(decide(deferral, &job) ?? stage, &job)
         }
         job.deferredJoins[streamed.id] = deferral
@@ -81,7 +82,8 @@ extension DAGScheduler {
     func decideDeferredJoins(_ job: inout JobState) {
         for (key, deferral) in job.deferredJoins.sorted(by: { $0.key < $1.key }) where tracker.isAvailable(deferral.buildShuffle) {
             guard job.deferredJoins[key] != nil else { continue }
-            release(deferral, as: decide(deferral, &job) ?? job.graph.stage(deferral.join), &job)
+            let converted = decide(deferral, &job)
+            release(deferral, as: converted ?? job.graph.stage(deferral.join), &job)
         }
     }
 
@@ -96,10 +98,8 @@ extension DAGScheduler {
     }
 
     /// The join stage with its new plan when its build side turned out small (nil: it stays as
-    /// planned). The caller records the decision as final.
+    /// planned). The caller records the decision as final (`release`, or the decision at once).
     private func decide(_ deferral: DeferredJoin, _ job: inout JobState) -> Stage? {
-        job.deferredJoins[deferral.streamed] = nil
-        job.decidedJoins.insert(deferral.candidate.leftShuffle)
         guard let stage = job.graph.stage(deferral.join), let streamed = job.graph.stage(deferral.streamed),
               let stats = tracker.statistics(deferral.buildShuffle),
               let buildWriter = job.shuffleWriter[deferral.buildShuffle].flatMap({ job.graph.stage($0) }) else { return nil }
@@ -152,11 +152,7 @@ extension DAGScheduler {
     /// Bytes of files a stage and the stages before it read (splits scaled to the columns read).
     func scannedBytes(_ stage: Stage, _ job: JobState) -> Int64 {
         var total: Int64 = 0
-        for case .fileScan(let scan) in stage.plan.leaves {
-            let bytes = scan.splits.reduce(Int64(0)) { $0 &+ $1.length }
-            let columns = scan.dataSchema.count + scan.partitionSchema.count
-            total &+= columns <= 0 ? bytes : bytes / Int64(columns) * Int64(max(scan.requiredColumns.count, 1))
-        }
+        for case .fileScan(let scan) in stage.plan.leaves { total &+= scan.estimatedSizeInBytes }
         for parent in stage.parents { if let p = job.graph.stage(parent) { total &+= scannedBytes(p, job) } }
         return total
     }

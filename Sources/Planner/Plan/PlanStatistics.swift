@@ -11,9 +11,7 @@ extension ResolvedPlan {
             total <= 0 ? bytes : bytes / Int64(total) * Int64(max(columns, 1))
         }
         switch self {
-        case .scan(let s):
-            let bytes = s.splits.reduce(Int64(0)) { $0 &+ $1.length }
-            return scaled(bytes, s.requiredColumns.count, of: s.dataSchema.count + s.partitionSchema.count)
+        case .scan(let s): return s.estimatedSizeInBytes
         case .range(let r): return r.count &* 8
         case .filter(_, let c), .sort(_, let c), .sortWithinPartitions(_, let c), .repartition(_, let c), .coalesce(_, let c), .cache(_, _, let c), .broadcastHint(let c), .generate(_, let c):
             return c.estimatedSizeInBytes
@@ -37,5 +35,14 @@ extension ResolvedPlan {
         case .filter(_, let c), .project(_, _, let c), .sort(_, let c), .limit(_, let c): return c.hasBroadcastHint
         default: return false
         }
+    }
+}
+
+extension FileScan {
+    /// Its splits' bytes scaled to the columns it reads.
+    @_spi(EmberInternal) public var estimatedSizeInBytes: Int64 {
+        let bytes = splits.reduce(Int64(0)) { $0 &+ $1.length }
+        let total = dataSchema.count + partitionSchema.count
+        return total <= 0 ? bytes : bytes / Int64(total) * Int64(Swift.max(requiredColumns.count, 1))
     }
 }
