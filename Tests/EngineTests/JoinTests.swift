@@ -58,24 +58,54 @@ import Testing
     }
 
     /// A filter leaves the planned build side (the smaller file) larger than the other side's
-    /// shuffle partitions: each task builds the side its shuffle inputs show smaller (inner joins).
-    @Test func innerJoinsBuildTheSideTheirShufflesShowSmaller() throws {
+    /// shuffle partitions: each task builds the side its shuffle inputs show smaller, for every
+    /// join type (outer joins then emit the built side's unmatched rows at the end, semi and anti
+    /// joins the left rows the right side matched or did not).
+    @Test func everyJoinTypeBuildsTheSideItsShufflesShowSmaller() throws {
         let dir = ScratchDir("join-adaptive")
         defer { dir.cleanup() }
         let session = try shufflingSession(partitions: 4)
         defer { session.stop() }
-        let big = joinRows(6000, seed: 31, keys: 300), small = joinRows(1500, seed: 32, keys: 300)
-        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("big.csv", joinCSV(big, ("k", "v", "s"))))
-        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("small.csv", joinCSV(small, ("k2", "w", "t"))))
-        for residual in [false, true] {
-            let few = l.filter(l["v"] > 17)
-            var condition = few["k"] === r["k2"]
-            if residual { condition = condition && few["v"] < r["w"] }
-            let joined = few.join(r, on: condition, how: "inner")
-            #expect(try joined.explainString(false).contains("ShuffledHashJoin Inner, BuildRight"))
-            let kept = big.filter { ($0.v ?? Int64.min) > 17 }
-            let expected = referenceJoin(kept, small, how: "inner", nullSafe: false, residual: residual)
-            #expect(renderedRows(try joined.collect()) == expected, "residual=\(residual)")
+        // The filter keeps about a fifteenth of the larger file.
+        try checkSwitchedBuildSides(session, dir, left: joinRows(6000, seed: 31, keys: 300), right: joinRows(1500, seed: 32, keys: 300),
+                                    keepAbove: 17, types: Self.types, keys: [(false, false), (false, true), (true, false), (true, true)])
+    }
+
+    /// As above with memory refused above 144 KiB per task (a right-side scan batch fits): the
+    /// switched build sides (about 5,000 rows a task) do not fit, and sort (spilling) and merge.
+    @Test func switchedBuildSidesThatDoNotFitSortAndMerge() throws {
+        let dir = ScratchDir("join-adaptive-spill")
+        defer { dir.cleanup() }
+        let session = try shufflingSession(partitions: 2) { $0.faults.refuseMemoryAbove = 144 << 10 }
+        defer { session.stop() }
+        // Narrow rows the filter drops make the left file the larger one, as planned. (`<=>` keys
+        // would pair every null key with every other: millions of rows.)
+        let filler = [JoinRow](repeating: JoinRow(k: 1, v: -20, s: nil), count: 60_000)
+        try checkSwitchedBuildSides(session, dir, left: joinRows(12_000, seed: 61, keys: 40_000) + filler, right: joinRows(40_000, seed: 62, keys: 40_000),
+                                    keepAbove: -20, types: ["left_semi", "left_anti", "left", "full"], keys: [(false, true), (false, false)], spills: true)
+    }
+
+    /// `left` filtered to the rows whose v is above `keepAbove`, joined with `right`; the plan
+    /// builds the right side and the tasks the left.
+    func checkSwitchedBuildSides(_ session: Session, _ dir: ScratchDir, left: [JoinRow], right: [JoinRow], keepAbove: Int64,
+                                 types: [String], keys: [(nullSafe: Bool, residual: Bool)], spills: Bool = false) throws {
+        let l = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("big.csv", joinCSV(left, ("k", "v", "s"))))
+        let r = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("small.csv", joinCSV(right, ("k2", "w", "t"))))
+        let few = l.filter(l["v"] > keepAbove)
+        let kept = left.filter { ($0.v ?? Int64.min) > keepAbove }
+        for how in types {
+            for (nullSafe, residual) in keys {
+                var condition = nullSafe ? few["k"] <=> r["k2"] : few["k"] === r["k2"]
+                if residual { condition = condition && few["v"] < r["w"] }
+                let joined = few.join(r, on: condition, how: how)
+                #expect(try joined.explainString(false).contains("BuildRight"), "\(how)")
+                let expected = referenceJoin(kept, right, how: how, nullSafe: nullSafe, residual: residual)
+                let actual = renderedRows(try joined.collect())
+                #expect(actual == expected, "\(how) nullSafe=\(nullSafe) residual=\(residual): \(actual.count) rows, expected \(expected.count)")
+                if spills {
+                    #expect(session.lastJobTasks.reduce(0) { $0 + $1.metrics.spillCount } > 0, "\(how): the join's tasks should have spilled")
+                }
+            }
         }
     }
 

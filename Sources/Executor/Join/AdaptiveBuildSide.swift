@@ -3,8 +3,11 @@
 // estimate. Without statistics the planner estimates a join's output as the product of its inputs
 // (as Spark does), so after a few joins it may plan to build on a six-million-row side while the
 // other holds thousands; building a table over the large side costs memory and cache misses that
-// probing it does not. Only inner joins switch (either side may build; output columns stay left
-// then right), and only when the planned build side is more than twice the other.
+// probing it does not. Every join type a shuffled hash join runs may switch (output columns stay
+// left then right): outer joins then mark the build rows that match and emit the unmatched ones
+// at the end, and a left semi or anti join built on its left emits the left rows the right side
+// matched (or did not) once all of the right side has streamed by. A join switches only when the
+// planned build side is more than twice the other.
 
 @_spi(EmberInternal) import Planner
 @_spi(EmberInternal) import Shuffle
@@ -12,7 +15,7 @@
 extension TaskPipeline {
     /// `spec` with its build side switched when this task's inputs show the other side is smaller.
     func adaptiveBuildSide(_ spec: HashJoinSpec, left: PhysicalPlan, right: PhysicalPlan, firstLeaf: Int) -> HashJoinSpec {
-        guard spec.strategy == .shuffledHash, spec.type == .inner,
+        guard spec.strategy == .shuffledHash,
               let leftBytes = shuffleBytes(of: left, firstLeaf: firstLeaf),
               let rightBytes = shuffleBytes(of: right, firstLeaf: firstLeaf + left.leaves.count) else { return spec }
         let (build, probe) = spec.buildSide == .left ? (leftBytes, rightBytes) : (rightBytes, leftBytes)

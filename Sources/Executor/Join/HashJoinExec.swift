@@ -14,7 +14,7 @@ final class HashJoinExec: BatchConsumer {
     /// Checked between chunks of candidate pairs: a join that emits little (a selective condition,
     /// a nested loop) still stops soon when its task is killed.
     let kill: TaskKillFlag?
-    /// Build rows that matched some probe row (kept only when unmatched build rows are emitted).
+    /// Build rows that matched some probe row (kept only when the emitter tracks them).
     private var buildMatched: [Bool] = []
     static let chunk = ColumnarBatch.defaultCapacity * 2
 
@@ -28,7 +28,7 @@ final class HashJoinExec: BatchConsumer {
 
     func consume(_ batch: ColumnarBatch) throws {
         guard let table = build.table else { throw EmberError(.internal, "hash join probed before its build side was read") }
-        if emitter.keepsUnmatchedBuild && buildMatched.isEmpty { buildMatched = [Bool](repeating: false, count: table.rows.numRows) }
+        if emitter.tracksBuildMatches && buildMatched.isEmpty { buildMatched = [Bool](repeating: false, count: table.rows.numRows) }
         let n = batch.numRows
         let keys = try probeKeys.map { try $0.evaluate(batch) }
         var hashes: [UInt64] = []
@@ -40,8 +40,9 @@ final class HashJoinExec: BatchConsumer {
         // would pay a dynamic exclusivity check (measured: 16% of TPC-H q07's CPU).
         var pairs = CandidatePairs()
         pairs.reserve(Self.chunk)
-        // A semi or anti join without a residual condition needs only to know that a row matches.
-        let anyMatchDecides = emitter.isSemiOrAnti && spec.condition == nil
+        // A semi or anti join without a residual condition, deciding probe rows, needs only to
+        // know that a row matches.
+        let anyMatchDecides = emitter.decidesProbeRows && spec.condition == nil
         if !anyMatchDecides, try table.forEachSingleKeyMatch(keys, hashes, { row, j in
             pairs.append(row, j)
             if pairs.count >= Self.chunk { try flush(&pairs, &matched, batch, table) }
@@ -73,9 +74,8 @@ final class HashJoinExec: BatchConsumer {
 
     func finish() throws {
         do {
-            if emitter.keepsUnmatchedBuild, let table = build.table {
-                let rows = (0..<table.rows.numRows).filter { buildMatched.isEmpty || !buildMatched[$0] }.map { Int32($0) }
-                try emitter.unmatchedBuildRows(table.rows, rows)
+            if emitter.tracksBuildMatches, let table = build.table {
+                try emitter.buildRowsDone(table.rows, matched: buildMatched.isEmpty ? nil : buildMatched)
             }
         } catch is PipelineStop {}
         build.close()

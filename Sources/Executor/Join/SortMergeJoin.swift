@@ -54,12 +54,13 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
 
     private func merge() throws {
         var groups = KeyGroups(try build.sortedSource(), orders: buildOrders, nullSafe: spec.nullSafe, resources: build.resources)
-        // A semi or anti join without a residual condition only asks whether a key exists.
-        groups.firstRowOnly = emitter.isSemiOrAnti && spec.condition == nil
+        // A semi or anti join without a residual condition, deciding probe rows, only asks whether
+        // a key exists.
+        groups.firstRowOnly = emitter.decidesProbeRows && spec.condition == nil
         // Rows with a null `=` key match nothing: they are emitted (outer joins) or dropped as they
         // are read, never held as a group.
         let emitter = self.emitter
-        groups.unmatchable = { try emitter.unmatchedBuildRows($0, (0..<Int32($0.numRows)).map { $0 }) }
+        groups.unmatchable = { try emitter.buildRowsDone($0, matched: nil) }
         defer { groups.release() }
         var group = try groups.next()
         var probeSource = try probe.sortedSource()
@@ -81,7 +82,7 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
                 if JoinHashTable.hasUnmatchableNull(keys.columns, row, spec.nullSafe) { continue }
                 while let g = group, g.keys.compare(0, keys, row) < 0 {
                     try flush()   // records matches in `group`, so read its flags after
-                    if let done = group { try emitUnmatched(done) }
+                    if let done = group { try finishGroup(done) }
                     group = try groups.next()
                 }
                 guard let g = group, !g.unmatchable, g.keys.compare(0, keys, row) == 0 else { continue }
@@ -103,7 +104,7 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
             try emitter.probeBatchDone(batch, matched: matched)
         }
         while let g = group {
-            try emitUnmatched(g)
+            try finishGroup(g)
             group = try groups.next()
         }
     }
@@ -134,15 +135,16 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
         }
     }
 
-    /// A finished group's rows that matched nothing (outer joins that keep the build side's).
-    private func emitUnmatched(_ g: KeyGroups.Group) throws {
-        guard emitter.keepsUnmatchedBuild else { return }
-        guard let run = g.spilled else { return try emitter.unmatchedBuildRows(g.rows, g.unmatchedRows) }
+    /// A finished group's rows, with which of them matched, to the emitter (outer joins that keep
+    /// the build side's unmatched rows, semi and anti joins built on the left).
+    /// A group with a null `=` key went to the emitter row by row as it was read (`unmatchable`).
+    private func finishGroup(_ g: KeyGroups.Group) throws {
+        guard emitter.tracksBuildMatches, !g.unmatchable else { return }
+        guard let run = g.spilled else { return try emitter.buildRowsDone(g.rows, matched: g.matched) }
         var source = SpilledRunSource(run, reader: SharedSpillReader(schema: build.schema))
         var offset = 0
         while let chunk = try source.nextBatch() {
-            let unmatched = (0..<chunk.numRows).filter { !g.matched[offset + $0] }.map { Int32($0) }
-            try emitter.unmatchedBuildRows(chunk, unmatched)
+            try emitter.buildRowsDone(chunk, matched: Array(g.matched[offset..<(offset + chunk.numRows)]))
             offset += chunk.numRows
         }
     }
@@ -156,10 +158,9 @@ struct KeyGroups {
         let keys: SortKeys
         /// A group larger than the task's memory, written to disk and read back for each probe run.
         var spilled: SpilledRun? = nil
-        /// A `=` key is null: the group matches nothing.
+        /// A `=` key is null: the group matches nothing (and its rows went to `unmatchable`).
         let unmatchable: Bool
         var matched: [Bool]
-        var unmatchedRows: [Int32] { matched.indices.filter { !matched[$0] }.map { Int32($0) } }
     }
 
     private var source: SortRunSource
