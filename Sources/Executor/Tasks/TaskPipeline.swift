@@ -96,6 +96,12 @@ final class TaskPipeline {
                 join = HashJoinExec(spec: spec, build: build, probeSchema: probePlan.schema, downstream: downstream, kill: kill)
             }
             try run(probePlan, firstLeaf: probeLeaf, into: CancellationPoint(kill, downstream: join))
+        case .project(let expressions, let schema, .filter(let predicate, let child)):
+            // The filter copies only what the projection reads.
+            let project = ProjectExec(expressions: expressions, schema: schema, downstream: downstream)
+            let needed = expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
+            let filter = FilterExec(predicate: predicate, downstream: CancellationPoint(kill, downstream: project), neededColumns: needed)
+            try run(child, firstLeaf: firstLeaf, into: CancellationPoint(kill, downstream: filter))
         default:
             guard let child = node.children.first else { throw EmberError(.internal, "operator without input: \(node.nodeText)") }
             let op = try makeOperator(node, downstream: downstream)
