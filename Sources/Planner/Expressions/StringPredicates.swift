@@ -15,6 +15,10 @@ enum StringPredicates {
         var out = [Bool](repeating: false, count: s.count)
         s.bytes.withUnsafeBufferPointer { bytes in
             func value(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[Int(s.offsets[i])..<Int(s.offsets[i + 1])]) }
+            if let pieces = pattern.literalPieces, let scan = pattern.columnScan {
+                scan.forEachCandidateRow(s) { i in if !c.isNull(i) { out[i] = LikePattern.matches(pieces, value(i)) } }
+                return
+            }
             if let pieces = pattern.literalPieces {
                 for i in 0..<s.count where !c.isNull(i) { out[i] = LikePattern.matches(pieces, value(i)) }
                 return
@@ -76,6 +80,9 @@ enum StringPredicates {
     /// possibly empty), found with `memchr` and `memcmp` instead of byte by byte: `%special%requests%` is
     /// ["", "special", "requests", ""].
     let literalPieces: [[UInt8]]?
+    /// For literal pieces after a leading `%`: the search for the longest middle piece that picks
+    /// the rows worth checking.
+    let columnScan: LikeColumnScan?
 
     @_spi(EmberInternal) public init(_ pattern: String) throws {
         var tokens: [Int16] = []
@@ -107,6 +114,7 @@ enum StringPredicates {
         } else {
             literalPieces = tokens.split(separator: Self.any, omittingEmptySubsequences: false).map { $0.map { UInt8($0) } }
         }
+        columnScan = literalPieces.flatMap { LikeColumnScan($0) }
     }
 
     /// Matching a pattern of literal pieces and `%`s: the string starts with the first piece, ends
