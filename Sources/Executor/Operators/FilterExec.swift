@@ -1,7 +1,15 @@
-// FilterExec: keeps the rows for which the predicate is true (null counts as false). Under a
-// projection (the pipeline's Project over Filter) it copies only the columns the projection reads:
-// a filter on a long comment column that the projection drops no longer copies its surviving
-// strings. The other columns come out empty, seen only by that projection.
+// FilterExec: keeps the rows for which the predicate is true (null counts as false).
+//
+// A predicate of several conjuncts (`a AND b AND c`) is evaluated one conjunct at a time, in the
+// order written: once the rows still selected are at most half the rows at hand, the columns the
+// remaining conjuncts read are narrowed to those rows, so a selective first conjunct spares the
+// others most of their work (as Spark's generated code short-circuits AND row by row). A row is
+// kept only when every conjunct is true, so evaluating later conjuncts on fewer rows changes no
+// answer.
+//
+// Under a projection (the pipeline's Project over Filter) it copies only the columns the
+// projection reads: a filter on a long comment column that the projection drops no longer copies
+// its surviving strings. The other columns come out empty, seen only by that projection.
 
 @_spi(EmberInternal) import Planner
 
@@ -10,26 +18,75 @@
     let downstream: any BatchConsumer
     /// The columns the downstream projection reads; nil: all of them.
     let neededColumns: Set<Int>?
+    /// The predicate's conjuncts, and for each the columns it and the conjuncts after it read.
+    private let conjuncts: [BoundExpression]
+    private let columnsFrom: [Set<Int>]
 
     @_spi(EmberInternal) public init(predicate: BoundExpression, downstream: any BatchConsumer, neededColumns: Set<Int>? = nil) {
         self.predicate = predicate
         self.downstream = downstream
         self.neededColumns = neededColumns
+        conjuncts = predicate.conjuncts
+        var from: [Set<Int>] = []
+        var reads = Set<Int>()
+        for c in conjuncts.reversed() {
+            reads.formUnion(c.referencedColumns)
+            from.append(reads)
+        }
+        columnsFrom = from.reversed()
     }
 
     @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
-        let selected = try predicate.selectedRows(batch)
+        guard let selected = try selectedRows(batch) else { return try downstream.consume(batch) }
         if selected.isEmpty { return }
-        if selected.count == batch.numRows {
-            try downstream.consume(batch)
-        } else if let neededColumns {
-            let columns = batch.columns.indices.map { i in
-                neededColumns.contains(i) ? batch.columns[i].take(selected) : ColumnVector.empty(batch.schema.fields[i].dataType)
-            }
-            try downstream.consume(ColumnarBatch(schema: batch.schema, columns: columns, numRows: selected.count))
+        if let neededColumns {
+            try downstream.consume(Self.narrowed(batch, to: selected, columns: neededColumns))
         } else {
             try downstream.consume(batch.take(selected))
         }
+    }
+
+    /// The rows of `batch` every conjunct holds for, or nil when that is all of them.
+    func selectedRows(_ batch: ColumnarBatch) throws -> [Int32]? {
+        guard conjuncts.count > 1 else {
+            let rows = try predicate.selectedRows(batch)
+            return rows.count == batch.numRows ? nil : rows
+        }
+        var current = batch
+        var original: [Int32]? = nil   // row i of `current` is row original[i] of `batch` (nil: the same)
+        var alive: [Int32]? = nil      // rows of `current` still selected, ascending (nil: all)
+        for (k, conjunct) in conjuncts.enumerated() {
+            if let rows = alive, rows.count * 2 <= current.numRows {
+                current = Self.narrowed(current, to: rows, columns: columnsFrom[k])
+                original = original.map { o in rows.map { o[Int($0)] } } ?? rows
+                alive = nil
+            }
+            let holds = try conjunct.selectedRows(current)
+            alive = alive.map { Self.intersection($0, holds) } ?? holds
+            if alive!.isEmpty { return [] }
+        }
+        guard let rows = alive else { return nil }
+        guard let original else { return rows.count == batch.numRows ? nil : rows }
+        return rows.map { original[Int($0)] }
+    }
+
+    /// `rows` of `batch`, with only `columns` copied (the others empty).
+    static func narrowed(_ batch: ColumnarBatch, to rows: [Int32], columns: Set<Int>) -> ColumnarBatch {
+        let kept = batch.columns.indices.map { i in
+            columns.contains(i) ? batch.columns[i].take(rows) : ColumnVector.empty(batch.schema.fields[i].dataType)
+        }
+        return ColumnarBatch(schema: batch.schema, columns: kept, numRows: rows.count)
+    }
+
+    /// The rows in both ascending lists.
+    static func intersection(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+        var out: [Int32] = []
+        out.reserveCapacity(min(a.count, b.count))
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i] == b[j] { out.append(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+        }
+        return out
     }
 
     @_spi(EmberInternal) public func finish() throws { try downstream.finish() }
