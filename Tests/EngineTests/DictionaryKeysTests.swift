@@ -210,6 +210,7 @@ import Testing
         var rng = SeededRandom(seed: format == "csv" ? 404 : 405)
         var text = format == "json" ? "" : "a,b,x\n"
         var expected: [String: (count: Int, sum: Int64)] = [:]
+        var expectedFilteredSum: Int64 = 0
         for _ in 0..<30_000 {
             let a: String? = rng.next() % 11 == 0 ? nil : ["us", "de", "a much longer country name", "fr", "é"][Int(rng.next() % 5)]
             let b: String? = rng.next() % 13 == 0 ? nil : "d\(rng.next() % 7)"
@@ -219,6 +220,7 @@ import Testing
             } else {
                 text += "{\"a\": \(a.map { "\"\($0)\"" } ?? "null"), \"b\": \(b.map { "\"\($0)\"" } ?? "null"), \"x\": \(x)}\n"
             }
+            if let b, b == "d3" || b > "d5", x < 500 { expectedFilteredSum += x }
             guard a != "fr" else { continue }
             let key = "\(a ?? "null")|\(b ?? "null")"
             var g = expected[key] ?? (0, 0)
@@ -248,5 +250,11 @@ import Testing
         for unmarked in [df.groupBy("a", "x").agg(count(col("*"))), df.select(col("a"), upper(col("b")).alias("b")).groupBy("a", "b").agg(count(col("*")))] {
             #expect(try !unmarked.explainString().contains("DictionaryColumns"), "only when every key comes with codes")
         }
+        // A Parquet string column compared with a literal by the filter above its scan is read as
+        // codes too (the comparison is made per dictionary value); a text scan's is not.
+        let filtered = df.filter((col("b") === "d3" || col("b") > "d5") && col("x") < 500).agg(sum("x"))
+        let plan = try filtered.explainString()
+        #expect(plan.contains("DictionaryColumns: [b]") == (format == "parquet"), "\(plan)")
+        #expect(try filtered.collect().first?.values.first?.description == "\(expectedFilteredSum)")
     }
 }

@@ -4,7 +4,10 @@
 // consumer reads them: the hash aggregate's grouping keys, when all of them are strings. So a
 // string column is marked when such an aggregate groups by it, directly, through filters and
 // through projections that pass it on unchanged, and only if all its keys are file columns of one
-// scan. Runs last, on the pruned plan, where the scan's columns are final.
+// scan. Parquet's codes cost only their copy, so a Parquet string column is also marked where the
+// filter right above its scan compares it with a literal (`l_shipmode = 'AIR'`): the comparison
+// is then made once per dictionary value. Runs last, on the pruned plan, where the scan's columns
+// are final.
 //
 //   Aggregate [country#2, device#3] …                           same aggregate
 //     Filter (amount#4 > 10)                          ──►         same filter
@@ -13,6 +16,12 @@
 extension Optimizer {
     static func markScanDictionaryColumns(_ plan: ResolvedPlan) -> ResolvedPlan {
         plan.transformUp { node in
+            if case .filter(let condition, .scan(var scan)) = node, case .parquet = scan.format {
+                let compared = literalComparedStrings(condition).filter { $0 < scan.requiredColumns.count && scan.requiredColumns[$0] < scan.dataSchema.count }
+                guard !compared.isEmpty else { return node }
+                scan.dictionaryColumns = Array(Set(scan.dictionaryColumns).union(compared)).sorted()
+                return .filter(condition, .scan(scan))
+            }
             guard case .aggregate(let keys, let aggregates, let schema, let child) = node else { return node }
             // The aggregate reads codes only when every key is a string column that has them.
             let positions = Set(keys.compactMap { key -> Int? in
@@ -21,6 +30,14 @@ extension Optimizer {
             })
             guard !positions.isEmpty, positions.count == Set(keys).count else { return node }
             return .aggregate(keys: keys, aggregates: aggregates, schema, markDictionary(child, positions) ?? child)
+        }
+    }
+
+    /// String columns that `condition` compares with a literal.
+    private static func literalComparedStrings(_ condition: BoundExpression) -> Set<Int> {
+        switch condition {
+        case .comparison(_, .column(let i, .string), .literal), .comparison(_, .literal, .column(let i, .string)): return [i]
+        default: return condition.children.reduce(into: Set<Int>()) { $0.formUnion(literalComparedStrings($1)) }
         }
     }
 
