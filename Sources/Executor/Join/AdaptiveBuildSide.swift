@@ -7,7 +7,10 @@
 // left then right): outer joins then mark the build rows that match and emit the unmatched ones
 // at the end, and a left semi or anti join built on its left emits the left rows the right side
 // matched (or did not) once all of the right side has streamed by. A join switches only when the
-// planned build side is more than twice the other.
+// planned build side is more than twice the other, and a semi or anti join only with equi-join keys
+// and a residual condition: without a condition its right side is already reduced to distinct
+// keys, and built on the left it would walk every matching pair where the right build answers each
+// left row with one lookup (without keys, every pair of rows).
 
 @_spi(EmberInternal) import Planner
 @_spi(EmberInternal) import Shuffle
@@ -15,7 +18,8 @@
 extension TaskPipeline {
     /// `spec` with its build side switched when this task's inputs show the other side is smaller.
     func adaptiveBuildSide(_ spec: HashJoinSpec, left: PhysicalPlan, right: PhysicalPlan, firstLeaf: Int) -> HashJoinSpec {
-        guard spec.strategy == .shuffledHash,
+        let semiOrAnti = spec.type == .leftSemi || spec.type == .leftAnti
+        guard spec.strategy == .shuffledHash, !semiOrAnti || (spec.condition != nil && !spec.leftKeys.isEmpty),
               let leftBytes = shuffleBytes(of: left, firstLeaf: firstLeaf),
               let rightBytes = shuffleBytes(of: right, firstLeaf: firstLeaf + left.leaves.count) else { return spec }
         let (build, probe) = spec.buildSide == .left ? (leftBytes, rightBytes) : (rightBytes, leftBytes)

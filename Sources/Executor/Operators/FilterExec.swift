@@ -37,6 +37,7 @@
     }
 
     @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
+        guard batch.numRows > 0 else { return }
         guard let selected = try selectedRows(batch) else { return try downstream.consume(batch) }
         if selected.isEmpty { return }
         if let neededColumns {

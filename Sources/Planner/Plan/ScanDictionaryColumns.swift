@@ -5,8 +5,8 @@
 // string column is marked when such an aggregate groups by it, directly, through filters and
 // through projections that pass it on unchanged, and only if all its keys are file columns of one
 // scan. Parquet's codes cost only their copy, so a Parquet string column is also marked where the
-// filter right above its scan compares it with a literal (`l_shipmode = 'AIR'`): the comparison
-// is then made once per dictionary value. Runs last, on the pruned plan, where the scan's columns
+// filter right above its scan compares it with a literal (`l_shipmode = 'AIR'`) and the
+// projection above drops it: the comparison is then made once per dictionary value. Runs last, on the pruned plan, where the scan's columns
 // are final.
 //
 //   Aggregate [country#2, device#3] …                           same aggregate
@@ -16,11 +16,15 @@
 extension Optimizer {
     static func markScanDictionaryColumns(_ plan: ResolvedPlan) -> ResolvedPlan {
         plan.transformUp { node in
-            if case .filter(let condition, .scan(var scan)) = node, case .parquet = scan.format {
-                let compared = literalComparedStrings(condition).filter { $0 < scan.requiredColumns.count && scan.requiredColumns[$0] < scan.dataSchema.count }
+            if case .project(let expressions, let schema, .filter(let condition, .scan(var scan))) = node, case .parquet = scan.format {
+                // Only columns the projection drops: their codes end at the filter, never charged
+                // to the memory of the operators above.
+                let projected = expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
+                let compared = literalComparedStrings(condition).subtracting(projected)
+                    .filter { $0 < scan.requiredColumns.count && scan.requiredColumns[$0] < scan.dataSchema.count }
                 guard !compared.isEmpty else { return node }
                 scan.dictionaryColumns = Array(Set(scan.dictionaryColumns).union(compared)).sorted()
-                return .filter(condition, .scan(scan))
+                return .project(expressions, schema, .filter(condition, .scan(scan)))
             }
             guard case .aggregate(let keys, let aggregates, let schema, let child) = node else { return node }
             // The aggregate reads codes only when every key is a string column that has them.
