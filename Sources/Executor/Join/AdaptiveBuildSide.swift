@@ -18,8 +18,7 @@
 extension TaskPipeline {
     /// `spec` with its build side switched when this task's inputs show the other side is smaller.
     func adaptiveBuildSide(_ spec: HashJoinSpec, left: PhysicalPlan, right: PhysicalPlan, firstLeaf: Int) -> HashJoinSpec {
-        let semiOrAnti = spec.type == .leftSemi || spec.type == .leftAnti
-        guard spec.strategy == .shuffledHash, !semiOrAnti || (spec.condition != nil && !spec.leftKeys.isEmpty),
+        guard spec.strategy == .shuffledHash, spec.type.outputsRightColumns || (spec.condition != nil && !spec.leftKeys.isEmpty),
               let leftBytes = shuffleBytes(of: left, firstLeaf: firstLeaf),
               let rightBytes = shuffleBytes(of: right, firstLeaf: firstLeaf + left.leaves.count) else { return spec }
         let (build, probe) = spec.buildSide == .left ? (leftBytes, rightBytes) : (rightBytes, leftBytes)

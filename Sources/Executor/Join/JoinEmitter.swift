@@ -31,12 +31,12 @@ final class JoinEmitter {
         let probeIsLeft = spec.buildSide == .right
         keepsUnmatchedProbe = probeIsLeft ? spec.type.keepsUnmatchedLeft : spec.type.keepsUnmatchedRight
         keepsUnmatchedBuild = probeIsLeft ? spec.type.keepsUnmatchedRight : spec.type.keepsUnmatchedLeft
-        let semiOrAnti = spec.type == .leftSemi || spec.type == .leftAnti
+        let semiOrAnti = !spec.type.outputsRightColumns
         tracksBuildMatches = keepsUnmatchedBuild || (semiOrAnti && !probeIsLeft)
         decidesProbeRows = semiOrAnti && probeIsLeft
     }
 
-    var isSemiOrAnti: Bool { spec.type == .leftSemi || spec.type == .leftAnti }
+    var isSemiOrAnti: Bool { !spec.type.outputsRightColumns }
 
     /// Checks candidate pairs (probe row `probeRows[k]` of `probe` with build row `buildRows[k]` of
     /// `build`), marks the probe rows that matched in `matched` and the build rows through

@@ -14,7 +14,6 @@
 @_spi(EmberInternal) import Planner
 
 @_spi(EmberInternal) public final class FilterExec: BatchConsumer {
-    let predicate: BoundExpression
     let downstream: any BatchConsumer
     /// The columns the downstream projection reads; nil: all of them.
     let neededColumns: Set<Int>?
@@ -23,17 +22,11 @@
     private let columnsFrom: [Set<Int>]
 
     @_spi(EmberInternal) public init(predicate: BoundExpression, downstream: any BatchConsumer, neededColumns: Set<Int>? = nil) {
-        self.predicate = predicate
         self.downstream = downstream
         self.neededColumns = neededColumns
-        conjuncts = predicate.conjuncts
-        var from: [Set<Int>] = []
-        var reads = Set<Int>()
-        for c in conjuncts.reversed() {
-            reads.formUnion(c.referencedColumns)
-            from.append(reads)
-        }
-        columnsFrom = from.reversed()
+        let conjuncts = predicate.conjuncts
+        self.conjuncts = conjuncts
+        columnsFrom = conjuncts.indices.map { BoundExpression.referencedColumns(conjuncts[$0...]) }
     }
 
     @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
@@ -49,10 +42,6 @@
 
     /// The rows of `batch` every conjunct holds for, or nil when that is all of them.
     func selectedRows(_ batch: ColumnarBatch) throws -> [Int32]? {
-        guard conjuncts.count > 1 else {
-            let rows = try predicate.selectedRows(batch)
-            return rows.count == batch.numRows ? nil : rows
-        }
         var current = batch
         var original: [Int32]? = nil   // row i of `current` is row original[i] of `batch` (nil: the same)
         var alive: [Int32]? = nil      // rows of `current` still selected, ascending (nil: all)

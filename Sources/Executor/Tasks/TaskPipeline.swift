@@ -99,8 +99,8 @@ final class TaskPipeline {
         case .project(let expressions, let schema, .filter(let predicate, let child)):
             // The filter copies only what the projection reads.
             let project = ProjectExec(expressions: expressions, schema: schema, downstream: downstream)
-            let needed = expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
-            let filter = FilterExec(predicate: predicate, downstream: CancellationPoint(kill, downstream: project), neededColumns: needed)
+            let filter = FilterExec(predicate: predicate, downstream: CancellationPoint(kill, downstream: project),
+                                    neededColumns: BoundExpression.referencedColumns(expressions))
             try run(child, firstLeaf: firstLeaf, into: CancellationPoint(kill, downstream: filter))
         default:
             guard let child = node.children.first else { throw EmberError(.internal, "operator without input: \(node.nodeText)") }

@@ -44,6 +44,13 @@
         return out
     }
 
+    /// Input column indices any of `expressions` reads.
+    @_spi(EmberInternal) public static func referencedColumns(_ expressions: some Sequence<BoundExpression>) -> Set<Int> {
+        var out = Set<Int>()
+        for e in expressions { e.collectColumns(into: &out) }
+        return out
+    }
+
     func collectColumns(into out: inout Set<Int>) {
         if case .column(let i, _) = self { out.insert(i) }
         for c in children { c.collectColumns(into: &out) }

@@ -16,15 +16,14 @@
 extension Optimizer {
     static func markScanDictionaryColumns(_ plan: ResolvedPlan) -> ResolvedPlan {
         plan.transformUp { node in
-            if case .project(let expressions, let schema, .filter(let condition, .scan(var scan))) = node, case .parquet = scan.format {
+            if case .project(let expressions, let schema, let filter) = node, case .filter(let condition, .scan(let scan)) = filter,
+               case .parquet = scan.format {
                 // Only columns the projection drops: their codes end at the filter, never charged
                 // to the memory of the operators above.
-                let projected = expressions.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
-                let compared = literalComparedStrings(condition).subtracting(projected)
-                    .filter { $0 < scan.requiredColumns.count && scan.requiredColumns[$0] < scan.dataSchema.count }
-                guard !compared.isEmpty else { return node }
-                scan.dictionaryColumns = Array(Set(scan.dictionaryColumns).union(compared)).sorted()
-                return .project(expressions, schema, .filter(condition, .scan(scan)))
+                let compared = literalComparedStrings(condition).subtracting(BoundExpression.referencedColumns(expressions))
+                    .filter { isFileString($0, of: scan) }
+                guard !compared.isEmpty, let marked = markDictionary(filter, compared) else { return node }
+                return .project(expressions, schema, marked)
             }
             guard case .aggregate(let keys, let aggregates, let schema, let child) = node else { return node }
             // The aggregate reads codes only when every key is a string column that has them.
@@ -45,16 +44,18 @@ extension Optimizer {
         }
     }
 
+    /// Whether output column `p` of `scan` is a string column of its files (not of its directories).
+    private static func isFileString(_ p: Int, of scan: FileScan) -> Bool {
+        p < scan.requiredColumns.count && scan.requiredColumns[p] < scan.dataSchema.count
+            && scan.dataSchema.fields[scan.requiredColumns[p]].dataType == .string
+    }
+
     /// Marks output columns `positions` of `plan` in the scan that produces them, or returns nil
     /// when not all of them come unchanged from one scan's files (then none is worth marking).
     private static func markDictionary(_ plan: ResolvedPlan, _ positions: Set<Int>) -> ResolvedPlan? {
         switch plan {
         case .scan(var scan):
-            let fileStrings = positions.allSatisfy { p in
-                p < scan.requiredColumns.count && scan.requiredColumns[p] < scan.dataSchema.count
-                    && scan.dataSchema.fields[scan.requiredColumns[p]].dataType == .string
-            }
-            guard fileStrings else { return nil }
+            guard positions.allSatisfy({ isFileString($0, of: scan) }) else { return nil }
             scan.dictionaryColumns = Array(Set(scan.dictionaryColumns).union(positions)).sorted()
             return .scan(scan)
         case .filter(let condition, let child):
