@@ -1,7 +1,8 @@
 // Sorts through real executors: a sort below other operators is a range exchange whose partitions
 // are in global order (each sorted, the last key of one ≤ the first of the next), with skewed and
 // all-equal keys and memory small enough to spill; orderBy + limit (top-K) equals a full sort and
-// limit; sortWithinPartitions sorts each partition without a shuffle.
+// limit; a grouped result sorted by its keys shuffles once; sortWithinPartitions sorts each
+// partition without a shuffle.
 
 @testable import Engine
 import Foundation
@@ -118,6 +119,43 @@ import Testing
                 let inner = df.orderBy(columns(orders)).limit(limit).select(col("id"))
                 #expect(try inner.collect().map(\.values) == SortReference.sorted(rows, orders).prefix(limit).map { [$0[0]] })
             }
+        }
+    }
+
+    /// groupBy(k, s).agg(…).orderBy(grouping keys): the aggregate's exchange is the range exchange
+    /// (one shuffle, not two), and the groups come out whole and in order, nulls included.
+    @Test func aGroupedResultSortedByItsKeysShufflesOnce() throws {
+        var rows = SortReference.rows(12_000, seed: 17, distinctKeys: 300)
+        for i in rows.indices where i % 3 == 0 { rows[i][1] = .long(42) }   // one hot key
+        try withTable(rows, refuseAbove: 512 << 10) { (_, df, rows) throws -> Void in
+            var groups: [String: (key: [Value], n: Int64, maxId: Int64)] = [:]
+            for r in rows {
+                guard case .long(let id) = r[0] else { continue }
+                let g = groups["\(r[1])|\(r[3])", default: ([r[1], r[3]], 0, Int64.min)]
+                groups["\(r[1])|\(r[3])"] = (g.key, g.n + 1, max(g.maxId, id))
+            }
+            let reference = groups.values.map { $0.key + [.long($0.n), .long($0.maxId)] }
+            let aggregated = df.groupBy(col("k"), col("s")).agg(count(col("*")).alias("n"), max(col("id")).alias("m"))
+            for orders: [Order] in [[(0, false, true), (1, true, false)], [(1, true, true), (0, true, false)]] {
+                let sorted = aggregated.orderBy(orders.map { o -> SortColumn in
+                    let c = col(o.column == 0 ? "k" : "s")
+                    switch (o.ascending, o.nullsFirst) {
+                    case (true, true): return c.asc_nulls_first()
+                    case (true, false): return c.asc_nulls_last()
+                    case (false, true): return c.desc_nulls_first()
+                    case (false, false): return c.desc_nulls_last()
+                    }
+                }).select(col("k"), col("s"), col("n"), col("m"))
+                let plan = try sorted.explainString()
+                #expect(plan.components(separatedBy: "Exchange").count == 2 && plan.contains("rangepartitioning"), "\(plan)")
+                #expect(SortReference.text(try sorted.collect().map(\.values)) == SortReference.text(SortReference.sorted(reference, orders)))
+            }
+            // By the hot key alone: every group still whole, keys in order.
+            let byK = try aggregated.orderBy(col("k").asc_nulls_last()).select(col("k"), col("s"), col("n"), col("m")).collect().map(\.values)
+            #expect(Set(byK.map(\.description)) == Set(reference.map(\.description)))
+            #expect(zip(byK, byK.dropFirst()).allSatisfy { SortReference.compare($0, $1, [(0, true, false)]) <= 0 })
+            // Sorted by an aggregate's value: the sort needs its own exchange.
+            #expect(try aggregated.orderBy(col("n").desc()).select(col("n")).explainString().components(separatedBy: "Exchange").count == 3)
         }
     }
 

@@ -30,8 +30,9 @@ func fileMode(_ path: String) -> mode_t? {
         config.uiEnabled = false
         config.printRootCauseReport = false
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
-        // The result stage waits, so the output's temp file can be seen while the job runs.
-        config.faults.delayTasks = [(TaskSelector(stage: 1, partition: 0), 2000)]
+        // The stage writing the parts waits (stage 0 samples the sort keys, stage 1 aggregates), so
+        // the output's temp file and the parts' directory can be seen while the job runs.
+        config.faults.delayTasks = [(TaskSelector(stage: 2, partition: 0), 2000)]
         let session = try Session(config: config)
         defer { session.stop() }
         let df = session.range(0, 20_000, numPartitions: 4).persist(.diskOnly)
@@ -44,6 +45,7 @@ func fileMode(_ path: String) -> mode_t? {
         // created empty, and set to the ordinary one once it is complete, just before the rename:
         // an empty or a complete temp file may be seen with either mode.
         var tempModes: [String: mode_t] = [:]
+        var partsModes: [String: mode_t] = [:]
         var samples: [(mode: mode_t, size: Int64)] = []
         let deadline = Date(timeIntervalSinceNow: 120)
         while !FileManager.default.fileExists(atPath: output) && Date() < deadline {
@@ -53,6 +55,9 @@ func fileMode(_ path: String) -> mode_t? {
                 tempModes[name] = st.st_mode & 0o777
                 samples.append((st.st_mode & 0o777, Int64(st.st_size)))
             }
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.file("out"))) ?? [] where name.hasPrefix(".ember-parts-") {
+                partsModes[name] = fileMode(dir.file("out/" + name))
+            }
             usleep(2_000)
         }
         #expect(FileManager.default.fileExists(atPath: output), "the job finished")
@@ -60,6 +65,8 @@ func fileMode(_ path: String) -> mode_t? {
         let finalSize = Int64((try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0)
         let partial = samples.filter { $0.size > 0 && $0.size < finalSize }
         #expect(partial.allSatisfy { $0.mode == 0o600 }, "\(partial)")
+        #expect(!partsModes.isEmpty && partsModes.values.allSatisfy { $0 == 0o700 }, "the parts' directory is private: \(partsModes)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("out")) == ["result.csv"], "the parts' directory is gone")
         #expect(fileMode(output) == OutputPath.defaultFileMode(), "the finished output has an ordinary file's mode")
 
         // The application directory, walked before stop() removes it.
@@ -68,8 +75,12 @@ func fileMode(_ path: String) -> mode_t? {
         let entries = try FileManager.default.contentsOfDirectory(atPath: session.appDir)
         #expect(entries.contains("driver"))
         #expect(entries.contains { $0.hasPrefix("executor-") && $0.hasSuffix(".stderr") })
-        #expect(entries.filter { $0.hasPrefix("shuffle_") }.count == 8, "data + index of 4 map tasks: \(entries)")
-        #expect(entries.filter { $0.hasPrefix("rdd_") }.count == 4, "4 cached blocks on disk: \(entries)")
+        // Data + index of 4 map tasks: the aggregate's exchange is the sort's range exchange.
+        #expect(entries.filter { $0.hasPrefix("shuffle_") }.count == 8, "\(entries)")
+        // 4 cached blocks on disk (the sampling job computes them, and the write job again: a
+        // partition it computed on the other executor is cached there too).
+        let cachedPartitions = Set(entries.filter { $0.hasPrefix("rdd_") }.map { $0.split(separator: "_")[2] })
+        #expect(cachedPartitions == ["0", "1", "2", "3"], "\(entries)")
         for name in entries {
             #expect(fileMode(session.appDir + "/" + name) == 0o600, "\(name)")
         }

@@ -5,9 +5,11 @@
 // `_SUCCESS` (FileCommitProtocol); a failed job leaves no visible output (OutputDirectory).
 // `coalesce(1)` before the write makes one part file.
 //
-// The `ember` commands' `--output FILE` write exactly one file instead (`singleFile`): the rows
-// stream to the driver in result order and into a hidden temp file renamed into place
-// (SingleFileOutput).
+// The `ember` commands' `--output FILE` write exactly one file instead (`singleFile`), into a
+// hidden temp file renamed into place (SingleFileOutput). CSV, text and JSON lines are written by
+// the tasks as parts of a hidden directory (a top-level sort range-partitions, so partition order
+// is row order) that are appended to the file in order by the kernel; Parquet, whose files do not
+// concatenate, streams its rows through the driver in result order.
 
 import Foundation
 @_spi(EmberInternal) import Planner
@@ -106,11 +108,29 @@ public struct DataFrameWriter: Sendable {
         if saveMode == .overwrite { try OutputPath.refuseInputs(path, inputs: df.inputFiles) }
         let output = try SingleFileOutput(path: path, format: format, schema: schema, overwrite: saveMode == .overwrite)
         do {
-            _ = try df.session.execute(df.plan, maxResultSize: nil) { try output.write($0) }
+            if let partsFormat = format.concatenablePartsFormat {
+                try writeParts(partsFormat, schema: schema, into: output)
+            } else {
+                _ = try df.session.execute(df.plan, maxResultSize: nil) { try output.write($0) }
+            }
             try output.commit()
         } catch {
             output.abort()
             throw error
+        }
+    }
+
+    /// The tasks write their partitions as part files into a hidden directory next to the output (a
+    /// top-level sort is a range exchange, so partition order is row order), and the parts are
+    /// appended to the output in partition order, by the kernel: the rows never pass through the
+    /// driver. The directory is removed whatever happens.
+    private func writeParts(_ partsFormat: FileWriteFormat, schema: StructType, into output: SingleFileOutput) throws {
+        let parts = try OutputDirectory.scratch(nextTo: output.path)
+        defer { parts.abandon() }
+        let spec = FileWriteSpec(root: "", jobId: "", jobUUID: "", format: partsFormat, schema: schema, partitionColumns: [])
+        for file in try df.session.write(df.plan, spec: spec, into: parts) {
+            try output.append(contentsOf: parts.root + "/" + file)
+            unlink(parts.root + "/" + file)   // the disk holds the output and one part at most twice
         }
     }
 

@@ -29,6 +29,9 @@ struct OutputDirectory {
         case rename
         /// Exchange the staging directory with the old output, then remove the old one.
         case exchange
+        /// Nothing: the staging directory holds parts that the caller reads and then abandons (a
+        /// single-file output's parts, see DataFrameWriter.singleFile).
+        case scratch
     }
 
     /// The output path (absolute).
@@ -70,6 +73,20 @@ struct OutputDirectory {
         }
     }
 
+    /// A staging directory next to the file `path` for part files the caller appends into that file
+    /// (nothing is published; `abandon()` removes it, as does a signal that ends the process).
+    static func scratch(nextTo path: String) throws -> OutputDirectory {
+        try staged(absolute(path), publish: .scratch)
+    }
+
+    /// The hidden sibling a job stages in: `.<name>.ember-staging-<uuid>`, or for a single file's
+    /// parts `.ember-parts-<uuid>` (without the name, which may already be as long as names go).
+    private static func stagingName(_ name: Substring, _ publish: Publish) -> String {
+        let id = UUID().uuidString.lowercased()
+        if case .scratch = publish { return ".ember-parts-\(id)" }
+        return ".\(name).ember-staging-\(id)"
+    }
+
     private init(path: String, root: String, publish: Publish) {
         self.path = path
         self.root = root
@@ -86,8 +103,10 @@ struct OutputDirectory {
         let parent = slash == path.startIndex ? "/" : String(path[..<slash])
         let name = path[path.index(after: slash)...]
         try makeDirectory(parent)
-        let staging = (parent == "/" ? "" : parent) + "/.\(name).ember-staging-\(UUID().uuidString.lowercased())"
-        guard mkdir(staging, 0o777) == 0 else {
+        let staging = (parent == "/" ? "" : parent) + "/" + stagingName(name, publish)
+        // A single file's parts are private until the file is complete, as its temp file is.
+        let mode: mode_t = if case .scratch = publish { 0o700 } else { 0o777 }
+        guard mkdir(staging, mode) == 0 else {
             throw EmberError(.output, "cannot create the job's staging directory: \(String(cString: strerror(errno)))",
                              context: [.init("directory", staging)], hint: "check that the output's parent directory is writable")
         }
@@ -96,6 +115,7 @@ struct OutputDirectory {
 
     /// Makes the committed job's output appear at `path`.
     func publishOutput() throws {
+        if case .scratch = publish { return }   // still registered: the caller abandons it when done
         defer { TerminationCleanup.remove(cleanup) }
         switch publish {
         case .inPlace:
@@ -114,6 +134,8 @@ struct OutputDirectory {
                                  hint: "something else created the path while the job ran; set the mode to overwrite or choose another path")
             }
             throw EmberError(.output, "cannot move the output into place: \(String(cString: strerror(code)))", context: [.init("path", path)])
+        case .scratch:
+            return
         case .exchange:
             if Self.renameat2(root, path, flags: Self.renameExchange) == 0 {
                 try? FileManager.default.removeItem(atPath: root)   // the old output, now at the staging name
@@ -141,7 +163,7 @@ struct OutputDirectory {
         switch publish {
         case .inPlace(let created):
             if created { rmdir(root) }   // only if empty: another job may be appending to it
-        case .rename, .exchange:
+        case .rename, .exchange, .scratch:
             try? FileManager.default.removeItem(atPath: root)
         }
     }

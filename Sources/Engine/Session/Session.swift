@@ -324,11 +324,12 @@ public final class Session: Sendable {
             // computed (Spark skips the stages below a fully cached RDD). If a block turns out to be
             // gone, forget it and run the job again, computing what is missing; partitions already
             // handed on are not computed again.
+            var bounds: [RangePartitioning: [[Value]]] = [:]
             for _ in 0..<3 {
                 scheduler.catchUp()   // learn of losses and evictions since the last job first
                 let plan = Self.readingCaches(physicalPlan) { scheduler.isFullyCached($0) }
                 do {
-                    let sampled = try sampleRangeBounds(plan, scheduler, &state)
+                    let sampled = try sampleRangeBounds(plan, scheduler, &state, known: &bounds)
                     let graph = StageGraph.build(sampled, output: output, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
                     try scheduler.runJob(graph, results: receiver)
                     try finish()

@@ -27,6 +27,9 @@ import Darwin
     func close() throws
     /// Closes and removes the file. Safe to call more than once, and after `close`.
     func abort()
+    /// Appends the whole file at `path`, written by a writer of this format with the options of
+    /// `FileWriteFormat.concatenablePartsFormat` (see SingleFileOutput.append(contentsOf:)).
+    func append(contentsOf path: String) throws
     /// The file name's ending for these options, without a leading dot: `csv`, `snappy.parquet`.
     static func fileExtension(_ options: Options) -> String
     /// The format with Spark's writer options by name (case-insensitive); an unknown key or a bad
@@ -76,6 +79,20 @@ extension FileWriteFormat {
     @_spi(EmberInternal) public var holdsMemory: Bool {
         if case .parquet = self { return true }
         return false
+    }
+
+    /// The format whose files, written one per task and appended whole in partition order to a file
+    /// of this format, make that file: CSV without the header (the file has its own), text, and
+    /// uncompressed JSON lines. Nil for formats whose files do not concatenate (Parquet, gzip).
+    @_spi(EmberInternal) public var concatenablePartsFormat: FileWriteFormat? {
+        switch self {
+        case .csv(var options):
+            options.header = false
+            return .csv(options)
+        case .text: return self
+        case .json(let options): return options.compression == .none ? self : nil
+        case .parquet: return nil
+        }
     }
 
     /// The file name's ending (`csv`, `txt`, …).
@@ -154,6 +171,47 @@ final class OutputFile {
             done += n
         }
         bytesWritten += Int64(bytes.count)
+    }
+
+    /// Appends the whole file at `source` (a part file another writer of the same format wrote)
+    /// after what is buffered, copied by the kernel (sendfile) where it can, else through
+    /// a bounded buffer: the bytes never pass through this process's memory in one piece.
+    func append(contentsOf source: String) throws {
+        try flush()
+        let input = open(source, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard input >= 0 else {
+            throw EmberError(.output, "cannot open a part file to append it: \(posixErrorText())",
+                             context: [.init("path", path), .init("part", source)])
+        }
+        defer { _ = systemClose(input) }
+        var chunk: UnsafeMutableRawPointer? = nil   // the fallback's buffer
+        defer { chunk?.deallocate() }
+        let chunkBytes = 1 << 20
+        while true {
+            let n: Int
+            if let chunk {
+                n = read(input, chunk, chunkBytes)
+                if n > 0 { try writeRaw(UnsafeRawBufferPointer(start: chunk, count: n)); continue }
+            } else {
+                #if os(Linux)
+                n = sendfile(fd, input, nil, 1 << 30)
+                #else
+                n = -1   // sendfile(2) elsewhere sends to sockets only: the buffer below
+                errno = ENOSYS
+                #endif
+                if n > 0 { bytesWritten += Int64(n); continue }
+            }
+            if n == 0 { return }
+            let code = errno
+            if code == EINTR { continue }
+            if chunk == nil && (code == ENOSYS || code == EXDEV || code == EINVAL || code == EOPNOTSUPP) {
+                // A kernel or file system without it: the failed call copied nothing.
+                chunk = .allocate(byteCount: chunkBytes, alignment: 16)
+                continue
+            }
+            throw EmberError(.output, "cannot append a part file: \(posixErrorText(code))",
+                             context: [.init("path", path), .init("part", source)], hint: "check free disk space and permissions")
+        }
     }
 
     /// Writes what is buffered and closes the file; close(2)'s deferred errors are reported too.

@@ -79,6 +79,14 @@ import Darwin
         try writer.write(batch)
     }
 
+    /// Appends the whole file at `part` (written by a writer of `format.concatenablePartsFormat`).
+    @_spi(EmberInternal) public func append(contentsOf part: String) throws {
+        guard state == .open else {
+            throw EmberError(.internal, "output written after commit or abort", context: [.init("path", path)])
+        }
+        try writer.append(contentsOf: part)
+    }
+
     /// Finishes the file and makes it appear at `path` atomically.
     @_spi(EmberInternal) public func commit() throws {
         guard state == .open else {

@@ -1,12 +1,5 @@
-// PhysicalPlanner: ResolvedPlan → PhysicalPlan with Exchanges.
-//
-//   Aggregate(keys, fns)        HashAggregate(Final, keys, fns)
-//        │              ──►           │
-//      child                  Exchange hashpartitioning(keys, n)   (SinglePartition if no keys)
-//                                     │
-//                             HashAggregate(Partial, keys, fns)    rows out: keys ++ buffers
-//                                     │
-//                                   child
+// PhysicalPlanner: ResolvedPlan → PhysicalPlan with Exchanges. An aggregate is a Partial and a
+// Final aggregate around an exchange (PhysicalPlanner+Aggregate); joins: PhysicalPlanner+Join.
 //
 // A Sort and/or Limit at the top of the query run per partition in the last stage, and the driver
 // merges the sorted partitions and keeps the first n rows (Spark's TakeOrderedAndProject /
@@ -79,22 +72,16 @@
             case .broadcastHint(let c): return convert(c)
             case .limit(let n, .sort(let o, let c)) where n <= PhysicalPlanner.topKMaxRows:
                 return .topK(n, o, .exchange(.single, .topK(n, o, convert(c))))
+            case .sort(let o, .aggregate(let keys, let aggs, let schema, let child)) where Self.sortsByGroupingKeys(o, keyCount: keys.count):
+                // The sort's range exchange clusters the groups too: the aggregate's only exchange.
+                return .sort(o, planAggregate(keys, aggs, schema, child, partitioning: .range(RangePartitioning(orders: o, numPartitions: shufflePartitions))))
             case .sort(let o, let c):
                 return .sort(o, .exchange(.range(RangePartitioning(orders: o, numPartitions: shufflePartitions)), convert(c)))
             case .sortWithinPartitions(let o, let c): return .sort(o, convert(c))
             case .limit(let n, let c): return .limit(n, .exchange(.single, .limit(n, convert(c))))
             case .window(let w, let schema, let child): return planWindow(w, schema, convert(child))
             case .aggregate(let keys, let aggs, let schema, let child):
-                let k = keys.count
-                var partialFields = Array(schema.fields.prefix(k))
-                for a in aggs {
-                    for (j, t) in a.bufferTypes.enumerated() { partialFields.append(StructField("\(a.name)#buf\(j)", t)) }
-                }
-                let partialSchema = StructType(partialFields)
-                let partial = PhysicalPlan.hashAggregate(.partial, keys: keys, aggregates: aggs, partialSchema, convert(child))
-                let keyRefs = (0..<k).map { BoundExpression.column($0, partialFields[$0].dataType) }
-                let partitioning: Partitioning = k == 0 ? .single : .hash(keyRefs, shufflePartitions)
-                return .hashAggregate(.final, keys: keyRefs, aggregates: aggs, schema, .exchange(partitioning, partial))
+                return planAggregate(keys, aggs, schema, child, partitioning: nil)
             }
         }
     }

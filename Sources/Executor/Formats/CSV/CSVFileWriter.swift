@@ -89,6 +89,15 @@
         renderer.appendHeader(schema.names, to: file.output)
     }
 
+    /// Appends a part file written without a header, after this file's header.
+    @_spi(EmberInternal) public func append(contentsOf part: String) throws {
+        guard !closed else {
+            throw EmberError(.internal, "CSV writer used after close or abort", context: [.init("path", path)])
+        }
+        writeHeaderIfPending()
+        try file.append(contentsOf: part)
+    }
+
     @_spi(EmberInternal) public func close() throws {
         guard !closed else { return }
         writeHeaderIfPending()

@@ -94,6 +94,15 @@ import CZlib
         if output.count >= Self.flushBytes { try flush(finish: false) }
     }
 
+    /// Appends a part file of JSON lines (uncompressed only: see concatenablePartsFormat).
+    @_spi(EmberInternal) public func append(contentsOf part: String) throws {
+        guard !closed, gzip == nil else {
+            throw EmberError(.internal, "JSON part appended to a closed or compressed writer", context: [.init("path", path)])
+        }
+        try flush(finish: false)
+        try file.append(contentsOf: part)
+    }
+
     /// Writes out everything (and the gzip trailer) and closes the file: it is complete.
     @_spi(EmberInternal) public func close() throws {
         guard !closed else { return }

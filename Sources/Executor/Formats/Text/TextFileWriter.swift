@@ -53,6 +53,12 @@
         try file.didAppend()
     }
 
+    /// Appends a part file of text lines.
+    @_spi(EmberInternal) public func append(contentsOf part: String) throws {
+        guard !closed else { throw EmberError(.internal, "text writer used after close or abort", context: [.init("path", path)]) }
+        try file.append(contentsOf: part)
+    }
+
     @_spi(EmberInternal) public func close() throws {
         guard !closed else { return }
         closed = true

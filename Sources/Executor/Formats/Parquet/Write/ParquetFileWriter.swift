@@ -168,6 +168,12 @@
         }
     }
 
+    /// Parquet files do not concatenate (each ends with its own footer): concatenablePartsFormat
+    /// is nil for Parquet, so no caller asks.
+    @_spi(EmberInternal) public func append(contentsOf part: String) throws {
+        throw EmberError(.internal, "Parquet files cannot be appended to one another", context: [.init("path", path), .init("part", part)])
+    }
+
     /// Writes the last row group and the footer, and closes the file: it is complete.
     @_spi(EmberInternal) public func close() throws {
         guard state == .open else {
