@@ -48,13 +48,19 @@
             try passTokensThrough(s, column.validity)
             return
         }
+        // The counts are moved out while counting (one reference: no copy on write) and back in
+        // before anything can emit the table, which starts the next table's counts empty.
         var counts = self.counts
         self.counts = []
-        defer { self.counts = counts }
         let table = self.table
-        tokensSeen += try forEachToken(s, column.validity) { token in
-            let g = try table.groupId(bytes: token.baseAddress, count: token.count)
-            if Int(g) == counts.count { counts.append(1) } else { counts[Int(g)] &+= 1 }
+        do {
+            tokensSeen += try forEachToken(s, column.validity) { token in
+                let g = try table.groupId(bytes: token.baseAddress, count: token.count)
+                if Int(g) == counts.count { counts.append(1) } else { counts[Int(g)] &+= 1 }
+            }
+        } catch {
+            self.counts = counts
+            throw error
         }
         self.counts = counts
         if PartialBackOff.applies(rows: tokensSeen, groups: table.count) {
