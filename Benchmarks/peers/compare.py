@@ -3,9 +3,12 @@
 
 Runs `ember wordcount` and `ember groupby` (release build) and the same queries in each peer,
 each engine limited to 2 threads, best of N wall times per engine (each run is a fresh process,
-so startup is included for every engine). Checks that every engine's result equals Ember's.
+so startup is included for every engine), with the peak RSS of the largest process of that run.
+Checks that every engine's result equals Ember's. The jobs: word count; groupBy country, device
+(low cardinality); groupBy user_id (high cardinality: 8.6M groups on the 20M-row clickstream).
 
-    python3 Benchmarks/peers/compare.py --ember .build/release/ember --text text.txt --csv click.csv [--runs 3] [--skip-spark]
+    python3 Benchmarks/peers/compare.py --ember .build/release/ember --text text.txt --csv click.csv \
+        [--runs 3] [--skip-spark] [--jobs wordcount,groupby,groupby-user] [--ember-args "--memory 512m"]
 
 The peers are installed with pip if missing (polars, duckdb, pyspark; PySpark also needs a Java
 runtime on PATH).
@@ -15,7 +18,7 @@ import argparse, csv, os, subprocess, sys, tempfile, time
 PEERS = ["polars", "duckdb", "pyspark"]
 
 def ensure_peers(skip_spark):
-    import importlib
+    import importlib.util
     missing = [p for p in PEERS if not (skip_spark and p == "pyspark") and importlib.util.find_spec(p) is None]
     if missing:
         subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", *missing])
@@ -53,36 +56,54 @@ spark.stop()
 PY_GROUPBY = {
 "polars": r'''
 import polars as pl, sys
-df = (pl.scan_csv(sys.argv[1]).group_by(["country", "device"])
+keys = sys.argv[3].split(",")
+df = (pl.scan_csv(sys.argv[1]).group_by(keys)
       .agg([pl.len().alias("count"), pl.col("amount").sum().alias("sum_amount"), pl.col("amount").mean().alias("avg_amount")])
-      .sort(["country", "device"]).collect())
+      .sort(keys).collect())
 df.write_csv(sys.argv[2])
 ''',
 "duckdb": r'''
 import duckdb, sys
 con = duckdb.connect(); con.execute("SET threads=2")
-con.execute(f"""COPY (SELECT country, device, count(*) AS count, sum(amount) AS sum_amount, avg(amount) AS avg_amount
-  FROM read_csv_auto('{sys.argv[1]}') GROUP BY ALL ORDER BY country, device) TO '{sys.argv[2]}' (HEADER, DELIMITER ',')""")
+keys = sys.argv[3]
+con.execute(f"""COPY (SELECT {keys}, count(*) AS count, sum(amount) AS sum_amount, avg(amount) AS avg_amount
+  FROM read_csv_auto('{sys.argv[1]}') GROUP BY ALL ORDER BY {keys}) TO '{sys.argv[2]}' (HEADER, DELIMITER ',')""")
 ''',
 "pyspark": r'''
 import sys
 from pyspark.sql import SparkSession, functions as F
 spark = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").config("spark.driver.memory", "4g").getOrCreate()
 spark.sparkContext.setLogLevel("ERROR")
+import glob, shutil
+keys = sys.argv[3].split(",")
 df = spark.read.option("header", True).option("inferSchema", True).csv(sys.argv[1])
-rows = (df.groupBy("country", "device").agg(F.count("*").alias("count"), F.sum("amount").alias("sum_amount"),
-        F.avg("amount").alias("avg_amount")).orderBy("country", "device").collect())
+result = (df.groupBy(*keys).agg(F.count("*").alias("count"), F.sum("amount").alias("sum_amount"),
+          F.avg("amount").alias("avg_amount")).orderBy(*keys))
+parts = sys.argv[2] + ".parts"
+result.write.mode("overwrite").csv(parts)   # range-partitioned parts, in order, as Ember writes them
 with open(sys.argv[2], "w") as f:
-    f.write("country,device,count,sum_amount,avg_amount\n")
-    f.writelines(f"{r[0]},{r[1]},{r[2]},{r[3]},{r[4]}\n" for r in rows)
+    f.write(",".join(keys) + ",count,sum_amount,avg_amount\n")
+    for part in sorted(glob.glob(parts + "/part-*")):
+        with open(part) as p:
+            shutil.copyfileobj(p, f)
+shutil.rmtree(parts)
 spark.stop()
 ''',
 }
 
 def timed(cmd, env=None):
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    return time.perf_counter() - start
+    """Wall seconds and the peak RSS (MiB) of the largest process of the run: the command's own, or
+    of any child it waited for (Ember's executors)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            err.seek(0)
+            raise subprocess.CalledProcessError(code, cmd, stderr=err.read())
+    return seconds, usage.ru_maxrss / 1024
 
 def read_rows(path):
     with open(path, newline="") as f:
@@ -108,35 +129,43 @@ def main():
     ap.add_argument("--csv", required=True)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-spark", action="store_true")
+    ap.add_argument("--jobs", default="wordcount,groupby,groupby-user")
+    ap.add_argument("--ember-args", default="", help="more options for every ember command, e.g. \"--memory 512m\"")
     args = ap.parse_args()
     ensure_peers(args.skip_spark)
     env = dict(os.environ, POLARS_MAX_THREADS="2", OMP_NUM_THREADS="2", PYSPARK_PYTHON=sys.executable)
     out = tempfile.mkdtemp(prefix="ember-compare-")
+    cluster = ["--overwrite", "--no-ui", "--executors", "2", "--cores", "1"] + args.ember_args.split()
+    aggregates = "count,sum(amount),avg(amount)"
     jobs = [
-        ("wordcount", PY_WORDCOUNT, args.text, 1,
-         lambda o: [args.ember, "wordcount", args.text, "--output", o, "--overwrite", "--executors", "2", "--cores", "1"]),
-        ("groupby", PY_GROUPBY, args.csv, 2,
-         lambda o: [args.ember, "groupby", args.csv, "--by", "country,device", "--agg", "count,sum(amount),avg(amount)",
-                    "--output", o, "--overwrite", "--executors", "2", "--cores", "1"]),
+        ("wordcount", PY_WORDCOUNT, [args.text], 1,
+         lambda o: [args.ember, "wordcount", args.text, "--output", o] + cluster),
+        ("groupby", PY_GROUPBY, [args.csv, "country,device"], 2,
+         lambda o: [args.ember, "groupby", args.csv, "--by", "country,device", "--agg", aggregates, "--output", o] + cluster),
+        ("groupby-user", PY_GROUPBY, [args.csv, "user_id"], 1,
+         lambda o: [args.ember, "groupby", args.csv, "--by", "user_id", "--agg", aggregates, "--output", o] + cluster),
     ]
+    wanted = args.jobs.split(",")
     peers = [p for p in PEERS if not (args.skip_spark and p == "pyspark")]
-    print(f"{'job':<10} {'engine':<8} {'best s':>8} {'runs (s)':<28} {'vs Ember':>9}  result")
-    for name, scripts, data, numeric_from, ember_cmd in jobs:
+    print(f"{'job':<13} {'engine':<8} {'best s':>8} {'runs (s)':<24} {'vs Ember':>9} {'peak RSS':>9}  result")
+    for name, scripts, inputs, numeric_from, ember_cmd in jobs:
+        if name not in wanted:
+            continue
         ember_out = os.path.join(out, f"{name}-ember.csv")
-        times = [timed(ember_cmd(ember_out), env) for _ in range(args.runs)]
-        best_ember = min(times)
+        runs = [timed(ember_cmd(ember_out), env) for _ in range(args.runs)]
+        best_ember, rss = min(runs)
         reference = read_rows(ember_out)
-        print(f"{name:<10} {'ember':<8} {best_ember:8.2f} {' '.join(f'{t:.2f}' for t in times):<28} {1.0:9.2f}  reference ({len(reference) - 1} rows)")
+        print(f"{name:<13} {'ember':<8} {best_ember:8.2f} {' '.join(f'{t:.2f}' for t, _ in runs):<24} {1.0:9.2f} {rss:7.0f} M  reference ({len(reference) - 1} rows)")
         for peer in peers:
             script = os.path.join(out, f"{name}-{peer}.py")
             with open(script, "w") as f:
                 f.write(scripts[peer])
             peer_out = os.path.join(out, f"{name}-{peer}.csv")
-            runs = 1 if peer == "pyspark" else args.runs
-            times = [timed([sys.executable, script, data, peer_out], env) for _ in range(runs)]
-            best = min(times)
+            count = 1 if peer == "pyspark" else args.runs
+            runs = [timed([sys.executable, script, inputs[0], peer_out, *inputs[1:]], env) for _ in range(count)]
+            best, rss = min(runs)
             ok = same(reference, read_rows(peer_out), numeric_from)
-            print(f"{name:<10} {peer:<8} {best:8.2f} {' '.join(f'{t:.2f}' for t in times):<28} {best / best_ember:9.2f}  {'equal' if ok else 'DIFFERENT'}")
+            print(f"{name:<13} {peer:<8} {best:8.2f} {' '.join(f'{t:.2f}' for t, _ in runs):<24} {best / best_ember:9.2f} {rss:7.0f} M  {'equal' if ok else 'DIFFERENT'}")
             sys.stdout.flush()
 
 if __name__ == "__main__":

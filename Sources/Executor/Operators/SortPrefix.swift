@@ -40,6 +40,19 @@ enum SortPrefix {
         return out
     }
 
+    /// Whether the prefixes order rows exactly as the full comparison (equal prefixes: equal
+    /// keys): one integer or boolean sort key without nulls in any of these batches' keys.
+    static func isExact(_ keys: [SortKeys]) -> Bool {
+        guard let first = keys.first, first.columns.count == 1 else { return false }
+        return keys.allSatisfy { k in
+            guard let column = k.columns.first, !column.hasNulls else { return false }
+            switch column.values {
+            case .long, .timestamp, .date, .boolean: return true
+            default: return false
+            }
+        }
+    }
+
     @inline(__always)
     static func doubleBits(_ x: Double) -> UInt64 {
         let value = x.isNaN ? Double.nan : (x == 0 ? 0.0 : x)

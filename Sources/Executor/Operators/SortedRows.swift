@@ -2,7 +2,8 @@
 // pairs, and the gathering of those rows into output batches without concatenating the inputs.
 //
 //   batches b0 b1 …  ──SortKeys + SortPrefix per batch──► entries (prefix, b << 32 | row)
-//        sort: prefix, then SortKeys.compare on equal prefixes, then input position (stable)
+//        sort: prefix, then SortKeys.compare on equal prefixes, then input position (stable);
+//        a radix sort of (prefix, position) when the prefix is the whole key (SortPrefix.isExact)
 //   ──► order[k] = (batch, row) ──ColumnVector.gather, a batch at a time──► sorted batches
 
 @_spi(EmberInternal) import Planner
@@ -22,6 +23,21 @@ struct SortedRows {
         let keys = try sources.map { try SortKeys($0, orders: orders) }
         let prefixes = zip(keys, sources).map { SortPrefix.compute($0, count: $1.numRows) }
         let total = sources.reduce(0) { $0 + $1.numRows }
+        if total >= RadixSort.minimumCount && SortPrefix.isExact(keys) {
+            // The prefix is the key: a radix sort of (prefix, position), stable by position.
+            var order = prefixes.flatMap { $0 ?? [] }
+            var positions: [Int64] = []
+            positions.reserveCapacity(total)
+            for (b, batch) in sources.enumerated() {
+                for r in 0..<batch.numRows { positions.append(Int64(b) << 32 | Int64(r)) }
+            }
+            RadixSort.sort(&order, &positions)
+            batchOf = positions.map { Int32(truncatingIfNeeded: $0 >> 32) }
+            rowOf = positions.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+            self.sources = sources
+            self.schema = schema
+            return
+        }
         var entries: [(prefix: UInt64, position: Int64)] = []
         entries.reserveCapacity(total)
         for (b, batch) in sources.enumerated() {

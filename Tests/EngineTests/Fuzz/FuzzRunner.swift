@@ -21,9 +21,10 @@
 // One seed in four whose result CSV holds exactly (no arrays or timestamps, no empty strings or
 // line breaks, no row of nulls only) gets Ember's answer through the file sink instead of collect: the plan is written with
 // `write.csv(dir)` (a write job on the executors, committed) and the directory read back (in part
-// order, so a sorted plan's order survives).
+// order, so a sorted plan's order survives), or half of those with `singleFile(path)` (the parts
+// appended into one file) and the file read back.
 
-import Engine
+@_spi(EmberInternal) import Engine
 @_spi(EmberInternal) import Executor
 import Foundation
 @_spi(EmberInternal) import Planner
@@ -208,9 +209,11 @@ final class FuzzRunner {
             }
             let exact: Set<DataType> = [.long, .double, .boolean, .date, .string]
             if throughFiles, let schema = try? df.schema(), schema.fields.allSatisfy({ exact.contains($0.dataType) }) {
-                let written = directory + "/written"
-                if verbose { print("Ember's answer goes through write.csv(\(written)) and is read back") }
-                try df.write.csv(written)
+                // Half of them as one file (the `ember` commands' --output): parts appended in order.
+                let oneFile = seed % 8 == 7
+                let written = directory + (oneFile ? "/written.csv" : "/written")
+                if verbose { print("Ember's answer goes through \(oneFile ? "singleFile" : "write.csv")(\(written)) and is read back") }
+                if oneFile { try df.write.singleFile(written) } else { try df.write.csv(written) }
                 df = try current.read.schema(schema).option("escape", "\"").csv(written)
             }
             let (schema, batches) = try df.collectBatches()
