@@ -1,6 +1,7 @@
 // The radix sort behind exact-prefix sorts (one integer, date or boolean key without nulls): it
 // orders keys and carries payloads exactly as a stable comparison sort does, with duplicates,
-// negative and extreme values, and descending order; SortedRows gives the same rows either way.
+// negative and extreme values, and descending order; SortedRows gives the same rows either way,
+// and the range partitioner puts every row where a naive search over the bounds puts it.
 
 @_spi(EmberInternal) @testable import Executor
 @_spi(EmberInternal) import Planner
@@ -48,6 +49,21 @@ import Testing
                 x.element.0 != y.element.0 ? (ascending ? x.element.0 < y.element.0 : x.element.0 > y.element.0) : x.offset < y.offset
             }.map(\.element)
             #expect((0..<got.numRows).map { got.row($0) } == want.map { [Value.long($0.0), .long($0.1)] })
+        }
+        // The range partitioner places exact keys by their prefixes where the comparison places
+        // them: in the first partition whose bound the key sorts at or before.
+        for ascending in [true, false] {
+            let order = BoundSortOrder(expression: .column(0, .long), ascending: ascending, nullsFirst: true)
+            let boundKeys: [Int64] = ascending ? [-2_000, -1, 0, 7, 1_000] : [1_000, 7, 0, -1, -2_000]
+            let partitioner = try RangePartitioner(RangePartitioning(orders: [order], numPartitions: 6, bounds: boundKeys.map { [.long($0)] }))
+            #expect(partitioner.boundPrefixes != nil)
+            for batch in batches {
+                var ids: [Int32] = []
+                try partitioner.partitionIds(batch, into: &ids)
+                guard case .long(let keys) = batch.columns[0].values else { continue }
+                let want = keys.map { k in Int32(boundKeys.firstIndex { ascending ? k <= $0 : k >= $0 } ?? boundKeys.count) }
+                #expect(ids == want)
+            }
         }
         // A string key or a key with nulls is not exact: the comparison sort decides.
         let strings = ColumnarBatch(schema: StructType([StructField("s", .string)]), columns: [ColumnVector(.string(StringArray(["b", "a"])))])

@@ -1,6 +1,6 @@
 // RangePartitioner: the bounds of a range exchange, computed by the driver from the sampled keys
 // (Spark's RangePartitioner.determineBounds), and the partition of each row that a map task finds
-// by binary search over them.
+// by binary search over them (over integers when the sort prefix is the whole key).
 //
 //   samples (key, weight) sorted by key; step = Σ weight / P
 //   walk them adding weights: at each multiple of step take the key as the next bound, unless it
@@ -15,6 +15,9 @@
     let orders: [BoundSortOrder]
     let bounds: SortKeys
     let boundCount: Int
+    /// The bounds' sort prefixes when they are the whole key (SortPrefix.isExact): rows whose keys
+    /// are exact too are placed by comparing integers.
+    let boundPrefixes: [UInt64]?
 
     @_spi(EmberInternal) public init(_ partitioning: RangePartitioning) throws {
         guard let values = partitioning.bounds else {
@@ -24,7 +27,9 @@
         let batch = ColumnarBatch.fromRows(values, schema: schema)
         orders = partitioning.orders
         bounds = SortKeys(columns: batch.columns, orders: partitioning.orders)
-        boundCount = min(values.count, partitioning.numPartitions - 1)
+        let count = min(values.count, partitioning.numPartitions - 1)
+        boundCount = count
+        boundPrefixes = SortPrefix.isExact([bounds]) ? SortPrefix.compute(bounds, count: values.count).map { Array($0.prefix(count)) } : nil
     }
 
     /// The partition of every row of `batch`, into `out`.
@@ -35,6 +40,20 @@
             return
         }
         let keys = try SortKeys(batch, orders: orders)
+        if let boundPrefixes, SortPrefix.isExact([keys]), let prefixes = SortPrefix.compute(keys, count: batch.numRows) {
+            // prefix(row) ≤ prefix(bound) exactly when the row sorts at or before the bound.
+            boundPrefixes.withUnsafeBufferPointer { b in
+                for p in prefixes {
+                    var low = 0, high = b.count
+                    while low < high {
+                        let mid = (low + high) / 2
+                        if p <= b[mid] { high = mid } else { low = mid + 1 }
+                    }
+                    out.append(Int32(low))
+                }
+            }
+            return
+        }
         for i in 0..<batch.numRows {
             var low = 0, high = boundCount
             while low < high {
