@@ -123,16 +123,18 @@
         try body(UnsafeRawBufferPointer(start: out, count: token.count))
     }
 
-    /// Sends the table's (word, count) rows downstream in pieces and starts a new table.
+    /// Starts a new table and sends the old one's (word, count) rows downstream in pieces (the new
+    /// table first: a downstream that stops the pipeline midway must not see them again at finish).
     private func emitTable() throws {
-        for groups in table.pieces() {
-            let keys = table.keyColumns(groups)
-            try downstream.consume(ColumnarBatch(schema: spec.schema, columns: keys + [ColumnVector(.long(Array(counts[groups])))],
-                                                 numRows: groups.count))
-        }
+        let emitted = table, emittedCounts = counts
         table = Self.freshTable()
         counts = []
         memory.release()
+        for groups in emitted.pieces() {
+            let keys = emitted.keyColumns(groups)
+            try downstream.consume(ColumnarBatch(schema: spec.schema, columns: keys + [ColumnVector(.long(Array(emittedCounts[groups])))],
+                                                 numRows: groups.count))
+        }
     }
 
     @_spi(EmberInternal) public func finish() throws {

@@ -21,23 +21,32 @@ struct SortedRows {
     init(_ batches: [ColumnarBatch], orders: [BoundSortOrder], schema: StructType) throws {
         let sources = batches.filter { $0.numRows > 0 }
         let keys = try sources.map { try SortKeys($0, orders: orders) }
-        let prefixes = zip(keys, sources).map { SortPrefix.compute($0, count: $1.numRows) }
         let total = sources.reduce(0) { $0 + $1.numRows }
         if total >= RadixSort.minimumCount && SortPrefix.isExact(keys) {
-            // The prefix is the key: a radix sort of (prefix, position), stable by position.
-            var order = prefixes.flatMap { $0 ?? [] }
+            // The prefix is the key: a radix sort of (prefix, position), stable by position. Its
+            // arrays hold about 32 bytes a row at the peak, within ExternalSorter.perRowOverhead.
+            var order: [UInt64] = []
             var positions: [Int64] = []
+            order.reserveCapacity(total)
             positions.reserveCapacity(total)
             for (b, batch) in sources.enumerated() {
+                order += SortPrefix.compute(keys[b], count: batch.numRows) ?? []
                 for r in 0..<batch.numRows { positions.append(Int64(b) << 32 | Int64(r)) }
             }
             RadixSort.sort(&order, &positions)
-            batchOf = positions.map { Int32(truncatingIfNeeded: $0 >> 32) }
-            rowOf = positions.map { Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }
+            order = []
+            var batchOf = [Int32](repeating: 0, count: total), rowOf = [Int32](repeating: 0, count: total)
+            for (k, p) in positions.enumerated() {
+                batchOf[k] = Int32(truncatingIfNeeded: p >> 32)
+                rowOf[k] = Int32(truncatingIfNeeded: p & 0xFFFF_FFFF)
+            }
+            self.batchOf = batchOf
+            self.rowOf = rowOf
             self.sources = sources
             self.schema = schema
             return
         }
+        let prefixes = zip(keys, sources).map { SortPrefix.compute($0, count: $1.numRows) }
         var entries: [(prefix: UInt64, position: Int64)] = []
         entries.reserveCapacity(total)
         for (b, batch) in sources.enumerated() {
