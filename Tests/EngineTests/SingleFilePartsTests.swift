@@ -81,7 +81,7 @@ import Testing
         #expect(try leftovers(dir) == [])
     }
 
-    /// Splits over 2 MiB: the sampling job reads pieces of them, the bounds still spread the rows
+    /// Splits of 2.2 MB: the sampling job reads pieces of them, the bounds still spread the rows
     /// over the partitions, and a persisted input is not cached from the pieces.
     @Test func aSortOverLargeSplitsSamplesPiecesAndStaysRight() throws {
         let dir = ScratchDir("parts-pieces")
@@ -104,12 +104,12 @@ import Testing
         let cut = FileSplit(path: "/in.csv", start: 64 << 20, length: 32 << 20, fileLength: 256 << 20)
         let pieces = SampledScans.pieces(cut)
         #expect(pieces.count == Int(SampledScans.piecesPerSplit))
-        #expect(pieces.allSatisfy { $0.start >= cut.start && $0.end <= cut.end && $0.length == SampledScans.pieceBytes })
+        #expect(pieces.allSatisfy { $0.start >= cut.start && $0.end <= cut.end && $0.length == SampledScans.maxPieceBytes })
         #expect(zip(pieces, pieces.dropFirst()).allSatisfy { $0.end <= $1.start }, "apart, in order")
         #expect(pieces.last!.start > cut.start + cut.length / 2, "spread over the split")
         // A whole file (compressed, multi-line or small) and a short range are read whole.
         #expect(SampledScans.pieces(FileSplit(path: "/a.csv.gz", start: 0, length: 1 << 30, fileLength: 1 << 30)) == [FileSplit(path: "/a.csv.gz", start: 0, length: 1 << 30, fileLength: 1 << 30)])
-        let short = FileSplit(path: "/b.csv", start: 1 << 20, length: 1 << 20, fileLength: 4 << 20)
+        let short = FileSplit(path: "/b.csv", start: 1 << 20, length: 128 << 10, fileLength: 4 << 20)
         #expect(SampledScans.pieces(short) == [short])
     }
 }

@@ -5,7 +5,8 @@
 // lines, text) as a few small pieces spread over the split:
 //
 //   split  [start ─────────────────────────────────────────────── end)
-//   pieces  [▓▓]      [▓▓]      [▓▓]      [▓▓]      [▓▓]      …         (piecesPerSplit × pieceBytes)
+//   pieces  [▓▓]      [▓▓]      [▓▓]      [▓▓]      [▓▓]      …    (piecesPerSplit, each 1/64 of
+//                                                                     the split, at most 256 KiB)
 //
 // A piece reads as a split does (from the first line start in it, through the line crossing its
 // end), so the sample is rows of the real input spread over the whole file. Bounds only balance
@@ -17,7 +18,10 @@
 
 enum SampledScans {
     static let piecesPerSplit: Int64 = 8
-    static let pieceBytes: Int64 = 256 << 10
+    /// A piece is 1/64 of its split (an eighth of the split is read), at most this much…
+    static let maxPieceBytes: Int64 = 256 << 10
+    /// …and at least this much: shorter splits are read whole.
+    static let minPieceBytes: Int64 = 4 << 10
 
     /// `plan` with its cut line-format splits read as pieces; nil when no split was cut down, or
     /// when the plan does more than pass input rows on (projections, filters, generators, unions,
@@ -56,7 +60,8 @@ enum SampledScans {
     /// reads any range of it) and longer than its pieces together.
     static func pieces(_ split: FileSplit) -> [FileSplit] {
         let isCut = split.start != 0 || split.length != split.fileLength
-        guard isCut, split.length > piecesPerSplit * pieceBytes else { return [split] }
+        let pieceBytes = min(maxPieceBytes, split.length / 64)
+        guard isCut, pieceBytes >= minPieceBytes else { return [split] }
         return (0..<piecesPerSplit).map { k in
             var piece = split
             piece.start = split.start + split.length * k / piecesPerSplit
