@@ -204,12 +204,16 @@ struct GenerateText: ParsableCommand {
     @Option(help: "Size, e.g. 1G or 200m.") var size: String
     @Option(help: "Output file.") var out: String
     @Option(help: "Seed.") var seed: UInt64 = 42
+    @Option(help: "Distinct words to draw from, e.g. 1M (Zipf-distributed; up to 20M).") var vocabulary: String = "50k"
 
     func run() throws {
         guard let bytes = ByteSize.parse(size), bytes >= 0 else {
             throw EmberError(.configuration, "cannot parse --size '\(size)'", hint: "e.g. 1G or 200m")
         }
-        try DataGenerator.text(bytes: bytes, to: out, seed: seed)
+        guard let words = parseCount(vocabulary), words > 0, words <= 20_000_000 else {
+            throw EmberError(.configuration, "cannot use --vocabulary '\(vocabulary)'", hint: "a count of 1 to 20M words, e.g. 1M or 250k")
+        }
+        try DataGenerator.text(bytes: bytes, to: out, seed: seed, vocabulary: words)
     }
 }
 

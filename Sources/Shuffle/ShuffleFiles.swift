@@ -138,6 +138,7 @@ import Darwin
     /// The block a reducer of partition `reduceId` fetches from this map output.
     @_spi(EmberInternal) public func block(reduceId: Int) -> ShuffleBlockRef {
         ShuffleBlockRef(shuffleId: shuffleId, mapId: mapId, mapIndex: mapIndex, executorId: executorId,
-                        dataPath: dataPath, indexPath: indexPath, length: partitionLengths[reduceId])
+                        dataPath: dataPath, indexPath: indexPath, length: partitionLengths[reduceId],
+                        rows: partitionRows.indices.contains(reduceId) ? partitionRows[reduceId] : 0)
     }
 }

@@ -17,9 +17,11 @@
     @_spi(EmberInternal) public var indexPath: String
     /// Bytes of this reduce partition according to the MapStatus (0 = nothing to read).
     @_spi(EmberInternal) public var length: Int64
+    /// Rows of this reduce partition according to the MapStatus (what sizes a reducer's hash table).
+    @_spi(EmberInternal) public var rows: Int64
 
     @_spi(EmberInternal) public init(shuffleId: ShuffleID, mapId: TaskID, mapIndex: Int, executorId: ExecutorID,
-                dataPath: String, indexPath: String, length: Int64) {
+                dataPath: String, indexPath: String, length: Int64, rows: Int64 = 0) {
         self.shuffleId = shuffleId
         self.mapId = mapId
         self.mapIndex = mapIndex
@@ -27,6 +29,7 @@
         self.dataPath = dataPath
         self.indexPath = indexPath
         self.length = length
+        self.rows = rows
     }
 }
 

@@ -3,7 +3,8 @@
 //
 // In-process: N generated rows (key = hash(i) mod K, value = i) through one HashAggregateExec with
 // count(*) and sum(value), best of 3: in Partial mode (which backs off to pass-through when the
-// keys barely repeat) and in Final mode (which always builds the whole table). Distributed: range(0, N) grouped by
+// keys barely repeat) and in Final mode (which always builds the whole table, sized from the input
+// rows as a reducer sizes it from its map outputs). Distributed: range(0, N) grouped by
 // id mod K on executor processes with a memory budget; the result is checked (every key counted
 // N/K times) and spills and peak RSS are reported.
 
@@ -66,8 +67,12 @@ public struct AggregateBenchmark {
                     var groups = 0
                     for _ in 0..<3 {
                         let sink = CountingSink()
+                        // A reducer knows its input rows from the map outputs, and sizes its table from them.
+                        let resources = AggregateResources(memory: nil, spillDirectory: nil, taskId: TaskID(0),
+                                                           expectedRows: mode == .final ? o.rows : nil)
                         let aggregate = HashAggregateExec(mode: mode, keys: [.column(0, keyType)], aggregates: aggregates,
-                                                          schema: mode == .partial ? partialSchema : finalSchema, downstream: sink)
+                                                          schema: mode == .partial ? partialSchema : finalSchema, downstream: sink,
+                                                          resources: resources)
                         let input = mode == .partial ? batches : partialRows
                         let t0 = DispatchTime.now().uptimeNanoseconds
                         for b in input { try aggregate.consume(b) }

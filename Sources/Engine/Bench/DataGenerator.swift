@@ -1,6 +1,6 @@
 // DataGenerator: seeded, deterministic benchmark data written straight as bytes (`ember gen`).
 //
-//   text:        lines of 6–16 words drawn from a 50k-word vocabulary with Zipf-like frequencies
+//   text:        lines of 6–16 words drawn from a vocabulary (50k words unless told) with Zipf-like frequencies
 //                (s ≈ 1), in mixed case with punctuation, digits and an occasional non-ASCII word
 //   clickstream: event_time,user_id,country,device,page,amount — ~60 countries (US, UK and DE
 //                together ~60 % of rows), 5 devices, up to 10M user ids, amounts with 2 decimals
@@ -29,18 +29,23 @@ public enum DataGenerator {
         }
     }
 
-    /// Writes `bytes` bytes (rounded up to a whole line) of text to `path`.
-    public static func text(bytes target: Int64, to path: String, seed: UInt64 = 42) throws {
+    /// Writes `bytes` bytes (rounded up to a whole line) of text to `path`, its words drawn from
+    /// `vocabulary` distinct words (at most 20M: words of 2–12 letters).
+    public static func text(bytes target: Int64, to path: String, seed: UInt64 = 42, vocabulary size: Int = 50_000) throws {
+        guard (1...20_000_000).contains(size) else {
+            throw EmberError(.configuration, "a vocabulary of \(size) words is out of range", hint: "use 1 to 20M words, e.g. --vocabulary 1M")
+        }
         var rng = SplitMix64(seed: seed)
         let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
         var vocabulary: [[UInt8]] = []
         var seen = Set<[UInt8]>()
-        while vocabulary.count < 50_000 {
+        vocabulary.reserveCapacity(size)
+        while vocabulary.count < size {
             let length = 2 + rng.below(6) + rng.below(6)
             let word = (0..<length).map { _ in letters[rng.below(letters.count)] }
             if seen.insert(word).inserted { vocabulary.append(word) }
         }
-        vocabulary[17] = Array("café".utf8)   // some non-ASCII text for the tokenizer
+        if vocabulary.count > 17 { vocabulary[17] = Array("café".utf8) }   // some non-ASCII text for the tokenizer
         let zipf = WeightedChoice((1...vocabulary.count).map { 1.0 / Double($0) })
         let punctuation: [[UInt8]] = [[], [], [], [], [], Array(",".utf8), Array(".".utf8), Array(";".utf8),
                                       Array("!".utf8), Array("?".utf8), Array("'s".utf8), Array(" --".utf8)]

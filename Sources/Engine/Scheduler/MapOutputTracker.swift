@@ -78,9 +78,6 @@ final class MapOutputTracker: Sendable {
     /// The blocks reduce partition `reduceId` reads from every map output of `shuffle` (empty ones included
     /// with length 0: the reader skips them).
     func blocks(shuffle: ShuffleID, reduceId: Int) -> [ShuffleBlockRef] {
-        statuses(shuffle).map { s in
-            ShuffleBlockRef(shuffleId: s.shuffleId, mapId: s.mapId, mapIndex: s.mapIndex, executorId: s.executorId,
-                            dataPath: s.dataPath, indexPath: s.indexPath, length: s.partitionLengths[reduceId])
-        }
+        statuses(shuffle).map { $0.block(reduceId: reduceId) }
     }
 }

@@ -176,6 +176,9 @@ public struct SessionConfig: Sendable {
     /// application directory, and the driver streams it from there (Spark's
     /// spark.task.maxDirectResultSize, 1 MiB); smaller ones come back in the task's status message.
     public var maxDirectResultSize = 1 << 20
+    /// A Final aggregate expecting at least this many rows holds them in hash partitions that each
+    /// aggregate within the cache (RadixPartitions; tests lower it to reach that path on small data).
+    public var aggregatePartitionMinRows = 1 << 18
     /// collect(), take() and show() fail once the results that arrived exceed this many encoded
     /// bytes (Spark's spark.driver.maxResultSize, 1g; 0 = no limit). Writing a result out streams it
     /// and is not limited.

@@ -9,6 +9,8 @@
 protocol Accumulator: AnyObject {
     /// Grows state to `groups` groups.
     func resize(_ groups: Int)
+    /// Makes room for `groups` groups ahead of ``resize(_:)`` (a table sized up front).
+    func reserve(_ groups: Int)
     /// Partial mode: folds raw input values (nil input = count(*)).
     func update(_ groupIds: [Int32], _ input: ColumnVector?)
     /// Final mode: folds buffer columns produced by `buffers()` of partial aggregates.
@@ -24,6 +26,7 @@ protocol Accumulator: AnyObject {
 
 extension Accumulator {
     var variableBytes: Int { 0 }
+    func reserve(_ groups: Int) {}
 }
 
 /// Builds the accumulator for an aggregate.
@@ -53,6 +56,7 @@ func makeAccumulator(_ agg: BoundAggregate) -> any Accumulator {
 
 final class CountAccumulator: Accumulator {
     var counts: [Int64] = []
+    func reserve(_ groups: Int) { counts.reserveCapacity(groups) }
     func resize(_ groups: Int) { if counts.count < groups { counts.append(contentsOf: repeatElement(0, count: groups - counts.count)) } }
     func update(_ g: [Int32], _ input: ColumnVector?) {
         counts.withUnsafeMutableBufferPointer { c in
@@ -80,6 +84,10 @@ final class CountAccumulator: Accumulator {
 final class SumLongAccumulator: Accumulator {
     var sums: [Int64] = []
     var seen: [Bool] = []
+    func reserve(_ groups: Int) {
+        sums.reserveCapacity(groups)
+        seen.reserveCapacity(groups)
+    }
     func resize(_ groups: Int) {
         if sums.count < groups {
             sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
@@ -112,6 +120,10 @@ final class SumLongAccumulator: Accumulator {
 final class SumDoubleAccumulator: Accumulator {
     var sums: [Double] = []
     var seen: [Bool] = []
+    func reserve(_ groups: Int) {
+        sums.reserveCapacity(groups)
+        seen.reserveCapacity(groups)
+    }
     func resize(_ groups: Int) {
         if sums.count < groups {
             sums.append(contentsOf: repeatElement(0, count: groups - sums.count))
@@ -144,6 +156,10 @@ final class SumDoubleAccumulator: Accumulator {
 final class AvgAccumulator: Accumulator {
     var sums: [Double] = []
     var counts: [Int64] = []
+    func reserve(_ groups: Int) {
+        sums.reserveCapacity(groups)
+        counts.reserveCapacity(groups)
+    }
     func resize(_ groups: Int) {
         if sums.count < groups {
             sums.append(contentsOf: repeatElement(0, count: groups - sums.count))

@@ -2,13 +2,19 @@
 // power-of-two capacity, load factor ≤ 0.5, full 64-bit hash stored per group). Storage is manual
 // (malloc'd), so probing pays no copy-on-write, exclusivity or reference-counting checks.
 //
-//   slots:   Int32 × capacity    -1 = empty, else a group id
+//   slots:   UInt64 × capacity   0 = empty, else the hash's high 32 bits (a tag) | group id + 1
 //   hashes:  UInt64 per group    (compared before any key bytes; grow() rehashes from them)
 //   keys:    by key shape (chosen once, from the key types):
 //     .long     one bigint key          Int64 per group (+ one group for null)
 //     .string   one string key          bytes in an arena, Int offsets per group (+ null group)
 //     .encoded  anything else           each row's key encoded as bytes (null flag + value per
 //                                       column), arena + offsets as for strings
+//
+// Probing is cache-conscious, for tables far larger than the caches (millions of keys): a slot
+// holds its group's hash tag, so a probe touches a group's key only when the tags agree (a new key
+// usually costs one cache miss, not one per occupied slot on its path), and the slot of the row a
+// few ahead is prefetched while the current one is probed. A table can be sized up front
+// (``reserve(groups:)``) from the rows a reducer will read, so it never grows and rehashes.
 //
 // Hashing is vectorized per batch (one pass per key column) with a seed that differs from the
 // shuffle partitioner's, so a reducer's keys spread over the whole table. A null key never hashes
@@ -21,6 +27,7 @@
 // OUT_OF_MEMORY error. The keys come out in pieces (``pieces(maxRows:maxKeyBytes:)``) small enough
 // for a batch's Int32 string offsets, however many key bytes the table holds.
 
+import CPrefetch
 @_spi(EmberInternal) import Planner
 #if canImport(Glibc)
 import Glibc
@@ -31,9 +38,9 @@ final class GroupTable {
     let keyTypes: [DataType]
     let shape: Shape
     /// Slots allocated on first use.
-    let initialCapacity: Int
+    private(set) var initialCapacity: Int
 
-    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<Int32>?
+    @exclusivity(unchecked) private var slots: UnsafeMutablePointer<UInt64>?
     @exclusivity(unchecked) private var capacity = 0
     @exclusivity(unchecked) private var mask = 0
     @exclusivity(unchecked) private(set) var count = 0
@@ -60,9 +67,7 @@ final class GroupTable {
         } else {
             shape = .encoded
         }
-        var cap = 16
-        while cap < initialCapacity * 2 { cap <<= 1 }
-        self.initialCapacity = cap
+        self.initialCapacity = Self.capacity(for: initialCapacity)
         if !keyTypes.isEmpty && keyTypes.allSatisfy({ $0 == .string }) { dictionaryLookup = DictionaryGroupLookup(keyCount: keyTypes.count) }
     }
 
@@ -78,17 +83,45 @@ final class GroupTable {
 
     /// Approximate bytes held (for memory accounting).
     var memoryBytes: Int {
-        capacity * 4 + hashes.capacity * 8 + longKeys.capacity * 8 + keyOffsets.capacity * 8 + arena.capacity
+        capacity * 8 + hashes.capacity * 8 + longKeys.capacity * 8 + keyOffsets.capacity * 8 + arena.capacity
             + (dictionaryLookup?.memoryBytes ?? 0)
     }
 
     /// What the table holds as soon as it is used: its first slots.
-    var initialBytes: Int { initialCapacity * 4 }
+    var initialBytes: Int { initialCapacity * 8 }
+
+    /// Slot bytes a table sized for `groups` groups holds (``reserve(groups:)``).
+    static func slotBytes(groups: Int) -> Int { capacity(for: groups) * 8 }
+
+    private static func capacity(for groups: Int) -> Int {
+        var cap = 16
+        while cap < groups * 2 && cap < 1 << 32 { cap <<= 1 }
+        return cap
+    }
+
+    /// Sizes a table not yet used for `groups` groups: its slots, hashes and keys do not grow (and
+    /// rehash) until it holds more.
+    func reserve(groups: Int) throws {
+        guard slots == nil, groups > 0 else { return }
+        initialCapacity = Swift.max(initialCapacity, Self.capacity(for: groups))
+        try prepare()
+        try hashes.reserve(groups)
+        if shape == .long { try longKeys.reserve(groups) } else { try keyOffsets.reserve(groups + 1) }
+    }
+
+    @inline(__always) private static func slot(_ hash: UInt64, _ group: Int32) -> UInt64 {
+        (hash & tagMask) | UInt64(UInt32(bitPattern: group) &+ 1)
+    }
+    @inline(__always) private static func group(_ slot: UInt64) -> Int32 { Int32(truncatingIfNeeded: slot) &- 1 }
+    private static let tagMask: UInt64 = 0xFFFF_FFFF_0000_0000
+    /// Rows between the one probed and the one whose slot is prefetched; at half that distance, the
+    /// prefetched slot is read and the key of the group it names is prefetched in turn.
+    private static let prefetchDistance = 16
 
     /// Allocates the first slots: a table costs nothing until its first key (or global group).
     @inline(__always) private func prepare() throws {
         if slots != nil { return }
-        slots = try allocate(initialCapacity, of: Int32(-1), for: "a hash table's slots")
+        slots = try allocateZeroed(initialCapacity, for: "a hash table's slots")
         capacity = initialCapacity
         mask = capacity - 1
         if shape != .long { try keyOffsets.append(0) }
@@ -145,7 +178,8 @@ final class GroupTable {
                     try s.offsets.withUnsafeBufferPointer { o in
                         try s.bytes.withUnsafeBytes { b in
                             for r in 0..<n {
-                                if let validity, !validity[r] { ids[r] = try nullGroupId(); continue }
+                                prefetchAhead(h, r)
+                                if let validity, !validity[r] { ids[r] = try nullGroupId(hash: h[r]); continue }
                                 let start = Int(o[r]), end = Int(o[r + 1])
                                 ids[r] = try findOrInsertBytes(b.baseAddress.map { $0 + start }, end - start, h[r])
                             }
@@ -155,12 +189,19 @@ final class GroupTable {
                     try encode(keys, n)
                     let base = UnsafeRawPointer(encoded.base)
                     for r in 0..<n {
+                        prefetchAhead(h, r)
                         let start = encodedOffsets[r], end = encodedOffsets[r + 1]
                         ids[r] = try findOrInsertBytes(base.map { $0 + start }, end - start, h[r])
                     }
                 }
             }
         }
+    }
+
+    /// Calls `body` with the key hashes of groups `groups`: each what FixedSeedHash.hashRows gives its
+    /// key with FixedSeedHash.aggregateSeed.
+    func withHashes<R>(_ groups: Range<Int>, _ body: (UnsafeBufferPointer<UInt64>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: hashes.base.map { $0 + groups.lowerBound }, count: groups.count))
     }
 
     /// Group id of one string key given as bytes (string-keyed tables).
@@ -172,10 +213,12 @@ final class GroupTable {
         return try findOrInsertBytes(bytes, count, hash)
     }
 
-    private func nullGroupId() throws -> Int32 {
+    /// The null key's group; `hash` is what hashing its row gave (every null row hashes alike), so
+    /// the group's stored hash is the one its rows have (RadixPartitions partitions by either).
+    private func nullGroupId(hash: UInt64) throws -> Int32 {
         if nullGroup < 0 {
             try checkRoom()
-            try hashes.append(FixedSeedHash.nullHash)
+            try hashes.append(hash)
             if shape == .long { try longKeys.append(0) } else { try keyOffsets.append(arena.count) }
             nullGroup = Int32(count)
             count += 1
@@ -183,24 +226,49 @@ final class GroupTable {
         return nullGroup
     }
 
+    /// Asks for the slot of row `row` (if there is one) ahead of its probe.
+    /// Prefetches ahead of the probe of row `row`: the slot of row `row + distance`, and the key of
+    /// the group in the (by now cached) slot of row `row + distance / 2`, when its tag agrees. Only
+    /// hints: what the probe itself reads decides.
+    @inline(__always) private func prefetchAhead(_ h: UnsafeBufferPointer<UInt64>, _ row: Int) {
+        let slots = self.slots.unsafelyUnwrapped
+        let far = row + Self.prefetchDistance
+        if far < h.count { ember_prefetch(slots + (Int(truncatingIfNeeded: h[far]) & mask)) }
+        let near = row + Self.prefetchDistance / 2
+        guard near < h.count else { return }
+        let hash = h[near]
+        let slot = slots[Int(truncatingIfNeeded: hash) & mask]
+        guard slot != 0 && slot & Self.tagMask == hash & Self.tagMask else { return }
+        let g = Int(Self.group(slot))
+        if shape == .long {
+            ember_prefetch(longKeys.base.unsafelyUnwrapped + g)
+        } else {
+            ember_prefetch(keyOffsets.base.unsafelyUnwrapped + g)
+        }
+    }
+
     private func probeLongs(_ values: [Int64], _ validity: Bitmap?, _ h: UnsafeBufferPointer<UInt64>, _ ids: UnsafeMutableBufferPointer<Int32>) throws {
         var slots = self.slots.unsafelyUnwrapped   // reloaded after an insert, which may grow them
         try values.withUnsafeBufferPointer { v in
             for r in 0..<v.count {
-                if let validity, !validity[r] { ids[r] = try nullGroupId(); continue }
-                let key = v[r], hash = h[r]
+                prefetchAhead(h, r)
+                if let validity, !validity[r] { ids[r] = try nullGroupId(hash: h[r]); continue }
+                let key = v[r], hash = h[r], tag = hash & Self.tagMask
                 var pos = Int(truncatingIfNeeded: hash) & mask
                 while true {
-                    let g = slots[pos]
-                    if g < 0 {
+                    let slot = slots[pos]
+                    if slot == 0 {
                         try longKeys.append(key)
                         ids[r] = try insert(at: pos, hash: hash)
                         slots = self.slots.unsafelyUnwrapped
                         break
                     }
-                    if longKeys[Int(g)] == key && g != nullGroup {
-                        ids[r] = g
-                        break
+                    if slot & Self.tagMask == tag {
+                        let g = Self.group(slot)
+                        if longKeys[Int(g)] == key && g != nullGroup {
+                            ids[r] = g
+                            break
+                        }
                     }
                     pos = (pos + 1) & mask
                 }
@@ -211,11 +279,14 @@ final class GroupTable {
     @inline(__always)
     private func findOrInsertBytes(_ key: UnsafeRawPointer?, _ length: Int, _ hash: UInt64) throws -> Int32 {
         let slots = self.slots.unsafelyUnwrapped
+        let tag = hash & Self.tagMask
         var pos = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let g = slots[pos]
-            if g < 0 { break }
-            if hashes[Int(g)] == hash {
+            let slot = slots[pos]
+            if slot == 0 { break }
+            if slot & Self.tagMask == tag {
+                // The tag stands in for the full hash: comparing that too would cost another miss.
+                let g = Self.group(slot)
                 let a = keyOffsets[Int(g)], b = keyOffsets[Int(g) + 1]
                 if b - a == length && g != nullGroup && bytesEqual(arena.base.map { UnsafeRawPointer($0 + a) }, key, length) { return g }
             }
@@ -231,7 +302,7 @@ final class GroupTable {
     private func insert(at pos: Int, hash: UInt64) throws -> Int32 {
         try checkRoom()
         let id = Int32(count)
-        slots.unsafelyUnwrapped[pos] = id
+        slots.unsafelyUnwrapped[pos] = Self.slot(hash, id)
         try hashes.append(hash)
         count += 1
         if count * 2 > capacity { try grow() }
@@ -248,12 +319,12 @@ final class GroupTable {
 
     private func grow() throws {
         let newCapacity = capacity * 2
-        let newSlots = try allocate(newCapacity, of: Int32(-1), for: "a hash table's slots")
+        let newSlots = try allocateZeroed(newCapacity, for: "a hash table's slots")
         let newMask = newCapacity - 1
         for g in 0..<count where Int32(g) != nullGroup {
             var pos = Int(truncatingIfNeeded: hashes[g]) & newMask
-            while newSlots[pos] >= 0 { pos = (pos + 1) & newMask }
-            newSlots[pos] = Int32(g)
+            while newSlots[pos] != 0 { pos = (pos + 1) & newMask }
+            newSlots[pos] = Self.slot(hashes[g], Int32(g))
         }
         free(slots)
         slots = newSlots
@@ -340,7 +411,7 @@ final class GroupTable {
         var out: [Range<Int>] = []
         var start = 0
         while start < count {
-            var end = Swift.min(count, start + maxRows)
+            var end = start + Swift.min(maxRows, count - start)
             if shape != .long {
                 // Binary search for the longest run within the byte limit (offsets only grow).
                 var low = start + 1, high = end

@@ -62,14 +62,12 @@ func bytesEqual(_ a: UnsafeRawPointer?, _ b: UnsafeRawPointer?, _ n: Int) -> Boo
     return memcmp(a, b, n) == 0
 }
 
-/// `count` values of T in fresh malloc'd memory, each `value`; an OUT_OF_MEMORY error if refused.
-func allocate<T: BitwiseCopyable>(_ count: Int, of value: T, for what: String) throws -> UnsafeMutablePointer<T> {
-    let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
-    guard !overflow, let raw = malloc(Swift.max(bytes, 1)) else {
-        throw EmberError(.outOfMemory, "cannot allocate \(overflow ? "more than \(Int.max)" : String(bytes)) bytes for \(what)",
+/// `count` zeroed UInt64 values in fresh memory (calloc: large tables start as untouched zero pages);
+/// an OUT_OF_MEMORY error if refused.
+func allocateZeroed(_ count: Int, for what: String) throws -> UnsafeMutablePointer<UInt64> {
+    guard let raw = calloc(Swift.max(count, 1), MemoryLayout<UInt64>.stride) else {
+        throw EmberError(.outOfMemory, "cannot allocate \(count) × 8 bytes for \(what)",
                          hint: "give executors more memory or use more shuffle partitions")
     }
-    let p = raw.bindMemory(to: T.self, capacity: count)
-    p.initialize(repeating: value, count: count)
-    return p
+    return raw.bindMemory(to: UInt64.self, capacity: count)
 }

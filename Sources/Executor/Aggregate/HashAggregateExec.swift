@@ -9,6 +9,10 @@
 //               (GroupTable.pieces); after spills, each bucket is aggregated on its own (less
 //               memory each), as SpillLevel allows
 //
+// A Final aggregate expecting many rows (a reducer knows them from its map outputs) holds its
+// input in hash partitions (RadixPartitions) behind a small table, and aggregates each partition at
+// the end with a table that fits in the cache; refused memory, it spills them as it would a table.
+//
 // Partial aggregation backs off (PartialBackOff): a table that barely reduces is emitted and later
 // rows pass straight through as one-row partial buffers (PartialPassThrough). So does a Partial
 // aggregate that cannot reserve even an empty table.
@@ -24,10 +28,16 @@
     @_spi(EmberInternal) public var spillDirectory: String?
     /// Unique per task attempt: names spill files.
     @_spi(EmberInternal) public var taskId: TaskID
-    @_spi(EmberInternal) public init(memory: (any MemoryReservation)?, spillDirectory: String?, taskId: TaskID) {
+    /// Rows the aggregate will be given, when known (a reducer's map outputs count them): a Final
+    /// aggregate sizes its table for that many groups up front, as far as its memory allows.
+    @_spi(EmberInternal) public var expectedRows: Int?
+    /// Expecting at least this many rows, a Final aggregate holds them in hash partitions.
+    @_spi(EmberInternal) public var partitionMinRows = RadixPartitions.minExpectedRows
+    @_spi(EmberInternal) public init(memory: (any MemoryReservation)?, spillDirectory: String?, taskId: TaskID, expectedRows: Int? = nil) {
         self.memory = memory
         self.spillDirectory = spillDirectory
         self.taskId = taskId
+        self.expectedRows = expectedRows
     }
 }
 
@@ -52,8 +62,16 @@
     var rowsSeen = 0
     var passThrough = false
     var spill: AggregateSpill?
+    /// A Final aggregate's input split by hash, at high cardinality (nil: one table).
+    var partitions: RadixPartitions?
+    /// Partitioning, the small table stopped paying (it merged few rows): rows go straight to the
+    /// partitions.
+    var partitionDirectly = false
+    var rowsSinceFlush = 0
     /// Inside `consume` or `finish`: the table is in use, so it cannot be spilled for someone else.
     var busy = false
+    /// The first table was sized for the expected rows (or could not be): later tables grow.
+    var sizedForExpectedRows = false
 
     // METRICS
     @_spi(EmberInternal) public private(set) var spillCount = 0
@@ -65,11 +83,13 @@
     @_spi(EmberInternal) public convenience init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
                             downstream: any BatchConsumer, resources: AggregateResources? = nil) {
         self.init(mode: mode, keys: keys, aggregates: aggregates, schema: schema, downstream: downstream, resources: resources,
-                  level: .top)
+                  level: .top, partitionInput: true)
     }
 
+    /// `partitionInput`: whether many expected rows make it hold its input in hash partitions (not
+    /// for a partition's own aggregate).
     init(mode: AggregateMode, keys: [BoundExpression], aggregates: [BoundAggregate], schema: StructType,
-         downstream: any BatchConsumer, resources: AggregateResources?, level: SpillLevel) {
+         downstream: any BatchConsumer, resources: AggregateResources?, level: SpillLevel, partitionInput: Bool) {
         self.mode = mode
         self.keys = keys
         self.aggregates = aggregates
@@ -85,6 +105,10 @@
         }
         self.bufferOffsets = offsets
         memory = TableReservation(Self.holdsMemory(keys: keys) ? resources?.memory : nil)
+        // Partitions hold rows, not groups: only an aggregate that may spill them holds them.
+        if mode == .final, !keys.isEmpty, partitionInput, level.maySpill, let rows = resources?.expectedRows, rows >= resources?.partitionMinRows ?? .max {
+            partitions = RadixPartitions(expectedRows: rows)
+        }
         (table, accumulators) = Self.freshState(keys: keys, aggregates: aggregates)
         if mode == .final && Self.holdsMemory(keys: keys) { resources?.memory?.register(spiller: self) }
     }
@@ -109,6 +133,16 @@
             try downstream.consume(try PartialPassThrough.convert(batch, keys: keys, aggregates: aggregates, schema: schema))
             return
         }
+        if partitionDirectly, let partitions {
+            let keyColumns = try keys.map { try $0.evaluate(batch) }
+            var columns = keyColumns
+            for (k, a) in aggregates.enumerated() { columns += batch.columns[bufferOffsets[k]..<(bufferOffsets[k] + a.bufferTypes.count)] }
+            partitions.addPending(ColumnarBatch(schema: partialSchema, columns: columns, numRows: n), keys: keyColumns)
+            rowsSeen += n
+            try reserveForGrowth()
+            return
+        }
+        if table.count == 0 { try sizeTableForExpectedRows() }
         if try table.count == 0 && !memory.cover(table.initialBytes) {
             // Not even an empty table fits: nothing could be emitted or spilled to make room.
             guard mode == .partial else { throw outOfMemory("cannot reserve \(table.initialBytes) bytes for an empty hash table") }
@@ -136,12 +170,30 @@
             }
         }
         rowsSeen += n
+        rowsSinceFlush += n
+        // Flushed before a next batch could make the table grow past the size it was given.
+        if partitions != nil && table.count > RadixPartitions.flushGroups - ColumnarBatch.defaultCapacity { try flushToPartitions() }
         if mode == .partial && !keys.isEmpty && PartialBackOff.applies(rows: rowsSeen, groups: table.count) {
             passThrough = true
             try emitTable()
             return
         }
         try reserveForGrowth()
+    }
+
+    /// A Final aggregate told how many rows it will be given sizes its first table for that many
+    /// groups (at most), when free memory allows: the table then never grows and rehashes. Rows
+    /// bound the groups from above; below a few thousand, growing costs nothing worth reserving for.
+    private func sizeTableForExpectedRows() throws {
+        guard !sizedForExpectedRows else { return }
+        sizedForExpectedRows = true
+        guard mode == .final, !keys.isEmpty, !partitionDirectly, var rows = resources?.expectedRows, rows > 4096 else { return }
+        if partitions != nil { rows = Swift.min(rows, RadixPartitions.flushGroups) }
+        guard table.initialCapacity < 2 * rows else { return }
+        let bytes = GroupTable.slotBytes(groups: rows) + rows * (16 + aggregates.reduce(0) { $0 + 9 * $1.bufferTypes.count })
+        guard memory.coverFromFree(stateBytes + bytes) else { return }
+        try table.reserve(groups: rows)
+        for acc in accumulators { acc.reserve(rows) }
     }
 
     /// The one group of an aggregate without keys (it exists even without input).
@@ -152,7 +204,7 @@
 
     /// Bytes the table and accumulators hold now (estimated).
     var stateBytes: Int {
-        table.memoryBytes + table.count * aggregates.reduce(0) { $0 + 9 * $1.bufferTypes.count }
+        (partitions?.bytes ?? 0) + table.memoryBytes + table.count * aggregates.reduce(0) { $0 + 9 * $1.bufferTypes.count }
             + accumulators.reduce(0) { $0 + $1.variableBytes }
     }
 
@@ -198,21 +250,39 @@
 
     /// The table's rows in pieces of at most a batch: keys ++ buffers (the partial format), or keys
     /// ++ results.
-    private func forEachPiece(results: Bool, _ body: (ColumnarBatch) throws -> Void) throws {
+    func forEachPiece(results: Bool, maxRows: Int = ColumnarBatch.defaultCapacity,
+                      _ body: (ColumnarBatch, Range<Int>) throws -> Void) throws {
         if keys.isEmpty { try ensureGlobalGroup() }
         let pieceSchema = results ? schema : partialSchema
-        for groups in table.pieces() {
+        for groups in table.pieces(maxRows: maxRows) {
             var columns = table.keyColumns(groups)
             for acc in accumulators {
                 if results { columns.append(acc.result(groups)) } else { columns.append(contentsOf: acc.buffers(groups)) }
             }
-            try body(ColumnarBatch(schema: pieceSchema, columns: columns, numRows: groups.count))
+            try body(ColumnarBatch(schema: pieceSchema, columns: columns, numRows: groups.count), groups)
+        }
+    }
+
+    /// Moves the table's rows into the hash partitions and starts a new table, keeping the
+    /// reservation (the partitions hold what the table held, and more).
+    func flushToPartitions(startNewTable: Bool = true) throws {
+        guard let partitions, table.count > 0 else { return }
+        // Keys that mostly did not repeat within the table's rows: probing it is not worth its cost.
+        if table.count * 2 > rowsSinceFlush { partitionDirectly = true }
+        rowsSinceFlush = 0
+        try forEachPiece(results: false, maxRows: .max) { piece, groups in
+            table.withHashes(groups) { partitions.add(piece, hashes: $0) }
+        }
+        (table, accumulators) = Self.freshState(keys: keys, aggregates: aggregates)
+        if startNewTable {
+            sizedForExpectedRows = false
+            try sizeTableForExpectedRows()
         }
     }
 
     /// Partial mode: sends the table's rows downstream and starts over.
     private func emitTable() throws {
-        try forEachPiece(results: false) { try downstream.consume($0) }
+        try forEachPiece(results: false) { piece, _ in try downstream.consume(piece) }
         resetState()
     }
 
@@ -226,8 +296,14 @@
                                        keyCount: keys.count, schema: partialSchema)
         }
         var pieces: [ColumnarBatch] = []
-        try forEachPiece(results: false) { pieces.append($0) }
+        try forEachPiece(results: false) { piece, _ in pieces.append(piece) }
         memoryBytesSpilled += Int64(stateBytes)
+        if let partitions {
+            // The partitions go to disk with the table; from here on, the aggregate is one table.
+            pieces.append(contentsOf: partitions.takeAll())
+            self.partitions = nil
+            partitionDirectly = false
+        }
         resetState()
         let before = spill?.bytes ?? 0
         try spill?.add(pieces)
@@ -238,7 +314,7 @@
     /// A Final aggregate taking input spills its table into hash buckets when another consumer of
     /// the task needs memory (a partial one would have to emit it, which it cannot do from here).
     @_spi(EmberInternal) public func spillForOtherConsumer() throws -> Int {
-        guard mode == .final, !busy, !passThrough, table.count > 0, level.maySpill, resources?.spillDirectory != nil else { return 0 }
+        guard mode == .final, !busy, !passThrough, holdsRows, level.maySpill, resources?.spillDirectory != nil else { return 0 }
         let held = memory.reserved
         try spillTable()
         return held
@@ -248,13 +324,18 @@
         busy = true
         // Emitting, it can no longer be asked to spill: above its fair share, it spills first so the
         // operator it feeds finds room (the buckets are then aggregated one at a time).
-        if mode == .final, spill == nil, table.count > 0, !memory.withinFairShare(memory.reserved), level.maySpill,
-           resources?.spillDirectory != nil {
+        let maySpill = mode == .final && level.maySpill && resources?.spillDirectory != nil
+        if partitions != nil, spill == nil {
+            try flushToPartitions(startNewTable: false)
+            if try !maySpill || (memory.cover(stateBytes) && memory.withinFairShare(memory.reserved)) { return try finishPartitions() }
+            try spillTable()
+        }
+        if spill == nil, holdsRows, !memory.withinFairShare(memory.reserved), maySpill {
             try spillTable()
         }
         guard let spill else {
             do {
-                try forEachPiece(results: mode == .final) { try downstream.consume($0) }
+                try forEachPiece(results: mode == .final) { piece, _ in try downstream.consume(piece) }
             } catch is PipelineStop {}
             resetState()
             try downstream.finish()
@@ -265,13 +346,15 @@
             spill.remove()
             self.spill = nil
         }
-        if table.count > 0 { try spillTable() }
+        if holdsRows { try spillTable() }
         let forward = ForwardingConsumer(downstream)
-        for bucket in 0..<AggregateSpill.bucketCount {
+        for bucket in 0..<AggregateSpill.bucketCount where !forward.stopped {
             let rows = spill.rows(inBucket: bucket)
             guard rows > 0 else { continue }
+            var bucketResources = resources
+            bucketResources?.expectedRows = Int(rows)
             let aggregate = HashAggregateExec(mode: .final, keys: keys, aggregates: aggregates, schema: schema, downstream: forward,
-                                              resources: resources, level: level.bucket(rows: rows, of: spill.rows))
+                                              resources: bucketResources, level: level.bucket(rows: rows, of: spill.rows), partitionInput: true)
             defer {
                 spillCount += aggregate.spillCount
                 memoryBytesSpilled += aggregate.memoryBytesSpilled
@@ -284,10 +367,47 @@
     }
 }
 
-/// Passes batches on but not the end of input (bucket aggregates share one downstream).
+extension HashAggregateExec {
+    /// Whether the aggregate holds rows (in its table or its partitions).
+    var holdsRows: Bool { table.count > 0 || (partitions?.totalRows ?? 0) > 0 }
+
+    /// Final mode with hash partitions holding all the input (the table emptied into them, their
+    /// bytes reserved): each partition is aggregated by a table sized for its rows.
+    func finishPartitions() throws {
+        guard let partitions else { return }
+        partitions.sealPending()
+        let forward = ForwardingConsumer(downstream)
+        for p in 0..<partitions.count where partitions.rows[p] > 0 && !forward.stopped {
+            var partitionResources = resources
+            partitionResources?.expectedRows = partitions.rows[p]
+            let aggregate = HashAggregateExec(mode: .final, keys: keys, aggregates: aggregates, schema: schema, downstream: forward,
+                                              resources: partitionResources, level: level, partitionInput: false)
+            defer {
+                spillCount += aggregate.spillCount
+                memoryBytesSpilled += aggregate.memoryBytesSpilled
+                diskBytesSpilled += aggregate.diskBytesSpilled
+            }
+            try partitions.forEachBatch(ofPartition: p, schema: partialSchema) { try aggregate.consume($0) }
+            try aggregate.finish()
+        }
+        _ = partitions.takeAll()
+        self.partitions = nil
+        memory.release()
+        try downstream.finish()
+    }
+}
+
+/// Passes batches on but not the end of input (bucket aggregates share one downstream); remembers
+/// a downstream that wanted no more (PipelineStop), so the rest of the buckets are not aggregated.
 final class ForwardingConsumer: BatchConsumer {
     let downstream: any BatchConsumer
+    private(set) var stopped = false
     init(_ downstream: any BatchConsumer) { self.downstream = downstream }
-    func consume(_ batch: ColumnarBatch) throws { try downstream.consume(batch) }
+    func consume(_ batch: ColumnarBatch) throws {
+        do { try downstream.consume(batch) } catch let stop as PipelineStop {
+            stopped = true
+            throw stop
+        }
+    }
     func finish() throws {}
 }

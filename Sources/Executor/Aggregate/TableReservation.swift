@@ -35,6 +35,15 @@ struct TableReservation {
         return true
     }
 
+    /// Like ``cover(_:)``, but only from free memory: never makes another consumer spill (for
+    /// what is only worth having, such as a table sized ahead of its groups).
+    mutating func coverFromFree(_ needed: Int) -> Bool {
+        guard let memory, needed > reserved else { return true }
+        guard memory.tryGrowFromFree(needed - reserved) else { return false }
+        reserved = needed
+        return true
+    }
+
     /// Whether `bytes` stay within the holder's fair share of the task's memory (what it may hold
     /// while it cannot be asked to spill).
     func withinFairShare(_ bytes: Int) -> Bool { bytes <= memory?.fairShare ?? .max }

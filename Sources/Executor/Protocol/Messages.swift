@@ -75,6 +75,8 @@
     /// A result larger than this (encoded bytes) goes to a result file instead of the status frame
     /// (Spark's spark.task.maxDirectResultSize).
     @_spi(EmberInternal) public var maxDirectResultSize = 1 << 20
+    /// Final aggregates expecting at least this many rows partition them (RadixPartitions).
+    @_spi(EmberInternal) public var aggregatePartitionMinRows = RadixPartitions.minExpectedRows
 
     @_spi(EmberInternal) public init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
                 output: StageOutput, inputs: [TaskInput], compressionLevel: Int32 = 1) {

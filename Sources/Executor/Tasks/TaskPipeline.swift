@@ -104,12 +104,19 @@ final class TaskPipeline {
             try run(child, firstLeaf: firstLeaf, into: CancellationPoint(kill, downstream: filter))
         default:
             guard let child = node.children.first else { throw EmberError(.internal, "operator without input: \(node.nodeText)") }
-            let op = try makeOperator(node, downstream: downstream)
+            let op = try makeOperator(node, downstream: downstream, inputRows: shuffleRows(child, leaf: firstLeaf))
             try run(child, firstLeaf: firstLeaf, into: CancellationPoint(kill, downstream: op))
         }
     }
 
-    func makeOperator(_ node: PhysicalPlan, downstream head: any BatchConsumer) throws -> any BatchConsumer {
+    /// Rows this task reads from `node` when it is a shuffle read (the map outputs' counts), else nil.
+    func shuffleRows(_ node: PhysicalPlan, leaf: Int) -> Int? {
+        guard case .shuffleRead = node, case .shuffle(_, _, _, let blocks)? = inputs[InputKey(leaf: leaf, slots: slotPath)] else { return nil }
+        return Int(clamping: blocks.reduce(Int64(0)) { $0 &+ $1.rows })
+    }
+
+    /// The operator of `node` (one input; `inputRows`: how many rows it will be given, when known).
+    func makeOperator(_ node: PhysicalPlan, downstream head: any BatchConsumer, inputRows: Int?) throws -> any BatchConsumer {
         switch node {
         case .project(let e, let s, _): return ProjectExec(expressions: e, schema: s, downstream: head)
         case .filter(let e, _): return FilterExec(predicate: e, downstream: head)
@@ -120,8 +127,10 @@ final class TaskPipeline {
             cacheWriters.append(writer)
             return writer
         case .hashAggregate(let m, let k, let a, let s, _):
-            let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head,
-                                              resources: resources(for: "HashAggregate(\(m.rawValue))", holdsMemory: HashAggregateExec.holdsMemory(keys: k)))
+            var resources = resources(for: "HashAggregate(\(m.rawValue))", holdsMemory: HashAggregateExec.holdsMemory(keys: k))
+            resources.expectedRows = inputRows
+            resources.partitionMinRows = task.aggregatePartitionMinRows
+            let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head, resources: resources)
             spillers.append(aggregate)
             return aggregate
         case .sort(let o, let c):

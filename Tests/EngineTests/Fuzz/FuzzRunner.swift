@@ -46,6 +46,9 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
     /// spark.sql.adaptive.autoBroadcastJoinThreshold: shuffled joins whose side turns out at most
     /// this big become broadcast joins (nil: autoBroadcastJoinThreshold's value; -1: never).
     var adaptiveBroadcastThreshold: Int64? = nil
+    /// Final aggregates expecting at least this many rows hold them in hash partitions (nil: the
+    /// default, which the fuzzer's small tables never reach).
+    var aggregatePartitionMinRows: Int? = nil
 
     static func forBlock(_ block: UInt64) -> FuzzConfig {
         var rng = SeededRandom(seed: block &* 0x2545_F491_4F6C_DD1D ^ 0xF022)
@@ -66,6 +69,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         // (so seeds recorded before adaptive execution replay with a different configuration).
         config.adaptiveBroadcastThreshold = [nil, nil, -1, 64 << 10, 1 << 30][aside.below(5)]
         if let adaptive = config.adaptiveBroadcastThreshold, adaptive >= 0 { config.broadcastThreshold = -1 }
+        config.aggregatePartitionMinRows = [nil, nil, 0, 50][aside.below(4)]
         return config
     }
 
@@ -86,6 +90,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
             + (preferSortMergeJoin ? ", preferSortMergeJoin" : "")
             + (scanBatchStringBytes.map { ", scanBatchStringBytes \(size(Int64($0)))" } ?? "")
             + (adaptiveBroadcastThreshold.map { ", adaptive.autoBroadcastJoinThreshold \($0 < 0 ? "-1" : size($0))" } ?? "")
+            + (aggregatePartitionMinRows.map { ", aggregatePartitionMinRows \($0)" } ?? "")
     }
 
     func makeSession() throws -> Session {
@@ -98,6 +103,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         config.preferSortMergeJoin = preferSortMergeJoin
         if let scanBatchStringBytes { config.scanBatchStringBytes = scanBatchStringBytes }
         config.adaptiveAutoBroadcastJoinThreshold = adaptiveBroadcastThreshold
+        if let aggregatePartitionMinRows { config.aggregatePartitionMinRows = aggregatePartitionMinRows }
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         config.eventLogDir = nil
         config.uiEnabled = false
