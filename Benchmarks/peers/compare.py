@@ -5,10 +5,12 @@ Runs `ember wordcount` and `ember groupby` (release build) and the same queries 
 each engine limited to 2 threads, best of N wall times per engine (each run is a fresh process,
 so startup is included for every engine), with the peak RSS of the largest process of that run.
 Checks that every engine's result equals Ember's. The jobs: word count; groupBy country, device
-(low cardinality); groupBy user_id (high cardinality: 8.6M groups on the 20M-row clickstream).
+(low cardinality, string keys); groupBy page (1,000 string keys); groupBy user_id (high
+cardinality: 8.6M bigint keys on the 20M-row clickstream). Word count is the high-cardinality
+string-key case when the text has many distinct words (`ember gen text --vocabulary 1M`).
 
     python3 Benchmarks/peers/compare.py --ember .build/release/ember --text text.txt --csv click.csv \
-        [--runs 3] [--skip-spark] [--jobs wordcount,groupby,groupby-user] [--ember-args "--memory 512m"]
+        [--runs 3] [--skip-spark] [--jobs wordcount,groupby,groupby-user,groupby-page] [--ember-args "--memory 512m"]
 
 The peers are installed with pip if missing (polars, duckdb, pyspark; PySpark also needs a Java
 runtime on PATH).
@@ -132,10 +134,10 @@ def main():
     ap.add_argument("--csv", required=True)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--skip-spark", action="store_true")
-    ap.add_argument("--jobs", default="wordcount,groupby,groupby-user")
+    ap.add_argument("--jobs", default="wordcount,groupby,groupby-user")  # also groupby-page
     ap.add_argument("--ember-args", default="", help="more options for every ember command, e.g. \"--memory 512m\"")
     args = ap.parse_args()
-    known = ["wordcount", "groupby", "groupby-user"]
+    known = ["wordcount", "groupby", "groupby-user", "groupby-page"]
     wanted = args.jobs.split(",")
     if any(j not in known for j in wanted):
         ap.error(f"--jobs takes {', '.join(known)}")
@@ -153,6 +155,8 @@ def main():
          lambda o: [args.ember, "groupby", args.csv, "--by", "country,device", "--agg", aggregates, "--output", o] + cluster),
         ("groupby-user", PY_GROUPBY, [args.csv, "user_id"], 1,
          lambda o: [args.ember, "groupby", args.csv, "--by", "user_id", "--agg", aggregates, "--output", o] + cluster),
+        ("groupby-page", PY_GROUPBY, [args.csv, "page"], 1,
+         lambda o: [args.ember, "groupby", args.csv, "--by", "page", "--agg", aggregates, "--output", o] + cluster),
     ]
     peers = [p for p in PEERS if not (args.skip_spark and p == "pyspark")]
     print(f"{'job':<13} {'engine':<8} {'best s':>8} {'runs (s)':<24} {'vs Ember':>9} {'peak RSS':>9}  result")

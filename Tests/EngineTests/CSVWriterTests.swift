@@ -94,6 +94,8 @@ import Testing
         for _ in 0..<20_000 {
             doubles.append(Double(bitPattern: rng.next()))
             doubles.append(Double(Int64.random(in: -10_000_000...10_000_000, using: &rng)) / [1, 10, 100, 1000, 1e6].randomElement(using: &rng)!)
+            // Sums of prices: mostly short decimals, some a rounding error away from one (0.1 + 0.2).
+            doubles.append(Double(Int64.random(in: 0...99_999, using: &rng)) / 100 + Double(Int64.random(in: 0...99_999, using: &rng)) / 100)
         }
         for d in doubles { #expect(text { $0.appendDouble(d) } == formatDouble(d), "\(d)") }
         for v in [Int64.min, .max, 0, -1, 10, 999] + (0..<1000).map({ _ in Int64.random(in: .min ... .max, using: &rng) }) {

@@ -147,6 +147,7 @@ final class OutputBuffer {
         if v == 0 { return appendASCII(v.sign == .minus ? "-0.0" : "0.0") }
         if v < 0 { appendUnchecked(UInt8(ascii: "-")) }
         let magnitude = abs(v)
+        if appendShortDecimal(magnitude) { return }
         // Shortest round-trip digits from Swift's description: "123.45", "0.0001", "1.5e-05", "1e+16".
         var text = magnitude.description
         text.withUTF8 { utf8 in
@@ -202,6 +203,32 @@ final class OutputBuffer {
                 }
             }
         }
+    }
+
+    /// Most doubles in data (prices, sums of them) are decimals with a few places: the fewest
+    /// places d ≤ 3 for which the integer I = round(v × 10^d) gives back v as I / 10^d are the
+    /// shortest digits that round-trip (I has at most 10 digits, far from a double's 15.9, so no
+    /// other decimal that short reads back as v). Printed plainly, as Java does in [1e-3, 1e7):
+    /// "1234.5", "12.0", "0.07". False when v needs more places (then the general path runs).
+    private func appendShortDecimal(_ magnitude: Double) -> Bool {
+        guard magnitude >= 1e-3 && magnitude < 1e7 else { return false }
+        var scale = 1.0
+        var places = 0
+        while places <= 3 {
+            let scaled = (magnitude * scale).rounded()
+            if scaled / scale == magnitude {
+                let digits = Int64(scaled)
+                var unit: Int64 = 1
+                for _ in 0..<places { unit &*= 10 }
+                appendPadded(digits / unit, width: 1)
+                appendUnchecked(UInt8(ascii: "."))
+                if places == 0 { appendUnchecked(UInt8(ascii: "0")) } else { appendPadded(digits % unit, width: places) }
+                return true
+            }
+            scale *= 10
+            places += 1
+        }
+        return false
     }
 
     private func appendASCII(_ text: StaticString) {

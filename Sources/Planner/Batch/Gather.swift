@@ -8,15 +8,34 @@ extension ColumnVector {
         let n = rows.count
         var validity: Bitmap? = nil
         if sources.contains(where: { $0.hasNulls }) {
+            // Each source's validity words by pointer (nil: no nulls), not a column copy per row.
+            let bitmaps = sources.map { $0.validity?.words ?? [] }
             var bits = Bitmap(count: n, value: true)
-            for k in 0..<n where sources[Int(batch[k])].isNull(Int(rows[k])) { bits[k] = false }
+            withExtendedLifetime(bitmaps) {
+                let words = bitmaps.map { $0.withUnsafeBufferPointer { $0 } }
+                for k in 0..<n {
+                    let w = words[Int(batch[k])], r = Int(rows[k])
+                    if !w.isEmpty && (w[r >> 6] >> UInt64(r & 63)) & 1 == 0 { bits[k] = false }
+                }
+            }
             validity = bits
         }
         func fixed<T>(_ extract: (ColumnValues) -> [T]?, _ wrap: ([T]) -> ColumnValues) -> ColumnVector {
             let arrays = sources.map { extract($0.values) ?? [] }
-            let out = [T](unsafeUninitializedCapacity: n) { buffer, count in
-                for k in 0..<n { (buffer.baseAddress! + k).initialize(to: arrays[Int(batch[k])][Int(rows[k])]) }
-                count = n
+            // Each source's storage by pointer (the arrays stay alive and unchanged meanwhile):
+            // indexing an array of arrays per row would retain and release the inner one each time.
+            let out = withExtendedLifetime(arrays) { () -> [T] in
+                let bases = arrays.map { $0.withUnsafeBufferPointer { $0 } }
+                return bases.withUnsafeBufferPointer { bases in
+                    [T](unsafeUninitializedCapacity: n) { buffer, count in
+                        for k in 0..<n {
+                            let source = bases[Int(batch[k])], r = Int(rows[k])
+                            precondition(r >= 0 && r < source.count, "gather: row index out of range")
+                            (buffer.baseAddress! + k).initialize(to: source[r])
+                        }
+                        count = n
+                    }
+                }
             }
             return ColumnVector(wrap(out), validity: validity)
         }
@@ -28,26 +47,32 @@ extension ColumnVector {
         case .timestamp: return fixed({ if case .timestamp(let v) = $0 { return v } else { return nil } }, { .timestamp($0) })
         case .string:
             let arrays: [StringArray] = sources.map { if case .string(let s) = $0.values { return s } else { return StringArray() } }
-            var total = 0
-            for k in 0..<n { total += arrays[Int(batch[k])].length(at: Int(rows[k])) }
-            var offsets = [Int32](repeating: 0, count: n + 1)
-            let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, count in
-                var at = 0
+            // By pointer, as for fixed-width values: no retain and release of a source per row.
+            return withExtendedLifetime(arrays) { () -> ColumnVector in
+                let offsetBases = arrays.map { $0.offsets.withUnsafeBufferPointer { $0 } }
+                let byteBases = arrays.map { $0.bytes.withUnsafeBufferPointer { $0 } }
+                var total = 0
                 for k in 0..<n {
-                    let s = arrays[Int(batch[k])]
-                    let r = Int(rows[k])
-                    let a = Int(s.offsets[r]), b = Int(s.offsets[r + 1])
-                    if b > a {
-                        s.bytes.withUnsafeBufferPointer { src in
-                            (out.baseAddress! + at).update(from: src.baseAddress! + a, count: b - a)
-                        }
-                    }
-                    at += b - a
-                    offsets[k + 1] = Int32(at)
+                    let o = offsetBases[Int(batch[k])], r = Int(rows[k])
+                    precondition(r >= 0 && r + 1 < o.count, "gather: row index out of range")
+                    total += Int(o[r + 1] - o[r])
                 }
-                count = total
+                precondition(total <= Int(Int32.max), "gather: string values exceed 2 GiB in one column")
+                var offsets = [Int32](repeating: 0, count: n + 1)
+                let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, count in
+                    var at = 0
+                    for k in 0..<n {
+                        let source = Int(batch[k]), r = Int(rows[k])
+                        let o = offsetBases[source]
+                        let a = Int(o[r]), b = Int(o[r + 1])
+                        if b > a { (out.baseAddress! + at).update(from: byteBases[source].baseAddress! + a, count: b - a) }
+                        at += b - a
+                        offsets[k + 1] = Int32(at)
+                    }
+                    count = total
+                }
+                return ColumnVector(.string(StringArray(offsets: offsets, bytes: bytes)), validity: validity)
             }
-            return ColumnVector(.string(StringArray(offsets: offsets, bytes: bytes)), validity: validity)
         case .array:
             // Rare on the shuffle path: fall back to per-source takes and a concatenation.
             var parts: [ColumnVector] = []
