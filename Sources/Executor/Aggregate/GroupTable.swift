@@ -204,7 +204,8 @@ final class GroupTable {
         try body(UnsafeBufferPointer(start: hashes.base.map { $0 + groups.lowerBound }, count: groups.count))
     }
 
-    /// Group id of one string key given as bytes (string-keyed tables).
+    /// Group id of one string key given as bytes (string-keyed tables), hashed as a string column's
+    /// row is, so it may be mixed with ``groupIds(keys:numRows:into:)``.
     @inline(__always)
     func groupId(bytes: UnsafeRawPointer?, count: Int) throws -> Int32 {
         try prepare()
@@ -227,8 +228,9 @@ final class GroupTable {
     }
 
     /// Asks for the slot of row `row` (if there is one) ahead of its probe.
-    /// Prefetches ahead of the probe of row `row`: the slot of row `row + distance`, and the key of
-    /// the group in the (by now cached) slot of row `row + distance / 2`, when its tag agrees. Only
+    /// Prefetches ahead of the probe of row `row`: the slot of row `row + distance`; the key (or key
+    /// offsets) of the group in the (by now cached) slot of row `row + distance / 2`, when its tag
+    /// agrees; and for byte keys, the bytes those offsets name for row `row + distance / 4`. Only
     /// hints: what the probe itself reads decides.
     @inline(__always) private func prefetchAhead(_ h: UnsafeBufferPointer<UInt64>, _ row: Int) {
         let slots = self.slots.unsafelyUnwrapped
@@ -242,9 +244,14 @@ final class GroupTable {
         let g = Int(Self.group(slot))
         if shape == .long {
             ember_prefetch(longKeys.base.unsafelyUnwrapped + g)
-        } else {
-            ember_prefetch(keyOffsets.base.unsafelyUnwrapped + g)
+            return
         }
+        ember_prefetch(keyOffsets.base.unsafelyUnwrapped + g)
+        let nearest = row + Self.prefetchDistance / 4
+        let nearHash = h[nearest]
+        let nearSlot = slots[Int(truncatingIfNeeded: nearHash) & mask]
+        guard nearSlot != 0 && nearSlot & Self.tagMask == nearHash & Self.tagMask, let arena = arena.base else { return }
+        ember_prefetch(arena + keyOffsets[Int(Self.group(nearSlot))])
     }
 
     private func probeLongs(_ values: [Int64], _ validity: Bitmap?, _ h: UnsafeBufferPointer<UInt64>, _ ids: UnsafeMutableBufferPointer<Int32>) throws {

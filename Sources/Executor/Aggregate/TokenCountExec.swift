@@ -1,7 +1,12 @@
 // TokenCountExec: runs a TokenCount (the fused word-count partial aggregate). For each string in
 // the column it walks the tokens of the byte-class pattern, lowercases ASCII tokens into a scratch
-// buffer (other tokens through Unicode lowercasing), and counts them in a string-keyed GroupTable.
-// Output rows are the partial aggregate's: [word, count].
+// buffer (other tokens through Unicode lowercasing), and counts them in a string-keyed GroupTable:
+//   - token by token while the table is small enough for the cache;
+//   - past `cachedGroups` groups, in runs of up to a batch of words, which the table hashes at once
+//     and probes with prefetching (a vocabulary of a million words does not fit in the cache: token
+//     by token, each rare word would wait for its slot, then its key offsets, then its bytes).
+// Both hash a word alike, so a table moves from one way to the other. Output rows are the partial
+// aggregate's: [word, count].
 //
 // Memory is bounded as in the general Partial aggregate: the table reserves its growth
 // (TableReservation); when a reservation is refused the table is emitted downstream and a new one
@@ -15,7 +20,10 @@
     let splitter: StringSplitter
     let downstream: any BatchConsumer
     var table: GroupTable
-    var counts: [Int64] = []
+    @exclusivity(unchecked) var counts: [Int64] = []
+    /// The run of tokens being collected, and their group ids once counted.
+    @exclusivity(unchecked) var words = StringArray()
+    @exclusivity(unchecked) var groupIds: [Int32] = []
     var memory: TableReservation
     var tokensSeen = 0
     var passThrough = false
@@ -30,6 +38,9 @@
         self.memory = TableReservation(memory)
         table = Self.freshTable()
     }
+
+    /// Groups up to which the table is probed token by token (it stays in the cache).
+    static let cachedGroups = 1 << 16
 
     static func freshTable() -> GroupTable { GroupTable(keyTypes: [.string], initialCapacity: 1 << 14) }
 
@@ -48,27 +59,42 @@
             try passTokensThrough(s, column.validity)
             return
         }
-        // The counts are moved out while counting (one reference: no copy on write) and back in
-        // before anything can emit the table, which starts the next table's counts empty.
-        var counts = self.counts
-        self.counts = []
-        let table = self.table
-        do {
+        if table.count < Self.cachedGroups {
+            let table = self.table
             tokensSeen += try forEachToken(s, column.validity) { token in
-                let g = try table.groupId(bytes: token.baseAddress, count: token.count)
-                if Int(g) == counts.count { counts.append(1) } else { counts[Int(g)] &+= 1 }
+                let g = Int(try table.groupId(bytes: token.baseAddress, count: token.count))
+                if g == counts.count { counts.append(1) } else { counts[g] &+= 1 }
             }
-        } catch {
-            self.counts = counts
-            throw error
+        } else {
+            tokensSeen += try forEachToken(s, column.validity) { token in
+                words.append(bytes: token)
+                if words.count == ColumnarBatch.defaultCapacity { try countWords() }
+            }
+            try countWords()
         }
-        self.counts = counts
         if PartialBackOff.applies(rows: tokensSeen, groups: table.count) {
             passThrough = true
             try emitTable()
         } else if try !memory.withinFairShare(table.memoryBytes + counts.capacity * 8) || !memory.cover(table.memoryBytes + counts.capacity * 8) {
             try emitTable()
         }
+    }
+
+    /// Counts the collected run of words in the table and starts the next run.
+    private func countWords() throws {
+        let n = words.count
+        guard n > 0 else { return }
+        try table.groupIds(keys: [ColumnVector(.string(words))], numRows: n, into: &groupIds)
+        // The run's new groups took the next ids: their counts start at 0.
+        if counts.count < table.count { counts.append(contentsOf: repeatElement(0, count: table.count - counts.count)) }
+        counts.withUnsafeMutableBufferPointer { c in
+            groupIds.withUnsafeBufferPointer { ids in
+                for r in 0..<n { c[Int(ids[r])] &+= 1 }
+            }
+        }
+        words.offsets.removeAll(keepingCapacity: true)
+        words.offsets.append(0)
+        words.bytes.removeAll(keepingCapacity: true)
     }
 
     /// Calls `body` with every token of the column's strings (lowercased, empty ones dropped, as the
