@@ -42,8 +42,14 @@ enum GatherEncoder {
             let words = (n + 63) >> 6
             let w = out.reserveTail(words * 8).bindMemory(to: UInt64.self, capacity: words)
             w.initialize(repeating: 0, count: words)
-            for k in 0..<n where !sources[Int(batch[k])].isNull(Int(rows[k])) {
-                w[k >> 6] |= 1 << UInt64(k & 63)
+            // Each source's validity words by pointer (empty: no nulls), not a column copy per row.
+            let bitmaps = sources.map { $0.validity?.words ?? [] }
+            withExtendedLifetime(bitmaps) {
+                let sourceWords = bitmaps.map { $0.withUnsafeBufferPointer { $0 } }
+                for k in 0..<n {
+                    let v = sourceWords[Int(batch[k])], r = Int(rows[k])
+                    if v.isEmpty || (v[r >> 6] >> UInt64(r & 63)) & 1 == 1 { w[k >> 6] |= 1 << UInt64(k & 63) }
+                }
             }
             out.commit(words * 8)
         }

@@ -137,8 +137,9 @@ final class GroupTable {
         }
     }
 
-    /// Maps each row of the key columns to its group id, creating groups for new keys.
-    func groupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32]) throws {
+    /// Maps each row of the key columns to its group id, creating groups for new keys. `hashes`: the
+    /// rows' key hashes when the caller has them (FixedSeedHash.hashRows with the aggregate seed).
+    func groupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32], hashes: [UInt64]? = nil) throws {
         try prepare()
         if let lookup = dictionaryLookup, !lookup.disabled {
             let dictionaries = keys.compactMap(\.dictionary)
@@ -154,12 +155,16 @@ final class GroupTable {
                 if done { return }
             }
         }
-        try plainGroupIds(keys: keys, numRows: n, into: &out)
+        try plainGroupIds(keys: keys, numRows: n, into: &out, hashes: hashes)
     }
 
     /// ``groupIds(keys:numRows:into:)`` from the key values: hashed per batch, probed per row.
-    private func plainGroupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32]) throws {
-        FixedSeedHash.hashRows(keys, numRows: n, seed: FixedSeedHash.aggregateSeed, into: &rowHashes)
+    private func plainGroupIds(keys: [ColumnVector], numRows n: Int, into out: inout [Int32], hashes: [UInt64]? = nil) throws {
+        if let hashes, hashes.count == n {
+            rowHashes = hashes
+        } else {
+            FixedSeedHash.hashRows(keys, numRows: n, seed: FixedSeedHash.aggregateSeed, into: &rowHashes)
+        }
         if out.count != n { out = [Int32](repeating: 0, count: n) }
         try out.withUnsafeMutableBufferPointer { ids in
             try rowHashes.withUnsafeBufferPointer { h in

@@ -123,7 +123,11 @@
 
     deinit { memory.release() }
 
-    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws {
+    @_spi(EmberInternal) public func consume(_ batch: ColumnarBatch) throws { try consume(batch, keyHashes: nil) }
+
+    /// `keyHashes`: the rows' key hashes, when known (as FixedSeedHash.hashRows gives them with the
+    /// aggregate seed), so the table does not hash the keys again.
+    func consume(_ batch: ColumnarBatch, keyHashes: [UInt64]?) throws {
         let n = batch.numRows
         if n == 0 { return }
         let wasBusy = busy
@@ -155,7 +159,7 @@
             if groupIds.count != n { groupIds = [Int32](repeating: 0, count: n) }
         } else {
             let keyColumns = try keys.map { try $0.evaluate(batch) }
-            try table.groupIds(keys: keyColumns, numRows: n, into: &groupIds)
+            try table.groupIds(keys: keyColumns, numRows: n, into: &groupIds, hashes: keyHashes)
             for acc in accumulators { acc.resize(table.count) }
         }
         switch mode {
@@ -325,9 +329,16 @@
         // Emitting, it can no longer be asked to spill: above its fair share, it spills first so the
         // operator it feeds finds room (the buckets are then aggregated one at a time).
         let maySpill = mode == .final && level.maySpill && resources?.spillDirectory != nil
-        if partitions != nil, spill == nil {
+        if let partitions, spill == nil {
             try flushToPartitions(startNewTable: false)
-            if try !maySpill || (memory.cover(stateBytes) && memory.withinFairShare(memory.reserved)) { return try finishPartitions() }
+            // The partitions stay while each is aggregated: they and the largest one's table must fit
+            // (the aggregates of the partitions reserve from the same memory, after the partitions).
+            let largest = partitions.rows.max() ?? 0
+            let room = stateBytes + GroupTable.slotBytes(groups: largest) + largest * (16 + aggregates.reduce(0) { $0 + 9 * $1.bufferTypes.count })
+            if try !maySpill || (memory.cover(room) && memory.withinFairShare(room)) {
+                memory.shrink(to: stateBytes)
+                return try finishPartitions()
+            }
             try spillTable()
         }
         if spill == nil, holdsRows, !memory.withinFairShare(memory.reserved), maySpill {
@@ -376,7 +387,8 @@ extension HashAggregateExec {
     func finishPartitions() throws {
         guard let partitions else { return }
         partitions.sealPending()
-        let forward = ForwardingConsumer(downstream)
+        // Small partitions give small pieces: joined into batches, they do not burden what follows.
+        let forward = ForwardingConsumer(downstream, coalescing: ColumnarBatch.defaultCapacity)
         for p in 0..<partitions.count where partitions.rows[p] > 0 && !forward.stopped {
             var partitionResources = resources
             partitionResources?.expectedRows = partitions.rows[p]
@@ -387,9 +399,10 @@ extension HashAggregateExec {
                 memoryBytesSpilled += aggregate.memoryBytesSpilled
                 diskBytesSpilled += aggregate.diskBytesSpilled
             }
-            try partitions.forEachBatch(ofPartition: p, schema: partialSchema) { try aggregate.consume($0) }
+            try partitions.forEachBatch(ofPartition: p, schema: partialSchema) { try aggregate.consume($0, keyHashes: $1) }
             try aggregate.finish()
         }
+        do { try forward.flush() } catch is PipelineStop {}
         _ = partitions.takeAll()
         self.partitions = nil
         memory.release()
@@ -399,11 +412,33 @@ extension HashAggregateExec {
 
 /// Passes batches on but not the end of input (bucket aggregates share one downstream); remembers
 /// a downstream that wanted no more (PipelineStop), so the rest of the buckets are not aggregated.
+/// With `coalescing` rows, smaller batches are held and passed on joined (``flush()`` sends the rest).
 final class ForwardingConsumer: BatchConsumer {
     let downstream: any BatchConsumer
+    let coalescing: Int
     private(set) var stopped = false
-    init(_ downstream: any BatchConsumer) { self.downstream = downstream }
+    private var held: [ColumnarBatch] = []
+    private var heldRows = 0
+    init(_ downstream: any BatchConsumer, coalescing: Int = 0) {
+        self.downstream = downstream
+        self.coalescing = coalescing
+    }
     func consume(_ batch: ColumnarBatch) throws {
+        if stopped { throw PipelineStop() }
+        guard coalescing > 0 else { return try forward(batch) }
+        held.append(batch)
+        heldRows += batch.numRows
+        if heldRows >= coalescing { try flush() }
+    }
+    /// Passes on what is held, joined into one batch.
+    func flush() throws {
+        guard !held.isEmpty else { return }
+        let joined = held.count == 1 ? held[0] : ColumnarBatch.concat(held, schema: held[0].schema)
+        held = []
+        heldRows = 0
+        try forward(joined)
+    }
+    private func forward(_ batch: ColumnarBatch) throws {
         do { try downstream.consume(batch) } catch let stop as PipelineStop {
             stopped = true
             throw stop

@@ -31,6 +31,8 @@
     /// as one contiguous run per chunk.
     private struct Chunk {
         let batch: ColumnarBatch
+        /// The rows' key hashes, in the same order: a partition's aggregate does not hash again.
+        let hashes: [UInt64]
         let starts: [Int32]
     }
 
@@ -45,9 +47,10 @@
     /// Bytes held (what the aggregate reserves for them).
     private(set) var bytes = 0
 
-    /// Partitions for about `expectedRows` rows: a power of two, 16 to 1024 of them.
+    /// Partitions for about `expectedRows` rows: a power of two, 2 to 1024 of them (no more than
+    /// `rowsPerPartition` rows each fill, when that is possible).
     init(expectedRows: Int) {
-        var bits = 4
+        var bits = 1
         while bits < 10 && (expectedRows >> bits) > Self.rowsPerPartition { bits += 1 }
         self.bits = bits
         rows = Array(repeating: 0, count: 1 << bits)
@@ -62,8 +65,17 @@
         guard batch.numRows > 0 else { return }
         let (destination, starts) = partitionPositions(hashes)
         let sorted = Self.scatter([batch], to: destination)
-        chunks.append(Chunk(batch: sorted, starts: starts))
-        bytes += sorted.memoryBytes + starts.count * 4
+        let sortedHashes = Self.scatter(hashes, to: destination)
+        chunks.append(Chunk(batch: sorted, hashes: sortedHashes, starts: starts))
+        bytes += sorted.memoryBytes + sortedHashes.count * 8 + starts.count * 4
+    }
+
+    /// `values[k]` moved to `destination[k]`.
+    private static func scatter(_ values: UnsafeBufferPointer<UInt64>, to destination: [Int32]) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: values.count) { out, initialized in
+            for k in 0..<values.count { out[Int(destination[k])] = values[k] }
+            initialized = values.count
+        }
     }
 
     /// Holds rows (keys ++ buffers) as they are; `keys` are their key columns, hashed here as the
@@ -83,10 +95,11 @@
         let (destination, starts) = pendingHashes.withUnsafeBufferPointer { partitionPositions($0) }
         let held = pending.reduce(0) { $0 + $1.memoryBytes } + pendingHashes.count * 8
         let sorted = Self.scatter(pending, to: destination)
+        let sortedHashes = pendingHashes.withUnsafeBufferPointer { Self.scatter($0, to: destination) }
         pending = []
         pendingHashes.removeAll(keepingCapacity: true)
-        chunks.append(Chunk(batch: sorted, starts: starts))
-        bytes += sorted.memoryBytes + starts.count * 4 - held
+        chunks.append(Chunk(batch: sorted, hashes: sortedHashes, starts: starts))
+        bytes += sorted.memoryBytes + sortedHashes.count * 8 + starts.count * 4 - held
     }
 
     /// Where each row goes when the rows are ordered by partition (a counting sort of their hash
@@ -181,18 +194,22 @@
         return ColumnarBatch(schema: schema, columns: columns, numRows: n)
     }
 
-    /// Partition `p`'s rows from every chunk, gathered into batches of at most `maxBatchRows`.
-    func forEachBatch(ofPartition p: Int, schema: StructType, _ body: (ColumnarBatch) throws -> Void) throws {
+    /// Partition `p`'s rows from every chunk, gathered into batches of at most `maxBatchRows`, with
+    /// their key hashes.
+    func forEachBatch(ofPartition p: Int, schema: StructType, _ body: (ColumnarBatch, [UInt64]) throws -> Void) throws {
         sealPending()
         var runs: [Run] = []
         var rows = 0
         func emit() throws {
             guard rows > 0 else { return }
             let columns = schema.fields.indices.map { c in gather(column: c, type: schema.fields[c].dataType, runs: runs, rows: rows) }
+            var hashes: [UInt64] = []
+            hashes.reserveCapacity(rows)
+            for run in runs { hashes.append(contentsOf: chunks[run.chunk].hashes[run.rows]) }
             runs.removeAll(keepingCapacity: true)
             let batch = ColumnarBatch(schema: schema, columns: columns, numRows: rows)
             rows = 0
-            try body(batch)
+            try body(batch, hashes)
         }
         for (i, chunk) in chunks.enumerated() {
             var start = Int(chunk.starts[p])

@@ -48,6 +48,13 @@ struct TableReservation {
     /// while it cannot be asked to spill).
     func withinFairShare(_ bytes: Int) -> Bool { bytes <= memory?.fairShare ?? .max }
 
+    /// Gives back what is reserved beyond `bytes` (a step rounded up, or room that was only checked).
+    mutating func shrink(to bytes: Int) {
+        guard reserved > bytes else { return }
+        memory?.shrink(reserved - Swift.max(bytes, 0))
+        reserved = Swift.max(bytes, 0)
+    }
+
     /// Gives everything back (the table was emitted, spilled or dropped).
     mutating func release() {
         if reserved > 0 { memory?.shrink(reserved) }
