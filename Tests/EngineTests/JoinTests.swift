@@ -170,6 +170,13 @@ import Testing
         let broadcastJoin = l.join(broadcast(r), on: l["k"] === r["k2"] && l["v"] < r["w"], how: "left")
         #expect(try broadcastJoin.explainString(false).contains("BroadcastHashJoin LeftOuter"))
         #expect(renderedRows(try broadcastJoin.collect()) == referenceJoin(left, right, how: "left", nullSafe: false, residual: true))
+        // A sparse probe side: the merge reads past the build rows no probe row wants.
+        let sparse = joinRows(300, seed: 53, keys: 20_000)
+        let s = try session.read.option("header", true).option("inferSchema", true).csv(dir.write("s.csv", joinCSV(sparse, ("k", "v", "s"))))
+        for how in ["inner", "left", "left_semi"] {
+            let joined = s.join(broadcast(r), on: s["k"] === r["k2"] && s["v"] < r["w"], how: how)
+            #expect(renderedRows(try joined.collect()) == referenceJoin(sparse, right, how: how, nullSafe: false, residual: true), "\(how)")
+        }
     }
 
     @Test func joinsWithoutEquiKeysUseNestedLoops() throws {

@@ -80,10 +80,17 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
                 let row = next
                 next += 1
                 if JoinHashTable.hasUnmatchableNull(keys.columns, row, spec.nullSafe) { continue }
-                while let g = group, g.keys.compare(0, keys, row) < 0 {
+                if let g = group, g.keys.compare(0, keys, row) < 0 {
                     try flush()   // records matches in `group`, so read its flags after
                     if let done = group { try finishGroup(done) }
+                    // Build rows no probe row wants are read past, not gathered into groups
+                    // (a broadcast side sorted in every task is mostly such rows).
+                    if !emitter.tracksBuildMatches { try groups.skip(below: keys, row) }
                     group = try groups.next()
+                    while let g = group, g.keys.compare(0, keys, row) < 0 {
+                        try finishGroup(g)
+                        group = try groups.next()
+                    }
                 }
                 guard let g = group, !g.unmatchable, g.keys.compare(0, keys, row) == 0 else { continue }
                 if let run = g.spilled {
@@ -223,6 +230,16 @@ struct KeyGroups {
             position = 0
         }
         return true
+    }
+
+    /// Reads past the rows whose keys sort before row `row` of `probeKeys`, without gathering
+    /// them: for joins that never emit unmatched build rows.
+    mutating func skip(below probeKeys: SortKeys, _ row: Int) throws {
+        while try ensureRow(), let b = batch, let k = keys {
+            let end = b.numRows
+            while position < end && k.compare(position, probeKeys, row) < 0 { position += 1 }
+            if position < end { return }
+        }
     }
 
     mutating func next() throws -> Group? {
