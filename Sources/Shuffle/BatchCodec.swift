@@ -41,6 +41,9 @@
 ///                            count × width bytes); a reader takes them where it expects the type
 /// ```
 ///
+/// A batch whose magic is "EBR1" instead holds a Partial aggregate's raw rows (its keys and its
+/// aggregates' inputs, not the shuffle's schema); only a reader told their schema decodes them.
+///
 /// Offsets always start at 0 and never decrease; bits of the last validity word past `count` are 0.
 /// A top-level column's count equals `numRows`. `bodyLength` lets a reader skip a batch (to count
 /// rows) without decoding it. The codec carries no schema: the reader supplies the expected one and
@@ -48,6 +51,10 @@
 @_spi(EmberInternal) public enum BatchCodec {
     /// "EBT1" as a little-endian u32: the first four bytes of every encoded batch.
     @_spi(EmberInternal) public static let magic: UInt32 = 0x3154_4245
+    /// "EBR1": the first four bytes of a batch of raw rows that a Partial aggregate passed through
+    /// (keys ++ its aggregates' inputs, RawRowsLayout), which the reducer turns into one-row
+    /// partial buffers as it reads them. Laid out as any batch; only the magic and schema differ.
+    @_spi(EmberInternal) public static let rawRowsMagic: UInt32 = 0x3152_4245
     /// Bytes before the first column.
     @_spi(EmberInternal) public static let headerSize = 20
 
@@ -195,10 +202,11 @@
 
     /// Decodes the batch that starts at `offset` and advances `offset` past it. The batch gets
     /// `schema`; its column count and every column's type must match it. Throws an
-    /// ``EmberError`` (code `.execution`, message starting "corrupt batch") on malformed input.
-    @_spi(EmberInternal) public static func decode(_ bytes: UnsafeRawBufferPointer, offset: inout Int, schema: StructType) throws -> ColumnarBatch {
+    /// ``EmberError`` (code `.execution`, message starting "corrupt batch") on malformed input,
+    /// including a batch whose magic is not `magic` (raw rows are decoded only where asked for).
+    @_spi(EmberInternal) public static func decode(_ bytes: UnsafeRawBufferPointer, offset: inout Int, schema: StructType, magic expected: UInt32 = magic) throws -> ColumnarBatch {
         var cursor = try ByteCursor(bytes, at: offset)
-        let (numRows, numCols, end) = try readHeader(&cursor)
+        let (numRows, numCols, end) = try readHeader(&cursor, accepting: expected)
         guard numCols == schema.count else {
             throw corrupt("batch has \(numCols) columns, the schema \(schema.count)", at: offset)
         }
@@ -215,20 +223,28 @@
         return ColumnarBatch(schema: schema, columns: columns, numRows: numRows)
     }
 
+    /// Whether the batch at `offset` holds raw rows (its magic is ``rawRowsMagic``); its header is
+    /// checked when it is decoded.
+    @_spi(EmberInternal) public static func holdsRawRows(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        guard offset >= 0, bytes.count - offset >= 4 else { return false }
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) == rawRowsMagic
+    }
+
     /// Reads the header of the batch at `offset`, checks that its body lies inside `bytes`, and
     /// advances `offset` past the batch without decoding it. Returns its row count.
     @_spi(EmberInternal) public static func skip(_ bytes: UnsafeRawBufferPointer, offset: inout Int) throws -> Int {
         var cursor = try ByteCursor(bytes, at: offset)
-        let (numRows, _, end) = try readHeader(&cursor)
+        let (numRows, _, end) = try readHeader(&cursor, accepting: rawRowsMagic)
         offset = end
         return numRows
     }
 
-    static func readHeader(_ cursor: inout ByteCursor) throws -> (rows: Int, cols: Int, end: Int) {
+    /// Checks the header (the magic is ``magic`` or `also`) and returns where the body ends.
+    static func readHeader(_ cursor: inout ByteCursor, accepting also: UInt32) throws -> (rows: Int, cols: Int, end: Int) {
         let at = cursor.pos
         guard cursor.remaining >= headerSize else { throw corrupt("truncated batch header", at: at) }
         let m = try cursor.u32()
-        guard m == magic else { throw corrupt("bad batch magic 0x\(String(m, radix: 16))", at: at) }
+        guard m == magic || m == also else { throw corrupt("bad batch magic 0x\(String(m, radix: 16))", at: at) }
         let rows = Int(try cursor.u32())
         let cols = Int(try cursor.u32())
         let bodyLength = try cursor.u64()

@@ -9,10 +9,10 @@ enum GatherEncoder {
     /// Appends one encoded batch holding, for k in 0..<n, row `rows[k]` of batch `batch[k]`.
     /// `columns[c][b]` is column c of buffered batch b.
     static func encode(columns: [[ColumnVector]], schema: StructType, batch: UnsafeBufferPointer<Int32>,
-                       rows: UnsafeBufferPointer<Int32>, into out: RawBuffer) {
+                       rows: UnsafeBufferPointer<Int32>, magic: UInt32 = BatchCodec.magic, into out: RawBuffer) {
         let n = rows.count
         let start = out.count
-        out.appendLE(BatchCodec.magic)
+        out.appendLE(magic)
         out.appendLE(UInt32(n))
         out.appendLE(UInt32(columns.count))
         out.appendLE(UInt64(0))

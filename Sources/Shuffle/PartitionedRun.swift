@@ -24,6 +24,8 @@ final class PartitionedRun {
     let numPartitions: Int
     let schema: StructType
     let frameSize: Int
+    /// The first bytes of each encoded batch: BatchCodec's, or its raw-rows magic.
+    var magic = BatchCodec.magic
     private let compressor: ZstdCompressor
     private let batches: [ColumnarBatch]
     /// columnSources[c][b] = column c of batch b.
@@ -136,7 +138,7 @@ final class PartitionedRun {
                 sourceBatch.withUnsafeBufferPointer { bp in
                     sourceRow.withUnsafeBufferPointer { rp in
                         GatherEncoder.encode(columns: columnSources, schema: schema, batch: UnsafeBufferPointer(rebasing: bp[start..<stop]),
-                                             rows: UnsafeBufferPointer(rebasing: rp[start..<stop]), into: buffer)
+                                             rows: UnsafeBufferPointer(rebasing: rp[start..<stop]), magic: magic, into: buffer)
                     }
                 }
                 encodedBytes += Int64(buffer.count)

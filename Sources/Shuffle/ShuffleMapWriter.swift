@@ -57,6 +57,8 @@ import Synchronization
     private var writing = false
     private var batches: [ColumnarBatch] = []
     private var partitionIds: [[Int32]] = []
+    /// The buffered batches are a Partial aggregate's raw rows, of this schema (nil: of `schema`).
+    private var bufferedRawRows: StructType?
     /// Bytes reserved for what is buffered.
     private var reserved = 0
     /// Spill runs, in order (their files go away with them).
@@ -132,8 +134,11 @@ import Synchronization
     /// Bytes held in memory for buffered batches.
     @_spi(EmberInternal) public var bufferedBytes: Int { reserved }
 
-    /// Routes row i of `batch` to reduce partition `partitionIds[i]`.
-    @_spi(EmberInternal) public func write(_ batch: ColumnarBatch, partitionIds ids: [Int32]) throws {
+    /// Routes row i of `batch` to reduce partition `partitionIds[i]`. `rawRows`: the batch holds a
+    /// Partial aggregate's raw rows (its own schema, not the shuffle's), encoded under
+    /// BatchCodec.rawRowsMagic. Buffered batches are all of one kind: a batch of the other kind
+    /// first spills them (a Partial aggregate changes kind at most once).
+    @_spi(EmberInternal) public func write(_ batch: ColumnarBatch, partitionIds ids: [Int32], rawRows: Bool = false) throws {
         try checkOpen("write")
         guard batch.numRows <= Int(Int32.max) else {
             throw EmberError(.internal, "a batch of \(batch.numRows) rows is too large to shuffle; split it")
@@ -141,11 +146,15 @@ import Synchronization
         guard ids.count == batch.numRows else {
             throw EmberError(.internal, "\(ids.count) partition ids for a batch of \(batch.numRows) rows")
         }
-        guard batch.columns.count == schema.count,
-              zip(batch.columns, schema.fields).allSatisfy({ $0.dataType == $1.dataType }) else {
-            throw EmberError(.internal, "batch columns do not match the shuffle schema \(schema)")
+        let expected = rawRows ? batch.schema : schema
+        guard batch.columns.count == expected.count,
+              zip(batch.columns, expected.fields).allSatisfy({ $0.dataType == $1.dataType }) else {
+            throw EmberError(.internal, "batch columns do not match the \(rawRows ? "raw rows' " : "shuffle ")schema \(expected)")
         }
         if batch.numRows == 0 { return }
+        let kind = rawRows ? batch.schema : nil
+        if !batches.isEmpty && kind != bufferedRawRows { try spill() }
+        bufferedRawRows = kind
         let p = UInt32(numPartitions)
         if let bad = ids.first(where: { UInt32(bitPattern: $0) >= p }) {
             throw EmberError(.internal, "partition id \(bad) outside 0..<\(numPartitions)")
@@ -185,7 +194,7 @@ import Synchronization
                                                 numPartitions: numPartitions, schema: schema, frameSize: frameSize, compressor: compressor)
         writer.injectedWriteDevice = injectedWriteDevice
         spillWriter = writer
-        let run = try writer.write(batches, partitionIds: partitionIds)
+        let run = try writer.write(batches, partitionIds: partitionIds, rawRows: bufferedRawRows)
         runs.append(run)
         spillCount += 1
         memoryBytesSpilled += Int64(reserved)
@@ -209,7 +218,8 @@ import Synchronization
                 let data = BackgroundFileWriter(file: try createFile(tmpData))
                 defer { data.discard() }   // stops its thread if an error ends the commit early
                 let inMemory = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions,
-                                              schema: schema, frameSize: frameSize, compressor: compressor)
+                                              schema: bufferedRawRows ?? schema, frameSize: frameSize, compressor: compressor)
+                if bufferedRawRows != nil { inMemory.magic = BatchCodec.rawRowsMagic }
                 let runFiles = try runs.map { try PosixFile.openForReading($0.path) }
                 let runOffsets = runs.map(\.offsets)
                 let copier = SegmentCopier()

@@ -54,6 +54,9 @@
 /// task (not `Sendable`).
 @_spi(EmberInternal) public struct ShuffleReader {
     @_spi(EmberInternal) public let schema: StructType
+    /// How batches of raw rows (BatchCodec.rawRowsMagic, from a Partial aggregate that passed its
+    /// input through) are decoded and turned into batches of `schema`; without it they are an error.
+    @_spi(EmberInternal) public var rawRows: RawRowsExpansion?
     private var decompressor: ZstdDecompressor?
     private let buffer = ScratchBuffer()
 
@@ -145,14 +148,25 @@
         // Frames → batches → body.
         if decompressor == nil { decompressor = try ZstdDecompressor() }
         let schema = self.schema
+        let rawRows = self.rawRows
         var rows: Int64 = 0
         defer { rowsRead += rows }
         try decompressor!.decompressFrames(UnsafeRawBufferPointer(start: bytes, count: length)) { content in
             var at = 0
             while at < content.count {
-                let batch = try BatchCodec.decode(content, offset: &at, schema: schema)
-                rows += Int64(batch.numRows)
-                do { try body(batch) } catch { throw BodyError(error: error) }
+                guard BatchCodec.holdsRawRows(content, at: at) else {
+                    let batch = try BatchCodec.decode(content, offset: &at, schema: schema)
+                    rows += Int64(batch.numRows)
+                    do { try body(batch) } catch { throw BodyError(error: error) }
+                    continue
+                }
+                // Not damage but a plan the map and reduce sides disagree on: not worth a retry.
+                guard let rawRows else {
+                    throw BodyError(error: EmberError(.internal, "a batch of raw rows (a Partial aggregate's pass-through) where this reader expects only \(schema)"))
+                }
+                let raw = try BatchCodec.decode(content, offset: &at, schema: rawRows.schema, magic: BatchCodec.rawRowsMagic)
+                rows += Int64(raw.numRows)
+                do { try body(try rawRows.expand(raw)) } catch { throw BodyError(error: error) }
             }
         }
     }
@@ -181,4 +195,14 @@
 /// mistaken for (and rewrapped as) a fetch failure.
 private struct BodyError: Error {
     let error: any Error
+}
+
+/// Turns a Partial aggregate's raw rows (`schema`) into the shuffle's rows (keys ++ buffers).
+@_spi(EmberInternal) public struct RawRowsExpansion {
+    @_spi(EmberInternal) public let schema: StructType
+    @_spi(EmberInternal) public let expand: (ColumnarBatch) throws -> ColumnarBatch
+    @_spi(EmberInternal) public init(schema: StructType, expand: @escaping (ColumnarBatch) throws -> ColumnarBatch) {
+        self.schema = schema
+        self.expand = expand
+    }
 }

@@ -307,6 +307,7 @@ final class DAGScheduler {
                 task.faults = faults(for: stage.id, partition: partition, attempt: attempt)
                 task.maxDirectResultSize = config.maxDirectResultSize
                 task.aggregatePartitionMinRows = config.aggregatePartitionMinRows
+                task.partialBackOffMinRows = config.partialAggregateBackOffMinRows
                 task.keySummary = keySummaryRequest(for: stage, partition: partition, job: &job)
                 if config.faults.failTasksOnExecutor.map({ String($0) }) == id.value { task.faults.fail = true }
                 job.taskStage[taskId] = (stage.id, tsm.stageAttempt)

@@ -179,6 +179,9 @@ public struct SessionConfig: Sendable {
     /// A Final aggregate expecting at least this many rows holds them in hash partitions that each
     /// aggregate within the cache (RadixPartitions; tests lower it to reach that path on small data).
     public var aggregatePartitionMinRows = 1 << 18
+    /// A Partial aggregate that has taken this many rows and holds nearly as many groups stops
+    /// aggregating and passes its input on raw (tests lower it to reach that path on small data).
+    public var partialAggregateBackOffMinRows = 100_000
     /// collect(), take() and show() fail once the results that arrived exceed this many encoded
     /// bytes (Spark's spark.driver.maxResultSize, 1g; 0 = no limit). Writing a result out streams it
     /// and is not limited.

@@ -33,6 +33,8 @@
     @_spi(EmberInternal) public var expectedRows: Int?
     /// Expecting at least this many rows, a Final aggregate holds them in hash partitions.
     @_spi(EmberInternal) public var partitionMinRows = RadixPartitions.minExpectedRows
+    /// A Partial aggregate judges whether it reduces after this many rows (PartialBackOff).
+    @_spi(EmberInternal) public var backOffMinRows = PartialBackOff.minRows
     @_spi(EmberInternal) public init(memory: (any MemoryReservation)?, spillDirectory: String?, taskId: TaskID, expectedRows: Int? = nil) {
         self.memory = memory
         self.spillDirectory = spillDirectory
@@ -61,6 +63,9 @@
     var memory: TableReservation
     var rowsSeen = 0
     var passThrough = false
+    /// Where passed-through rows go raw (a Partial aggregate feeding a shuffle), and their layout;
+    /// nil: they go on as one-row buffers.
+    let rawOutput: (layout: RawRowsLayout, consumer: any RawRowsConsumer)?
     var spill: AggregateSpill?
     /// A Final aggregate's input split by hash, at high cardinality (nil: one table).
     var partitions: RadixPartitions?
@@ -104,6 +109,12 @@
             next += a.bufferTypes.count
         }
         self.bufferOffsets = offsets
+        if mode == .partial, let consumer = downstream as? any RawRowsConsumer, consumer.acceptsRawRows(keyCount: keys.count),
+           let layout = RawRowsLayout(partialSchema: schema, keyCount: keys.count, aggregates: aggregates) {
+            rawOutput = (layout, consumer)
+        } else {
+            rawOutput = nil
+        }
         memory = TableReservation(Self.holdsMemory(keys: keys) ? resources?.memory : nil)
         // Partitions hold rows, not groups: only an aggregate that may spill them holds them.
         if mode == .final, !keys.isEmpty, partitionInput, level.maySpill, let rows = resources?.expectedRows, rows >= resources?.partitionMinRows ?? .max {
@@ -134,7 +145,11 @@
         busy = true
         defer { busy = wasBusy }
         if passThrough {
-            try downstream.consume(try PartialPassThrough.convert(batch, keys: keys, aggregates: aggregates, schema: schema))
+            if let (layout, consumer) = rawOutput {
+                try consumer.consumeRaw(try layout.rawBatch(batch, keyColumns: try keys.map { try $0.evaluate(batch) }))
+            } else {
+                try downstream.consume(try PartialPassThrough.convert(batch, keys: keys, aggregates: aggregates, schema: schema))
+            }
             return
         }
         if partitionDirectly, let partitions {
@@ -177,7 +192,7 @@
         rowsSinceFlush += n
         // Flushed before a next batch could make the table grow past the size it was given.
         if partitions != nil && table.count > RadixPartitions.flushGroups - ColumnarBatch.defaultCapacity { try flushToPartitions() }
-        if mode == .partial && !keys.isEmpty && PartialBackOff.applies(rows: rowsSeen, groups: table.count) {
+        if mode == .partial && !keys.isEmpty && PartialBackOff.applies(rows: rowsSeen, groups: table.count, minRows: resources?.backOffMinRows ?? PartialBackOff.minRows) {
             passThrough = true
             try emitTable()
             return

@@ -69,7 +69,7 @@ enum PartialBackOff {
     static let minRows = 100_000
     static let minRowsPerGroup = 1.05
 
-    static func applies(rows: Int, groups: Int) -> Bool {
+    static func applies(rows: Int, groups: Int, minRows: Int = minRows) -> Bool {
         rows >= minRows && Double(rows) < Double(groups) * minRowsPerGroup
     }
 }

@@ -85,7 +85,7 @@ final class SortMergeJoin: BatchConsumer, SpillingOperator {
                     if let done = group { try finishGroup(done) }
                     // Build rows no probe row wants are read past, not gathered into groups
                     // (a broadcast side sorted in every task is mostly such rows).
-                    if !emitter.tracksBuildMatches { try groups.skip(below: keys, row) }
+                    if !emitter.tracksBuildMatches { try groups.skip(below: keys, row, kill: kill) }
                     group = try groups.next()
                     while let g = group, g.keys.compare(0, keys, row) < 0 {
                         try finishGroup(g)
@@ -233,9 +233,11 @@ struct KeyGroups {
     }
 
     /// Reads past the rows whose keys sort before row `row` of `probeKeys`, without gathering
-    /// them: for joins that never emit unmatched build rows.
-    mutating func skip(below probeKeys: SortKeys, _ row: Int) throws {
+    /// them: for joins that never emit unmatched build rows. `kill` is checked before each batch:
+    /// a skip may read the whole build side.
+    mutating func skip(below probeKeys: SortKeys, _ row: Int, kill: TaskKillFlag?) throws {
         while try ensureRow(), let b = batch, let k = keys {
+            try kill?.check()
             let end = b.numRows
             while position < end && k.compare(position, probeKeys, row) < 0 { position += 1 }
             if position < end { return }

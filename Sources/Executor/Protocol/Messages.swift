@@ -77,6 +77,8 @@
     @_spi(EmberInternal) public var maxDirectResultSize = 1 << 20
     /// Final aggregates expecting at least this many rows partition them (RadixPartitions).
     @_spi(EmberInternal) public var aggregatePartitionMinRows = RadixPartitions.minExpectedRows
+    /// Partial aggregates judge whether they reduce after this many rows (PartialBackOff).
+    @_spi(EmberInternal) public var partialBackOffMinRows = PartialBackOff.minRows
 
     @_spi(EmberInternal) public init(taskId: TaskID, stageId: StageID, stageAttempt: Int, partition: Int, attempt: Int, plan: PhysicalPlan,
                 output: StageOutput, inputs: [TaskInput], compressionLevel: Int32 = 1) {

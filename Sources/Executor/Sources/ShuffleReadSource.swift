@@ -7,8 +7,10 @@
 
 enum ShuffleReadSource {
     static func read(_ shuffleId: ShuffleID, schema: StructType, reduceId: Int, numPartitions: Int, blocks: [ShuffleBlockRef],
-                     keySummary request: KeySummaryRequest?, metrics: inout TaskMetrics, _ emit: (ColumnarBatch) throws -> Void) throws {
+                     keySummary request: KeySummaryRequest?, rawRows: RawRowsExpansion? = nil, metrics: inout TaskMetrics,
+                     _ emit: (ColumnarBatch) throws -> Void) throws {
         var reader = ShuffleReader(schema: schema)
+        reader.rawRows = rawRows
         var summary = request.flatMap { $0.shuffleId == shuffleId ? KeySummary($0) : nil }
         var rows: Int64 = 0
         defer {

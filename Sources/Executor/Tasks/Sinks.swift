@@ -4,7 +4,7 @@
 @_spi(EmberInternal) import Planner
 @_spi(EmberInternal) import Shuffle
 
-final class ShuffleWriteSink: BatchConsumer {
+final class ShuffleWriteSink: RawRowsConsumer {
     let writer: ShuffleMapWriter
     let partitioning: Partitioning
     var partitioner: HashPartitioner
@@ -23,7 +23,22 @@ final class ShuffleWriteSink: BatchConsumer {
         if case .range(let r) = partitioning { rangePartitioner = try RangePartitioner(r) } else { rangePartitioner = nil }
     }
 
-    func consume(_ batch: ColumnarBatch) throws {
+    func consume(_ batch: ColumnarBatch) throws { try write(batch, rawRows: false) }
+
+    /// Raw rows partition as their keys do: the partitioning reads nothing else.
+    func acceptsRawRows(keyCount: Int) -> Bool {
+        let read: Set<Int>
+        switch partitioning {
+        case .single, .roundRobin: return true
+        case .hash(let keys, _): read = BoundExpression.referencedColumns(keys)
+        case .range(let r): read = BoundExpression.referencedColumns(r.orders.map(\.expression))
+        }
+        return read.allSatisfy { $0 < keyCount }
+    }
+
+    func consumeRaw(_ batch: ColumnarBatch) throws { try write(batch, rawRows: true) }
+
+    private func write(_ batch: ColumnarBatch, rawRows: Bool) throws {
         if batch.numRows == 0 { return }
         rows += Int64(batch.numRows)
         switch partitioning {
@@ -38,7 +53,7 @@ final class ShuffleWriteSink: BatchConsumer {
         case .range:
             try rangePartitioner?.partitionIds(batch, into: &partitionIds)
         }
-        try writer.write(batch, partitionIds: partitionIds)
+        try writer.write(batch, partitionIds: partitionIds, rawRows: rawRows)
     }
 
     func finish() throws {

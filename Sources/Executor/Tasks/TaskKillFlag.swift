@@ -58,7 +58,7 @@ import Synchronization
 }
 
 /// A batch boundary: checks the task's kill flag before passing each batch on.
-final class CancellationPoint: BatchConsumer {
+final class CancellationPoint: RawRowsConsumer {
     let flag: TaskKillFlag
     let downstream: any BatchConsumer
 
@@ -75,6 +75,16 @@ final class CancellationPoint: BatchConsumer {
     func finish() throws {
         try flag.check()
         try downstream.finish()
+    }
+
+    func acceptsRawRows(keyCount: Int) -> Bool {
+        (downstream as? any RawRowsConsumer)?.acceptsRawRows(keyCount: keyCount) ?? false
+    }
+
+    func consumeRaw(_ batch: ColumnarBatch) throws {
+        try flag.check()
+        guard let raw = downstream as? any RawRowsConsumer else { throw EmberError(.internal, "raw rows sent to a consumer that takes none") }
+        try raw.consumeRaw(batch)
     }
 }
 

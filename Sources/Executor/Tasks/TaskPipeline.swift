@@ -29,6 +29,9 @@ final class TaskPipeline {
     var metrics = TaskMetrics()
     private(set) var cacheWriters: [CacheWriteExec] = []
     private var spillers: [any SpillingOperator] = []
+    /// Shuffle reads (by leaf) under a Final aggregate: the raw rows its Partial aggregates passed
+    /// through become one-row buffers as they are read.
+    private var rawRowsByLeaf: [Int: RawRowsLayout] = [:]
 
     init(task: TaskDescription, runner: TaskRunner, memory: TaskMemoryManager?, kill: TaskKillFlag) {
         self.task = task
@@ -105,6 +108,9 @@ final class TaskPipeline {
         default:
             guard let child = node.children.first else { throw EmberError(.internal, "operator without input: \(node.nodeText)") }
             let op = try makeOperator(node, downstream: downstream, inputRows: shuffleRows(child, leaf: firstLeaf))
+            if case .hashAggregate(.final, let keys, let aggregates, _, .shuffleRead(_, let partialSchema, _)) = node {
+                rawRowsByLeaf[firstLeaf] = RawRowsLayout(partialSchema: partialSchema, keyCount: keys.count, aggregates: aggregates)
+            }
             try run(child, firstLeaf: firstLeaf, into: CancellationPoint(kill, downstream: op))
         }
     }
@@ -130,6 +136,7 @@ final class TaskPipeline {
             var resources = resources(for: "HashAggregate(\(m.rawValue))", holdsMemory: HashAggregateExec.holdsMemory(keys: k))
             resources.expectedRows = inputRows
             resources.partitionMinRows = task.aggregatePartitionMinRows
+            resources.backOffMinRows = task.partialBackOffMinRows
             let aggregate = HashAggregateExec(mode: m, keys: k, aggregates: a, schema: s, downstream: head, resources: resources)
             spillers.append(aggregate)
             return aggregate
@@ -160,12 +167,12 @@ final class TaskPipeline {
         var downstream = consumer
         if task.faults.millisPerBatch > 0 { downstream = SlowBatches(millis: task.faults.millisPerBatch, flag: kill, downstream: consumer) }
         do {
-            if let input = inputs[InputKey(leaf: leaf, slots: slotPath)] { try read(node, input, into: downstream) }
+            if let input = inputs[InputKey(leaf: leaf, slots: slotPath)] { try read(node, input, leaf: leaf, into: downstream) }
         } catch is PipelineStop {}
         try downstream.finish()
     }
 
-    private func read(_ node: PhysicalPlan, _ input: TaskInputSource, into downstream: any BatchConsumer) throws {
+    private func read(_ node: PhysicalPlan, _ input: TaskInputSource, leaf: Int, into downstream: any BatchConsumer) throws {
         let emit: (ColumnarBatch) throws -> Void = { try downstream.consume($0) }
         switch (node, input) {
         case (.fileScan(let scan), .fileSplit(let split)):
@@ -177,7 +184,7 @@ final class TaskPipeline {
             }
         case (.shuffleRead(let id, let schema, _), .shuffle(let inputId, let reduceId, let n, let blocks)) where id == inputId:
             try ShuffleReadSource.read(id, schema: schema, reduceId: reduceId, numPartitions: n, blocks: blocks,
-                                       keySummary: task.keySummary, metrics: &metrics, emit)
+                                       keySummary: task.keySummary, rawRows: rawRowsByLeaf[leaf]?.expansion, metrics: &metrics, emit)
         case (.broadcastRead(let id, let schema, let n), .broadcast(let inputId, let partitions)) where id == inputId && partitions.count == n:
             for (reduceId, blocks) in partitions.enumerated() {
                 try ShuffleReadSource.read(id, schema: schema, reduceId: reduceId, numPartitions: n, blocks: blocks,
@@ -186,11 +193,9 @@ final class TaskPipeline {
         case (.cacheRead(let spec), .cacheBlock(let cacheId, let partition)) where spec.id == cacheId:
             try CacheReadSource.read(spec, partition: partition, blocks: runner.blocks, executorId: runner.executorId, emit)
         default:
-            throw EmberError(.internal, "task input \(input) does not fit leaf \(leaf(node))")
+            throw EmberError(.internal, "task input \(input) does not fit leaf \(node.nodeText)")
         }
     }
-
-    private func leaf(_ node: PhysicalPlan) -> String { node.nodeText }
 
     /// Whether the task reads any of these leaves (at the current coalesce slots).
     private func hasInput(leaves: Range<Int>) -> Bool {

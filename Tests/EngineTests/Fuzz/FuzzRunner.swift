@@ -49,6 +49,9 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
     /// Final aggregates expecting at least this many rows hold them in hash partitions (nil: the
     /// default, which the fuzzer's small tables never reach).
     var aggregatePartitionMinRows: Int? = nil
+    /// Partial aggregates judge whether they reduce after this many rows (nil: the default, which
+    /// the fuzzer's small tables seldom reach; low values send their rows on raw).
+    var partialBackOffMinRows: Int? = nil
 
     static func forBlock(_ block: UInt64) -> FuzzConfig {
         var rng = SeededRandom(seed: block &* 0x2545_F491_4F6C_DD1D ^ 0xF022)
@@ -70,6 +73,8 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         config.adaptiveBroadcastThreshold = [nil, nil, -1, 64 << 10, 1 << 30][aside.below(5)]
         if let adaptive = config.adaptiveBroadcastThreshold, adaptive >= 0 { config.broadcastThreshold = -1 }
         config.aggregatePartitionMinRows = [nil, nil, 0, 50][aside.below(4)]
+        var aside2 = SeededRandom(seed: block ^ 0xBAC_0FF)
+        config.partialBackOffMinRows = [nil, nil, 1, 200][aside2.below(4)]
         return config
     }
 
@@ -91,6 +96,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
             + (scanBatchStringBytes.map { ", scanBatchStringBytes \(size(Int64($0)))" } ?? "")
             + (adaptiveBroadcastThreshold.map { ", adaptive.autoBroadcastJoinThreshold \($0 < 0 ? "-1" : size($0))" } ?? "")
             + (aggregatePartitionMinRows.map { ", aggregatePartitionMinRows \($0)" } ?? "")
+            + (partialBackOffMinRows.map { ", partialBackOffMinRows \($0)" } ?? "")
     }
 
     func makeSession() throws -> Session {
@@ -104,6 +110,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         if let scanBatchStringBytes { config.scanBatchStringBytes = scanBatchStringBytes }
         config.adaptiveAutoBroadcastJoinThreshold = adaptiveBroadcastThreshold
         if let aggregatePartitionMinRows { config.aggregatePartitionMinRows = aggregatePartitionMinRows }
+        if let partialBackOffMinRows { config.partialAggregateBackOffMinRows = partialBackOffMinRows }
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         config.eventLogDir = nil
         config.uiEnabled = false
