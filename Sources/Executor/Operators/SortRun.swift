@@ -102,6 +102,7 @@ struct SpilledRunSource: SortedBatchSource {
 struct SortedRowsSource: SortedBatchSource {
     let rows: SortedRows
     private var next = 0
+    private var gatherers: [ColumnGatherer]? = nil
 
     init(_ rows: SortedRows) { self.rows = rows }
 
@@ -109,7 +110,8 @@ struct SortedRowsSource: SortedBatchSource {
         guard next < rows.count else { return nil }
         let end = min(next + ColumnarBatch.defaultCapacity, rows.count)
         defer { next = end }
-        return rows.batch(next..<end)
+        if gatherers == nil { gatherers = rows.gatherers() }
+        return rows.batch(next..<end, gatherers: gatherers)
     }
 }
 

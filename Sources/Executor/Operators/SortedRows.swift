@@ -65,24 +65,27 @@ struct SortedRows {
         self.schema = schema
     }
 
+    /// One gatherer per column, over all the sources: built once for a whole pass of batches.
+    func gatherers() -> [ColumnGatherer] {
+        schema.fields.indices.map { c in ColumnGatherer(sources.map { $0.columns[c] }, type: schema.fields[c].dataType) }
+    }
+
     /// Sorted rows `range` as one batch.
-    func batch(_ range: Range<Int>) -> ColumnarBatch {
+    func batch(_ range: Range<Int>, gatherers: [ColumnGatherer]? = nil) -> ColumnarBatch {
+        let gatherers = gatherers ?? self.gatherers()
         let columns = batchOf[range].withUnsafeBufferPointer { b in
-            rowOf[range].withUnsafeBufferPointer { r in
-                schema.fields.indices.map { c in
-                    ColumnVector.gather(sources.map { $0.columns[c] }, batch: b, rows: r, type: schema.fields[c].dataType)
-                }
-            }
+            rowOf[range].withUnsafeBufferPointer { r in gatherers.map { $0.gather(batch: b, rows: r) } }
         }
         return ColumnarBatch(schema: schema, columns: columns, numRows: range.count)
     }
 
     /// The sorted rows in batches of at most `size` rows.
     func forEachBatch(size: Int = ColumnarBatch.defaultCapacity, _ body: (ColumnarBatch) throws -> Void) throws {
+        let gatherers = gatherers()
         var start = 0
         while start < count {
             let end = min(start + size, count)
-            try body(batch(start..<end))
+            try body(batch(start..<end, gatherers: gatherers))
             start = end
         }
     }

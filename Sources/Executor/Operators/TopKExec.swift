@@ -56,10 +56,11 @@
         kept = []
         let n = min(limit, sorted.count)
         var batches: [ColumnarBatch] = []
+        let gatherers = sorted.gatherers()
         var start = 0
         while start < n {
             let end = min(start + ColumnarBatch.defaultCapacity, n)
-            batches.append(sorted.batch(start..<end))
+            batches.append(sorted.batch(start..<end, gatherers: gatherers))
             start = end
         }
         try emitAll(batches, to: downstream)

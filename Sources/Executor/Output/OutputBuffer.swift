@@ -205,30 +205,26 @@ final class OutputBuffer {
         }
     }
 
-    /// Most doubles in data (prices, sums of them) are decimals with a few places: the fewest
-    /// places d ≤ 3 for which the integer I = round(v × 10^d) gives back v as I / 10^d are the
-    /// shortest digits that round-trip (I has at most 10 digits, far from a double's 15.9, so no
-    /// other decimal that short reads back as v). Printed plainly, as Java does in [1e-3, 1e7):
-    /// "1234.5", "12.0", "0.07". False when v needs more places (then the general path runs).
+    /// Most doubles in data (prices, sums of them) are decimals with a few places: if the integer
+    /// I = round(v × 1000) gives back v as I / 1000, then I / 1000 with its trailing zeros dropped
+    /// is the shortest decimal that round-trips (I has at most 10 digits, far from a double's 15.9,
+    /// so no other decimal that short reads back as v, and a decimal with fewer places is the same
+    /// number). One multiply and one divide, also for the values that need more places. Printed
+    /// plainly, as Java does in [1e-3, 1e7): "1234.5", "12.0", "0.07". False when v needs more
+    /// places (then the general path runs).
     private func appendShortDecimal(_ magnitude: Double) -> Bool {
         guard magnitude >= 1e-3 && magnitude < 1e7 else { return false }
-        var scale = 1.0
-        var places = 0
-        while places <= 3 {
-            let scaled = (magnitude * scale).rounded()
-            if scaled / scale == magnitude {
-                let digits = Int64(scaled)
-                var unit: Int64 = 1
-                for _ in 0..<places { unit &*= 10 }
-                appendPadded(digits / unit, width: 1)
-                appendUnchecked(UInt8(ascii: "."))
-                if places == 0 { appendUnchecked(UInt8(ascii: "0")) } else { appendPadded(digits % unit, width: places) }
-                return true
-            }
-            scale *= 10
-            places += 1
-        }
-        return false
+        // floor(x + 0.5) rather than rounded(), which is a call into libm; the check below
+        // accepts only an integer that gives v back, however it was found.
+        let thousandths = Int64(magnitude * 1000 + 0.5)
+        guard Double(thousandths) / 1000 == magnitude else { return false }
+        var fraction = thousandths % 1000
+        var places = 3
+        while places > 0 && fraction % 10 == 0 { fraction /= 10; places -= 1 }
+        appendPadded(thousandths / 1000, width: 1)
+        appendUnchecked(UInt8(ascii: "."))
+        if places == 0 { appendUnchecked(UInt8(ascii: "0")) } else { appendPadded(fraction, width: places) }
+        return true
     }
 
     private func appendASCII(_ text: StaticString) {
