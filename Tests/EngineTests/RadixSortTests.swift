@@ -52,17 +52,22 @@ import Testing
         }
         // The range partitioner places exact keys by their prefixes where the comparison places
         // them: in the first partition whose bound the key sorts at or before.
+        // Bound counts odd and even, one to eight (the search halves them without branches).
+        let boundSets: [[Int64]] = [[0], [-1, 7], [-2_000, -1, 0, 7, 1_000], [-3_000, -2_000, -5, -1, 0, 7, 1_000, 4_000]]
         for ascending in [true, false] {
-            let order = BoundSortOrder(expression: .column(0, .long), ascending: ascending, nullsFirst: true)
-            let boundKeys: [Int64] = ascending ? [-2_000, -1, 0, 7, 1_000] : [1_000, 7, 0, -1, -2_000]
-            let partitioner = try RangePartitioner(RangePartitioning(orders: [order], numPartitions: 6, bounds: boundKeys.map { [.long($0)] }))
-            #expect(partitioner.boundPrefixes != nil)
-            for batch in batches {
-                var ids: [Int32] = []
-                try partitioner.partitionIds(batch, into: &ids)
-                guard case .long(let keys) = batch.columns[0].values else { continue }
-                let want = keys.map { k in Int32(boundKeys.firstIndex { ascending ? k <= $0 : k >= $0 } ?? boundKeys.count) }
-                #expect(ids == want)
+            for set in boundSets {
+                let order = BoundSortOrder(expression: .column(0, .long), ascending: ascending, nullsFirst: true)
+                let boundKeys: [Int64] = ascending ? set : set.reversed()
+                let partitioner = try RangePartitioner(RangePartitioning(orders: [order], numPartitions: boundKeys.count + 1,
+                                                                         bounds: boundKeys.map { [.long($0)] }))
+                #expect(partitioner.boundPrefixes != nil)
+                for batch in batches {
+                    var ids: [Int32] = []
+                    try partitioner.partitionIds(batch, into: &ids)
+                    guard case .long(let keys) = batch.columns[0].values else { continue }
+                    let want = keys.map { k in Int32(boundKeys.firstIndex { ascending ? k <= $0 : k >= $0 } ?? boundKeys.count) }
+                    #expect(ids == want)
+                }
             }
         }
         // A string key or a key with nulls is not exact: the comparison sort decides.

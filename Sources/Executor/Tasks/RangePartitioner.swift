@@ -41,16 +41,22 @@
         }
         let keys = try SortKeys(batch, orders: orders)
         if let boundPrefixes, SortPrefix.isExact([keys]), let prefixes = SortPrefix.compute(keys, count: batch.numRows) {
-            // prefix(row) ≤ prefix(bound) exactly when the row sorts at or before the bound.
+            // prefix(row) ≤ prefix(bound) exactly when the row sorts at or before the bound, so a
+            // row's partition is the number of bounds below its prefix: a binary search without
+            // branches (keys in random order would mispredict every step of one with them).
+            let n = prefixes.count
+            guard !boundPrefixes.isEmpty else { return out.append(contentsOf: repeatElement(0, count: n)) }
             boundPrefixes.withUnsafeBufferPointer { b in
-                for p in prefixes {
-                    var low = 0, high = b.count
-                    while low < high {
-                        let mid = (low + high) / 2
-                        if p <= b[mid] { high = mid } else { low = mid + 1 }
+                out.append(contentsOf: (0..<n).lazy.map { i -> Int32 in
+                    let p = prefixes[i]
+                    var base = 0, length = b.count
+                    while length > 1 {
+                        let half = length / 2
+                        base += b[base + half] < p ? half : 0
+                        length -= half
                     }
-                    out.append(Int32(low))
-                }
+                    return Int32(base + (b[base] < p ? 1 : 0))
+                })
             }
             return
         }
