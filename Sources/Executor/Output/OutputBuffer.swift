@@ -148,9 +148,12 @@ final class OutputBuffer {
         if v < 0 { appendUnchecked(UInt8(ascii: "-")) }
         let magnitude = abs(v)
         if appendShortDecimal(magnitude) { return }
-        // Shortest round-trip digits from Swift's description: "123.45", "0.0001", "1.5e-05", "1e+16".
-        var text = magnitude.description
-        text.withUTF8 { utf8 in
+        // Shortest round-trip digits as Swift prints them: "123.45", "0.0001", "1.5e-05", "1e+16",
+        // written into a stack buffer (DigitSink), not a String allocated per value.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DigitSink.capacity) { textBuffer in
+            var sink = DigitSink(textBuffer.baseAddress!)
+            magnitude.write(to: &sink)
+            let utf8 = UnsafeBufferPointer(start: textBuffer.baseAddress, count: sink.count)
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { dig in   // on the stack
                 var n = 0
                 var exponent = 0            // scientific exponent: value = d.ddd × 10^exponent
@@ -231,4 +234,27 @@ final class OutputBuffer {
         append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+}
+
+/// Receives a double's printed digits (`Double.write(to:)` hands them over as ASCII bytes, without
+/// making a String) into a buffer of `capacity` bytes; longer text is cut, which a double's
+/// shortest form (at most 24 characters) never is.
+struct DigitSink: TextOutputStream {
+    static let capacity = 40
+    private let base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        for byte in buffer where count < Self.capacity {
+            base[count] = byte
+            count += 1
+        }
+    }
+
+    mutating func write(_ string: String) {
+        var text = string
+        text.withUTF8 { _writeASCII($0) }
+    }
 }
