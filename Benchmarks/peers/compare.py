@@ -28,7 +28,7 @@ def ensure_peers(skip_spark):
 PY_WORDCOUNT = {
 "polars": r'''
 import polars as pl, sys
-df = (pl.scan_csv(sys.argv[1], has_header=False, new_columns=["value"], separator="\x01", quote_char=None)
+df = (pl.scan_csv(sys.argv[1], has_header=False, new_columns=["value"], separator="\x01", quote_char=None, encoding="utf8-lossy")
       .select(pl.col("value").str.extract_all(r"[A-Za-z]+").alias("word")).explode("word")
       .drop_nulls().select(pl.col("word").str.to_lowercase())
       .group_by("word").agg(pl.len().alias("count")).sort(["count", "word"], descending=[True, False]).collect())

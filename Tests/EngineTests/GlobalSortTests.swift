@@ -1,8 +1,9 @@
 // Sorts through real executors: a sort below other operators is a range exchange whose partitions
 // are in global order (each sorted, the last key of one ≤ the first of the next), with skewed and
 // all-equal keys and memory small enough to spill; orderBy + limit (top-K) equals a full sort and
-// limit; a grouped result sorted by its keys shuffles once; sortWithinPartitions sorts each
-// partition without a shuffle.
+// limit; a grouped result sorted by its keys shuffles once; a result sorted by an aggregate's value
+// reads the shuffle its sampling job wrote; sortWithinPartitions sorts each partition without a
+// shuffle.
 
 @testable import Engine
 import Foundation
@@ -156,6 +157,48 @@ import Testing
             #expect(zip(byK, byK.dropFirst()).allSatisfy { SortReference.compare($0, $1, [(0, true, false)]) <= 0 })
             // Sorted by an aggregate's value: the sort needs its own exchange.
             #expect(try aggregated.orderBy(col("n").desc()).select(col("n")).explainString().components(separatedBy: "Exchange").count == 3)
+        }
+    }
+
+    /// Sorted by an aggregate's value, the sort's sampling job runs the aggregate's map stage; the
+    /// query's own job reads that shuffle instead of writing it again (its map stage is skipped),
+    /// and still gets the reference answer when an executor, and the map outputs it held, die
+    /// between or during the jobs.
+    @Test func aSortOfAnAggregatesValueReadsTheShuffleItsSamplingJobWrote() throws {
+        let dir = ScratchDir("sort-reuse")
+        try FileManager.default.createDirectory(atPath: dir.path, withIntermediateDirectories: true)
+        defer { dir.cleanup() }
+        let path = dir.path + "/t.csv"
+        let rows = SortReference.rows(12_000, seed: 29, distinctKeys: 300)
+        try SortReference.csv(rows).write(toFile: path, atomically: true, encoding: .utf8)
+        var counts: [String: (key: Value, n: Int64)] = [:]
+        for r in rows { counts[r[1].description, default: (r[1], 0)].n += 1 }
+        let orders: [Order] = [(1, false, true), (0, true, true)]
+        let want = SortReference.text(SortReference.sorted(counts.values.map { [$0.key, .long($0.n)] }, orders))
+        // Executor 1 finishes about 9 tasks in the sampling job: killed after 8 it dies in that job,
+        // after 10 in the query's own, whose skipped map stage then recomputes what it held.
+        for kill in [nil, 8, 10] as [Int?] {
+            let session = try Session(config: testConfig { config in
+                config.shufflePartitions = 4
+                config.maxPartitionBytes = 16 << 10
+                if let kill {
+                    config.faults.killExecutor = (executor: 1, afterTasks: kill)
+                    config.shuffleServiceEnabled = false
+                }
+            })
+            defer { session.stop() }
+            let df = try session.read.option("header", true).schema(SortReference.schema).csv(path)
+            // Below a projection, the sort is a range exchange (not a merge in the driver).
+            let sorted = df.groupBy(col("k")).agg(count(col("*")).alias("n")).orderBy(col("n").desc(), col("k").asc_nulls_first())
+                .select(col("k"), col("n"))
+            #expect(SortReference.text(try sorted.collect().map(\.values)) == want, "killed after \(kill.map(String.init) ?? "no") tasks")
+            if kill == nil {
+                // The aggregate's reduce stage (writing the range exchange) and the sort's stage only.
+                #expect(Set(session.lastJobTasks.map(\.stageId)).count == 2)
+                #expect(session.lastJobTasks.count == 8)
+            } else {
+                #expect(session.executorsLost == 1)
+            }
         }
     }
 

@@ -3,8 +3,10 @@
 // (Spark does the same: a global sort shows an extra job), each task reservoir-samples its
 // partition's sort keys (SampleKeysExec), and RangePartitioner.determineBounds turns the weighted
 // samples into bounds. The sampling job reads pieces of the child's line-format inputs
-// (SampledScans), and the whole child when those give fewer keys than partitions. A job run again
-// (a cached block was gone) keeps the bounds its first attempt used.
+// (SampledScans), and the whole child when those give fewer keys than partitions; the shuffles a
+// whole-child sampling job writes (below a sort of an aggregate) are read, not written again, by
+// the query's own job. A job run again (a cached block was gone) keeps the bounds its first
+// attempt used.
 //
 //   Exchange rangepartitioning(k, n)        sampling job:  SampleKeys(k) ← child   → samples
 //            │                     ──►      bounds = determineBounds(samples, n)
@@ -42,11 +44,13 @@ enum RangeBoundsSampler {
 }
 
 extension Session {
-    /// Runs the sampling jobs of the plan's range exchanges (see RangeBoundsSampler).
+    /// Runs the sampling jobs of the plan's range exchanges (see RangeBoundsSampler). `shuffles`:
+    /// the shuffles their graphs cut, by exchange, for the query's own job to read (StageGraph.build).
     func sampleRangeBounds(_ plan: PhysicalPlan, _ scheduler: DAGScheduler, _ state: inout DriverState,
-                           known: inout [RangePartitioning: [[Value]]]) throws -> PhysicalPlan {
+                           known: inout [RangePartitioning: [[Value]]], shuffles: inout [PhysicalPlan: ShuffleID]) throws -> PhysicalPlan {
         try RangeBoundsSampler.resolve(plan, known: &known) { sampling in
-            let graph = StageGraph.build(sampling, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
+            let graph = StageGraph.build(sampling, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID,
+                                         shuffles: &shuffles)
             return try scheduler.runJob(graph).sorted { $0.key < $1.key }.flatMap(\.value)
         }
     }

@@ -325,12 +325,16 @@ public final class Session: Sendable {
             // gone, forget it and run the job again, computing what is missing; partitions already
             // handed on are not computed again.
             var bounds: [RangePartitioning: [[Value]]] = [:]
+            // Shuffles the sampling jobs wrote, which the query's own job reads instead of writing
+            // them again (a sort of an aggregate's output samples that output).
+            var shuffles: [PhysicalPlan: ShuffleID] = [:]
             for _ in 0..<3 {
                 scheduler.catchUp()   // learn of losses and evictions since the last job first
                 let plan = Self.readingCaches(physicalPlan) { scheduler.isFullyCached($0) }
                 do {
-                    let sampled = try sampleRangeBounds(plan, scheduler, &state, known: &bounds)
-                    let graph = StageGraph.build(sampled, output: output, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID)
+                    let sampled = try sampleRangeBounds(plan, scheduler, &state, known: &bounds, shuffles: &shuffles)
+                    let graph = StageGraph.build(sampled, output: output, nextStageID: &state.nextStageID,
+                                                 nextShuffleID: &state.nextShuffleID, shuffles: &shuffles)
                     try scheduler.runJob(graph, results: receiver)
                     try finish()
                     explain(scheduler)

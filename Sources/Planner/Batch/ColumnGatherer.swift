@@ -56,7 +56,9 @@
             var bits = Bitmap(count: n, value: true)
             for k in 0..<n {
                 let w = words[Int(batch[k])], r = Int(rows[k])
-                if !w.isEmpty && (w[r >> 6] >> UInt64(r & 63)) & 1 == 0 { bits[k] = false }
+                guard !w.isEmpty else { continue }
+                precondition(r >= 0 && r >> 6 < w.count, "gather: row index out of range")
+                if (w[r >> 6] >> UInt64(r & 63)) & 1 == 0 { bits[k] = false }
             }
             validity = bits
         }
@@ -88,7 +90,7 @@
                 [T](unsafeUninitializedCapacity: n) { buffer, count in
                     for k in 0..<n {
                         let s = Int(batch[k]), r = Int(rows[k])
-                        precondition(r >= 0 && r < counts[s], "gather: row index out of range")
+                        precondition(s >= 0 && s < counts.count && r >= 0 && r < counts[s], "gather: row index out of range")
                         (buffer.baseAddress! + k).initialize(to: bases[s]!.assumingMemoryBound(to: T.self)[r])
                     }
                     count = n

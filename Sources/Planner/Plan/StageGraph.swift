@@ -58,26 +58,50 @@
     /// Cuts `plan` into stages. Stage and shuffle ids are drawn from the given counters so that they
     /// are unique in the application. `output`: what the last stage's tasks do with their rows.
     @_spi(EmberInternal) public static func build(_ plan: PhysicalPlan, output: StageOutput = .result, nextStageID: inout Int, nextShuffleID: inout Int) -> StageGraph {
+        var none: [PhysicalPlan: ShuffleID] = [:]
+        return build(plan, output: output, nextStageID: &nextStageID, nextShuffleID: &nextShuffleID, shuffles: &none)
+    }
+
+    /// ``build(_:output:nextStageID:nextShuffleID:)`` for one of several jobs of a query (a range
+    /// exchange's sampling jobs, then the query's own): an exchange that an earlier job's graph
+    /// already cut (`shuffles`, by exchange node) keeps its shuffle, so the scheduler finds its map
+    /// outputs written and skips the stage, as Spark skips a stage whose shuffle an earlier job
+    /// wrote. Its stage stays in the graph, to recompute outputs that were lost meanwhile. The
+    /// exchanges cut here are added to `shuffles`; one shuffle is never written by two stages of a
+    /// graph (an exchange met twice gets a new shuffle the second time).
+    @_spi(EmberInternal) public static func build(_ plan: PhysicalPlan, output: StageOutput = .result, nextStageID: inout Int,
+                                                  nextShuffleID: inout Int, shuffles known: inout [PhysicalPlan: ShuffleID]) -> StageGraph {
         var stages: [Stage] = []
+        let earlier = known
+        var written: Set<ShuffleID> = []
         func cut(_ p: PhysicalPlan, _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> PhysicalPlan {
             switch p {
             case .exchange(let partitioning, let child):
-                let shuffle = mapStage(child, partitioning, &parents, &shuffles)
+                let shuffle = mapStage(p, child, partitioning, &parents, &shuffles)
                 return .shuffleRead(shuffle, child.schema, numPartitions: partitioning.numPartitions)
             case .broadcastExchange(let child):
-                let shuffle = mapStage(child, .single, &parents, &shuffles)
+                let shuffle = mapStage(p, child, .single, &parents, &shuffles)
                 return .broadcastRead(shuffle, child.schema, partitions: 1)
             default:
                 return p.withNewChildren(p.children.map { cut($0, &parents, &shuffles) })
             }
         }
-        /// Makes `child` a shuffle map stage writing a shuffle partitioned so; returns the shuffle.
-        func mapStage(_ child: PhysicalPlan, _ partitioning: Partitioning, _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> ShuffleID {
+        /// Makes `child` (of `exchange`) a shuffle map stage writing a shuffle partitioned so;
+        /// returns the shuffle.
+        func mapStage(_ exchange: PhysicalPlan, _ child: PhysicalPlan, _ partitioning: Partitioning,
+                      _ parents: inout [StageID], _ shuffles: inout [ShuffleID]) -> ShuffleID {
             var childParents: [StageID] = []
             var childShuffles: [ShuffleID] = []
             let childPlan = cut(child, &childParents, &childShuffles)
-            let shuffle = ShuffleID(nextShuffleID)
-            nextShuffleID += 1
+            let shuffle: ShuffleID
+            if let reused = earlier[exchange], !written.contains(reused) {
+                shuffle = reused
+            } else {
+                shuffle = ShuffleID(nextShuffleID)
+                nextShuffleID += 1
+                if known[exchange] == nil { known[exchange] = shuffle }
+            }
+            written.insert(shuffle)
             let stage = Stage(id: StageID(nextStageID), plan: childPlan, numPartitions: childPlan.numPartitions,
                               output: .shuffle(shuffle, partitioning), parents: childParents, inputShuffles: childShuffles)
             nextStageID += 1
