@@ -165,4 +165,38 @@ import Testing
             #expect(renderedRows(try joined.collect()) == expected, "\(fault)")
         }
     }
+
+    /// A sort by counts of a converted join's rows: the sort's sampling job converts the join, and
+    /// the query's own job must not reuse the join's shuffle (its stage there is the one planned,
+    /// which would recompute a lost output differently). Executors die at several points, their
+    /// map outputs with them.
+    @Test func aSortOverAConvertedJoinGivesTheReferenceWhenExecutorsDie() throws {
+        let dir = ScratchDir("adaptive-join-sorted")
+        defer { dir.cleanup() }
+        let big = joinRows(4000, seed: 81, keys: 300), small = joinRows(800, seed: 82, keys: 300)
+        // Left join, then count per left key: a key's count is the sum over its rows of max(1, matches).
+        var matches: [Int64: Int64] = [:]
+        for r in small where (r.v ?? Int64.min) > 10 { if let k = r.k { matches[k, default: 0] += 1 } }
+        var counts: [String: (key: Value, n: Int64)] = [:]
+        for r in big {
+            let key: Value = r.k.map { .long($0) } ?? .null
+            counts[key.description, default: (key, 0)].n += r.k.map { max(1, matches[$0] ?? 0) } ?? 1
+        }
+        let want = SortReference.text(SortReference.sorted(counts.values.map { [$0.key, .long($0.n)] }, [(1, false, true), (0, true, true)]))
+        for kill in [nil, 3, 6, 9, 12] as [Int?] {
+            let s = try session(adaptive: 10 << 20) { config in
+                config.maxPartitionBytes = 16 << 10
+                if let kill {
+                    config.faults.killExecutor = (executor: 1, afterTasks: kill)
+                    config.shuffleServiceEnabled = false
+                }
+            }
+            defer { s.stop() }
+            let l = try s.read.option("header", true).option("inferSchema", true).csv(dir.write("big-\(kill ?? 0).csv", joinCSV(big, ("k", "v", "s"))))
+            let r = try s.read.option("header", true).option("inferSchema", true).csv(dir.write("small-\(kill ?? 0).csv", joinCSV(small, ("k2", "w", "t"))))
+            let sorted = l.join(r.filter(r["w"] > 10), on: l["k"] === r["k2"], how: "left").groupBy(l["k"]).agg(count(col("*")).alias("n"))
+                .orderBy(col("n").desc(), col("k").asc_nulls_first()).select(col("k"), col("n"))
+            #expect(SortReference.text(try sorted.collect().map(\.values)) == want, "killed after \(kill.map(String.init) ?? "no") tasks")
+        }
+    }
 }

@@ -49,6 +49,7 @@ extension Session {
     func sampleRangeBounds(_ plan: PhysicalPlan, _ scheduler: DAGScheduler, _ state: inout DriverState,
                            known: inout [RangePartitioning: [[Value]]], shuffles: inout [PhysicalPlan: ShuffleID]) throws -> PhysicalPlan {
         try RangeBoundsSampler.resolve(plan, known: &known) { sampling in
+            scheduler.forgetRewrittenShuffles(&shuffles)
             let graph = StageGraph.build(sampling, nextStageID: &state.nextStageID, nextShuffleID: &state.nextShuffleID,
                                          shuffles: &shuffles)
             return try scheduler.runJob(graph).sorted { $0.key < $1.key }.flatMap(\.value)

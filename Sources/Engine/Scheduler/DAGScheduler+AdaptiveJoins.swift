@@ -122,7 +122,10 @@ extension DAGScheduler {
         job.graph = job.graph.replacing(stage.id, with: converted, removing: streamed.id)
         job.shuffleWriter[deferral.streamedShuffle] = nil
         tracker.unregister(shuffle: deferral.streamedShuffle)
-        if case .shuffle(let output, _) = stage.output { tracker.resize(shuffle: output, numMaps: converted.numPartitions) }
+        if case .shuffle(let output, _) = stage.output {
+            tracker.resize(shuffle: output, numMaps: converted.numPartitions)
+            shufflesRewrittenByAdaptiveJoins.insert(output)
+        }
         log.info("stage \(stage.id) joins by broadcast: \(reason); stage \(streamed.id) is skipped")
         return converted
     }
@@ -177,5 +180,15 @@ extension StageGraph {
     /// This graph with stage `id` replaced and stage `removed` left out (stages keep their order).
     func replacing(_ id: StageID, with stage: Stage, removing removed: StageID) -> StageGraph {
         StageGraph(stages: stages.compactMap { $0.id == removed ? nil : $0.id == id ? stage : $0 })
+    }
+}
+
+extension DAGScheduler {
+    /// Drops from `shuffles` (reusable by a later job's graph, see StageGraph.build) those whose
+    /// writer stage an adaptive join replaced: the later job's stage is the one as planned, whose
+    /// tasks would not recompute a lost output the way the replaced stage wrote it.
+    func forgetRewrittenShuffles(_ shuffles: inout [PhysicalPlan: ShuffleID]) {
+        guard !shufflesRewrittenByAdaptiveJoins.isEmpty else { return }
+        shuffles = shuffles.filter { !shufflesRewrittenByAdaptiveJoins.contains($0.value) }
     }
 }

@@ -73,6 +73,10 @@ final class DAGScheduler {
     var nextJobId = 0
     /// Executors the scheduler itself killed (heartbeat timeout, exclusion): not "killed from outside".
     var killedByScheduler: Set<ExecutorID> = []
+    /// Shuffles whose writer stage an adaptive join replaced (with other tasks): a later job's graph
+    /// must not reuse them (StageGraph.build's `shuffles`), since its stage would not write them
+    /// the same way.
+    var shufflesRewrittenByAdaptiveJoins: Set<ShuffleID> = []
 
     func post(_ event: SchedulerEvent) { for l in listeners { l.onEvent(event) } }
     static func wallClock() -> Double { Date().timeIntervalSince1970 }

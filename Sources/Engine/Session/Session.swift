@@ -333,6 +333,7 @@ public final class Session: Sendable {
                 let plan = Self.readingCaches(physicalPlan) { scheduler.isFullyCached($0) }
                 do {
                     let sampled = try sampleRangeBounds(plan, scheduler, &state, known: &bounds, shuffles: &shuffles)
+                    scheduler.forgetRewrittenShuffles(&shuffles)
                     let graph = StageGraph.build(sampled, output: output, nextStageID: &state.nextStageID,
                                                  nextShuffleID: &state.nextShuffleID, shuffles: &shuffles)
                     try scheduler.runJob(graph, results: receiver)
