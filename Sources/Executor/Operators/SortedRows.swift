@@ -2,7 +2,7 @@
 // pairs, and the gathering of those rows into output batches without concatenating the inputs.
 //
 //   batches b0 b1 …  ──SortKeys + SortPrefix per batch──► entries (prefix, b << 32 | row)
-//        sort: prefix, then SortKeys.compare on equal prefixes, then input position (stable);
+//        sort: prefix, then the keys (SortKeyPointers) on equal prefixes, then input position (stable);
 //        a radix sort of (prefix, position) when the prefix is the whole key (SortPrefix.isExact)
 //   ──► order[k] = (batch, row) ──ColumnVector.gather, a batch at a time──► sorted batches
 
@@ -53,12 +53,13 @@ struct SortedRows {
             let p = prefixes[b]
             for r in 0..<batch.numRows { entries.append((p?[r] ?? 0, Int64(b) << 32 | Int64(r))) }
         }
+        let pointers = SortKeyPointers(keys)
         entries.sort { x, y in
             if x.prefix != y.prefix { return x.prefix < y.prefix }
-            let c = keys[Int(x.position >> 32)].compare(Int(x.position & 0xFFFF_FFFF), keys[Int(y.position >> 32)],
-                                                        Int(y.position & 0xFFFF_FFFF))
+            let c = pointers.compare(Int(x.position >> 32), Int(x.position & 0xFFFF_FFFF), Int(y.position >> 32), Int(y.position & 0xFFFF_FFFF))
             return c < 0 || (c == 0 && x.position < y.position)
         }
+        withExtendedLifetime(pointers) {}
         batchOf = entries.map { Int32(truncatingIfNeeded: $0.position >> 32) }
         rowOf = entries.map { Int32(truncatingIfNeeded: $0.position & 0xFFFF_FFFF) }
         self.sources = sources
