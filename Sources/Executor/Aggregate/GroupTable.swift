@@ -116,7 +116,7 @@ final class GroupTable {
     private static let tagMask: UInt64 = 0xFFFF_FFFF_0000_0000
     /// Rows between the one probed and the one whose slot is prefetched; at half that distance, the
     /// prefetched slot is read and the key of the group it names is prefetched in turn.
-    private static let prefetchDistance = 16
+    private static let prefetchDistance = 32
 
     /// Allocates the first slots: a table costs nothing until its first key (or global group).
     @inline(__always) private func prepare() throws {
