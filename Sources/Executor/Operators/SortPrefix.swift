@@ -1,6 +1,7 @@
 // SortPrefix: an 8-byte key prefix per row of a batch, from its first sort key, ordered as the full
 // comparison orders rows (Spark's sort prefix). Sorting compares prefixes first and falls back to
 // SortKeys.compare only when two prefixes are equal, so most comparisons are one integer compare.
+// When the first key's prefix is the key, the second key's prefix orders rows that tie on it.
 //
 //   long/date/timestamp  value with the sign bit flipped        (unsigned order = signed order)
 //   double               IEEE bits made order-preserving; -0.0 as 0.0, every NaN as one NaN above +inf
@@ -14,9 +15,11 @@
 @_spi(EmberInternal) import Planner
 
 enum SortPrefix {
-    /// The prefixes of every row of `keys` (its first sort key), or nil when there is no key.
-    static func compute(_ keys: SortKeys, count: Int) -> [UInt64]? {
-        guard let column = keys.columns.first, let order = keys.orders.first else { return nil }
+    /// The prefixes of every row of `keys` (its sort key number `key`, the first unless said), or
+    /// nil when there is no such key.
+    static func compute(_ keys: SortKeys, count: Int, key: Int = 0) -> [UInt64]? {
+        guard key < keys.columns.count, key < keys.orders.count else { return nil }
+        let column = keys.columns[key], order = keys.orders[key]
         var out = [UInt64](repeating: 0, count: count)
         switch column.values {
         case .long(let v), .timestamp(let v):
@@ -45,6 +48,19 @@ enum SortPrefix {
     static func isExact(_ keys: [SortKeys]) -> Bool {
         guard let first = keys.first, first.columns.count == 1 else { return false }
         return keys.allSatisfy { k in
+            guard let column = k.columns.first, !column.hasNulls else { return false }
+            switch column.values {
+            case .long, .timestamp, .date, .boolean: return true
+            default: return false
+            }
+        }
+    }
+
+    /// Whether equal prefixes of the first key mean equal first keys (an integer or boolean key
+    /// without nulls), so that rows with equal first prefixes may be ordered by the second key's
+    /// prefix: (count desc, word) sorts mostly by two integer compares.
+    static func firstKeyIsExact(_ keys: [SortKeys]) -> Bool {
+        keys.allSatisfy { k in
             guard let column = k.columns.first, !column.hasNulls else { return false }
             switch column.values {
             case .long, .timestamp, .date, .boolean: return true

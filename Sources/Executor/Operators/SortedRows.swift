@@ -2,7 +2,8 @@
 // pairs, and the gathering of those rows into output batches without concatenating the inputs.
 //
 //   batches b0 b1 …  ──SortKeys + SortPrefix per batch──► entries (prefix, b << 32 | row)
-//        sort: prefix, then the keys (SortKeyPointers) on equal prefixes, then input position (stable);
+//        sort: prefix (and the second key's, when the first key's prefix is the key), then the keys
+//        (SortKeyPointers) on equal prefixes, then input position (stable);
 //        a radix sort of (prefix, position) when the prefix is the whole key (SortPrefix.isExact)
 //   ──► order[k] = (batch, row) ──ColumnVector.gather, a batch at a time──► sorted batches
 
@@ -46,16 +47,20 @@ struct SortedRows {
             self.schema = schema
             return
         }
-        let prefixes = zip(keys, sources).map { SortPrefix.compute($0, count: $1.numRows) }
-        var entries: [(prefix: UInt64, position: Int64)] = []
+        // The second key's prefix orders rows whose first keys are equal (only when equal first
+        // prefixes mean that); 0 for all rows otherwise, which decides nothing.
+        let second = (keys.first?.columns.count ?? 0) >= 2 && SortPrefix.firstKeyIsExact(keys)
+        var entries: [(prefix: UInt64, second: UInt64, position: Int64)] = []
         entries.reserveCapacity(total)
         for (b, batch) in sources.enumerated() {
-            let p = prefixes[b]
-            for r in 0..<batch.numRows { entries.append((p?[r] ?? 0, Int64(b) << 32 | Int64(r))) }
+            let p = SortPrefix.compute(keys[b], count: batch.numRows)
+            let q = second ? SortPrefix.compute(keys[b], count: batch.numRows, key: 1) : nil
+            for r in 0..<batch.numRows { entries.append((p?[r] ?? 0, q?[r] ?? 0, Int64(b) << 32 | Int64(r))) }
         }
         let pointers = SortKeyPointers(keys)
         entries.sort { x, y in
             if x.prefix != y.prefix { return x.prefix < y.prefix }
+            if x.second != y.second { return x.second < y.second }
             let c = pointers.compare(Int(x.position >> 32), Int(x.position & 0xFFFF_FFFF), Int(y.position >> 32), Int(y.position & 0xFFFF_FFFF))
             return c < 0 || (c == 0 && x.position < y.position)
         }
