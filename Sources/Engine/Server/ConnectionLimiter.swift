@@ -1,6 +1,6 @@
 // ConnectionLimiter: caps how many connections a listener serves at once. A connection that arrives
 // when every slot is taken gets the slot of the oldest one, which is shut down (its thread wakes
-// from its read and ends). A flood of idle connections then cycles through the slots instead of
+// from its read or write and ends) and reset when closed. A flood of idle connections then cycles through the slots instead of
 // holding them, and a real peer, which sends its request or handshake at once, is still served.
 
 import Foundation
@@ -47,8 +47,14 @@ final class ConnectionLimiter: Sendable {
     }
 
     private static func evictOldest(_ s: inout State) {
-        // Still admitted, so its owner has not closed it yet (it releases before closing).
-        shutdown(s.admitted.removeFirst().fd, Int32(SHUT_RDWR))
+        // Still admitted, so its owner has not closed it yet (it releases before closing). The
+        // close that follows resets the connection (linger 0): an evicted peer that stopped reading
+        // would otherwise hold the answer still queued for it, with the FIN stuck behind it, and
+        // never learn that it was cut off.
+        let fd = s.admitted.removeFirst().fd
+        var abort = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
+        shutdown(fd, Int32(SHUT_RDWR))
         s.evicted += 1
     }
 
