@@ -23,7 +23,8 @@
 
 final class ExternalSorter: Spillable {
     static let maxFanIn = 64
-    /// Bytes per buffered row for the sort itself (prefix, position, order arrays).
+    /// Bytes per buffered row for the sort itself (prefixes, position, the sort's merge buffer and the
+    /// order arrays: about 36 at the peak, SortedRows).
     static let perRowOverhead = 40
 
     let orders: [BoundSortOrder]

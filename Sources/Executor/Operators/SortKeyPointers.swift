@@ -5,13 +5,17 @@
 // time on those. Same order as SortKeys.compare: nulls where `nullsFirst` puts them, doubles by
 // doubleCompare (NaN last), strings by their bytes.
 
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 @_spi(EmberInternal) import Planner
 
 final class SortKeyPointers {
     /// A key column of one batch, by pointer (valid while `keys` holds the batches' columns).
     private struct Column {
-        enum Kind { case long, double, date, boolean, string, other }
+        enum Kind { case long, timestamp, double, date, boolean, string, other }
         var kind: Kind
         var values: UnsafeRawPointer?
         var bytes: UnsafePointer<UInt8>?
@@ -39,7 +43,8 @@ final class SortKeyPointers {
                 var c = Column(kind: .other, values: nil, bytes: nil, validity: nil)
                 c.validity = column.validity?.words.withUnsafeBufferPointer { $0.baseAddress }
                 switch column.values {
-                case .long(let v), .timestamp(let v): c.kind = .long; c.values = v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+                case .long(let v): c.kind = .long; c.values = v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+                case .timestamp(let v): c.kind = .timestamp; c.values = v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
                 case .double(let v): c.kind = .double; c.values = v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
                 case .date(let v): c.kind = .date; c.values = v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
                 case .boolean(let v): c.kind = .boolean; c.values = v.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
@@ -69,7 +74,7 @@ final class SortKeyPointers {
             }
             var c = 0
             switch (x.kind, y.kind) {
-            case (.long, .long):
+            case (.long, .long), (.timestamp, .timestamp):
                 let p = x.values!.assumingMemoryBound(to: Int64.self)[i], q = y.values!.assumingMemoryBound(to: Int64.self)[j]
                 c = p < q ? -1 : (p == q ? 0 : 1)
             case (.double, .double):
