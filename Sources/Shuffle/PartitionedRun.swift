@@ -25,7 +25,7 @@ final class PartitionedRun {
     let schema: StructType
     let frameSize: Int
     /// The first bytes of each encoded batch: BatchCodec's, or its raw-rows magic.
-    var magic = BatchCodec.magic
+    let magic: UInt32
     private let compressor: ZstdCompressor
     private let batches: [ColumnarBatch]
     /// columnSources[c][b] = column c of batch b.
@@ -41,8 +41,11 @@ final class PartitionedRun {
     private(set) var timing = WriterTiming()
 
     /// Groups the rows of `batches` by their partition ids.
+    /// `rawRows`: the batches are a Partial aggregate's raw rows (of `schema`), encoded with
+    /// BatchCodec.rawRowsMagic.
     init(batches: [ColumnarBatch], partitionIds: [[Int32]], numPartitions: Int, schema: StructType, frameSize: Int,
-         compressor: ZstdCompressor) {
+         compressor: ZstdCompressor, rawRows: Bool = false) {
+        magic = rawRows ? BatchCodec.rawRowsMagic : BatchCodec.magic
         self.numPartitions = numPartitions
         self.schema = schema
         self.frameSize = frameSize
@@ -83,6 +86,7 @@ final class PartitionedRun {
     /// `batches[batchOf[k]]`, and each `rowsPerPartition` consecutive rows form one partition.
     init(batches: [ColumnarBatch], batchOf: [Int32], rowOf: [Int32], rowsPerPartition: Int, schema: StructType,
          frameSize: Int, compressor: ZstdCompressor) {
+        magic = BatchCodec.magic
         let total = rowOf.count
         let perPartition = Swift.max(1, rowsPerPartition)
         self.numPartitions = (total + perPartition - 1) / perPartition

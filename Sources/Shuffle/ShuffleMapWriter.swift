@@ -218,8 +218,8 @@ import Synchronization
                 let data = BackgroundFileWriter(file: try createFile(tmpData))
                 defer { data.discard() }   // stops its thread if an error ends the commit early
                 let inMemory = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions,
-                                              schema: bufferedRawRows ?? schema, frameSize: frameSize, compressor: compressor)
-                if bufferedRawRows != nil { inMemory.magic = BatchCodec.rawRowsMagic }
+                                              schema: bufferedRawRows ?? schema, frameSize: frameSize, compressor: compressor,
+                                              rawRows: bufferedRawRows != nil)
                 let runFiles = try runs.map { try PosixFile.openForReading($0.path) }
                 let runOffsets = runs.map(\.offsets)
                 let copier = SegmentCopier()

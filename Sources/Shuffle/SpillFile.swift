@@ -91,10 +91,8 @@
     /// Writes row i of `batches[b]` to partition `partitionIds[b][i]`, as one new spill file.
     /// `rawRows`: the batches are a Partial aggregate's raw rows, of that schema (BatchCodec.rawRowsMagic).
     @_spi(EmberInternal) public func write(_ batches: [ColumnarBatch], partitionIds: [[Int32]], rawRows: StructType? = nil) throws -> SpillFile {
-        let run = PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: rawRows ?? schema,
-                                 frameSize: frameSize, compressor: compressor)
-        if rawRows != nil { run.magic = BatchCodec.rawRowsMagic }
-        return try write(run)
+        try write(PartitionedRun(batches: batches, partitionIds: partitionIds, numPartitions: numPartitions, schema: rawRows ?? schema,
+                                 frameSize: frameSize, compressor: compressor, rawRows: rawRows != nil))
     }
 
     /// Writes rows in the given order (an external sort's run) as one new spill file: row k is row

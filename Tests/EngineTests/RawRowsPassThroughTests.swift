@@ -89,6 +89,18 @@ import Testing
         }
         #expect(error?.code == .internal)
         #expect(error?.message.contains("raw rows") == true)
+
+        // Damaged raw rows are damage like any other: a fetch failure naming the block (the map
+        // output is recomputed), never rows read wrongly. Cut short, the data file no longer
+        // holds the last partition's frames whole.
+        let block = status.block(reduceId: 2)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: block.dataPath)[.size] as? Int)
+        try FileHandle(forWritingTo: URL(fileURLWithPath: block.dataPath)).truncate(atOffset: UInt64(size - 3))
+        var damaged = ShuffleReader(schema: Self.partialSchema)
+        damaged.rawRows = layout.expansion
+        #expect(throws: FetchFailure.self) {
+            try damaged.read(reduceId: 2, numPartitions: 3, blocks: [block]) { _ in }
+        }
     }
 
     /// 400,000 rows over 390,000 keys in two splits: each map task's table barely reduces, so it

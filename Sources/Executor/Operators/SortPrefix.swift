@@ -47,13 +47,7 @@ enum SortPrefix {
     /// keys): one integer or boolean sort key without nulls in any of these batches' keys.
     static func isExact(_ keys: [SortKeys]) -> Bool {
         guard let first = keys.first, first.columns.count == 1 else { return false }
-        return keys.allSatisfy { k in
-            guard let column = k.columns.first, !column.hasNulls else { return false }
-            switch column.values {
-            case .long, .timestamp, .date, .boolean: return true
-            default: return false
-            }
-        }
+        return firstKeyIsExact(keys)
     }
 
     /// Whether equal prefixes of the first key mean equal first keys (an integer or boolean key
