@@ -261,6 +261,47 @@ enum ParquetTestEncoders {
         #expect(throws: EmberError.self) { try decoder.decode(1, into: &out, dictionary: dictionary, scratch: &scratch) }
     }
 
+    /// Fixed-width values gather from the dictionary while the ids unpack (no id buffer): every
+    /// width, RLE and bit-packed runs, steps crossing runs, and an id past the dictionary's end in
+    /// either kind of run is an error naming it.
+    @Test func fixedWidthDictionaryIdsGatherWhileUnpacking() throws {
+        var rng = SeededRandom(seed: 5)
+        for width in 0...20 {
+            let size = width == 0 ? 1 : Int.random(in: (1 << (width - 1))...(1 << width), using: &rng)
+            var dictionary = ParquetColumnOutput(kind: .long, capacity: size)
+            dictionary.longs = (0..<size).map { _ in Int64.random(in: .min ... .max, using: &rng) }
+            var ids: [UInt32] = []
+            while ids.count < 2000 {
+                let id = UInt32.random(in: 0..<UInt32(size), using: &rng)
+                ids += [UInt32](repeating: id, count: Bool.random(using: &rng) ? 1 : Int.random(in: 1...40, using: &rng))
+            }
+            let b = Self.buffer([UInt8(width)] + E.hybrid(ids, width: width))
+            let column = Self.column(.int64, .int64)
+            var decoder = try PageValueDecoder(encoding: .rleDictionary, column: column, values: b.cursor(0..<b.count))
+            var out = ParquetColumnOutput(kind: .long, capacity: ids.count)
+            var scratch = DecodeScratch()
+            var done = 0
+            while done < ids.count {
+                let n = min(ids.count - done, Int.random(in: 1...300, using: &rng))
+                try decoder.decode(n, into: &out, dictionary: dictionary, scratch: &scratch)
+                out.markPresent(n)
+                done += n
+            }
+            #expect(out.finish().values == .long(ids.map { dictionary.longs[Int($0)] }), "width \(width)")
+        }
+        var small = ParquetColumnOutput(kind: .double, capacity: 3)
+        small.doubles = [1.5, 2.5, 3.5]
+        for ids in [[0, 1, 2, 3, 1, 0, 2, 1] as [UInt32], [UInt32](repeating: 3, count: 12)] {   // bit-packed, RLE
+            let b = Self.buffer([2] + E.hybrid(ids, width: 2))
+            var decoder = try PageValueDecoder(encoding: .rleDictionary, column: Self.column(.double, .double), values: b.cursor(0..<b.count))
+            var out = ParquetColumnOutput(kind: .double, capacity: ids.count)
+            var scratch = DecodeScratch()
+            #expect { try decoder.decode(ids.count, into: &out, dictionary: small, scratch: &scratch) } throws: { error in
+                "\(error)".contains("dictionary id 3 beyond the dictionary's 3 values")
+            }
+        }
+    }
+
     @Test func definitionLevelsSpreadValuesOverRows() {
         let levels: [UInt32] = [0, 1, 1, 0, 0, 1, 0]
         var longs = ParquetColumnOutput(kind: .long, capacity: 8)

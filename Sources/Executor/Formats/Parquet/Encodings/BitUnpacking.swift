@@ -71,4 +71,38 @@ enum BitUnpacking {
             }
         }
     }
+
+    /// Unpacks `count` ids of `width` ≤ 32 bits starting at value index `first`, writing
+    /// `values[min(id, last)]` for each to `out`; returns the largest id. Ids never pass through
+    /// memory: a dictionary-encoded page is unpacked and gathered in one loop.
+    @inline(__always)
+    static func gather32<T>(_ data: UnsafeRawPointer, byteCount: Int, first: Int, width: Int, count: Int,
+                            values: UnsafePointer<T>, last: UInt32, into out: UnsafeMutablePointer<T>) -> UInt32 {
+        if width == 0 {
+            out.update(repeating: values[0], count: count)
+            return 0
+        }
+        let mask: UInt64 = (1 << UInt64(width)) &- 1
+        var maxID: UInt32 = 0
+        var bit = first &* width
+        var i = 0
+        let room = (byteCount - 8) * 8 - bit   // the last start bit whose 8-byte load fits
+        let fastEnd = room >= 0 ? min(count, room / width + 1) : 0
+        while i < fastEnd {
+            let word = UInt64(littleEndian: data.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+            let id = UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
+            maxID = max(maxID, id)
+            out[i] = values[Int(min(id, last))]
+            bit &+= width
+            i &+= 1
+        }
+        while i < count {
+            let id = UInt32(truncatingIfNeeded: value(data, byteCount: byteCount, bitOffset: bit, width: width))
+            maxID = max(maxID, id)
+            out[i] = values[Int(min(id, last))]
+            bit += width
+            i += 1
+        }
+        return maxID
+    }
 }

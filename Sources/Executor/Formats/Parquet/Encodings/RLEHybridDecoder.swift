@@ -78,6 +78,31 @@ struct RLEHybridDecoder {
         }
     }
 
+    /// Decodes the next `n` ids and writes `values[min(id, last)]` for each to `out`, in one pass
+    /// with no id buffer. Returns the largest id seen: above `last`, the written values are
+    /// garbage and the caller throws.
+    mutating func gather<T>(_ n: Int, from values: UnsafePointer<T>, last: UInt32,
+                            into out: UnsafeMutablePointer<T>) throws -> UInt32 {
+        var done = 0
+        var maxID: UInt32 = 0
+        while done < n {
+            if runRemaining == 0 { try startRun() }
+            let take = min(runRemaining, n - done)
+            if isRLE {
+                maxID = max(maxID, rleValue)
+                (out + done).update(repeating: values[Int(min(rleValue, last))], count: take)
+            } else if let data = packedData {
+                let m = BitUnpacking.gather32(data, byteCount: packedBytes, first: packedIndex, width: bitWidth,
+                                              count: take, values: values, last: last, into: out + done)
+                maxID = max(maxID, m)
+                packedIndex += take
+            }
+            runRemaining -= take
+            done += take
+        }
+        return maxID
+    }
+
     /// Decodes `n` levels of a flat column (0 = null, 1 = present) into `levels`, returning how
     /// many are present. A level above `maxLevel` is an error.
     mutating func decodeLevels(into levels: UnsafeMutablePointer<UInt32>, count n: Int, maxLevel: UInt32) throws -> Int {

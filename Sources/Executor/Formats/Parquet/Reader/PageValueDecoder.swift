@@ -119,13 +119,8 @@ struct PageValueDecoder {
         switch source {
         case .dictionary(var ids):
             guard let dictionary else { throw parquetCorrupt("dictionary-encoded page without a dictionary page") }
-            if scratch.ids.count < n { scratch.ids = [UInt32](repeating: 0, count: n) }
-            try scratch.ids.withUnsafeMutableBufferPointer { buffer in
-                guard let base = buffer.baseAddress else { return }
-                try ids.decode(into: base, count: n)
-                try out.gather(from: dictionary, ids: base, count: n)
-            }
-            source = .dictionary(ids)
+            defer { source = .dictionary(ids) }
+            try out.gather(from: dictionary, decoding: &ids, count: n, scratch: &scratch.ids)
         case .plainBooleans(var c, let bit):
             guard n <= c.remaining * 8 - bit else { throw parquetCorrupt("\(n) booleans in \(c.remaining) bytes") }
             for i in 0..<n {

@@ -156,27 +156,41 @@ struct ParquetColumnOutput {
         nulls += rows
     }
 
-    /// Appends the values of `dictionary` at `ids` (each checked against its size).
-    mutating func gather(from dictionary: ParquetColumnOutput, ids: UnsafePointer<UInt32>, count n: Int) throws {
+    /// Appends the values of `dictionary` at the next `n` ids `ids` decodes (each checked against
+    /// its size). Fixed-width values are gathered as the ids are unpacked; strings take the ids
+    /// through `scratch`, since they may be kept as codes.
+    mutating func gather(from dictionary: ParquetColumnOutput, decoding ids: inout RLEHybridDecoder, count n: Int,
+                         scratch: inout [UInt32]) throws {
+        guard n > 0 else { return }
         let size = dictionary.valueCount
-        let badID: UInt32?
+        let maxID: UInt32
         switch kind {
-        case .long, .timestamp: badID = Self.gather(&longs, dictionary.longs, ids, n, zero: 0)
-        case .double: badID = Self.gather(&doubles, dictionary.doubles, ids, n, zero: 0)
-        case .boolean: badID = Self.gather(&bools, dictionary.bools, ids, n, zero: false)
-        case .date: badID = Self.gather(&days, dictionary.days, ids, n, zero: 0)
+        case .long, .timestamp: maxID = try Self.gather(&longs, dictionary.longs, &ids, n, zero: 0)
+        case .double: maxID = try Self.gather(&doubles, dictionary.doubles, &ids, n, zero: 0)
+        case .boolean: maxID = try Self.gather(&bools, dictionary.bools, &ids, n, zero: false)
+        case .date: maxID = try Self.gather(&days, dictionary.days, &ids, n, zero: 0)
         case .string:
-            var maxID: UInt32 = 0
-            for i in 0..<n { maxID = max(maxID, ids[i]) }
-            guard n == 0 || Int(maxID) < size else { throw parquetCorrupt("dictionary id \(maxID) beyond the dictionary's \(size) values") }
-            badID = nil
-            let dict = dictionary.strings
-            recordCodes(from: dictionary, ids: ids, count: n)
-            guard strings.appendGathered(from: dict, at: UnsafeBufferPointer(start: ids, count: n)) else {
-                throw parquetCorrupt("string values exceed 2 GiB in one batch")
+            if scratch.count < n { scratch = [UInt32](repeating: 0, count: n) }
+            maxID = try scratch.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return 0 }
+                try ids.decode(into: base, count: n)
+                return try gatherStrings(from: dictionary, ids: base, count: n)
             }
         }
-        if let badID { throw parquetCorrupt("dictionary id \(badID) beyond the dictionary's \(size) values") }
+        if Int(maxID) >= size { throw parquetCorrupt("dictionary id \(maxID) beyond the dictionary's \(size) values") }
+    }
+
+    /// Appends the strings of `dictionary` at `ids`, unless one is out of range; returns the
+    /// largest id.
+    private mutating func gatherStrings(from dictionary: ParquetColumnOutput, ids: UnsafePointer<UInt32>, count n: Int) throws -> UInt32 {
+        var maxID: UInt32 = 0
+        for i in 0..<n { maxID = max(maxID, ids[i]) }
+        guard Int(maxID) < dictionary.valueCount else { return maxID }
+        recordCodes(from: dictionary, ids: ids, count: n)
+        guard strings.appendGathered(from: dictionary.strings, at: UnsafeBufferPointer(start: ids, count: n)) else {
+            throw parquetCorrupt("string values exceed 2 GiB in one batch")
+        }
+        return maxID
     }
 
     /// Keeps the ids as codes while every value of the batch comes from this one dictionary.
@@ -193,27 +207,25 @@ struct ParquetColumnOutput {
         codes.append(contentsOf: UnsafeBufferPointer(start: ids, count: n).lazy.map { Int32(truncatingIfNeeded: $0) })
     }
 
-    /// Appends `values[ids[i]]` for i < n and returns nil, or the largest id when one is out of
-    /// range (the appended values are then garbage: the caller throws). Out-of-range ids are
+    /// Appends `values[id]` for the next `n` ids of `ids` and returns the largest id; above the
+    /// last index the appended values are garbage (the caller throws). Out-of-range ids are
     /// clamped while gathering, so the check costs no second pass and no branch.
-    private static func gather<T>(_ out: inout [T], _ values: [T], _ ids: UnsafePointer<UInt32>, _ n: Int, zero: T) -> UInt32? {
-        guard n > 0 else { return nil }
-        guard !values.isEmpty else { return ids[0] }
+    private static func gather<T>(_ out: inout [T], _ values: [T], _ ids: inout RLEHybridDecoder, _ n: Int,
+                                  zero: T) throws -> UInt32 {
+        guard !values.isEmpty else {   // every id is out of range: name the first
+            var first: UInt32 = 0
+            try ids.decode(into: &first, count: 1)
+            return first
+        }
         let base = out.count
         let last = UInt32(truncatingIfNeeded: min(values.count - 1, Int(UInt32.max)))
-        var maxID: UInt32 = 0
         out.append(contentsOf: repeatElement(zero, count: n))
-        values.withUnsafeBufferPointer { d in
-            out.withUnsafeMutableBufferPointer { o in
-                guard let src = d.baseAddress, let dst = o.baseAddress else { return }
-                for i in 0..<n {
-                    let id = ids[i]
-                    maxID = max(maxID, id)
-                    dst[base + i] = src[Int(min(id, last))]
-                }
+        return try values.withUnsafeBufferPointer { d in
+            try out.withUnsafeMutableBufferPointer { o in
+                guard let src = d.baseAddress, let dst = o.baseAddress else { return 0 }
+                return try ids.gather(n, from: src, last: last, into: dst + base)
             }
         }
-        return maxID > last ? maxID : nil
     }
 
     /// The column built so far, and a fresh start for the next batch.
