@@ -25,6 +25,21 @@ def ensure_peers(skip_spark):
     if missing:
         subprocess.check_call([sys.executable, "-m", "pip", "install", "--quiet", *missing])
 
+# PySpark's JVM is py4j's child, which Python never waits for, so /usr/bin/time does not see it: the
+# script reads the JVM's own high-water mark (VmHWM) before stopping it, into $EMBER_JVM_RSS_FILE.
+JVM_PEAK_RSS = r'''
+import os
+def jvm_peak_rss(spark):
+    path = os.environ.get("EMBER_JVM_RSS_FILE")
+    if not path:
+        return
+    pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    with open(f"/proc/{pid}/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(path, "w") as f:
+        f.write(kib)
+'''
+
 PY_WORDCOUNT = {
 "polars": r'''
 import polars as pl, sys
@@ -42,7 +57,7 @@ con.execute(f"""COPY (SELECT lower(w) AS word, count(*) AS count FROM
    delim=chr(1), quote='', escape='', header=false, auto_detect=false))
   GROUP BY ALL ORDER BY count DESC, word ASC) TO '{sys.argv[2]}' (HEADER, DELIMITER ',')""")
 ''',
-"pyspark": r'''
+"pyspark": JVM_PEAK_RSS + r'''
 import sys
 from pyspark.sql import SparkSession, functions as F
 spark = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").config("spark.driver.memory", "4g").getOrCreate()
@@ -51,6 +66,7 @@ words = spark.read.text(sys.argv[1]).select(F.explode(F.split(F.col("value"), "[
 rows = words.groupBy(F.lower("w").alias("word")).count().orderBy(F.desc("count"), F.asc("word")).collect()
 with open(sys.argv[2], "w") as f:
     f.write("word,count\n"); f.writelines(f"{r['word']},{r['count']}\n" for r in rows)
+jvm_peak_rss(spark)
 spark.stop()
 ''',
 }
@@ -71,7 +87,7 @@ keys = sys.argv[3]
 con.execute(f"""COPY (SELECT {keys}, count(*) AS count, sum(amount) AS sum_amount, avg(amount) AS avg_amount
   FROM read_csv_auto('{sys.argv[1]}') GROUP BY ALL ORDER BY {keys}) TO '{sys.argv[2]}' (HEADER, DELIMITER ',')""")
 ''',
-"pyspark": r'''
+"pyspark": JVM_PEAK_RSS + r'''
 import sys
 from pyspark.sql import SparkSession, functions as F
 spark = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").config("spark.driver.memory", "4g").getOrCreate()
@@ -89,6 +105,7 @@ with open(sys.argv[2], "w") as f:
         with open(part) as p:
             shutil.copyfileobj(p, f)
 shutil.rmtree(parts)
+jvm_peak_rss(spark)
 spark.stop()
 ''',
 }
@@ -106,6 +123,15 @@ def timed(cmd, env=None):
             err.seek(0)
             raise subprocess.CalledProcessError(code, cmd, stderr=err.read())
         return seconds, int(rss.read().split()[-1]) / 1024
+
+def timed_peer(peer, cmd, env):
+    """`timed`, and for PySpark the larger of Python's peak and its JVM's (which the script reports)."""
+    if peer != "pyspark":
+        return timed(cmd, env)
+    with tempfile.NamedTemporaryFile("r") as jvm:
+        seconds, rss = timed(cmd, dict(env or os.environ, EMBER_JVM_RSS_FILE=jvm.name))
+        reported = jvm.read().strip()
+        return seconds, max(rss, int(reported) / 1024 if reported else 0)
 
 def count_rows(path):
     with open(path, newline="") as f:
@@ -173,11 +199,10 @@ def main():
                 f.write(scripts[peer])
             peer_out = os.path.join(out, f"{name}-{peer}.csv")
             count = 1 if peer == "pyspark" else args.runs
-            runs = [timed([sys.executable, script, inputs[0], peer_out, *inputs[1:]], env) for _ in range(count)]
+            runs = [timed_peer(peer, [sys.executable, script, inputs[0], peer_out, *inputs[1:]], env) for _ in range(count)]
             best, rss = min(runs)
             ok = same(ember_out, peer_out, numeric_from)
-            # PySpark's JVM is py4j's child, which Python never waits for: its memory is not seen.
-            memory = "    n/a  " if peer == "pyspark" else f"{rss:7.0f} M"
+            memory = f"{rss:7.0f} M"
             print(f"{name:<13} {peer:<8} {best:8.2f} {' '.join(f'{t:.2f}' for t, _ in runs):<24} {best / best_ember:9.2f} {memory}  {'equal' if ok else 'DIFFERENT'}")
             sys.stdout.flush()
 
