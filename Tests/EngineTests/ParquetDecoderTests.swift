@@ -266,8 +266,9 @@ enum ParquetTestEncoders {
     /// either kind of run is an error naming it.
     @Test func fixedWidthDictionaryIdsGatherWhileUnpacking() throws {
         var rng = SeededRandom(seed: 5)
-        for width in 0...20 {
-            let size = width == 0 ? 1 : Int.random(in: (1 << (width - 1))...(1 << width), using: &rng)
+        for width in 0...32 {
+            // Any width may encode ids of a small dictionary; the widest ones hold a few thousand.
+            let size = width == 0 ? 1 : Int.random(in: (1 << (min(width, 12) - 1))...(1 << min(width, 12)), using: &rng)
             var dictionary = ParquetColumnOutput(kind: .long, capacity: size)
             dictionary.longs = (0..<size).map { _ in Int64.random(in: .min ... .max, using: &rng) }
             var ids: [UInt32] = []
@@ -289,6 +290,21 @@ enum ParquetTestEncoders {
             }
             #expect(out.finish().values == .long(ids.map { dictionary.longs[Int($0)] }), "width \(width)")
         }
+        // A bit-packed run whose bytes stop short of its groups (an unpadded last group): the
+        // values its bytes hold, gathered through the checked tail, then an error.
+        var dates = ParquetColumnOutput(kind: .date, capacity: 32)
+        dates.days = (0..<32).map { Int32($0 * 7) }
+        let ids: [UInt32] = (0..<11).map { _ in UInt32.random(in: 0..<32, using: &rng) }
+        let packed = E.pack((ids + [UInt32](repeating: 0, count: 5)).map { UInt64($0) }, width: 5)
+        let cut = Self.buffer([5, 2 << 1 | 1] + packed.prefix(7))
+        var cutDecoder = try PageValueDecoder(encoding: .rleDictionary, column: Self.column(.int32, .date), values: cut.cursor(0..<cut.count))
+        var cutOut = ParquetColumnOutput(kind: .date, capacity: 11)
+        var cutScratch = DecodeScratch()
+        try cutDecoder.decode(11, into: &cutOut, dictionary: dates, scratch: &cutScratch)
+        cutOut.markPresent(11)
+        #expect(cutOut.finish().values == .date(ids.map { dates.days[Int($0)] }))
+        #expect(throws: EmberError.self) { try cutDecoder.decode(1, into: &cutOut, dictionary: dates, scratch: &cutScratch) }
+
         var small = ParquetColumnOutput(kind: .double, capacity: 3)
         small.doubles = [1.5, 2.5, 3.5]
         for ids in [[0, 1, 2, 3, 1, 0, 2, 1] as [UInt32], [UInt32](repeating: 3, count: 12)] {   // bit-packed, RLE

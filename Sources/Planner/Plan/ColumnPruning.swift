@@ -34,8 +34,7 @@ extension Optimizer {
                 return (.repartition(partitioning, c), m)
             }
         case .filter(let cond, let child):
-            let (c, m) = prune(child, needed: needed.union(cond.referencedColumns))
-            return (.filter(cond.remapColumns(m), c), m)
+            return pruneFilter(cond, child, needed: needed, narrow: true)
         case .sort(let orders, let child), .sortWithinPartitions(let orders, let child):
             var childNeeded = needed
             for o in orders { childNeeded.formUnion(o.expression.referencedColumns) }
@@ -55,7 +54,12 @@ extension Optimizer {
             let keep = exprs.indices.filter { needed.contains($0) }
             var childNeeded = Set<Int>()
             for i in keep { childNeeded.formUnion(exprs[i].referencedColumns) }
-            let (c, m) = prune(child, needed: childNeeded)
+            // A filter right below narrows through this projection (the filter copies only what it reads).
+            let (c, m) = if case .filter(let cond, let grandchild) = child {
+                pruneFilter(cond, grandchild, needed: childNeeded, narrow: false)
+            } else {
+                prune(child, needed: childNeeded)
+            }
             var mapping: [Int: Int] = [:]
             for (new, old) in keep.enumerated() { mapping[old] = new }
             return (.project(keep.map { exprs[$0].remapColumns(m) }, StructType(keep.map { schema.fields[$0] }), c), mapping)
@@ -90,6 +94,21 @@ extension Optimizer {
         case .union(let cs, let schema):
             return pruneUnion(cs, schema, needed: needed)
         }
+    }
+
+    /// A filter asks its child for what is needed above plus what its condition reads. With
+    /// `narrow`, columns only the condition reads are dropped right after it by a projection (a
+    /// filter under a projection copies only what the projection reads), so exchanges, joins and
+    /// aggregates above never carry them, as Spark's ColumnPruning puts a Project over the Filter.
+    static func pruneFilter(_ cond: BoundExpression, _ child: ResolvedPlan, needed: Set<Int>, narrow: Bool) -> (ResolvedPlan, [Int: Int]) {
+        let (c, m) = prune(child, needed: needed.union(cond.referencedColumns))
+        let filter = ResolvedPlan.filter(cond.remapColumns(m), c)
+        let kept = needed.sorted().filter { m[$0] != nil }
+        guard narrow, !kept.isEmpty, kept.count < c.schema.count else { return (filter, m) }
+        let fields = kept.map { c.schema.fields[m[$0]!] }
+        var mapping: [Int: Int] = [:]
+        for (new, old) in kept.enumerated() { mapping[old] = new }
+        return (.project(kept.enumerated().map { .column(m[$1]!, fields[$0].dataType) }, StructType(fields), filter), mapping)
     }
 
     static func pruneJoin(_ j: ResolvedJoin, _ l: ResolvedPlan, _ r: ResolvedPlan, needed: Set<Int>) -> (ResolvedPlan, [Int: Int]) {

@@ -7,7 +7,8 @@
 //   3. ConstantFolding:    expressions over literals only become one literal; then
 //      PartitionPruning:   a filter on a scan's partition columns drops the files it rules out
 //   4. ColumnPruning:      every node asks its children only for the columns it reads; scans then
-//                          parse only those CSV fields
+//                          parse only those CSV fields, and a column only a filter reads stops there
+//                          (a Project over the Filter, unless one is already above it)
 //   5. ScanFilterPushdown and ScanDictionaryColumns: what scans learn from the nodes above them
 // Two-phase aggregation and join strategies are chosen by the PhysicalPlanner.
 
