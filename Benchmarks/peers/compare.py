@@ -199,7 +199,16 @@ def main():
                 f.write(scripts[peer])
             peer_out = os.path.join(out, f"{name}-{peer}.csv")
             count = 1 if peer == "pyspark" else args.runs
-            runs = [timed_peer(peer, [sys.executable, script, inputs[0], peer_out, *inputs[1:]], env) for _ in range(count)]
+            try:
+                runs = [timed_peer(peer, [sys.executable, script, inputs[0], peer_out, *inputs[1:]], env) for _ in range(count)]
+            except subprocess.CalledProcessError as e:
+                # A peer that refuses the input (DuckDB stops at GCIDE's few bytes that are not UTF-8)
+                # is reported with its error's first line naming an error, and the others still run.
+                lines = (e.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+                reason = next((l for l in lines if "Error" in l or "Exception" in l), lines[-1] if lines else f"exit status {e.returncode}")
+                print(f"{name:<13} {peer:<8} {'failed':>8} {reason.strip()[:160]}")
+                sys.stdout.flush()
+                continue
             best, rss = min(runs)
             ok = same(ember_out, peer_out, numeric_from)
             memory = f"{rss:7.0f} M"
