@@ -22,6 +22,7 @@ struct EmberCommand: ParsableCommand {
 
     static func main() {
         Session.runExecutorIfRequested()
+        Session.closeDescriptorsAboveLimit()   // inherited past `ulimit -n`: executors could not start
         MallocTuning.apply()   // the driver and in-process benchmarks; executors apply it themselves
         Session.handleTerminationSignals()
         LoggingSystem.bootstrap { label in

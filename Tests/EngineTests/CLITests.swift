@@ -52,4 +52,22 @@ import Testing
         #expect(err.contains("median(b)"))
         #expect(!FileManager.default.fileExists(atPath: dir.file("o.csv")))
     }
+
+    /// A descriptor inherited above `ulimit -n` (a parent with a higher limit left it open) made
+    /// every executor launch fail with EBADF: Foundation's Process asks posix_spawn to close it,
+    /// and posix_spawn refuses descriptors beyond the limit. The tool closes such descriptors first.
+    @Test func aDescriptorInheritedAboveTheLimitDoesNotStopTheExecutors() throws {
+        let dir = ScratchDir("cli-fd")
+        defer { dir.cleanup() }
+        let input = dir.write("in.txt", "a b\nb c\n")
+        let output = dir.file("out.csv")
+        // Exit 77: the hard limit leaves no room for descriptor 1500 (then there is nothing to test).
+        let script = "h=$(ulimit -Hn); if [ \"$h\" != unlimited ] && [ \"$h\" -le 1500 ]; then exit 77; fi; "
+            + "ulimit -n 1600 && exec 1500</dev/null && ulimit -n 1024 && exec \"$0\" \"$@\""
+        let (status, _, err) = try runProgram("/bin/bash", ["-c", script, ember, "wordcount", input, "--output", output, "--executors", "1", "--cores", "1"],
+                                              environment: ["EMBER_EXECUTOR_PATH": ""])
+        if status == 77 { return }
+        #expect(status == 0, "stderr: \(err)")
+        #expect(try readCSV(output) == [["word", "count"], ["b", "2"], ["a", "1"], ["c", "1"]])
+    }
 }

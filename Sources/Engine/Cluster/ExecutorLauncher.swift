@@ -65,8 +65,14 @@ enum ExecutorLauncher {
                 return try launchOnce(program: program, executorId: executorId, cores: cores, memory: memory, driverAddress: driverAddress,
                                       secret: secret, localDir: localDir, heartbeatMillis: heartbeatMillis,
                                       registrationTimeoutSeconds: registrationTimeoutSeconds, onExit: onExit)
-            } catch where attempt < 3 && isBadDescriptor(error) {
+            } catch where attempt < 3 && isBadDescriptor(error) && InheritedDescriptors.aboveLimit().isEmpty {
                 attempt += 1
+            } catch where isBadDescriptor(error) && !InheritedDescriptors.aboveLimit().isEmpty {
+                let fds = InheritedDescriptors.aboveLimit()
+                throw EmberError(.executor, "executor \(executorId) could not be launched: descriptor \(fds.map(String.init).joined(separator: ", ")) is open at or above this process's descriptor limit (\(getdtablesize()))",
+                                 context: [.init("program", program)],
+                                 hint: "it was inherited from a parent with a higher limit (`ulimit -n` lowers the limit, not the open descriptors): start the program with that descriptor closed or with a higher `ulimit -n`, or call Session.closeDescriptorsAboveLimit() at the start of main",
+                                 cause: error)
             } catch {
                 throw EmberError(.executor, "executor \(executorId) could not be launched", context: [.init("program", program)],
                                  hint: "check that the program exists and is executable", cause: error)
