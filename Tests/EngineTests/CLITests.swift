@@ -61,8 +61,9 @@ import Testing
         defer { dir.cleanup() }
         let input = dir.write("in.txt", "a b\nb c\n")
         let output = dir.file("out.csv")
+        guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else { return }
         // Exit 77: the hard limit leaves no room for descriptor 1500 (then there is nothing to test).
-        let script = "h=$(ulimit -Hn); if [ \"$h\" != unlimited ] && [ \"$h\" -le 1500 ]; then exit 77; fi; "
+        let script = "h=$(ulimit -Hn); if [ \"$h\" != unlimited ] && [ \"$h\" -lt 1600 ]; then exit 77; fi; "
             + "ulimit -n 1600 && exec 1500</dev/null && ulimit -n 1024 && exec \"$0\" \"$@\""
         let (status, _, err) = try runProgram("/bin/bash", ["-c", script, ember, "wordcount", input, "--output", output, "--executors", "1", "--cores", "1"],
                                               environment: ["EMBER_EXECUTOR_PATH": ""])

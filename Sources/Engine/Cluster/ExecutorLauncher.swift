@@ -53,29 +53,34 @@ enum ExecutorLauncher {
     }
 
     /// Starts one executor process. `onExit` runs (on a background thread) when it terminates.
-    /// Foundation's `Process.run` can fail with EBADF when another thread closes a descriptor while
-    /// it prepares the child's (seen once under a test's descriptor churn): that is tried again,
-    /// twice, before the launch fails.
+    /// Foundation's `Process.run` fails with EBADF while a descriptor is open above the descriptor
+    /// limit (InheritedDescriptors: then the error names it), and could when another thread closes
+    /// a descriptor while it prepares the child's: that is tried again, twice.
     static func launch(program: String, executorId: ExecutorID, cores: Int, memory: Int64, driverAddress: String,
                        secret: String, localDir: String, heartbeatMillis: Int, registrationTimeoutSeconds: Double,
                        onExit: @escaping @Sendable (Int32, Process.TerminationReason) -> Void) throws -> Process {
+        func launchFailed(_ error: any Error) -> EmberError {
+            EmberError(.executor, "executor \(executorId) could not be launched", context: [.init("program", program)],
+                       hint: "check that the program exists and is executable", cause: error)
+        }
         var attempt = 1
         while true {
             do {
                 return try launchOnce(program: program, executorId: executorId, cores: cores, memory: memory, driverAddress: driverAddress,
                                       secret: secret, localDir: localDir, heartbeatMillis: heartbeatMillis,
                                       registrationTimeoutSeconds: registrationTimeoutSeconds, onExit: onExit)
-            } catch where attempt < 3 && isBadDescriptor(error) && InheritedDescriptors.aboveLimit().isEmpty {
-                attempt += 1
-            } catch where isBadDescriptor(error) && !InheritedDescriptors.aboveLimit().isEmpty {
+            } catch where isBadDescriptor(error) {
                 let fds = InheritedDescriptors.aboveLimit()
-                throw EmberError(.executor, "executor \(executorId) could not be launched: descriptor \(fds.map(String.init).joined(separator: ", ")) is open at or above this process's descriptor limit (\(getdtablesize()))",
-                                 context: [.init("program", program)],
-                                 hint: "it was inherited from a parent with a higher limit (`ulimit -n` lowers the limit, not the open descriptors): start the program with that descriptor closed or with a higher `ulimit -n`, or call Session.closeDescriptorsAboveLimit() at the start of main",
-                                 cause: error)
+                if !fds.isEmpty {   // no attempt can succeed while they are open
+                    throw EmberError(.executor, "executor \(executorId) could not be launched: descriptor \(fds.map(String.init).joined(separator: ", ")) is open at or above this process's descriptor limit (\(getdtablesize()))",
+                                     context: [.init("program", program)],
+                                     hint: "it was inherited from a parent with a higher limit (`ulimit -n` lowers the limit, not the open descriptors): start the program with that descriptor closed or with a higher `ulimit -n`, or call Session.closeDescriptorsAboveLimit() at the start of main",
+                                     cause: error)
+                }
+                guard attempt < 3 else { throw launchFailed(error) }
+                attempt += 1
             } catch {
-                throw EmberError(.executor, "executor \(executorId) could not be launched", context: [.init("program", program)],
-                                 hint: "check that the program exists and is executable", cause: error)
+                throw launchFailed(error)
             }
         }
     }
