@@ -53,8 +53,9 @@ public final class Session: Sendable {
     public var uiURL: String? { ui?.url }
     private let report = Mutex<RootCauseReport?>(nil)
     /// Set once the executors are stopped and the application directory removed (by `stop()` or by
-    /// the termination cleanup, whichever comes first).
-    private let released = Atomic<Bool>(false)
+    /// the termination cleanup, whichever comes first). Held while that runs: the other caller waits
+    /// for it to finish (the termination cleanup must not end the process while `stop()` is midway).
+    private let released = Mutex<Bool>(false)
     /// Registration with ``TerminationCleanup`` (removed by `stop()`).
     private let cleanupRegistration = Mutex<Int?>(nil)
     private let eventLog: EventLogWriter?
@@ -260,9 +261,12 @@ public final class Session: Sendable {
     /// Stops the executors and removes the application directory, once. Needs no driver lock, so
     /// the termination cleanup can run it while a job holds the session.
     private func releaseResources() {
-        guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        cluster.stop()
-        try? FileManager.default.removeItem(atPath: appDir)
+        released.withLock { done in
+            guard !done else { return }
+            done = true
+            cluster.stop()
+            ApplicationDirectory.remove(appDir)
+        }
     }
 
     // MARK: query execution
