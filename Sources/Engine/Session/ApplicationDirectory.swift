@@ -55,9 +55,6 @@ struct ApplicationDirectory {
                          context: [.init("base", base)], hint: hint)
     }
 
-    /// Removes the application directories under `base` that belong to this user and whose driver
-    /// is gone. Directories without a readable marker are left alone (another driver may be
-    /// creating one right now, or an older Ember wrote it).
     /// Removes an application directory. A file created in it while the removal walks it (an
     /// executor killed a moment ago, a launch that was already under way) makes the removal fail:
     /// it is tried again for up to a second.
@@ -69,6 +66,9 @@ struct ApplicationDirectory {
         }
     }
 
+    /// Removes the application directories under `base` that belong to this user and whose driver
+    /// is gone. Directories without a readable marker are left alone (another driver may be
+    /// creating one right now, or an older Ember wrote it).
     static func removeStale(in rawBase: String) {
         let base = rawBase.hasSuffix("/") && rawBase.count > 1 ? String(rawBase.dropLast()) : rawBase
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: base) else { return }

@@ -236,8 +236,10 @@ public final class Session: Sendable {
             _ = driverReleased.take(timeout: 0.05)
         }
         schedulerStatus.update { $0.executors = [] }
-        if let registration = cleanupRegistration.withLock({ $0 }) { TerminationCleanup.remove(registration) }
+        // Released before the signal cleanup forgets it: a signal meanwhile then waits for this
+        // release (see `released`) instead of ending the process halfway through it.
         releaseResources()
+        if let registration = cleanupRegistration.withLock({ $0 }) { TerminationCleanup.remove(registration) }
         ui?.stop()
     }
 
