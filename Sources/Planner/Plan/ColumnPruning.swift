@@ -105,10 +105,15 @@ extension Optimizer {
         let filter = ResolvedPlan.filter(cond.remapColumns(m), c)
         let kept = needed.sorted().filter { m[$0] != nil }
         guard narrow, !kept.isEmpty, kept.count < c.schema.count else { return (filter, m) }
-        let fields = kept.map { c.schema.fields[m[$0]!] }
         var mapping: [Int: Int] = [:]
         for (new, old) in kept.enumerated() { mapping[old] = new }
-        return (.project(kept.enumerated().map { .column(m[$1]!, fields[$0].dataType) }, StructType(fields), filter), mapping)
+        return (picking(kept.map { m[$0]! }, of: filter), mapping)
+    }
+
+    /// A projection of `plan`'s columns at `positions`, in that order, under their own names.
+    static func picking(_ positions: [Int], of plan: ResolvedPlan) -> ResolvedPlan {
+        let fields = positions.map { plan.schema.fields[$0] }
+        return .project(positions.enumerated().map { .column($1, fields[$0].dataType) }, StructType(fields), plan)
     }
 
     static func pruneJoin(_ j: ResolvedJoin, _ l: ResolvedPlan, _ r: ResolvedPlan, needed: Set<Int>) -> (ResolvedPlan, [Int: Int]) {
@@ -158,9 +163,7 @@ extension Optimizer {
         let pruned = children.map { child -> ResolvedPlan in
             let (c, m) = prune(child, needed: Set(keep))
             let picks = keep.map { m[$0] ?? $0 }
-            if picks == Array(0..<c.schema.count) { return c }
-            let fields = picks.map { c.schema.fields[$0] }
-            return .project(picks.enumerated().map { .column($1, fields[$0].dataType) }, StructType(fields), c)
+            return picks == Array(0..<c.schema.count) ? c : picking(picks, of: c)
         }
         var mapping: [Int: Int] = [:]
         for (new, old) in keep.enumerated() { mapping[old] = new }
