@@ -94,7 +94,7 @@ struct OutputDirectory {
         let staging: String? = if case .inPlace = publish { nil } else { root }
         let created = if case .inPlace(true) = publish { true } else { false }
         cleanup = TerminationCleanup.add {
-            if let staging { try? FileManager.default.removeItem(atPath: staging) } else if created { rmdir(root) }
+            if let staging { DirectoryTree.remove(staging) } else if created { rmdir(root) }
         }
     }
 

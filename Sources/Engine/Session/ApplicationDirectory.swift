@@ -55,17 +55,6 @@ struct ApplicationDirectory {
                          context: [.init("base", base)], hint: hint)
     }
 
-    /// Removes an application directory. A file created in it while the removal walks it (an
-    /// executor killed a moment ago, a launch that was already under way) makes the removal fail:
-    /// it is tried again for up to a second.
-    static func remove(_ path: String) {
-        for _ in 0..<50 {
-            try? FileManager.default.removeItem(atPath: path)
-            if access(path, F_OK) != 0 { return }
-            usleep(20_000)
-        }
-    }
-
     /// Removes the application directories under `base` that belong to this user and whose driver
     /// is gone. Directories without a readable marker are left alone (another driver may be
     /// creating one right now, or an older Ember wrote it).

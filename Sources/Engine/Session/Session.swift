@@ -100,7 +100,7 @@ public final class Session: Sendable {
         self.appId = directory.appId
         self.appDir = directory.path
         // Until the executors run, a signal only needs to take the directory away.
-        let early = TerminationCleanup.add { [appDir] in ApplicationDirectory.remove(appDir) }
+        let early = TerminationCleanup.add { [appDir] in DirectoryTree.remove(appDir) }
         let store = AppStatusStore(maxMemory: Int64(Double(memory) * ExecutorMemoryManager.memoryFraction),
                                    metrics: ExecutorMetrics(appId: appId, appName: config.appName, hostFactory: config.metricsFactory))
         status = store
@@ -108,7 +108,7 @@ public final class Session: Sendable {
             ui = config.uiEnabled ? try UIServer(store: store, preferred: config.uiPort) : nil
         } catch {
             TerminationCleanup.remove(early)
-            ApplicationDirectory.remove(appDir)
+            DirectoryTree.remove(appDir)
             throw error
         }
         var started: LocalCluster? = nil
@@ -140,7 +140,7 @@ public final class Session: Sendable {
             started?.stop()   // its executors and its listener
             ui?.stop()
             TerminationCleanup.remove(early)
-            ApplicationDirectory.remove(appDir)
+            DirectoryTree.remove(appDir)
             throw error
         }
         TerminationCleanup.remove(early)
@@ -267,7 +267,7 @@ public final class Session: Sendable {
             guard !done else { return }
             done = true
             cluster.stop()
-            ApplicationDirectory.remove(appDir)
+            DirectoryTree.remove(appDir)
         }
     }
 
