@@ -155,7 +155,7 @@ struct GroupByCommand: ParsableCommand {
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks (release builds only give meaningful numbers).",
-        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self, WindowBenchCommand.self, TPCHBenchCommand.self, ScanBenchCommand.self])
+        subcommands: [ShuffleBenchCommand.self, AggregateBenchCommand.self, WindowBenchCommand.self, TPCHBenchCommand.self, ScanBenchCommand.self, WriteBenchCommand.self])
 }
 
 struct ShuffleBenchCommand: ParsableCommand {

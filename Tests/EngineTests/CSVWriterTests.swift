@@ -81,6 +81,27 @@ import Testing
         #expect(lines.count == 100_003 && lines.last == "")
     }
 
+    /// Cells of every length around the 16 bytes copied as two words, in rows of several columns,
+    /// against the rows joined by hand.
+    @Test func cellsOfEveryLengthKeepTheirBytes() {
+        var rng = SeededRandom(seed: 11)
+        let schema = StructType([StructField("a", .string), StructField("b", .string), StructField("c", .long)])
+        var a: [String] = [], b: [String] = [], c: [Int64] = []
+        for i in 0..<3000 {
+            a.append(String(repeating: "x", count: i % 41))
+            b.append(String((0..<Int.random(in: 0...20, using: &rng)).map { _ in "abcdefghij".randomElement(using: &rng)! }))
+            c.append(Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &rng))
+        }
+        let batch = ColumnarBatch(schema: schema, columns: [ColumnVector(.string(StringArray(a))), ColumnVector(.string(StringArray(b))),
+                                                            ColumnVector(.long(c))], numRows: a.count)
+        let renderer = CSVCellRenderer(delimiter: UInt8(ascii: ";"), nullValue: "")
+        let out = OutputBuffer(capacity: 8)
+        renderer.appendRows(batch, to: out)
+        func cell(_ s: String) -> String { s.isEmpty ? "\"\"" : s }   // an empty string is quoted, as Spark writes it
+        let expected = (0..<a.count).map { "\(cell(a[$0]));\(cell(b[$0]));\(c[$0])\n" }.joined()
+        #expect(String(decoding: out.bytes, as: UTF8.self) == expected)
+    }
+
     @Test func valueTextMatchesPlannerFormatting() {
         var rng = SeededRandom(seed: 7)
         let out = OutputBuffer(capacity: 8)

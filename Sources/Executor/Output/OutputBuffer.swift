@@ -79,19 +79,38 @@ final class OutputBuffer {
 
     func append(_ bytes: [UInt8]) { bytes.withUnsafeBytes { append($0) } }
 
+    /// "00" "01" … "99": two digits per division by 100.
+    @inline(__always) private static var digitPairs: UnsafePointer<UInt8> {
+        let pairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+        return pairs.utf8Start
+    }
+
     /// Appends `value` zero-padded to `width` digits (value ≥ 0); room reserved by the caller.
     @inline(__always) private func appendPadded(_ value: Int64, width: Int) {
+        var v = UInt64(bitPattern: value)
         var digits = 1
-        var limit: Int64 = 10
-        while value >= limit && digits < 19 { digits += 1; limit &*= 10 }
+        var limit: UInt64 = 10
+        while v >= limit && digits < 19 { digits += 1; limit &*= 10 }
         let n = max(digits, width)
-        var v = value
+        let pairs = Self.digitPairs
         var i = count + n
-        while i > count {
-            i -= 1
-            base[i] = 0x30 &+ UInt8(truncatingIfNeeded: v % 10)
-            v /= 10
+        while v >= 100 {
+            let r = Int(truncatingIfNeeded: v % 100) &* 2
+            v /= 100
+            i -= 2
+            base[i] = pairs[r]
+            base[i + 1] = pairs[r + 1]
         }
+        if v >= 10 {
+            let r = Int(truncatingIfNeeded: v) &* 2
+            i -= 2
+            base[i] = pairs[r]
+            base[i + 1] = pairs[r + 1]
+        } else {
+            i -= 1
+            base[i] = 0x30 &+ UInt8(truncatingIfNeeded: v)
+        }
+        while i > count { i -= 1; base[i] = 0x30 }   // the padding
         count += n
     }
 
@@ -148,6 +167,7 @@ final class OutputBuffer {
         if v < 0 { appendUnchecked(UInt8(ascii: "-")) }
         let magnitude = abs(v)
         if appendShortDecimal(magnitude) { return }
+        if magnitude >= 1e-3 && magnitude < 1e7 && appendSwiftPlainDigits(magnitude) { return }
         // Shortest round-trip digits as Swift prints them: "123.45", "0.0001", "1.5e-05", "1e+16",
         // written into a stack buffer (DigitSink), not a String allocated per value.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DigitSink.capacity) { textBuffer in
@@ -221,12 +241,35 @@ final class OutputBuffer {
         // accepts only an integer that gives v back, however it was found.
         let thousandths = Int64(magnitude * 1000 + 0.5)
         guard Double(thousandths) / 1000 == magnitude else { return false }
-        var fraction = thousandths % 1000
+        let whole = UInt64(thousandths) / 1000
+        var fraction = UInt64(thousandths) &- whole &* 1000
         var places = 3
         while places > 0 && fraction % 10 == 0 { fraction /= 10; places -= 1 }
-        appendPadded(thousandths / 1000, width: 1)
+        appendPadded(Int64(whole), width: 1)
         appendUnchecked(UInt8(ascii: "."))
-        if places == 0 { appendUnchecked(UInt8(ascii: "0")) } else { appendPadded(fraction, width: places) }
+        if places == 0 { appendUnchecked(UInt8(ascii: "0")) } else { appendPadded(Int64(fraction), width: places) }
+        return true
+    }
+
+    /// In [1e-3, 1e7) Swift prints a double's shortest round-trip digits plainly, as Java does
+    /// ("292.49333333333334", "0.00123"), so they go straight into the buffer; ".0" follows a
+    /// whole number. False (nothing appended) if Swift chose an exponent after all.
+    private func appendSwiftPlainDigits(_ magnitude: Double) -> Bool {
+        reserve(DigitSink.capacity + 2)
+        let start = base + count
+        var sink = DigitSink(start)
+        magnitude.write(to: &sink)
+        var point = false
+        for k in 0..<sink.count {
+            let c = start[k]
+            if c == UInt8(ascii: "e") { return false }
+            if c == UInt8(ascii: ".") { point = true }
+        }
+        count += sink.count
+        if !point {
+            appendUnchecked(UInt8(ascii: "."))
+            appendUnchecked(UInt8(ascii: "0"))
+        }
         return true
     }
 

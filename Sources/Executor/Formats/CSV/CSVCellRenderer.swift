@@ -103,8 +103,11 @@ final class CSVCellRenderer {
         bounds.append(0)
         for column in batch.columns { render(column, rows: rows, bounds: &bounds) }
 
-        out.reserve(cells.count + rows * width)
-        let src = cells.base
+        // 16 bytes of slack on both sides: a short cell is copied as two 8-byte words, whatever
+        // its length (the bytes past it are overwritten next, or lie past what is kept).
+        cells.reserve(16)
+        out.reserve(cells.count + rows * width + 16)
+        let src = UnsafeRawPointer(cells.base)
         var dst = out.base + out.count
         let delimiter = self.delimiter
         bounds.withUnsafeBufferPointer { bounds in
@@ -117,7 +120,9 @@ final class CSVCellRenderer {
                     }
                     let s = bounds[k], n = bounds[k + 1] - s
                     if n <= 16 {
-                        for i in 0..<n { dst[i] = src[s + i] }
+                        let raw = UnsafeMutableRawPointer(dst)
+                        raw.storeBytes(of: (src + s).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                        raw.storeBytes(of: (src + s + 8).loadUnaligned(as: UInt64.self), toByteOffset: 8, as: UInt64.self)
                     } else {
                         memcpy(dst, src + s, n)
                     }
