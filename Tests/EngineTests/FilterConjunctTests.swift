@@ -43,14 +43,17 @@ struct FilterConjunctTests {
             let input = batch(Int.random(in: 0...300, using: &rng), &rng)
             let parts = (0..<Int.random(in: 1...4, using: &rng)).map { _ in conjunct(&rng) }
             let predicate = parts.dropFirst().reduce(parts[0]) { .and($0, $1) }
-            let expected = try predicate.selectedRows(input)
+            // Naively: the whole predicate at once, row by row (null is false).
+            let whole = try predicate.evaluate(input)
+            let expected = (0..<input.numRows).filter { !whole.isNull($0) && whole.value(at: $0) == .boolean(true) }
+            #expect(try predicate.selectedRows(input) == expected.map { Int32($0) })
             let needed: Set<Int>? = Bool.random(using: &rng) ? nil : [Int.random(in: 0..<3, using: &rng)]
             let sink = BatchKeeper()
             try FilterExec(predicate: predicate, downstream: sink, neededColumns: needed).consume(input)
             // The columns the consumer may read, row by row.
             let read = needed.map { $0.sorted() } ?? [0, 1, 2]
             let got = sink.batches.flatMap { b in (0..<b.numRows).map { r in read.map { b.columns[$0].value(at: r) } } }
-            let want = expected.map { r in read.map { input.columns[$0].value(at: Int(r)) } }
+            let want = expected.map { r in read.map { input.columns[$0].value(at: r) } }
             #expect(got == want, "\(predicate)")
         }
     }

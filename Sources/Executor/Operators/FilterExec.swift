@@ -44,19 +44,22 @@
     func selectedRows(_ batch: ColumnarBatch) throws -> [Int32]? {
         var current = batch
         var original: [Int32]? = nil   // row i of `current` is row original[i] of `batch` (nil: the same)
-        var alive: [Int32]? = nil      // rows of `current` still selected, ascending (nil: all)
+        var mask: SelectionMask? = nil // rows of `current` still selected (nil: all)
         for (k, conjunct) in conjuncts.enumerated() {
-            if let rows = alive, rows.count * 2 <= current.numRows {
+            if let m = mask, m.selected * 2 <= current.numRows {
+                let rows = m.rows()
                 current = Self.narrowed(current, to: rows, columns: columnsFrom[k])
                 original = original.map { o in rows.map { o[Int($0)] } } ?? rows
-                alive = nil
+                mask = nil
             }
-            let holds = try conjunct.selectedRows(current)
-            alive = alive.map { Self.intersection($0, holds) } ?? holds
-            if alive!.isEmpty { return [] }
+            let holds = try conjunct.evaluate(current)
+            if mask == nil { mask = try SelectionMask(holds) } else { try mask!.and(holds) }
+            if mask!.selected == 0 { return [] }
         }
-        guard let rows = alive else { return nil }
-        guard let original else { return rows.count == batch.numRows ? nil : rows }
+        guard let mask else { return nil }
+        if mask.selected == current.numRows { return original }
+        let rows = mask.rows()
+        guard let original else { return rows }
         return rows.map { original[Int($0)] }
     }
 
@@ -66,17 +69,6 @@
             columns.contains(i) ? batch.columns[i].take(rows) : ColumnVector.empty(batch.schema.fields[i].dataType)
         }
         return ColumnarBatch(schema: batch.schema, columns: kept, numRows: rows.count)
-    }
-
-    /// The rows in both ascending lists.
-    static func intersection(_ a: [Int32], _ b: [Int32]) -> [Int32] {
-        var out: [Int32] = []
-        out.reserveCapacity(min(a.count, b.count))
-        var i = 0, j = 0
-        while i < a.count && j < b.count {
-            if a[i] == b[j] { out.append(a[i]); i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
-        }
-        return out
     }
 
     @_spi(EmberInternal) public func finish() throws { try downstream.finish() }

@@ -84,16 +84,7 @@ extension BoundExpression {
 
     /// Evaluates a boolean predicate and returns the indices of rows where it is true (null = false).
     @_spi(EmberInternal) public func selectedRows(_ batch: ColumnarBatch) throws -> [Int32] {
-        let c = try evaluate(batch)
-        guard case .boolean(let v) = c.values else { throw typeError("a filter condition", c) }
-        var out: [Int32] = []
-        out.reserveCapacity(v.count)
-        if let validity = c.validity {
-            for i in 0..<v.count where v[i] && validity[i] { out.append(Int32(i)) }
-        } else {
-            for i in 0..<v.count where v[i] { out.append(Int32(i)) }
-        }
-        return out
+        try SelectionMask(try evaluate(batch)).rows()
     }
 }
 
