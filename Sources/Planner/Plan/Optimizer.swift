@@ -6,6 +6,8 @@
 //                          OR over both sides also filters each side by what it asks of that side
 //   3. ConstantFolding:    expressions over literals only become one literal; then
 //      PartitionPruning:   a filter on a scan's partition columns drops the files it rules out
+//      SelectiveJoinPlacement: in a tree of inner joins, a small filtered input is joined
+//                          first with the input its equi-join key points to
 //   4. ColumnPruning:      every node asks its children only for the columns it reads; scans then
 //                          parse only those CSV fields, and a column only a filter reads stops there
 //                          (a Project over the Filter, unless one is already above it)
@@ -15,7 +17,7 @@
 @_spi(EmberInternal) public enum Optimizer {
     @_spi(EmberInternal) public static func optimize(_ plan: ResolvedPlan) -> ResolvedPlan {
         let pushed = pushDownPredicates(factorCommonConjuncts(combineFilters(plan)))
-        let folded = prunePartitions(foldConstants(pushed))
+        let folded = placeSelectiveJoins(prunePartitions(foldConstants(pushed)))
         let (pruned, _) = prune(folded, needed: Set(folded.schema.fields.indices))
         return markScanDictionaryColumns(pushScanFilters(pruned))
     }
