@@ -85,6 +85,37 @@ import Testing
         #expect(!residual.contains("functions=[]"), "\(residual)")
     }
 
+    /// Of an inner join's sides, a filtered one runs first even when it reads more bytes of files
+    /// (up to 8 times as many): here the filter keeps a twentieth of the wider file, small enough to
+    /// broadcast, and the narrower unfiltered side, too large to broadcast, is then never shuffled.
+    @Test func aFilteredSideRunsFirstThoughItReadsMoreBytes() throws {
+        let dir = ScratchDir("adaptive-join-filtered-first")
+        defer { dir.cleanup() }
+        let s = try session(adaptive: 32 << 10)
+        defer { s.stop() }
+        let wide = joinRows(3000, seed: 91, keys: 200)
+        var rng = SeededRandom(seed: 92)
+        let narrow = (0..<1500).map { _ in JoinRow(k: Int64.random(in: 0..<200, using: &rng), v: Int64.random(in: 0..<9, using: &rng), s: nil) }
+        let narrowText = "k2,w\n" + narrow.map { "\($0.k!),\($0.v!)\n" }.joined()
+        let narrowPath = dir.write("narrow.csv", narrowText), widePath = dir.write("wide.csv", joinCSV(wide, ("k", "v", "s")))
+        let sizes = try [widePath, narrowPath].map { try FileManager.default.attributesOfItem(atPath: $0)[.size] as! Int }
+        #expect(sizes[0] > 2 * sizes[1] && sizes[0] < 8 * sizes[1], "file sizes \(sizes)")
+        let l0 = try s.read.option("header", true).option("inferSchema", true).csv(widePath)
+        let r = try s.read.option("header", true).option("inferSchema", true).csv(narrowPath)
+        let l = l0.filter(l0["v"] === 7)
+        let joined = l.join(r, on: l["k"] === r["k2"]).repartition(3)
+        let kept = wide.filter { $0.v == 7 }
+        var expected: [String] = []
+        for a in kept {
+            for b in narrow where a.k != nil && a.k == b.k {
+                expected.append([a.k.map(String.init) ?? "null", String(a.v!), a.s ?? "null", String(b.k!), String(b.v!)].joined(separator: "|"))
+            }
+        }
+        #expect(renderedRows(try joined.collect()) == expected.sorted())
+        // The filtered side, then the join (the narrow side scanned in its tasks), then the result.
+        #expect(Set(s.lastJobTasks.map(\.stageId)).count == 3, "stages \(Set(s.lastJobTasks.map(\.stageId)))")
+    }
+
     /// A join in the job's last stage converts too: its results arrive numbered by the other
     /// side's splits, and sorted ones are still merged in order, limits still hold.
     @Test func resultStagesConvertAndKeepTheirOrder() throws {
