@@ -81,6 +81,27 @@ import Testing
         #expect(joins.contains { $0.contains("a#") && $0.contains("k1#") && !$0.contains("mid#") }, "\(optimized)")
         #expect(joins.contains { $0.contains("c#") && $0.contains("k2#") && !$0.contains("id#") }, "\(optimized)")
 
+        // Inputs that meet only through the filtered one stay as written: moving dim1 to its
+        // target (middle, by c = k1) would leave facts and dim2, each tied only to dim1 by a
+        // range, joined without a condition.
+        let ranged = facts.join(dim1.filter(col("n1") =!= "z"), on: col("b") > col("k1")).join(dim2, on: col("k2") < col("k1"))
+            .join(middle, on: col("c") === col("k1"))
+        let rangedPlan = try ranged.explainString().components(separatedBy: "== Optimized Logical Plan ==\n")[1]
+        #expect(!rangedPlan.hasPrefix("Project ["), "\(rangedPlan)")
+        var rangedExpected: [String] = []
+        for r in f {
+            for t in d1 where t.name != "z" && r.b != nil && t.key != nil && r.b! > t.key! {
+                for u in d2 where u.key != nil && u.key! < t.key! {
+                    for s in m where s.c != nil && s.c == t.key {
+                        rangedExpected.append([String(r.id), Self.text(r.a), Self.text(r.b), String(r.amount), Self.text(t.key), t.name,
+                                               Self.text(u.key), u.name, String(s.mid), Self.text(s.c)].map { $0.isEmpty ? "null" : $0 }.joined(separator: "|"))
+                    }
+                }
+            }
+        }
+        #expect(!rangedExpected.isEmpty)
+        #expect(renderedRows(try ranged.collect()) == rangedExpected.sorted())
+
         // Without a filter on the dimension nothing moves: the query's order stays.
         let plain = facts.join(middle, on: col("id") === col("mid")).join(dim1, on: col("a") === col("k1"))
         let plainPlan = try plain.explainString().components(separatedBy: "== Optimized Logical Plan ==")[1]

@@ -282,8 +282,11 @@ public final class Session: Sendable {
     /// `resultToDriver: false` plans a write: the last stage's tasks keep their rows (see PhysicalPlanner).
     func planQuery(_ plan: LogicalPlan, resultToDriver: Bool = true) throws -> PlannedQuery {
         let analyzed = try Analyzer.resolve(plan)
-        let optimized = Optimizer.optimize(analyzed)
         let config = conf.current
+        // Joins moved by SelectiveJoinPlacement rely on adaptive execution to broadcast again,
+        // which a write's last stage does not do.
+        let adaptive = config.effectiveAdaptiveBroadcastThreshold
+        let optimized = Optimizer.optimize(analyzed, selectiveJoinBytes: adaptive >= 0 && resultToDriver ? adaptive : nil)
         let physical = PhysicalPlanner.plan(optimized, shufflePartitions: config.effectiveShufflePartitions,
                                             autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold,
                                             preferSortMergeJoin: config.preferSortMergeJoin, taskMemoryBytes: config.taskExecutionMemory,

@@ -53,6 +53,9 @@
                 mask = nil
             }
             let holds = try conjunct.evaluate(current)
+            guard holds.count == current.numRows else {
+                throw EmberError(.internal, "a filter condition gave \(holds.count) values for \(current.numRows) rows", hint: "please report it")
+            }
             if mask == nil { mask = try SelectionMask(holds) } else { try mask!.and(holds) }
             if mask!.selected == 0 { return [] }
         }

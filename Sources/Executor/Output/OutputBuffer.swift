@@ -87,6 +87,7 @@ final class OutputBuffer {
 
     /// Appends `value` zero-padded to `width` digits (value ≥ 0); room reserved by the caller.
     @inline(__always) private func appendPadded(_ value: Int64, width: Int) {
+        assert(value >= 0, "appendPadded takes a magnitude")
         var v = UInt64(bitPattern: value)
         var digits = 1
         var limit: UInt64 = 10

@@ -27,8 +27,7 @@
         }
         var total = 0
         bytes.withUnsafeMutableBufferPointer { mask in
-            values.withUnsafeBytes { raw in   // a Bool is one byte, 0 or 1
-                let v = raw.bindMemory(to: UInt8.self)
+            values.withUnsafeBytes { v in   // a Bool is one byte, 0 or 1, read as a raw byte
                 for i in 0..<n {
                     let m = mask[i] & v[i]
                     mask[i] = m
@@ -36,6 +35,7 @@
                 }
             }
             if let validity = condition.validity {
+                precondition(validity.words.count * 64 >= n, "a validity bitmap shorter than its column")
                 total = 0
                 validity.words.withUnsafeBufferPointer { words in
                     for i in 0..<n {

@@ -7,7 +7,8 @@
 //   3. ConstantFolding:    expressions over literals only become one literal; then
 //      PartitionPruning:   a filter on a scan's partition columns drops the files it rules out
 //      SelectiveJoinPlacement: in a tree of inner joins, a small filtered input is joined
-//                          first with the input its equi-join key points to
+//                          first with the input its equi-join key points to (with adaptive
+//                          execution on, not for writes)
 //   4. ColumnPruning:      every node asks its children only for the columns it reads; scans then
 //                          parse only those CSV fields, and a column only a filter reads stops there
 //                          (a Project over the Filter, unless one is already above it)
@@ -15,10 +16,12 @@
 // Two-phase aggregation and join strategies are chosen by the PhysicalPlanner.
 
 @_spi(EmberInternal) public enum Optimizer {
-    @_spi(EmberInternal) public static func optimize(_ plan: ResolvedPlan) -> ResolvedPlan {
+    /// `selectiveJoinBytes`: the largest filtered input SelectiveJoinPlacement joins early (nil: off).
+    @_spi(EmberInternal) public static func optimize(_ plan: ResolvedPlan, selectiveJoinBytes: Int64? = nil) -> ResolvedPlan {
         let pushed = pushDownPredicates(factorCommonConjuncts(combineFilters(plan)))
-        let folded = placeSelectiveJoins(prunePartitions(foldConstants(pushed)))
-        let (pruned, _) = prune(folded, needed: Set(folded.schema.fields.indices))
+        let folded = prunePartitions(foldConstants(pushed))
+        let placed = selectiveJoinBytes.map { placeSelectiveJoins(folded, maxBytes: $0) } ?? folded
+        let (pruned, _) = prune(placed, needed: Set(placed.schema.fields.indices))
         return markScanDictionaryColumns(pushScanFilters(pruned))
     }
 

@@ -11,26 +11,30 @@
 //
 // How: the maximal tree of inner joins is flattened into its inputs (leaves) and the conjuncts
 // of all its conditions. A leaf is selective when a filter sits on it (under projections) and its
-// estimated size is at most 10 MB (Spark's default broadcast threshold). A selective leaf with an
-// equality conjunct between itself and exactly one other, non-selective leaf moves next to that
-// leaf; the tree keeps its shape otherwise. Every conjunct then goes to the lowest join whose
+// estimated size is at most the broadcast threshold. A selective leaf with an equality conjunct
+// (`=` or `<=>`) between itself and exactly one other, non-selective leaf moves next to that leaf;
+// the tree keeps its shape otherwise, and a move that would leave a join without a condition
+// (inputs that met only through the moved one) is not made. Every conjunct then goes to the lowest join whose
 // inputs hold all its columns (for inner joins that is where the same rows meet it), and a
 // projection on top puts the columns back in the original order. Inner joins only: the result is
 // the same set of rows. A leaf already joined directly with its target stays where it is, and a
 // tree where nothing moves is returned unchanged.
+//
+// Only with adaptive execution on, and not for writes: the moved pair's size is estimated as a
+// product (Spark's estimate), so a join that broadcast the target at planning time becomes a
+// shuffled one, which adaptive execution turns back into a broadcast once the pair's small output
+// is known; it does not in a write's last stage.
 
 extension Optimizer {
-    /// Largest estimated size of a filtered input that is joined early.
-    static let selectiveInputMaxBytes: Int64 = 10 << 20
-
-    static func placeSelectiveJoins(_ plan: ResolvedPlan) -> ResolvedPlan {
+    /// `maxBytes`: the largest estimated size of a filtered input that is joined early.
+    static func placeSelectiveJoins(_ plan: ResolvedPlan, maxBytes: Int64) -> ResolvedPlan {
         if case .join(let j, _, _) = plan, j.type == .inner {
-            let tree = InnerJoinTree(plan)
+            let tree = InnerJoinTree(plan, maxBytes: maxBytes)
             if let placed = tree.placingSelectiveLeaves() { return placed }
             var next = 0
             return tree.withLeaves(plan, next: &next)
         }
-        return plan.withNewChildren(plan.children.map(placeSelectiveJoins))
+        return plan.withNewChildren(plan.children.map { placeSelectiveJoins($0, maxBytes: maxBytes) })
     }
 }
 
@@ -55,9 +59,13 @@ struct InnerJoinTree {
     var shape: Shape = .leaf(0)
     var conjuncts: [BoundExpression] = []
     let schema: StructType
+    let maxBytes: Int64
+    /// Joins of the tree without a condition (cross products).
+    var unconditionedJoins = 0
 
-    init(_ root: ResolvedPlan) {
+    init(_ root: ResolvedPlan, maxBytes: Int64) {
         schema = root.schema
+        self.maxBytes = maxBytes
         var width = 0
         shape = flatten(root, offset: 0, width: &width)
     }
@@ -65,14 +73,14 @@ struct InnerJoinTree {
     /// Adds the leaves and conjuncts under `plan`, whose first column is `offset`.
     private mutating func flatten(_ plan: ResolvedPlan, offset: Int, width: inout Int) -> Shape {
         guard case .join(let j, let l, let r) = plan, j.type == .inner else {
-            leaves.append(Optimizer.placeSelectiveJoins(plan))
+            leaves.append(Optimizer.placeSelectiveJoins(plan, maxBytes: maxBytes))
             offsets.append(offset)
             width += plan.schema.count
             return .leaf(leaves.count - 1)
         }
         let left = flatten(l, offset: offset, width: &width)
         let right = flatten(r, offset: offset + l.schema.count, width: &width)
-        if let c = j.condition { conjuncts += c.conjuncts.map { $0.shiftingColumns(by: offset) } }
+        if let c = j.condition { conjuncts += c.conjuncts.map { $0.shiftingColumns(by: offset) } } else { unconditionedJoins += 1 }
         return .join(left, right)
     }
 
@@ -106,7 +114,7 @@ struct InnerJoinTree {
 
     /// The rewritten tree, or nil when no selective leaf moves.
     func placingSelectiveLeaves() -> ResolvedPlan? {
-        let selective = leaves.indices.filter { Self.isFiltered(leaves[$0]) && leaves[$0].estimatedSizeInBytes <= Optimizer.selectiveInputMaxBytes }
+        let selective = leaves.indices.filter { Self.isFiltered(leaves[$0]) && leaves[$0].estimatedSizeInBytes <= maxBytes }
         guard !selective.isEmpty else { return nil }
         var newShape = shape
         var moved = false
@@ -120,12 +128,20 @@ struct InnerJoinTree {
         return build(newShape)
     }
 
+    /// Whether a conjunct ties two inputs by equality (a hash join's key).
+    static func isEquality(_ e: BoundExpression) -> (BoundExpression, BoundExpression)? {
+        switch e {
+        case .comparison(.equal, let a, let b), .equalNullSafe(let a, let b): return (a, b)
+        default: return nil
+        }
+    }
+
     /// The one non-selective leaf an equality conjunct ties leaf `r` to (one side reading only `r`,
     /// the other only that leaf); nil when there is none or more than one.
     func target(of r: Int, selective: Set<Int>) -> Int? {
         var targets = Set<Int>()
         for c in conjuncts {
-            guard case .comparison(.equal, let a, let b) = c else { continue }
+            guard let (a, b) = Self.isEquality(c) else { continue }
             let la = leaves(of: a), lb = leaves(of: b)
             guard la.count == 1, lb.count == 1 else { continue }
             if la == [r], let t = lb.first, t != r { targets.insert(t) }
@@ -161,10 +177,14 @@ struct InnerJoinTree {
     }
 
     /// The plan of `newShape`, each conjunct at the lowest join holding its leaves, under a
-    /// projection back to the original column order.
-    func build(_ newShape: Shape) -> ResolvedPlan {
+    /// projection back to the original column order; nil if it has more joins without a
+    /// condition than the tree had (inputs that met only through the moved one): no new cross
+    /// products.
+    func build(_ newShape: Shape) -> ResolvedPlan? {
         var pending = conjuncts.map { (expression: $0, leaves: leaves(of: $0)) }
-        let (plan, columns) = build(newShape, &pending)
+        var unconditioned = 0
+        let (plan, columns) = build(newShape, &pending, &unconditioned)
+        guard unconditioned <= unconditionedJoins else { return nil }
         // Conjuncts that read no column (constant after folding) go on the top join.
         var root = plan
         if !pending.isEmpty, case .join(var j, let l, let r) = root {
@@ -180,13 +200,14 @@ struct InnerJoinTree {
 
     /// Builds `shape`, taking from `pending` the conjuncts its joins hold; returns the plan and
     /// the original column number of each of its output columns.
-    private func build(_ shape: Shape, _ pending: inout [(expression: BoundExpression, leaves: Set<Int>)]) -> (ResolvedPlan, [Int]) {
+    private func build(_ shape: Shape, _ pending: inout [(expression: BoundExpression, leaves: Set<Int>)],
+                       _ unconditioned: inout Int) -> (ResolvedPlan, [Int]) {
         switch shape {
         case .leaf(let i):
             return (leaves[i], Array(offsets[i]..<(offsets[i] + leaves[i].schema.count)))
         case .join(let a, let b):
-            let (left, leftColumns) = build(a, &pending)
-            let (right, rightColumns) = build(b, &pending)
+            let (left, leftColumns) = build(a, &pending, &unconditioned)
+            let (right, rightColumns) = build(b, &pending, &unconditioned)
             let held = Set(shape.leaves)
             let columns = leftColumns + rightColumns
             var local: [Int: Int] = [:]
@@ -197,6 +218,7 @@ struct InnerJoinTree {
                 here.append(item.expression.remapColumns(local))
                 return true
             }
+            if here.isEmpty { unconditioned += 1 }
             let joined = StructType(left.schema.fields + right.schema.fields)
             return (.join(ResolvedJoin(type: .inner, condition: BoundExpression.conjunction(here), schema: joined), left, right), columns)
         }
