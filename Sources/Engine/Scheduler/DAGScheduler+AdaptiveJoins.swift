@@ -157,6 +157,17 @@ extension DAGScheduler {
         scannedBytes(stage.plan, filtered: false, job)
     }
 
+    /// Whether a filter sits in the plan (or in the stages it reads).
+    static func isFiltered(_ plan: PhysicalPlan, _ job: JobState) -> Bool {
+        switch plan {
+        case .filter: return true
+        case .shuffleRead(let shuffle, _, _), .broadcastRead(let shuffle, _, _):
+            guard let writer = job.shuffleWriter[shuffle].flatMap({ job.graph.stage($0) }) else { return false }
+            return isFiltered(writer.plan, job)
+        default: return plan.children.contains { isFiltered($0, job) }
+        }
+    }
+
     /// A filter keeps some fraction of its rows that nothing before the run knows; a scan under
     /// one counts as this fraction of its bytes, so that of an inner join's two sides, a filtered
     /// one (TPC-H q12's lineitem of one year, two ship modes) runs first against an unfiltered one
@@ -172,6 +183,11 @@ extension DAGScheduler {
             return scannedBytes(writer.plan, filtered: filtered, job)
         case .filter(_, let child):
             return scannedBytes(child, filtered: true, job)
+        case .hashJoin(let j, let l, let r) where j.type == .inner:
+            // An inner join with a filtered side keeps about what that side keeps (TPC-H q10's
+            // customers of three months' orders): the smaller side's count stands for it.
+            let (a, b) = (scannedBytes(l, filtered: filtered, job), scannedBytes(r, filtered: filtered, job))
+            return Self.isFiltered(l, job) || Self.isFiltered(r, job) ? Swift.min(a, b) : a &+ b
         default:
             return plan.children.reduce(Int64(0)) { $0 &+ scannedBytes($1, filtered: filtered, job) }
         }
