@@ -8,7 +8,8 @@
 //                                   └► no: B is submitted, J runs as planned
 //
 // The side to run first is the one the join type lets a broadcast build; for inner joins, the one
-// whose stages read fewer bytes of files, a scan under a filter counting an eighth of its bytes. Map stages and result stages are converted (not writes,
+// whose stages read fewer bytes of files, a scan under a filter counting an eighth of its bytes
+// (and both sides of an inner equi-join with a filtered side). Map stages and result stages are converted (not writes,
 // whose files are committed per task), and only before they run.
 
 @_spi(EmberInternal) import Executor
@@ -183,11 +184,11 @@ extension DAGScheduler {
             return scannedBytes(writer.plan, filtered: filtered, job)
         case .filter(_, let child):
             return scannedBytes(child, filtered: true, job)
-        case .hashJoin(let j, let l, let r) where j.type == .inner:
-            // An inner join with a filtered side keeps about what that side keeps (TPC-H q10's
-            // customers of three months' orders): the smaller side's count stands for it.
-            let (a, b) = (scannedBytes(l, filtered: filtered, job), scannedBytes(r, filtered: filtered, job))
-            return Self.isFiltered(l, job) || Self.isFiltered(r, job) ? Swift.min(a, b) : a &+ b
+        case .hashJoin(let j, let l, let r) where j.type == .inner && !j.leftKeys.isEmpty:
+            // An equi-join with a filtered side keeps about what a filter keeps, of both sides
+            // (TPC-H q10's customers of three months' orders): each side counts as filtered.
+            let filteredLeft = Self.isFiltered(l, job), filteredRight = Self.isFiltered(r, job)
+            return scannedBytes(l, filtered: filtered || filteredRight, job) &+ scannedBytes(r, filtered: filtered || filteredLeft, job)
         default:
             return plan.children.reduce(Int64(0)) { $0 &+ scannedBytes($1, filtered: filtered, job) }
         }
