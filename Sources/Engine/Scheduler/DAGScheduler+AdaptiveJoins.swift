@@ -39,8 +39,8 @@ extension DAGScheduler {
         if let held = job.deferredJoins.first(where: { $0.value.join == stage.id }) { return (stage, held.key) }
         guard stage.output.takesAdaptiveJoins(resultsDelivered: !job.resultsDone.isEmpty, readsCaches: !job.graph.cacheIds.isEmpty),
               let candidate = stage.plan.adaptiveJoinCandidate, !job.decidedJoins.contains(candidate.leftShuffle),
-              let leftWriter = job.shuffleWriter[candidate.leftShuffle].flatMap({ job.graph.stage($0) }),
-              let rightWriter = job.shuffleWriter[candidate.rightShuffle].flatMap({ job.graph.stage($0) }) else { return (stage, nil) }
+              let leftWriter = job.writer(of: candidate.leftShuffle),
+              let rightWriter = job.writer(of: candidate.rightShuffle) else { return (stage, nil) }
         let build: BuildSide
         if candidate.buildable.count == 2 {
             build = scannedBytes(leftWriter, job) <= scannedBytes(rightWriter, job) ? .left : .right
@@ -72,7 +72,7 @@ extension DAGScheduler {
             deferral.seenBytes &+= status.partitionLengths.reduce(0, &+)
             deferral.seenRows &+= status.totalRows
             job.deferredJoins[key] = deferral
-            guard let writer = job.shuffleWriter[deferral.buildShuffle].flatMap({ job.graph.stage($0) }),
+            guard let writer = job.writer(of: deferral.buildShuffle),
                   AdaptiveBroadcast.dataSize(bytes: deferral.seenBytes, rows: deferral.seenRows, schema: writer.plan.schema)
                     > deferral.candidate.limits.thresholdBytes else { continue }
             release(deferral, as: job.graph.stage(deferral.join), &job)
@@ -103,7 +103,7 @@ extension DAGScheduler {
     private func decide(_ deferral: DeferredJoin, _ job: inout JobState) -> Stage? {
         guard let stage = job.graph.stage(deferral.join), let streamed = job.graph.stage(deferral.streamed),
               let stats = tracker.statistics(deferral.buildShuffle),
-              let buildWriter = job.shuffleWriter[deferral.buildShuffle].flatMap({ job.graph.stage($0) }) else { return nil }
+              let buildWriter = job.writer(of: deferral.buildShuffle) else { return nil }
         let size = AdaptiveBroadcast.dataSize(bytes: stats.totalBytes, rows: stats.totalRows, schema: buildWriter.plan.schema)
         // Every task of the new stage is sent a reference to each non-empty block of the output.
         let blocks = tracker.statuses(deferral.buildShuffle).reduce(0) { $0 + $1.partitionLengths.filter { $0 > 0 }.count }
@@ -163,7 +163,7 @@ extension DAGScheduler {
         switch plan {
         case .filter: return true
         case .shuffleRead(let shuffle, _, _), .broadcastRead(let shuffle, _, _):
-            guard let writer = job.shuffleWriter[shuffle].flatMap({ job.graph.stage($0) }) else { return false }
+            guard let writer = job.writer(of: shuffle) else { return false }
             return isFiltered(writer.plan, job)
         default: return plan.children.contains { isFiltered($0, job) }
         }
@@ -180,7 +180,7 @@ extension DAGScheduler {
         case .fileScan(let scan):
             return scan.estimatedSizeInBytes / (filtered ? Self.filteredScanShare : 1)
         case .shuffleRead(let shuffle, _, _), .broadcastRead(let shuffle, _, _):
-            guard let writer = job.shuffleWriter[shuffle].flatMap({ job.graph.stage($0) }) else { return 0 }
+            guard let writer = job.writer(of: shuffle) else { return 0 }
             return scannedBytes(writer.plan, filtered: filtered, job)
         case .filter(_, let child):
             return scannedBytes(child, filtered: true, job)

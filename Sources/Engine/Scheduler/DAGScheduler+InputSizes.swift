@@ -34,7 +34,7 @@ extension DAGScheduler {
         let broadcasts = stage.plan.broadcastShuffles
         for shuffle in stage.inputShuffles where !broadcasts.contains(shuffle) {
             guard let stats = shuffleStatistics(shuffle, job: &job), stats.skewedPartitions.contains(partition),
-                  let writer = job.graph.stages.first(where: { $0.id == job.shuffleWriter[shuffle] }),
+                  let writer = job.writer(of: shuffle),
                   case .shuffle(_, .hash(let keys, _)) = writer.output else { continue }
             let schema = writer.plan.schema
             let names = keys.map { key -> String in

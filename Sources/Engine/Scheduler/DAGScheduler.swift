@@ -133,6 +133,8 @@ final class DAGScheduler {
         var missingCacheBlock: CacheBlockMissing? = nil
         var done = false
         var isRunning: Bool { !done && failure == nil }
+        /// The stage writing `shuffle`, if the job has it.
+        func writer(of shuffle: ShuffleID) -> Stage? { shuffleWriter[shuffle].flatMap { graph.stage($0) } }
         /// The caches the job reads or writes (an unpersist of one waits for the job's end).
         lazy var cacheIds: Set<Int> = graph.cacheIds
         /// Partitions of each shuffle's reduce side.

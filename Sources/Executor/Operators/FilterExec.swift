@@ -52,12 +52,11 @@
                 original = original.map { o in rows.map { o[Int($0)] } } ?? rows
                 mask = nil
             }
-            let holds = try conjunct.evaluate(current)
-            guard holds.count == current.numRows else {
-                throw EmberError(.internal, "a filter condition gave \(holds.count) values for \(current.numRows) rows", hint: "please report it")
-            }
-            if mask == nil { mask = try SelectionMask(holds) } else { try mask!.and(holds) }
-            if mask!.selected == 0 { return [] }
+            var m = mask ?? SelectionMask(rows: current.numRows)
+            mask = nil   // `m` holds the bytes alone: ANDed in place, not copied
+            try m.and(try conjunct.evaluate(current))
+            if m.selected == 0 { return [] }
+            mask = m
         }
         guard let mask else { return nil }
         if mask.selected == current.numRows { return original }

@@ -9,37 +9,36 @@
     /// Rows selected.
     @_spi(EmberInternal) public private(set) var selected: Int
 
-    /// The rows where `condition` (a boolean column) is true; null counts as false.
-    @_spi(EmberInternal) public init(_ condition: ColumnVector) throws {
-        bytes = [UInt8](repeating: 1, count: condition.count)
-        selected = condition.count
-        try and(condition)
+    /// All `rows` rows selected.
+    @_spi(EmberInternal) public init(rows: Int) {
+        bytes = [UInt8](repeating: 1, count: rows)
+        selected = rows
     }
 
-    @_spi(EmberInternal) public var count: Int { bytes.count }
-
-    /// Keeps only the rows where `condition` (a boolean column of as many rows) is also true.
+    /// Keeps only the rows where `condition` (a boolean column of as many rows) is also true; null
+    /// counts as false.
     @_spi(EmberInternal) public mutating func and(_ condition: ColumnVector) throws {
         guard case .boolean(let values) = condition.values else { throw typeError("a filter condition", condition) }
         let n = bytes.count
         guard values.count == n else {
             throw EmberError(.internal, "a filter condition gave \(values.count) values for \(n) rows", hint: "please report it")
         }
+        let validity = condition.validity
+        if let validity { precondition(validity.words.count * 64 >= n, "a validity bitmap shorter than its column") }
         var total = 0
         bytes.withUnsafeMutableBufferPointer { mask in
             values.withUnsafeBytes { v in   // a Bool is one byte, 0 or 1, read as a raw byte
-                for i in 0..<n {
-                    let m = mask[i] & v[i]
-                    mask[i] = m
-                    total &+= Int(m)
-                }
-            }
-            if let validity = condition.validity {
-                precondition(validity.words.count * 64 >= n, "a validity bitmap shorter than its column")
-                total = 0
-                validity.words.withUnsafeBufferPointer { words in
+                if let words = validity?.words {
+                    words.withUnsafeBufferPointer { w in
+                        for i in 0..<n {
+                            let m = mask[i] & v[i] & UInt8(truncatingIfNeeded: w[i >> 6] >> UInt64(i & 63))
+                            mask[i] = m
+                            total &+= Int(m)
+                        }
+                    }
+                } else {
                     for i in 0..<n {
-                        let m = mask[i] & UInt8(truncatingIfNeeded: words[i >> 6] >> UInt64(i & 63)) & 1
+                        let m = mask[i] & v[i]
                         mask[i] = m
                         total &+= Int(m)
                     }

@@ -84,7 +84,9 @@ extension BoundExpression {
 
     /// Evaluates a boolean predicate and returns the indices of rows where it is true (null = false).
     @_spi(EmberInternal) public func selectedRows(_ batch: ColumnarBatch) throws -> [Int32] {
-        try SelectionMask(try evaluate(batch)).rows()
+        var mask = SelectionMask(rows: batch.numRows)
+        try mask.and(try evaluate(batch))
+        return mask.rows()
     }
 }
 

@@ -117,14 +117,12 @@ struct InnerJoinTree {
         let selective = leaves.indices.filter { Self.isFiltered(leaves[$0]) && leaves[$0].estimatedSizeInBytes <= maxBytes }
         guard !selective.isEmpty else { return nil }
         var newShape = shape
-        var moved = false
         for r in selective {
             guard let target = target(of: r, selective: Set(selective)), !Self.joinsDirectly(shape, r, target) else { continue }
             guard let without = Self.removing(r, from: newShape) else { continue }
             newShape = Self.replacing(target, with: .join(.leaf(target), .leaf(r)), in: without)
-            moved = true
         }
-        guard moved, newShape != shape else { return nil }
+        guard newShape != shape else { return nil }
         return build(newShape)
     }
 
@@ -192,10 +190,10 @@ struct InnerJoinTree {
             root = .join(j, l, r)
         }
         // columns[k]: the original output column at position k of the new tree.
+        // An inner join's fields are its inputs' as they are: picked back, they are `schema`'s.
         var position = [Int](repeating: 0, count: columns.count)
         for (k, c) in columns.enumerated() { position[c] = k }
-        let exprs = schema.fields.indices.map { BoundExpression.column(position[$0], schema.fields[$0].dataType) }
-        return .project(exprs, schema, root)
+        return Optimizer.picking(position, of: root)
     }
 
     /// Builds `shape`, taking from `pending` the conjuncts its joins hold; returns the plan and
