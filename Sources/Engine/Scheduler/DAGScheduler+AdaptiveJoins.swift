@@ -1,35 +1,47 @@
 // DAGScheduler+AdaptiveJoins: shuffled joins that become broadcast joins once one side's map output
-// is known (see AdaptiveBroadcastJoin for the plan side).
+// is known (see AdaptiveBroadcastJoin for the plan side), or whose other side that output filters.
 //
-//   submit(join stage J) ─► J reads a shuffled join of shuffles s_build (stage A) and s_large (stage B)
+//   submit(join stage J) ─► J reads a shuffled join of shuffles s_first (stage A) and s_held (stage B)
 //     ─► run A (and J's other parents) now; B waits ("deferred")
-//   A done ─► s_build ≤ threshold? ─► yes: J's plan reads s_build whole as a broadcast and computes
-//                                        B's plan itself; B never runs, J runs as many tasks as B had
-//                                   └► no: B is submitted, J runs as planned
+//   A done ─► A buildable, s_first ≤ threshold? ─► yes: J's plan reads s_first whole as a broadcast
+//                                                   and computes B's plan itself; B never runs, J runs
+//                                                   as many tasks as B had
+//                                              └► no: B is submitted, J runs as planned
+//             (either way, A filtered: B, or the stage before its aggregate, is first filtered by
+//              A's keys when they are small: DAGScheduler+RuntimeFilters)
 //
-// The side to run first is the one the join type lets a broadcast build; for inner joins, the one
-// whose stages read fewer bytes of files, a scan under a filter counting an eighth of its bytes
-// (and both sides of an inner equi-join with a filtered side). Map stages and result stages are converted (not writes,
-// whose files are committed per task), and only before they run.
+// The side to run first: for inner joins, the one whose stages read fewer bytes of files, a scan
+// under a filter counting an eighth of its bytes (and both sides of an inner equi-join with a
+// filtered side, and a left semi join's left side when its right side is filtered). For other
+// joins, the one the join type lets a broadcast build, unless the side the join keeps unmatched is
+// filtered and the other side's files are too large to broadcast: the kept side runs first then,
+// to filter the other. Map stages and result stages are converted (not writes, whose files are
+// committed per task), and only before they run.
 
 @_spi(EmberInternal) import Executor
 @_spi(EmberInternal) import Planner
 @_spi(EmberInternal) import Shuffle
 
 extension DAGScheduler {
-    /// A join stage waiting for its build side's map output before deciding its plan.
+    /// A join stage waiting for its first side's map output before deciding its plan.
     struct DeferredJoin {
         let join: StageID
         /// The stage whose shuffle the join would stream (not submitted while the decision waits).
         let streamed: StageID
-        let build: BuildSide
+        /// The side that runs first: the one a broadcast would build, or one whose keys may only
+        /// filter the other side.
+        let first: BuildSide
         let candidate: AdaptiveJoinCandidate
-        /// Bytes and rows of the build side's map outputs registered so far (a rerun output counts
+        /// Whether the first side's keys may filter the held-back side (a runtime filter).
+        let filters: Bool
+        /// Bytes and rows of the first side's map outputs registered so far (a rerun output counts
         /// twice: it can only release the held-back side early, never convert the join).
         var seenBytes: Int64 = 0
         var seenRows: Int64 = 0
-        var buildShuffle: ShuffleID { candidate.shuffle(build) }
-        var streamedShuffle: ShuffleID { candidate.shuffle(build == .left ? .right : .left) }
+        var firstShuffle: ShuffleID { candidate.shuffle(first) }
+        var streamedShuffle: ShuffleID { candidate.shuffle(first.other) }
+        /// Whether the first side may be broadcast.
+        var broadcasts: Bool { candidate.buildable.contains(first) && candidate.limits.thresholdBytes >= 0 }
     }
 
     /// For a join stage about to wait for its parents: records which parent to hold back (the large
@@ -41,49 +53,71 @@ extension DAGScheduler {
               let candidate = stage.plan.adaptiveJoinCandidate, !job.decidedJoins.contains(candidate.leftShuffle),
               let leftWriter = job.writer(of: candidate.leftShuffle),
               let rightWriter = job.writer(of: candidate.rightShuffle) else { return (stage, nil) }
-        let build: BuildSide
-        if candidate.buildable.count == 2 {
-            build = scannedBytes(leftWriter, job) <= scannedBytes(rightWriter, job) ? .left : .right
-        } else {
-            build = candidate.buildable[0]
-        }
-        let streamed = build == .left ? rightWriter : leftWriter
-        let deferral = DeferredJoin(join: stage.id, streamed: streamed.id, build: build, candidate: candidate)
-        // Nothing to save once the large side's shuffle exists or is being written.
-        guard !tracker.isAvailable(deferral.streamedShuffle), job.running[streamed.id] == nil, !job.waiting.contains(streamed.id) else {
+        let first = firstSide(candidate, leftWriter, rightWriter, job)
+        let (firstWriter, streamed) = first == .left ? (leftWriter, rightWriter) : (rightWriter, leftWriter)
+        let filters = candidate.limits.runtimeFilterBytes >= 0 && candidate.buildable.contains(first.other) && Self.isFiltered(firstWriter.plan, job)
+        let deferral = DeferredJoin(join: stage.id, streamed: streamed.id, first: first, candidate: candidate, filters: filters)
+        // Nothing to save once the large side's shuffle exists or is being written, or when the
+        // first side can neither be broadcast nor filter it.
+        guard deferral.broadcasts || filters, !tracker.isAvailable(deferral.streamedShuffle), job.running[streamed.id] == nil,
+              !job.waiting.contains(streamed.id) else {
             job.decidedJoins.insert(candidate.leftShuffle)
             return (stage, nil)
         }
-        if tracker.isAvailable(deferral.buildShuffle) {
+        if tracker.isAvailable(deferral.firstShuffle) {
             // Decided now; the new plan may hold another such join (down the side it computes).
             job.decidedJoins.insert(candidate.leftShuffle)
-            return adaptiveJoinPlan(decide(deferral, &job) ?? stage, &job)
+            let converted = decide(deferral, &job)
+            filterStreamedSide(deferral, streamed: streamed, converted: converted != nil, &job)
+            return adaptiveJoinPlan(converted ?? stage, &job)
         }
         job.deferredJoins[streamed.id] = deferral
         return (stage, streamed.id)
     }
 
-    /// After a map output of the build side of a held-back join is registered: adds it to what the
-    /// join has seen; once that passes the threshold (it only grows) the join can no longer be
-    /// broadcast, and the held-back side is released at once instead of after the whole build side.
-    func buildOutputRegistered(_ status: MapStatus, _ job: inout JobState) {
-        for (key, var deferral) in job.deferredJoins where deferral.buildShuffle == status.shuffleId {
+    /// The side of an adaptive join to run first: for inner joins, the one whose stages read fewer
+    /// bytes of files; else the one a broadcast can build, unless the other is filtered and that
+    /// one's files are too large to broadcast: the filtered side's keys then filter it instead.
+    func firstSide(_ candidate: AdaptiveJoinCandidate, _ left: Stage, _ right: Stage, _ job: JobState) -> BuildSide {
+        if candidate.buildable.count == 2 { return scannedBytes(left, job) <= scannedBytes(right, job) ? .left : .right }
+        let build = candidate.buildable[0]
+        let (buildWriter, kept) = build == .left ? (left, right) : (right, left)
+        if candidate.limits.runtimeFilterBytes >= 0, Self.isFiltered(kept.plan, job),
+           fileBytes(buildWriter.plan, job) > candidate.limits.thresholdBytes {
+            return build.other
+        }
+        return build
+    }
+
+    /// After a map output of the first side of a held-back join is registered: adds it to what the
+    /// join has seen; once that passes the thresholds (it only grows) the join can no longer be
+    /// broadcast nor its other side filtered, and the held-back side is released at once instead
+    /// of after the whole first side.
+    func firstOutputRegistered(_ status: MapStatus, _ job: inout JobState) {
+        for (key, var deferral) in job.deferredJoins where deferral.firstShuffle == status.shuffleId {
             guard job.deferredJoins[key] != nil else { continue }   // released by an earlier one
             deferral.seenBytes &+= status.partitionLengths.reduce(0, &+)
             deferral.seenRows &+= status.totalRows
             job.deferredJoins[key] = deferral
-            guard let writer = job.writer(of: deferral.buildShuffle),
-                  AdaptiveBroadcast.dataSize(bytes: deferral.seenBytes, rows: deferral.seenRows, schema: writer.plan.schema)
-                    > deferral.candidate.limits.thresholdBytes else { continue }
+            guard let writer = job.writer(of: deferral.firstShuffle) else { continue }
+            let limits = deferral.candidate.limits
+            let broadcastGone = !deferral.broadcasts
+                || AdaptiveBroadcast.dataSize(bytes: deferral.seenBytes, rows: deferral.seenRows, schema: writer.plan.schema) > limits.thresholdBytes
+            let filterGone = !deferral.filters
+                || AdaptiveBroadcast.dataSize(bytes: 0, rows: deferral.seenRows, schema: deferral.candidate.keySchema(deferral.first))
+                    > limits.runtimeFilterBytes
+            guard broadcastGone && filterGone else { continue }
             release(deferral, as: job.graph.stage(deferral.join), &job)
         }
     }
 
     /// After a map stage completes: decides the joins that waited for its output.
     func decideDeferredJoins(_ job: inout JobState) {
-        for (key, deferral) in job.deferredJoins.sorted(by: { $0.key < $1.key }) where tracker.isAvailable(deferral.buildShuffle) {
+        for (key, deferral) in job.deferredJoins.sorted(by: { $0.key < $1.key }) where tracker.isAvailable(deferral.firstShuffle) {
             guard job.deferredJoins[key] != nil else { continue }
+            let streamed = job.graph.stage(deferral.streamed)
             let converted = decide(deferral, &job)
+            if let streamed { filterStreamedSide(deferral, streamed: streamed, converted: converted != nil, &job) }
             release(deferral, as: converted ?? job.graph.stage(deferral.join), &job)
         }
     }
@@ -101,18 +135,18 @@ extension DAGScheduler {
     /// The join stage with its new plan when its build side turned out small (nil: it stays as
     /// planned). The caller records the decision as final (`release`, or the decision at once).
     private func decide(_ deferral: DeferredJoin, _ job: inout JobState) -> Stage? {
-        guard let stage = job.graph.stage(deferral.join), let streamed = job.graph.stage(deferral.streamed),
-              let stats = tracker.statistics(deferral.buildShuffle),
-              let buildWriter = job.writer(of: deferral.buildShuffle) else { return nil }
+        guard deferral.broadcasts, let stage = job.graph.stage(deferral.join), let streamed = job.graph.stage(deferral.streamed),
+              let stats = tracker.statistics(deferral.firstShuffle),
+              let buildWriter = job.writer(of: deferral.firstShuffle) else { return nil }
         let size = AdaptiveBroadcast.dataSize(bytes: stats.totalBytes, rows: stats.totalRows, schema: buildWriter.plan.schema)
         // Every task of the new stage is sent a reference to each non-empty block of the output.
-        let blocks = tracker.statuses(deferral.buildShuffle).reduce(0) { $0 + $1.partitionLengths.filter { $0 > 0 }.count }
+        let blocks = tracker.statuses(deferral.firstShuffle).reduce(0) { $0 + $1.partitionLengths.filter { $0 > 0 }.count }
         guard size <= deferral.candidate.limits.thresholdBytes, blocks <= Self.maxBroadcastBlocks else { return nil }
         if case .shuffle(let output, _) = stage.output, !tracker.statuses(output).isEmpty { return nil }
-        let side = deferral.build == .left ? "left" : "right"
+        let side = deferral.first == .left ? "left" : "right"
         let reason = "adaptive: the \(side) side's shuffle output, \(stats.totalRows) rows of \(size) bytes (\(stats.totalBytes) compressed), "
             + "is ≤ \(deferral.candidate.limits.thresholdBytes) bytes; was a shuffled join"
-        guard let plan = stage.plan.broadcastingJoin(build: deferral.build, of: deferral.candidate, buildPartitions: stats.bytesByPartition.count,
+        guard let plan = stage.plan.broadcastingJoin(build: deferral.first, of: deferral.candidate, buildPartitions: stats.bytesByPartition.count,
                                                      streamed: streamed.plan, reason: reason),
               deferral.candidate.limits.allows(bytes: stats.totalBytes, rows: stats.totalRows, schema: buildWriter.plan.schema,
                                                consumers: TaskMemoryManager.consumers(in: plan, output: stage.output))
@@ -158,6 +192,16 @@ extension DAGScheduler {
         scannedBytes(stage.plan, filtered: false, job)
     }
 
+    /// Bytes of files a plan and the stages before it read, filtered or not.
+    func fileBytes(_ plan: PhysicalPlan, _ job: JobState) -> Int64 {
+        switch plan {
+        case .fileScan(let scan): return scan.estimatedSizeInBytes
+        case .shuffleRead(let shuffle, _, _), .broadcastRead(let shuffle, _, _):
+            return job.writer(of: shuffle).map { fileBytes($0.plan, job) } ?? 0
+        default: return plan.children.reduce(Int64(0)) { $0 &+ fileBytes($1, job) }
+        }
+    }
+
     /// Whether a filter sits in the plan (or in the stages it reads).
     static func isFiltered(_ plan: PhysicalPlan, _ job: JobState) -> Bool {
         switch plan {
@@ -189,6 +233,10 @@ extension DAGScheduler {
             // (TPC-H q10's customers of three months' orders): each side counts as filtered.
             let filteredLeft = Self.isFiltered(l, job), filteredRight = Self.isFiltered(r, job)
             return scannedBytes(l, filtered: filtered || filteredRight, job) &+ scannedBytes(r, filtered: filtered || filteredLeft, job)
+        case .hashJoin(let j, let l, let r) where j.type == .leftSemi && !j.leftKeys.isEmpty:
+            // A semi join keeps the left rows a filtered right side holds (TPC-H q20's part and
+            // supplier pairs of forest parts), about what a filter keeps.
+            return scannedBytes(l, filtered: filtered || Self.isFiltered(r, job), job) &+ scannedBytes(r, filtered: filtered, job)
         default:
             return plan.children.reduce(Int64(0)) { $0 &+ scannedBytes($1, filtered: filtered, job) }
         }
@@ -214,6 +262,23 @@ extension StageGraph {
     /// This graph with stage `id` replaced and stage `removed` left out (stages keep their order).
     func replacing(_ id: StageID, with stage: Stage, removing removed: StageID) -> StageGraph {
         StageGraph(stages: stages.compactMap { $0.id == removed ? nil : $0.id == id ? stage : $0 })
+    }
+
+    /// This graph with stage `id` replaced by `stage`, which may have new parents: stages are
+    /// reordered, as little as needed, so that parents still come before their children.
+    func replacing(_ id: StageID, with stage: Stage) -> StageGraph {
+        let ids = Set(stages.map(\.id))
+        var pending = stages.map { $0.id == id ? stage : $0 }
+        var ordered: [Stage] = []
+        var placed: Set<StageID> = []
+        while !pending.isEmpty {
+            guard let next = pending.firstIndex(where: { s in s.parents.allSatisfy { placed.contains($0) || !ids.contains($0) } }) else {
+                preconditionFailure("stages \(pending.map(\.id)) wait for each other")
+            }
+            placed.insert(pending[next].id)
+            ordered.append(pending.remove(at: next))
+        }
+        return StageGraph(stages: ordered)
     }
 }
 

@@ -37,7 +37,7 @@ extension DAGScheduler {
         case .finished:
             if let mapStatus = status.mapStatus {
                 tracker.add(mapStatus)
-                if !job.deferredJoins.isEmpty { buildOutputRegistered(mapStatus, &job) }
+                if !job.deferredJoins.isEmpty { firstOutputRegistered(mapStatus, &job) }
             }
             if executors[status.executorId] != nil {
                 for block in status.cachedBlocks { cachedBlocks.stored(block, on: status.executorId) }

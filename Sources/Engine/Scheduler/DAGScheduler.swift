@@ -111,7 +111,7 @@ final class DAGScheduler {
     struct JobState {
         /// The job's stages; an adaptive join's decision replaces its stage and drops the one it skips.
         var graph: StageGraph
-        /// Join stages waiting for their build side's output, by the held-back stage (see +AdaptiveJoins).
+        /// Join stages waiting for their first side's output, by the held-back stage (see +AdaptiveJoins).
         var deferredJoins: [StageID: DeferredJoin] = [:]
         /// Adaptive joins already decided, by their left shuffle: they stay as they are.
         var decidedJoins: Set<ShuffleID> = []

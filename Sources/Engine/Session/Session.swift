@@ -291,7 +291,7 @@ public final class Session: Sendable {
                                             autoBroadcastJoinThreshold: config.autoBroadcastJoinThreshold,
                                             preferSortMergeJoin: config.preferSortMergeJoin, taskMemoryBytes: config.taskExecutionMemory,
                                             adaptiveBroadcastThreshold: config.effectiveAdaptiveBroadcastThreshold,
-                                            resultToDriver: resultToDriver)
+                                            runtimeFilterThreshold: config.effectiveRuntimeFilterThreshold, resultToDriver: resultToDriver)
         for warning in physical.warnings { Logger(label: "ember.driver").warning("\(warning)") }
         return PlannedQuery(analyzed: analyzed, optimized: optimized, physical: physical)
     }

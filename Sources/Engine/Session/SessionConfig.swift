@@ -60,6 +60,17 @@ public struct SessionConfig: Sendable {
     var effectiveAdaptiveBroadcastThreshold: Int64 {
         adaptiveEnabled ? (adaptiveAutoBroadcastJoinThreshold ?? autoBroadcastJoinThreshold) : -1
     }
+    /// Runtime filters (Spark's `spark.sql.optimizer.runtime.bloomFilter.enabled`, true; here exact,
+    /// see RuntimeJoinFilter): a shuffled join's side computed first, filtered and small, drops the
+    /// other side's rows without a partner before that side is shuffled. Needs adaptive execution.
+    public var runtimeFilterEnabled = true
+    /// The most a runtime filter's keys may take as rows (Spark's
+    /// `spark.sql.optimizer.runtime.bloomFilter.creationSideThreshold`, 10 MB).
+    public var runtimeFilterCreationSideThreshold: Int64 = 10 << 20
+    /// The threshold the planner gives runtime filters: -1 when they or adaptive execution are off.
+    var effectiveRuntimeFilterThreshold: Int64 {
+        adaptiveEnabled && runtimeFilterEnabled ? runtimeFilterCreationSideThreshold : -1
+    }
     /// Maximum bytes per file split (Spark's `spark.sql.files.maxPartitionBytes`, 128 MB).
     public var maxPartitionBytes: Int64 = 128 << 20
     /// The format `df.write.save(path)` writes and `session.read.load(path)` reads when no

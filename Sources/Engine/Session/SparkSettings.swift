@@ -40,6 +40,12 @@ struct SparkSetting: Sendable {
             config.adaptiveAutoBroadcastJoinThreshold = try SparkValue.bytes(text, key: "spark.sql.adaptive.autoBroadcastJoinThreshold",
                                                                              allowNegative: true)
         }, read: { String($0.adaptiveAutoBroadcastJoinThreshold ?? $0.autoBroadcastJoinThreshold) }),
+        SparkSetting(key: "spark.sql.optimizer.runtime.bloomFilter.enabled", runtime: true, apply: { config, text in
+            config.runtimeFilterEnabled = try SparkValue.boolean(text, key: "spark.sql.optimizer.runtime.bloomFilter.enabled")
+        }, read: { String($0.runtimeFilterEnabled) }),
+        SparkSetting(key: "spark.sql.optimizer.runtime.bloomFilter.creationSideThreshold", runtime: true, apply: { config, text in
+            config.runtimeFilterCreationSideThreshold = try SparkValue.bytes(text, key: "spark.sql.optimizer.runtime.bloomFilter.creationSideThreshold")
+        }, read: { String($0.runtimeFilterCreationSideThreshold) }),
         SparkSetting(key: "spark.sql.files.maxPartitionBytes", runtime: true, apply: { config, text in
             let n = try SparkValue.bytes(text, key: "spark.sql.files.maxPartitionBytes")
             guard n > 0 else { throw SparkValue.invalid("spark.sql.files.maxPartitionBytes", text, "a positive size") }

@@ -43,6 +43,12 @@ final class HashJoinExec: BatchConsumer {
         // A semi or anti join without a residual condition, deciding probe rows, needs only to
         // know that a row matches.
         let anyMatchDecides = emitter.decidesProbeRows && spec.condition == nil
+        // One bigint, date or timestamp key: a row matches when its key has a chain (runtime
+        // filters, the semi and anti joins of TPC-H q04, q21, q22).
+        if anyMatchDecides, table.markSingleKeyMatches(keys, hashes, &matched) {
+            try emitter.probeBatchDone(batch, matched: matched)
+            return
+        }
         if !anyMatchDecides, try table.forEachSingleKeyMatch(keys, hashes, { row, j in
             pairs.append(row, j)
             if pairs.count >= Self.chunk { try flush(&pairs, &matched, batch, table) }

@@ -138,6 +138,38 @@ extension JoinHashTable {
         return true
     }
 
+    /// For one bigint, timestamp or date `=` key: sets `matched[row]` for each probe row whose key
+    /// some build row has (a chain holds only rows of its key: its head decides). False, setting
+    /// nothing, when the keys are not of that shape.
+    func markSingleKeyMatches(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ matched: inout [Bool]) -> Bool {
+        guard keys.count == 1, probeKeys.count == 1, !nullSafe[0], let slots else { return false }
+        func mark<T: BinaryInteger>(_ probe: [T], _ matched: inout [Bool]) {
+            let validity = probeKeys[0].validity
+            probe.withUnsafeBufferPointer { p in
+                slots.slots.withUnsafeBufferPointer { s in
+                    hashes.withUnsafeBufferPointer { h in
+                        matched.withUnsafeMutableBufferPointer { m in
+                            let mask = slots.mask, count = p.count
+                            for row in 0..<count {
+                                if row + Self.prefetchDistance < count {
+                                    ember_prefetch(s.baseAddress! + Int(h[row + Self.prefetchDistance] & mask))
+                                }
+                                if let validity, !validity[row] { continue }   // a null key matches nothing
+                                m[row] = SingleKeySlots.first(s, mask: mask, Int64(p[row]), hash: h[row]) >= 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        switch (keys[0].values, probeKeys[0].values) {
+        case (.long, .long(let p)), (.timestamp, .timestamp(let p)): mark(p, &matched)
+        case (.date, .date(let p)): mark(p, &matched)
+        default: return false
+        }
+        return true
+    }
+
     @inline(__always)
     private func probe<T: BinaryInteger>(_ probe: [T], _ validity: Bitmap?, _ hashes: [UInt64],
                                          _ body: (Int, Int32) throws -> Void) rethrows {

@@ -23,10 +23,14 @@
     @_spi(EmberInternal) public var thresholdBytes: Int64
     /// The execution memory one task can count on: a side whose rows are estimated above it stays shuffled.
     @_spi(EmberInternal) public var taskMemoryBytes: Int64
+    /// A side computed first whose join keys, as rows, take at most this filters the other side
+    /// before its shuffle (see RuntimeJoinFilter; -1: never).
+    @_spi(EmberInternal) public var runtimeFilterBytes: Int64
 
-    @_spi(EmberInternal) public init(thresholdBytes: Int64, taskMemoryBytes: Int64) {
+    @_spi(EmberInternal) public init(thresholdBytes: Int64, taskMemoryBytes: Int64, runtimeFilterBytes: Int64 = -1) {
         self.thresholdBytes = thresholdBytes
         self.taskMemoryBytes = taskMemoryBytes
+        self.runtimeFilterBytes = runtimeFilterBytes
     }
 
     /// The size of a shuffle output's rows as Spark measures it for this decision (its `dataSize`,
@@ -49,13 +53,17 @@
     /// customers with their comments), held twice while they are concatenated, and 16 bytes a row
     /// for the table.
     @_spi(EmberInternal) public func allows(bytes: Int64, rows: Int64, schema: StructType, consumers: Int) -> Bool {
+        Self.dataSize(bytes: bytes, rows: rows, schema: schema) <= thresholdBytes && fits(bytes: bytes, rows: rows, schema: schema, consumers: consumers)
+    }
+
+    /// Whether a hash table of those rows likely fits the join's share of the task's memory (see `allows`).
+    @_spi(EmberInternal) public func fits(bytes: Int64, rows: Int64, schema: StructType, consumers: Int) -> Bool {
         let perRow = schema.fields.reduce(Int64(16)) { $0 + ($1.dataType.isVariableWidth ? 24 : 8) }
         let (fixed, o1) = rows.multipliedReportingOverflow(by: perRow)
         let (expanded, o2) = bytes.multipliedReportingOverflow(by: 3)
         let (held, o3) = Swift.max(fixed, expanded).multipliedReportingOverflow(by: 2)
         let (memory, o4) = held.addingReportingOverflow(rows &* 16)
-        return Self.dataSize(bytes: bytes, rows: rows, schema: schema) <= thresholdBytes
-            && !(o1 || o2 || o3 || o4) && memory <= taskMemoryBytes / Int64(Swift.max(consumers, 1))
+        return !(o1 || o2 || o3 || o4) && memory <= taskMemoryBytes / Int64(Swift.max(consumers, 1))
     }
 }
 
@@ -66,8 +74,14 @@
     /// The sides the join type lets a broadcast join build (inner: both).
     @_spi(EmberInternal) public let buildable: [BuildSide]
     @_spi(EmberInternal) public let limits: AdaptiveBroadcast
+    /// The join as planned: its type, keys (bound to each side's shuffle) and null-safety.
+    @_spi(EmberInternal) public let spec: HashJoinSpec
 
     @_spi(EmberInternal) public func shuffle(_ side: BuildSide) -> ShuffleID { side == .left ? leftShuffle : rightShuffle }
+    /// The join's keys on `side`, bound to that side's shuffle.
+    @_spi(EmberInternal) public func keys(_ side: BuildSide) -> [BoundExpression] { side == .left ? spec.leftKeys : spec.rightKeys }
+    /// The keys' columns alone, as a runtime filter holds them.
+    @_spi(EmberInternal) public func keySchema(_ side: BuildSide) -> StructType { .keyColumns(keys(side)) }
 }
 
 extension PhysicalPlan {
@@ -86,7 +100,7 @@ extension PhysicalPlan {
                 guard let limits = spec.adaptiveBroadcast, !spec.leftKeys.isEmpty,
                       case .shuffleRead(let ls, _, _) = l, case .shuffleRead(let rs, _, _) = r else { return nil }
                 let buildable = spec.type.broadcastBuildSides
-                return buildable.isEmpty ? nil : AdaptiveJoinCandidate(leftShuffle: ls, rightShuffle: rs, buildable: buildable, limits: limits)
+                return buildable.isEmpty ? nil : AdaptiveJoinCandidate(leftShuffle: ls, rightShuffle: rs, buildable: buildable, limits: limits, spec: spec)
             }
         default:
             return nil
@@ -142,6 +156,10 @@ extension DataType {
         default: return false
         }
     }
+}
+
+extension BuildSide {
+    @_spi(EmberInternal) public var other: BuildSide { self == .left ? .right : .left }
 }
 
 extension JoinType {

@@ -63,8 +63,14 @@
         if !keys.isEmpty { s += ", keys [\(keys.joined(separator: ", "))]" }
         if let condition { s += ", condition \(condition.describe(both))" }
         if let adaptive = adaptiveBroadcast {
-            s += " (\(reason); broadcast at run time if a buildable side's shuffle output is ≤ \(adaptive.thresholdBytes) bytes)"
-            return s
+            var atRunTime: [String] = []
+            if adaptive.thresholdBytes >= 0 {
+                atRunTime.append("broadcast at run time if a buildable side's shuffle output is ≤ \(adaptive.thresholdBytes) bytes")
+            }
+            if adaptive.runtimeFilterBytes >= 0 {
+                atRunTime.append("a filtered side run first filters the other by its keys if its output is ≤ \(adaptive.runtimeFilterBytes) bytes")
+            }
+            return s + " (" + ([reason] + atRunTime).joined(separator: "; ") + ")"
         }
         return s + " (\(reason))"
     }

@@ -32,8 +32,9 @@ extension PhysicalPlanner.Builder {
             : (preferSortMergeJoin && !leftKeys.isEmpty ? .sortMerge : .shuffledHash)
         var spec = HashJoinSpec(type: j.type, strategy: strategy, buildSide: buildSide, leftKeys: leftKeys, rightKeys: rightKeys,
                                 nullSafe: nullSafe, condition: BoundExpression.conjunction(residual), schema: j.schema, reason: reason)
-        if !broadcast && !leftKeys.isEmpty && adaptiveBroadcastThreshold >= 0 && !j.type.broadcastBuildSides.isEmpty {
-            spec.adaptiveBroadcast = AdaptiveBroadcast(thresholdBytes: adaptiveBroadcastThreshold, taskMemoryBytes: taskMemoryBytes)
+        if !broadcast && !leftKeys.isEmpty && (adaptiveBroadcastThreshold >= 0 || runtimeFilterThreshold >= 0) && !j.type.broadcastBuildSides.isEmpty {
+            spec.adaptiveBroadcast = AdaptiveBroadcast(thresholdBytes: adaptiveBroadcastThreshold, taskMemoryBytes: taskMemoryBytes,
+                                                       runtimeFilterBytes: runtimeFilterThreshold)
         }
         let pl = convert(l)
         if broadcast {

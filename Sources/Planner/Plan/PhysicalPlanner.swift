@@ -14,10 +14,11 @@
     @_spi(EmberInternal) public static func plan(_ resolved: ResolvedPlan, shufflePartitions: Int,
                              autoBroadcastJoinThreshold: Int64 = defaultBroadcastThreshold, preferSortMergeJoin: Bool = false,
                              taskMemoryBytes: Int64 = .max, adaptiveBroadcastThreshold: Int64 = -1,
-                             resultToDriver: Bool = true) -> PhysicalQuery {
+                             runtimeFilterThreshold: Int64 = -1, resultToDriver: Bool = true) -> PhysicalQuery {
         var planner = Builder(shufflePartitions: max(1, shufflePartitions), autoBroadcastJoinThreshold: autoBroadcastJoinThreshold,
                               preferSortMergeJoin: preferSortMergeJoin, taskMemoryBytes: taskMemoryBytes)
         planner.adaptiveBroadcastThreshold = adaptiveBroadcastThreshold
+        planner.runtimeFilterThreshold = runtimeFilterThreshold
         // A write's tasks keep their rows (no driver merges them): a top-level sort is a range
         // exchange and a sort of each partition, a top-level limit a shuffle to one partition.
         if !resultToDriver {
@@ -54,6 +55,8 @@
         /// Shuffled equi-joins become broadcast joins at run time when a side's shuffle output is at
         /// most this many bytes (-1: never; see AdaptiveBroadcastJoin).
         var adaptiveBroadcastThreshold: Int64 = -1
+        /// See AdaptiveBroadcast.runtimeFilterBytes (-1: no runtime filters).
+        var runtimeFilterThreshold: Int64 = -1
 
         func convert(_ plan: ResolvedPlan) -> PhysicalPlan {
             switch plan {

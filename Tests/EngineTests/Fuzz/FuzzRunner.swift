@@ -52,6 +52,9 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
     /// Partial aggregates judge whether they reduce after this many rows (nil: the default, which
     /// the fuzzer's small tables seldom reach; low values send their rows on raw).
     var partialBackOffMinRows: Int? = nil
+    /// spark.sql.optimizer.runtime.bloomFilter.creationSideThreshold: a join side computed first
+    /// whose keys take at most this filters the other side (nil: 10 MB; -1: runtime filters off).
+    var runtimeFilterThreshold: Int64? = nil
 
     static func forBlock(_ block: UInt64) -> FuzzConfig {
         var rng = SeededRandom(seed: block &* 0x2545_F491_4F6C_DD1D ^ 0xF022)
@@ -75,6 +78,13 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         config.aggregatePartitionMinRows = [nil, nil, 0, 50][aside.below(4)]
         var aside2 = SeededRandom(seed: block ^ 0xBAC_0FF)
         config.partialBackOffMinRows = [nil, nil, 1, 200][aside2.below(4)]
+        var aside3 = SeededRandom(seed: block ^ 0xF117_E125)
+        config.runtimeFilterThreshold = [nil, nil, -1, 0, 2 << 10][aside3.below(5)]
+        // Runtime filters need shuffled joins whose first side is not broadcast instead.
+        if aside3.below(3) == 0 {
+            config.adaptiveBroadcastThreshold = 0
+            config.broadcastThreshold = -1
+        }
         return config
     }
 
@@ -97,6 +107,7 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
             + (adaptiveBroadcastThreshold.map { ", adaptive.autoBroadcastJoinThreshold \($0 < 0 ? "-1" : size($0))" } ?? "")
             + (aggregatePartitionMinRows.map { ", aggregatePartitionMinRows \($0)" } ?? "")
             + (partialBackOffMinRows.map { ", partialBackOffMinRows \($0)" } ?? "")
+            + (runtimeFilterThreshold.map { $0 < 0 ? ", runtime filters off" : ", runtime filter threshold \($0) B" } ?? "")
     }
 
     func makeSession() throws -> Session {
@@ -111,6 +122,10 @@ struct FuzzConfig: Hashable, CustomStringConvertible {
         config.adaptiveAutoBroadcastJoinThreshold = adaptiveBroadcastThreshold
         if let aggregatePartitionMinRows { config.aggregatePartitionMinRows = aggregatePartitionMinRows }
         if let partialBackOffMinRows { config.partialAggregateBackOffMinRows = partialBackOffMinRows }
+        if let runtimeFilterThreshold {
+            config.runtimeFilterEnabled = runtimeFilterThreshold >= 0
+            config.runtimeFilterCreationSideThreshold = max(0, runtimeFilterThreshold)
+        }
         config.executorPath = productsDirectory().appendingPathComponent("ember-executor").path
         config.eventLogDir = nil
         config.uiEnabled = false
