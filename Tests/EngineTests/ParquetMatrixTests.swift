@@ -44,6 +44,16 @@ import Testing
             let indices = pruned.compactMap { expected.columns.firstIndex(of: $0) }
             let prunedRows = try Self.rows(df.select(pruned.map { col($0) }), idColumn: 1)
             #expect(prunedRows == expected.rows.map { row in indices.map { row[$0] } }, "\(name) pruned")
+            // Under a filter the predicate's column is decoded first and the others only at the
+            // rows it keeps (a few, none, all).
+            let filters: [(String, Column, (Int64) -> Bool)] = [
+                ("id % 7 = 3", col("id") % 7 === 3, { $0 % 7 == 3 }), ("id < 0", col("id") < 0, { $0 < 0 }),
+                ("id >= 0", col("id") >= 0, { $0 >= 0 }), ("id % 3 != 0", col("id") % 3 =!= 0, { $0 % 3 != 0 }),
+            ]
+            for (label, predicate, keeps) in filters {
+                let filtered = try Self.rows(df.filter(predicate), idColumn: 0)
+                #expect(filtered == expected.rows.filter { keeps(Int64($0[0] ?? "") ?? -1) }, "\(name) where \(label)")
+            }
         }
     }
 
