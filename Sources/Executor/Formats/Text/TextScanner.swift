@@ -17,26 +17,39 @@
                             limits: ScanLimits = ScanLimits(), _ body: (ColumnarBatch) throws -> Void) throws {
         let rowsPerBatch = max(1, batchSize)
         let reader = try LineReader(split: split, maxLineBytes: limits.maxLineBytes)
-        var batchBytes = BatchStringBytes(limits)
-        var strings = StringArray()
-        var byteEstimate = 1 << 16
-        strings.reserveCapacity(count: rowsPerBatch, bytes: byteEstimate)
-
-        func flush() throws {
-            let batch = ColumnarBatch(schema: schema, columns: [ColumnVector(.string(strings))], numRows: strings.count)
-            byteEstimate = max(byteEstimate, strings.bytes.count)
-            strings = StringArray()
-            strings.reserveCapacity(count: rowsPerBatch, bytes: min(byteEstimate + byteEstimate / 8, batchBytes.limit))
-            batchBytes.reset()
-            try body(batch)
-        }
-
+        // One value the line closure updates in place: a local function capturing the batch's
+        // parts boxed them, and every line paid dynamic exclusivity checks on them.
+        var batch = LineBatch(limits, rows: rowsPerBatch)
         try reader.forEachLine { line, _ in
-            if batchBytes.mustCutBefore(line.count) { try flush() }
-            strings.append(bytes: line)
-            if batchBytes.add(line.count) || strings.count >= rowsPerBatch { try flush() }
+            if batch.bytes.mustCutBefore(line.count) { try body(batch.take()) }
+            batch.strings.append(bytes: line)
+            if batch.bytes.add(line.count) || batch.strings.count >= rowsPerBatch { try body(batch.take()) }
             return true
         }
-        if strings.count > 0 { try flush() }
+        if batch.strings.count > 0 { try body(batch.take()) }
+    }
+}
+
+/// The lines of the batch being filled, and a guess of its string bytes for the next one.
+private struct LineBatch {
+    var strings = StringArray()
+    var bytes: BatchStringBytes
+    private var byteEstimate = 1 << 16
+    private let rows: Int
+
+    init(_ limits: ScanLimits, rows: Int) {
+        bytes = BatchStringBytes(limits)
+        self.rows = rows
+        strings.reserveCapacity(count: rows, bytes: byteEstimate)
+    }
+
+    /// The batch so far, and an empty one sized like it.
+    mutating func take() -> ColumnarBatch {
+        let batch = ColumnarBatch(schema: TextScanner.schema, columns: [ColumnVector(.string(strings))], numRows: strings.count)
+        byteEstimate = max(byteEstimate, strings.bytes.count)
+        strings = StringArray()
+        strings.reserveCapacity(count: rows, bytes: min(byteEstimate + byteEstimate / 8, bytes.limit))
+        bytes.reset()
+        return batch
     }
 }
