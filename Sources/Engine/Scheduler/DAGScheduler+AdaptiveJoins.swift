@@ -45,7 +45,7 @@ extension DAGScheduler {
     }
 
     /// For a join stage about to wait for its parents: records which parent to hold back (the large
-    /// side of an adaptive join), or, when the build side's output is already there, decides at once.
+    /// side of an adaptive join), or, when the first side's output is already there, decides at once.
     /// Returns the stage to submit (J, or J with its new plan) and the parent not to submit yet.
     func adaptiveJoinPlan(_ stage: Stage, _ job: inout JobState) -> (Stage, held: StageID?) {
         if let held = job.deferredJoins.first(where: { $0.value.join == stage.id }) { return (stage, held.key) }
@@ -103,7 +103,7 @@ extension DAGScheduler {
             let limits = deferral.candidate.limits
             let broadcastGone = !deferral.broadcasts
                 || AdaptiveBroadcast.dataSize(bytes: deferral.seenBytes, rows: deferral.seenRows, schema: writer.plan.schema) > limits.thresholdBytes
-            let filterGone = !deferral.filters
+            let filterGone = !deferral.filters || deferral.seenBytes > limits.runtimeFilterBytes
                 || AdaptiveBroadcast.dataSize(bytes: 0, rows: deferral.seenRows, schema: deferral.candidate.keySchema(deferral.first))
                     > limits.runtimeFilterBytes
             guard broadcastGone && filterGone else { continue }

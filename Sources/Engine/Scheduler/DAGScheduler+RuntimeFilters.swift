@@ -2,7 +2,8 @@
 // gets filtered by the keys of the side that ran first, before it is shuffled (see
 // RuntimeJoinFilter for the plan).
 //
-//   first side's stage done, filtered, its keys ≤ runtimeFilterBytes as rows
+//   first side's stage done, filtered, its keys ≤ runtimeFilterBytes as rows and its output
+//   ≤ runtimeFilterBytes compressed (every filtered task reads it whole)
 //     ─► held-back stage B: plan = B's plan ⋉ (first side's keys, read whole as a broadcast)
 //        B's parents += the first side's stage (a lost output of it reruns before B's tasks)
 //
@@ -33,7 +34,7 @@ extension DAGScheduler {
         guard keysSize <= limits.runtimeFilterBytes, stats.totalBytes <= limits.runtimeFilterBytes,
               blocks <= Self.maxBroadcastBlocks else { return }
         let reason = "runtime filter: the keys of stage \(first.id)'s output, \(stats.totalRows) rows, "
-            + "\(keysSize) bytes as rows ≤ \(limits.runtimeFilterBytes)"
+            + "\(keysSize) bytes as rows and \(stats.totalBytes) compressed, each ≤ \(limits.runtimeFilterBytes)"
         var filter = RuntimeJoinFilter(deferral.candidate, source: deferral.first, sourceSchema: first.plan.schema,
                                        sourcePartitions: stats.bytesByPartition.count, reason: reason)
         var target = streamed, derived: [Stage] = []

@@ -68,7 +68,7 @@
                 atRunTime.append("broadcast at run time if a buildable side's shuffle output is ≤ \(adaptive.thresholdBytes) bytes")
             }
             if adaptive.runtimeFilterBytes >= 0 {
-                atRunTime.append("a filtered side run first filters the other by its keys if its output is ≤ \(adaptive.runtimeFilterBytes) bytes")
+                atRunTime.append("a filtered side run first filters the other by its keys if its output and keys are ≤ \(adaptive.runtimeFilterBytes) bytes")
             }
             return s + " (" + ([reason] + atRunTime).joined(separator: "; ") + ")"
         }
