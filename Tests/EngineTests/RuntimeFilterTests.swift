@@ -147,14 +147,16 @@ import Testing
     }
 
     /// A corrupt map output of the side the filter reads is a fetch failure in the filtered stage:
-    /// that side reruns and the answers stay the reference's. So does losing an executor.
+    /// that side reruns and the answers stay the reference's. So does losing an executor, and so
+    /// do tasks refused memory above 32 KB (the filter's table and the joins sort and merge).
     @Test func filteredStagesRecoverFromLostShuffleFilesAndExecutors() throws {
         let dir = ScratchDir("runtime-filter-faults")
         defer { dir.cleanup() }
-        for fault in ["corrupt", "kill", "kill-late"] {
+        for fault in ["corrupt", "kill", "kill-late", "refuse"] {
             let s = try session(filters: true) { config in
                 if fault == "corrupt" { config.faults.corruptShuffleOutput = (.truncateData, 0) }
                 if fault == "kill" { config.faults.killExecutor = (executor: 1, afterTasks: 2) }
+                if fault == "refuse" { config.faults.refuseMemoryAbove = 32 << 10 }
                 if fault == "kill-late" {
                     config.faults.killExecutor = (executor: 1, afterTasks: 4)
                     config.shuffleServiceEnabled = false

@@ -37,21 +37,17 @@ extension DAGScheduler {
             + "\(keysSize) bytes as rows and \(stats.totalBytes) compressed, each ≤ \(limits.runtimeFilterBytes)"
         var filter = RuntimeJoinFilter(deferral.candidate, source: deferral.first, sourceSchema: first.plan.schema,
                                        sourcePartitions: stats.bytesByPartition.count, reason: reason)
-        var target = streamed, derived: [Stage] = []
-        if converted {
-            guard let (shuffle, keys) = filter.upstream(of: streamed.plan), let writer = job.writer(of: shuffle),
-                  unstarted(writer, readBy: deferral.join, job) else { return }
-            target = writer
-            filter = filter.retargeted(keys)
-        } else {
-            guard unstarted(streamed, readBy: deferral.join, job) else { return }
-        }
-        // Up through Final aggregates to the first stage that computes rows.
-        while let (shuffle, keys) = filter.upstream(of: target.plan), let writer = job.writer(of: shuffle), unstarted(writer, readBy: target.id, job) {
+        // Up through Final aggregates to the first stage that computes rows. A converted join runs
+        // the held-back stage's plan in its own tasks: the stage before it is read by the join.
+        if !converted { guard unstarted(streamed, readBy: deferral.join, job) else { return } }
+        var target = streamed, reader = converted ? deferral.join : streamed.id, derived: [Stage] = []
+        while let (shuffle, keys) = filter.upstream(of: target.plan), let writer = job.writer(of: shuffle), unstarted(writer, readBy: reader, job) {
             derived.append(target)
             target = writer
+            reader = writer.id
             filter = filter.retargeted(keys)
         }
+        if converted && target.id == streamed.id { return }
         let plan = filter.apply(to: target.plan)
         guard limits.fits(bytes: stats.totalBytes, rows: stats.totalRows, schema: keySchema,
                           consumers: TaskMemoryManager.consumers(in: plan, output: target.output)) else { return }

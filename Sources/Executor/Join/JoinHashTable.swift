@@ -126,72 +126,59 @@ extension JoinHashTable {
     /// False, calling nothing, when the keys are not of that shape.
     @inline(__always)
     func forEachSingleKeyMatch(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ body: (Int, Int32) throws -> Void) rethrows -> Bool {
-        guard keys.count == 1, probeKeys.count == 1, !nullSafe[0] else { return false }
+        try next.withUnsafeBufferPointer { next in
+            // Every row on the key's chain has the key: no comparison left to do.
+            try forEachSingleKeyChain(probeKeys, hashes) { row, first in
+                var j = first
+                while j >= 0 {
+                    try body(row, j)
+                    j = next[Int(j)]
+                }
+            }
+        }
+    }
+
+    /// For one bigint, timestamp or date `=` key: sets `matched[row]` for each probe row whose key
+    /// some build row has (its chain's head decides). False, setting nothing, when the keys are
+    /// not of that shape.
+    func markSingleKeyMatches(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ matched: inout [Bool]) -> Bool {
+        matched.withUnsafeMutableBufferPointer { m in
+            forEachSingleKeyChain(probeKeys, hashes) { row, first in m[row] = first >= 0 }
+        }
+    }
+
+    /// For one bigint, timestamp or date `=` key: calls `body` with each probe row whose key is not
+    /// null and the first build row of its key's chain (-1: none), prefetching slots ahead. False,
+    /// calling nothing, when the keys are not of that shape.
+    @inline(__always)
+    private func forEachSingleKeyChain(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ body: (Int, Int32) throws -> Void) rethrows -> Bool {
+        guard keys.count == 1, probeKeys.count == 1, !nullSafe[0], slots != nil else { return false }
         switch (keys[0].values, probeKeys[0].values) {
         case (.long, .long(let p)), (.timestamp, .timestamp(let p)):
-            try probe(p, probeKeys[0].validity, hashes, body)
+            try chains(p, probeKeys[0].validity, hashes, body)
         case (.date, .date(let p)):
-            try probe(p, probeKeys[0].validity, hashes, body)
+            try chains(p, probeKeys[0].validity, hashes, body)
         default:
             return false
         }
         return true
     }
 
-    /// For one bigint, timestamp or date `=` key: sets `matched[row]` for each probe row whose key
-    /// some build row has (a chain holds only rows of its key: its head decides). False, setting
-    /// nothing, when the keys are not of that shape.
-    func markSingleKeyMatches(_ probeKeys: [ColumnVector], _ hashes: [UInt64], _ matched: inout [Bool]) -> Bool {
-        guard keys.count == 1, probeKeys.count == 1, !nullSafe[0], let slots else { return false }
-        func mark<T: BinaryInteger>(_ probe: [T], _ matched: inout [Bool]) {
-            let validity = probeKeys[0].validity
-            probe.withUnsafeBufferPointer { p in
-                slots.slots.withUnsafeBufferPointer { s in
-                    hashes.withUnsafeBufferPointer { h in
-                        matched.withUnsafeMutableBufferPointer { m in
-                            let mask = slots.mask, count = p.count
-                            for row in 0..<count {
-                                if row + Self.prefetchDistance < count {
-                                    ember_prefetch(s.baseAddress! + Int(h[row + Self.prefetchDistance] & mask))
-                                }
-                                if let validity, !validity[row] { continue }   // a null key matches nothing
-                                m[row] = SingleKeySlots.first(s, mask: mask, Int64(p[row]), hash: h[row]) >= 0
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        switch (keys[0].values, probeKeys[0].values) {
-        case (.long, .long(let p)), (.timestamp, .timestamp(let p)): mark(p, &matched)
-        case (.date, .date(let p)): mark(p, &matched)
-        default: return false
-        }
-        return true
-    }
-
     @inline(__always)
-    private func probe<T: BinaryInteger>(_ probe: [T], _ validity: Bitmap?, _ hashes: [UInt64],
-                                         _ body: (Int, Int32) throws -> Void) rethrows {
+    private func chains<T: BinaryInteger>(_ probe: [T], _ validity: Bitmap?, _ hashes: [UInt64],
+                                          _ body: (Int, Int32) throws -> Void) rethrows {
         guard let slots else { return }
         try probe.withUnsafeBufferPointer { p in
             try slots.slots.withUnsafeBufferPointer { s in
-                try next.withUnsafeBufferPointer { next in
-                    try hashes.withUnsafeBufferPointer { h in
-                        let mask = slots.mask, count = p.count
-                        for row in 0..<count {
-                            // The slot of a row a few ahead: its cache miss overlaps this row's work.
-                            if row + Self.prefetchDistance < count {
-                                ember_prefetch(s.baseAddress! + Int(h[row + Self.prefetchDistance] & mask))
-                            }
-                            if let validity, !validity[row] { continue }   // a null key matches nothing
-                            // Every row on the key's chain has the key: no comparison left to do.
-                            var j = SingleKeySlots.first(s, mask: mask, Int64(p[row]), hash: h[row])
-                            while j >= 0 {
-                                try body(row, j)
-                                j = next[Int(j)]
-                            }
+                try hashes.withUnsafeBufferPointer { h in
+                    let mask = slots.mask, count = p.count
+                    for row in 0..<count {
+                        // The slot of a row a few ahead: its cache miss overlaps this row's work.
+                        if row + Self.prefetchDistance < count {
+                            ember_prefetch(s.baseAddress! + Int(h[row + Self.prefetchDistance] & mask))
                         }
+                        if let validity, !validity[row] { continue }   // a null key matches nothing
+                        try body(row, SingleKeySlots.first(s, mask: mask, Int64(p[row]), hash: h[row]))
                     }
                 }
             }

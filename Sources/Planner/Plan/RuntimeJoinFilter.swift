@@ -28,7 +28,7 @@
     /// The join's keys on the other side (bound to `sourceSchema`) and on the filtered side (bound
     /// to the filtered stage's output), with the join's null-safety per key.
     @_spi(EmberInternal) public let sourceKeys: [BoundExpression]
-    @_spi(EmberInternal) public let targetKeys: [BoundExpression]
+    @_spi(EmberInternal) public private(set) var targetKeys: [BoundExpression]
     @_spi(EmberInternal) public let nullSafe: [Bool]
     /// Why, for `explain()` and the UI.
     @_spi(EmberInternal) public let reason: String
@@ -62,8 +62,9 @@
 
     /// The same filter for another stage, whose output `keys` are bound to.
     @_spi(EmberInternal) public func retargeted(_ keys: [BoundExpression]) -> RuntimeJoinFilter {
-        RuntimeJoinFilter(source: source, sourceSchema: sourceSchema, sourcePartitions: sourcePartitions, sourceKeys: sourceKeys,
-                          targetKeys: keys, nullSafe: nullSafe, reason: reason)
+        var filter = self
+        filter.targetKeys = keys
+        return filter
     }
 
     /// When `plan`'s rows are, through projections, filters and Partial aggregates on the keys,
@@ -76,7 +77,7 @@
     private static func upstream(of plan: PhysicalPlan, keys: [BoundExpression]) -> (ShuffleID, [BoundExpression])? {
         switch plan {
         case .project(let exprs, _, let child):
-            return upstream(of: child, keys: keys.map { $0.substitutingColumns { i, _ in exprs[i] } })
+            return upstream(of: child, keys: projected(keys, exprs))
         case .filter(_, let child):
             return upstream(of: child, keys: keys)
         case .hashAggregate(.partial, let groupKeys, _, _, let child):
@@ -92,14 +93,18 @@
     private func filtered(_ plan: PhysicalPlan, keys: [BoundExpression]) -> PhysicalPlan {
         switch plan {
         case .project(let exprs, let schema, let child):
-            let inner = keys.map { $0.substitutingColumns { i, _ in exprs[i] } }
-            return .project(exprs, schema, filtered(child, keys: inner))
+            return .project(exprs, schema, filtered(child, keys: Self.projected(keys, exprs)))
         case .hashAggregate(.partial, let groupKeys, let aggs, let schema, let child):
             guard let inner = Self.grouping(keys, groupKeys) else { return semiJoin(plan, keys: keys) }
             return .hashAggregate(.partial, keys: groupKeys, aggregates: aggs, schema, filtered(child, keys: inner))
         default:
             return semiJoin(plan, keys: keys)
         }
+    }
+
+    /// `keys` over a projection's output as expressions over its input.
+    private static func projected(_ keys: [BoundExpression], _ exprs: [BoundExpression]) -> [BoundExpression] {
+        keys.map { $0.substitutingColumns { i, _ in exprs[i] } }
     }
 
     /// `keys` over an aggregate's output as expressions over its input, when they read only its
