@@ -25,30 +25,44 @@
         mix64(v ^ (seed &* 0x9E37_79B9_7F4A_7C15))
     }
 
-    /// Hash of a byte string, 8 bytes at a time.
+    /// The high and low halves of the 128-bit product, folded (wyhash's mixing step).
+    @inlinable @_spi(EmberInternal) public static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
+    }
+
+    /// Hash of a byte string in wyhash's manner: up to 16 bytes are two (overlapping) loads and two
+    /// folded multiplies, with no loop; longer strings fold 16 bytes per step, then their last 16.
     @inlinable @_spi(EmberInternal) public static func hash(bytes: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
-        var h = seed ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
-        var i = 0
+        let k0: UInt64 = 0xA076_1D64_78BD_642F, k1: UInt64 = 0xE703_7ED1_A0B4_28DB
         let n = bytes.count
-        while i + 8 <= n {
-            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ mix64(w)) &* 0x8766_4B3B_4C2C_1E27 &+ 0x52DC_E729
-            i += 8
-        }
-        let rem = n - i
-        if rem > 0 {
-            // 1–7 tail bytes in at most two loads (overlapping when needed), as wyhash does.
-            let tail: UInt64
-            if rem >= 4 {
-                let lo = UInt64(bytes.loadUnaligned(fromByteOffset: i, as: UInt32.self))
-                let hi = UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
-                tail = lo | hi << 32
+        var state = seed ^ k0
+        let a: UInt64, b: UInt64
+        if n <= 16 {
+            if n >= 8 {
+                a = bytes.loadUnaligned(as: UInt64.self)
+                b = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                a = UInt64(bytes.loadUnaligned(as: UInt32.self))
+                b = UInt64(bytes.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            } else if n > 0 {
+                a = UInt64(bytes[0]) << 16 | UInt64(bytes[n >> 1]) << 8 | UInt64(bytes[n - 1])
+                b = 0
             } else {
-                tail = UInt64(bytes[i]) | UInt64(bytes[i + rem / 2]) << 8 | UInt64(bytes[n - 1]) << 16
+                a = 0
+                b = 0
             }
-            h = (h ^ mix64(tail ^ UInt64(rem))) &* 0x8766_4B3B_4C2C_1E27 &+ 0x52DC_E729
+        } else {
+            var i = 0
+            while i + 16 < n {
+                state = fold(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ k1,
+                             bytes.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self) ^ state)
+                i += 16
+            }
+            a = bytes.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self)
+            b = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
         }
-        return mix64(h)
+        return fold(k1 ^ UInt64(n), fold(a ^ k1, b ^ state))
     }
 
     /// Combines a running row hash with the hash of the next key column.
