@@ -117,6 +117,9 @@ final class GroupTable {
     /// Rows between the one probed and the one whose slot is prefetched; at half that distance, the
     /// prefetched slot is read and the key of the group it names is prefetched in turn.
     private static let prefetchDistance = 32
+    /// Slots of the largest table probed without prefetching (with its keys, within the L2 cache;
+    /// the tables of a partitioned Final aggregate's partitions are this small).
+    private static let cachedCapacity = 1 << 15
 
     /// Allocates the first slots: a table costs nothing until its first key (or global group).
     @inline(__always) private func prepare() throws {
@@ -166,13 +169,15 @@ final class GroupTable {
             FixedSeedHash.hashRows(keys, numRows: n, seed: FixedSeedHash.aggregateSeed, into: &rowHashes)
         }
         if out.count != n { out = [Int32](repeating: 0, count: n) }
+        // A table within the cache is probed without prefetching: the hints would only cost.
+        let prefetch = capacity > Self.cachedCapacity
         try out.withUnsafeMutableBufferPointer { ids in
             try rowHashes.withUnsafeBufferPointer { h in
                 switch shape {
                 case .long:
                     let column = keys[0]
                     switch column.values {
-                    case .long(let values), .timestamp(let values): try probeLongs(values, column.validity, h, ids)
+                    case .long(let values), .timestamp(let values): try probeLongs(values, column.validity, h, ids, prefetch: prefetch)
                     default: throw EmberError(.internal, "a bigint key column holds \(column.dataType)")
                     }
                 case .string:
@@ -183,7 +188,7 @@ final class GroupTable {
                     try s.offsets.withUnsafeBufferPointer { o in
                         try s.bytes.withUnsafeBytes { b in
                             for r in 0..<n {
-                                prefetchAhead(h, r)
+                                if prefetch { prefetchAhead(h, r) }
                                 if let validity, !validity[r] { ids[r] = try nullGroupId(hash: h[r]); continue }
                                 let start = Int(o[r]), end = Int(o[r + 1])
                                 ids[r] = try findOrInsertBytes(b.baseAddress.map { $0 + start }, end - start, h[r])
@@ -194,7 +199,7 @@ final class GroupTable {
                     try encode(keys, n)
                     let base = UnsafeRawPointer(encoded.base)
                     for r in 0..<n {
-                        prefetchAhead(h, r)
+                        if prefetch { prefetchAhead(h, r) }
                         let start = encodedOffsets[r], end = encodedOffsets[r + 1]
                         ids[r] = try findOrInsertBytes(base.map { $0 + start }, end - start, h[r])
                     }
@@ -259,11 +264,12 @@ final class GroupTable {
         ember_prefetch(arena + keyOffsets[Int(Self.group(nearSlot))])
     }
 
-    private func probeLongs(_ values: [Int64], _ validity: Bitmap?, _ h: UnsafeBufferPointer<UInt64>, _ ids: UnsafeMutableBufferPointer<Int32>) throws {
+    private func probeLongs(_ values: [Int64], _ validity: Bitmap?, _ h: UnsafeBufferPointer<UInt64>, _ ids: UnsafeMutableBufferPointer<Int32>,
+                            prefetch: Bool) throws {
         var slots = self.slots.unsafelyUnwrapped   // reloaded after an insert, which may grow them
         try values.withUnsafeBufferPointer { v in
             for r in 0..<v.count {
-                prefetchAhead(h, r)
+                if prefetch { prefetchAhead(h, r) }
                 if let validity, !validity[r] { ids[r] = try nullGroupId(hash: h[r]); continue }
                 let key = v[r], hash = h[r], tag = hash & Self.tagMask
                 var pos = Int(truncatingIfNeeded: hash) & mask
