@@ -297,11 +297,16 @@ struct AggregateBenchCommand: ParsableCommand {
 
     @Option(help: "Rows, e.g. 10M.") var rows: String = "10M"
     @Option(help: "Distinct keys, comma-separated, e.g. 1k,100k,10M.") var keys: String = "1k,100k,10M"
+    @Option(help: "Key types of the in-process kernel (not with --executors), comma-separated: bigint, string.") var keyTypes: String = "bigint,string"
     @Option(help: "Executor processes (0 = in-process kernel).") var executors: Int = 0
     @Option(help: "Task slots per executor.") var cores: Int = 2
     @Option(help: "Memory of each executor, e.g. 64m.") var memory: String = "64m"
 
     func run() throws {
+        let types = keyTypes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !types.isEmpty, types.allSatisfy({ $0 == "bigint" || $0 == "string" }) else {
+            throw EmberError(.configuration, "cannot parse --key-types '\(keyTypes)'", hint: "bigint, string or both, e.g. bigint,string")
+        }
         guard let n = parseCount(rows), n > 0 else { throw EmberError(.configuration, "cannot parse --rows '\(rows)'") }
         let counts = keys.split(separator: ",").map { parseCount(String($0)) }
         guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else {
@@ -313,6 +318,7 @@ struct AggregateBenchCommand: ParsableCommand {
         var options = AggregateBenchmark.Options()
         options.rows = n
         options.keys = counts.map { $0! }
+        options.stringKeys = types.map { $0 == "string" }
         options.executors = executors
         options.cores = cores
         options.memory = memoryBytes

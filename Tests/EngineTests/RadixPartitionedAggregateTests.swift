@@ -129,6 +129,50 @@ import Testing
         }
     }
 
+    /// String keys of every length from 0 to 40 bytes (empty strings too) and null keys, barely
+    /// repeating, so rows go straight to the partitions: reordered there by the string scatter and
+    /// gathered back run by run, they add up as a naive per-key count does.
+    @Test func stringKeysOfEveryLengthWithNullsAddUp() throws {
+        var rng = SeededRandom(seed: 78)
+        let schema = StructType([StructField("a", .string), StructField("c#buf0", .long)])
+        let outSchema = StructType([StructField("a", .string), StructField("c", .long)])
+        let aggregate = HashAggregateExec(mode: .final, keys: [.column(0, .string)], aggregates: [BoundAggregate(function: .count, input: nil, name: "c")],
+                                          schema: outSchema, downstream: CollectingSink(),
+                                          resources: AggregateResources(memory: nil, spillDirectory: nil, taskId: TaskID(43), expectedRows: Self.rows))
+        let sink = aggregate.downstream as! CollectingSink
+        var expected: [String?: Int64] = [:]
+        var done = 0
+        while done < Self.rows {
+            let n = min(ColumnarBatch.defaultCapacity, Self.rows - done)
+            var keys: [String?] = []
+            for _ in 0..<n {
+                if Int.random(in: 0..<50, using: &rng) == 0 { keys.append(nil); continue }
+                let length = Int.random(in: 0...40, using: &rng)
+                let seed = Int.random(in: 0..<2_000_000, using: &rng)
+                keys.append(String(repeating: "x", count: max(0, length - 7)) + String(String(seed, radix: 36).prefix(length)))
+            }
+            for (r, key) in keys.enumerated() { expected[key, default: 0] += Int64(r % 3 + 1) }
+            var validity = Bitmap(count: n, value: true)
+            for r in 0..<n where keys[r] == nil { validity[r] = false }
+            let columns = [ColumnVector(.string(StringArray(keys.map { $0 ?? "" })), validity: validity),
+                           ColumnVector(.long((0..<n).map { Int64($0 % 3 + 1) }))]
+            try aggregate.consume(ColumnarBatch(schema: schema, columns: columns, numRows: n))
+            done += n
+        }
+        #expect(aggregate.partitionDirectly, "keys that barely repeat go straight to the partitions")
+        try aggregate.finish()
+        var got: [String?: Int64] = [:]
+        for batch in sink.batches {
+            for r in 0..<batch.numRows {
+                let key: String? = batch.columns[0].isNull(r) ? nil : batch.columns[0].value(at: r).description
+                #expect(got[key] == nil, "\(String(describing: key)) came out twice")
+                got[key] = batch.columns[1].value(at: r).longValue
+            }
+        }
+        #expect(got.count == expected.count)
+        #expect(got == expected)
+    }
+
     /// Fuzz seeds 14586 and 14591: a 1 MiB budget, partitions forced on for a few thousand rows.
     /// The partitions' reservation (a whole 1 MiB step) left nothing for the partitions' own
     /// tables; it now shrinks to what the partitions hold before they are aggregated.

@@ -16,6 +16,8 @@ public struct AggregateBenchmark {
     public struct Options: Sendable {
         public var rows = 10_000_000
         public var keys = [1_000, 100_000, 10_000_000]
+        /// Key types of the in-process kernel, in order: false = bigint, true = string.
+        public var stringKeys = [false, true]
         public var executors = 0
         public var cores = 2
         public var memory: Int64 = 64 << 20
@@ -35,7 +37,7 @@ public struct AggregateBenchmark {
     static func runInProcess(_ o: Options) throws -> String {
         var lines = ["aggregate kernel (in-process): \(o.rows) rows, HashAggregate count(*), sum(value), best of 3"]
         let batchRows = ColumnarBatch.defaultCapacity
-        for stringKeys in [false, true] {
+        for stringKeys in o.stringKeys {
             for k in o.keys {
                 // Generate input first (not timed).
                 let keyType: DataType = stringKeys ? .string : .long

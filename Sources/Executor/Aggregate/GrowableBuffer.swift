@@ -37,7 +37,7 @@ struct GrowableBuffer<T: BitwiseCopyable> {
     mutating func append(_ bytes: UnsafeRawBufferPointer) throws where T == UInt8 {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         try reserve(count + bytes.count)
-        UnsafeMutableRawPointer(base.unsafelyUnwrapped + count).copyMemory(from: source, byteCount: bytes.count)
+        ShortBytes.copy(UnsafeMutableRawPointer(base.unsafelyUnwrapped + count), source, bytes.count)
         count += bytes.count
     }
 
@@ -46,20 +46,12 @@ struct GrowableBuffer<T: BitwiseCopyable> {
     func free() { Glibc.free(base) }
 }
 
-/// Byte equality; short keys (most words) are compared inline instead of calling memcmp.
+/// Byte equality; short keys (most words) are compared inline (ShortBytes) instead of calling memcmp.
 @inline(__always)
 func bytesEqual(_ a: UnsafeRawPointer?, _ b: UnsafeRawPointer?, _ n: Int) -> Bool {
     guard n > 0 else { return true }
     guard let a, let b else { return false }
-    if n <= 16 {
-        var i = 0
-        while i < n {
-            if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
-            i += 1
-        }
-        return true
-    }
-    return memcmp(a, b, n) == 0
+    return ShortBytes.equal(a, b, n)
 }
 
 /// `count` zeroed UInt64 values in fresh memory (calloc: large tables start as untouched zero pages);

@@ -175,7 +175,11 @@
                 columns.append(ColumnVector(values, validity: validity))
                 continue
             }
-            // Strings and arrays: gathered in the destination order from (batch, row) pairs.
+            if schema.fields[c].dataType == .string, let strings = scatterStrings(batches, column: c, to: destination) {
+                columns.append(ColumnVector(.string(strings), validity: validity))
+                continue
+            }
+            // Arrays: gathered in the destination order from (batch, row) pairs.
             if order.isEmpty {
                 order = [Int32](repeating: 0, count: n)
                 for k in 0..<n { order[Int(destination[k])] = Int32(k) }
@@ -192,6 +196,51 @@
             })
         }
         return ColumnarBatch(schema: schema, columns: columns, numRows: n)
+    }
+
+    /// String column `c` of `batches`, row k of them all moved to `destination[k]`: lengths placed,
+    /// summed into offsets, then each string copied where its row goes (read in order); nil when a
+    /// batch's column is not a string array.
+    private static func scatterStrings(_ batches: [ColumnarBatch], column c: Int, to destination: [Int32]) -> StringArray? {
+        let n = destination.count
+        var total = 0
+        for b in batches {
+            guard case .string(let s) = b.columns[c].values else { return nil }
+            total += Int(s.offsets[s.count] - s.offsets[0])
+        }
+        precondition(total <= Int(Int32.max), "a chunk's strings exceed 2 GiB")
+        var offsets = [Int32](repeating: 0, count: n + 1)
+        let bytes = offsets.withUnsafeMutableBufferPointer { out in
+            destination.withUnsafeBufferPointer { dest in
+                var k = 0
+                for b in batches {
+                    guard case .string(let s) = b.columns[c].values else { continue }
+                    s.offsets.withUnsafeBufferPointer { o in
+                        for r in 0..<s.count { out[Int(dest[k + r]) + 1] = o[r + 1] - o[r] }
+                    }
+                    k += s.count
+                }
+                for r in 0..<n { out[r + 1] &+= out[r] }
+                return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+                    guard let target = buffer.baseAddress.map(UnsafeMutableRawPointer.init) else { initialized = 0; return }
+                    var k = 0
+                    for b in batches {
+                        guard case .string(let s) = b.columns[c].values else { continue }
+                        s.offsets.withUnsafeBufferPointer { o in
+                            s.bytes.withUnsafeBytes { source in
+                                for r in 0..<s.count {
+                                    let start = Int(o[r]), length = Int(o[r + 1]) - start
+                                    if length > 0 { ShortBytes.copy(target + Int(out[Int(dest[k + r])]), source.baseAddress! + start, length) }
+                                }
+                            }
+                        }
+                        k += s.count
+                    }
+                    initialized = total
+                }
+            }
+        }
+        return StringArray(offsets: offsets, bytes: bytes)
     }
 
     /// Partition `p`'s rows from every chunk, gathered into batches of at most `maxBatchRows`, with
@@ -271,7 +320,8 @@
         default: gathered = nil
         }
         if let gathered { return ColumnVector(gathered, validity: validity) }
-        // Strings and arrays: pairs for the general gather.
+        if type == .string, let strings = gatherStrings(column: c, runs: runs, rows: n) { return ColumnVector(.string(strings), validity: validity) }
+        // Arrays: pairs for the general gather.
         var sources: [Int32] = [], picked: [Int32] = []
         sources.reserveCapacity(n)
         picked.reserveCapacity(n)
@@ -284,6 +334,37 @@
         return sources.withUnsafeBufferPointer { b in
             picked.withUnsafeBufferPointer { r in ColumnVector.gather(chunks.map { $0.batch.columns[c] }, batch: b, rows: r, type: type) }
         }
+    }
+
+    /// String column `c` of the rows the runs name, in run order: each run's bytes copied at once and
+    /// its offsets shifted; nil when a chunk's column is not a string array.
+    private func gatherStrings(column c: Int, runs: [Run], rows n: Int) -> StringArray? {
+        var total = 0
+        for run in runs {
+            guard case .string(let s) = chunks[run.chunk].batch.columns[c].values else { return nil }
+            total += Int(s.offsets[run.rows.upperBound] - s.offsets[run.rows.lowerBound])
+        }
+        precondition(total <= Int(Int32.max), "a partition batch's strings exceed 2 GiB")
+        var offsets = [Int32](repeating: 0, count: n + 1)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(total)
+        offsets.withUnsafeMutableBufferPointer { out in
+            var at = 0
+            for run in runs {
+                guard case .string(let s) = chunks[run.chunk].batch.columns[c].values else { continue }
+                s.offsets.withUnsafeBufferPointer { o in
+                    let shift = Int32(bytes.count) - o[run.rows.lowerBound]
+                    for r in run.rows {
+                        at += 1
+                        out[at] = o[r + 1] &+ shift
+                    }
+                    s.bytes.withUnsafeBufferPointer { b in
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[Int(o[run.rows.lowerBound])..<Int(o[run.rows.upperBound])]))
+                    }
+                }
+            }
+        }
+        return StringArray(offsets: offsets, bytes: bytes)
     }
 
     /// Hands every row over (in no particular order) and forgets them.

@@ -117,7 +117,7 @@
                 let s = Int(batch[k]), r = Int(rows[k])
                 let o = offsets[s]!
                 let a = Int(o[r]), b = Int(o[r + 1])
-                if b > a { (out.baseAddress! + at).update(from: byteBases[s].baseAddress! + a, count: b - a) }
+                if b > a { ShortBytes.copy(out.baseAddress! + at, byteBases[s].baseAddress! + a, b - a) }
                 at += b - a
                 outOffsets[k + 1] = Int32(at)
             }
